@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# A short tour of every kubectl tko plugin against the local TKO management
+# cluster that `make demo` started. Usage: hack/demo.sh BIN_DIR ENV_DIR
+set -euo pipefail
+bin=$1 envdir=$2
+kubectl_bin=${TKO_KUBECTL:?run through make demo}
+tour=$(mktemp -d)
+trap 'rm -rf "$tour"' EXIT
+ln -s "$kubectl_bin" "$tour/kubectl"
+export PATH="$bin:$tour:$PATH"
+export KUBECONFIG="$envdir/kubeconfig"
+
+step() {
+  printf '\n\033[1m$ %s\033[0m\n' "$*"
+  "$@" || printf '(exit code %d)\n' "$?"
+}
+
+echo "kubectl tko tour: a local TKO management cluster (real kube-apiserver $("$kubectl_bin" version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1), etcd, Cluster API and kapp-controller CRDs)"
+step kubectl tko
+step kubectl tko version
+step kubectl tko cluster list -A
+step kubectl tko cluster list -A -o wide --include-management-cluster
+step kubectl tko cluster get wc-team-a -n team-a
+step kubectl tko cluster list -A -o 'custom-columns=NAME:.metadata.name,TKR:.metadata.labels.run\.tanzu\.vmware\.com/tkr'
+step kubectl tko cluster get wc-nope
+for p in package auth lb observe; do
+  step kubectl tko "$p" version
+done
+
+cat <<MSG
+
+The local control plane keeps running. Point your own kubectl at it:
+
+  export KUBECONFIG=$envdir/kubeconfig PATH=$bin:\$PATH
+  kubectl tko cluster list -A
+
+Stop it with: make demo-down
+MSG

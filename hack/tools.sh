@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Builds the upstream binaries the local TKO control plane and the tests need
+# (kube-apiserver, kube-controller-manager, kubectl, etcd, kapp-controller,
+# kapp, ytt, vendir, krew) from pinned Go modules, and caches them by version
+# outside the repository so only the first run pays for the build.
+#
+# usage: hack/tools.sh [--print-dir] [TOOL...]   (no TOOL: all of them)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache=${TKO_TOOLS_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/kubectl-tko/tools}
+
+kube_version=v1.37.2
+etcd_version=v3.6.16
+kappctrl_version=v0.51.0
+kapp_version=v0.64.0
+ytt_version=v0.52.0
+vendir_version=v0.40.0
+krew_version=v0.4.4
+capi_version=v1.14.2
+
+# module_dir MODULE@VERSION: where the Go module cache unpacked it.
+module_dir() {
+  (cd "$(mktemp -d)" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+}
+
+# crds copies the upstream CRDs out of the module zips into the cache.
+crds() {
+  local capi="$cache/crds/cluster-api-$capi_version" kc="$cache/crds/kapp-controller-$kappctrl_version"
+  if [[ ! -f $capi/.complete ]]; then
+    local dir
+    dir=$(module_dir "sigs.k8s.io/cluster-api@$capi_version")
+    mkdir -p "$capi"
+    cp "$dir"/core/config/crd/bases/cluster.x-k8s.io_*.yaml \
+       "$dir"/controlplane/kubeadm/config/crd/bases/*.yaml \
+       "$dir"/bootstrap/kubeadm/config/crd/bases/*.yaml "$capi/"
+    chmod 0644 "$capi"/*.yaml
+    touch "$capi/.complete"
+  fi
+  if [[ ! -f $kc/crds.yml ]]; then
+    local dir
+    dir=$(module_dir "github.com/vmware-tanzu/carvel-kapp-controller@$kappctrl_version")
+    mkdir -p "$kc"
+    cp "$dir/config/config/crds.yml" "$kc/crds.yml.tmp"
+    chmod 0644 "$kc/crds.yml.tmp"
+    mv "$kc/crds.yml.tmp" "$kc/crds.yml"
+  fi
+}
+
+kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/client-go/pkg/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitTreeState=clean"
+
+# build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS]
+build() {
+  local name=$1 version=$2 dir=$3 pkg=$4 ldflags=${5:-"-s -w"}
+  local dest="$cache/$version/$name"
+  if [[ -x $dest ]]; then
+    return 0
+  fi
+  mkdir -p "$cache/$version"
+  echo "building $name $version (first run only; cached in $cache)" >&2
+  local start=$SECONDS
+  (cd "$here/tools/$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dest.tmp" "$pkg")
+  mv "$dest.tmp" "$dest"
+  echo "built $name in $((SECONDS - start))s" >&2
+}
+
+tool() {
+  case $1 in
+    kube-apiserver) build kube-apiserver "$kube_version" kube k8s.io/kubernetes/cmd/kube-apiserver "$kube_ldflags" ;;
+    kubectl) build kubectl "$kube_version" kube k8s.io/kubernetes/cmd/kubectl "$kube_ldflags" ;;
+    kube-controller-manager) build kube-controller-manager "$kube_version" kube k8s.io/kubernetes/cmd/kube-controller-manager "$kube_ldflags" ;;
+    etcd) build etcd "$etcd_version" etcd go.etcd.io/etcd/server/v3 ;;
+    kapp-controller) build kapp-controller "$kappctrl_version" kappctrl github.com/vmware-tanzu/carvel-kapp-controller/cmd/controller ;;
+    kapp) build kapp "$kapp_version" carvel carvel.dev/kapp/cmd/kapp ;;
+    ytt) build ytt "$ytt_version" carvel carvel.dev/ytt/cmd/ytt ;;
+    vendir) build vendir "$vendir_version" vendir carvel.dev/vendir/cmd/vendir ;;
+    krew) build krew "$krew_version" krew sigs.k8s.io/krew/cmd/krew ;;
+    crds) crds ;;
+    *) echo "unknown tool $1" >&2; return 2 ;;
+  esac
+}
+
+path_of() {
+  case $1 in
+    kube-apiserver|kubectl|kube-controller-manager) echo "$cache/$kube_version/$1" ;;
+    etcd) echo "$cache/$etcd_version/$1" ;;
+    kapp-controller) echo "$cache/$kappctrl_version/$1" ;;
+    kapp) echo "$cache/$kapp_version/$1" ;;
+    ytt) echo "$cache/$ytt_version/$1" ;;
+    vendir) echo "$cache/$vendir_version/$1" ;;
+    krew) echo "$cache/$krew_version/$1" ;;
+    crds) echo "$cache/crds" ;;
+  esac
+}
+
+all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew)
+
+if [[ ${1:-} == --env ]]; then
+  # Prints TKO_<TOOL>=path lines for the test harness and the Makefile.
+  shift
+  for t in "${@:-${all[@]}}"; do
+    var=$(echo "TKO_${t}" | tr 'a-z-' 'A-Z_')
+    echo "$var=$(path_of "$t")"
+  done
+  echo "TKO_CAPI_CRDS=$cache/crds/cluster-api-$capi_version"
+  echo "TKO_KAPPCTRL_CRDS=$cache/crds/kapp-controller-$kappctrl_version/crds.yml"
+  exit 0
+fi
+
+for t in "${@:-${all[@]}}"; do
+  tool "$t"
+done

@@ -1,0 +1,298 @@
+// Package capi reads Cluster API objects in either served version
+// (cluster.x-k8s.io v1beta1 on TKG 2.x, v1beta2 on Cluster API 1.11+) into
+// one view. It has no command-line code in it.
+package capi
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/discovery"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
+)
+
+// Group is the Cluster API core group.
+const Group = "cluster.x-k8s.io"
+
+// NotServedHint is what we tell users whose context is not a management cluster.
+const NotServedHint = "is it a TKG management cluster? Point --context at the management cluster (kubectl config get-contexts)"
+
+// API is the served version of the Cluster API core group.
+type API struct {
+	Version string // "v1beta2" or "v1beta1"
+}
+
+// Resource returns the GVR of a core Cluster API resource in the served version.
+func (a API) Resource(resource string) schema.GroupVersionResource {
+	return schema.GroupVersionResource{Group: Group, Version: a.Version, Resource: resource}
+}
+
+// Clusters is the GVR of Cluster.
+func (a API) Clusters() schema.GroupVersionResource { return a.Resource("clusters") }
+
+// Discover finds the preferred served version of cluster.x-k8s.io. A miss
+// in a cached discovery is checked once more against the server, so a
+// cluster that just got Cluster API (or lost it) is not misreported.
+func Discover(d discovery.DiscoveryInterface) (API, error) {
+	api, err := discover(d)
+	var notServed *cli.NotServedError
+	if cached, ok := d.(discovery.CachedDiscoveryInterface); ok && errors.As(err, &notServed) && !cached.Fresh() {
+		cached.Invalidate()
+		return discover(d)
+	}
+	return api, err
+}
+
+func discover(d discovery.DiscoveryInterface) (API, error) {
+	groups, err := d.ServerGroups()
+	if err != nil {
+		return API{}, fmt.Errorf("discovering API groups: %w", err)
+	}
+	for _, g := range groups.Groups {
+		if g.Name != Group {
+			continue
+		}
+		versions := make([]string, 0, len(g.Versions))
+		for _, v := range g.Versions {
+			versions = append(versions, v.Version)
+		}
+		switch {
+		case slices.Contains([]string{"v1beta2", "v1beta1"}, g.PreferredVersion.Version):
+			return API{Version: g.PreferredVersion.Version}, nil
+		case slices.Contains(versions, "v1beta2"):
+			return API{Version: "v1beta2"}, nil
+		case slices.Contains(versions, "v1beta1"):
+			return API{Version: "v1beta1"}, nil
+		}
+		return API{}, fmt.Errorf("this cluster serves %s only in versions %v, which kubectl tko does not read: upgrade Cluster API to v1.5 or later", Group, versions)
+	}
+	return API{}, &cli.NotServedError{Group: Group, Hint: NotServedHint}
+}
+
+// Replicas counts machines of the control plane or the workers.
+type Replicas struct {
+	Desired   int64 `json:"desired"`
+	Current   int64 `json:"current"`
+	Ready     int64 `json:"ready"`
+	Available int64 `json:"available"`
+	UpToDate  int64 `json:"upToDate"`
+	Known     bool  `json:"known"` // false when the served version does not report counts
+}
+
+// String renders "ready/desired", or "-/desired" when unknown.
+func (r Replicas) String() string {
+	if !r.Known {
+		if r.Desired == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("-/%d", r.Desired)
+	}
+	return fmt.Sprintf("%d/%d", r.Ready, r.Desired)
+}
+
+// Cluster is the version-independent view of a Cluster.
+type Cluster struct {
+	Namespace    string              `json:"namespace"`
+	Name         string              `json:"name"`
+	Class        string              `json:"class,omitempty"`
+	Version      string              `json:"version,omitempty"`
+	ControlPlane Replicas            `json:"controlPlane"`
+	Workers      Replicas            `json:"workers"`
+	Phase        string              `json:"phase,omitempty"`
+	Status       string              `json:"status"`
+	Message      string              `json:"message,omitempty"`
+	Endpoint     string              `json:"endpoint,omitempty"`
+	TKR          string              `json:"tkr,omitempty"`
+	Plan         string              `json:"plan,omitempty"`
+	Role         string              `json:"role,omitempty"`
+	Paused       bool                `json:"paused,omitempty"`
+	Deleting     bool                `json:"deleting,omitempty"`
+	Created      time.Time           `json:"created"`
+	Conditions   []wait.Condition    `json:"conditions,omitempty"`
+	Pools        []MachineDeployment `json:"nodePools,omitempty"`
+}
+
+// MachineDeployment is a worker pool declared in the topology.
+type MachineDeployment struct {
+	Name          string `json:"name"`
+	Class         string `json:"class"`
+	Replicas      *int64 `json:"replicas,omitempty"`
+	FailureDomain string `json:"failureDomain,omitempty"`
+}
+
+// Status values of Cluster.Status.
+const (
+	StatusAvailable    = "Available"
+	StatusProvisioning = "Provisioning"
+	StatusDegraded     = "Degraded"
+	StatusFailed       = "Failed"
+	StatusDeleting     = "Deleting"
+	StatusPaused       = "Paused"
+	StatusUnknown      = "Unknown"
+)
+
+// Labels TKG puts on workload clusters.
+const (
+	LabelTKR         = "run.tanzu.vmware.com/tkr"
+	LabelTKRLegacy   = "tanzuKubernetesRelease"
+	AnnotationPlan   = "tkg/plan"
+	LabelRole        = "cluster-role.tkg.tanzu.vmware.com/management"
+	LabelClusterName = "tkg.tanzu.vmware.com/cluster-name"
+)
+
+// FromUnstructured maps a Cluster of either version onto the view.
+func FromUnstructured(u *unstructured.Unstructured) Cluster {
+	obj := u.Object
+	c := Cluster{
+		Namespace: u.GetNamespace(),
+		Name:      u.GetName(),
+		Created:   u.GetCreationTimestamp().Time,
+		Deleting:  u.GetDeletionTimestamp() != nil,
+		TKR:       u.GetLabels()[LabelTKR],
+		Plan:      u.GetAnnotations()[AnnotationPlan],
+		Role:      "workload",
+	}
+	if c.TKR == "" {
+		c.TKR = u.GetLabels()[LabelTKRLegacy]
+	}
+	if _, ok := u.GetLabels()[LabelRole]; ok {
+		c.Role = "management"
+	}
+	v1beta1 := strings.HasSuffix(u.GetAPIVersion(), "/v1beta1")
+	c.Class = str(obj, "spec", "topology", "classRef", "name")
+	if c.Class == "" {
+		c.Class = str(obj, "spec", "topology", "class")
+	}
+	c.Version = str(obj, "spec", "topology", "version")
+	c.Phase = str(obj, "status", "phase")
+	c.Paused, _, _ = unstructured.NestedBool(obj, "spec", "paused")
+	if host := str(obj, "spec", "controlPlaneEndpoint", "host"); host != "" {
+		c.Endpoint = host
+		if port, ok, _ := unstructured.NestedInt64(obj, "spec", "controlPlaneEndpoint", "port"); ok && port != 0 {
+			c.Endpoint = fmt.Sprintf("%s:%d", host, port)
+		}
+	}
+	if r, ok, _ := unstructured.NestedInt64(obj, "spec", "topology", "controlPlane", "replicas"); ok {
+		c.ControlPlane.Desired = r
+	}
+	mds, _, _ := unstructured.NestedSlice(obj, "spec", "topology", "workers", "machineDeployments")
+	for _, item := range mds {
+		m, ok := item.(map[string]any)
+		if !ok {
+			continue
+		}
+		md := MachineDeployment{Name: str(m, "name"), Class: str(m, "class"), FailureDomain: str(m, "failureDomain")}
+		if r, ok, _ := unstructured.NestedInt64(m, "replicas"); ok {
+			md.Replicas = &r
+			c.Workers.Desired += r
+		}
+		c.Pools = append(c.Pools, md)
+	}
+
+	statusPath := []string{"status"}
+	if v1beta1 {
+		// v1beta1 objects of Cluster API 1.9+ carry the new shape under status.v1beta2.
+		statusPath = []string{"status", "v1beta2"}
+	}
+	readReplicas(obj, append(statusPath, "controlPlane"), &c.ControlPlane)
+	readReplicas(obj, append(statusPath, "workers"), &c.Workers)
+	c.Conditions = wait.Conditions(u, append(statusPath, "conditions")...)
+	if v1beta1 && len(c.Conditions) == 0 {
+		c.Conditions = wait.Conditions(u)
+	}
+	c.Status, c.Message = status(u, c, v1beta1)
+	return c
+}
+
+func readReplicas(obj map[string]any, path []string, r *Replicas) {
+	m, ok, _ := unstructured.NestedMap(obj, path...)
+	if !ok {
+		return
+	}
+	get := func(k string) int64 {
+		v, _, _ := unstructured.NestedInt64(m, k)
+		return v
+	}
+	r.Known = true
+	if d, ok, _ := unstructured.NestedInt64(m, "desiredReplicas"); ok {
+		r.Desired = d
+	}
+	r.Current, r.Ready, r.Available, r.UpToDate = get("replicas"), get("readyReplicas"), get("availableReplicas"), get("upToDateReplicas")
+}
+
+func status(u *unstructured.Unstructured, c Cluster, v1beta1 bool) (string, string) {
+	switch {
+	case c.Deleting:
+		return StatusDeleting, "deletion requested " + u.GetDeletionTimestamp().UTC().Format(time.RFC3339)
+	case c.Paused:
+		return StatusPaused, "spec.paused is true: controllers do not reconcile it"
+	}
+	if msg := str(u.Object, "status", "failureMessage"); msg != "" {
+		return StatusFailed, msg
+	}
+	if msg := str(u.Object, "status", "deprecated", "v1beta1", "failureMessage"); msg != "" {
+		return StatusFailed, msg
+	}
+	if c.Phase == "Failed" {
+		return StatusFailed, firstFalse(c.Conditions)
+	}
+	availableType := "Available"
+	if v1beta1 && !hasType(c.Conditions, "Available") {
+		availableType = "Ready"
+	}
+	if cond, ok := wait.Find(c.Conditions, availableType); ok {
+		switch {
+		case cond.Status == "True":
+			return StatusAvailable, ""
+		case c.Phase == "Provisioned":
+			return StatusDegraded, pickMessage(cond, c.Conditions)
+		default:
+			return StatusProvisioning, pickMessage(cond, c.Conditions)
+		}
+	}
+	switch c.Phase {
+	case "Pending", "Provisioning", "":
+		return StatusProvisioning, c.Phase
+	}
+	return StatusUnknown, "no " + availableType + " condition reported yet"
+}
+
+func hasType(conds []wait.Condition, t string) bool {
+	_, ok := wait.Find(conds, t)
+	return ok
+}
+
+func pickMessage(c wait.Condition, all []wait.Condition) string {
+	if c.Message != "" {
+		return oneLine(c.Message)
+	}
+	if m := firstFalse(all); m != "" {
+		return m
+	}
+	return c.Reason
+}
+
+func firstFalse(conds []wait.Condition) string {
+	for _, c := range conds {
+		if c.Status == "False" && c.Message != "" {
+			return c.Type + ": " + oneLine(c.Message)
+		}
+	}
+	return ""
+}
+
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func str(obj map[string]any, path ...string) string {
+	s, _, _ := unstructured.NestedString(obj, path...)
+	return s
+}

@@ -1,0 +1,62 @@
+// Package fleet runs one operation against many clusters at once, so that a
+// fleet view costs the time of the slowest cluster, not the sum of them, and
+// one unreachable cluster never hides the others.
+package fleet
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+)
+
+// Result is the outcome for one target, in the order targets were given.
+type Result[T any] struct {
+	Target string
+	Value  T
+	Err    error
+}
+
+// Options bounds the fan-out.
+type Options struct {
+	Parallel int           // at most this many targets at once (default 8)
+	Timeout  time.Duration // per target; 0 for none
+}
+
+// Run calls fn for every target concurrently and collects every result.
+// It returns when all targets are done or ctx ends; targets not started
+// when ctx ends report ctx's error.
+func Run[T any](ctx context.Context, targets []string, opts Options, fn func(ctx context.Context, target string) (T, error)) []Result[T] {
+	parallel := opts.Parallel
+	if parallel <= 0 {
+		parallel = 8
+	}
+	results := make([]Result[T], len(targets))
+	slots := make(chan struct{}, parallel)
+	var wg sync.WaitGroup
+	for i, target := range targets {
+		results[i].Target = target
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+			results[i].Err = context.Cause(ctx)
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-slots }()
+			tctx, cancel := ctx, context.CancelFunc(func() {})
+			if opts.Timeout > 0 {
+				tctx, cancel = context.WithTimeoutCause(ctx, opts.Timeout, fmt.Errorf("no answer within %s", opts.Timeout))
+			}
+			defer cancel()
+			results[i].Value, results[i].Err = fn(tctx, target)
+			if results[i].Err != nil && tctx.Err() != nil && ctx.Err() == nil {
+				results[i].Err = fmt.Errorf("%w: %w", context.Cause(tctx), results[i].Err)
+			}
+		}()
+	}
+	wg.Wait()
+	return results
+}

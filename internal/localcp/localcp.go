@@ -1,0 +1,452 @@
+// Package localcp runs a real, local Kubernetes control plane (etcd,
+// kube-apiserver and the node-free parts of kube-controller-manager) on
+// loopback, for the demo and the integration tests. Nothing here is mocked:
+// the binaries are built from the pinned upstream modules by hack/tools.sh.
+package localcp
+
+import (
+	"bytes"
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"k8s.io/apimachinery/pkg/util/wait"
+	"k8s.io/client-go/rest"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+)
+
+// Users of the local control plane, authenticated by static tokens.
+const (
+	AdminUser   = "tko-admin"  // in system:masters
+	ViewerUser  = "tko-viewer" // no rights until a test grants some
+	ContextName = "tko-local"
+	// ViewerContext authenticates as ViewerUser.
+	ViewerContext = "tko-local-viewer"
+)
+
+// Binaries are the paths of the upstream binaries.
+type Binaries struct {
+	Etcd              string `json:"etcd"`
+	APIServer         string `json:"kubeAPIServer"`
+	ControllerManager string `json:"kubeControllerManager"`
+	Kubectl           string `json:"kubectl"`
+}
+
+// Options configures Start.
+type Options struct {
+	Dir      string // state directory: certificates, etcd data, logs, kubeconfig
+	Binaries Binaries
+	// NoControllerManager skips kube-controller-manager (namespace deletion,
+	// garbage collection and ClusterRole aggregation then do not happen).
+	NoControllerManager bool
+	// Detach lets the processes outlive the caller (the demo). Otherwise
+	// they are killed when the caller dies, even by a panic or SIGKILL.
+	Detach bool
+	Log    io.Writer // progress lines; nil for none
+}
+
+// ControlPlane is a running local control plane.
+type ControlPlane struct {
+	Dir         string `json:"dir"`
+	Server      string `json:"server"`
+	Kubeconfig  string `json:"kubeconfig"`
+	CAFile      string `json:"caFile"`
+	PIDs        []int  `json:"pids"`
+	adminToken  string
+	viewerToken string
+	procs       []*exec.Cmd
+	files       []*os.File
+	front       frontProxy
+}
+
+// frontProxy holds the request-header credentials aggregated API servers need.
+type frontProxy struct {
+	CAFile, CertFile, KeyFile string
+}
+
+const stateFile = "state.json"
+
+// Start builds certificates, starts the processes and waits until the API
+// server is ready. On failure everything started is stopped again.
+func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
+	logf := func(format string, args ...any) {
+		if opts.Log != nil {
+			fmt.Fprintf(opts.Log, format+"\n", args...)
+		}
+	}
+	for name, path := range map[string]string{"etcd": opts.Binaries.Etcd, "kube-apiserver": opts.Binaries.APIServer} {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%s binary not found at %q: build it with 'make tools'", name, path)
+		}
+	}
+	dir, err := filepath.Abs(opts.Dir)
+	if err != nil {
+		return nil, fmt.Errorf("resolving %s: %w", opts.Dir, err)
+	}
+	for _, sub := range []string{"pki", "logs", "etcd"} {
+		if err := os.MkdirAll(filepath.Join(dir, sub), 0o700); err != nil {
+			return nil, fmt.Errorf("creating %s: %w", sub, err)
+		}
+	}
+	cp = &ControlPlane{Dir: dir}
+	defer func() {
+		if err != nil {
+			cp.Stop()
+			cp = nil
+		}
+	}()
+
+	pki := filepath.Join(dir, "pki")
+	ca, err := newCA("tko-local-ca")
+	if err != nil {
+		return nil, err
+	}
+	cp.CAFile, _, err = ca.write(pki, "ca")
+	if err != nil {
+		return nil, err
+	}
+	serving, err := ca.issue("kube-apiserver", x509.ExtKeyUsageServerAuth,
+		[]string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
+		[]net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.0.0.1")})
+	if err != nil {
+		return nil, err
+	}
+	servingCert, servingKey, err := serving.write(pki, "apiserver")
+	if err != nil {
+		return nil, err
+	}
+	frontCA, err := newCA("tko-local-front-proxy-ca")
+	if err != nil {
+		return nil, err
+	}
+	cp.front.CAFile, _, err = frontCA.write(pki, "front-proxy-ca")
+	if err != nil {
+		return nil, err
+	}
+	frontClient, err := frontCA.issue("front-proxy-client", x509.ExtKeyUsageClientAuth, nil, nil)
+	if err != nil {
+		return nil, err
+	}
+	cp.front.CertFile, cp.front.KeyFile, err = frontClient.write(pki, "front-proxy-client")
+	if err != nil {
+		return nil, err
+	}
+	saPub, saKey, err := writeServiceAccountKeys(pki)
+	if err != nil {
+		return nil, err
+	}
+	cp.adminToken, cp.viewerToken = randomToken(), randomToken()
+	tokens := filepath.Join(pki, "tokens.csv")
+	tokenData := fmt.Sprintf("%s,%s,%s,\"system:masters\"\n%s,%s,%s\n", cp.adminToken, AdminUser, AdminUser, cp.viewerToken, ViewerUser, ViewerUser)
+	if err := os.WriteFile(tokens, []byte(tokenData), 0o600); err != nil {
+		return nil, fmt.Errorf("writing tokens: %w", err)
+	}
+
+	etcdPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	peerPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	apiPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
+	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
+	logf("starting etcd on %s", etcdURL)
+	if err := cp.start(opts, "etcd", opts.Binaries.Etcd,
+		"--name", "tko-local",
+		"--data-dir", filepath.Join(dir, "etcd"),
+		"--listen-client-urls", etcdURL, "--advertise-client-urls", etcdURL,
+		"--listen-peer-urls", peerURL, "--initial-advertise-peer-urls", peerURL,
+		"--initial-cluster", "tko-local="+peerURL,
+		"--unsafe-no-fsync", // a throwaway store: speed over durability
+		"--quota-backend-bytes", strconv.Itoa(4<<30),
+		"--log-level", "warn",
+	); err != nil {
+		return nil, err
+	}
+
+	cp.Server = fmt.Sprintf("https://127.0.0.1:%d", apiPort)
+	logf("starting kube-apiserver on %s", cp.Server)
+	if err := cp.start(opts, "kube-apiserver", opts.Binaries.APIServer,
+		"--etcd-servers", etcdURL,
+		"--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
+		"--secure-port", strconv.Itoa(apiPort),
+		"--tls-cert-file", servingCert, "--tls-private-key-file", servingKey,
+		"--client-ca-file", cp.CAFile,
+		"--token-auth-file", tokens,
+		"--authorization-mode", "RBAC",
+		"--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
+		"--service-account-key-file", saPub, "--service-account-signing-key-file", saKey,
+		"--service-cluster-ip-range", "10.0.0.0/24",
+		// Loopback is refused as an advertise address unless nothing reconciles the endpoints.
+		"--endpoint-reconciler-type", "none",
+		"--allow-privileged",
+		"--requestheader-client-ca-file", cp.front.CAFile,
+		"--requestheader-allowed-names", "front-proxy-client",
+		"--requestheader-username-headers", "X-Remote-User",
+		"--requestheader-group-headers", "X-Remote-Group",
+		"--requestheader-extra-headers-prefix", "X-Remote-Extra-",
+		"--proxy-client-cert-file", cp.front.CertFile, "--proxy-client-key-file", cp.front.KeyFile,
+		"--enable-aggregator-routing=false",
+		"--v", "1",
+	); err != nil {
+		return nil, err
+	}
+	if err := cp.waitReady(ctx, "kube-apiserver"); err != nil {
+		return nil, err
+	}
+	cp.Kubeconfig = filepath.Join(dir, "kubeconfig")
+	if err := cp.writeKubeconfig(cp.Kubeconfig); err != nil {
+		return nil, err
+	}
+	if !opts.NoControllerManager && opts.Binaries.ControllerManager != "" {
+		logf("starting kube-controller-manager (namespace, garbage collector, RBAC aggregation, service accounts)")
+		if err := cp.start(opts, "kube-controller-manager", opts.Binaries.ControllerManager,
+			"--kubeconfig", cp.Kubeconfig,
+			"--leader-elect=false", "--secure-port", "0",
+			"--controllers", "namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller",
+			"--service-account-private-key-file", saKey,
+			"--root-ca-file", cp.CAFile,
+			"--use-service-account-credentials=false",
+		); err != nil {
+			return nil, err
+		}
+	}
+	for _, c := range cp.procs {
+		cp.PIDs = append(cp.PIDs, c.Process.Pid)
+	}
+	state, _ := json.MarshalIndent(cp, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, stateFile), state, 0o600); err != nil {
+		return nil, fmt.Errorf("writing state: %w", err)
+	}
+	logf("control plane ready: %s", cp.Server)
+	return cp, nil
+}
+
+func (cp *ControlPlane) start(opts Options, name, bin string, args ...string) error {
+	logFile, err := os.OpenFile(filepath.Join(cp.Dir, "logs", name+".log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
+	if err != nil {
+		return fmt.Errorf("creating log for %s: %w", name, err)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	cmd.SysProcAttr = sysProcAttr(opts.Detach)
+	if err := cmd.Start(); err != nil {
+		logFile.Close()
+		return fmt.Errorf("starting %s: %w", name, err)
+	}
+	cp.procs = append(cp.procs, cmd)
+	cp.files = append(cp.files, logFile)
+	if !opts.Detach {
+		// Reap the process so an early exit is noticed by waitReady.
+		go func() { _ = cmd.Wait() }()
+	}
+	return nil
+}
+
+func (cp *ControlPlane) waitReady(ctx context.Context, name string) error {
+	pool := x509.NewCertPool()
+	caPEM, err := os.ReadFile(cp.CAFile)
+	if err != nil {
+		return fmt.Errorf("reading CA: %w", err)
+	}
+	pool.AppendCertsFromPEM(caPEM)
+	client := &http.Client{Timeout: 2 * time.Second, Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}}}
+	lastErr := errors.New("not ready")
+	err = wait.PollUntilContextTimeout(ctx, 100*time.Millisecond, 90*time.Second, true, func(ctx context.Context) (bool, error) {
+		for _, p := range cp.procs {
+			if exited(p) {
+				return false, fmt.Errorf("%s exited during start-up; see %s", filepath.Base(p.Path), filepath.Join(cp.Dir, "logs", filepath.Base(p.Path)+".log"))
+			}
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, cp.Server+"/readyz", nil)
+		req.Header.Set("Authorization", "Bearer "+cp.adminToken)
+		resp, err := client.Do(req)
+		if err != nil {
+			lastErr = err
+			return false, nil
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			return true, nil
+		}
+		lastErr = fmt.Errorf("readyz: %s", strings.TrimSpace(string(body)))
+		return false, nil
+	})
+	if err != nil {
+		return fmt.Errorf("waiting for %s: %w (last: %v)", name, err, lastErr)
+	}
+	return nil
+}
+
+func exited(c *exec.Cmd) bool {
+	if c.ProcessState != nil {
+		return true
+	}
+	// Detached processes are not reaped by us; signal 0 tells if they live.
+	return c.Process.Signal(syscall.Signal(0)) != nil
+}
+
+// KubeconfigFor returns a kubeconfig for the given user ("" for admin).
+func (cp *ControlPlane) KubeconfigFor() *clientcmdapi.Config {
+	caPEM, _ := os.ReadFile(cp.CAFile)
+	cfg := clientcmdapi.NewConfig()
+	cfg.Clusters[ContextName] = &clientcmdapi.Cluster{Server: cp.Server, CertificateAuthorityData: caPEM}
+	cfg.AuthInfos[AdminUser] = &clientcmdapi.AuthInfo{Token: cp.adminToken}
+	cfg.AuthInfos[ViewerUser] = &clientcmdapi.AuthInfo{Token: cp.viewerToken}
+	cfg.Contexts[ContextName] = &clientcmdapi.Context{Cluster: ContextName, AuthInfo: AdminUser, Namespace: "default"}
+	cfg.Contexts[ViewerContext] = &clientcmdapi.Context{Cluster: ContextName, AuthInfo: ViewerUser, Namespace: "default"}
+	cfg.CurrentContext = ContextName
+	return cfg
+}
+
+func (cp *ControlPlane) writeKubeconfig(path string) error {
+	if err := clientcmd.WriteToFile(*cp.KubeconfigFor(), path); err != nil {
+		return fmt.Errorf("writing kubeconfig: %w", err)
+	}
+	// It holds the admin token.
+	return os.Chmod(path, 0o600)
+}
+
+// RESTConfig returns an admin client configuration.
+func (cp *ControlPlane) RESTConfig() (*rest.Config, error) {
+	var (
+		cfg *rest.Config
+		err error
+	)
+	if cp.adminToken == "" {
+		// Loaded from a state directory: the kubeconfig holds the credentials.
+		cfg, err = clientcmd.BuildConfigFromFlags("", cp.Kubeconfig)
+	} else {
+		cfg, err = clientcmd.NewDefaultClientConfig(*cp.KubeconfigFor(), &clientcmd.ConfigOverrides{}).ClientConfig()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("building client config: %w", err)
+	}
+	cfg.QPS, cfg.Burst = 200, 400
+	return cfg, nil
+}
+
+// FrontProxy returns the request-header CA, client certificate and key for
+// aggregated API servers.
+func (cp *ControlPlane) FrontProxy() (caFile, certFile, keyFile string) {
+	return cp.front.CAFile, cp.front.CertFile, cp.front.KeyFile
+}
+
+// StopAPIServer stops only kube-apiserver (to test "unreachable").
+func (cp *ControlPlane) StopAPIServer() {
+	for _, p := range cp.procs {
+		if filepath.Base(p.Path) == "kube-apiserver" {
+			terminate(p.Process.Pid, 10*time.Second)
+		}
+	}
+}
+
+// Stop terminates every process, newest first, and waits for them.
+func (cp *ControlPlane) Stop() {
+	if cp == nil {
+		return
+	}
+	for i := len(cp.procs) - 1; i >= 0; i-- {
+		terminate(cp.procs[i].Process.Pid, 10*time.Second)
+	}
+	for _, f := range cp.files {
+		f.Close()
+	}
+	cp.procs, cp.files = nil, nil
+}
+
+// StopDir stops a detached control plane from its state directory.
+func StopDir(dir string) error {
+	cp, err := Load(dir)
+	if err != nil {
+		return err
+	}
+	for i := len(cp.PIDs) - 1; i >= 0; i-- {
+		terminate(cp.PIDs[i], 10*time.Second)
+	}
+	return os.Remove(filepath.Join(dir, stateFile))
+}
+
+// Load reads the state of a detached control plane.
+func Load(dir string) (*ControlPlane, error) {
+	raw, err := os.ReadFile(filepath.Join(dir, stateFile))
+	if err != nil {
+		return nil, fmt.Errorf("no local control plane in %s: %w", dir, err)
+	}
+	cp := &ControlPlane{}
+	if err := json.Unmarshal(raw, cp); err != nil {
+		return nil, fmt.Errorf("reading %s: %w", stateFile, err)
+	}
+	return cp, nil
+}
+
+// Running reports whether every process of a loaded control plane is alive.
+func (cp *ControlPlane) Running() bool {
+	if len(cp.PIDs) == 0 {
+		return false
+	}
+	for _, pid := range cp.PIDs {
+		if syscall.Kill(pid, 0) != nil {
+			return false
+		}
+	}
+	return true
+}
+
+func terminate(pid int, grace time.Duration) {
+	if syscall.Kill(pid, syscall.SIGTERM) != nil {
+		return
+	}
+	deadline := time.Now().Add(grace)
+	_ = wait.PollUntilContextTimeout(context.Background(), 50*time.Millisecond, grace, true, func(context.Context) (bool, error) {
+		return !alive(pid), nil
+	})
+	if alive(pid) || time.Now().After(deadline) {
+		_ = syscall.Kill(pid, syscall.SIGKILL)
+	}
+}
+
+func alive(pid int) bool {
+	if syscall.Kill(pid, 0) != nil {
+		return false
+	}
+	// A zombie child still answers signal 0; read its state.
+	stat, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return false
+	}
+	if i := bytes.LastIndexByte(stat, ')'); i > 0 && i+2 < len(stat) {
+		return stat[i+2] != 'Z'
+	}
+	return true
+}
+
+func freePort() (int, error) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return 0, fmt.Errorf("finding a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

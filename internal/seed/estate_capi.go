@@ -1,0 +1,418 @@
+package seed
+
+import (
+	"encoding/base64"
+	"fmt"
+	"strings"
+)
+
+const (
+	capiV    = "cluster.x-k8s.io/v1beta2"
+	kcpV     = "controlplane.cluster.x-k8s.io/v1beta2"
+	infraV   = "infrastructure.cluster.x-k8s.io/v1beta1"
+	bootV    = "bootstrap.cluster.x-k8s.io/v1beta2"
+	infraAPI = "infrastructure.cluster.x-k8s.io"
+)
+
+func str(t string, extra ...any) map[string]any {
+	m := map[string]any{"type": t}
+	for i := 0; i+1 < len(extra); i += 2 {
+		m[extra[i].(string)] = extra[i+1]
+	}
+	return m
+}
+
+func object(props map[string]any, extra ...any) map[string]any {
+	m := str("object", extra...)
+	m["properties"] = props
+	return m
+}
+
+func strings_() map[string]any { return map[string]any{"type": "array", "items": str("string")} }
+
+func machineSchema() map[string]any {
+	return object(map[string]any{
+		"numCPUs":   str("integer", "minimum", 2),
+		"diskGiB":   str("integer", "minimum", 20),
+		"memoryMiB": str("integer", "minimum", 4096),
+	})
+}
+
+func nodeNetworkSchema() map[string]any {
+	return object(map[string]any{"nameservers": strings_(), "searchDomains": strings_()})
+}
+
+func extraArgs() map[string]any {
+	return str("object", "additionalProperties", str("string"))
+}
+
+// classVariables are the topology variables of tkg-vsphere-default, with
+// the types TKG declares (see docs/ and TKG's cluster-config mapping).
+func classVariables() []any {
+	v := func(name string, required bool, schema map[string]any) any {
+		return map[string]any{"name": name, "required": required, "schema": map[string]any{"openAPIV3Schema": schema}}
+	}
+	pss := str("string", "enum", []any{"privileged", "baseline", "restricted"})
+	return []any{
+		v("cni", false, str("string", "default", "antrea", "enum", []any{"antrea", "calico", "none"})),
+		v("apiServerEndpoint", false, str("string")),
+		v("aviAPIServerHAProvider", false, str("boolean")),
+		v("kubeVipLoadBalancerProvider", false, str("boolean")),
+		v("vipNetworkInterface", false, str("string", "default", "eth0")),
+		v("apiServerPort", false, str("integer", "minimum", 1, "maximum", 65535)),
+		v("vcenter", true, object(map[string]any{
+			"cloneMode":       str("string", "enum", []any{"fullClone", "linkedClone"}),
+			"network":         str("string"),
+			"datacenter":      str("string"),
+			"datastore":       str("string"),
+			"folder":          str("string"),
+			"resourcePool":    str("string"),
+			"storagePolicyID": str("string"),
+			"server":          str("string"),
+			"tlsThumbprint":   str("string"),
+			"template":        str("string"),
+		}, "required", []any{"server", "datacenter", "network"})),
+		v("user", false, object(map[string]any{"sshAuthorizedKeys": strings_()})),
+		v("controlPlane", false, object(map[string]any{
+			"machine":    machineSchema(),
+			"network":    nodeNetworkSchema(),
+			"nodeLabels": map[string]any{"type": "array", "items": object(map[string]any{"key": str("string"), "value": str("string")})},
+		})),
+		v("worker", false, object(map[string]any{
+			"count":   str("integer", "minimum", 0),
+			"machine": machineSchema(),
+			"network": nodeNetworkSchema(),
+		})),
+		v("ntpServers", false, strings_()),
+		v("additionalFQDN", false, strings_()),
+		v("network", false, object(map[string]any{
+			"ipv6Primary": str("boolean"),
+			"addressesFromPools": map[string]any{"type": "array", "items": object(map[string]any{
+				"apiGroup": str("string"), "kind": str("string"), "name": str("string"),
+			})},
+		})),
+		v("proxy", false, object(map[string]any{
+			"httpProxy": str("string"), "httpsProxy": str("string"), "noProxy": strings_(), "systemWide": str("boolean"),
+		}, "required", []any{"httpProxy", "httpsProxy"})),
+		v("imageRepository", false, object(map[string]any{"host": str("string"), "tlsCertificateValidation": str("boolean")}, "required", []any{"host"})),
+		v("trust", false, object(map[string]any{"additionalTrustedCAs": map[string]any{"type": "array", "items": object(map[string]any{
+			"name": str("string"), "data": str("string"),
+		}, "required", []any{"name", "data"})}})),
+		v("clusterRole", false, str("string", "enum", []any{"workload", "management"})),
+		v("auditLogging", false, object(map[string]any{"enabled": str("boolean")})),
+		v("controlPlaneCertificateRotation", false, object(map[string]any{
+			"activate": str("boolean", "default", true), "daysBefore": str("integer", "minimum", 7, "default", 90),
+		})),
+		v("podSecurityStandard", false, object(map[string]any{
+			"deactivated": str("boolean"), "audit": pss, "warn": pss, "enforce": pss, "auditVersion": str("string"), "warnVersion": str("string"), "enforceVersion": str("string"), "exemptions": object(map[string]any{"namespaces": strings_()}),
+		})),
+		v("apiServerExtraArgs", false, extraArgs()),
+		v("etcdExtraArgs", false, extraArgs()),
+		v("kubeSchedulerExtraArgs", false, extraArgs()),
+		v("kubeControllerManagerExtraArgs", false, extraArgs()),
+		v("controlPlaneKubeletExtraArgs", false, extraArgs()),
+		v("workerKubeletExtraArgs", false, extraArgs()),
+		v("eventRateLimitConf", false, str("string")),
+		v("additionalImageRegistries", false, map[string]any{"type": "array", "items": object(map[string]any{
+			"host": str("string"), "caCert": str("string"), "skipTlsVerify": str("boolean"),
+		})}),
+		v("customTDNFRepository", false, object(map[string]any{"certificate": str("string")})),
+		v("pci", false, object(map[string]any{"controlPlane": str("object", "x-kubernetes-preserve-unknown-fields", true), "worker": str("object", "x-kubernetes-preserve-unknown-fields", true)})),
+		v("VSPHERE_WINDOWS_TEMPLATE", false, str("string")),
+		v("TKR_DATA", false, str("object", "x-kubernetes-preserve-unknown-fields", true)),
+	}
+}
+
+func ref(apiVersion, kind, name string) map[string]any {
+	return map[string]any{"templateRef": map[string]any{"apiVersion": apiVersion, "kind": kind, "name": name}}
+}
+
+func clusterClass(namespace string) map[string]any {
+	n := ClassName
+	return obj(capiV, "ClusterClass", namespace, n, nil, map[string]any{
+		"spec": map[string]any{
+			"infrastructure": ref(infraV, "VSphereClusterTemplate", n),
+			"controlPlane": map[string]any{
+				"templateRef":           ref(kcpV, "KubeadmControlPlaneTemplate", n+"-kcp")["templateRef"],
+				"machineInfrastructure": ref(infraV, "VSphereMachineTemplate", n+"-control-plane"),
+			},
+			"workers": map[string]any{"machineDeployments": []any{
+				map[string]any{"class": "tkg-worker", "bootstrap": ref(bootV, "KubeadmConfigTemplate", n+"-md-0-bootstrap"), "infrastructure": ref(infraV, "VSphereMachineTemplate", n+"-worker")},
+				map[string]any{"class": "tkg-worker-windows", "bootstrap": ref(bootV, "KubeadmConfigTemplate", n+"-md-0-windows-bootstrap"), "infrastructure": ref(infraV, "VSphereMachineTemplate", n+"-windows-worker")},
+			}},
+			"variables": classVariables(),
+		},
+		"status": map[string]any{
+			"observedGeneration": 0,
+			"conditions":         []any{cond("VariablesReady", "True", "VariablesReady", "", 600), cond("RefVersionsUpToDate", "True", "RefVersionsUpToDate", "", 600)},
+		},
+	})
+}
+
+func tkr(name, version string) map[string]any {
+	return obj("run.tanzu.vmware.com/v1alpha3", "TanzuKubernetesRelease", "", name,
+		map[string]any{"os-name": "photon", "os-type": "linux", "image-type": "ova"},
+		map[string]any{
+			"spec": map[string]any{
+				"version": strings.ReplaceAll(name, "---", "+"),
+				"kubernetes": map[string]any{
+					"version":         version,
+					"imageRepository": "projects.registry.vmware.com/tkg",
+				},
+				"osImages":          []any{map[string]any{"name": "photon-5-" + strings.ReplaceAll(name, "+", "-")}},
+				"bootstrapPackages": []any{map[string]any{"name": "antrea.tanzu.vmware.com.1.13.3+vmware.1-tkg.1"}},
+			},
+			"status": map[string]any{"conditions": []any{
+				cond("Ready", "True", "", "", 1440), cond("Compatible", "True", "", "", 1440),
+			}},
+		})
+}
+
+func clusterLabels(c Cluster) map[string]any {
+	l := map[string]any{
+		"tkg.tanzu.vmware.com/cluster-name": c.Name,
+		"run.tanzu.vmware.com/tkr":          c.TKR,
+		"tanzuKubernetesRelease":            c.TKR,
+	}
+	if c.Management {
+		l["cluster-role.tkg.tanzu.vmware.com/management"] = ""
+	}
+	return l
+}
+
+func replicasStatus(desired, ready int) map[string]any {
+	return map[string]any{"desiredReplicas": desired, "replicas": desired, "readyReplicas": ready, "availableReplicas": ready, "upToDateReplicas": desired}
+}
+
+func boolStr(b bool) string {
+	if b {
+		return "True"
+	}
+	return "False"
+}
+
+func clusterObjects(c Cluster, kubeconfig []byte) []map[string]any {
+	workers, workersReady := 0, 0
+	var mds []any
+	for _, p := range c.Pools {
+		md := map[string]any{"class": "tkg-worker", "name": p.Name, "replicas": p.Replicas,
+			"metadata": map[string]any{"annotations": map[string]any{"run.tanzu.vmware.com/resolve-os-image": "image-type=ova,os-name=photon"}}}
+		if p.FailureDomain != "" {
+			md["failureDomain"] = p.FailureDomain
+		}
+		mds = append(mds, md)
+		workers += p.Replicas
+		workersReady += p.Ready
+	}
+	variables := []any{
+		map[string]any{"name": "cni", "value": "antrea"},
+		map[string]any{"name": "vcenter", "value": map[string]any{
+			"server": "vcsa-01.tko.example.com", "datacenter": "/dc-01", "datastore": "/dc-01/datastore/vsanDatastore",
+			"network": "/dc-01/network/tkg-workload-seg", "folder": "/dc-01/vm/tkg", "resourcePool": "/dc-01/host/cluster-01/Resources/tkg",
+			"cloneMode": "fullClone", "template": "/dc-01/vm/templates/photon-5-kube-" + strings.Split(c.Version, "+")[0],
+		}},
+		map[string]any{"name": "aviAPIServerHAProvider", "value": c.AVI},
+		map[string]any{"name": "auditLogging", "value": map[string]any{"enabled": c.AuditLogging}},
+		map[string]any{"name": "controlPlaneCertificateRotation", "value": map[string]any{"activate": true, "daysBefore": 90}},
+		map[string]any{"name": "podSecurityStandard", "value": map[string]any{"deactivated": false, "audit": "baseline", "warn": "baseline"}},
+		map[string]any{"name": "ntpServers", "value": []any{"ntp-01.tko.example.com"}},
+		map[string]any{"name": "clusterRole", "value": map[bool]string{true: "management", false: "workload"}[c.Management]},
+	}
+	if !c.AVI {
+		variables = append(variables, map[string]any{"name": "apiServerEndpoint", "value": c.Endpoint})
+	}
+	topology := map[string]any{
+		"classRef":     map[string]any{"name": ClassName},
+		"version":      c.Version,
+		"controlPlane": map[string]any{"replicas": c.ControlPlane, "metadata": map[string]any{"annotations": map[string]any{"run.tanzu.vmware.com/resolve-os-image": "image-type=ova,os-name=photon"}}},
+		"workers":      map[string]any{"machineDeployments": mds},
+		"variables":    variables,
+	}
+
+	available := c.State == "Available"
+	phase := map[string]string{"Available": "Provisioned", "Degraded": "Provisioned", "Provisioning": "Provisioning", "Failed": "Failed", "Deleting": "Deleting"}[c.State]
+	message := c.Message
+	clusterConds := []any{
+		cond("Available", boolStr(available), map[bool]string{true: "Available", false: "NotAvailable"}[available], message, 30),
+		cond("InfrastructureReady", boolStr(c.State != "Failed"), "Ready", "", 120),
+		cond("ControlPlaneInitialized", boolStr(c.ControlReady > 0), "Initialized", "", 110),
+		cond("ControlPlaneAvailable", boolStr(c.ControlReady > 0), "Available", "", 100),
+		cond("WorkersAvailable", boolStr(workersReady == workers && workers > 0), "Available", "", 90),
+		cond("RemoteConnectionProbe", boolStr(c.ControlReady > 0), "ProbeSucceeded", "", 90),
+		cond("TopologyReconciled", "True", "ReconcileSucceeded", "", 90),
+	}
+	status := map[string]any{
+		"phase":              phase,
+		"observedGeneration": 0,
+		"conditions":         clusterConds,
+		"controlPlane":       replicasStatus(c.ControlPlane, c.ControlReady),
+		"workers":            replicasStatus(workers, workersReady),
+		"initialization":     map[string]any{"infrastructureProvisioned": c.State != "Failed", "controlPlaneInitialized": c.ControlReady > 0},
+	}
+	if c.State == "Failed" {
+		status["deprecated"] = map[string]any{"v1beta1": map[string]any{"failureReason": "CreateError", "failureMessage": c.Message}}
+	}
+	meta := map[string]any{"name": c.Name, "namespace": c.Namespace, "labels": clusterLabels(c),
+		"annotations": map[string]any{"tkg/plan": c.Plan}}
+	if c.State == "Deleting" {
+		meta["finalizers"] = []any{"cluster.cluster.x-k8s.io"}
+		meta["annotations"].(map[string]any)[deleteAnnotation] = "true"
+	}
+	spec := map[string]any{
+		"clusterNetwork": map[string]any{
+			"pods":     map[string]any{"cidrBlocks": []any{"100.96.0.0/11"}},
+			"services": map[string]any{"cidrBlocks": []any{"100.64.0.0/13"}},
+		},
+		"controlPlaneEndpoint": map[string]any{"host": c.Endpoint, "port": 6443},
+		"topology":             topology,
+		"controlPlaneRef":      map[string]any{"apiGroup": "controlplane.cluster.x-k8s.io", "kind": "KubeadmControlPlane", "name": c.Name + "-cp"},
+		"infrastructureRef":    map[string]any{"apiGroup": infraAPI, "kind": "VSphereCluster", "name": c.Name},
+	}
+	cluster := map[string]any{"apiVersion": capiV, "kind": "Cluster", "metadata": meta, "spec": spec, "status": status}
+
+	cpName := c.Name + "-cp"
+	labels := map[string]any{"cluster.x-k8s.io/cluster-name": c.Name, "topology.cluster.x-k8s.io/owned": ""}
+	kcp := obj(kcpV, "KubeadmControlPlane", c.Namespace, cpName, labels, map[string]any{
+		"spec": map[string]any{
+			"replicas": c.ControlPlane,
+			"version":  c.Version,
+			"machineTemplate": map[string]any{"spec": map[string]any{
+				"infrastructureRef": map[string]any{"apiGroup": infraAPI, "kind": "VSphereMachineTemplate", "name": cpName},
+			}},
+			"kubeadmConfigSpec": map[string]any{"clusterConfiguration": map[string]any{
+				"apiServer": map[string]any{"extraArgs": []any{
+					map[string]any{"name": "audit-log-path", "value": "/var/log/kubernetes/audit.log"},
+				}},
+			}},
+		},
+		"status": map[string]any{
+			"observedGeneration": 0,
+			"replicas":           c.ControlPlane, "readyReplicas": c.ControlReady, "availableReplicas": c.ControlReady, "upToDateReplicas": c.ControlPlane,
+			"version":        c.Version,
+			"initialization": map[string]any{"controlPlaneInitialized": c.ControlReady > 0},
+			"conditions": []any{
+				cond("Available", boolStr(c.ControlReady > 0), "Available", "", 100),
+				cond("CertificatesAvailable", "True", "Available", "", 110),
+				cond("EtcdClusterHealthy", boolStr(c.ControlReady > 0), "Healthy", "", 100),
+				cond("MachinesReady", boolStr(c.ControlReady == c.ControlPlane), "Ready", "", 100),
+			},
+		},
+	})
+	out := []map[string]any{cluster, kcp}
+	for i := 0; i < c.ControlPlane; i++ {
+		out = append(out, machine(c, cpName, fmt.Sprintf("%s-%s", cpName, suffix(c.Name, i)), "", i < c.ControlReady, true))
+	}
+	for _, p := range c.Pools {
+		mdName := c.Name + "-" + p.Name
+		mdLabels := map[string]any{"cluster.x-k8s.io/cluster-name": c.Name, "topology.cluster.x-k8s.io/owned": "", "topology.cluster.x-k8s.io/deployment-name": p.Name}
+		tmpl := map[string]any{
+			"clusterName":       c.Name,
+			"version":           c.Version,
+			"bootstrap":         map[string]any{"configRef": map[string]any{"apiGroup": "bootstrap.cluster.x-k8s.io", "kind": "KubeadmConfigTemplate", "name": mdName}},
+			"infrastructureRef": map[string]any{"apiGroup": infraAPI, "kind": "VSphereMachineTemplate", "name": mdName},
+		}
+		if p.FailureDomain != "" {
+			tmpl["failureDomain"] = p.FailureDomain
+		}
+		out = append(out, obj(capiV, "MachineDeployment", c.Namespace, mdName, mdLabels, map[string]any{
+			"spec": map[string]any{
+				"clusterName": c.Name,
+				"replicas":    p.Replicas,
+				"selector":    map[string]any{"matchLabels": map[string]any{"cluster.x-k8s.io/deployment-name": mdName}},
+				"template":    map[string]any{"metadata": map[string]any{"labels": map[string]any{"cluster.x-k8s.io/deployment-name": mdName, "cluster.x-k8s.io/cluster-name": c.Name}}, "spec": tmpl},
+			},
+			"status": map[string]any{
+				"observedGeneration": 0,
+				"phase":              map[bool]string{true: "Running", false: "ScalingUp"}[p.Ready == p.Replicas],
+				"replicas":           p.Replicas, "readyReplicas": p.Ready, "availableReplicas": p.Ready, "upToDateReplicas": p.Replicas,
+				"conditions": []any{
+					cond("Available", boolStr(p.Ready == p.Replicas), "Available", map[bool]string{true: "", false: fmt.Sprintf("%d of %d replicas available", p.Ready, p.Replicas)}[p.Ready == p.Replicas], 60),
+					cond("MachinesReady", boolStr(p.Ready == p.Replicas), "Ready", "", 60),
+				},
+			},
+		}))
+		for i := 0; i < p.Replicas; i++ {
+			out = append(out, machine(c, mdName, fmt.Sprintf("%s-%s", mdName, suffix(mdName, i)), p.FailureDomain, i < p.Ready, false))
+		}
+	}
+	if c.HealthChecks {
+		for _, target := range []struct{ name, key string }{{c.Name + "-cp-mhc", "cluster.x-k8s.io/control-plane"}, {c.Name + "-md-mhc", "cluster.x-k8s.io/deployment-name"}} {
+			out = append(out, obj(capiV, "MachineHealthCheck", c.Namespace, target.name, map[string]any{"cluster.x-k8s.io/cluster-name": c.Name}, map[string]any{
+				"spec": map[string]any{
+					"clusterName": c.Name,
+					"selector":    map[string]any{"matchExpressions": []any{map[string]any{"key": target.key, "operator": "Exists"}}},
+					"checks": map[string]any{
+						"nodeStartupTimeoutSeconds": 1200,
+						"unhealthyNodeConditions": []any{
+							map[string]any{"type": "Ready", "status": "Unknown", "timeoutSeconds": 300},
+							map[string]any{"type": "Ready", "status": "False", "timeoutSeconds": 300},
+						},
+					},
+				},
+				"status": map[string]any{"observedGeneration": 0, "expectedMachines": 1, "currentHealthy": 1, "remediationsAllowed": 1,
+					"conditions": []any{cond("RemediationAllowed", "True", "RemediationAllowed", "", 100)}},
+			}))
+		}
+	}
+	if available || c.State == "Degraded" {
+		out = append(out, obj("v1", "Secret", c.Namespace, c.Name+"-kubeconfig", map[string]any{"cluster.x-k8s.io/cluster-name": c.Name}, map[string]any{
+			"type": "cluster.x-k8s.io/secret",
+			"data": map[string]any{"value": base64.StdEncoding.EncodeToString(kubeconfig)},
+		}))
+	}
+	return out
+}
+
+func suffix(seed string, i int) string {
+	const letters = "bcdfghjklmnpqrstvwxz2456789"
+	h := 0
+	for _, r := range seed {
+		h = h*31 + int(r)
+	}
+	h += i * 7919
+	s := make([]byte, 5)
+	for j := range s {
+		if h < 0 {
+			h = -h
+		}
+		s[j] = letters[h%len(letters)]
+		h /= len(letters)
+		h += j * 131
+	}
+	return string(s)
+}
+
+func machine(c Cluster, owner, name, fd string, ready, controlPlane bool) map[string]any {
+	labels := map[string]any{"cluster.x-k8s.io/cluster-name": c.Name}
+	if controlPlane {
+		labels["cluster.x-k8s.io/control-plane"] = ""
+		labels["cluster.x-k8s.io/control-plane-name"] = owner
+	} else {
+		labels["cluster.x-k8s.io/deployment-name"] = owner
+	}
+	status := map[string]any{
+		"observedGeneration": 0,
+		"phase":              map[bool]string{true: "Running", false: "Provisioning"}[ready],
+		"conditions": []any{
+			cond("Available", boolStr(ready), "Available", "", 60),
+			cond("Ready", boolStr(ready), "Ready", map[bool]string{true: "", false: "waiting for the VM to be provisioned"}[ready], 60),
+			cond("NodeHealthy", boolStr(ready), "NodeHealthy", "", 60),
+			cond("BootstrapConfigReady", "True", "Ready", "", 60),
+			cond("InfrastructureReady", boolStr(ready), "Ready", "", 60),
+		},
+	}
+	if ready {
+		status["nodeRef"] = map[string]any{"name": name}
+		status["addresses"] = []any{map[string]any{"type": "ExternalIP", "address": "10.20.0." + fmt.Sprint(100+len(name)%100)}}
+	}
+	spec := map[string]any{
+		"clusterName":       c.Name,
+		"version":           c.Version,
+		"bootstrap":         map[string]any{"dataSecretName": name},
+		"infrastructureRef": map[string]any{"apiGroup": infraAPI, "kind": "VSphereMachine", "name": name},
+	}
+	if fd != "" {
+		spec["failureDomain"] = fd
+	}
+	return obj(capiV, "Machine", c.Namespace, name, labels, map[string]any{"spec": spec, "status": status})
+}

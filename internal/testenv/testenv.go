@@ -1,0 +1,140 @@
+// Package testenv assembles a local TKO management cluster: the control
+// plane of package localcp, the TKO CRDs and the seeded estate. The demo
+// and the integration tests share it, so the demo shows what is tested.
+package testenv
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
+)
+
+// Env is what hack/tools.sh --env reports: the tool binaries and CRDs.
+type Env map[string]string
+
+// LoadEnv reads the tool locations from the environment (the Makefile
+// exports them); when they are missing it asks hack/tools.sh, which only
+// prints paths and builds nothing.
+func LoadEnv(repoRoot string) (Env, error) {
+	env := Env{}
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && strings.HasPrefix(k, "TKO_") {
+			env[k] = v
+		}
+	}
+	if env["TKO_KUBE_APISERVER"] != "" {
+		return env, nil
+	}
+	out, err := exec.Command("bash", filepath.Join(repoRoot, "hack", "tools.sh"), "--env").Output()
+	if err != nil {
+		return nil, fmt.Errorf("locating tools with hack/tools.sh --env: %w", err)
+	}
+	for _, line := range strings.Split(string(out), "\n") {
+		if k, v, ok := strings.Cut(line, "="); ok {
+			env[k] = v
+		}
+	}
+	return env, nil
+}
+
+// Binaries returns the control-plane binaries.
+func (e Env) Binaries() localcp.Binaries {
+	return localcp.Binaries{
+		Etcd:              e["TKO_ETCD"],
+		APIServer:         e["TKO_KUBE_APISERVER"],
+		ControllerManager: e["TKO_KUBE_CONTROLLER_MANAGER"],
+		Kubectl:           e["TKO_KUBECTL"],
+	}
+}
+
+// CRDs returns the CRD sources; shared is ../shared/crds when present.
+func (e Env) CRDs(repoRoot string) localcp.CRDSources {
+	shared := e["TKO_SHARED_CRDS"]
+	if shared == "" {
+		shared = localcp.FindShared(repoRoot)
+	}
+	return localcp.CRDSources{ClusterAPI: e["TKO_CAPI_CRDS"], KappController: e["TKO_KAPPCTRL_CRDS"], Shared: shared}
+}
+
+// RepoRoot walks up from the working directory to the module root.
+func RepoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			if _, err := os.Stat(filepath.Join(dir, "hack", "tools.sh")); err == nil {
+				return dir, nil
+			}
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", fmt.Errorf("not inside the kubectl-tko repository")
+		}
+		dir = parent
+	}
+}
+
+// Options for Start.
+type Options struct {
+	Dir    string
+	Detach bool
+	// Bare starts the control plane without CRDs or seed: a plain
+	// Kubernetes cluster, as a workload cluster looks to the plugins.
+	Bare bool
+	Seed bool
+	Log  io.Writer
+}
+
+// Start runs a control plane, installs the TKO CRDs and seeds the estate.
+func Start(ctx context.Context, env Env, repoRoot string, opts Options) (*localcp.ControlPlane, error) {
+	cp, err := localcp.Start(ctx, localcp.Options{Dir: opts.Dir, Binaries: env.Binaries(), Detach: opts.Detach, Log: opts.Log})
+	if err != nil {
+		return nil, err
+	}
+	if err := Prepare(ctx, cp, env, repoRoot, opts); err != nil {
+		cp.Stop()
+		return nil, err
+	}
+	return cp, nil
+}
+
+// Prepare installs the CRDs and the seed into a running control plane.
+func Prepare(ctx context.Context, cp *localcp.ControlPlane, env Env, repoRoot string, opts Options) error {
+	if opts.Bare {
+		return nil
+	}
+	cfg, err := cp.RESTConfig()
+	if err != nil {
+		return err
+	}
+	crds, err := localcp.TKOCRDs(env.CRDs(repoRoot))
+	if err != nil {
+		return err
+	}
+	if opts.Log != nil {
+		fmt.Fprintf(opts.Log, "installing %d CRDs (Cluster API, kapp-controller, Pinniped, AKO, Tanzu)\n", len(crds))
+	}
+	if err := localcp.InstallCRDs(ctx, cfg, crds); err != nil {
+		return err
+	}
+	if !opts.Seed {
+		return nil
+	}
+	if opts.Log != nil {
+		fmt.Fprintln(opts.Log, "seeding the TKO estate (ClusterClass, clusters in every state, TKRs, packages, Pinniped, AKO)")
+	}
+	kubeconfig, err := os.ReadFile(cp.Kubeconfig)
+	if err != nil {
+		return fmt.Errorf("reading kubeconfig: %w", err)
+	}
+	return seed.Apply(ctx, cfg, kubeconfig)
+}

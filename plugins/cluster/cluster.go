@@ -1,0 +1,30 @@
+// Package cluster is the `kubectl tko cluster` plugin: Cluster API / TKG
+// lifecycle, fleet views and the reference-design audit.
+package cluster
+
+import (
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/get"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/list"
+)
+
+// Plugin returns the cluster plugin's definition.
+func Plugin() cli.Plugin {
+	return cli.Plugin{
+		Name:  "cluster",
+		Short: "Manage TKG workload clusters (Cluster API) from kubectl",
+		Long: `
+			Manage the workload clusters of a Tanzu Kubernetes Grid management cluster:
+			list them (also across every management cluster in the kubeconfig), inspect
+			them, and audit them against the TKO reference design.`,
+		Build: func(root *cobra.Command, f *cli.Factory, streams genericiooptions.IOStreams) {
+			root.Example = cli.Examples(`
+				# Every workload cluster of the current management cluster
+				kubectl tko cluster list -A`)
+			root.AddCommand(list.NewCmd(f, streams), get.NewCmd(f, streams))
+		},
+	}
+}

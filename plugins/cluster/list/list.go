@@ -1,0 +1,311 @@
+// Package list implements `kubectl tko cluster list`.
+package list
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+)
+
+// pageSize keeps memory flat on management clusters with thousands of Clusters.
+const pageSize = 500
+
+// Options holds the flags and state of `cluster list`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+
+	AllNamespaces     bool
+	Selector          string
+	AllContexts       bool
+	IncludeManagement bool
+	Strict            bool
+	Parallel          int
+	ContextTimeout    time.Duration
+
+	namespace string
+	contexts  []string // fleet mode when non-empty
+}
+
+// NewCmd returns the list command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Parallel: 8, ContextTimeout: 20 * time.Second}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   "List workload clusters, on one management cluster or across a fleet",
+		Long: cli.LongDesc(`
+			List the Cluster API workload clusters of a management cluster: class,
+			Kubernetes version, control-plane and worker readiness and an overall status
+			(Available, Provisioning, Degraded, Failed, Deleting, Paused).
+
+			With --all-contexts, or --context a,b,c, every management cluster in the
+			kubeconfig is listed concurrently and a CONTEXT column is added; a context
+			that cannot be reached shows as a row with its error (exit code 1 only
+			with --strict).`),
+		Example: cli.Examples(`
+			# Clusters in the current namespace
+			kubectl tko cluster list
+
+			# Everywhere, with TKR, plan, endpoint and message
+			kubectl tko cluster list -A -o wide
+
+			# Every management cluster in the kubeconfig
+			kubectl tko cluster list -A --all-contexts
+
+			# Names only, to feed another command
+			kubectl tko cluster list -A -o name`),
+		Args: cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List clusters in all namespaces.")
+	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Label selector, e.g. -l tkg.tanzu.vmware.com/cluster-plan=prod.")
+	cmd.Flags().BoolVar(&o.AllContexts, "all-contexts", false, "List clusters of every context in the kubeconfig (a fleet view).")
+	cmd.Flags().BoolVar(&o.IncludeManagement, "include-management-cluster", false, "Also list the management cluster's own Cluster object.")
+	cmd.Flags().BoolVar(&o.Strict, "strict", false, "Exit 1 when any context of a fleet view failed.")
+	cmd.Flags().IntVar(&o.Parallel, "parallel", o.Parallel, "Contexts queried at once in a fleet view.")
+	cmd.Flags().DurationVar(&o.ContextTimeout, "context-timeout", o.ContextTimeout, "Give up on one context of a fleet view after this long.")
+	o.Output.AddFlags(cmd)
+	return cmd
+}
+
+// Complete resolves the namespace and the fleet of contexts.
+func (o *Options) Complete() error {
+	ctxFlag := ""
+	if o.Factory.ConfigFlags.Context != nil {
+		ctxFlag = *o.Factory.ConfigFlags.Context
+	}
+	switch {
+	case o.AllContexts:
+		raw, err := o.Factory.RawConfig()
+		if err != nil {
+			return err
+		}
+		for name := range raw.Contexts {
+			o.contexts = append(o.contexts, name)
+		}
+		sort.Strings(o.contexts)
+	case strings.Contains(ctxFlag, ","):
+		for _, c := range strings.Split(ctxFlag, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				o.contexts = append(o.contexts, c)
+			}
+		}
+	}
+	if o.AllNamespaces {
+		return nil
+	}
+	ns, err := o.Factory.Namespace()
+	if err != nil && len(o.contexts) == 0 {
+		return err
+	}
+	o.namespace = ns
+	return nil
+}
+
+// Validate checks flag combinations.
+func (o *Options) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	if o.AllContexts && o.Factory.ConfigFlags.Context != nil && *o.Factory.ConfigFlags.Context != "" {
+		return cli.Usagef("--all-contexts and --context cannot be used together")
+	}
+	if o.Parallel < 1 {
+		return cli.Usagef("--parallel must be at least 1")
+	}
+	return nil
+}
+
+// Page is what one context returned.
+type Page struct {
+	Clusters []capi.Cluster
+	Objects  []*unstructured.Unstructured
+}
+
+// Run lists and prints.
+func (o *Options) Run(ctx context.Context) error {
+	keepObjects := !o.Output.Human()
+	if len(o.contexts) == 0 {
+		page, err := o.list(ctx, o.Factory, keepObjects)
+		if err != nil {
+			return err
+		}
+		if keepObjects {
+			return o.Output.PrintObjects(o.Streams.Out, page.Objects, false)
+		}
+		return o.printTable(map[string]Page{"": page}, nil, nil)
+	}
+	results := fleet.Run(ctx, o.contexts, fleet.Options{Parallel: o.Parallel, Timeout: o.ContextTimeout}, func(ctx context.Context, name string) (Page, error) {
+		return o.list(ctx, o.Factory.ForContext(name), keepObjects)
+	})
+	pages := map[string]Page{}
+	failures := map[string]error{}
+	var order []string
+	for _, r := range results {
+		order = append(order, r.Target)
+		if r.Err != nil {
+			failures[r.Target] = r.Err
+			continue
+		}
+		pages[r.Target] = r.Value
+	}
+	if keepObjects {
+		var all []*unstructured.Unstructured
+		for _, name := range order {
+			for _, obj := range pages[name].Objects {
+				// The context is recorded on each object so merged output stays traceable.
+				anns := obj.GetAnnotations()
+				if anns == nil {
+					anns = map[string]string{}
+				}
+				anns["tko.tanzu.vmware.com/context"] = name
+				obj.SetAnnotations(anns)
+				all = append(all, obj)
+			}
+		}
+		for _, name := range order {
+			if err := failures[name]; err != nil {
+				msg, _ := cli.Explain(err)
+				fmt.Fprintf(o.Streams.ErrOut, "warning: context %s: %s\n", name, msg)
+			}
+		}
+		if err := o.Output.PrintObjects(o.Streams.Out, all, false); err != nil {
+			return err
+		}
+	} else if err := o.printTable(pages, failures, order); err != nil {
+		return err
+	}
+	if o.Strict && len(failures) > 0 {
+		return &cli.SilentError{Code: cli.ExitFailure}
+	}
+	return nil
+}
+
+func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool) (Page, error) {
+	disc, err := f.Discovery()
+	if err != nil {
+		return Page{}, err
+	}
+	api, err := capi.Discover(disc)
+	if err != nil {
+		return Page{}, err
+	}
+	dyn, err := f.Dynamic()
+	if err != nil {
+		return Page{}, err
+	}
+	ns := o.namespace
+	if o.AllNamespaces {
+		ns = metav1.NamespaceAll
+	}
+	var page Page
+	opts := metav1.ListOptions{LabelSelector: o.Selector, Limit: pageSize}
+	for {
+		list, err := dyn.Resource(api.Clusters()).Namespace(ns).List(ctx, opts)
+		if err != nil {
+			return Page{}, fmt.Errorf("listing clusters: %w", err)
+		}
+		for i := range list.Items {
+			item := &list.Items[i]
+			view := capi.FromUnstructured(item)
+			if view.Role == "management" && !o.IncludeManagement {
+				continue
+			}
+			page.Clusters = append(page.Clusters, view)
+			if keepObjects {
+				page.Objects = append(page.Objects, item)
+			}
+		}
+		if list.GetContinue() == "" {
+			return page, nil
+		}
+		opts.Continue = list.GetContinue()
+	}
+}
+
+func (o *Options) printTable(pages map[string]Page, failures map[string]error, order []string) error {
+	fleetView := order != nil
+	t := cli.Table{}
+	if fleetView {
+		t.Columns = append(t.Columns, cli.Column{Header: "CONTEXT"})
+	}
+	if o.AllNamespaces || fleetView {
+		t.Columns = append(t.Columns, cli.Column{Header: "NAMESPACE"})
+	}
+	t.Columns = append(t.Columns,
+		cli.Column{Header: "NAME"}, cli.Column{Header: "CLASS"}, cli.Column{Header: "VERSION"},
+		cli.Column{Header: "CONTROLPLANE"}, cli.Column{Header: "WORKERS"}, cli.Column{Header: "STATUS"}, cli.Column{Header: "AGE"},
+		cli.Column{Header: "TKR", Wide: true}, cli.Column{Header: "PLAN", Wide: true}, cli.Column{Header: "ROLE", Wide: true},
+		cli.Column{Header: "ENDPOINT", Wide: true}, cli.Column{Header: "MESSAGE", Wide: true})
+	now := time.Now()
+	if !fleetView {
+		order = []string{""}
+	}
+	for _, name := range order {
+		if err := failures[name]; err != nil {
+			msg, _ := cli.Explain(err)
+			status := "Error"
+			if !o.Output.Wide() {
+				// Without -o wide the MESSAGE column is hidden; keep the cause visible.
+				status += ": " + msg
+			}
+			row := []string{name}
+			if o.AllNamespaces || fleetView {
+				row = append(row, "")
+			}
+			row = append(row, "", "", "", "", "", status, "", "", "", "", "", msg)
+			t.Rows = append(t.Rows, row)
+			continue
+		}
+		for _, c := range pages[name].Clusters {
+			var row []string
+			if fleetView {
+				row = append(row, name)
+			}
+			if o.AllNamespaces || fleetView {
+				row = append(row, c.Namespace)
+			}
+			row = append(row, c.Name, dash(c.Class), dash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
+				duration.HumanDuration(now.Sub(c.Created)), dash(c.TKR), dash(c.Plan), c.Role, dash(c.Endpoint), dash(c.Message))
+			t.Rows = append(t.Rows, row)
+		}
+	}
+	if len(t.Rows) == 0 && !o.Output.NoHeaders {
+		where := fmt.Sprintf("in namespace %q", o.namespace)
+		if o.AllNamespaces {
+			where = "in any namespace"
+		}
+		fmt.Fprintf(o.Streams.ErrOut, "No clusters found %s.\n", where)
+		return nil
+	}
+	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

@@ -1,0 +1,377 @@
+// Package harness drives the real plugin binaries through the real kubectl
+// against a real local control plane, as a user types them. Modelled on
+// krew's integration harness: a temp HOME and PATH per test, fluent calls.
+package harness
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
+)
+
+// Suite is one control plane shared by a test package (see Main).
+type Suite struct {
+	Root    string // repository root
+	Env     testenv.Env
+	CP      *localcp.ControlPlane
+	BinDir  string // the plugin binaries
+	Kubectl string // real kubectl
+	Dyn     dynamic.Interface
+}
+
+var nsCounter struct {
+	sync.Mutex
+	n int
+}
+
+// Main starts a seeded control plane for the package, runs the tests and
+// stops it. Use from TestMain: os.Exit(harness.Main(m, &suite, opts)).
+func Main(m *testing.M, s *Suite, opts testenv.Options) int {
+	root, err := testenv.RepoRoot()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	env, err := testenv.LoadEnv(root)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	dir, err := os.MkdirTemp("", "tko-suite-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	binDir, err := pluginBinaries(root, dir)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	opts.Dir = filepath.Join(dir, "cp")
+	cp, err := testenv.Start(ctx, env, root, opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "starting the local control plane: %v\n", err)
+		return 1
+	}
+	defer cp.Stop()
+	cfg, err := cp.RESTConfig()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	*s = Suite{Root: root, Env: env, CP: cp, BinDir: binDir, Kubectl: env.Binaries().Kubectl, Dyn: dyn}
+	return m.Run()
+}
+
+// pluginBinaries returns TKO_BIN_DIR (set by make) or builds the plugins.
+func pluginBinaries(root, tmp string) (string, error) {
+	if dir := os.Getenv("TKO_BIN_DIR"); dir != "" {
+		return dir, nil
+	}
+	dir := filepath.Join(tmp, "bin")
+	cmd := exec.Command("go", "build", "-o", dir+"/", "./plugins/...")
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("building plugins: %v\n%s", err, out)
+	}
+	return dir, nil
+}
+
+// Env is one test's environment: its own HOME, PATH and kubeconfig.
+type Env struct {
+	t          *testing.T
+	s          *Suite
+	Home       string
+	Kubeconfig string
+	path       []string
+	extraEnv   []string
+}
+
+// New prepares a test environment with the plugins and kubectl on PATH.
+func (s *Suite) New(t *testing.T) *Env {
+	t.Helper()
+	home := t.TempDir()
+	kubeconfig := filepath.Join(home, ".kube", "config")
+	if err := os.MkdirAll(filepath.Dir(kubeconfig), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile(s.CP.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(kubeconfig, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	kubectlDir := filepath.Join(home, "kubectl-bin")
+	if err := os.MkdirAll(kubectlDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Symlink(s.Kubectl, filepath.Join(kubectlDir, "kubectl")); err != nil {
+		t.Fatal(err)
+	}
+	return &Env{t: t, s: s, Home: home, Kubeconfig: kubeconfig, path: []string{s.BinDir, kubectlDir, "/usr/bin", "/bin"}}
+}
+
+// WithPath replaces the plugin directories on PATH (kubectl stays).
+func (e *Env) WithPath(dirs ...string) *Env {
+	e.path = append(dirs, filepath.Join(e.Home, "kubectl-bin"), "/usr/bin", "/bin")
+	return e
+}
+
+// Setenv adds an environment variable to every command of this Env.
+func (e *Env) Setenv(k, v string) *Env {
+	e.extraEnv = append(e.extraEnv, k+"="+v)
+	return e
+}
+
+// Namespace creates a namespace for this test, deleted when it ends.
+func (e *Env) Namespace() string {
+	e.t.Helper()
+	nsCounter.Lock()
+	nsCounter.n++
+	name := fmt.Sprintf("t%d-%s", nsCounter.n, strings.ToLower(sanitize(e.t.Name())))
+	nsCounter.Unlock()
+	if len(name) > 60 {
+		name = strings.TrimRight(name[:60], "-")
+	}
+	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": name}}}
+	gvr := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+	if _, err := e.s.Dyn.Resource(gvr).Create(context.Background(), ns, metav1.CreateOptions{}); err != nil {
+		e.t.Fatalf("creating namespace %s: %v", name, err)
+	}
+	e.t.Cleanup(func() {
+		_ = e.s.Dyn.Resource(gvr).Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
+	return name
+}
+
+func sanitize(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if (r >= 'a' && r <= 'z') || (r >= '0' && r <= '9') {
+			b.WriteRune(r)
+		} else {
+			b.WriteByte('-')
+		}
+	}
+	return strings.Trim(b.String(), "-")
+}
+
+// Create creates a typed or unstructured object as admin.
+func (e *Env) Create(gvr schema.GroupVersionResource, namespace string, obj runtime.Object) *unstructured.Unstructured {
+	e.t.Helper()
+	m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	u, err := e.s.Dyn.Resource(gvr).Namespace(namespace).Create(context.Background(), &unstructured.Unstructured{Object: m}, metav1.CreateOptions{})
+	if err != nil {
+		e.t.Fatalf("creating %s: %v", gvr.Resource, err)
+	}
+	return u
+}
+
+// Dyn is an admin dynamic client.
+func (e *Env) Dyn() dynamic.Interface { return e.s.Dyn }
+
+// Kubectl prepares a real kubectl command: e.Kubectl("tko", "cluster", "list").
+func (e *Env) Kubectl(args ...string) *Cmd {
+	return e.Command(e.s.Kubectl, args...)
+}
+
+// Plugin prepares a direct call of a plugin binary: e.Plugin("kubectl-tko-cluster", "list").
+func (e *Env) Plugin(binary string, args ...string) *Cmd {
+	return e.Command(filepath.Join(e.s.BinDir, binary), args...)
+}
+
+// Command prepares any command in this environment.
+func (e *Env) Command(name string, args ...string) *Cmd {
+	env := []string{
+		"HOME=" + e.Home,
+		"KUBECONFIG=" + e.Kubeconfig,
+		"PATH=" + strings.Join(e.path, string(os.PathListSeparator)),
+		"KUBECACHEDIR=" + filepath.Join(e.Home, ".kube", "cache"),
+	}
+	env = append(env, e.extraEnv...)
+	return &Cmd{t: e.t, name: name, args: args, env: env, timeout: 2 * time.Minute}
+}
+
+// Cmd is a command to run.
+type Cmd struct {
+	t       *testing.T
+	name    string
+	args    []string
+	env     []string
+	stdin   string
+	timeout time.Duration
+	signal  *struct {
+		after time.Duration
+		sig   syscall.Signal
+	}
+}
+
+// Stdin feeds the command's standard input.
+func (c *Cmd) Stdin(s string) *Cmd { c.stdin = s; return c }
+
+// Env adds KEY=VALUE to the command's environment.
+func (c *Cmd) Env(kv string) *Cmd { c.env = append(c.env, kv); return c }
+
+// Timeout bounds the command (the test fails when it runs out).
+func (c *Cmd) Timeout(d time.Duration) *Cmd { c.timeout = d; return c }
+
+// SignalAfter sends sig to the command after d (to test Ctrl-C).
+func (c *Cmd) SignalAfter(d time.Duration, sig syscall.Signal) *Cmd {
+	c.signal = &struct {
+		after time.Duration
+		sig   syscall.Signal
+	}{d, sig}
+	return c
+}
+
+// Result is a finished command.
+type Result struct {
+	t      *testing.T
+	line   string
+	Stdout string
+	Stderr string
+	Code   int
+}
+
+// Run runs the command to completion.
+func (c *Cmd) Run() *Result {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, c.name, c.args...)
+	cmd.Env = c.env
+	cmd.Stdin = strings.NewReader(c.stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Start(); err != nil {
+		c.t.Fatalf("starting %s: %v", c.name, err)
+	}
+	if c.signal != nil {
+		timer := time.AfterFunc(c.signal.after, func() { _ = cmd.Process.Signal(c.signal.sig) })
+		defer timer.Stop()
+	}
+	err := cmd.Wait()
+	r := &Result{t: c.t, line: filepath.Base(c.name) + " " + strings.Join(c.args, " "), Stdout: stdout.String(), Stderr: stderr.String()}
+	if ctx.Err() != nil {
+		c.t.Fatalf("%s: did not finish within %s\nstdout:\n%s\nstderr:\n%s", r.line, c.timeout, r.Stdout, r.Stderr)
+	}
+	if exit, ok := err.(*exec.ExitError); ok {
+		r.Code = exit.ExitCode()
+	} else if err != nil {
+		c.t.Fatalf("%s: %v", r.line, err)
+	}
+	return r
+}
+
+func (r *Result) fail(format string, args ...any) {
+	r.t.Helper()
+	r.t.Fatalf("%s: %s\nexit code: %d\nstdout:\n%s\nstderr:\n%s", r.line, fmt.Sprintf(format, args...), r.Code, r.Stdout, r.Stderr)
+}
+
+// ExitCode asserts the exit code.
+func (r *Result) ExitCode(want int) *Result {
+	r.t.Helper()
+	if r.Code != want {
+		r.fail("exit code %d, want %d", r.Code, want)
+	}
+	return r
+}
+
+// Success asserts exit code 0.
+func (r *Result) Success() *Result { r.t.Helper(); return r.ExitCode(0) }
+
+// StdoutContains asserts that stdout holds every string.
+func (r *Result) StdoutContains(subs ...string) *Result {
+	r.t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(r.Stdout, s) {
+			r.fail("stdout does not contain %q", s)
+		}
+	}
+	return r
+}
+
+// StdoutLacks asserts that stdout holds none of the strings.
+func (r *Result) StdoutLacks(subs ...string) *Result {
+	r.t.Helper()
+	for _, s := range subs {
+		if strings.Contains(r.Stdout, s) {
+			r.fail("stdout contains %q", s)
+		}
+	}
+	return r
+}
+
+// StderrContains asserts that stderr holds every string.
+func (r *Result) StderrContains(subs ...string) *Result {
+	r.t.Helper()
+	for _, s := range subs {
+		if !strings.Contains(r.Stderr, s) {
+			r.fail("stderr does not contain %q", s)
+		}
+	}
+	return r
+}
+
+// OneLineError asserts that stderr is exactly one "error: ..." line that
+// contains every string: no usage text, no stack trace, no log noise.
+func (r *Result) OneLineError(subs ...string) *Result {
+	r.t.Helper()
+	lines := strings.Split(strings.TrimRight(r.Stderr, "\n"), "\n")
+	if len(lines) != 1 || !strings.HasPrefix(lines[0], "error: ") {
+		r.fail("stderr is not one error line")
+	}
+	return r.StderrContains(subs...)
+}
+
+// StdoutLines returns the non-empty lines of stdout.
+func (r *Result) StdoutLines() []string {
+	var out []string
+	for _, l := range strings.Split(r.Stdout, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// Secret is a helper to build a typed Secret for Create.
+func Secret(name string, data map[string]string) *corev1.Secret {
+	return &corev1.Secret{TypeMeta: metav1.TypeMeta{APIVersion: "v1", Kind: "Secret"}, ObjectMeta: metav1.ObjectMeta{Name: name}, StringData: data}
+}
+
+// Success runs the command and asserts exit code 0.
+func (c *Cmd) Success() *Result { c.t.Helper(); return c.Run().Success() }
+
+// ExitCode runs the command and asserts its exit code.
+func (c *Cmd) ExitCode(want int) *Result { c.t.Helper(); return c.Run().ExitCode(want) }
