@@ -175,11 +175,11 @@ func FromUnstructured(u *unstructured.Unstructured) Cluster {
 	c.Paused, _, _ = unstructured.NestedBool(obj, "spec", "paused")
 	if host := str(obj, "spec", "controlPlaneEndpoint", "host"); host != "" {
 		c.Endpoint = host
-		if port, ok, _ := unstructured.NestedInt64(obj, "spec", "controlPlaneEndpoint", "port"); ok && port != 0 {
+		if port, ok := int64At(obj, "spec", "controlPlaneEndpoint", "port"); ok && port != 0 {
 			c.Endpoint = fmt.Sprintf("%s:%d", host, port)
 		}
 	}
-	if r, ok, _ := unstructured.NestedInt64(obj, "spec", "topology", "controlPlane", "replicas"); ok {
+	if r, ok := int64At(obj, "spec", "topology", "controlPlane", "replicas"); ok {
 		c.ControlPlane.Desired = r
 	}
 	mds, _, _ := unstructured.NestedSlice(obj, "spec", "topology", "workers", "machineDeployments")
@@ -189,7 +189,7 @@ func FromUnstructured(u *unstructured.Unstructured) Cluster {
 			continue
 		}
 		md := MachineDeployment{Name: str(m, "name"), Class: str(m, "class"), FailureDomain: str(m, "failureDomain")}
-		if r, ok, _ := unstructured.NestedInt64(m, "replicas"); ok {
+		if r, ok := int64At(m, "replicas"); ok {
 			md.Replicas = &r
 			c.Workers.Desired += r
 		}
@@ -217,11 +217,11 @@ func readReplicas(obj map[string]any, path []string, r *Replicas) {
 		return
 	}
 	get := func(k string) int64 {
-		v, _, _ := unstructured.NestedInt64(m, k)
+		v, _ := int64At(m, k)
 		return v
 	}
 	r.Known = true
-	if d, ok, _ := unstructured.NestedInt64(m, "desiredReplicas"); ok {
+	if d, ok := int64At(m, "desiredReplicas"); ok {
 		r.Desired = d
 	}
 	r.Current, r.Ready, r.Available, r.UpToDate = get("replicas"), get("readyReplicas"), get("availableReplicas"), get("upToDateReplicas")
@@ -295,4 +295,22 @@ func oneLine(s string) string {
 func str(obj map[string]any, path ...string) string {
 	s, _, _ := unstructured.NestedString(obj, path...)
 	return s
+}
+
+// int64At reads a number whether it was decoded as int64 (API responses)
+// or float64 (YAML and JSON files).
+func int64At(obj map[string]any, path ...string) (int64, bool) {
+	v, found, err := unstructured.NestedFieldNoCopy(obj, path...)
+	if !found || err != nil {
+		return 0, false
+	}
+	switch n := v.(type) {
+	case int64:
+		return n, true
+	case int:
+		return int64(n), true
+	case float64:
+		return int64(n), true
+	}
+	return 0, false
 }

@@ -11,7 +11,7 @@ import (
 
 // CRDSources says where the CRDs of a TKO management cluster come from.
 type CRDSources struct {
-	ClusterAPI    string // dir: core, kubeadm control plane and bootstrap CRDs of sigs.k8s.io/cluster-api
+	ClusterAPI     string // dir: core, kubeadm control plane and bootstrap CRDs of sigs.k8s.io/cluster-api
 	KappController string // file: kapp-controller's config/config/crds.yml
 	// Shared is the upstream Pinniped, AKO, AKO operator and Tanzu CRDs
 	// (../shared/crds). When empty or missing, the project's own minimal

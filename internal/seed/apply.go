@@ -169,4 +169,3 @@ func stampConditions(m map[string]any, key string, now time.Time, generation int
 		}
 	}
 }
-

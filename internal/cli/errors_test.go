@@ -1,0 +1,61 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strings"
+	"syscall"
+	"testing"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+)
+
+func TestExplain(t *testing.T) {
+	gr := schema.GroupResource{Group: "cluster.x-k8s.io", Resource: "clusters"}
+	refused := &url.Error{Op: "Get", URL: "https://10.1.2.3:6443/api", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
+	tests := []struct {
+		name string
+		err  error
+		code int
+		want []string
+	}{
+		{"usage", Usagef("missing NAME"), ExitUsage, []string{"missing NAME"}},
+		{"input", &InputError{File: "c.yaml", Line: 7, Field: "spec.topology", Err: errors.New("bad")}, ExitUsage, []string{"c.yaml:7: spec.topology: bad"}},
+		{"stdin input", &InputError{File: "-", Line: 2, Err: errors.New("bad")}, ExitUsage, []string{"<stdin>:2: bad"}},
+		{"not found", fmt.Errorf("getting: %w", &NotFoundError{Kind: "cluster", Name: "a", Namespace: "b", Hint: "list them"}), ExitNotFound, []string{`cluster "a" not found in namespace "b": list them`}},
+		{"not served", &NotServedError{Group: "cluster.x-k8s.io", Hint: "is it a TKG management cluster?"}, ExitNotFound, []string{"this cluster does not serve cluster.x-k8s.io: is it a TKG management cluster?"}},
+		{"api not found", apierrors.NewNotFound(gr, "x"), ExitNotFound, []string{`clusters.cluster.x-k8s.io "x" not found`, "-n"}},
+		{"forbidden", apierrors.NewForbidden(gr, "", errors.New(`User "bob" cannot delete resource "clusters" in API group "cluster.x-k8s.io" in the namespace "prod"`)), ExitForbidden,
+			[]string{`user "bob" may not delete clusters.cluster.x-k8s.io in namespace "prod"`, "kubectl auth can-i delete clusters.cluster.x-k8s.io -n prod"}},
+		{"unauthorized", apierrors.NewUnauthorized("no"), ExitUnreachable, []string{"401"}},
+		{"refused", refused, ExitUnreachable, []string{"https://10.1.2.3:6443", "connection refused"}},
+		{"timeout", &url.Error{Op: "Get", URL: "https://h:6443/x", Err: context.DeadlineExceeded}, ExitTimeout, []string{"did not answer in time", "--request-timeout"}},
+		{"wait timeout", &TimeoutError{What: "x", Timeout: "5s", Last: "1/3 ready"}, ExitTimeout, []string{"timed out after 5s waiting for x (last seen: 1/3 ready)"}},
+		{"interrupted", fmt.Errorf("%w: %w", ErrInterrupted, context.Canceled), ExitInterrupted, []string{"interrupted"}},
+		{"silent", &SilentError{Code: 1}, ExitFailure, nil},
+		{"multi-line", errors.New("first\nsecond"), ExitFailure, []string{"first; second"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			msg, code := Explain(tt.err)
+			if code != tt.code {
+				t.Errorf("code %d, want %d (%s)", code, tt.code, msg)
+			}
+			if strings.Contains(msg, "\n") {
+				t.Errorf("message has several lines: %q", msg)
+			}
+			if tt.want == nil && msg != "" {
+				t.Errorf("want no message, got %q", msg)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("message %q lacks %q", msg, w)
+				}
+			}
+		})
+	}
+}
