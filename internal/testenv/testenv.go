@@ -138,3 +138,17 @@ func Prepare(ctx context.Context, cp *localcp.ControlPlane, env Env, repoRoot st
 	}
 	return seed.Apply(ctx, cfg, kubeconfig)
 }
+
+// StartInRepo finds the repository and its tools, then starts like Start.
+func StartInRepo(ctx context.Context, opts Options) (*localcp.ControlPlane, Env, string, error) {
+	root, err := RepoRoot()
+	if err != nil {
+		return nil, nil, "", err
+	}
+	env, err := LoadEnv(root)
+	if err != nil {
+		return nil, nil, "", err
+	}
+	cp, err := Start(ctx, env, root, opts)
+	return cp, env, root, err
+}

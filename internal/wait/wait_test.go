@@ -27,21 +27,11 @@ var clusters = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "
 // subresource, as it would.
 func TestMain(m *testing.M) {
 	os.Exit(func() int {
-		root, err := testenv.RepoRoot()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		env, err := testenv.LoadEnv(root)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
 		dir, _ := os.MkdirTemp("", "tko-wait-")
 		defer os.RemoveAll(dir)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 		defer cancel()
-		cp, err := testenv.Start(ctx, env, root, testenv.Options{Dir: dir})
+		cp, _, _, err := testenv.StartInRepo(ctx, testenv.Options{Dir: dir})
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			return 1
@@ -68,7 +58,9 @@ func newCluster(t *testing.T, name string) *unstructured.Unstructured {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { _ = dyn.Resource(clusters).Namespace("default").Delete(context.Background(), name, metav1.DeleteOptions{}) })
+	t.Cleanup(func() {
+		_ = dyn.Resource(clusters).Namespace("default").Delete(context.Background(), name, metav1.DeleteOptions{})
+	})
 	return created
 }
 

@@ -231,4 +231,3 @@ func TestErrorClasses(t *testing.T) {
 			OneLineError("cannot reach the Kubernetes API server https://127.0.0.1:", "connection refused", "--context")
 	})
 }
-

@@ -45,33 +45,24 @@ var nsCounter struct {
 // Main starts a seeded control plane for the package, runs the tests and
 // stops it. Use from TestMain: os.Exit(harness.Main(m, &suite, opts)).
 func Main(m *testing.M, s *Suite, opts testenv.Options) int {
-	root, err := testenv.RepoRoot()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	env, err := testenv.LoadEnv(root)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
 	dir, err := os.MkdirTemp("", "tko-suite-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer os.RemoveAll(dir)
-	binDir, err := pluginBinaries(root, dir)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	opts.Dir = filepath.Join(dir, "cp")
-	cp, err := testenv.Start(ctx, env, root, opts)
+	cp, env, root, err := testenv.StartInRepo(ctx, opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "starting the local control plane: %v\n", err)
+		return 1
+	}
+	binDir, err := pluginBinaries(root, dir)
+	if err != nil {
+		cp.Stop()
+		fmt.Fprintln(os.Stderr, err)
 		return 1
 	}
 	defer cp.Stop()
