@@ -29,13 +29,14 @@ tools: ## Build (once) the pinned kube-apiserver, etcd, kube-controller-manager,
 
 .PHONY: test
 test: tools build ## Unit and integration tests against a real local control plane
-	$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN) TKO_EXPECT_VERSION=$(VERSION); \
+	@echo "go test ./... (control-plane binaries from hack/tools.sh --env)"
+	@$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN) TKO_EXPECT_VERSION=$(VERSION); \
 	go test -count=1 -timeout 20m ./...
 
 .PHONY: demo
 demo: tools build ## Start the local TKO management cluster, seed it and tour every plugin
-	$(TOOLS_ENV) $(BIN)/tko-env up --dir $(ENVDIR) >/dev/null
-	$(TOOLS_ENV) hack/demo.sh $(BIN) $(ENVDIR)
+	@$(TOOLS_ENV) $(BIN)/tko-env up --dir $(ENVDIR) >/dev/null
+	@$(TOOLS_ENV) hack/demo.sh $(BIN) $(ENVDIR)
 
 .PHONY: demo-down
 demo-down: ## Stop the local TKO management cluster
@@ -43,13 +44,13 @@ demo-down: ## Stop the local TKO management cluster
 
 .PHONY: bench
 bench: tools build ## Benchmarks against the reference tools, side by side
-	$(TOOLS_ENV) go run ./test/bench --bin $(BIN)
+	@$(TOOLS_ENV) go run ./test/bench --bin $(BIN)
 
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint (pinned)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w"; exit 1; }
 	go vet ./...
-	cd hack/tools/lint && go tool golangci-lint run --config $(CURDIR)/.golangci.yaml $(CURDIR)/...
+	go tool -modfile=hack/tools/lint/go.mod golangci-lint run ./...
 
 .PHONY: install
 install: build ## Install the plugins into $(PREFIX)/bin

@@ -262,7 +262,7 @@ func (t *Table) Print(out io.Writer, wide, noHeaders bool) error {
 			keep = append(keep, i)
 		}
 	}
-	var w io.Writer = out
+	w := out
 	var tw *tabwriter.Writer
 	if IsTerminal(out) {
 		tw = tabwriter.NewWriter(out, 0, 8, 3, ' ', 0)

@@ -294,7 +294,7 @@ func (cp *ControlPlane) waitReady(ctx context.Context, name string) error {
 		return false, nil
 	})
 	if err != nil {
-		return fmt.Errorf("waiting for %s: %w (last: %v)", name, err, lastErr)
+		return fmt.Errorf("waiting for %s: %w (last: %w)", name, err, lastErr)
 	}
 	return nil
 }

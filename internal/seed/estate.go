@@ -134,21 +134,6 @@ func cond(condType, status, reason, message string, minutesAgo int) map[string]a
 	return map[string]any{"type": condType, "status": status, "reason": reason, "message": message, "lastTransitionTime": minutesAgo}
 }
 
-// v1beta1cond is the deprecated Cluster API condition shape (with severity).
-func v1beta1cond(condType, status, severity, reason, message string) map[string]any {
-	c := map[string]any{"type": condType, "status": status}
-	if severity != "" {
-		c["severity"] = severity
-	}
-	if reason != "" {
-		c["reason"] = reason
-	}
-	if message != "" {
-		c["message"] = message
-	}
-	return c
-}
-
 // normalize turns Go ints into int64, the integer type of JSON objects in
 // apimachinery, so the objects can be deep-copied and compared.
 func normalize(v any) any {

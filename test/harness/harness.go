@@ -6,6 +6,7 @@ package harness
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -89,7 +90,7 @@ func pluginBinaries(root, tmp string) (string, error) {
 	cmd := exec.Command("go", "build", "-o", dir+"/", "./plugins/...")
 	cmd.Dir = root
 	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("building plugins: %v\n%s", err, out)
+		return "", fmt.Errorf("building plugins: %w\n%s", err, out)
 	}
 	return dir, nil
 }
@@ -276,7 +277,8 @@ func (c *Cmd) Run() *Result {
 	if ctx.Err() != nil {
 		c.t.Fatalf("%s: did not finish within %s\nstdout:\n%s\nstderr:\n%s", r.line, c.timeout, r.Stdout, r.Stderr)
 	}
-	if exit, ok := err.(*exec.ExitError); ok {
+	var exit *exec.ExitError
+	if errors.As(err, &exit) {
 		r.Code = exit.ExitCode()
 	} else if err != nil {
 		c.t.Fatalf("%s: %v", r.line, err)

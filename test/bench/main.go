@@ -1,0 +1,107 @@
+// Command bench measures kubectl tko against the reference tools, run side
+// by side on this machine, and prints the figures and their ratios.
+// Timing lives here, never in tests.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"syscall"
+	"text/tabwriter"
+	"time"
+)
+
+func main() {
+	bin := flag.String("bin", "bin", "directory of the built plugins")
+	runs := flag.Int("runs", 21, "runs per measurement (the median is reported)")
+	flag.Parse()
+	kubectl := os.Getenv("TKO_KUBECTL")
+	if kubectl == "" {
+		fmt.Fprintln(os.Stderr, "error: TKO_KUBECTL is not set: run through 'make bench'")
+		os.Exit(2)
+	}
+	if err := startup(*bin, kubectl, *runs); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+	if err := sizes(*bin, kubectl); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// Sample is one measured command.
+type Sample struct {
+	Wall   time.Duration
+	MaxRSS int64 // KiB
+}
+
+// measure runs a command n times and returns the median wall time and the
+// median peak resident set size.
+func measure(n int, env []string, name string, args ...string) (Sample, error) {
+	walls := make([]time.Duration, 0, n)
+	rss := make([]int64, 0, n)
+	for range n {
+		cmd := exec.Command(name, args...)
+		cmd.Env = env
+		start := time.Now()
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return Sample{}, fmt.Errorf("%s %v: %w\n%s", filepath.Base(name), args, err, out)
+		}
+		walls = append(walls, time.Since(start))
+		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
+			rss = append(rss, ru.Maxrss)
+		}
+	}
+	slices.Sort(walls)
+	slices.Sort(rss)
+	s := Sample{Wall: walls[len(walls)/2]}
+	if len(rss) > 0 {
+		s.MaxRSS = rss[len(rss)/2]
+	}
+	return s, nil
+}
+
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
+
+func startup(bin, kubectl string, runs int) error {
+	env := append(os.Environ(), "KUBECONFIG=/nonexistent")
+	ref, err := measure(runs, env, kubectl, "version", "--client")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("Start-up: '<plugin> version' against 'kubectl version --client' (median of %d runs)\n", runs)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMMAND\tWALL\tKUBECTL\tRATIO\tPEAK RSS\tKUBECTL RSS\tRATIO")
+	for _, p := range []string{"kubectl-tko", "kubectl-tko-cluster", "kubectl-tko-package", "kubectl-tko-auth", "kubectl-tko-lb", "kubectl-tko-observe"} {
+		s, err := measure(runs, env, filepath.Join(bin, p), "version")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s version\t%s\t%s\t%.2fx\t%d MiB\t%d MiB\t%.2fx\n", p, ms(s.Wall), ms(ref.Wall),
+			float64(s.Wall)/float64(ref.Wall), s.MaxRSS/1024, ref.MaxRSS/1024, float64(s.MaxRSS)/float64(ref.MaxRSS))
+	}
+	return tw.Flush()
+}
+
+func sizes(bin, kubectl string) error {
+	ref, err := os.Stat(kubectl)
+	if err != nil {
+		return err
+	}
+	fmt.Println("\nBinary size (stripped, -trimpath) against kubectl")
+	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "BINARY\tSIZE\tKUBECTL\tRATIO")
+	for _, p := range []string{"kubectl-tko", "kubectl-tko-cluster", "kubectl-tko-package", "kubectl-tko-auth", "kubectl-tko-lb", "kubectl-tko-observe"} {
+		st, err := os.Stat(filepath.Join(bin, p))
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "%s\t%.1f MiB\t%.1f MiB\t%.2fx\n", p, float64(st.Size())/(1<<20), float64(ref.Size())/(1<<20), float64(st.Size())/float64(ref.Size()))
+	}
+	return tw.Flush()
+}
