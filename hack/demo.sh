@@ -15,12 +15,19 @@ step() {
   "$@" || printf '(exit code %d)\n' "$?"
 }
 
+# Tables are tab-separated when piped (as here); align them for reading.
+align() { if command -v column >/dev/null; then column -t -s $'\t'; else cat; fi; }
+table() {
+  printf '\n\033[1m$ %s\033[0m\n' "$*"
+  "$@" | align
+}
+
 echo "kubectl tko tour: a local TKO management cluster (real kube-apiserver $("$kubectl_bin" version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1), etcd, Cluster API and kapp-controller CRDs)"
-step kubectl tko
-step kubectl tko version
-step kubectl tko cluster list -A
-step kubectl tko cluster list -A -o wide --include-management-cluster
-step kubectl tko cluster get wc-team-a -n team-a
+table kubectl tko
+table kubectl tko version
+table kubectl tko cluster list -A
+table kubectl tko cluster list -A -o wide --include-management-cluster
+table kubectl tko cluster get wc-team-a -n team-a
 step kubectl tko cluster list -A -o 'custom-columns=NAME:.metadata.name,TKR:.metadata.labels.run\.tanzu\.vmware\.com/tkr'
 step kubectl tko cluster get wc-nope
 for p in package auth lb observe; do
