@@ -26,7 +26,8 @@ const NotServedHint = "is it a TKG management cluster? Point --context at the ma
 
 // API is the served version of the Cluster API core group.
 type API struct {
-	Version string // "v1beta2" or "v1beta1"
+	Version string            // "v1beta2" or "v1beta1"
+	Groups  map[string]string // every served group → its preferred version
 }
 
 // Resource returns the GVR of a core Cluster API resource in the served version.
@@ -55,7 +56,9 @@ func discover(d discovery.DiscoveryInterface) (API, error) {
 	if err != nil {
 		return API{}, fmt.Errorf("discovering API groups: %w", err)
 	}
+	api := API{Groups: map[string]string{}}
 	for _, g := range groups.Groups {
+		api.Groups[g.Name] = g.PreferredVersion.Version
 		if g.Name != Group {
 			continue
 		}
@@ -65,15 +68,26 @@ func discover(d discovery.DiscoveryInterface) (API, error) {
 		}
 		switch {
 		case slices.Contains([]string{"v1beta2", "v1beta1"}, g.PreferredVersion.Version):
-			return API{Version: g.PreferredVersion.Version}, nil
+			api.Version = g.PreferredVersion.Version
 		case slices.Contains(versions, "v1beta2"):
-			return API{Version: "v1beta2"}, nil
+			api.Version = "v1beta2"
 		case slices.Contains(versions, "v1beta1"):
-			return API{Version: "v1beta1"}, nil
+			api.Version = "v1beta1"
+		default:
+			return API{}, fmt.Errorf("this cluster serves %s only in versions %v, which kubectl tko does not read: upgrade Cluster API to v1.5 or later", Group, versions)
 		}
-		return API{}, fmt.Errorf("this cluster serves %s only in versions %v, which kubectl tko does not read: upgrade Cluster API to v1.5 or later", Group, versions)
 	}
-	return API{}, &cli.NotServedError{Group: Group, Hint: NotServedHint}
+	if api.Version == "" {
+		return API{}, &cli.NotServedError{Group: Group, Hint: NotServedHint}
+	}
+	return api, nil
+}
+
+// GroupResource returns the GVR of a resource in another group at its
+// preferred served version, and whether the group is served at all.
+func (a API) GroupResource(group, resource string) (schema.GroupVersionResource, bool) {
+	v, ok := a.Groups[group]
+	return schema.GroupVersionResource{Group: group, Version: v, Resource: resource}, ok
 }
 
 // Replicas counts machines of the control plane or the workers.
@@ -140,11 +154,11 @@ const (
 
 // Labels TKG puts on workload clusters.
 const (
-	LabelTKR         = "run.tanzu.vmware.com/tkr"
-	LabelTKRLegacy   = "tanzuKubernetesRelease"
-	AnnotationPlan   = "tkg/plan"
-	LabelRole        = "cluster-role.tkg.tanzu.vmware.com/management"
-	LabelClusterName = "tkg.tanzu.vmware.com/cluster-name"
+	LabelTKR            = "run.tanzu.vmware.com/tkr"
+	LabelTKRLegacy      = "tanzuKubernetesRelease"
+	AnnotationPlan      = "tkg/plan"
+	LabelRole           = "cluster-role.tkg.tanzu.vmware.com/management"
+	LabelTKGClusterName = "tkg.tanzu.vmware.com/cluster-name"
 )
 
 // FromUnstructured maps a Cluster of either version onto the view.
@@ -313,4 +327,31 @@ func int64At(obj map[string]any, path ...string) (int64, bool) {
 		return int64(n), true
 	}
 	return 0, false
+}
+
+// Progress is a one-line state of a cluster for --wait progress and
+// timeout messages.
+func Progress(u *unstructured.Unstructured) string {
+	c := FromUnstructured(u)
+	s := fmt.Sprintf("%s: control plane %s ready, workers %s ready", c.Status, c.ControlPlane, c.Workers)
+	if c.Message != "" {
+		s += " (" + c.Message + ")"
+	}
+	return s
+}
+
+// AvailableCheck is the --wait condition for a cluster: Available (v1beta2)
+// or Ready (v1beta1) True for the current generation; Failed ends the wait.
+func AvailableCheck(u *unstructured.Unstructured) (bool, error) {
+	if u == nil {
+		return false, errors.New("the cluster was deleted while waiting for it")
+	}
+	c := FromUnstructured(u)
+	switch c.Status {
+	case StatusAvailable:
+		return wait.Observed(u), nil
+	case StatusFailed:
+		return false, fmt.Errorf("cluster %s/%s failed: %s", c.Namespace, c.Name, c.Message)
+	}
+	return false, nil
 }

@@ -311,3 +311,10 @@ func ToUnstructured(obj runtime.Object) (*unstructured.Unstructured, error) {
 	}
 	return &unstructured.Unstructured{Object: m}, nil
 }
+
+// Default sets the format used when -o was not given.
+func (o *OutputFlags) Default(format string) {
+	if o.format() == "" && o.print.OutputFormat != nil {
+		*o.print.OutputFormat = format
+	}
+}

@@ -7,7 +7,8 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
-	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/get"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/list"
 )
 
@@ -24,7 +25,7 @@ func Plugin() cli.Plugin {
 			root.Example = cli.Examples(`
 				# Every workload cluster of the current management cluster
 				kubectl tko cluster list -A`)
-			root.AddCommand(list.NewCmd(f, streams), get.NewCmd(f, streams))
+			root.AddCommand(list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams))
 		},
 	}
 }

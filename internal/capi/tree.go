@@ -1,0 +1,219 @@
+package capi
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
+)
+
+// Labels Cluster API puts on the objects of a cluster.
+const (
+	LabelClusterName    = "cluster.x-k8s.io/cluster-name"
+	LabelControlPlane   = "cluster.x-k8s.io/control-plane"
+	LabelDeploymentName = "cluster.x-k8s.io/deployment-name"
+	LabelTopologyMD     = "topology.cluster.x-k8s.io/deployment-name"
+)
+
+// Node is one object of a cluster's tree, as `describe` shows it.
+type Node struct {
+	Kind       string           `json:"kind"`
+	Name       string           `json:"name"`
+	Ready      string           `json:"ready"` // True, False, Unknown or "" when not reported
+	Severity   string           `json:"severity,omitempty"`
+	Reason     string           `json:"reason,omitempty"`
+	Message    string           `json:"message,omitempty"`
+	Since      *time.Time       `json:"since,omitempty"`
+	Replicas   string           `json:"replicas,omitempty"` // ready/desired for control planes and pools
+	Conditions []wait.Condition `json:"conditions,omitempty"`
+	Children   []*Node          `json:"children,omitempty"`
+}
+
+// Tree is the describe view of one cluster.
+type Tree struct {
+	Cluster             Cluster `json:"cluster"`
+	Root                *Node   `json:"tree"`
+	MachineHealthChecks []*Node `json:"machineHealthChecks"`
+}
+
+// readyTypes are the condition types that say whether an object is ready,
+// in order of preference (v1beta2 first, then v1beta1).
+var readyTypes = []string{"Available", "Ready"}
+
+// NodeFor summarises an object by its readiness condition.
+func NodeFor(u *unstructured.Unstructured) *Node {
+	n := &Node{Kind: u.GetKind(), Name: u.GetName()}
+	conds := objectConditions(u)
+	n.Conditions = conds
+	for _, t := range readyTypes {
+		if c, ok := wait.Find(conds, t); ok {
+			n.Ready, n.Reason, n.Message = c.Status, c.Reason, oneLine(c.Message)
+			n.Severity = severity(c)
+			if ts, err := time.Parse(time.RFC3339, c.LastTransitionTime); err == nil {
+				n.Since = &ts
+			}
+			break
+		}
+	}
+	if n.Message == "" && n.Ready == "False" {
+		n.Message = firstFalse(conds)
+	}
+	if u.GetDeletionTimestamp() != nil {
+		n.Severity, n.Reason = "Info", "Deleting"
+	}
+	return n
+}
+
+// objectConditions reads v1beta2 conditions where they are, falling back
+// to the v1beta1 shape.
+func objectConditions(u *unstructured.Unstructured) []wait.Condition {
+	if strings.HasSuffix(u.GetAPIVersion(), "/v1beta1") {
+		if c := wait.Conditions(u, "status", "v1beta2", "conditions"); len(c) > 0 {
+			return c
+		}
+	}
+	return wait.Conditions(u)
+}
+
+// severity uses the v1beta1 severity when given; v1beta2 conditions have
+// none, so a False readiness is a Warning unless the reason says failure.
+func severity(c wait.Condition) string {
+	if c.Severity != "" {
+		return c.Severity
+	}
+	if c.Status != "False" {
+		return ""
+	}
+	r := strings.ToLower(c.Reason)
+	if strings.Contains(r, "fail") || strings.Contains(r, "error") {
+		return "Error"
+	}
+	return "Warning"
+}
+
+// BuildTree reads a cluster with its control plane, machine deployments,
+// machines and machine health checks.
+func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *unstructured.Unstructured) (*Tree, error) {
+	ns, name := cluster.GetNamespace(), cluster.GetName()
+	view := FromUnstructured(cluster)
+	root := NodeFor(cluster)
+	root.Ready, root.Message = readyFromView(view, root)
+	sel := labels.Set{LabelClusterName: name}.String()
+	list := func(resource string) ([]unstructured.Unstructured, error) {
+		l, err := dyn.Resource(api.Resource(resource)).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: sel})
+		if err != nil {
+			return nil, fmt.Errorf("listing %s of cluster %s: %w", resource, name, err)
+		}
+		sort.Slice(l.Items, func(i, j int) bool { return l.Items[i].GetName() < l.Items[j].GetName() })
+		return l.Items, nil
+	}
+	machines, err := list("machines")
+	if err != nil {
+		return nil, err
+	}
+	// Control plane.
+	if cpRef, ok, _ := unstructured.NestedMap(cluster.Object, "spec", "controlPlaneRef"); ok {
+		cpName, _ := cpRef["name"].(string)
+		cpKind, _ := cpRef["kind"].(string)
+		cpNode := &Node{Kind: cpKind, Name: cpName, Replicas: view.ControlPlane.String()}
+		if gvr, ok := api.GroupResource("controlplane.cluster.x-k8s.io", "kubeadmcontrolplanes"); ok && cpKind == "KubeadmControlPlane" {
+			if cp, err := dyn.Resource(gvr).Namespace(ns).Get(ctx, cpName, metav1.GetOptions{}); err == nil {
+				cpNode = NodeFor(cp)
+				cpNode.Replicas = view.ControlPlane.String()
+			}
+		}
+		for i := range machines {
+			if _, isCP := machines[i].GetLabels()[LabelControlPlane]; isCP {
+				cpNode.Children = append(cpNode.Children, NodeFor(&machines[i]))
+			}
+		}
+		root.Children = append(root.Children, cpNode)
+	}
+	// Workers.
+	mds, err := list("machinedeployments")
+	if err != nil {
+		return nil, err
+	}
+	if len(mds) > 0 {
+		workers := &Node{Kind: "Workers", Name: "", Replicas: view.Workers.String()}
+		for i := range mds {
+			md := NodeFor(&mds[i])
+			if r, ok := int64At(mds[i].Object, "spec", "replicas"); ok {
+				ready, _ := int64At(mds[i].Object, "status", "readyReplicas")
+				if strings.HasSuffix(mds[i].GetAPIVersion(), "/v1beta1") {
+					if v, ok := int64At(mds[i].Object, "status", "v1beta2", "readyReplicas"); ok {
+						ready = v
+					}
+				}
+				md.Replicas = fmt.Sprintf("%d/%d", ready, r)
+			}
+			for j := range machines {
+				if machines[j].GetLabels()[LabelDeploymentName] == mds[i].GetName() {
+					md.Children = append(md.Children, NodeFor(&machines[j]))
+				}
+			}
+			workers.Children = append(workers.Children, md)
+		}
+		root.Children = append(root.Children, workers)
+	}
+	tree := &Tree{Cluster: view, Root: root, MachineHealthChecks: []*Node{}}
+	mhcs, err := dyn.Resource(api.Resource("machinehealthchecks")).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("listing machine health checks: %w", err)
+	}
+	for i := range mhcs.Items {
+		if cn, _, _ := unstructured.NestedString(mhcs.Items[i].Object, "spec", "clusterName"); cn == name {
+			n := NodeFor(&mhcs.Items[i])
+			if c, ok := wait.Find(n.Conditions, "RemediationAllowed"); ok {
+				n.Ready, n.Reason, n.Message = c.Status, c.Reason, oneLine(c.Message)
+			}
+			healthy, _ := int64At(mhcs.Items[i].Object, "status", "currentHealthy")
+			expected, _ := int64At(mhcs.Items[i].Object, "status", "expectedMachines")
+			n.Replicas = fmt.Sprintf("%d/%d", healthy, expected)
+			tree.MachineHealthChecks = append(tree.MachineHealthChecks, n)
+		}
+	}
+	sort.Slice(tree.MachineHealthChecks, func(i, j int) bool { return tree.MachineHealthChecks[i].Name < tree.MachineHealthChecks[j].Name })
+	return tree, nil
+}
+
+// readyFromView makes the cluster's row agree with `list`: deleting,
+// paused and failed clusters say so.
+func readyFromView(c Cluster, n *Node) (string, string) {
+	switch c.Status {
+	case StatusFailed:
+		n.Severity = "Error"
+		return "False", c.Message
+	case StatusDeleting, StatusPaused:
+		n.Severity, n.Reason = "Info", c.Status
+		return n.Ready, c.Message
+	}
+	return n.Ready, n.Message
+}
+
+// Walk visits nodes depth first with their depth and whether each is the
+// last child, for drawing.
+func (n *Node) Walk(visit func(n *Node, prefix string)) {
+	visit(n, "")
+	var rec func(children []*Node, indent string)
+	rec = func(children []*Node, indent string) {
+		for i, c := range children {
+			last := i == len(children)-1
+			branch, next := "├─", "│ "
+			if last {
+				branch, next = "└─", "  "
+			}
+			visit(c, indent+branch)
+			rec(c.Children, indent+next)
+		}
+	}
+	rec(n.Children, "")
+}

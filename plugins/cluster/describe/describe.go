@@ -1,0 +1,173 @@
+// Package describe implements `kubectl tko cluster describe` (alias get).
+package describe
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+)
+
+// Options holds the flags and state of `cluster describe`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+
+	ShowConditions string // "", all, failing
+	Names          []string
+}
+
+// NewCmd returns the describe command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	cmd := &cobra.Command{
+		Use:     "describe NAME...",
+		Aliases: []string{"get"},
+		Short:   "Show a cluster as a tree: control plane, machine deployments, machines, health checks",
+		Long: cli.LongDesc(`
+			Show the object tree of workload clusters, like clusterctl describe: the
+			Cluster, its control plane and machines, its machine deployments and their
+			machines, and its MachineHealthChecks, each with READY, SEVERITY, REASON,
+			SINCE and MESSAGE from its conditions (Cluster API v1beta2 or v1beta1).
+
+			-o json|yaml returns the same tree as data; -o name the cluster names.`),
+		Example: cli.Examples(`
+			# The tree of one cluster
+			kubectl tko cluster describe wc-prod-1
+
+			# Only what is failing, with every failing condition
+			kubectl tko cluster describe wc-team-a -n team-a --show-conditions failing
+
+			# As data
+			kubectl tko cluster get wc-prod-1 -o json`),
+		Args:              cli.MinArgs("NAME"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&o.ShowConditions, "show-conditions", "", "Also list conditions under each object: all or failing.")
+	_ = cmd.RegisterFlagCompletionFunc("show-conditions", cobra.FixedCompletions([]string{"all", "failing"}, cobra.ShellCompDirectiveNoFileComp))
+	o.Output.AddFlags(cmd)
+	return cmd
+}
+
+// Complete parses the names.
+func (o *Options) Complete(args []string) error {
+	names, err := common.ParseNames(args)
+	o.Names = names
+	return err
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if o.ShowConditions != "" && o.ShowConditions != "all" && o.ShowConditions != "failing" {
+		return cli.Usagef("--show-conditions must be all or failing, not %q", o.ShowConditions)
+	}
+	return o.Output.Validate()
+}
+
+// Run reads and prints the trees.
+func (o *Options) Run(ctx context.Context) error {
+	c, err := common.Connect(o.Factory)
+	if err != nil {
+		return err
+	}
+	var trees []*capi.Tree
+	for _, name := range o.Names {
+		u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
+		if err != nil {
+			return err
+		}
+		tree, err := capi.BuildTree(ctx, c.Dyn, c.API, u)
+		if err != nil {
+			return err
+		}
+		trees = append(trees, tree)
+	}
+	switch {
+	case o.Output.Format() == "name":
+		for _, t := range trees {
+			fmt.Fprintf(o.Streams.Out, "cluster.cluster.x-k8s.io/%s\n", t.Cluster.Name)
+		}
+		return nil
+	case !o.Output.Human():
+		if len(trees) == 1 {
+			return o.Output.PrintData(o.Streams.Out, trees[0])
+		}
+		return o.Output.PrintData(o.Streams.Out, map[string]any{"items": trees})
+	}
+	for i, t := range trees {
+		if i > 0 {
+			fmt.Fprintln(o.Streams.Out)
+		}
+		if err := o.printTree(t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (o *Options) printTree(t *capi.Tree) error {
+	now := time.Now()
+	since := func(n *capi.Node) string {
+		if n.Since == nil {
+			return ""
+		}
+		return duration.HumanDuration(now.Sub(*n.Since))
+	}
+	label := func(n *capi.Node) string {
+		s := n.Kind
+		if n.Name != "" {
+			s += "/" + n.Name
+		}
+		if n.Replicas != "" {
+			s += " (" + n.Replicas + ")"
+		}
+		return s
+	}
+	table := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "READY"}, {Header: "SEVERITY"}, {Header: "REASON"}, {Header: "SINCE"}, {Header: "MESSAGE"}}}
+	add := func(n *capi.Node, prefix string) {
+		if o.ShowConditions == "failing" && n.Ready == "True" && len(n.Children) == 0 {
+			return
+		}
+		table.Rows = append(table.Rows, []string{prefix + label(n), n.Ready, n.Severity, n.Reason, since(n), n.Message})
+		if o.ShowConditions == "" {
+			return
+		}
+		indent := strings.Repeat(" ", len([]rune(prefix))+2)
+		for _, c := range n.Conditions {
+			if o.ShowConditions == "failing" && c.Status == "True" {
+				continue
+			}
+			table.Rows = append(table.Rows, []string{indent + "· " + c.Type, c.Status, "", c.Reason, "", strings.Join(strings.Fields(c.Message), " ")})
+		}
+	}
+	t.Root.Walk(add)
+	if len(t.MachineHealthChecks) > 0 {
+		table.Rows = append(table.Rows, []string{"MachineHealthChecks", "", "", "", "", ""})
+		for i, n := range t.MachineHealthChecks {
+			branch := "├─"
+			if i == len(t.MachineHealthChecks)-1 {
+				branch = "└─"
+			}
+			add(n, branch)
+		}
+	}
+	return table.Print(o.Streams.Out, true, o.Output.NoHeaders)
+}
