@@ -67,7 +67,7 @@ func ParseYAML(file string, raw []byte) ([]Document, error) {
 		if data == nil {
 			continue
 		}
-		docs = append(docs, Document{File: file, Node: root, Data: normalizeYAML(data)})
+		docs = append(docs, Document{File: file, Node: root, Data: Normalize(data)})
 	}
 }
 
@@ -105,18 +105,18 @@ func (d Document) Line(path ...any) int {
 	return line
 }
 
-// normalizeYAML turns yaml.v3's map[string]interface{} and int into the
-// JSON-like types apimachinery expects (int64, float64).
-func normalizeYAML(v any) any {
+// Normalize turns Go ints (from yaml.v3 or Go literals) into int64, the
+// integer type apimachinery's JSON objects use, so they can be deep-copied.
+func Normalize(v any) any {
 	switch t := v.(type) {
 	case map[string]any:
 		for k, val := range t {
-			t[k] = normalizeYAML(val)
+			t[k] = Normalize(val)
 		}
 		return t
 	case []any:
 		for i, val := range t {
-			t[i] = normalizeYAML(val)
+			t[i] = Normalize(val)
 		}
 		return t
 	case int:

@@ -6,6 +6,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
 // ClassName is the seeded ClusterClass, in the shape TKG 2.x ships.
@@ -76,7 +78,7 @@ var Clusters = []Cluster{
 func Objects(kubeconfig []byte) []*unstructured.Unstructured {
 	var out []*unstructured.Unstructured
 	add := func(m map[string]any) {
-		out = append(out, &unstructured.Unstructured{Object: normalize(m).(map[string]any)})
+		out = append(out, &unstructured.Unstructured{Object: cli.Normalize(m).(map[string]any)})
 	}
 	for _, ns := range Namespaces {
 		add(obj("v1", "Namespace", "", ns, nil, nil))
@@ -132,24 +134,4 @@ func obj(apiVersion, kind, namespace, name string, labels map[string]any, rest m
 // cond builds a condition; minutesAgo becomes its lastTransitionTime.
 func cond(condType, status, reason, message string, minutesAgo int) map[string]any {
 	return map[string]any{"type": condType, "status": status, "reason": reason, "message": message, "lastTransitionTime": minutesAgo}
-}
-
-// normalize turns Go ints into int64, the integer type of JSON objects in
-// apimachinery, so the objects can be deep-copied and compared.
-func normalize(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, val := range t {
-			t[k] = normalize(val)
-		}
-		return t
-	case []any:
-		for i, val := range t {
-			t[i] = normalize(val)
-		}
-		return t
-	case int:
-		return int64(t)
-	}
-	return v
 }

@@ -501,7 +501,6 @@ func (c *Config) variables() []any {
 	return vars
 }
 
-
 // sources maps topology variables (and their fields) back to the flat
 // variable they come from, so problems point at the user's line.
 var sources = map[string]string{

@@ -173,7 +173,7 @@ func markAvailable(t *testing.T, ns, name string, cp, workers int64) {
 		"phase": "Provisioned", "observedGeneration": u.GetGeneration(),
 		"controlPlane": map[string]any{"desiredReplicas": cp, "replicas": cp, "readyReplicas": cp, "availableReplicas": cp, "upToDateReplicas": cp},
 		"workers":      map[string]any{"desiredReplicas": workers, "replicas": workers, "readyReplicas": workers, "availableReplicas": workers, "upToDateReplicas": workers},
-		"conditions": []any{map[string]any{"type": "Available", "status": "True", "reason": "Available", "message": "", "lastTransitionTime": now, "observedGeneration": u.GetGeneration()}},
+		"conditions":   []any{map[string]any{"type": "Available", "status": "True", "reason": "Available", "message": "", "lastTransitionTime": now, "observedGeneration": u.GetGeneration()}},
 	}
 	if _, err := client.UpdateStatus(context.Background(), u, metav1.UpdateOptions{}); err != nil {
 		t.Error(err)
