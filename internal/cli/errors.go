@@ -17,15 +17,25 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 )
 
-// UsageError is a mistake in flags or arguments. It is the only error that
-// is followed by a pointer to --help.
-type UsageError struct{ Msg string }
+// UsageError is input the command refuses (exit code 2). When ShowHelp is
+// set, the mistake is in the flags or arguments themselves, and the error
+// is followed by a pointer to --help; refusals of values (an even control
+// plane, a downgrade) are one line only.
+type UsageError struct {
+	Msg      string
+	ShowHelp bool
+}
 
 func (e *UsageError) Error() string { return e.Msg }
 
-// Usagef builds a UsageError.
+// Usagef builds a UsageError for a refused value.
 func Usagef(format string, args ...any) error {
 	return &UsageError{Msg: fmt.Sprintf(format, args...)}
+}
+
+// FlagErrorf builds a UsageError for misused flags or arguments.
+func FlagErrorf(format string, args ...any) error {
+	return &UsageError{Msg: fmt.Sprintf(format, args...), ShowHelp: true}
 }
 
 // InputError is a problem in a file or stream the user gave us.

@@ -75,10 +75,10 @@ func (o *OutputFlags) Validate() error {
 	}
 	for _, prefix := range []string{"go-template", "jsonpath", "custom-columns", "template", "templatefile"} {
 		if f == prefix {
-			return Usagef("output format %q needs a template: -o %s=TEMPLATE", f, prefix)
+			return FlagErrorf("output format %q needs a template: -o %s=TEMPLATE", f, prefix)
 		}
 	}
-	return Usagef("unknown output format %q: use one of %s", f, strings.Join(o.formats(), ", "))
+	return FlagErrorf("unknown output format %q: use one of %s", f, strings.Join(o.formats(), ", "))
 }
 
 // Format returns the chosen -o value ("" for the default table).

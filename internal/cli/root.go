@@ -70,7 +70,7 @@ func NewRootCommand(p Plugin, f *Factory, streams genericiooptions.IOStreams) *c
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
-		return &UsageError{Msg: err.Error()}
+		return &UsageError{Msg: err.Error(), ShowHelp: true}
 	})
 	root.PersistentFlags().IntVarP(&verbosity, "v", "v", 0, "Log level for client-go request logging (0 is quiet; 6 shows each request).")
 	if !p.NoKubeFlags {
@@ -134,14 +134,14 @@ func Run(p Plugin, f *Factory, streams genericiooptions.IOStreams, args []string
 		err = fmt.Errorf("%w: %w", ErrInterrupted, err)
 	}
 	if isCobraUsageError(err) {
-		err = &UsageError{Msg: err.Error()}
+		err = &UsageError{Msg: err.Error(), ShowHelp: true}
 	}
 	msg, code := Explain(err)
 	if msg != "" {
 		fmt.Fprintf(streams.ErrOut, "error: %s\n", msg)
 	}
 	var usage *UsageError
-	if errors.As(err, &usage) && cmd != nil {
+	if errors.As(err, &usage) && usage.ShowHelp && cmd != nil {
 		fmt.Fprintf(streams.ErrOut, "See '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
@@ -167,10 +167,10 @@ func LongDesc(s string) string { return templates.LongDesc(s) }
 func ExactArgs(names ...string) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if len(args) < len(names) {
-			return Usagef("missing %s", strings.Join(names[len(args):], " "))
+			return FlagErrorf("missing %s", strings.Join(names[len(args):], " "))
 		}
 		if len(args) > len(names) {
-			return Usagef("unexpected arguments %q: %s takes %s", args[len(names):], cmd.Name(), strings.Join(names, " "))
+			return FlagErrorf("unexpected arguments %q: %s takes %s", args[len(names):], cmd.Name(), strings.Join(names, " "))
 		}
 		return nil
 	}
@@ -179,7 +179,7 @@ func ExactArgs(names ...string) cobra.PositionalArgs {
 // NoArgs refuses positional arguments.
 func NoArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return Usagef("unexpected arguments %q: %s takes none", args, cmd.Name())
+		return FlagErrorf("unexpected arguments %q: %s takes none", args, cmd.Name())
 	}
 	return nil
 }
@@ -188,7 +188,7 @@ func NoArgs(cmd *cobra.Command, args []string) error {
 func MinArgs(name string) cobra.PositionalArgs {
 	return func(_ *cobra.Command, args []string) error {
 		if len(args) == 0 {
-			return Usagef("missing %s", name)
+			return FlagErrorf("missing %s", name)
 		}
 		return nil
 	}

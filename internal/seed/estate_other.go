@@ -103,5 +103,13 @@ func identityAndNetworkObjects() []map[string]any {
 		// As AKO writes it once NSX ALB has placed the virtual service.
 		"status": map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "10.20.8.15"}}}},
 	})
-	return []map[string]any{jwt, adc, svc}
+	// TKG publishes the supervisor of the management cluster here.
+	info := obj("v1", "ConfigMap", "kube-public", "pinniped-info", nil, map[string]any{
+		"data": map[string]any{
+			"cluster_name":          "tkg-mgmt",
+			"issuer":                "https://pinniped-supervisor.tko.example.com/provider/pinniped",
+			"issuer_ca_bundle_data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJkemNDQVIyZ0F3SUJBZ0lCQURBS0JnZ3Foa2pPUFFRREFqQWpNU0V3SHdZRFZRUURERGh3YVc1dWFYQmxaQzF6ZFhCbGNuWnBjMjl5CkxTMHRMUzFGVGtRZ1EwVlNWRWxHU1VOQlZFVXRMUzB0TFFvPQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==",
+		},
+	})
+	return []map[string]any{jwt, adc, svc, info}
 }

@@ -8,8 +8,14 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/list"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/scale"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade"
 )
 
 // Plugin returns the cluster plugin's definition.
@@ -25,7 +31,11 @@ func Plugin() cli.Plugin {
 			root.Example = cli.Examples(`
 				# Every workload cluster of the current management cluster
 				kubectl tko cluster list -A`)
-			root.AddCommand(list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams))
+			root.AddCommand(
+				list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams),
+				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), upgrade.NewCmdAvailable(f, streams),
+				delete.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), mhc.NewCmd(f, streams), nodepool.NewCmd(f, streams),
+			)
 		},
 	}
 }

@@ -8,8 +8,11 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/util/retry"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
@@ -92,5 +95,87 @@ func WaitAvailable(ctx context.Context, streams genericiooptions.IOStreams, c *C
 		return err
 	}
 	fmt.Fprintf(streams.ErrOut, "cluster %s/%s is Available\n", namespace, name)
+	return nil
+}
+
+// Mutation changes a Cluster in place; it may refuse with an error.
+type Mutation func(cluster *unstructured.Unstructured) error
+
+// Update reads a cluster, applies the mutation and writes it back, retrying
+// on conflicts with a fresh read. With dryRun the API server validates the
+// result without storing it. It returns the changes made.
+func Update(ctx context.Context, c *Client, namespace, name string, dryRun bool, mutate Mutation) (*unstructured.Unstructured, []capi.Change, error) {
+	var (
+		result  *unstructured.Unstructured
+		changes []capi.Change
+	)
+	client := c.Dyn.Resource(c.API.Clusters()).Namespace(namespace)
+	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
+		current, err := capi.GetCluster(ctx, c.Dyn, c.API, namespace, name)
+		if err != nil {
+			return err
+		}
+		updated := current.DeepCopy()
+		if err := mutate(updated); err != nil {
+			return err
+		}
+		changes = capi.Diff("", current.Object["spec"], updated.Object["spec"])
+		for i := range changes {
+			changes[i].Path = "spec." + changes[i].Path
+		}
+		before, _, _ := unstructured.NestedMap(current.Object, "metadata", "labels")
+		after, _, _ := unstructured.NestedMap(updated.Object, "metadata", "labels")
+		for _, ch := range capi.Diff("", before, after) {
+			ch.Path = "metadata.labels." + ch.Path
+			changes = append(changes, ch)
+		}
+		if len(changes) == 0 {
+			result = current
+			return nil
+		}
+		opts := metav1.UpdateOptions{FieldManager: FieldManager}
+		if dryRun {
+			opts.DryRun = []string{metav1.DryRunAll}
+		}
+		result, err = client.Update(ctx, updated, opts)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return result, changes, nil
+}
+
+// FieldManager owns the fields kubectl tko writes.
+const FieldManager = "kubectl-tko"
+
+// PrintChanges reports what an update changed (or would change).
+func PrintChanges(streams genericiooptions.IOStreams, name string, changes []capi.Change, dryRun bool) {
+	if len(changes) == 0 {
+		fmt.Fprintf(streams.Out, "cluster.cluster.x-k8s.io/%s unchanged\n", name)
+		return
+	}
+	verb := "changed"
+	if dryRun {
+		verb = "would change (dry run)"
+	}
+	fmt.Fprintf(streams.Out, "cluster.cluster.x-k8s.io/%s %s:\n", name, verb)
+	for _, ch := range changes {
+		fmt.Fprintf(streams.Out, "  %s\n", ch)
+	}
+}
+
+// UpdateAndReport connects, updates one cluster and prints what changed:
+// the body of every verb that edits the topology.
+func UpdateAndReport(ctx context.Context, f *cli.Factory, streams genericiooptions.IOStreams, cluster string, dryRun bool, mutate Mutation) error {
+	c, err := Connect(f)
+	if err != nil {
+		return err
+	}
+	updated, changes, err := Update(ctx, c, c.Namespace, cluster, dryRun, mutate)
+	if err != nil {
+		return err
+	}
+	PrintChanges(streams, updated.GetName(), changes, dryRun)
 	return nil
 }

@@ -21,9 +21,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
-// FieldManager owns the fields kubectl tko applies.
-const FieldManager = "kubectl-tko"
-
 // Options holds the flags and state of `cluster create`.
 type Options struct {
 	Factory *cli.Factory
@@ -73,7 +70,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			cat wc-1.yaml | kubectl tko cluster create -f - --wait --timeout 45m`),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return cli.Usagef("create takes at most one NAME, got %d", len(args))
+				return cli.FlagErrorf("create takes at most one NAME, got %d", len(args))
 			}
 			return nil
 		},
@@ -102,15 +99,15 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.File == "" {
-		return cli.Usagef("missing -f FILE (a TKG cluster configuration or a Cluster manifest; - for standard input)")
+		return cli.FlagErrorf("missing -f FILE (a TKG cluster configuration or a Cluster manifest; - for standard input)")
 	}
 	switch o.DryRun {
 	case "", "client", "server":
 	default:
-		return cli.Usagef("--dry-run must be client or server, not %q", o.DryRun)
+		return cli.FlagErrorf("--dry-run must be client or server, not %q", o.DryRun)
 	}
 	if o.Wait && o.DryRun != "" {
-		return cli.Usagef("--wait and --dry-run cannot be used together")
+		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	return o.Output.Validate()
 }
@@ -154,7 +151,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := metav1.PatchOptions{FieldManager: FieldManager}
+	opts := metav1.PatchOptions{FieldManager: common.FieldManager}
 	if o.DryRun == "server" {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}

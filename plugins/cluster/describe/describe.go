@@ -77,7 +77,7 @@ func (o *Options) Complete(args []string) error {
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.ShowConditions != "" && o.ShowConditions != "all" && o.ShowConditions != "failing" {
-		return cli.Usagef("--show-conditions must be all or failing, not %q", o.ShowConditions)
+		return cli.FlagErrorf("--show-conditions must be all or failing, not %q", o.ShowConditions)
 	}
 	return o.Output.Validate()
 }

@@ -130,7 +130,7 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.AllContexts && o.Factory.ConfigFlags.Context != nil && *o.Factory.ConfigFlags.Context != "" {
-		return cli.Usagef("--all-contexts and --context cannot be used together")
+		return cli.FlagErrorf("--all-contexts and --context cannot be used together")
 	}
 	if o.Parallel < 1 {
 		return cli.Usagef("--parallel must be at least 1")

@@ -1,0 +1,124 @@
+// Package delete implements `kubectl tko cluster delete`.
+package delete
+
+import (
+	"bufio"
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+)
+
+// Options holds the flags and state of `cluster delete`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+
+	Names   []string
+	Yes     bool
+	DryRun  bool
+	Wait    bool
+	Timeout time.Duration
+}
+
+// NewCmd returns the delete command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Timeout: 30 * time.Minute}
+	cmd := &cobra.Command{
+		Use:   "delete NAME...",
+		Short: "Delete workload clusters (asks first)",
+		Long: cli.LongDesc(`
+			Delete workload clusters and, through Cluster API, their machines. On a
+			terminal it asks for confirmation; from a script or a pipe it refuses unless
+			--yes is given. Management clusters are refused.`),
+		Example: cli.Examples(`
+			# Asks before deleting
+			kubectl tko cluster delete wc-dev-1
+
+			# From a script, waiting until it is gone
+			kubectl tko cluster delete wc-dev-1 --yes --wait --timeout 20m`),
+		Args:              cli.MinArgs("NAME"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			names, err := common.ParseNames(args)
+			if err != nil {
+				return err
+			}
+			o.Names = names
+			if o.Wait && o.DryRun {
+				return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Check the deletion with the API server without doing it.")
+	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the clusters are gone.")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	return cmd
+}
+
+// Run confirms and deletes.
+func (o *Options) Run(ctx context.Context) error {
+	c, err := common.Connect(o.Factory)
+	if err != nil {
+		return err
+	}
+	// Check every name first: a typo must not leave half the list deleted.
+	for _, name := range o.Names {
+		u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
+		if err != nil {
+			return err
+		}
+		if capi.FromUnstructured(u).Role == "management" {
+			return cli.Usagef("%s is a management cluster: kubectl tko does not delete management clusters", name)
+		}
+	}
+	if !o.Yes && !o.DryRun {
+		if !cli.IsTerminal(o.Streams.In) {
+			return cli.Usagef("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", "))
+		}
+		fmt.Fprintf(o.Streams.ErrOut, "Delete cluster(s) %s in namespace %s and all their machines? [y/N] ", strings.Join(o.Names, ", "), c.Namespace)
+		answer, _ := bufio.NewReader(o.Streams.In).ReadString('\n')
+		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+			fmt.Fprintln(o.Streams.ErrOut, "Nothing deleted.")
+			return &cli.SilentError{Code: cli.ExitFailure}
+		}
+	}
+	client := c.Dyn.Resource(c.API.Clusters()).Namespace(c.Namespace)
+	opts := metav1.DeleteOptions{}
+	suffix := ""
+	if o.DryRun {
+		opts.DryRun, suffix = []string{metav1.DryRunAll}, " (dry run)"
+	}
+	for _, name := range o.Names {
+		if err := client.Delete(ctx, name, opts); err != nil {
+			return fmt.Errorf("deleting cluster %s: %w", name, err)
+		}
+		fmt.Fprintf(o.Streams.Out, "cluster.cluster.x-k8s.io/%s deleted%s\n", name, suffix)
+	}
+	if !o.Wait {
+		return nil
+	}
+	for _, name := range o.Names {
+		spec := wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
+			What: fmt.Sprintf("cluster %s/%s to be deleted", c.Namespace, name), Check: wait.Deleted, Summary: capi.Progress}
+		if cli.IsTerminal(o.Streams.ErrOut) {
+			spec.Progress = o.Streams.ErrOut
+		}
+		if _, err := wait.For(ctx, spec); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.Streams.ErrOut, "cluster %s/%s is gone\n", c.Namespace, name)
+	}
+	return nil
+}

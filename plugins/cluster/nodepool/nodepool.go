@@ -1,0 +1,168 @@
+// Package nodepool implements `kubectl tko cluster node-pool list|set|delete`.
+package nodepool
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+)
+
+// NewCmd returns the node-pool noun.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:     "node-pool",
+		Aliases: []string{"nodepool", "np"},
+		Short:   "List, add, change and remove the node pools (machine deployments) of a cluster",
+		Args:    cli.NoArgs,
+	}
+	cmd.AddCommand(newCmdList(f, streams), newCmdSet(f, streams), newCmdDelete(f, streams))
+	return cmd
+}
+
+// PoolRow is a node pool as listed.
+type PoolRow struct {
+	Name          string `json:"name"`
+	Class         string `json:"class"`
+	Replicas      string `json:"replicas"`
+	Ready         int64  `json:"ready"`
+	FailureDomain string `json:"failureDomain,omitempty"`
+	Status        string `json:"status"`
+}
+
+func newCmdList(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	out := cli.NewOutputFlags()
+	cmd := &cobra.Command{
+		Use:               "list CLUSTER",
+		Short:             "List the node pools of a cluster with their readiness",
+		Example:           cli.Examples(`kubectl tko cluster node-pool list wc-prod-1`),
+		Args:              cli.ExactArgs("CLUSTER"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := out.Validate(); err != nil {
+				return err
+			}
+			c, err := common.Connect(f)
+			if err != nil {
+				return err
+			}
+			u, err := capi.GetCluster(cmd.Context(), c.Dyn, c.API, c.Namespace, args[0])
+			if err != nil {
+				return err
+			}
+			tree, err := capi.BuildTree(cmd.Context(), c.Dyn, c.API, u)
+			if err != nil {
+				return err
+			}
+			rows := poolRows(capi.FromUnstructured(u), tree, u.GetName())
+			if !out.Human() {
+				return out.PrintData(streams.Out, map[string]any{"cluster": args[0], "nodePools": rows})
+			}
+			t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "CLASS"}, {Header: "READY"}, {Header: "STATUS"}, {Header: "FAILUREDOMAIN", Wide: true}}}
+			for _, r := range rows {
+				t.Rows = append(t.Rows, []string{r.Name, r.Class, fmt.Sprintf("%d/%s", r.Ready, r.Replicas), r.Status, r.FailureDomain})
+			}
+			return t.Print(streams.Out, out.Wide(), out.NoHeaders)
+		},
+	}
+	out.AddFlags(cmd)
+	return cmd
+}
+
+func poolRows(c capi.Cluster, tree *capi.Tree, name string) []PoolRow {
+	mdNodes := map[string]*capi.Node{}
+	for _, n := range tree.Root.Children {
+		if n.Kind == "Workers" {
+			for _, md := range n.Children {
+				mdNodes[strings.TrimPrefix(md.Name, name+"-")] = md
+			}
+		}
+	}
+	var rows []PoolRow
+	for _, p := range c.Pools {
+		r := PoolRow{Name: p.Name, Class: p.Class, FailureDomain: p.FailureDomain, Replicas: "-", Status: "Pending"}
+		if p.Replicas != nil {
+			r.Replicas = fmt.Sprint(*p.Replicas)
+		}
+		if md, ok := mdNodes[p.Name]; ok {
+			if ready, _, ok := strings.Cut(md.Replicas, "/"); ok {
+				_, _ = fmt.Sscan(ready, &r.Ready)
+			}
+			r.Status = map[string]string{"True": "Ready", "False": "NotReady", "": "Unknown", "Unknown": "Unknown"}[md.Ready]
+		}
+		rows = append(rows, r)
+	}
+	return rows
+}
+
+func newCmdSet(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	var (
+		pool   capi.Pool
+		labels []string
+		dryRun bool
+		count  int64
+	)
+	cmd := &cobra.Command{
+		Use:   "set CLUSTER --name POOL [--replicas N] [--class C] [--failure-domain AZ] [--label k=v]",
+		Short: "Add a node pool or change one",
+		Example: cli.Examples(`
+			# A GPU pool in az-2
+			kubectl tko cluster node-pool set wc-prod-1 --name md-gpu --replicas 2 --failure-domain az-2
+
+			# Resize an existing pool
+			kubectl tko cluster node-pool set wc-prod-1 --name md-0 --replicas 4 --dry-run`),
+		Args:              cli.ExactArgs("CLUSTER"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if pool.Name == "" {
+				return cli.FlagErrorf("missing --name POOL")
+			}
+			if cmd.Flags().Changed("replicas") {
+				pool.Replicas = &count
+			}
+			pool.Labels = map[string]string{}
+			for _, l := range labels {
+				k, v, ok := strings.Cut(l, "=")
+				if !ok || k == "" {
+					return cli.FlagErrorf("--label %q: expected key=value", l)
+				}
+				pool.Labels[k] = v
+			}
+			return common.UpdateAndReport(cmd.Context(), f, streams, args[0], dryRun, func(u *unstructured.Unstructured) error { return capi.SetPool(u, pool) })
+		},
+	}
+	cmd.Flags().StringVar(&pool.Name, "name", "", "Node pool name (machine deployment topology name), e.g. md-1.")
+	cmd.Flags().Int64Var(&count, "replicas", 0, "Number of machines.")
+	cmd.Flags().StringVar(&pool.Class, "class", "", "Worker class of the ClusterClass (new pools default to the first pool's class).")
+	cmd.Flags().StringVar(&pool.FailureDomain, "failure-domain", "", "Availability zone / failure domain.")
+	cmd.Flags().StringArrayVar(&labels, "label", nil, "Node label key=value (repeatable).")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
+	return cmd
+}
+
+func newCmdDelete(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	var name string
+	var dryRun bool
+	cmd := &cobra.Command{
+		Use:               "delete CLUSTER --name POOL",
+		Short:             "Remove a node pool (not the last one)",
+		Example:           cli.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
+		Args:              cli.ExactArgs("CLUSTER"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if name == "" {
+				return cli.FlagErrorf("missing --name POOL")
+			}
+			return common.UpdateAndReport(cmd.Context(), f, streams, args[0], dryRun, func(u *unstructured.Unstructured) error { return capi.DeletePool(u, name) })
+		},
+	}
+	cmd.Flags().StringVar(&name, "name", "", "Node pool to remove.")
+	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
+	return cmd
+}

@@ -1,0 +1,111 @@
+// Package scale implements `kubectl tko cluster scale`.
+package scale
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+)
+
+// Options holds the flags and state of `cluster scale`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+
+	Name         string
+	ControlPlane int64
+	Workers      int64
+	Pool         string
+	DryRun       bool
+	Wait         bool
+	Timeout      time.Duration
+
+	setCP, setWorkers bool
+}
+
+// NewCmd returns the scale command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Timeout: 30 * time.Minute}
+	cmd := &cobra.Command{
+		Use:   "scale NAME [--controlplane N] [--worker N [--node-pool POOL]]",
+		Short: "Change the number of control-plane or worker machines of a cluster",
+		Example: cli.Examples(`
+			# Three control-plane machines (always an odd number)
+			kubectl tko cluster scale wc-dev-1 --controlplane 3
+
+			# Five workers in pool md-1, and wait until they are ready
+			kubectl tko cluster scale wc-prod-1 --worker 5 --node-pool md-1 --wait
+
+			# Show what would change
+			kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-0 --dry-run`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.setCP, o.setWorkers = cmd.Flags().Changed("controlplane"), cmd.Flags().Changed("worker")
+			names, err := common.ParseNames(args)
+			if err != nil {
+				return err
+			}
+			o.Name = names[0]
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
+	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")
+	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool (machine deployment) to scale; needed when the cluster has several.")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
+	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available with the new counts.")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	return cmd
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if !o.setCP && !o.setWorkers {
+		return cli.FlagErrorf("nothing to scale: pass --controlplane N and/or --worker N")
+	}
+	if o.Pool != "" && !o.setWorkers {
+		return cli.FlagErrorf("--node-pool goes with --worker N")
+	}
+	if o.Wait && o.DryRun {
+		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+	}
+	return nil
+}
+
+// Run scales the topology.
+func (o *Options) Run(ctx context.Context) error {
+	c, err := common.Connect(o.Factory)
+	if err != nil {
+		return err
+	}
+	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Name, o.DryRun, func(u *unstructured.Unstructured) error {
+		if o.setCP {
+			if err := capi.SetControlPlaneReplicas(u, o.ControlPlane); err != nil {
+				return err
+			}
+		}
+		if o.setWorkers {
+			return capi.SetPoolReplicas(u, o.Pool, o.Workers)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	common.PrintChanges(o.Streams, updated.GetName(), changes, o.DryRun)
+	if o.Wait && len(changes) > 0 {
+		return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
+	}
+	return nil
+}

@@ -1,0 +1,189 @@
+// Package upgrade implements `kubectl tko cluster upgrade` and
+// `available-upgrades`.
+package upgrade
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+)
+
+// Options holds the flags and state of `cluster upgrade`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+
+	Name    string
+	Target  string // --version or --tkr
+	DryRun  bool
+	Wait    bool
+	Timeout time.Duration
+}
+
+// NewCmd returns the upgrade command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Timeout: 60 * time.Minute}
+	var version, tkr string
+	cmd := &cobra.Command{
+		Use:   "upgrade NAME --version V | --tkr TKR",
+		Short: "Upgrade a cluster's Kubernetes version (one minor at a time, never down)",
+		Long: cli.LongDesc(`
+			Move a class-based cluster to a newer Kubernetes version. The target must be
+			a Ready TanzuKubernetesRelease of this management cluster (when it serves
+			them), must not be older than the current version and must not skip a minor
+			version. --dry-run shows the change without making it.`),
+		Example: cli.Examples(`
+			# What can this cluster move to?
+			kubectl tko cluster available-upgrades wc-team-a -n team-a
+
+			# Upgrade to a TKR, showing the change first
+			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
+			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --wait`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			names, err := common.ParseNames(args)
+			if err != nil {
+				return err
+			}
+			o.Name = names[0]
+			switch {
+			case version != "" && tkr != "":
+				return cli.FlagErrorf("pass --version or --tkr, not both")
+			case version == "" && tkr == "":
+				return cli.FlagErrorf("missing the target: --version V or --tkr TKR (see available-upgrades)")
+			}
+			o.Target = version + tkr
+			if o.Wait && o.DryRun {
+				return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().StringVar(&version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")
+	cmd.Flags().StringVar(&tkr, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
+	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available at the new version.")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	_ = cmd.RegisterFlagCompletionFunc("tkr", completeTKRs(f))
+	return cmd
+}
+
+// Run checks the target and moves the topology version.
+func (o *Options) Run(ctx context.Context) error {
+	c, err := common.Connect(o.Factory)
+	if err != nil {
+		return err
+	}
+	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
+	if err != nil {
+		return err
+	}
+	version, tkrName := o.Target, ""
+	if served {
+		t, ok := capi.ResolveTKR(tkrs, o.Target)
+		if !ok {
+			return &cli.NotFoundError{Kind: "TanzuKubernetesRelease", Name: o.Target, Hint: "available here: " + capi.Names(tkrs)}
+		}
+		if !t.Ready || !t.Compatible {
+			return cli.Usagef("TanzuKubernetesRelease %s is not Ready and compatible with this management cluster", t.Name)
+		}
+		version, tkrName = t.Kubernetes, t.Name
+	}
+	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Name, o.DryRun, func(u *unstructured.Unstructured) error {
+		current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
+		if err := capi.UpgradeCheck(current, version); err != nil {
+			return err
+		}
+		return capi.SetVersion(u, version, tkrName)
+	})
+	if err != nil {
+		return err
+	}
+	common.PrintChanges(o.Streams, updated.GetName(), changes, o.DryRun)
+	if o.Wait && len(changes) > 0 {
+		return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
+	}
+	return nil
+}
+
+func completeTKRs(f *cli.Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		f.ForCompletion()
+		c, err := common.Connect(f)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		tkrs, _, err := capi.ListTKRs(cmd.Context(), c.Dyn, c.API)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		names := make([]string, len(tkrs))
+		for i, t := range tkrs {
+			names[i] = t.Name
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
+}
+
+// NewCmdAvailable returns `available-upgrades`.
+func NewCmdAvailable(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	out := cli.NewOutputFlags()
+	cmd := &cobra.Command{
+		Use:   "available-upgrades NAME",
+		Short: "List the TanzuKubernetesReleases a cluster can be upgraded to",
+		Example: cli.Examples(`
+			kubectl tko cluster available-upgrades wc-team-a -n team-a
+			kubectl tko cluster available-upgrades wc-team-a -n team-a -o json`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := out.Validate(); err != nil {
+				return err
+			}
+			names, err := common.ParseNames(args)
+			if err != nil {
+				return err
+			}
+			c, err := common.Connect(f)
+			if err != nil {
+				return err
+			}
+			u, err := capi.GetCluster(cmd.Context(), c.Dyn, c.API, c.Namespace, names[0])
+			if err != nil {
+				return err
+			}
+			current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
+			tkrs, served, err := capi.ListTKRs(cmd.Context(), c.Dyn, c.API)
+			if err != nil {
+				return err
+			}
+			if !served {
+				return &cli.NotServedError{Group: capi.TKRGroup, Hint: "this management cluster has no TanzuKubernetesReleases to upgrade to; pass --version to upgrade"}
+			}
+			upgrades := capi.AvailableUpgrades(current, tkrs)
+			if !out.Human() {
+				return out.PrintData(streams.Out, map[string]any{"cluster": names[0], "currentVersion": current, "upgrades": upgrades})
+			}
+			if len(upgrades) == 0 {
+				fmt.Fprintf(streams.ErrOut, "No upgrades available for %s at %s.\n", names[0], current)
+				return nil
+			}
+			t := cli.Table{Columns: []cli.Column{{Header: "TKR"}, {Header: "KUBERNETES"}, {Header: "FROM"}}}
+			for _, up := range upgrades {
+				t.Rows = append(t.Rows, []string{up.Name, up.Kubernetes, current})
+			}
+			return t.Print(streams.Out, out.Wide(), out.NoHeaders)
+		},
+	}
+	out.AddFlags(cmd)
+	return cmd
+}
