@@ -52,6 +52,10 @@ lint: ## gofmt, go vet and golangci-lint (pinned)
 	go vet ./...
 	go tool -modfile=hack/tools/lint/go.mod golangci-lint run ./...
 
+.PHONY: docs
+docs: ## Regenerate the generated pages of docs/
+	go run ./hack/gendocs docs
+
 .PHONY: install
 install: build ## Install the plugins into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin

@@ -33,6 +33,7 @@ type Node struct {
 	Message    string           `json:"message,omitempty"`
 	Since      *time.Time       `json:"since,omitempty"`
 	Replicas   string           `json:"replicas,omitempty"` // ready/desired for control planes and pools
+	Selects    string           `json:"selects,omitempty"`  // MachineHealthChecks: control-plane or workers
 	Conditions []wait.Condition `json:"conditions,omitempty"`
 	Children   []*Node          `json:"children,omitempty"`
 }
@@ -178,6 +179,10 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 			healthy, _ := int64At(mhcs.Items[i].Object, "status", "currentHealthy")
 			expected, _ := int64At(mhcs.Items[i].Object, "status", "expectedMachines")
 			n.Replicas = fmt.Sprintf("%d/%d", healthy, expected)
+			n.Selects = "workers"
+			if selectsControlPlane(&mhcs.Items[i]) {
+				n.Selects = "control-plane"
+			}
 			tree.MachineHealthChecks = append(tree.MachineHealthChecks, n)
 		}
 	}
@@ -216,4 +221,20 @@ func (n *Node) Walk(visit func(n *Node, prefix string)) {
 		}
 	}
 	rec(n.Children, "")
+}
+
+// selectsControlPlane reports whether a MachineHealthCheck's selector
+// targets control-plane machines.
+func selectsControlPlane(mhc *unstructured.Unstructured) bool {
+	labelsSel, _, _ := unstructured.NestedStringMap(mhc.Object, "spec", "selector", "matchLabels")
+	if _, ok := labelsSel[LabelControlPlane]; ok {
+		return true
+	}
+	exprs, _, _ := unstructured.NestedSlice(mhc.Object, "spec", "selector", "matchExpressions")
+	for _, e := range exprs {
+		if m, ok := e.(map[string]any); ok && m["key"] == LabelControlPlane && m["operator"] != "DoesNotExist" {
+			return true
+		}
+	}
+	return false
 }

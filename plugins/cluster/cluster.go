@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
@@ -35,6 +36,7 @@ func Plugin() cli.Plugin {
 				list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams),
 				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), upgrade.NewCmdAvailable(f, streams),
 				delete.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), mhc.NewCmd(f, streams), nodepool.NewCmd(f, streams),
+				audit.NewCmd(f, streams),
 			)
 		},
 	}

@@ -5,6 +5,8 @@ package common
 import (
 	"context"
 	"fmt"
+	"sort"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -178,4 +180,37 @@ func UpdateAndReport(ctx context.Context, f *cli.Factory, streams genericiooptio
 	}
 	PrintChanges(streams, updated.GetName(), changes, dryRun)
 	return nil
+}
+
+// FleetContexts returns the contexts of a fleet command: every context with
+// --all-contexts, the list given as --context a,b,c, or none (one context).
+func FleetContexts(f *cli.Factory, all bool) ([]string, error) {
+	flag := ""
+	if f.ConfigFlags.Context != nil {
+		flag = *f.ConfigFlags.Context
+	}
+	switch {
+	case all && flag != "":
+		return nil, cli.FlagErrorf("--all-contexts and --context cannot be used together")
+	case all:
+		raw, err := f.RawConfig()
+		if err != nil {
+			return nil, err
+		}
+		names := make([]string, 0, len(raw.Contexts))
+		for name := range raw.Contexts {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		return names, nil
+	case strings.Contains(flag, ","):
+		var names []string
+		for _, c := range strings.Split(flag, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				names = append(names, c)
+			}
+		}
+		return names, nil
+	}
+	return nil, nil
 }

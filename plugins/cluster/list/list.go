@@ -4,8 +4,6 @@ package list
 import (
 	"context"
 	"fmt"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
 // pageSize keeps memory flat on management clusters with thousands of Clusters.
@@ -92,27 +91,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Complete resolves the namespace and the fleet of contexts.
 func (o *Options) Complete() error {
-	ctxFlag := ""
-	if o.Factory.ConfigFlags.Context != nil {
-		ctxFlag = *o.Factory.ConfigFlags.Context
+	contexts, err := common.FleetContexts(o.Factory, o.AllContexts)
+	if err != nil {
+		return err
 	}
-	switch {
-	case o.AllContexts:
-		raw, err := o.Factory.RawConfig()
-		if err != nil {
-			return err
-		}
-		for name := range raw.Contexts {
-			o.contexts = append(o.contexts, name)
-		}
-		sort.Strings(o.contexts)
-	case strings.Contains(ctxFlag, ","):
-		for _, c := range strings.Split(ctxFlag, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				o.contexts = append(o.contexts, c)
-			}
-		}
-	}
+	o.contexts = contexts
 	if o.AllNamespaces {
 		return nil
 	}
@@ -133,7 +116,7 @@ func (o *Options) Validate() error {
 		return cli.FlagErrorf("--all-contexts and --context cannot be used together")
 	}
 	if o.Parallel < 1 {
-		return cli.Usagef("--parallel must be at least 1")
+		return cli.FlagErrorf("--parallel must be at least 1")
 	}
 	return nil
 }

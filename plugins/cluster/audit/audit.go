@@ -1,0 +1,296 @@
+// Package audit implements `kubectl tko cluster audit`.
+package audit
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/rest"
+
+	tkoaudit "github.com/vmware-tanzu-labs/kubectl-tko/internal/audit"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+)
+
+// Options holds the flags and state of `cluster audit`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+
+	Names             []string
+	AllNamespaces     bool
+	AllContexts       bool
+	IncludeManagement bool
+	Parallel          int
+	ClusterTimeout    time.Duration
+
+	contexts      []string
+	namespaceFlag bool
+}
+
+// NewCmd returns the audit command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags("junit"), Parallel: 8, ClusterTimeout: 15 * time.Second}
+	cmd := &cobra.Command{
+		Use:   "audit [NAME...] [-A] [--all-contexts]",
+		Short: "Check workload clusters against the TKO reference design",
+		Long: cli.LongDesc(`
+			Check workload clusters against the TKO reference design: highly available
+			control plane, MachineHealthChecks, Antrea, a load-balanced API endpoint,
+			audit logging, Pinniped identity, the shared-services packages, a supported
+			Kubernetes version, certificate rotation, and a reconciled (not paused, not
+			stuck deleting) state. Each check prints PASS, WARN, FAIL or SKIP with a
+			one-line reason; see docs/audit-rules.md for the rationale of each.
+
+			Identity and packages are read from the workload cluster itself through its
+			admin kubeconfig Secret; an unreachable cluster SKIPs those checks.
+
+			Exit code 1 when any check FAILs, so it can gate a pipeline (-o junit).`),
+		Example: cli.Examples(`
+			# One cluster
+			kubectl tko cluster audit wc-prod-1
+
+			# Every cluster of every management cluster, as JUnit for CI
+			kubectl tko cluster audit -A --all-contexts -o junit > tko-audit.xml
+
+			# Chained with list (a NAME not in the namespace is looked up in all of them)
+			kubectl tko cluster list -A -o name | xargs -n1 kubectl tko cluster audit`),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			names, err := common.ParseNames(args)
+			if err != nil {
+				return err
+			}
+			o.Names = names
+			o.namespaceFlag = cmd.Flags().Changed("namespace")
+			if err := o.Output.Validate(); err != nil {
+				return err
+			}
+			if o.contexts, err = common.FleetContexts(f, o.AllContexts); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Audit clusters in every namespace (with NAME: find NAME in any namespace).")
+	cmd.Flags().BoolVar(&o.AllContexts, "all-contexts", false, "Audit the clusters of every management cluster in the kubeconfig.")
+	cmd.Flags().BoolVar(&o.IncludeManagement, "include-management-cluster", false, "Also audit the management cluster's own Cluster object.")
+	cmd.Flags().IntVar(&o.Parallel, "parallel", o.Parallel, "Clusters audited at once.")
+	cmd.Flags().DurationVar(&o.ClusterTimeout, "cluster-timeout", o.ClusterTimeout, "Give up on reaching one workload cluster after this long.")
+	o.Output.AddFlags(cmd)
+	return cmd
+}
+
+// Run audits and reports.
+func (o *Options) Run(ctx context.Context) error {
+	var reports []tkoaudit.ClusterReport
+	if len(o.contexts) == 0 {
+		r, err := o.auditContext(ctx, o.Factory, "")
+		if err != nil {
+			return err
+		}
+		reports = r
+	} else {
+		results := fleet.Run(ctx, o.contexts, fleet.Options{Parallel: 4}, func(ctx context.Context, name string) ([]tkoaudit.ClusterReport, error) {
+			return o.auditContext(ctx, o.Factory.ForContext(name), name)
+		})
+		for _, r := range results {
+			if r.Err != nil {
+				msg, _ := cli.Explain(r.Err)
+				reports = append(reports, tkoaudit.ClusterReport{Context: r.Target, Error: msg})
+				continue
+			}
+			reports = append(reports, r.Value...)
+		}
+	}
+	report := tkoaudit.NewReport(reports)
+	if err := o.print(report); err != nil {
+		return err
+	}
+	if report.Failed() {
+		return &cli.SilentError{Code: cli.ExitFailure}
+	}
+	return nil
+}
+
+func (o *Options) auditContext(ctx context.Context, f *cli.Factory, contextName string) ([]tkoaudit.ClusterReport, error) {
+	c, err := common.Connect(f)
+	if err != nil {
+		return nil, err
+	}
+	clusters, err := o.clusters(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
+	if err != nil {
+		return nil, err
+	}
+	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Tune: func(cfg *rest.Config) {
+		cfg.Timeout = o.ClusterTimeout
+	}}
+	keys := make([]string, len(clusters))
+	for i, u := range clusters {
+		keys[i] = u.GetNamespace() + "/" + u.GetName()
+	}
+	results := fleet.Run(ctx, keys, fleet.Options{Parallel: o.Parallel}, func(ctx context.Context, key string) (tkoaudit.ClusterReport, error) {
+		u := clusters[indexOf(keys, key)]
+		in, err := tkoaudit.Collect(ctx, m, u)
+		if err != nil {
+			return tkoaudit.ClusterReport{}, err
+		}
+		return tkoaudit.ClusterReport{Context: contextName, Namespace: u.GetNamespace(), Name: u.GetName(), Results: tkoaudit.Run(in)}, nil
+	})
+	out := make([]tkoaudit.ClusterReport, 0, len(results))
+	for i, r := range results {
+		if r.Err != nil {
+			msg, _ := cli.Explain(r.Err)
+			out = append(out, tkoaudit.ClusterReport{Context: contextName, Namespace: clusters[i].GetNamespace(), Name: clusters[i].GetName(), Error: msg})
+			continue
+		}
+		out = append(out, r.Value)
+	}
+	return out, nil
+}
+
+func findAnywhere(ctx context.Context, c *common.Client, name string) (*unstructured.Unstructured, error) {
+	list, err := c.Dyn.Resource(c.API.Clusters()).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
+	if err != nil {
+		return nil, fmt.Errorf("looking for cluster %s: %w", name, err)
+	}
+	switch len(list.Items) {
+	case 0:
+		return nil, &cli.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
+	case 1:
+		return &list.Items[0], nil
+	}
+	var namespaces []string
+	for _, item := range list.Items {
+		namespaces = append(namespaces, item.GetNamespace())
+	}
+	return nil, cli.Usagef("cluster %s exists in several namespaces (%s): pass -n", name, strings.Join(namespaces, ", "))
+}
+
+func indexOf(list []string, s string) int {
+	for i, x := range list {
+		if x == s {
+			return i
+		}
+	}
+	return -1
+}
+
+// clusters resolves what to audit: the named clusters (in the namespace,
+// or anywhere with -A), or every cluster of the namespace or of all.
+func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructured.Unstructured, error) {
+	ns := c.Namespace
+	if o.AllNamespaces {
+		ns = metav1.NamespaceAll
+	}
+	if len(o.Names) > 0 && !o.AllNamespaces {
+		var out []*unstructured.Unstructured
+		for _, name := range o.Names {
+			u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
+			var notFound *cli.NotFoundError
+			if errors.As(err, &notFound) && !o.namespaceFlag {
+				// `list -A -o name` drops namespaces; find a unique match anywhere.
+				u, err = findAnywhere(ctx, c, name)
+			}
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, u)
+		}
+		return out, nil
+	}
+	list, err := c.Dyn.Resource(c.API.Clusters()).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("listing clusters: %w", err)
+	}
+	wanted := map[string]bool{}
+	for _, n := range o.Names {
+		wanted[n] = true
+	}
+	var out []*unstructured.Unstructured
+	for i := range list.Items {
+		u := &list.Items[i]
+		if len(wanted) > 0 && !wanted[u.GetName()] {
+			continue
+		}
+		if capi.FromUnstructured(u).Role == "management" && !o.IncludeManagement && len(wanted) == 0 {
+			continue
+		}
+		out = append(out, u)
+	}
+	for name := range wanted {
+		found := false
+		for _, u := range out {
+			found = found || u.GetName() == name
+		}
+		if !found {
+			return nil, &cli.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].GetNamespace() != out[j].GetNamespace() {
+			return out[i].GetNamespace() < out[j].GetNamespace()
+		}
+		return out[i].GetName() < out[j].GetName()
+	})
+	return out, nil
+}
+
+func (o *Options) print(report tkoaudit.Report) error {
+	switch {
+	case o.Output.Format() == "junit":
+		x, err := report.JUnit()
+		if err != nil {
+			return err
+		}
+		_, err = o.Streams.Out.Write(x)
+		return err
+	case !o.Output.Human():
+		return o.Output.PrintData(o.Streams.Out, report)
+	}
+	fleetView := len(o.contexts) > 0
+	t := cli.Table{}
+	if fleetView {
+		t.Columns = append(t.Columns, cli.Column{Header: "CONTEXT"})
+	}
+	t.Columns = append(t.Columns, cli.Column{Header: "NAMESPACE"}, cli.Column{Header: "CLUSTER"}, cli.Column{Header: "CHECK"},
+		cli.Column{Header: "SEVERITY"}, cli.Column{Header: "STATUS"}, cli.Column{Header: "REASON"}, cli.Column{Header: "TITLE", Wide: true})
+	for _, c := range report.Clusters {
+		prefix := []string{}
+		if fleetView {
+			prefix = append(prefix, c.Context)
+		}
+		if c.Error != "" {
+			t.Rows = append(t.Rows, append(prefix, c.Namespace, c.Name, "-", "-", "ERROR", c.Error, ""))
+			continue
+		}
+		for _, r := range c.Results {
+			t.Rows = append(t.Rows, append(append([]string{}, prefix...), c.Namespace, c.Name, r.ID, r.Severity, r.Status, r.Reason, r.Title))
+		}
+	}
+	if err := t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders); err != nil {
+		return err
+	}
+	s := report.Summary
+	fmt.Fprintf(o.Streams.ErrOut, "audit: %d PASS, %d WARN, %d FAIL, %d SKIP across %d cluster(s)", s.Pass, s.Warn, s.Fail, s.Skip, len(report.Clusters))
+	if s.Errors > 0 {
+		fmt.Fprintf(o.Streams.ErrOut, ", %d could not be audited", s.Errors)
+	}
+	fmt.Fprintln(o.Streams.ErrOut)
+	return nil
+}
