@@ -216,7 +216,7 @@ func TestClusterCommandsWithLimitedRBAC(t *testing.T) {
 	e.Kubectl(append([]string{"tko", "cluster", "list"}, as...)...).Success().StdoutContains("wc-rbac")
 	e.Kubectl(append([]string{"tko", "cluster", "describe", "wc-rbac"}, as...)...).Success()
 	e.Kubectl(append([]string{"tko", "cluster", "scale", "wc-rbac", "--controlplane", "5"}, as...)...).ExitCode(cli.ExitForbidden).
-		OneLineError(`user "tko-viewer" may not update clusters.cluster.x-k8s.io in namespace "`+ns+`"`)
+		OneLineError(`user "tko-viewer" may not update clusters.cluster.x-k8s.io in namespace "` + ns + `"`)
 	e.Kubectl(append([]string{"tko", "cluster", "delete", "wc-rbac", "--yes"}, as...)...).ExitCode(cli.ExitForbidden).OneLineError("may not delete clusters.cluster.x-k8s.io")
 	e.Kubectl(append([]string{"tko", "cluster", "create", "wc-rbac2", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.29.9---vmware.1-tkg.1"}, as...)...).ExitCode(cli.ExitForbidden).OneLineError("may not patch clusters.cluster.x-k8s.io")
 	e.Kubectl(append([]string{"tko", "cluster", "kubeconfig", "get", "wc-rbac", "--admin"}, as...)...).ExitCode(cli.ExitForbidden).OneLineError("may not get secrets")
