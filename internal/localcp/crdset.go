@@ -132,3 +132,25 @@ func MinimalCRDs() []*unstructured.Unstructured {
 	}
 	return out
 }
+
+// OnlyVersion makes the CRDs of groups ending in groupSuffix serve and store
+// only the given version (when they have it).
+func OnlyVersion(crds []*unstructured.Unstructured, groupSuffix, version string) {
+	for _, crd := range crds {
+		group, _, _ := unstructured.NestedString(crd.Object, "spec", "group")
+		if !strings.HasSuffix(group, groupSuffix) {
+			continue
+		}
+		versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
+		var kept []any
+		for _, v := range versions {
+			if m, ok := v.(map[string]any); ok && m["name"] == version {
+				m["served"], m["storage"] = true, true
+				kept = append(kept, m)
+			}
+		}
+		if len(kept) > 0 {
+			_ = unstructured.SetNestedSlice(crd.Object, kept, "spec", "versions")
+		}
+	}
+}

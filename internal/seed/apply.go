@@ -16,6 +16,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/discovery/cached/memory"
@@ -106,7 +107,7 @@ func (a *Applier) apply(ctx context.Context, obj *unstructured.Unstructured) err
 			"apiVersion": obj.GetAPIVersion(),
 			"kind":       obj.GetKind(),
 			"metadata":   map[string]any{"name": obj.GetName(), "namespace": obj.GetNamespace()},
-			"status":     a.stamp(status, applied.GetGeneration(), strings.HasSuffix(obj.GroupVersionKind().Group, "cluster.x-k8s.io")),
+			"status":     a.stamp(status, applied.GetGeneration(), obj.GroupVersionKind()),
 		}}
 		raw, err := st.MarshalJSON()
 		if err != nil {
@@ -127,7 +128,7 @@ func (a *Applier) apply(ctx context.Context, obj *unstructured.Unstructured) err
 
 // stamp fills what a controller fills when it writes status: transition
 // times of conditions and the observed generation.
-func (a *Applier) stamp(status any, generation int64, conditionGenerations bool) any {
+func (a *Applier) stamp(status any, generation int64, gvk schema.GroupVersionKind) any {
 	m, ok := status.(map[string]any)
 	if !ok {
 		return status
@@ -136,11 +137,17 @@ func (a *Applier) stamp(status any, generation int64, conditionGenerations bool)
 	if _, ok := m["observedGeneration"]; ok {
 		m["observedGeneration"] = generation
 	}
-	if !conditionGenerations {
-		generation = 0
+	// Cluster API's v1beta2 conditions record the generation they describe;
+	// its v1beta1 objects carry those under status.v1beta2.
+	capi := strings.HasSuffix(gvk.Group, "cluster.x-k8s.io")
+	topGeneration := generation
+	if !capi || gvk.Version == "v1beta1" {
+		topGeneration = 0
 	}
-	// Cluster API's v1beta2 conditions record the generation they describe.
-	stampConditions(m, "conditions", a.now, generation)
+	stampConditions(m, "conditions", a.now, topGeneration)
+	if v2, ok := m["v1beta2"].(map[string]any); ok && capi {
+		stampConditions(v2, "conditions", a.now, generation)
+	}
 	if dep, ok := m["deprecated"].(map[string]any); ok {
 		if v1, ok := dep["v1beta1"].(map[string]any); ok {
 			stampConditions(v1, "conditions", a.now, 0)
@@ -161,7 +168,10 @@ func stampConditions(m map[string]any, key string, now time.Time, generation int
 		}
 		// The seed gives "minutes ago"; kinds whose conditions carry no time
 		// (kapp-controller's) have none.
-		if ago, ok := cm["lastTransitionTime"].(int64); ok {
+		switch ago := cm["lastTransitionTime"].(type) {
+		case int64:
+			cm["lastTransitionTime"] = now.Add(-time.Duration(ago) * time.Minute).Format(time.RFC3339)
+		case float64:
 			cm["lastTransitionTime"] = now.Add(-time.Duration(ago) * time.Minute).Format(time.RFC3339)
 		}
 		if generation > 0 {

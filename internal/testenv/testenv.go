@@ -91,7 +91,10 @@ type Options struct {
 	// Kubernetes cluster, as a workload cluster looks to the plugins.
 	Bare bool
 	Seed bool
-	Log  io.Writer
+	// ServeV1beta1 makes cluster.x-k8s.io serve and store v1beta1 only, as
+	// the Cluster API of a TKG 2.x management cluster does.
+	ServeV1beta1 bool
+	Log          io.Writer
 }
 
 // Start runs a control plane, installs the TKO CRDs and seeds the estate.
@@ -119,6 +122,9 @@ func Prepare(ctx context.Context, cp *localcp.ControlPlane, env Env, repoRoot st
 	crds, err := localcp.TKOCRDs(env.CRDs(repoRoot))
 	if err != nil {
 		return err
+	}
+	if opts.ServeV1beta1 {
+		localcp.OnlyVersion(crds, "cluster.x-k8s.io", "v1beta1")
 	}
 	if opts.Log != nil {
 		fmt.Fprintf(opts.Log, "installing %d CRDs (Cluster API, kapp-controller, Pinniped, AKO, Tanzu)\n", len(crds))

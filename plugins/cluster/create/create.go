@@ -204,6 +204,8 @@ func (o *Options) build(ctx context.Context, c *common.Client, doc cli.Document,
 	if err != nil {
 		return nil, err
 	}
+	// With no TKRs at all there is nothing to resolve versions against.
+	tkrServed = tkrServed && len(tkrs) > 0
 	if tkg.IsFlatConfig(m) {
 		lines := map[string]int{}
 		for k := range m {
