@@ -107,7 +107,7 @@ func (a *Applier) apply(ctx context.Context, obj *unstructured.Unstructured) err
 			"apiVersion": obj.GetAPIVersion(),
 			"kind":       obj.GetKind(),
 			"metadata":   map[string]any{"name": obj.GetName(), "namespace": obj.GetNamespace()},
-			"status":     a.stamp(status, applied.GetGeneration(), obj.GroupVersionKind()),
+			"status":     Stamp(status, applied.GetGeneration(), obj.GroupVersionKind(), a.now),
 		}}
 		raw, err := st.MarshalJSON()
 		if err != nil {
@@ -126,9 +126,10 @@ func (a *Applier) apply(ctx context.Context, obj *unstructured.Unstructured) err
 	return nil
 }
 
-// stamp fills what a controller fills when it writes status: transition
-// times of conditions and the observed generation.
-func (a *Applier) stamp(status any, generation int64, gvk schema.GroupVersionKind) any {
+// Stamp fills what a controller fills when it writes status: transition
+// times of conditions (the seed gives minutes before now) and the observed
+// generation.
+func Stamp(status any, generation int64, gvk schema.GroupVersionKind, now time.Time) any {
 	m, ok := status.(map[string]any)
 	if !ok {
 		return status
@@ -144,13 +145,13 @@ func (a *Applier) stamp(status any, generation int64, gvk schema.GroupVersionKin
 	if !capi || gvk.Version == "v1beta1" {
 		topGeneration = 0
 	}
-	stampConditions(m, "conditions", a.now, topGeneration)
+	stampConditions(m, "conditions", now, topGeneration)
 	if v2, ok := m["v1beta2"].(map[string]any); ok && capi {
-		stampConditions(v2, "conditions", a.now, generation)
+		stampConditions(v2, "conditions", now, generation)
 	}
 	if dep, ok := m["deprecated"].(map[string]any); ok {
 		if v1, ok := dep["v1beta1"].(map[string]any); ok {
-			stampConditions(v1, "conditions", a.now, 0)
+			stampConditions(v1, "conditions", now, 0)
 		}
 	}
 	return m

@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"syscall"
 	"text/tabwriter"
 	"time"
 )
@@ -18,7 +17,14 @@ import (
 func main() {
 	bin := flag.String("bin", "bin", "directory of the built plugins")
 	runs := flag.Int("runs", 21, "runs per measurement (the median is reported)")
+	listRuns := flag.Int("list-runs", 7, "runs per measurement of the large list benchmarks")
+	clusters := flag.Int("clusters", 5000, "Clusters for the list benchmark (spread over 50 namespaces)")
 	flag.Parse()
+	if err := buildRSS(); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+	defer os.RemoveAll(filepath.Dir(rssBinary))
 	kubectl := os.Getenv("TKO_KUBECTL")
 	if kubectl == "" {
 		fmt.Fprintln(os.Stderr, "error: TKO_KUBECTL is not set: run through 'make bench'")
@@ -32,6 +38,25 @@ func main() {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(1)
 	}
+	if err := clusterList(*bin, kubectl, *listRuns, 50, *clusters/50); err != nil {
+		fmt.Fprintf(os.Stderr, "error: %v\n", err)
+		os.Exit(1)
+	}
+}
+
+// rssBinary is the measuring helper (./rss), built at start.
+var rssBinary string
+
+func buildRSS() error {
+	dir, err := os.MkdirTemp("", "tko-bench-rss-")
+	if err != nil {
+		return err
+	}
+	rssBinary = filepath.Join(dir, "rss")
+	if out, err := exec.Command("go", "build", "-o", rssBinary, "./test/bench/rss").CombinedOutput(); err != nil {
+		return fmt.Errorf("building the measuring helper: %w\n%s", err, out)
+	}
+	return nil
 }
 
 // Sample is one measured command.
@@ -46,24 +71,23 @@ func measure(n int, env []string, name string, args ...string) (Sample, error) {
 	walls := make([]time.Duration, 0, n)
 	rss := make([]int64, 0, n)
 	for range n {
-		cmd := exec.Command(name, args...)
+		cmd := exec.Command(rssBinary, append([]string{name}, args...)...)
 		cmd.Env = env
-		start := time.Now()
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return Sample{}, fmt.Errorf("%s %v: %w\n%s", filepath.Base(name), args, err, out)
+		cmd.Stderr = os.Stderr
+		out, err := cmd.Output()
+		if err != nil {
+			return Sample{}, fmt.Errorf("%s %v: %w", filepath.Base(name), args, err)
 		}
-		walls = append(walls, time.Since(start))
-		if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-			rss = append(rss, ru.Maxrss)
+		var wall, maxrss int64
+		if _, err := fmt.Sscanf(string(out), "%d %d", &wall, &maxrss); err != nil {
+			return Sample{}, fmt.Errorf("reading the measurement of %s: %w", filepath.Base(name), err)
 		}
+		walls = append(walls, time.Duration(wall))
+		rss = append(rss, maxrss)
 	}
 	slices.Sort(walls)
 	slices.Sort(rss)
-	s := Sample{Wall: walls[len(walls)/2]}
-	if len(rss) > 0 {
-		s.MaxRSS = rss[len(rss)/2]
-	}
-	return s, nil
+	return Sample{Wall: walls[len(walls)/2], MaxRSS: rss[len(rss)/2]}, nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

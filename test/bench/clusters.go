@@ -1,0 +1,196 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"text/tabwriter"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
+)
+
+var clustersGVR = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "clusters"}
+
+// clusterList measures `cluster list -A` over many Clusters against
+// `kubectl get clusters -A -o json` on the same server, and a fleet list
+// over ten contexts against a one-context list.
+func clusterList(bin, kubectl string, runs, namespaces, perNamespace int) error {
+	dir, err := os.MkdirTemp("", "tko-bench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	fmt.Fprintf(os.Stderr, "starting a local control plane and creating %d Clusters in %d namespaces...\n", namespaces*perNamespace, namespaces)
+	cp, _, _, err := testenv.StartInRepo(ctx, testenv.Options{Dir: filepath.Join(dir, "cp")})
+	if err != nil {
+		return err
+	}
+	defer cp.Stop()
+	cfg, err := cp.RESTConfig()
+	if err != nil {
+		return err
+	}
+	cfg.QPS, cfg.Burst = 1000, 2000
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	if err := fill(ctx, dyn, namespaces, perNamespace); err != nil {
+		return err
+	}
+	fmt.Fprintf(os.Stderr, "created in %s\n", time.Since(start).Round(time.Second))
+
+	env := append(os.Environ(), "KUBECONFIG="+cp.Kubeconfig, "HOME="+dir)
+	// Warm the discovery caches of both tools first.
+	_, _ = measure(1, env, kubectl, "get", "clusters.cluster.x-k8s.io", "-A", "-o", "json")
+	_, _ = measure(1, env, filepath.Join(bin, "kubectl-tko-cluster"), "list", "-A")
+	ref, err := measure(runs, env, kubectl, "get", "clusters.cluster.x-k8s.io", "-A", "-o", "json")
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\n'cluster list -A' over %d Clusters in %d namespaces (median of %d runs; piped output)\n", namespaces*perNamespace, namespaces, runs)
+	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMMAND\tWALL\tPEAK RSS\tWALL RATIO\tRSS RATIO")
+	fmt.Fprintf(tw, "kubectl get clusters -A -o json\t%s\t%d MiB\t1.00x\t1.00x\n", ms(ref.Wall), ref.MaxRSS/1024)
+	for _, args := range [][]string{{"list", "-A"}, {"list", "-A", "-o", "wide"}, {"list", "-A", "-o", "json"}} {
+		s, err := measure(runs, env, filepath.Join(bin, "kubectl-tko-cluster"), args...)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(tw, "kubectl-tko-cluster %v\t%s\t%d MiB\t%.2fx\t%.2fx\n", args, ms(s.Wall), s.MaxRSS/1024, float64(s.Wall)/float64(ref.Wall), float64(s.MaxRSS)/float64(ref.MaxRSS))
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+
+	// Fleet: ten contexts on the same server, one namespace each listed.
+	raw, err := clientcmd.LoadFromFile(cp.Kubeconfig)
+	if err != nil {
+		return err
+	}
+	base := raw.Contexts[raw.CurrentContext]
+	var names []string
+	for i := 0; i < 10; i++ {
+		name := fmt.Sprintf("mgmt-%02d", i)
+		raw.Contexts[name] = base.DeepCopy()
+		names = append(names, name)
+	}
+	fleetFile := filepath.Join(dir, "fleet-kubeconfig")
+	if err := clientcmd.WriteToFile(*raw, fleetFile); err != nil {
+		return err
+	}
+	fenv := append(os.Environ(), "KUBECONFIG="+fleetFile, "HOME="+dir)
+	// A management cluster's own size: the seeded estate's five clusters.
+	if err := fillNamespace(ctx, dyn, "fleet", 5); err != nil {
+		return err
+	}
+	single, err := measure(runs, fenv, filepath.Join(bin, "kubectl-tko-cluster"), "list", "-n", "fleet")
+	if err != nil {
+		return err
+	}
+	ctxList := ""
+	for i, n := range names {
+		if i > 0 {
+			ctxList += ","
+		}
+		ctxList += n
+	}
+	multi, err := measure(runs, fenv, filepath.Join(bin, "kubectl-tko-cluster"), "list", "-n", "fleet", "--context", ctxList)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("\nFleet: 'cluster list' of a 5-cluster management cluster on 10 contexts at once against one context (median of %d runs)\n", runs)
+	tw = tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
+	fmt.Fprintln(tw, "COMMAND\tWALL\tPEAK RSS\tWALL RATIO")
+	fmt.Fprintf(tw, "one context\t%s\t%d MiB\t1.00x\n", ms(single.Wall), single.MaxRSS/1024)
+	fmt.Fprintf(tw, "ten contexts\t%s\t%d MiB\t%.2fx\n", ms(multi.Wall), multi.MaxRSS/1024, float64(multi.Wall)/float64(single.Wall))
+	return tw.Flush()
+}
+
+// fillNamespace creates a namespace with n Clusters.
+func fillNamespace(ctx context.Context, dyn dynamic.Interface, ns string, n int) error {
+	return create(ctx, dyn, []string{ns}, n)
+}
+
+// fill creates the Clusters (with status, as the controllers write it).
+func fill(ctx context.Context, dyn dynamic.Interface, namespaces, perNamespace int) error {
+	names := make([]string, namespaces)
+	for n := range names {
+		names[n] = fmt.Sprintf("bench-%02d", n)
+	}
+	return create(ctx, dyn, names, perNamespace)
+}
+
+func create(ctx context.Context, dyn dynamic.Interface, namespaces []string, perNamespace int) error {
+	objs := seed.Objects([]byte("apiVersion: v1\nkind: Config\n"))
+	var template *unstructured.Unstructured
+	for _, o := range objs {
+		if o.GetKind() == "Cluster" && o.GetName() == "wc-prod-1" {
+			template = o
+		}
+	}
+	if template == nil {
+		return fmt.Errorf("no template cluster in the seed")
+	}
+	nsGVR := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+	for _, name := range namespaces {
+		ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": name}}}
+		if _, err := dyn.Resource(nsGVR).Create(ctx, ns, metav1.CreateOptions{}); err != nil {
+			return err
+		}
+	}
+	jobs := make(chan [2]int)
+	nsOf := func(i int) string { return namespaces[i] }
+	errs := make(chan error, 1)
+	var wg sync.WaitGroup
+	for w := 0; w < 16; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range jobs {
+				u := template.DeepCopy()
+				ns := nsOf(j[0])
+				u.SetNamespace(ns)
+				u.SetName(fmt.Sprintf("wc-%04d", j[1]))
+				status := u.Object["status"]
+				delete(u.Object, "status")
+				created, err := dyn.Resource(clustersGVR).Namespace(ns).Create(ctx, u, metav1.CreateOptions{})
+				if err == nil {
+					created.Object["status"] = seed.Stamp(status, created.GetGeneration(), created.GroupVersionKind(), time.Now())
+					_, err = dyn.Resource(clustersGVR).Namespace(ns).UpdateStatus(ctx, created, metav1.UpdateOptions{})
+				}
+				if err != nil {
+					select {
+					case errs <- err:
+					default:
+					}
+				}
+			}
+		}()
+	}
+	for n := range namespaces {
+		for i := 0; i < perNamespace; i++ {
+			jobs <- [2]int{n, i}
+		}
+	}
+	close(jobs)
+	wg.Wait()
+	select {
+	case err := <-errs:
+		return fmt.Errorf("creating clusters: %w", err)
+	default:
+		return nil
+	}
+}
