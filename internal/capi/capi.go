@@ -355,3 +355,18 @@ func AvailableCheck(u *unstructured.Unstructured) (bool, error) {
 	}
 	return false, nil
 }
+
+// TopologyClass returns the ClusterClass name and namespace of a Cluster
+// in either version (classRef in v1beta2, class/classNamespace in v1beta1).
+func TopologyClass(u *unstructured.Unstructured) (name, namespace string) {
+	name, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "classRef", "name")
+	namespace, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "classRef", "namespace")
+	if name == "" {
+		name, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "class")
+		namespace, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "classNamespace")
+	}
+	if namespace == "" {
+		namespace = u.GetNamespace()
+	}
+	return name, namespace
+}

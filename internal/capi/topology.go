@@ -332,3 +332,18 @@ func DisableHealthCheck(u *unstructured.Unstructured, pool string) error {
 	parent[field] = map[string]any{key: false}
 	return save()
 }
+
+// ClassAllows checks a version against the ClusterClass's
+// spec.kubernetesVersions, when the class lists any (Cluster API 1.11+).
+func ClassAllows(class *unstructured.Unstructured, version string) error {
+	allowed, _, _ := unstructured.NestedStringSlice(class.Object, "spec", "kubernetesVersions")
+	if len(allowed) == 0 {
+		return nil
+	}
+	for _, v := range allowed {
+		if v == version {
+			return nil
+		}
+	}
+	return cli.Usagef("ClusterClass %s does not offer %s (it lists %s)", class.GetName(), version, strings.Join(allowed, ", "))
+}

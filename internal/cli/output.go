@@ -256,41 +256,72 @@ type Table struct {
 
 // Print writes the table.
 func (t *Table) Print(out io.Writer, wide, noHeaders bool) error {
+	w := t.Writer(out, wide, noHeaders)
+	for _, r := range t.Rows {
+		w.Write(r)
+	}
+	return w.Flush()
+}
+
+// Writer streams rows of the table: piped, each row is written at once (so
+// a long listing starts printing with its first page); on a terminal, rows
+// are aligned at Flush. The header is written with the first row.
+func (t *Table) Writer(out io.Writer, wide, noHeaders bool) *RowWriter {
 	keep := make([]int, 0, len(t.Columns))
 	for i, c := range t.Columns {
 		if wide || !c.Wide {
 			keep = append(keep, i)
 		}
 	}
-	w := out
-	var tw *tabwriter.Writer
+	rw := &RowWriter{w: out, keep: keep, headerDone: noHeaders}
 	if IsTerminal(out) {
-		tw = tabwriter.NewWriter(out, 0, 8, 3, ' ', 0)
-		w = tw
+		rw.tw = tabwriter.NewWriter(out, 0, 8, 3, ' ', 0)
+		rw.w = rw.tw
 	}
-	line := func(cells []string) {
-		picked := make([]string, 0, len(keep))
-		for _, i := range keep {
-			cell := ""
-			if i < len(cells) {
-				cell = strings.ReplaceAll(cells[i], "\t", " ")
-			}
-			picked = append(picked, cell)
+	rw.header = make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		rw.header[i] = c.Header
+	}
+	return rw
+}
+
+// RowWriter writes the rows of a Table.
+type RowWriter struct {
+	w          io.Writer
+	tw         *tabwriter.Writer
+	keep       []int
+	header     []string
+	headerDone bool
+	// Rows counts the rows written.
+	Rows int
+}
+
+func (rw *RowWriter) line(cells []string) {
+	picked := make([]string, 0, len(rw.keep))
+	for _, i := range rw.keep {
+		cell := ""
+		if i < len(cells) {
+			cell = strings.ReplaceAll(cells[i], "\t", " ")
 		}
-		fmt.Fprintln(w, strings.Join(picked, "\t"))
+		picked = append(picked, cell)
 	}
-	if !noHeaders {
-		headers := make([]string, len(t.Columns))
-		for i, c := range t.Columns {
-			headers[i] = c.Header
-		}
-		line(headers)
+	fmt.Fprintln(rw.w, strings.Join(picked, "\t"))
+}
+
+// Write adds a row.
+func (rw *RowWriter) Write(cells []string) {
+	if !rw.headerDone {
+		rw.line(rw.header)
+		rw.headerDone = true
 	}
-	for _, r := range t.Rows {
-		line(r)
-	}
-	if tw != nil {
-		return tw.Flush()
+	rw.line(cells)
+	rw.Rows++
+}
+
+// Flush aligns and writes what is buffered.
+func (rw *RowWriter) Flush() error {
+	if rw.tw != nil {
+		return rw.tw.Flush()
 	}
 	return nil
 }

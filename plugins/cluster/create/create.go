@@ -263,7 +263,7 @@ func (o *Options) build(ctx context.Context, c *common.Client, doc cli.Document,
 			}
 		}
 	}
-	class, classNS := topologyClass(cluster)
+	class, classNS := capi.TopologyClass(cluster)
 	classObj, err := c.Dyn.Resource(c.API.Resource("clusterclasses")).Namespace(classNS).Get(ctx, class, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return nil, &cli.NotFoundError{Kind: "ClusterClass", Name: class, Namespace: classNS, Hint: "list the classes with 'kubectl get clusterclasses -n " + classNS + "', or pass --class"}
@@ -337,19 +337,6 @@ func (o *Options) className(ctx context.Context, c *common.Client, ns, chosen st
 		return "", &cli.NotFoundError{Kind: "ClusterClass", Name: "tkg-vsphere-default-*", Namespace: ns, Hint: "set CLUSTER_CLASS or pass --class"}
 	}
 	return best, nil
-}
-
-func topologyClass(u *unstructured.Unstructured) (name, namespace string) {
-	name, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "classRef", "name")
-	namespace, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "classRef", "namespace")
-	if name == "" {
-		name, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "class")
-		namespace, _, _ = unstructured.NestedString(u.Object, "spec", "topology", "classNamespace")
-	}
-	if namespace == "" {
-		namespace = u.GetNamespace()
-	}
-	return name, namespace
 }
 
 // locate adds the file line to a violation: the flat variable it comes

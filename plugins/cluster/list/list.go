@@ -131,17 +131,27 @@ type Page struct {
 func (o *Options) Run(ctx context.Context) error {
 	keepObjects := !o.Output.Human()
 	if len(o.contexts) == 0 {
-		page, err := o.list(ctx, o.Factory, keepObjects)
-		if err != nil {
-			return err
-		}
 		if keepObjects {
+			page, err := o.list(ctx, o.Factory, true, nil)
+			if err != nil {
+				return err
+			}
 			return o.Output.PrintObjects(o.Streams.Out, page.Objects, false)
 		}
-		return o.printTable(map[string]Page{"": page}, nil, nil)
+		// Rows are printed page by page as they arrive.
+		rows := o.table(false).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+		now := time.Now()
+		if _, err := o.list(ctx, o.Factory, false, func(c capi.Cluster) { rows.Write(o.row("", c, false, now)) }); err != nil {
+			return err
+		}
+		if err := rows.Flush(); err != nil {
+			return err
+		}
+		o.reportEmpty(rows.Rows)
+		return nil
 	}
 	results := fleet.Run(ctx, o.contexts, fleet.Options{Parallel: o.Parallel, Timeout: o.ContextTimeout}, func(ctx context.Context, name string) (Page, error) {
-		return o.list(ctx, o.Factory.ForContext(name), keepObjects)
+		return o.list(ctx, o.Factory.ForContext(name), keepObjects, nil)
 	})
 	pages := map[string]Page{}
 	failures := map[string]error{}
@@ -186,7 +196,9 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool) (Page, error) {
+// list pages through the clusters of one context; with emit set, each
+// cluster is handed over as its page arrives instead of being kept.
+func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, emit func(capi.Cluster)) (Page, error) {
 	disc, err := f.Discovery()
 	if err != nil {
 		return Page{}, err
@@ -216,6 +228,10 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool) (P
 			if view.Role == "management" && !o.IncludeManagement {
 				continue
 			}
+			if emit != nil {
+				emit(view)
+				continue
+			}
 			page.Clusters = append(page.Clusters, view)
 			if keepObjects {
 				page.Objects = append(page.Objects, item)
@@ -228,9 +244,8 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool) (P
 	}
 }
 
-func (o *Options) printTable(pages map[string]Page, failures map[string]error, order []string) error {
-	fleetView := order != nil
-	t := cli.Table{}
+func (o *Options) table(fleetView bool) *cli.Table {
+	t := &cli.Table{}
 	if fleetView {
 		t.Columns = append(t.Columns, cli.Column{Header: "CONTEXT"})
 	}
@@ -242,10 +257,37 @@ func (o *Options) printTable(pages map[string]Page, failures map[string]error, o
 		cli.Column{Header: "CONTROLPLANE"}, cli.Column{Header: "WORKERS"}, cli.Column{Header: "STATUS"}, cli.Column{Header: "AGE"},
 		cli.Column{Header: "TKR", Wide: true}, cli.Column{Header: "PLAN", Wide: true}, cli.Column{Header: "ROLE", Wide: true},
 		cli.Column{Header: "ENDPOINT", Wide: true}, cli.Column{Header: "MESSAGE", Wide: true})
-	now := time.Now()
-	if !fleetView {
-		order = []string{""}
+	return t
+}
+
+func (o *Options) row(contextName string, c capi.Cluster, fleetView bool, now time.Time) []string {
+	var row []string
+	if fleetView {
+		row = append(row, contextName)
 	}
+	if o.AllNamespaces || fleetView {
+		row = append(row, c.Namespace)
+	}
+	return append(row, c.Name, dash(c.Class), dash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
+		duration.HumanDuration(now.Sub(c.Created)), dash(c.TKR), dash(c.Plan), c.Role, dash(c.Endpoint), dash(c.Message))
+}
+
+func (o *Options) reportEmpty(rows int) {
+	if rows > 0 || o.Output.NoHeaders {
+		return
+	}
+	where := fmt.Sprintf("in namespace %q", o.namespace)
+	if o.AllNamespaces {
+		where = "in any namespace"
+	}
+	fmt.Fprintf(o.Streams.ErrOut, "No clusters found %s.\n", where)
+}
+
+// printTable prints a fleet view: contexts in the order given, a failed
+// context as a row with its error.
+func (o *Options) printTable(pages map[string]Page, failures map[string]error, order []string) error {
+	rows := o.table(true).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	now := time.Now()
 	for _, name := range order {
 		if err := failures[name]; err != nil {
 			msg, _ := cli.Explain(err)
@@ -254,36 +296,18 @@ func (o *Options) printTable(pages map[string]Page, failures map[string]error, o
 				// Without -o wide the MESSAGE column is hidden; keep the cause visible.
 				status += ": " + msg
 			}
-			row := []string{name}
-			if o.AllNamespaces || fleetView {
-				row = append(row, "")
-			}
-			row = append(row, "", "", "", "", "", status, "", "", "", "", "", msg)
-			t.Rows = append(t.Rows, row)
+			rows.Write([]string{name, "", "", "", "", "", "", status, "", "", "", "", "", msg})
 			continue
 		}
 		for _, c := range pages[name].Clusters {
-			var row []string
-			if fleetView {
-				row = append(row, name)
-			}
-			if o.AllNamespaces || fleetView {
-				row = append(row, c.Namespace)
-			}
-			row = append(row, c.Name, dash(c.Class), dash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
-				duration.HumanDuration(now.Sub(c.Created)), dash(c.TKR), dash(c.Plan), c.Role, dash(c.Endpoint), dash(c.Message))
-			t.Rows = append(t.Rows, row)
+			rows.Write(o.row(name, c, true, now))
 		}
 	}
-	if len(t.Rows) == 0 && !o.Output.NoHeaders {
-		where := fmt.Sprintf("in namespace %q", o.namespace)
-		if o.AllNamespaces {
-			where = "in any namespace"
-		}
-		fmt.Fprintf(o.Streams.ErrOut, "No clusters found %s.\n", where)
-		return nil
+	if err := rows.Flush(); err != nil {
+		return err
 	}
-	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	o.reportEmpty(rows.Rows)
+	return nil
 }
 
 func dash(s string) string {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -103,6 +104,9 @@ func (o *Options) Run(ctx context.Context) error {
 		if err := capi.UpgradeCheck(current, version); err != nil {
 			return err
 		}
+		if err := o.checkClass(ctx, c, u, version); err != nil {
+			return err
+		}
 		return capi.SetVersion(u, version, tkrName)
 	})
 	if err != nil {
@@ -113,6 +117,20 @@ func (o *Options) Run(ctx context.Context) error {
 		return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
 	}
 	return nil
+}
+
+// checkClass refuses versions the cluster's ClusterClass does not list.
+func (o *Options) checkClass(ctx context.Context, c *common.Client, u *unstructured.Unstructured, version string) error {
+	name, ns := capi.TopologyClass(u)
+	if name == "" {
+		return nil
+	}
+	class, err := c.Dyn.Resource(c.API.Resource("clusterclasses")).Namespace(ns).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		// The class is checked only where it can be read.
+		return nil
+	}
+	return capi.ClassAllows(class, version)
 }
 
 func completeTKRs(f *cli.Factory) cobra.CompletionFunc {
