@@ -15,7 +15,7 @@ PREFIX  ?= /usr/local
 BIN     := $(CURDIR)/bin
 ENVDIR  := $(CURDIR)/.tko-env
 # The control-plane binaries and CRDs that tests and the demo need.
-TEST_TOOLS := crds etcd kube-apiserver kubectl kube-controller-manager
+TEST_TOOLS := crds etcd kube-apiserver kubectl kube-controller-manager krew
 TOOLS_ENV = $(shell hack/tools.sh --env | sed 's/^/export /;s/$$/;/')
 
 .PHONY: build
@@ -56,14 +56,26 @@ lint: ## gofmt, go vet and golangci-lint (pinned)
 docs: ## Regenerate the generated pages of docs/
 	go run ./hack/gendocs docs
 
+# kubectl (1.26+) completes plugin arguments through kubectl_complete-<plugin>
+# helpers on PATH; kubectl-tko-cluster is completed as `kubectl tko ...`
+# (helper kubectl_complete-tko), krew's kubectl-tko_cluster as
+# `kubectl tko-cluster ...` (helper kubectl_complete-tko_cluster).
+COMPLETERS := $(foreach p,$(PLUGINS),$(subst kubectl-,kubectl_complete-,$(p)) $(subst kubectl-tko-,kubectl_complete-tko_,$(p)))
+
 .PHONY: install
-install: build ## Install the plugins into $(PREFIX)/bin
+install: build ## Install the plugins and their completion helpers into $(PREFIX)/bin
 	install -d $(DESTDIR)$(PREFIX)/bin
 	for p in $(PLUGINS); do install -m 0755 $(BIN)/$$p $(DESTDIR)$(PREFIX)/bin/$$p; done
+	hack/completers.sh $(DESTDIR)$(PREFIX)/bin
 
 .PHONY: uninstall
-uninstall: ## Remove the plugins from $(PREFIX)/bin
-	for p in $(PLUGINS); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
+uninstall: ## Remove the plugins and completion helpers from $(PREFIX)/bin
+	for p in $(PLUGINS) $(sort $(COMPLETERS)); do rm -f $(DESTDIR)$(PREFIX)/bin/$$p; done
+
+.PHONY: release
+release: ## Reproducible archives for every platform, checksums and krew manifests in dist/
+	go run ./hack/release --version $(VERSION) --commit $(COMMIT) --date $(DATE) --out dist
+	cp dist/krew-manifests/*.yaml krew-manifests/
 
 .PHONY: clean
 clean:

@@ -74,8 +74,14 @@ func build(root *cobra.Command, _ *cli.Factory, streams genericiooptions.IOStrea
 		# Run a plugin
 		kubectl tko cluster list -A`)
 	root.Args = cobra.ArbitraryArgs
+	// The rest of a line belongs to the plugin it names, flags included, so
+	// that completion of `kubectl tko cluster get -n team-a <TAB>` reaches it.
+	root.DisableFlagParsing = true
 	root.RunE = func(cmd *cobra.Command, args []string) error {
 		if len(args) > 0 {
+			if args[0] == "-h" || args[0] == "--help" {
+				return cmd.Help()
+			}
 			return cli.Usagef("unknown plugin %q: run 'kubectl tko' to list the installed plugins", args[0])
 		}
 		return listPlugins(cmd.Context(), streams)

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Writes the kubectl_complete-* helpers kubectl 1.26+ runs to complete the
+# arguments of plugins, into DIR. usage: hack/completers.sh DIR
+set -euo pipefail
+dir=${1:?usage: hack/completers.sh DIR}
+mkdir -p "$dir"
+write() { # NAME BINARY...: run the first binary found with __complete
+  local name=$1; shift
+  {
+    echo '#!/bin/sh'
+    echo "# Shell completion of 'kubectl ${name#kubectl_complete-}' (kubectl tko)."
+    for bin in "$@"; do
+      echo "command -v $bin >/dev/null 2>&1 && exec $bin __complete \"\$@\""
+    done
+    echo 'exit 0'
+  } > "$dir/$name"
+  chmod 0755 "$dir/$name"
+}
+write kubectl_complete-tko kubectl-tko
+for p in cluster package auth lb observe; do
+  write "kubectl_complete-tko-$p" "kubectl-tko-$p" "kubectl-tko_$p"
+  write "kubectl_complete-tko_$p" "kubectl-tko_$p" "kubectl-tko-$p"
+done
