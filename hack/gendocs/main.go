@@ -4,9 +4,8 @@ package main
 import (
 	"fmt"
 	"os"
-	"path/filepath"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/audit"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/docs"
 )
 
 func main() {
@@ -14,7 +13,7 @@ func main() {
 	if len(os.Args) > 1 {
 		dir = os.Args[1]
 	}
-	if err := os.WriteFile(filepath.Join(dir, "audit-rules.md"), []byte(audit.Markdown()), 0o644); err != nil {
+	if err := docs.Generate(dir); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
 		os.Exit(1)
 	}

@@ -1,0 +1,60 @@
+// Package docs generates the reference pages of docs/ from the command
+// trees, so the documentation cannot drift from the commands.
+package docs
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/cobra/doc"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/audit"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe"
+	packages "github.com/vmware-tanzu-labs/kubectl-tko/plugins/package"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/tko"
+)
+
+// Plugins are every plugin, umbrella first.
+func Plugins() []cli.Plugin {
+	return []cli.Plugin{tko.Plugin(), cluster.Plugin(), packages.Plugin(), auth.Plugin(), lb.Plugin(), observe.Plugin()}
+}
+
+// Generate writes every generated page into dir: docs/reference/*.md (one
+// per command) and docs/audit-rules.md.
+func Generate(dir string) error {
+	ref := filepath.Join(dir, "reference")
+	if err := os.RemoveAll(ref); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(ref, 0o755); err != nil {
+		return err
+	}
+	streams := genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
+	for _, p := range Plugins() {
+		root := cli.NewRootCommand(p, cli.NewFactory(), streams)
+		disableAutoGenTag(root)
+		// The default depends on who generates the docs; show it generically.
+		if f := root.PersistentFlags().Lookup("cache-dir"); f != nil {
+			f.DefValue = "$HOME/.kube/cache"
+		}
+		if err := doc.GenMarkdownTree(root, ref); err != nil {
+			return fmt.Errorf("generating the reference of %s: %w", p.DisplayName(), err)
+		}
+	}
+	return os.WriteFile(filepath.Join(dir, "audit-rules.md"), []byte(audit.Markdown()), 0o644)
+}
+
+func disableAutoGenTag(c *cobra.Command) {
+	c.DisableAutoGenTag = true
+	for _, sub := range c.Commands() {
+		disableAutoGenTag(sub)
+	}
+}
