@@ -163,4 +163,3 @@ func pack(goos, bin string, binary, license []byte, mtime time.Time) ([]byte, st
 	}
 	return buf.Bytes(), "tar.gz", nil
 }
-

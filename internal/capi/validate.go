@@ -1,6 +1,7 @@
 package capi
 
 import (
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -157,8 +158,8 @@ func validateValue(schema map[string]any, value any) []Violation {
 	if err == nil {
 		return nil
 	}
-	verr, ok := err.(*jsonschema.ValidationError)
-	if !ok {
+	var verr *jsonschema.ValidationError
+	if !errors.As(err, &verr) {
 		return []Violation{{Message: err.Error()}}
 	}
 	var out []Violation

@@ -131,7 +131,7 @@ func Manifest(p PluginInfo, version string, assets []Asset) ([]byte, error) {
 		m.Spec.Platforms = append(m.Spec.Platforms, platform{
 			Selector: selector{MatchLabels: map[string]string{"os": a.OS, "arch": a.Arch}},
 			URI:      a.URL, SHA256: a.SHA256, Bin: a.Bin,
-			Files:    []file{{From: a.Bin, To: "."}, {From: "LICENSE", To: "."}},
+			Files: []file{{From: a.Bin, To: "."}, {From: "LICENSE", To: "."}},
 		})
 	}
 	out, err := yaml.Marshal(m)
