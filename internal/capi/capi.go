@@ -26,8 +26,9 @@ const NotServedHint = "is it a TKG management cluster? Point --context at the ma
 
 // API is the served version of the Cluster API core group.
 type API struct {
-	Version string            // "v1beta2" or "v1beta1"
-	Groups  map[string]string // every served group → its preferred version
+	Version  string              // "v1beta2" or "v1beta1"
+	Groups   map[string]string   // every served group → its preferred version
+	Versions map[string][]string // every served group → its versions, preferred first
 }
 
 // Resource returns the GVR of a core Cluster API resource in the served version.
@@ -56,9 +57,15 @@ func discover(d discovery.DiscoveryInterface) (API, error) {
 	if err != nil {
 		return API{}, fmt.Errorf("discovering API groups: %w", err)
 	}
-	api := API{Groups: map[string]string{}}
+	api := API{Groups: map[string]string{}, Versions: map[string][]string{}}
 	for _, g := range groups.Groups {
 		api.Groups[g.Name] = g.PreferredVersion.Version
+		api.Versions[g.Name] = []string{g.PreferredVersion.Version}
+		for _, v := range g.Versions {
+			if v.Version != g.PreferredVersion.Version {
+				api.Versions[g.Name] = append(api.Versions[g.Name], v.Version)
+			}
+		}
 		if g.Name != Group {
 			continue
 		}
@@ -369,4 +376,49 @@ func TopologyClass(u *unstructured.Unstructured) (name, namespace string) {
 		namespace = u.GetNamespace()
 	}
 	return name, namespace
+}
+
+// TKC is how TanzuKubernetesClusters (vSphere with Tanzu) are named in views.
+const TKC = "TanzuKubernetesCluster"
+
+// FromTKC maps a TanzuKubernetesCluster (run.tanzu.vmware.com v1alpha2/3)
+// onto the cluster view; counts of ready machines are not reported by it.
+func FromTKC(u *unstructured.Unstructured) Cluster {
+	obj := u.Object
+	c := Cluster{
+		Namespace: u.GetNamespace(), Name: u.GetName(), Class: TKC, Role: "workload",
+		Created: u.GetCreationTimestamp().Time, Deleting: u.GetDeletionTimestamp() != nil,
+		Phase: str(obj, "status", "phase"),
+	}
+	c.Version = str(obj, "status", "version")
+	if c.Version == "" {
+		c.Version = str(obj, "spec", "distribution", "fullVersion")
+	}
+	c.TKR = str(obj, "spec", "topology", "controlPlane", "tkr", "reference", "name")
+	if r, ok := int64At(obj, "spec", "topology", "controlPlane", "replicas"); ok {
+		c.ControlPlane.Desired = r
+	}
+	pools, _, _ := unstructured.NestedSlice(obj, "spec", "topology", "nodePools")
+	for _, p := range pools {
+		if m, ok := p.(map[string]any); ok {
+			if r, ok := int64At(m, "replicas"); ok {
+				c.Workers.Desired += r
+			}
+		}
+	}
+	c.Conditions = wait.Conditions(u)
+	ready, hasReady := wait.Find(c.Conditions, "Ready")
+	switch {
+	case c.Deleting || c.Phase == "deleting":
+		c.Status = StatusDeleting
+	case c.Phase == "failed":
+		c.Status, c.Message = StatusFailed, firstFalse(c.Conditions)
+	case hasReady && ready.Status == "True":
+		c.Status = StatusAvailable
+	case c.Phase == "running":
+		c.Status, c.Message = StatusDegraded, pickMessage(ready, c.Conditions)
+	default:
+		c.Status, c.Message = StatusProvisioning, pickMessage(ready, c.Conditions)
+	}
+	return c
 }

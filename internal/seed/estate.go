@@ -14,7 +14,7 @@ import (
 const ClassName = "tkg-vsphere-default-v1.2.0"
 
 // Namespaces of the seeded estate.
-var Namespaces = []string{"tkg-system", "tkg-system-public", "team-a", "tanzu-packages", "tanzu-system-ingress"}
+var Namespaces = []string{"tkg-system", "tkg-system-public", "team-a", "tanzu-packages", "tanzu-system-ingress", "vsphere-ns-1"}
 
 // TKRs are the seeded TanzuKubernetesReleases: name → Kubernetes version.
 var TKRs = []struct{ Name, Version string }{

@@ -111,5 +111,20 @@ func identityAndNetworkObjects() []map[string]any {
 			"issuer_ca_bundle_data": "LS0tLS1CRUdJTiBDRVJUSUZJQ0FURS0tLS0tCk1JSUJkemNDQVIyZ0F3SUJBZ0lCQURBS0JnZ3Foa2pPUFFRREFqQWpNU0V3SHdZRFZRUURERGh3YVc1dWFYQmxaQzF6ZFhCbGNuWnBjMjl5CkxTMHRMUzFGVGtRZ1EwVlNWRWxHU1VOQlZFVXRMUzB0TFFvPQotLS0tLUVORCBDRVJUSUZJQ0FURS0tLS0tCg==",
 		},
 	})
-	return []map[string]any{jwt, adc, svc, info}
+	// A vSphere with Tanzu guest cluster, as the TKC controller reports it.
+	tkc := obj("run.tanzu.vmware.com/v1alpha2", "TanzuKubernetesCluster", "vsphere-ns-1", "tkc-guest-1", nil, map[string]any{
+		"spec": map[string]any{
+			"distribution": map[string]any{"fullVersion": "v1.26.5+vmware.2-fips.1-tkg.1"},
+			"topology": map[string]any{
+				"controlPlane": map[string]any{"replicas": 3, "vmClass": "best-effort-medium", "storageClass": "vsan-default-storage-policy",
+					"tkr": map[string]any{"reference": map[string]any{"name": "v1.26.5---vmware.2-fips.1-tkg.1"}}},
+				"nodePools": []any{map[string]any{"name": "np-1", "replicas": 3, "vmClass": "best-effort-large", "storageClass": "vsan-default-storage-policy"}},
+			},
+		},
+		"status": map[string]any{
+			"phase": "running", "version": "v1.26.5+vmware.2-fips.1", "totalWorkerReplicas": 3,
+			"conditions": []any{cond("Ready", "True", "", "", 2000), cond("TanzuKubernetesReleaseCompatible", "True", "", "", 2000)},
+		},
+	})
+	return []map[string]any{jwt, adc, svc, info, tkc}
 }

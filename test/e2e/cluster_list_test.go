@@ -188,3 +188,15 @@ func seededNamespace(row string) bool {
 	cells := strings.Split(row, "\t")
 	return len(cells) > 1 && (cells[1] == "default" || cells[1] == "team-a")
 }
+
+// TanzuKubernetesClusters of vSphere with Tanzu that no Cluster represents
+// are listed too.
+func TestClusterListTanzuKubernetesClusters(t *testing.T) {
+	e := suite.New(t)
+	r := e.Kubectl("tko", "cluster", "list", "-n", "vsphere-ns-1", "-o", "wide").Success()
+	row := rowOf(t, r.Stdout, "tkc-guest-1", 0)
+	if strings.Join(row[:6], "|") != "tkc-guest-1|TanzuKubernetesCluster|v1.26.5+vmware.2-fips.1|-/3|-/3|Available" || row[7] != "v1.26.5---vmware.2-fips.1-tkg.1" {
+		t.Errorf("TKC row %q", row)
+	}
+	e.Kubectl("tko", "cluster", "list", "-n", "vsphere-ns-1", "-o", "name").Success().StdoutContains("tanzukubernetescluster.run.tanzu.vmware.com/tkc-guest-1")
+}

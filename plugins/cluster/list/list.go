@@ -7,10 +7,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
@@ -216,6 +219,7 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 		ns = metav1.NamespaceAll
 	}
 	var page Page
+	seen := map[string]bool{} // Clusters, so TKCs behind them are not listed twice
 	opts := metav1.ListOptions{LabelSelector: o.Selector, Limit: pageSize}
 	for {
 		list, err := dyn.Resource(api.Clusters()).Namespace(ns).List(ctx, opts)
@@ -225,6 +229,7 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 		for i := range list.Items {
 			item := &list.Items[i]
 			view := capi.FromUnstructured(item)
+			seen[item.GetNamespace()+"/"+item.GetName()] = true
 			if view.Role == "management" && !o.IncludeManagement {
 				continue
 			}
@@ -238,10 +243,54 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 			}
 		}
 		if list.GetContinue() == "" {
-			return page, nil
+			break
 		}
 		opts.Continue = list.GetContinue()
 	}
+	return page, o.listTKCs(ctx, dyn, api, ns, keepObjects, emit, &page, seen)
+}
+
+// listTKCs adds the TanzuKubernetesClusters of vSphere with Tanzu that no
+// Cluster represents; where run.tanzu.vmware.com is not served it does
+// nothing.
+func (o *Options) listTKCs(ctx context.Context, dyn dynamic.Interface, api capi.API, ns string, keepObjects bool, emit func(capi.Cluster), page *Page, seen map[string]bool) error {
+	// The group's preferred version may not serve TKCs (TKRs are newer).
+	var list *unstructured.UnstructuredList
+	for _, v := range api.Versions[capi.TKRGroup] {
+		gvr := schema.GroupVersionResource{Group: capi.TKRGroup, Version: v, Resource: "tanzukubernetesclusters"}
+		l, err := dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: o.Selector})
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if apierrors.IsForbidden(err) {
+			// An optional addition: users who may not read TKCs see the Clusters.
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
+		}
+		list = l
+		break
+	}
+	if list == nil {
+		return nil
+	}
+	for i := range list.Items {
+		item := &list.Items[i]
+		if seen[item.GetNamespace()+"/"+item.GetName()] {
+			continue
+		}
+		view := capi.FromTKC(item)
+		if emit != nil {
+			emit(view)
+			continue
+		}
+		page.Clusters = append(page.Clusters, view)
+		if keepObjects {
+			page.Objects = append(page.Objects, item)
+		}
+	}
+	return nil
 }
 
 func (o *Options) table(fleetView bool) *cli.Table {
