@@ -214,3 +214,20 @@ func FleetContexts(f *cli.Factory, all bool) ([]string, error) {
 	}
 	return nil, nil
 }
+
+// Tree connects and reads one cluster with its object tree.
+func Tree(ctx context.Context, f *cli.Factory, name string) (*unstructured.Unstructured, *capi.Tree, error) {
+	c, err := Connect(f)
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	tree, err := capi.BuildTree(ctx, c.Dyn, c.API, u)
+	if err != nil {
+		return nil, nil, err
+	}
+	return u, tree, nil
+}

@@ -48,15 +48,7 @@ func newCmdList(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Comma
 			if err := out.Validate(); err != nil {
 				return err
 			}
-			c, err := common.Connect(f)
-			if err != nil {
-				return err
-			}
-			u, err := capi.GetCluster(cmd.Context(), c.Dyn, c.API, c.Namespace, args[0])
-			if err != nil {
-				return err
-			}
-			tree, err := capi.BuildTree(cmd.Context(), c.Dyn, c.API, u)
+			u, tree, err := common.Tree(cmd.Context(), f, args[0])
 			if err != nil {
 				return err
 			}
