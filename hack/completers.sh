@@ -8,7 +8,7 @@ write() { # NAME BINARY...: run the first binary found with __complete
   local name=$1; shift
   {
     echo '#!/bin/sh'
-    echo "# Shell completion of 'kubectl ${name#kubectl_complete-}' (kubectl tko)."
+    echo "# kubectl runs this to complete the arguments of the plugin ${name#kubectl_complete-} (kubectl tko)."
     for bin in "$@"; do
       echo "command -v $bin >/dev/null 2>&1 && exec $bin __complete \"\$@\""
     done
