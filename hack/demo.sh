@@ -19,7 +19,11 @@ step() {
 align() { if command -v column >/dev/null; then column -t -s $'\t'; else cat; fi; }
 table() {
   printf '\n\033[1m$ %s\033[0m\n' "$*"
-  "$@" | align
+  local rc=0
+  "$@" >"$tour/out" 2>"$tour/err" || rc=$?
+  align <"$tour/out"
+  cat "$tour/err"
+  if [ "$rc" -ne 0 ]; then printf '(exit code %d)\n' "$rc"; fi
 }
 
 echo "kubectl tko tour: a local TKO management cluster (real kube-apiserver $("$kubectl_bin" version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1), etcd, Cluster API and kapp-controller CRDs)"
@@ -27,9 +31,15 @@ table kubectl tko
 table kubectl tko version
 table kubectl tko cluster list -A
 table kubectl tko cluster list -A -o wide --include-management-cluster
-table kubectl tko cluster get wc-team-a -n team-a
+table kubectl tko cluster describe wc-team-a -n team-a
 step kubectl tko cluster list -A -o 'custom-columns=NAME:.metadata.name,TKR:.metadata.labels.run\.tanzu\.vmware\.com/tkr'
-step kubectl tko cluster get wc-nope
+table kubectl tko cluster audit wc-prod-1
+table kubectl tko cluster available-upgrades wc-team-a -n team-a
+step kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
+step kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-1 --dry-run
+step kubectl tko cluster create -f test/testdata/wc-new.yaml --dry-run -o jsonpath='{.spec.topology.variables[*].name}{"\n"}'
+step kubectl tko cluster create -f test/testdata/wc-new.yaml --tkr v1.99.0
+step kubectl tko cluster describe wc-nope
 for p in package auth lb observe; do
   step kubectl tko "$p" version
 done

@@ -102,7 +102,7 @@ func TestClusterNodePoolsAndHealthChecks(t *testing.T) {
 	if hc["enabled"] != false {
 		t.Errorf("healthCheck after delete %v", hc)
 	}
-	e.Kubectl("tko", "cluster", "mhc", "get", "wc-prod-1").Success().StdoutContains("wc-prod-1-cp-mhc\t1/1\tAllowed")
+	e.Kubectl("tko", "cluster", "mhc", "get", "wc-prod-1").Success().StdoutContains("wc-prod-1-cp-mhc\t1/1\tAllowed\tcontrol-plane")
 }
 
 func TestClusterDelete(t *testing.T) {

@@ -2,6 +2,7 @@
 package nodepool
 
 import (
+	"context"
 	"fmt"
 	"strings"
 
@@ -36,8 +37,16 @@ type PoolRow struct {
 	Status        string `json:"status"`
 }
 
+// ListOptions holds the flags and state of `node-pool list`.
+type ListOptions struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Cluster string
+}
+
 func newCmdList(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	out := cli.NewOutputFlags()
+	o := &ListOptions{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
 	cmd := &cobra.Command{
 		Use:               "list CLUSTER",
 		Short:             "List the node pools of a cluster with their readiness",
@@ -45,26 +54,32 @@ func newCmdList(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Comma
 		Args:              cli.ExactArgs("CLUSTER"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := out.Validate(); err != nil {
+			o.Cluster = args[0]
+			if err := o.Output.Validate(); err != nil {
 				return err
 			}
-			u, tree, err := common.Tree(cmd.Context(), f, args[0])
-			if err != nil {
-				return err
-			}
-			rows := poolRows(capi.FromUnstructured(u), tree, u.GetName())
-			if !out.Human() {
-				return out.PrintData(streams.Out, map[string]any{"cluster": args[0], "nodePools": rows})
-			}
-			t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "CLASS"}, {Header: "READY"}, {Header: "STATUS"}, {Header: "FAILUREDOMAIN", Wide: true}}}
-			for _, r := range rows {
-				t.Rows = append(t.Rows, []string{r.Name, r.Class, fmt.Sprintf("%d/%s", r.Ready, r.Replicas), r.Status, r.FailureDomain})
-			}
-			return t.Print(streams.Out, out.Wide(), out.NoHeaders)
+			return o.Run(cmd.Context())
 		},
 	}
-	out.AddFlags(cmd)
+	o.Output.AddFlags(cmd)
 	return cmd
+}
+
+// Run lists the pools.
+func (o *ListOptions) Run(ctx context.Context) error {
+	u, tree, err := common.Tree(ctx, o.Factory, o.Cluster)
+	if err != nil {
+		return err
+	}
+	rows := poolRows(capi.FromUnstructured(u), tree, u.GetName())
+	if !o.Output.Human() {
+		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Cluster, "nodePools": rows})
+	}
+	t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "CLASS"}, {Header: "READY"}, {Header: "STATUS"}, {Header: "FAILUREDOMAIN", Wide: true}}}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []string{r.Name, r.Class, fmt.Sprintf("%d/%s", r.Ready, r.Replicas), r.Status, r.FailureDomain})
+	}
+	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }
 
 func poolRows(c capi.Cluster, tree *capi.Tree, name string) []PoolRow {
@@ -93,13 +108,67 @@ func poolRows(c capi.Cluster, tree *capi.Tree, name string) []PoolRow {
 	return rows
 }
 
+// SetOptions holds the flags and state of `node-pool set` and `delete`.
+type SetOptions struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+
+	Cluster  string
+	Pool     capi.Pool
+	Labels   []string
+	Replicas int64
+	DryRun   bool
+
+	remove bool
+}
+
+// Complete turns the flags into the pool change.
+func (o *SetOptions) Complete(cmd *cobra.Command, args []string) error {
+	o.Cluster = args[0]
+	if cmd.Flags().Changed("replicas") {
+		o.Pool.Replicas = &o.Replicas
+	}
+	o.Pool.Labels = map[string]string{}
+	for _, l := range o.Labels {
+		k, v, ok := strings.Cut(l, "=")
+		if !ok || k == "" {
+			return cli.FlagErrorf("--label %q: expected key=value", l)
+		}
+		o.Pool.Labels[k] = v
+	}
+	return nil
+}
+
+// Validate checks the flags.
+func (o *SetOptions) Validate() error {
+	if o.Pool.Name == "" {
+		return cli.FlagErrorf("missing --name POOL")
+	}
+	return nil
+}
+
+// Run changes the topology.
+func (o *SetOptions) Run(ctx context.Context) error {
+	return common.UpdateAndReport(ctx, o.Factory, o.Streams, o.Cluster, o.DryRun, func(u *unstructured.Unstructured) error {
+		if o.remove {
+			return capi.DeletePool(u, o.Pool.Name)
+		}
+		return capi.SetPool(u, o.Pool)
+	})
+}
+
+func (o *SetOptions) runE(cmd *cobra.Command, args []string) error {
+	if err := o.Complete(cmd, args); err != nil {
+		return err
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	return o.Run(cmd.Context())
+}
+
 func newCmdSet(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	var (
-		pool   capi.Pool
-		labels []string
-		dryRun bool
-		count  int64
-	)
+	o := &SetOptions{Factory: f, Streams: streams}
 	cmd := &cobra.Command{
 		Use:   "set CLUSTER --name POOL [--replicas N] [--class C] [--failure-domain AZ] [--label k=v]",
 		Short: "Add a node pool or change one",
@@ -111,50 +180,28 @@ func newCmdSet(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Comman
 			kubectl tko cluster node-pool set wc-prod-1 --name md-0 --replicas 4 --dry-run`),
 		Args:              cli.ExactArgs("CLUSTER"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if pool.Name == "" {
-				return cli.FlagErrorf("missing --name POOL")
-			}
-			if cmd.Flags().Changed("replicas") {
-				pool.Replicas = &count
-			}
-			pool.Labels = map[string]string{}
-			for _, l := range labels {
-				k, v, ok := strings.Cut(l, "=")
-				if !ok || k == "" {
-					return cli.FlagErrorf("--label %q: expected key=value", l)
-				}
-				pool.Labels[k] = v
-			}
-			return common.UpdateAndReport(cmd.Context(), f, streams, args[0], dryRun, func(u *unstructured.Unstructured) error { return capi.SetPool(u, pool) })
-		},
+		RunE:              o.runE,
 	}
-	cmd.Flags().StringVar(&pool.Name, "name", "", "Node pool name (machine deployment topology name), e.g. md-1.")
-	cmd.Flags().Int64Var(&count, "replicas", 0, "Number of machines.")
-	cmd.Flags().StringVar(&pool.Class, "class", "", "Worker class of the ClusterClass (new pools default to the first pool's class).")
-	cmd.Flags().StringVar(&pool.FailureDomain, "failure-domain", "", "Availability zone / failure domain.")
-	cmd.Flags().StringArrayVar(&labels, "label", nil, "Node label key=value (repeatable).")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
+	cmd.Flags().StringVar(&o.Pool.Name, "name", "", "Node pool name (machine deployment topology name), e.g. md-1.")
+	cmd.Flags().Int64Var(&o.Replicas, "replicas", 0, "Number of machines.")
+	cmd.Flags().StringVar(&o.Pool.Class, "class", "", "Worker class of the ClusterClass (new pools default to the first pool's class).")
+	cmd.Flags().StringVar(&o.Pool.FailureDomain, "failure-domain", "", "Availability zone / failure domain.")
+	cmd.Flags().StringArrayVar(&o.Labels, "label", nil, "Node label key=value (repeatable).")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
 	return cmd
 }
 
 func newCmdDelete(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	var name string
-	var dryRun bool
+	o := &SetOptions{Factory: f, Streams: streams, remove: true}
 	cmd := &cobra.Command{
 		Use:               "delete CLUSTER --name POOL",
 		Short:             "Remove a node pool (not the last one)",
 		Example:           cli.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
 		Args:              cli.ExactArgs("CLUSTER"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if name == "" {
-				return cli.FlagErrorf("missing --name POOL")
-			}
-			return common.UpdateAndReport(cmd.Context(), f, streams, args[0], dryRun, func(u *unstructured.Unstructured) error { return capi.DeletePool(u, name) })
-		},
+		RunE:              o.runE,
 	}
-	cmd.Flags().StringVar(&name, "name", "", "Node pool to remove.")
-	cmd.Flags().BoolVar(&dryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
+	cmd.Flags().StringVar(&o.Pool.Name, "name", "", "Node pool to remove.")
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
 	return cmd
 }

@@ -152,9 +152,17 @@ func completeTKRs(f *cli.Factory) cobra.CompletionFunc {
 	}
 }
 
+// AvailableOptions holds the flags and state of `available-upgrades`.
+type AvailableOptions struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Name    string
+}
+
 // NewCmdAvailable returns `available-upgrades`.
 func NewCmdAvailable(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	out := cli.NewOutputFlags()
+	o := &AvailableOptions{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
 	cmd := &cobra.Command{
 		Use:   "available-upgrades NAME",
 		Short: "List the TanzuKubernetesReleases a cluster can be upgraded to",
@@ -164,44 +172,50 @@ func NewCmdAvailable(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := out.Validate(); err != nil {
+			if err := o.Output.Validate(); err != nil {
 				return err
 			}
 			names, err := common.ParseNames(args)
 			if err != nil {
 				return err
 			}
-			c, err := common.Connect(f)
-			if err != nil {
-				return err
-			}
-			u, err := capi.GetCluster(cmd.Context(), c.Dyn, c.API, c.Namespace, names[0])
-			if err != nil {
-				return err
-			}
-			current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
-			tkrs, served, err := capi.ListTKRs(cmd.Context(), c.Dyn, c.API)
-			if err != nil {
-				return err
-			}
-			if !served {
-				return &cli.NotServedError{Group: capi.TKRGroup, Hint: "this management cluster has no TanzuKubernetesReleases to upgrade to; pass --version to upgrade"}
-			}
-			upgrades := capi.AvailableUpgrades(current, tkrs)
-			if !out.Human() {
-				return out.PrintData(streams.Out, map[string]any{"cluster": names[0], "currentVersion": current, "upgrades": upgrades})
-			}
-			if len(upgrades) == 0 {
-				fmt.Fprintf(streams.ErrOut, "No upgrades available for %s at %s.\n", names[0], current)
-				return nil
-			}
-			t := cli.Table{Columns: []cli.Column{{Header: "TKR"}, {Header: "KUBERNETES"}, {Header: "FROM"}}}
-			for _, up := range upgrades {
-				t.Rows = append(t.Rows, []string{up.Name, up.Kubernetes, current})
-			}
-			return t.Print(streams.Out, out.Wide(), out.NoHeaders)
+			o.Name = names[0]
+			return o.Run(cmd.Context())
 		},
 	}
-	out.AddFlags(cmd)
+	o.Output.AddFlags(cmd)
 	return cmd
+}
+
+// Run lists the reachable TKRs.
+func (o *AvailableOptions) Run(ctx context.Context) error {
+	c, err := common.Connect(o.Factory)
+	if err != nil {
+		return err
+	}
+	u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, o.Name)
+	if err != nil {
+		return err
+	}
+	current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
+	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
+	if err != nil {
+		return err
+	}
+	if !served {
+		return &cli.NotServedError{Group: capi.TKRGroup, Hint: "this management cluster has no TanzuKubernetesReleases to upgrade to; pass --version to upgrade"}
+	}
+	upgrades := capi.AvailableUpgrades(current, tkrs)
+	if !o.Output.Human() {
+		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Name, "currentVersion": current, "upgrades": upgrades})
+	}
+	if len(upgrades) == 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "No upgrades available for %s at %s.\n", o.Name, current)
+		return nil
+	}
+	t := cli.Table{Columns: []cli.Column{{Header: "TKR"}, {Header: "KUBERNETES"}, {Header: "FROM"}}}
+	for _, up := range upgrades {
+		t.Rows = append(t.Rows, []string{up.Name, up.Kubernetes, current})
+	}
+	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }
