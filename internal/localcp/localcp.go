@@ -171,7 +171,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
 	logf("starting etcd on %s", etcdURL)
-	if err := cp.start(opts, "etcd", opts.Binaries.Etcd,
+	if err := cp.start(opts, "etcd", opts.Binaries.Etcd, nil,
 		"--name", "tko-local",
 		"--data-dir", filepath.Join(dir, "etcd"),
 		"--listen-client-urls", etcdURL, "--advertise-client-urls", etcdURL,
@@ -186,7 +186,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 
 	cp.Server = fmt.Sprintf("https://127.0.0.1:%d", apiPort)
 	logf("starting kube-apiserver on %s", cp.Server)
-	if err := cp.start(opts, "kube-apiserver", opts.Binaries.APIServer,
+	if err := cp.start(opts, "kube-apiserver", opts.Binaries.APIServer, nil,
 		"--etcd-servers", etcdURL,
 		"--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
 		"--secure-port", strconv.Itoa(apiPort),
@@ -220,7 +220,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	}
 	if !opts.NoControllerManager && opts.Binaries.ControllerManager != "" {
 		logf("starting kube-controller-manager (namespace, garbage collector, RBAC aggregation, service accounts)")
-		if err := cp.start(opts, "kube-controller-manager", opts.Binaries.ControllerManager,
+		if err := cp.start(opts, "kube-controller-manager", opts.Binaries.ControllerManager, nil,
 			"--kubeconfig", cp.Kubeconfig,
 			"--leader-elect=false", "--secure-port", "0",
 			"--controllers", "namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller",
@@ -234,20 +234,29 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	for _, c := range cp.procs {
 		cp.PIDs = append(cp.PIDs, c.Process.Pid)
 	}
-	state, _ := json.MarshalIndent(cp, "", "  ")
-	if err := os.WriteFile(filepath.Join(dir, stateFile), state, 0o600); err != nil {
-		return nil, fmt.Errorf("writing state: %w", err)
+	if err := cp.saveState(); err != nil {
+		return nil, err
 	}
 	logf("control plane ready: %s", cp.Server)
 	return cp, nil
 }
 
-func (cp *ControlPlane) start(opts Options, name, bin string, args ...string) error {
+// saveState records the processes so a detached control plane can be stopped.
+func (cp *ControlPlane) saveState() error {
+	state, _ := json.MarshalIndent(cp, "", "  ")
+	if err := os.WriteFile(filepath.Join(cp.Dir, stateFile), state, 0o600); err != nil {
+		return fmt.Errorf("writing state: %w", err)
+	}
+	return nil
+}
+
+func (cp *ControlPlane) start(opts Options, name, bin string, env []string, args ...string) error {
 	logFile, err := os.OpenFile(filepath.Join(cp.Dir, "logs", name+".log"), os.O_CREATE|os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return fmt.Errorf("creating log for %s: %w", name, err)
 	}
 	cmd := exec.Command(bin, args...)
+	cmd.Env = env // nil: this process's environment
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	cmd.SysProcAttr = sysProcAttr(opts.Detach)
 	if err := cmd.Start(); err != nil {

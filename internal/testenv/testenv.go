@@ -54,6 +54,11 @@ func (e Env) Binaries() localcp.Binaries {
 	}
 }
 
+// KappBinaries returns kapp-controller and its tools.
+func (e Env) KappBinaries() localcp.KappBinaries {
+	return localcp.KappBinaries{Controller: e["TKO_KAPP_CONTROLLER"], Kapp: e["TKO_KAPP"], Ytt: e["TKO_YTT"], Vendir: e["TKO_VENDIR"]}
+}
+
 // CRDs returns the CRD sources; shared is ../shared/crds when present.
 func (e Env) CRDs(repoRoot string) localcp.CRDSources {
 	shared := e["TKO_SHARED_CRDS"]
@@ -94,7 +99,10 @@ type Options struct {
 	// ServeV1beta1 makes cluster.x-k8s.io serve and store v1beta1 only, as
 	// the Cluster API of a TKG 2.x management cluster does.
 	ServeV1beta1 bool
-	Log          io.Writer
+	// KappController also runs a real kapp-controller with its aggregated
+	// Package API (needs root; see localcp.StartKappController).
+	KappController bool
+	Log            io.Writer
 }
 
 // Start runs a control plane, installs the TKO CRDs and seeds the estate.
@@ -106,6 +114,15 @@ func Start(ctx context.Context, env Env, repoRoot string, opts Options) (*localc
 	if err := Prepare(ctx, cp, env, repoRoot, opts); err != nil {
 		cp.Stop()
 		return nil, err
+	}
+	if opts.KappController {
+		if opts.Log != nil {
+			fmt.Fprintln(opts.Log, "starting kapp-controller v0.51.0 with its Package API")
+		}
+		if err := cp.StartKappController(ctx, env.KappBinaries(), opts.Detach); err != nil {
+			cp.Stop()
+			return nil, err
+		}
 	}
 	return cp, nil
 }

@@ -21,6 +21,7 @@ func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
 func run(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("tko-env", flag.ContinueOnError)
 	dir := fs.String("dir", ".tko-env", "state directory (kubeconfig, logs, etcd data)")
+	kapp := fs.Bool("kapp-controller", false, "also run kapp-controller with its Package API (root only)")
 	if len(args) == 0 {
 		fmt.Fprintln(stderr, "usage: tko-env up|down|status|kubeconfig [--dir DIR]")
 		return 2
@@ -38,7 +39,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	defer stop()
 	switch verb {
 	case "up":
-		err = up(ctx, abs, stderr)
+		err = up(ctx, abs, *kapp, stderr)
 		if err == nil {
 			fmt.Fprintln(stdout, filepath.Join(abs, "kubeconfig"))
 		}
@@ -69,7 +70,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func up(ctx context.Context, dir string, log io.Writer) error {
+func up(ctx context.Context, dir string, kapp bool, log io.Writer) error {
 	root, err := testenv.RepoRoot()
 	if err != nil {
 		return err
@@ -84,6 +85,6 @@ func up(ctx context.Context, dir string, log io.Writer) error {
 	}
 	_ = localcp.StopDir(dir)
 	_ = os.RemoveAll(dir)
-	_, err = testenv.Start(ctx, env, root, testenv.Options{Dir: dir, Detach: true, Seed: true, Log: log})
+	_, err = testenv.Start(ctx, env, root, testenv.Options{Dir: dir, Detach: true, Seed: true, KappController: kapp, Log: log})
 	return err
 }
