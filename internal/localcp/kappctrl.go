@@ -102,7 +102,7 @@ func (cp *ControlPlane) StartKappController(ctx context.Context, bins KappBinari
 	}
 	tr := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
 		"metadata": map[string]any{"name": "kapp-controller"},
-		"spec": map[string]any{"audiences": []any{"https://kubernetes.default.svc.cluster.local"}, "expirationSeconds": int64(24 * 3600)}}}
+		"spec":     map[string]any{"audiences": []any{"https://kubernetes.default.svc.cluster.local"}, "expirationSeconds": int64(24 * 3600)}}}
 	tok, err := dyn.Resource(gvr("", "v1", "serviceaccounts")).Namespace(KappNamespace).Create(ctx, tr, metav1.CreateOptions{}, "token")
 	if err != nil {
 		return fmt.Errorf("requesting a token for kapp-controller: %w", err)
