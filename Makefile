@@ -15,7 +15,7 @@ PREFIX  ?= /usr/local
 BIN     := $(CURDIR)/bin
 ENVDIR  := $(CURDIR)/.tko-env
 # The control-plane binaries and CRDs that tests and the demo need.
-TEST_TOOLS := crds etcd kube-apiserver kubectl kube-controller-manager krew
+TEST_TOOLS := crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir
 TOOLS_ENV = $(shell hack/tools.sh --env | sed 's/^/export /;s/$$/;/')
 
 .PHONY: build
