@@ -27,7 +27,6 @@ const NotServedHint = "is it a TKG management cluster? Point --context at the ma
 // API is the served version of the Cluster API core group.
 type API struct {
 	Version  string              // "v1beta2" or "v1beta1"
-	Groups   map[string]string   // every served group → its preferred version
 	Versions map[string][]string // every served group → its versions, preferred first
 }
 
@@ -57,9 +56,8 @@ func discover(d discovery.DiscoveryInterface) (API, error) {
 	if err != nil {
 		return API{}, fmt.Errorf("discovering API groups: %w", err)
 	}
-	api := API{Groups: map[string]string{}, Versions: map[string][]string{}}
+	api := API{Versions: map[string][]string{}}
 	for _, g := range groups.Groups {
-		api.Groups[g.Name] = g.PreferredVersion.Version
 		api.Versions[g.Name] = []string{g.PreferredVersion.Version}
 		for _, v := range g.Versions {
 			if v.Version != g.PreferredVersion.Version {
@@ -93,8 +91,11 @@ func discover(d discovery.DiscoveryInterface) (API, error) {
 // GroupResource returns the GVR of a resource in another group at its
 // preferred served version, and whether the group is served at all.
 func (a API) GroupResource(group, resource string) (schema.GroupVersionResource, bool) {
-	v, ok := a.Groups[group]
-	return schema.GroupVersionResource{Group: group, Version: v, Resource: resource}, ok
+	versions := a.Versions[group]
+	if len(versions) == 0 {
+		return schema.GroupVersionResource{}, false
+	}
+	return schema.GroupVersionResource{Group: group, Version: versions[0], Resource: resource}, true
 }
 
 // Replicas counts machines of the control plane or the workers.

@@ -25,7 +25,6 @@ import (
 // objects or records. The human formats ("" and wide) are tables drawn by the
 // command; every other format goes through cli-runtime's printers.
 type OutputFlags struct {
-	Output    string
 	NoHeaders bool
 	// Extra lists formats a command adds (for example "junit").
 	Extra []string
@@ -56,7 +55,7 @@ func (o *OutputFlags) format() string {
 	if o.print.OutputFormat != nil {
 		return *o.print.OutputFormat
 	}
-	return o.Output
+	return ""
 }
 
 // Validate rejects unknown formats before any request is made.

@@ -11,6 +11,9 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
+
+	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
@@ -174,4 +177,46 @@ func StartInRepo(ctx context.Context, opts Options) (*localcp.ControlPlane, Env,
 	}
 	cp, err := Start(ctx, env, root, opts)
 	return cp, env, root, err
+}
+
+// Running is what RunTests hands to a test package before its tests run.
+type Running struct {
+	CP   *localcp.ControlPlane
+	Env  Env
+	Root string // repository root
+	Dyn  dynamic.Interface
+	Dir  string // scratch directory, removed afterwards
+}
+
+// RunTests starts a control plane for a test package, hands it to setup,
+// runs the tests and stops it; TestMain exits with the result. Start-up
+// is bounded by timeout.
+func RunTests(m interface{ Run() int }, opts Options, timeout time.Duration, setup func(Running) error) int {
+	dir, err := os.MkdirTemp("", "tko-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	defer os.RemoveAll(dir)
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	opts.Dir = filepath.Join(dir, "cp")
+	cp, env, root, err := StartInRepo(ctx, opts)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "starting the local control plane: %v\n", err)
+		return 1
+	}
+	defer cp.Stop()
+	cfg, err := cp.RESTConfig()
+	if err == nil {
+		var dyn dynamic.Interface
+		if dyn, err = dynamic.NewForConfig(cfg); err == nil {
+			err = setup(Running{CP: cp, Env: env, Root: root, Dyn: dyn, Dir: dir})
+		}
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		return 1
+	}
+	return m.Run()
 }

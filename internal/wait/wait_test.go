@@ -3,7 +3,6 @@ package wait_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -26,25 +25,7 @@ var clusters = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "
 // play the Cluster API controller by writing status through the status
 // subresource, as it would.
 func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		dir, _ := os.MkdirTemp("", "tko-wait-")
-		defer os.RemoveAll(dir)
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
-		defer cancel()
-		cp, _, _, err := testenv.StartInRepo(ctx, testenv.Options{Dir: dir})
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer cp.Stop()
-		cfg, err := cp.RESTConfig()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		dyn = dynamic.NewForConfigOrDie(cfg)
-		return m.Run()
-	}())
+	os.Exit(testenv.RunTests(m, testenv.Options{}, 2*time.Minute, func(r testenv.Running) error { dyn = r.Dyn; return nil }))
 }
 
 func newCluster(t *testing.T, name string) *unstructured.Unstructured {

@@ -46,39 +46,14 @@ var nsCounter struct {
 // Main starts a seeded control plane for the package, runs the tests and
 // stops it. Use from TestMain: os.Exit(harness.Main(m, &suite, opts)).
 func Main(m *testing.M, s *Suite, opts testenv.Options) int {
-	dir, err := os.MkdirTemp("", "tko-suite-")
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer os.RemoveAll(dir)
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	opts.Dir = filepath.Join(dir, "cp")
-	cp, env, root, err := testenv.StartInRepo(ctx, opts)
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "starting the local control plane: %v\n", err)
-		return 1
-	}
-	binDir, err := pluginBinaries(root, dir)
-	if err != nil {
-		cp.Stop()
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	defer cp.Stop()
-	cfg, err := cp.RESTConfig()
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		return 1
-	}
-	*s = Suite{Root: root, Env: env, CP: cp, BinDir: binDir, Kubectl: env.Binaries().Kubectl, Dyn: dyn}
-	return m.Run()
+	return testenv.RunTests(m, opts, 3*time.Minute, func(r testenv.Running) error {
+		binDir, err := pluginBinaries(r.Root, r.Dir)
+		if err != nil {
+			return err
+		}
+		*s = Suite{Root: r.Root, Env: r.Env, CP: r.CP, BinDir: binDir, Kubectl: r.Env.Binaries().Kubectl, Dyn: r.Dyn}
+		return nil
+	})
 }
 
 // pluginBinaries returns TKO_BIN_DIR (set by make) or builds the plugins.

@@ -30,25 +30,7 @@ var (
 )
 
 func TestMain(m *testing.M) {
-	os.Exit(func() int {
-		dir, _ := os.MkdirTemp("", "tko-kapp-")
-		defer os.RemoveAll(dir)
-		ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
-		defer cancel()
-		cp, _, _, err := testenv.StartInRepo(ctx, testenv.Options{Dir: dir, KappController: true})
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		defer cp.Stop()
-		cfg, err := cp.RESTConfig()
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			return 1
-		}
-		dyn = dynamic.NewForConfigOrDie(cfg)
-		return m.Run()
-	}())
+	os.Exit(testenv.RunTests(m, testenv.Options{KappController: true}, 4*time.Minute, func(r testenv.Running) error { dyn = r.Dyn; return nil }))
 }
 
 func apply(t *testing.T, yamlText string) {
