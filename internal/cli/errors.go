@@ -118,6 +118,16 @@ func (e *TimeoutError) Error() string {
 	return msg + "; raise --timeout or inspect it with describe"
 }
 
+// DetailedError is a failure whose detail must reach the user whole (a
+// controller's multi-line error message): Explain prints the summary, then
+// the detail indented on the following lines.
+type DetailedError struct {
+	Summary string
+	Detail  string
+}
+
+func (e *DetailedError) Error() string { return e.Summary + ": " + e.Detail }
+
 // ErrInterrupted marks a run cancelled by a signal.
 var ErrInterrupted = errors.New("interrupted")
 
@@ -135,6 +145,7 @@ func Explain(err error) (string, int) {
 		notFound  *NotFoundError
 		notServed *NotServedError
 		silent    *SilentError
+		detailed  *DetailedError
 		timeout   *TimeoutError
 		unknownCA x509.UnknownAuthorityError
 		hostname  x509.HostnameError
@@ -152,6 +163,8 @@ func Explain(err error) (string, int) {
 		return "interrupted: nothing further was changed; rerun the command to continue", ExitInterrupted
 	case errors.As(err, &usage):
 		return usage.Msg, ExitUsage
+	case errors.As(err, &detailed):
+		return detailed.Summary + ":\n  " + strings.ReplaceAll(strings.TrimSpace(detailed.Detail), "\n", "\n  "), ExitFailure
 	case errors.As(err, &input):
 		return "invalid input: " + input.Error(), ExitUsage
 	case errors.As(err, &notFound):

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 )
@@ -123,4 +125,20 @@ func Normalize(v any) any {
 		return int64(t)
 	}
 	return v
+}
+
+// Confirm asks a yes/no question on a terminal. From a script or a pipe it
+// refuses (the caller names the flag that skips the question), so nothing
+// destructive happens by accident.
+func Confirm(in io.Reader, errOut io.Writer, refusal, question string) error {
+	if !IsTerminal(in) {
+		return Usagef("%s", refusal)
+	}
+	fmt.Fprintf(errOut, "%s [y/N] ", question)
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
+		fmt.Fprintln(errOut, "Nothing deleted.")
+		return &SilentError{Code: ExitFailure}
+	}
+	return nil
 }

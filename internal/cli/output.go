@@ -240,10 +240,12 @@ func printCustomColumns(out io.Writer, spec string, objs []*unstructured.Unstruc
 	return tw.Flush()
 }
 
-// Column is one column of a human table; Wide columns show only with -o wide.
+// Column is one column of a human table; Wide columns show only with -o
+// wide, Hidden ones never (a column that does not apply to this listing).
 type Column struct {
 	Header string
 	Wide   bool
+	Hidden bool
 }
 
 // Table is a human table. On a terminal it is aligned; piped, cells are
@@ -268,7 +270,7 @@ func (t *Table) Print(out io.Writer, wide, noHeaders bool) error {
 func (t *Table) Writer(out io.Writer, wide, noHeaders bool) *RowWriter {
 	keep := make([]int, 0, len(t.Columns))
 	for i, c := range t.Columns {
-		if wide || !c.Wide {
+		if !c.Hidden && (wide || !c.Wide) {
 			keep = append(keep, i)
 		}
 	}

@@ -75,7 +75,7 @@ var Clusters = []Cluster{
 // Objects returns every object of the seeded estate, in creation order.
 // kubeconfig is stored as the kubeconfig Secret of the Available clusters,
 // so fleet commands can reach a real API server through them.
-func Objects(kubeconfig []byte) []*unstructured.Unstructured {
+func Objects(kubeconfig []byte, realPackages bool) []*unstructured.Unstructured {
 	var out []*unstructured.Unstructured
 	add := func(m map[string]any) {
 		out = append(out, &unstructured.Unstructured{Object: cli.Normalize(m).(map[string]any)})
@@ -94,8 +94,13 @@ func Objects(kubeconfig []byte) []*unstructured.Unstructured {
 			add(o)
 		}
 	}
-	for _, o := range packageObjects() {
-		add(o)
+	if realPackages {
+		add(obj("v1", "Namespace", "", LocalRepositoryNamespace, nil, nil))
+		add(LocalRepositoryObject())
+	} else {
+		for _, o := range packageObjects() {
+			add(o)
+		}
 	}
 	for _, o := range identityAndNetworkObjects() {
 		add(o)
@@ -105,12 +110,12 @@ func Objects(kubeconfig []byte) []*unstructured.Unstructured {
 
 // Apply seeds the control plane at cfg. kubeconfig becomes the kubeconfig
 // Secret of the Available clusters.
-func Apply(ctx context.Context, cfg *rest.Config, kubeconfig []byte) error {
+func Apply(ctx context.Context, cfg *rest.Config, kubeconfig []byte, realPackages bool) error {
 	a, err := NewApplier(cfg)
 	if err != nil {
 		return err
 	}
-	if err := a.Apply(ctx, Objects(kubeconfig)); err != nil {
+	if err := a.Apply(ctx, Objects(kubeconfig, realPackages)); err != nil {
 		return fmt.Errorf("seeding the estate: %w", err)
 	}
 	return nil

@@ -162,7 +162,7 @@ func Prepare(ctx context.Context, cp *localcp.ControlPlane, env Env, repoRoot st
 	if err != nil {
 		return fmt.Errorf("reading kubeconfig: %w", err)
 	}
-	return seed.Apply(ctx, cfg, kubeconfig)
+	return seed.Apply(ctx, cfg, kubeconfig, opts.KappController)
 }
 
 // StartInRepo finds the repository and its tools, then starts like Start.

@@ -134,7 +134,7 @@ func fill(ctx context.Context, dyn dynamic.Interface, namespaces, perNamespace i
 }
 
 func create(ctx context.Context, dyn dynamic.Interface, namespaces []string, perNamespace int) error {
-	objs := seed.Objects([]byte("apiVersion: v1\nkind: Config\n"))
+	objs := seed.Objects([]byte("apiVersion: v1\nkind: Config\n"), false)
 	var template *unstructured.Unstructured
 	for _, o := range objs {
 		if o.GetKind() == "Cluster" && o.GetName() == "wc-prod-1" {

@@ -2,7 +2,6 @@
 package delete
 
 import (
-	"bufio"
 	"context"
 	"fmt"
 	"strings"
@@ -84,14 +83,10 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	if !o.Yes && !o.DryRun {
-		if !cli.IsTerminal(o.Streams.In) {
-			return cli.Usagef("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", "))
-		}
-		fmt.Fprintf(o.Streams.ErrOut, "Delete cluster(s) %s in namespace %s and all their machines? [y/N] ", strings.Join(o.Names, ", "), c.Namespace)
-		answer, _ := bufio.NewReader(o.Streams.In).ReadString('\n')
-		if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
-			fmt.Fprintln(o.Streams.ErrOut, "Nothing deleted.")
-			return &cli.SilentError{Code: cli.ExitFailure}
+		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut,
+			fmt.Sprintf("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", ")),
+			fmt.Sprintf("Delete cluster(s) %s in namespace %s and all their machines?", strings.Join(o.Names, ", "), c.Namespace)); err != nil {
+			return err
 		}
 	}
 	client := c.Dyn.Resource(c.API.Clusters()).Namespace(c.Namespace)
