@@ -156,6 +156,10 @@ type StackError struct {
 
 func (e *StackError) Error() string {
 	msg, _ := cli.Explain(e.Err)
+	return e.where() + ": " + msg
+}
+
+func (e *StackError) where() string {
 	applied, notApplied := "none", "none"
 	if len(e.Applied) > 0 {
 		applied = strings.Join(e.Applied, ", ")
@@ -163,10 +167,8 @@ func (e *StackError) Error() string {
 	if len(e.NotApplied) > 0 {
 		notApplied = strings.Join(e.NotApplied, ", ")
 	}
-	return fmt.Sprintf("stopped at %s: %s; applied: %s; not applied: %s", e.Failed, msg, applied, notApplied)
+	return fmt.Sprintf("stopped at %s (applied: %s; not applied: %s)", e.Failed, applied, notApplied)
 }
-
-func (e *StackError) Unwrap() error { return e.Err }
 
 // ApplyOptions says how to apply a stack.
 type ApplyOptions struct {
@@ -195,7 +197,13 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 				rest = append(rest, s.Name)
 			}
 		}
-		return &StackError{Failed: name, Err: err, Applied: applied, NotApplied: rest}
+		serr := &StackError{Failed: name, Err: err, Applied: applied, NotApplied: rest}
+		var detailed *cli.DetailedError
+		if errors.As(err, &detailed) {
+			// Keep kapp-controller's multi-line error readable.
+			return &cli.DetailedError{Summary: serr.where() + ": " + detailed.Summary, Detail: detailed.Detail}
+		}
+		return serr
 	}
 	for i := 0; i < len(plan.Steps); {
 		wave := plan.Steps[i].Wave

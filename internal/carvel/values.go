@@ -50,14 +50,14 @@ func LoadValues(file string, raw []byte, sets []string) (*Values, error) {
 	for _, kv := range sets {
 		key, text, ok := strings.Cut(kv, "=")
 		if !ok || key == "" {
-			return nil, cli.FlagErrorf("--values %q: use KEY=VALUE (dotted keys for nested values, e.g. contour.replicas=2)", kv)
+			return nil, cli.Usagef("--values %q: use KEY=VALUE (dotted keys for nested values, e.g. contour.replicas=2)", kv)
 		}
 		var val any
 		if err := yaml.Unmarshal([]byte(text), &val); err != nil || isCollection(val) {
 			val = text
 		}
 		if err := setPath(v.Data, strings.Split(key, "."), cli.Normalize(val)); err != nil {
-			return nil, cli.FlagErrorf("--values %q: %v", kv, err)
+			return nil, cli.Usagef("--values %q: %v", kv, err)
 		}
 		v.from[key] = "--values " + kv
 		v.Raw = nil

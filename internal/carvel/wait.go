@@ -35,7 +35,7 @@ func Reconciled(kind string) wait.Check {
 		switch state := st.Status.State(u.GetGeneration(), paused); {
 		case state == "ReconcileSucceeded":
 			return true, nil
-		case Failed(state) && transient(st.Status.UsefulErrorMessage):
+		case Failed(state) && transient(st.Status):
 			// kapp-controller lost an optimistic-concurrency race with itself
 			// (its App was written twice); it requeues at once, so keep waiting.
 			return false, nil
@@ -46,7 +46,11 @@ func Reconciled(kind string) wait.Check {
 	}
 }
 
-func transient(msg string) bool {
+func transient(st ReconcileStatus) bool {
+	msg := st.UsefulErrorMessage
+	for _, c := range st.Conditions {
+		msg += c.Message
+	}
 	return strings.Contains(msg, "the object has been modified; please apply your changes to the latest version")
 }
 

@@ -20,8 +20,8 @@ const (
 // localPackage is one package version of the local repository.
 type localPackage struct {
 	ref, version, display, description, released string
-	values                                        map[string]any // OpenAPI properties
-	broken                                        bool           // its template does not render
+	values                                       map[string]any // OpenAPI properties
+	broken                                       bool           // its template does not render
 }
 
 func prop(typ string, def any, desc string, extra ...any) map[string]any {

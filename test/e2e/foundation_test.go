@@ -226,6 +226,9 @@ func TestErrorClasses(t *testing.T) {
 		defer bare.Stop()
 		e.Kubectl(list("--kubeconfig", bare.Kubeconfig)...).ExitCode(cli.ExitNotFound).
 			OneLineError("this cluster does not serve cluster.x-k8s.io: is it a TKG management cluster?")
+		// No kapp-controller either: the package plugin says so before anything else.
+		e.Kubectl("tko", "package", "install", "contour", "-p", "contour.tanzu.vmware.com", "--kubeconfig", bare.Kubeconfig).ExitCode(cli.ExitNotFound).
+			OneLineError("this cluster does not serve packaging.carvel.dev: is kapp-controller installed?")
 		bare.StopAPIServer()
 		e.Kubectl(list("--kubeconfig", bare.Kubeconfig)...).ExitCode(cli.ExitUnreachable).
 			OneLineError("cannot reach the Kubernetes API server https://127.0.0.1:", "connection refused", "--context")

@@ -50,6 +50,8 @@ type Options struct {
 	// Update is set for `installed update`: the install must exist, and
 	// the package and values default to the current ones.
 	Update bool
+
+	applied bool // the objects exist: a later failure (reconcile) keeps them
 }
 
 // NewCmd returns the install command.
@@ -166,7 +168,7 @@ func (o *Options) Validate() error {
 		return cli.FlagErrorf("--service-account-name does not apply to --cluster installs: kapp-controller uses the cluster's kubeconfig Secret")
 	}
 	if !slices.Contains([]string{carvel.RBACClusterAdmin, carvel.RBACNamespace, carvel.RBACNone}, o.RBAC) {
-		return cli.FlagErrorf("--rbac %q: use cluster-admin, namespace or none", o.RBAC)
+		return cli.Usagef("--rbac %q: use cluster-admin, namespace or none", o.RBAC)
 	}
 	if o.RBAC == carvel.RBACNone && o.ServiceAccount == "" && len(o.Clusters) == 0 && !o.AllClusters {
 		return cli.FlagErrorf("--rbac none needs --service-account-name: kapp-controller deploys with that ServiceAccount's permissions")
@@ -180,7 +182,7 @@ type target struct {
 }
 
 // Run installs (or updates) the package.
-func (o *Options) Run(ctx context.Context) error {
+func (o *Options) Run(ctx context.Context) (retErr error) {
 	c, err := common.Connect(o.Factory, true)
 	if err != nil {
 		return err
@@ -197,6 +199,13 @@ func (o *Options) Run(ctx context.Context) error {
 	values, err := o.loadValues()
 	if err != nil {
 		return err
+	}
+	if !o.Update {
+		cleanup, err := o.ensureNamespace(ctx, c)
+		if err != nil {
+			return err
+		}
+		defer func() { cleanup(retErr) }()
 	}
 	cat, err := c.LoadCatalog(ctx, c.Namespace)
 	if err != nil {
@@ -232,6 +241,34 @@ func (o *Options) Run(ctx context.Context) error {
 		return o.runUpdate(ctx, c, current, targets[0].spec)
 	}
 	return o.runInstall(ctx, c, targets)
+}
+
+// ensureNamespace checks the install's namespace exists, creating it with
+// --create-namespace; the returned cleanup removes a namespace created here
+// when the install then fails, so a failed install leaves nothing behind.
+func (o *Options) ensureNamespace(ctx context.Context, c *carvel.Client) (func(error), error) {
+	noop := func(error) {}
+	err := c.CheckNamespace(ctx, c.Namespace)
+	var nf *cli.NotFoundError
+	if err == nil || !errors.As(err, &nf) || !o.CreateNamespace {
+		return noop, err
+	}
+	if o.DryRun {
+		return noop, cli.Usagef("namespace %q does not exist and --dry-run does not create it: create it first, or run without --dry-run", c.Namespace)
+	}
+	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": c.Namespace}}}
+	if _, err := c.Dyn.Resource(carvel.Namespaces).Create(ctx, ns, metav1.CreateOptions{FieldManager: carvel.FieldManager}); err != nil {
+		return noop, err
+	}
+	fmt.Fprintf(o.Streams.ErrOut, "namespace/%s created\n", c.Namespace)
+	return func(failure error) {
+		if failure == nil || o.applied {
+			return
+		}
+		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+		defer cancel()
+		_ = c.Dyn.Resource(carvel.Namespaces).Delete(cleanup, c.Namespace, metav1.DeleteOptions{})
+	}, nil
 }
 
 func (o *Options) loadValues() (*carvel.Values, error) {
@@ -354,14 +391,6 @@ func (o *Options) runInstall(ctx context.Context, c *carvel.Client, targets []ta
 		if err != nil {
 			return err
 		}
-		if err := c.CheckNamespace(ctx, t.spec.Namespace); err != nil {
-			var nf *cli.NotFoundError
-			if !errors.As(err, &nf) || !o.CreateNamespace {
-				return err
-			}
-			ns := carvel.Object{GVR: carvel.Namespaces, Obj: &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": t.spec.Namespace}}}}
-			objs = append([]carvel.Object{ns}, objs...)
-		}
 		cur, err := c.GetInstall(ctx, t.spec.Namespace, t.spec.Name)
 		var nf *cli.NotFoundError
 		switch {
@@ -411,6 +440,7 @@ func (o *Options) runInstall(ctx context.Context, c *carvel.Client, targets []ta
 		o.report(p.spec, result)
 		waitFor = append(waitFor, p.spec)
 	}
+	o.applied = !o.DryRun
 	if !o.Wait {
 		return nil
 	}
