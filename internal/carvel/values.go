@@ -184,6 +184,10 @@ func (v *Values) Validate(schema map[string]any) []Problem {
 	}
 	slices.SortStableFunc(out, func(a, b Problem) int {
 		if a.Line != b.Line {
+			// File order first; problems from flags (no line) last.
+			if a.Line == 0 || b.Line == 0 {
+				return b.Line - a.Line
+			}
 			return a.Line - b.Line
 		}
 		return strings.Compare(a.Path, b.Path)

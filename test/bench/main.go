@@ -19,6 +19,8 @@ func main() {
 	runs := flag.Int("runs", 21, "runs per measurement (the median is reported)")
 	listRuns := flag.Int("list-runs", 7, "runs per measurement of the large list benchmarks")
 	clusters := flag.Int("clusters", 5000, "Clusters for the list benchmark (spread over 50 namespaces)")
+	installRuns := flag.Int("install-runs", 9, "runs per client of the install --wait latency benchmark")
+	only := flag.String("only", "", "run one benchmark: startup, size, list or install")
 	flag.Parse()
 	if err := buildRSS(); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
@@ -30,17 +32,23 @@ func main() {
 		fmt.Fprintln(os.Stderr, "error: TKO_KUBECTL is not set: run through 'make bench'")
 		os.Exit(2)
 	}
-	if err := startup(*bin, kubectl, *runs); err != nil {
-		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		os.Exit(1)
+	benches := []struct {
+		name string
+		run  func() error
+	}{
+		{"startup", func() error { return startup(*bin, kubectl, *runs) }},
+		{"size", func() error { return sizes(*bin, kubectl) }},
+		{"list", func() error { return clusterList(*bin, kubectl, *listRuns, 50, *clusters/50) }},
+		{"install", func() error { return installLatency(*bin, kubectl, *installRuns) }},
 	}
-	if err := sizes(*bin, kubectl); err != nil {
-		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		os.Exit(1)
-	}
-	if err := clusterList(*bin, kubectl, *listRuns, 50, *clusters/50); err != nil {
-		fmt.Fprintf(os.Stderr, "error: %v\n", err)
-		os.Exit(1)
+	for _, b := range benches {
+		if *only != "" && *only != b.name {
+			continue
+		}
+		if err := b.run(); err != nil {
+			fmt.Fprintf(os.Stderr, "error: %s: %v\n", b.name, err)
+			os.Exit(1)
+		}
 	}
 }
 
