@@ -17,6 +17,9 @@ ENVDIR  := $(CURDIR)/.tko-env
 # The control-plane binaries and CRDs that tests and the demo need.
 TEST_TOOLS := crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir
 TOOLS_ENV = $(shell hack/tools.sh --env | sed 's/^/export /;s/$$/;/')
+# kapp-controller runs in a private mount namespace, which needs root; as
+# another user the demo tours the package plugin without it.
+KAPP_FLAG := $(shell [ "$$(id -u)" = 0 ] && echo -kapp-controller)
 
 .PHONY: build
 build: ## Build every plugin into bin/
@@ -35,7 +38,7 @@ test: tools build ## Unit and integration tests against a real local control pla
 
 .PHONY: demo
 demo: tools build ## Start the local TKO management cluster, seed it and tour every plugin
-	@$(TOOLS_ENV) $(BIN)/tko-env up --dir $(ENVDIR) >/dev/null
+	@$(TOOLS_ENV) $(BIN)/tko-env up --dir $(ENVDIR) $(KAPP_FLAG) >/dev/null
 	@$(TOOLS_ENV) hack/demo.sh $(BIN) $(ENVDIR)
 
 .PHONY: demo-down

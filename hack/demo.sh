@@ -40,7 +40,25 @@ step kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-1 --dry-run
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --dry-run -o jsonpath='{.spec.topology.variables[*].name}{"\n"}'
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --tkr v1.99.0
 step kubectl tko cluster describe wc-nope
-for p in package auth lb observe; do
+if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2>&1; then
+  echo
+  echo "kubectl tko package against the real kapp-controller v0.51.0 and its inline repository of TKO packages:"
+  table kubectl tko package repository list -A
+  table kubectl tko package available list
+  table kubectl tko package available get contour.tanzu.vmware.com/1.26.1+vmware.1-tkg.1 --values-schema
+  step kubectl tko package install contour -p contour.tanzu.vmware.com -n tanzu-packages -f test/testdata/contour-typo.yaml
+  table kubectl tko package apply --profile tko-shared-services --dry-run
+  table kubectl tko package apply --profile tko-shared-services
+  step kubectl tko package installed update contour -n tanzu-packages --values contour.replicas=3 --diff --wait
+  table kubectl tko package install fluent-bit -p fluent-bit.tanzu.vmware.com --cluster wc-prod-1 --target-namespace tanzu-packages --wait
+  table kubectl tko package installed list -A -o wide
+  step kubectl tko package install broken -p broken.tko.dev -n default --wait
+  step kubectl tko package installed delete broken -n default --yes
+else
+  echo "(kapp-controller is not running: it needs root; showing the installs recorded in the seed)"
+  table kubectl tko package installed list -A
+fi
+for p in auth lb observe; do
   step kubectl tko "$p" version
 done
 

@@ -32,11 +32,10 @@ type StackStep struct {
 
 // StackPlan is what applying a stack would do.
 type StackPlan struct {
-	Stack          *Stack      `json:"-"`
-	Steps          []StackStep `json:"installs"`
-	NewNamespaces  []string    `json:"createNamespaces,omitempty"`
-	catalogByNS    map[string]*Catalog
-	installsByName map[string]*Install
+	Stack         *Stack      `json:"-"`
+	Steps         []StackStep `json:"installs"`
+	NewNamespaces []string    `json:"createNamespaces,omitempty"`
+	catalogByNS   map[string]*Catalog
 }
 
 // PlanStack resolves every install of a stack (package, version, values

@@ -126,8 +126,8 @@ func TestStackOrderAndProblems(t *testing.T) {
 	if got := strings.Join(names, " | "); got != want {
 		t.Fatalf("waves %s, want %s", got, want)
 	}
-	_, err = ParseStack("s.yaml", []byte("apiVersion: tko.vmware.com/v1alpha1\nkind: PackageStack\nspec:\n  installs:\n  - name: a\n    package: a.dev\n    dependsOn: [b]\n  - name: b\n    package: b.dev\n    dependsOn: [a]\n    versoin: 1.0.0\n"))
-	if err == nil || !strings.Contains(err.Error(), `line 11: spec.installs[1]: unknown field "versoin"`) {
+	_, err = ParseStack("s.yaml", []byte("apiVersion: tko.vmware.com/v1alpha1\nkind: PackageStack\nspec:\n  installs:\n  - name: a\n    package: a.dev\n    dependsOn: [b]\n  - name: b\n    package: b.dev\n    dependsOn: [a]\n    release: 1.0.0\n"))
+	if err == nil || !strings.Contains(err.Error(), `line 11: spec.installs[1]: unknown field "release"`) {
 		t.Fatalf("unknown field: %v", err)
 	}
 	_, err = ParseStack("s.yaml", []byte("apiVersion: tko.vmware.com/v1alpha1\nkind: PackageStack\nspec:\n  installs:\n  - name: a\n    package: a.dev\n    dependsOn: [b]\n  - name: b\n    package: b.dev\n    dependsOn: [a]\n"))

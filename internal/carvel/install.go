@@ -276,7 +276,7 @@ func (c *Client) applyOne(ctx context.Context, o Object, dryRun bool) (Result, e
 	if !apierrors.IsAlreadyExists(err) {
 		return "", fmt.Errorf("creating %s: %w", o, err)
 	}
-	var result Result = Unchanged
+	result := Unchanged
 	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
 		current, err := ri.Get(ctx, o.Obj.GetName(), getOptions())
 		if err != nil {

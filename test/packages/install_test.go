@@ -48,6 +48,8 @@ func TestAvailable(t *testing.T) {
 	// The defaults are a valid values file.
 	ns := e.Namespace()
 	e.Kubectl("tko", "package", "install", "c", "-p", "contour.tanzu.vmware.com", "-n", ns, "-f", out, "--dry-run").Success()
+	// Completion through real kubectl (its kubectl_complete-tko helper is not on PATH: the plugin's own __complete).
+	e.Kubectl("tko", "package", "__complete", "install", "x", "-p", "cont").Success().StdoutContains("contour.tanzu.vmware.com")
 	e.Kubectl("tko", "package", "available", "get", "contour.tanzu.vmware.com/9.9.9").ExitCode(cli.ExitNotFound).
 		OneLineError(`version "9.9.9" not found`, "1.26.1+vmware.1-tkg.1, 1.25.2+vmware.1-tkg.1")
 }

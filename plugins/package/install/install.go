@@ -488,7 +488,7 @@ func (o *Options) waitAll(ctx context.Context, c *carvel.Client, specs []*carvel
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			var progress io.Writer = common.WaitProgress(o.Streams.ErrOut)
+			progress := common.WaitProgress(o.Streams.ErrOut)
 			if len(specs) > 1 && progress != nil {
 				progress = &prefix{w: progress, p: s.Name + ": "}
 			}
