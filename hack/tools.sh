@@ -19,6 +19,28 @@ vendir_version=v0.40.0
 krew_version=v0.4.4
 capi_version=v1.14.2
 
+# kapp-controller's sidecar reaps every child process every second, for
+# when it is PID 1 in its container. Out of cluster it is not, and the reaper
+# races exec's own wait ("waitid: no child processes" failing a reconcile),
+# so our build uses a copy of the module without that one line.
+kappctrl_build=${kappctrl_version}-no-reaper
+
+# kappctrl_modfile prints a go.mod for hack/tools/kappctrl that builds
+# kapp-controller from the patched copy.
+kappctrl_modfile() {
+  local work="$cache/$kappctrl_build/src" dir
+  dir=$(cd "$here/tools/kappctrl" && go list -m -f '{{.Dir}}' github.com/vmware-tanzu/carvel-kapp-controller)
+  rm -rf "$work" && mkdir -p "$work"
+  cp -r "$dir/." "$work/mod" && chmod -R u+w "$work/mod"
+  grep -q 'go reapZombies(mainLog)' "$work/mod/cmd/controller/sidecarexec.go" ||
+    { echo "kapp-controller's sidecar changed: review kappctrl_modfile in hack/tools.sh" >&2; return 1; }
+  sed -i '/go reapZombies(mainLog)/d' "$work/mod/cmd/controller/sidecarexec.go"
+  cp "$here/tools/kappctrl/go.mod" "$work/go.mod"
+  cp "$here/tools/kappctrl/go.sum" "$work/go.sum"
+  echo "replace github.com/vmware-tanzu/carvel-kapp-controller => $work/mod" >>"$work/go.mod"
+  echo "$work/go.mod"
+}
+
 # module_dir MODULE@VERSION: where the Go module cache unpacked it.
 module_dir() {
   (cd "$(mktemp -d)" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
@@ -49,9 +71,9 @@ crds() {
 
 kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/client-go/pkg/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitTreeState=clean"
 
-# build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS]
+# build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS [MODFILE_FUNC]]
 build() {
-  local name=$1 version=$2 dir=$3 pkg=$4 ldflags=${5:-"-s -w"}
+  local name=$1 version=$2 dir=$3 pkg=$4 ldflags=${5:-"-s -w"} modfile_func=${6:-} modfile=""
   local dest="$cache/$version/$name"
   if [[ -x $dest ]]; then
     return 0
@@ -59,7 +81,8 @@ build() {
   mkdir -p "$cache/$version"
   echo "building $name $version (first run only; cached in $cache)" >&2
   local start=$SECONDS
-  (cd "$here/tools/$dir" && CGO_ENABLED=0 go build -trimpath -ldflags "$ldflags" -o "$dest.tmp" "$pkg")
+  if [[ -n $modfile_func ]]; then modfile=$($modfile_func); fi
+  (cd "$here/tools/$dir" && CGO_ENABLED=0 go build -trimpath ${modfile:+-modfile "$modfile"} -ldflags "$ldflags" -o "$dest.tmp" "$pkg")
   mv "$dest.tmp" "$dest"
   echo "built $name in $((SECONDS - start))s" >&2
 }
@@ -70,7 +93,7 @@ tool() {
     kubectl) build kubectl "$kube_version" kube k8s.io/kubernetes/cmd/kubectl "$kube_ldflags" ;;
     kube-controller-manager) build kube-controller-manager "$kube_version" kube k8s.io/kubernetes/cmd/kube-controller-manager "$kube_ldflags" ;;
     etcd) build etcd "$etcd_version" etcd go.etcd.io/etcd/server/v3 ;;
-    kapp-controller) build kapp-controller "$kappctrl_version" kappctrl github.com/vmware-tanzu/carvel-kapp-controller/cmd/controller ;;
+    kapp-controller) build kapp-controller "$kappctrl_build" kappctrl github.com/vmware-tanzu/carvel-kapp-controller/cmd/controller "-s -w" kappctrl_modfile ;;
     kapp) build kapp "$kapp_version" carvel carvel.dev/kapp/cmd/kapp ;;
     ytt) build ytt "$ytt_version" carvel carvel.dev/ytt/cmd/ytt ;;
     vendir) build vendir "$vendir_version" vendir carvel.dev/vendir/cmd/vendir ;;
@@ -84,7 +107,7 @@ path_of() {
   case $1 in
     kube-apiserver|kubectl|kube-controller-manager) echo "$cache/$kube_version/$1" ;;
     etcd) echo "$cache/$etcd_version/$1" ;;
-    kapp-controller) echo "$cache/$kappctrl_version/$1" ;;
+    kapp-controller) echo "$cache/$kappctrl_build/$1" ;;
     kapp) echo "$cache/$kapp_version/$1" ;;
     ytt) echo "$cache/$ytt_version/$1" ;;
     vendir) echo "$cache/$vendir_version/$1" ;;

@@ -4,16 +4,13 @@ package kapp
 
 import (
 	"context"
-	"fmt"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
@@ -116,16 +113,6 @@ spec:
   packageRef: {refName: hello.tko.dev, versionSelection: {constraints: 1.0.0+vmware.1}}
 `)
 	pi := reconciled(t, installs, "default", "hello")
-	for attempt := 0; attempt < 2; attempt++ {
-		msg, _, _ := unstructured.NestedString(pi.Object, "status", "usefulErrorMessage")
-		if !strings.Contains(msg, "waitid: no child processes") {
-			break
-		}
-		// kapp-controller's sidecar can lose a race with its zombie reaper and
-		// then backs off for minutes; kick the install as kctrl does.
-		kick(t, "default", "hello")
-		pi = reconciled(t, installs, "default", "hello")
-	}
 	if c, _ := wait.Find(wait.Conditions(pi), "ReconcileSucceeded"); c.Status != "True" {
 		msg, _, _ := unstructured.NestedString(pi.Object, "status", "usefulErrorMessage")
 		t.Fatalf("install did not reconcile: %s", msg)
@@ -136,17 +123,5 @@ spec:
 	}
 	if g, _, _ := unstructured.NestedString(cm.Object, "data", "greeting"); g != "hi" {
 		t.Errorf("deployed ConfigMap greeting %q", g)
-	}
-}
-
-// kick pauses and resumes a PackageInstall, which makes kapp-controller
-// reconcile it now (a new generation).
-func kick(t *testing.T, ns, name string) {
-	t.Helper()
-	for _, paused := range []bool{true, false} {
-		patch := fmt.Sprintf(`{"spec":{"paused":%t}}`, paused)
-		if _, err := dyn.Resource(installs).Namespace(ns).Patch(context.Background(), name, types.MergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
-			t.Fatal(err)
-		}
 	}
 }
