@@ -84,16 +84,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			Secret (spec.cluster.kubeconfigSecretRef).`),
 		Example: cli.Examples(`
 			# Install Contour with values, and wait until it is reconciled
-			kubectl tko package install contour -p contour.tanzu.vmware.com -n tanzu-packages \
-			  --values-file contour.yaml --wait
+			kubectl tko package install contour -p contour.tanzu.vmware.com -n tanzu-packages --values-file contour.yaml --wait
 
 			# Newest 1.x of cert-manager
-			kubectl tko package install cert-manager -p cert-manager.tanzu.vmware.com \
-			  --version-constraint '>=1.0.0 <2.0.0' -n tanzu-packages
+			kubectl tko package install cert-manager -p cert-manager.tanzu.vmware.com --version-constraint '>=1.0.0 <2.0.0' -n tanzu-packages
 
 			# One value on the command line, values from standard input
-			kubectl tko package install contour -p contour.tanzu.vmware.com --values-file - \
-			  --values contour.replicas=3 < contour.yaml
+			kubectl tko package install contour -p contour.tanzu.vmware.com --values-file - --values contour.replicas=3 < contour.yaml
 
 			# What would be created (values hidden unless --show-values)
 			kubectl tko package install contour -p contour.tanzu.vmware.com --dry-run -o yaml

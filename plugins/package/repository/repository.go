@@ -35,8 +35,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			namespace (kapp-controller-packaging-global; tkg-system on TKG) serves every
 			namespace; one elsewhere serves its own namespace.`),
 		Example: cli.Examples(`
-			kubectl tko package repository add tanzu-standard -n tkg-system \
-			  --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.8.21 --wait
+			kubectl tko package repository add tanzu-standard -n tkg-system --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.8.21 --wait
 			kubectl tko package repository list -A`),
 	}
 	cmd.AddCommand(newCmdAdd(f, streams, false), newCmdAdd(f, streams, true), newCmdList(f, streams), newCmdGet(f, streams),
@@ -67,8 +66,7 @@ func newCmdAdd(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 	use, short := "add NAME (--url IMAGE | --inline-dir DIR | --git URL@REF)", "Add a package repository and wait until its packages are available"
 	example := `
 		# An imgpkg bundle, as TKG ships its standard repository
-		kubectl tko package repository add tanzu-standard -n tkg-system \
-		  --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.8.21
+		kubectl tko package repository add tanzu-standard -n tkg-system --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.8.21
 
 		# Packages from a local directory (packages/<name>/<version>.yml)
 		kubectl tko package repository add dev --inline-dir ./repo
@@ -78,8 +76,7 @@ func newCmdAdd(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 	if update {
 		use, short = "update NAME (--url IMAGE | --inline-dir DIR | --git URL@REF)", "Point a package repository at a new source"
 		example = `
-		kubectl tko package repository update tanzu-standard -n tkg-system \
-		  --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.11.1 --wait`
+		kubectl tko package repository update tanzu-standard -n tkg-system --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.11.1 --wait`
 	}
 	cmd := &cobra.Command{
 		Use: use, Short: short, Example: cli.Examples(example),
