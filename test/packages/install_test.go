@@ -167,3 +167,16 @@ func TestInstallDryRunHidesValues(t *testing.T) {
 		StdoutContains("role.rbac.authorization.k8s.io/harbor-"+ns+"-role", "rolebinding.rbac.authorization.k8s.io/harbor-"+ns+"-rolebinding").StdoutLacks("clusterrole")
 	empty(t, ns)
 }
+
+// --timeout bounds --wait: exit 4 naming the last state; the install is
+// complete (nothing half-made), and a rerun picks it up.
+func TestInstallWaitTimeout(t *testing.T) {
+	ready(t)
+	e := suite.New(t)
+	ns := e.Namespace()
+	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "-n", ns, "--wait", "--timeout", "1ms").
+		ExitCode(cli.ExitTimeout).StderrContains("timed out after 1ms waiting for package install " + ns + "/multus to reconcile")
+	get(t, carvel.Installs, ns, "multus")
+	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "-n", ns, "--wait").Success().
+		StdoutContains("multus unchanged").StderrContains("reconciled")
+}
