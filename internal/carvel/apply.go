@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -225,6 +226,7 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 			if err != nil {
 				return fail(i, s.Name, err)
 			}
+			applied = append(applied, s.Name)
 			if s.Action != Unchanged {
 				fmt.Fprintf(opts.Progress, "%s/%s %s (%s %s)\n", s.Namespace, s.Name, s.Action, s.Package, s.Version)
 			}
@@ -233,6 +235,10 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 			errs := make([]error, len(steps))
 			var wg sync.WaitGroup
 			for k, s := range steps {
+				if s.State == "Paused" {
+					fmt.Fprintf(opts.Progress, "%s/%s is paused: not waited for (resume it with 'kubectl tko package installed resume')\n", s.Namespace, s.Name)
+					continue
+				}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
@@ -246,17 +252,10 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 			wg.Wait()
 			for k, s := range steps {
 				if errs[k] != nil {
-					for m, other := range steps {
-						if m != k && errs[m] == nil {
-							applied = append(applied, other.Name)
-						}
-					}
+					applied = slices.DeleteFunc(applied, func(n string) bool { return n == s.Name })
 					return fail(i, s.Name, errs[k])
 				}
 			}
-		}
-		for _, s := range steps {
-			applied = append(applied, s.Name)
 		}
 		i = j
 	}

@@ -68,7 +68,7 @@ func TestDefaultsAndSchemaFields(t *testing.T) {
 }
 
 func TestCompareVersionsOrdersBuilds(t *testing.T) {
-	ordered := []string{"1.25.2+vmware.1-tkg.1", "1.26.1+vmware.1-tkg.1", "1.26.1+vmware.1-tkg.2", "1.27.0"}
+	ordered := []string{"1.25.2+vmware.1-tkg.1", "1.26.1+vmware.1-tkg.1", "1.26.1+vmware.1-tkg.2", "1.26.1+vmware.1-tkg.10", "1.27.0-rc.1", "1.27.0"}
 	for i := 0; i+1 < len(ordered); i++ {
 		if CompareVersions(ordered[i], ordered[i+1]) >= 0 || CompareVersions(ordered[i+1], ordered[i]) <= 0 {
 			t.Fatalf("%s should sort before %s", ordered[i], ordered[i+1])
@@ -89,6 +89,9 @@ func TestResolve(t *testing.T) {
 		{"", ">=1.0.0 <1.26.0", "1.25.2+vmware.1-tkg.1", ""},
 		{"", ">=3.0.0", "", `">=3.0.0" not found`},
 		{"1.24.0", "", "", `version "1.24.0" not found`},
+		{"", ">=2.0.0-0", "", `not found`}, // pre-releases only by exact version, as kapp-controller
+		{"2.0.0-rc.1", "", "2.0.0-rc.1", ""},
+		{"", "^1.2.0", "", `invalid version constraint "^1.2.0"`}, // kapp-controller's range syntax has no ^
 	} {
 		p, err := cat.Resolve("contour.tanzu.vmware.com", tc.version, tc.constraint)
 		switch {

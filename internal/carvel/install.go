@@ -2,8 +2,10 @@ package carvel
 
 import (
 	"context"
+
 	"errors"
 	"fmt"
+	semver "github.com/carvel-dev/semver/v4"
 	"maps"
 	"slices"
 	"strings"
@@ -126,11 +128,7 @@ func (s *InstallSpec) Plan() ([]Object, error) {
 		}
 	}
 	spec := map[string]any{
-		"packageRef": map[string]any{"refName": s.Package.Spec.RefName, "versionSelection": map[string]any{"constraints": s.Constraint}},
-	}
-	if strings.Contains(s.Package.Spec.Version, "-") && s.Constraint == s.Package.Spec.Version {
-		// A pre-release is only selected when pre-releases are allowed.
-		spec["packageRef"].(map[string]any)["versionSelection"].(map[string]any)["prereleases"] = map[string]any{}
+		"packageRef": map[string]any{"refName": s.Package.Spec.RefName, "versionSelection": versionSelection(s.Package, s.Constraint)},
 	}
 	if s.Cluster != "" {
 		cluster := map[string]any{"kubeconfigSecretRef": map[string]any{"name": s.Cluster + "-kubeconfig", "key": "value"}}
@@ -159,6 +157,17 @@ func (s *InstallSpec) Plan() ([]Object, error) {
 	pi.Obj.SetAnnotations(piAnnotations)
 	pi.Obj.SetLabels(s.Labels)
 	return append(out, pi), nil
+}
+
+// versionSelection is the PackageInstall's packageRef.versionSelection: a
+// pre-release is only selected by kapp-controller when pre-releases are
+// allowed, so an exact pre-release version allows them.
+func versionSelection(pkg *Package, constraint string) map[string]any {
+	sel := map[string]any{"constraints": constraint}
+	if v, err := semver.Parse(pkg.Spec.Version); err == nil && len(v.Pre) > 0 && constraint == pkg.Spec.Version {
+		sel["prereleases"] = map[string]any{}
+	}
+	return sel
 }
 
 func (s *InstallSpec) valuesSecret() (Object, error) {
@@ -406,26 +415,65 @@ func (c *Client) DeleteOwned(ctx context.Context, objs []Object) error {
 	return errors.Join(errs...)
 }
 
-// ReadValues returns the values an install was given (the first values
-// Secret), or nil.
+// ReadValues returns the values an install was given (its values
+// Secrets, each key a values file, merged in order) and their text. A
+// Secret that no longer exists counts as no values, so an update that
+// writes new ones can repair the install.
 func (c *Client) ReadValues(ctx context.Context, in *Install) (map[string]any, string, error) {
-	secrets := in.ValuesSecrets()
-	if len(secrets) == 0 {
-		return nil, "", nil
+	var (
+		merged map[string]any
+		texts  []string
+	)
+	for _, name := range in.ValuesSecrets() {
+		u, err := c.Dyn.Resource(Secrets).Namespace(in.Namespace).Get(ctx, name, getOptions())
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, "", err
+		}
+		data, _, _ := unstructured.NestedStringMap(u.Object, "data")
+		for _, k := range slices.Sorted(maps.Keys(data)) {
+			text := decodeBase64(data[k])
+			texts = append(texts, text)
+			vals, err := LoadValues(name+"/"+k, []byte(text), nil)
+			if err != nil {
+				return nil, strings.Join(texts, "\n---\n"), err
+			}
+			if merged == nil {
+				merged = map[string]any{}
+			}
+			maps.Copy(merged, vals.Data)
+		}
 	}
-	u, err := c.Dyn.Resource(Secrets).Namespace(in.Namespace).Get(ctx, secrets[0], getOptions())
-	if err != nil {
-		return nil, "", err
+	return merged, strings.Join(texts, "\n---\n"), nil
+}
+
+// Leftovers finds what was created for an install whose PackageInstall is
+// already gone (a delete interrupted after that step): objects with kctrl's
+// names that carry the install's owner annotation.
+func (c *Client) Leftovers(ctx context.Context, namespace, name string) ([]Object, error) {
+	owner := name + "-" + namespace
+	candidates := []Object{
+		newObject(Secrets, "v1", "Secret", namespace, owner+"-values"),
+		newObject(RoleBindings, "rbac.authorization.k8s.io/v1", "RoleBinding", namespace, owner+"-rolebinding"),
+		newObject(Roles, "rbac.authorization.k8s.io/v1", "Role", namespace, owner+"-role"),
+		newObject(ClusterRoleBindings, "rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "", owner+"-cluster-rolebinding"),
+		newObject(ClusterRoles, "rbac.authorization.k8s.io/v1", "ClusterRole", "", owner+"-cluster-role"),
+		newObject(ServiceAccounts, "v1", "ServiceAccount", namespace, owner+"-sa"),
 	}
-	data, _, _ := unstructured.NestedStringMap(u.Object, "data")
-	keys := slices.Sorted(maps.Keys(data))
-	var text string
-	for _, k := range keys {
-		text += decodeBase64(data[k])
+	var out []Object
+	for _, o := range candidates {
+		u, err := c.resource(o).Get(ctx, o.Obj.GetName(), getOptions())
+		if isNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if u.GetAnnotations()[AnnotationOwner] == owner || u.GetAnnotations()[AnnotationOwnerTKG] == owner {
+			out = append(out, o)
+		}
 	}
-	vals, err := LoadValues(secrets[0], []byte(text), nil)
-	if err != nil {
-		return nil, text, err
-	}
-	return vals.Data, text, nil
+	return out, nil
 }

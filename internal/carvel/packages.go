@@ -7,7 +7,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
+	semver "github.com/carvel-dev/semver/v4"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
@@ -83,12 +83,13 @@ func (cat *Catalog) Names() []string {
 	return out
 }
 
-// CompareVersions orders kapp-controller package versions: semantic
-// version first, then build metadata (vmware.1-tkg.2 after vmware.1-tkg.1),
-// as kapp-controller does; strings that are not versions sort last.
+// CompareVersions orders package versions exactly as kapp-controller does
+// (its semver fork also orders build metadata, numerically where numeric:
+// vmware.1-tkg.10 after vmware.1-tkg.2); strings that are not versions
+// sort first.
 func CompareVersions(a, b string) int {
-	va, errA := semver.NewVersion(a)
-	vb, errB := semver.NewVersion(b)
+	va, errA := semver.Parse(a)
+	vb, errB := semver.Parse(b)
 	switch {
 	case errA != nil && errB != nil:
 		return strings.Compare(a, b)
@@ -97,10 +98,7 @@ func CompareVersions(a, b string) int {
 	case errB != nil:
 		return 1
 	}
-	if c := va.Compare(vb); c != 0 {
-		return c
-	}
-	return strings.Compare(va.Metadata(), vb.Metadata())
+	return va.Compare(vb)
 }
 
 // Resolve picks the Package to install: an exact version, the newest
@@ -136,17 +134,19 @@ func (cat *Catalog) Resolve(refName, version, constraint string) (*Package, erro
 		if len(match) == 1 {
 			return match[0], nil
 		}
-		if _, err := semver.NewVersion(version); err != nil {
+		if _, err := semver.Parse(version); err != nil {
 			return nil, cli.Usagef("invalid version %q for package %s: use one of %s", version, refName, strings.Join(available, ", "))
 		}
 		return nil, &cli.NotFoundError{Kind: "version", Name: version, Hint: fmt.Sprintf("package %s has %s", refName, strings.Join(available, ", "))}
 	case constraint != "":
-		c, err := semver.NewConstraint(constraint)
+		// kapp-controller's own range parser, so what passes here reconciles there.
+		inRange, err := semver.ParseRange(constraint)
 		if err != nil {
 			return nil, cli.Usagef("invalid version constraint %q: %v (example: '>=1.2.0 <2.0.0')", constraint, err)
 		}
 		for _, p := range versions {
-			if v, err := semver.NewVersion(p.Spec.Version); err == nil && c.Check(v) {
+			// Pre-releases only match when asked for by version, as in kapp-controller.
+			if v, err := semver.Parse(p.Spec.Version); err == nil && len(v.Pre) == 0 && inRange(v) {
 				return p, nil
 			}
 		}

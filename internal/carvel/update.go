@@ -3,6 +3,7 @@ package carvel
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -59,21 +60,33 @@ func (c *Client) PlanUpdate(ctx context.Context, cur *Install, spec *InstallSpec
 // ApplyUpdate makes the change the way kctrl does, so a half-applied
 // update never reconciles: pause the install, write the values Secret,
 // then update the version and unpause in one write. A failure after the
-// pause unpauses again.
+// pause puts the old values back before unpausing, so the install never
+// reconciles the new values against the old version. An install the user
+// had paused stays paused.
 func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 	if len(p.Changes) == 0 {
 		return nil
 	}
 	ns, name := p.Current.Namespace, p.Current.Name
+	wasPaused := p.Current.Spec.Paused
 	pis := c.Dyn.Resource(Installs).Namespace(ns)
 	if _, err := pis.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
 		return fmt.Errorf("pausing %s/%s: %w", ns, name, err)
 	}
-	unpause := func(cause error) error {
+	var restoreSecret func(context.Context) error
+	undo := func(cause error) error {
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
+		if restoreSecret != nil {
+			if err := restoreSecret(cleanup); err != nil {
+				return fmt.Errorf("%w (and restoring the old values failed, so the install stays paused: fix the values Secret, then run 'kubectl tko package installed resume %s -n %s')", cause, name, ns)
+			}
+		}
+		if wasPaused {
+			return cause
+		}
 		if _, err := pis.Patch(cleanup, name, types.MergePatchType, []byte(`{"spec":{"paused":false}}`), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
-			return fmt.Errorf("%w (and unpausing failed: run 'kubectl tko package installed kick %s -n %s')", cause, name, ns)
+			return fmt.Errorf("%w (and unpausing failed: run 'kubectl tko package installed resume %s -n %s')", cause, name, ns)
 		}
 		return cause
 	}
@@ -81,15 +94,17 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 	if p.Spec.Values != nil && !p.Spec.Values.Empty() {
 		secret, err := p.Spec.valuesSecret()
 		if err != nil {
-			return unpause(err)
+			return undo(err)
 		}
-		if existing := p.Current.ValuesSecrets(); len(existing) > 0 {
-			// Keep the Secret the install already uses (kctrl's or the tanzu CLI's name).
-			secret.Obj.SetName(existing[0])
+		// Rewrite the Secret the install's annotations say was created for it
+		// (ours, kctrl's or the tanzu CLI's); a Secret the user manages
+		// elsewhere is left alone and a new one of ours takes its place.
+		if owned := p.Current.ownedSecret(); owned != "" {
+			secret.Obj.SetName(owned)
 		}
 		secret.Obj.SetAnnotations(map[string]string{AnnotationOwner: p.Spec.owner(), AnnotationOwnerTKG: p.Spec.owner()})
-		if err := c.writeSecret(ctx, secret); err != nil {
-			return unpause(err)
+		if restoreSecret, err = c.writeSecret(ctx, secret); err != nil {
+			return undo(err)
 		}
 		secretName = secret.Obj.GetName()
 	}
@@ -98,7 +113,7 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 		if err != nil {
 			return err
 		}
-		_ = unstructured.SetNestedField(u.Object, p.Spec.Constraint, "spec", "packageRef", "versionSelection", "constraints")
+		_ = unstructured.SetNestedMap(u.Object, versionSelection(p.Spec.Package, p.Spec.Constraint), "spec", "packageRef", "versionSelection")
 		switch {
 		case secretName != "":
 			_ = unstructured.SetNestedSlice(u.Object, []any{map[string]any{"secretRef": map[string]any{"name": secretName}}}, "spec", "values")
@@ -113,30 +128,76 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 		case p.Spec.Values != nil:
 			unstructured.RemoveNestedField(u.Object, "spec", "values")
 		}
-		unstructured.RemoveNestedField(u.Object, "spec", "paused")
+		if wasPaused {
+			_ = unstructured.SetNestedField(u.Object, true, "spec", "paused")
+		} else {
+			unstructured.RemoveNestedField(u.Object, "spec", "paused")
+		}
 		_, err = pis.Update(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
 		return err
 	})
 	if err != nil {
-		return unpause(fmt.Errorf("updating %s/%s: %w", ns, name, err))
+		return undo(fmt.Errorf("updating %s/%s: %w", ns, name, err))
 	}
 	return nil
 }
 
-func (c *Client) writeSecret(ctx context.Context, secret Object) error {
+// ownedSecret is the values Secret the install's annotations say was
+// created for it, if it still uses it.
+func (i *Install) ownedSecret() string {
+	ann := i.Object.GetAnnotations()
+	for _, name := range i.ValuesSecrets() {
+		for _, prefix := range []string{annotationPrefix, annotationPrefixTKG} {
+			owned := ann[prefix+"Secret"]
+			if _, after, ok := strings.Cut(owned, "/"); ok {
+				owned = after // the tanzu CLI writes namespace/name
+			}
+			if owned == name {
+				return name
+			}
+		}
+	}
+	return ""
+}
+
+// writeSecret creates or rewrites a Secret and returns how to put back
+// what was there before.
+func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.Context) error, error) {
 	ri := c.resource(secret)
 	cur, err := ri.Get(ctx, secret.Obj.GetName(), getOptions())
 	if isNotFound(err) {
-		_, err = ri.Create(ctx, secret.Obj, metav1.CreateOptions{FieldManager: FieldManager})
-		return err
+		if _, err := ri.Create(ctx, secret.Obj, metav1.CreateOptions{FieldManager: FieldManager}); err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context) error {
+			err := ri.Delete(ctx, secret.Obj.GetName(), metav1.DeleteOptions{})
+			if isNotFound(err) {
+				return nil
+			}
+			return err
+		}, nil
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
+	before := cur.DeepCopy()
 	cur.Object["stringData"] = secret.Obj.Object["stringData"]
 	delete(cur.Object, "data")
-	_, err = ri.Update(ctx, cur, metav1.UpdateOptions{FieldManager: FieldManager})
-	return err
+	if _, err := ri.Update(ctx, cur, metav1.UpdateOptions{FieldManager: FieldManager}); err != nil {
+		return nil, err
+	}
+	return func(ctx context.Context) error {
+		return retry.RetryOnConflict(retry.DefaultRetry, func() error {
+			now, err := ri.Get(ctx, before.GetName(), getOptions())
+			if err != nil {
+				return err
+			}
+			now.Object["data"] = before.Object["data"]
+			delete(now.Object, "stringData")
+			_, err = ri.Update(ctx, now, metav1.UpdateOptions{FieldManager: FieldManager})
+			return err
+		})
+	}, nil
 }
 
 // SetPaused pauses or resumes an install (or a repository).
@@ -176,7 +237,9 @@ func (c *Client) DeleteInstall(ctx context.Context, in *Install, opts WaitOption
 			if err != nil {
 				return false, err
 			}
-			if got.Status.State(0, false) == "DeleteFailed" {
+			// Only a failure seen at the current generation: an old DeleteFailed
+			// the user has since fixed is not this deletion's result.
+			if got.Status.State(u.GetGeneration(), false) == "DeleteFailed" {
 				return false, ReconcileError("package install", in.Namespace, in.Name, got.Status.ReconcileStatus)
 			}
 			return false, nil

@@ -180,3 +180,25 @@ func TestInstallWaitTimeout(t *testing.T) {
 	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "-n", ns, "--wait").Success().
 		StdoutContains("multus unchanged").StderrContains("reconciled")
 }
+
+// A delete interrupted after the PackageInstall went (here: deleted with
+// kubectl) is finished by rerunning it: the ServiceAccount, RBAC and values
+// Secret created for the install go too.
+func TestDeleteFinishesAnInterruptedDelete(t *testing.T) {
+	ready(t)
+	e := suite.New(t)
+	ns := e.Namespace()
+	e.Kubectl("tko", "package", "install", "fb", "-p", "fluent-bit.tanzu.vmware.com", "-n", ns, "--values", "namespace=logs", "--wait").Success()
+	// -o json reports an applied update as data.
+	e.Kubectl("tko", "package", "installed", "update", "fb", "-n", ns, "--values", "namespace=logging", "-o", "json").Success().
+		StdoutContains(`"result": "updated"`, `"path": "values.namespace"`)
+	e.Kubectl("tko", "package", "installed", "get", "fb", "-n", ns, "--values").Success().StdoutContains("namespace: logging")
+	e.Kubectl("delete", "packageinstall", "fb", "-n", ns, "--wait").Success()
+	owner := "fb-" + ns
+	get(t, carvel.ServiceAccounts, ns, owner+"-sa")
+	e.Kubectl("tko", "package", "installed", "delete", "fb", "-n", ns, "--yes").Success().
+		StdoutContains("ServiceAccount/"+owner+"-sa (left from install fb) deleted", "ClusterRole/"+owner+"-cluster-role (left from install fb) deleted")
+	absent(t, carvel.ClusterRoles, "", owner+"-cluster-role")
+	empty(t, ns)
+	e.Kubectl("tko", "package", "installed", "delete", "fb", "-n", ns, "--yes").ExitCode(cli.ExitNotFound).OneLineError(`package install "fb" not found`)
+}

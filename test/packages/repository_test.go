@@ -62,6 +62,10 @@ func TestRepositoryLifecycle(t *testing.T) {
 		OneLineError("already exists with another source", "repository update")
 	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "https://github.com/example/packages").ExitCode(cli.ExitUsage).
 		OneLineError("add the ref after @")
+	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "https://github.com/example/packages@origin/main", "--dry-run", "-o", "jsonpath={.spec.fetch.git}").Success().
+		StdoutContains(`"ref":"origin/main"`, `"url":"https://github.com/example/packages"`)
+	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "git@github.com:example/packages.git").ExitCode(cli.ExitUsage).
+		OneLineError("add the ref after @")
 	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--url", "https://registry.example.com/repo").ExitCode(cli.ExitUsage).
 		OneLineError("without a scheme")
 	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns).ExitCode(cli.ExitUsage).StderrContains("give exactly one source")

@@ -3,6 +3,7 @@ package install
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -56,30 +57,39 @@ func (o *Options) runUpdate(ctx context.Context, c *carvel.Client, current *carv
 	if err != nil {
 		return err
 	}
-	if !o.Output.Human() {
-		return o.Output.PrintData(o.Streams.Out, map[string]any{"name": current.Name, "namespace": current.Namespace, "changes": plan.Changes, "dryRun": o.DryRun})
-	}
-	if len(plan.Changes) == 0 {
-		fmt.Fprintf(o.Streams.Out, "packageinstall.packaging.carvel.dev/%s unchanged\n", current.Name)
+	report := func(result string) error {
+		if !o.Output.Human() {
+			return o.Output.PrintData(o.Streams.Out, map[string]any{"name": current.Name, "namespace": current.Namespace,
+				"result": result, "changes": plan.Changes, "dryRun": o.DryRun})
+		}
+		fmt.Fprintf(o.Streams.Out, "packageinstall.packaging.carvel.dev/%s %s\n", current.Name, result)
 		return nil
 	}
-	if o.Diff || o.DryRun {
+	if len(plan.Changes) == 0 {
+		return report("unchanged")
+	}
+	if (o.Diff || o.DryRun) && o.Output.Human() {
 		for _, ch := range plan.Changes {
 			line := ch.String()
-			if !o.Diff && len(ch.Path) > 7 && ch.Path[:7] == "values." {
+			if !o.Diff && strings.HasPrefix(ch.Path, "values.") {
 				line = ch.Path + ": changed (pass --diff to see values)"
 			}
 			fmt.Fprintf(o.Streams.Out, "  %s\n", line)
 		}
 	}
 	if o.DryRun {
-		fmt.Fprintf(o.Streams.Out, "packageinstall.packaging.carvel.dev/%s would be updated (dry run)\n", current.Name)
-		return nil
+		return report("would be updated (dry run)")
 	}
 	if err := c.ApplyUpdate(ctx, plan); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Streams.Out, "packageinstall.packaging.carvel.dev/%s updated\n", current.Name)
+	if err := report("updated"); err != nil {
+		return err
+	}
+	if current.Spec.Paused {
+		fmt.Fprintf(o.Streams.ErrOut, "the install is paused: kapp-controller applies the update once it is resumed ('kubectl tko package installed resume %s -n %s')\n", current.Name, current.Namespace)
+		return nil
+	}
 	if !o.Wait {
 		return nil
 	}

@@ -4,6 +4,7 @@ package installed
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -366,8 +367,21 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 		return err
 	}
 	installs := make([]*carvel.Install, 0, len(o.Names))
+	leftovers := map[string][]carvel.Object{}
 	for _, name := range o.Names {
 		in, err := c.GetInstall(ctx, c.Namespace, name)
+		var nf *cli.NotFoundError
+		if errors.As(err, &nf) {
+			// A delete interrupted after the PackageInstall went: finish it.
+			left, lerr := c.Leftovers(ctx, c.Namespace, name)
+			if lerr != nil {
+				return lerr
+			}
+			if len(left) > 0 {
+				leftovers[name] = left
+				continue
+			}
+		}
 		if err != nil {
 			return err // nothing deleted yet: every name is checked first
 		}
@@ -378,6 +392,11 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 			fmt.Fprintf(o.Streams.Out, "packageinstall.packaging.carvel.dev/%s would be deleted (dry run)\n", in.Name)
 			for _, obj := range carvel.Owned(in) {
 				fmt.Fprintf(o.Streams.Out, "  %s would be deleted\n", obj)
+			}
+		}
+		for name, left := range leftovers {
+			for _, obj := range left {
+				fmt.Fprintf(o.Streams.Out, "%s (left from install %s) would be deleted (dry run)\n", obj, name)
 			}
 		}
 		return nil
@@ -396,6 +415,14 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.Out, "packageinstall.packaging.carvel.dev/%s deleted\n", in.Name)
 		for _, obj := range carvel.Owned(in) {
 			fmt.Fprintf(o.Streams.Out, "  %s deleted\n", obj)
+		}
+	}
+	for name, left := range leftovers {
+		if err := c.DeleteOwned(ctx, left); err != nil {
+			return err
+		}
+		for _, obj := range left {
+			fmt.Fprintf(o.Streams.Out, "%s (left from install %s) deleted\n", obj, name)
 		}
 	}
 	return nil

@@ -137,8 +137,9 @@ func (o *AddOptions) fetch() (map[string]any, error) {
 		}
 		return map[string]any{"imgpkgBundle": map[string]any{"image": o.URL}}, nil
 	case o.Git != "":
+		// The ref follows the last @; an @ before the host (git@github.com:...) is not one.
 		at := strings.LastIndex(o.Git, "@")
-		if at <= strings.LastIndexAny(o.Git, "/:") {
+		if at <= 0 || at == len(o.Git)-1 || strings.Contains(o.Git[at+1:], ":") {
 			return nil, cli.Usagef("--git %q: add the ref after @, e.g. https://github.com/example/packages@v1.2.0 or ...@origin/main", o.Git)
 		}
 		return map[string]any{"git": map[string]any{"url": o.Git[:at], "ref": o.Git[at+1:]}}, nil
