@@ -2,6 +2,7 @@ package packages
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -201,4 +202,18 @@ func TestDeleteFinishesAnInterruptedDelete(t *testing.T) {
 	absent(t, carvel.ClusterRoles, "", owner+"-cluster-role")
 	empty(t, ns)
 	e.Kubectl("tko", "package", "installed", "delete", "fb", "-n", ns, "--yes").ExitCode(cli.ExitNotFound).OneLineError(`package install "fb" not found`)
+}
+
+// On a terminal --wait is the default and the App's stages stream as they
+// finish (util-linux script gives the command a pseudo-terminal).
+func TestInstallOnATerminal(t *testing.T) {
+	ready(t)
+	if _, err := exec.LookPath("script"); err != nil {
+		t.Skip("script (util-linux) is not installed: no pseudo-terminal to test with")
+	}
+	e := suite.New(t)
+	ns := e.Namespace()
+	line := "kubectl tko package install mc -p multus-cni.tanzu.vmware.com -n " + ns
+	e.Command("script", "-qefc", line, "/dev/null").Success().
+		StdoutContains("mc created", "fetch: ok", "template: ok", "deploy: ok", "package install "+ns+"/mc reconciled")
 }
