@@ -125,6 +125,9 @@ func TestInstallUpdateDelete(t *testing.T) {
 	// pause, resume, kick.
 	e.Kubectl("tko", "package", "installed", "pause", "contour", "-n", ns).Success().StdoutContains("contour paused")
 	e.Kubectl("tko", "package", "installed", "list", "-n", ns).Success().StdoutContains("\tPaused\t")
+	// Waiting on a paused install would never end: say so instead.
+	e.Kubectl("tko", "package", "install", "contour", "-p", "contour.tanzu.vmware.com", "--version", "1.26.1+vmware.1-tkg.1", "-n", ns, "-f", newValues, "--wait").Success().
+		StdoutContains("contour unchanged").StderrContains("is paused: kapp-controller reconciles it once resumed")
 	e.Kubectl("tko", "package", "installed", "resume", "contour", "-n", ns).Success()
 	e.Kubectl("tko", "package", "installed", "kick", "contour", "-n", ns, "--wait").Success().StdoutContains("contour kicked").StderrContains("reconciled")
 

@@ -435,10 +435,15 @@ func (o *Options) runInstall(ctx context.Context, c *carvel.Client, targets []ta
 			}
 		}
 		o.report(p.spec, result)
+		if p.cur != nil && p.cur.Spec.Paused {
+			fmt.Fprintf(o.Streams.ErrOut, "package install %s/%s is paused: kapp-controller reconciles it once resumed ('kubectl tko package installed resume %s -n %s')\n",
+				p.spec.Namespace, p.spec.Name, p.spec.Name, p.spec.Namespace)
+			continue
+		}
 		waitFor = append(waitFor, p.spec)
 	}
 	o.applied = !o.DryRun
-	if !o.Wait {
+	if !o.Wait || len(waitFor) == 0 {
 		return nil
 	}
 	return o.waitAll(ctx, c, waitFor)
