@@ -7,9 +7,11 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
@@ -237,4 +239,45 @@ func selectsControlPlane(mhc *unstructured.Unstructured) bool {
 		}
 	}
 	return false
+}
+
+// GetTKC reads a vSphere with Tanzu TanzuKubernetesCluster, trying each
+// version the run.tanzu.vmware.com group serves; nil when there is none.
+func GetTKC(ctx context.Context, dyn dynamic.Interface, api API, namespace, name string) (*unstructured.Unstructured, error) {
+	for _, v := range api.Versions[TKRGroup] {
+		gvr := schema.GroupVersionResource{Group: TKRGroup, Version: v, Resource: "tanzukubernetesclusters"}
+		u, err := dyn.Resource(gvr).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+		switch {
+		case err == nil:
+			return u, nil
+		case apierrors.IsNotFound(err), apierrors.IsForbidden(err):
+			continue
+		default:
+			return nil, fmt.Errorf("getting TanzuKubernetesCluster %s/%s: %w", namespace, name, err)
+		}
+	}
+	return nil, nil
+}
+
+// TKCTree is the describe view of a TanzuKubernetesCluster: the TKC and
+// its node pools (its Cluster API objects live in the Supervisor, which
+// this view does not reach).
+func TKCTree(u *unstructured.Unstructured) *Tree {
+	view := FromTKC(u)
+	root := NodeFor(u)
+	root.Replicas = fmt.Sprintf("%d", view.ControlPlane.Desired)
+	pools, _, _ := unstructured.NestedSlice(u.Object, "spec", "topology", "nodePools")
+	for _, p := range pools {
+		m, ok := p.(map[string]any)
+		if !ok {
+			continue
+		}
+		n := &Node{Kind: "NodePool"}
+		n.Name, _ = m["name"].(string)
+		if r, ok := int64At(m, "replicas"); ok {
+			n.Replicas = fmt.Sprintf("%d", r)
+		}
+		root.Children = append(root.Children, n)
+	}
+	return &Tree{Cluster: view, Root: root}
 }

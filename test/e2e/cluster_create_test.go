@@ -234,4 +234,9 @@ func TestClusterDescribe(t *testing.T) {
 		StdoutContains("Cluster/wc-failed\tFalse\tError", "· InfrastructureReady\tFalse").StdoutLacks("· BootstrapConfigReady")
 	e.Kubectl("tko", "cluster", "describe", "wc-retired", "-n", "team-a").Success().StdoutContains("Deleting")
 	e.Kubectl("tko", "cluster", "describe", "wc-prod-1", "--show-conditions", "some").ExitCode(cli.ExitUsage)
+	// vSphere with Tanzu: a TanzuKubernetesCluster with no Cluster beside it.
+	e.Kubectl("tko", "cluster", "describe", "tkc-guest-1", "-n", "vsphere-ns-1").Success().
+		StdoutContains("TanzuKubernetesCluster/tkc-guest-1 (3)\tTrue", "└─NodePool/np-1 (3)")
+	e.Kubectl("tko", "cluster", "describe", "tkc-guest-1", "-n", "vsphere-ns-1", "-o", "name").Success().
+		StdoutContains("tanzukubernetescluster.run.tanzu.vmware.com/tkc-guest-1")
 }

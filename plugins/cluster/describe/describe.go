@@ -3,6 +3,7 @@ package describe
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -91,6 +92,18 @@ func (o *Options) Run(ctx context.Context) error {
 	var trees []*capi.Tree
 	for _, name := range o.Names {
 		u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
+		var nf *cli.NotFoundError
+		if errors.As(err, &nf) {
+			// vSphere with Tanzu: a TanzuKubernetesCluster without a Cluster here.
+			tkc, tkcErr := capi.GetTKC(ctx, c.Dyn, c.API, c.Namespace, name)
+			if tkcErr != nil {
+				return tkcErr
+			}
+			if tkc != nil {
+				trees = append(trees, capi.TKCTree(tkc))
+				continue
+			}
+		}
 		if err != nil {
 			return err
 		}
@@ -103,7 +116,11 @@ func (o *Options) Run(ctx context.Context) error {
 	switch {
 	case o.Output.Format() == "name":
 		for _, t := range trees {
-			fmt.Fprintf(o.Streams.Out, "cluster.cluster.x-k8s.io/%s\n", t.Cluster.Name)
+			kind := "cluster.cluster.x-k8s.io"
+			if t.Cluster.Class == capi.TKC {
+				kind = "tanzukubernetescluster." + capi.TKRGroup
+			}
+			fmt.Fprintf(o.Streams.Out, "%s/%s\n", kind, t.Cluster.Name)
 		}
 		return nil
 	case !o.Output.Human():
