@@ -40,7 +40,10 @@ func TestFleetInstall(t *testing.T) {
 	if strings.Contains(r.Stdout, "wc-prod-1-multus") {
 		t.Fatalf("--cluster filter:\n%s", r.Stdout)
 	}
-	e.Kubectl("tko", "package", "installed", "delete", "wc-prod-1-multus", "-n", "default", "--yes").Success()
+	e.Kubectl("tko", "package", "installed", "delete", "multus", "--cluster", "wc-team-a", "--yes").ExitCode(cli.ExitNotFound).
+		OneLineError(`fleet install "multus" not found`, "none on cluster(s) wc-team-a")
+	e.Kubectl("tko", "package", "installed", "delete", "multus", "--cluster", "wc-prod-1", "--yes").Success().
+		StdoutContains("packageinstall.packaging.carvel.dev/wc-prod-1-multus deleted")
 	absent(t, configMaps, target, "wc-prod-1-multus-info")
 	list, err := suite.Dyn.Resource(carvel.Secrets).Namespace("default").List(context.Background(), metav1.ListOptions{LabelSelector: carvel.LabelInstall + "=multus"})
 	if err != nil || len(list.Items) != 0 {

@@ -325,12 +325,14 @@ func printStages(w io.Writer, app *carvel.App, full bool) {
 
 // DeleteOptions holds the flags of `installed delete`.
 type DeleteOptions struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Names   []string
-	Yes     bool
-	DryRun  bool
-	Timeout time.Duration
+	Factory     *cli.Factory
+	Streams     genericiooptions.IOStreams
+	Names       []string
+	Yes         bool
+	DryRun      bool
+	Timeout     time.Duration
+	Clusters    []string
+	AllClusters bool
 }
 
 func newCmdDelete(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
@@ -346,7 +348,10 @@ func newCmdDelete(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Com
 			terminal it asks for confirmation; from a script it needs --yes. Rerunning
 			after an interruption finishes the job.`),
 		Example: cli.Examples(`
-			kubectl tko package installed delete contour -n tanzu-packages --yes`),
+			kubectl tko package installed delete contour -n tanzu-packages --yes
+
+			# Remove a fleet rollout from every workload cluster
+			kubectl tko package installed delete fluent-bit --all-workload-clusters --yes`),
 		Args:              cli.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -357,6 +362,8 @@ func newCmdDelete(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Com
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "List what would be deleted.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for kapp-controller to remove the install.")
+	cmd.Flags().StringSliceVar(&o.Clusters, "cluster", nil, "Delete the installs NAME made with 'install --cluster' on these workload clusters.")
+	cmd.Flags().BoolVar(&o.AllClusters, "all-workload-clusters", false, "Delete the installs NAME made with 'install --cluster' on every workload cluster.")
 	return cmd
 }
 
@@ -366,9 +373,22 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if len(o.Clusters) > 0 && o.AllClusters {
+		return cli.FlagErrorf("--cluster and --all-workload-clusters are exclusive")
+	}
 	installs := make([]*carvel.Install, 0, len(o.Names))
 	leftovers := map[string][]carvel.Object{}
-	for _, name := range o.Names {
+	fleet := len(o.Clusters) > 0 || o.AllClusters
+	if fleet {
+		if installs, err = o.fleetInstalls(ctx, c); err != nil {
+			return err
+		}
+	}
+	names := o.Names
+	if fleet {
+		names = nil // found by their labels above
+	}
+	for _, name := range names {
 		in, err := c.GetInstall(ctx, c.Namespace, name)
 		var nf *cli.NotFoundError
 		if errors.As(err, &nf) {
@@ -404,7 +424,7 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 	if !o.Yes {
 		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut,
 			fmt.Sprintf("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", ")),
-			fmt.Sprintf("Delete package install(s) %s in namespace %s and everything they deployed?", strings.Join(o.Names, ", "), c.Namespace)); err != nil {
+			fmt.Sprintf("Delete package install(s) %s and everything they deployed?", strings.Join(installNames(installs, leftovers), ", "))); err != nil {
 			return err
 		}
 	}
@@ -426,6 +446,54 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+func installNames(installs []*carvel.Install, leftovers map[string][]carvel.Object) []string {
+	var out []string
+	for _, in := range installs {
+		out = append(out, in.Namespace+"/"+in.Name)
+	}
+	for name := range leftovers {
+		out = append(out, name+" (leftovers)")
+	}
+	return out
+}
+
+// fleetInstalls finds the PackageInstalls a fleet rollout made for each
+// NAME (labelled with the install name and the cluster), in every namespace.
+func (o *DeleteOptions) fleetInstalls(ctx context.Context, c *carvel.Client) ([]*carvel.Install, error) {
+	all, err := c.ListInstalls(ctx, "")
+	if err != nil {
+		return nil, err
+	}
+	var out []*carvel.Install
+	for _, name := range o.Names {
+		found := map[string]bool{}
+		for _, in := range all {
+			cluster := in.Object.GetLabels()[carvel.LabelCluster]
+			if in.Object.GetLabels()[carvel.LabelInstall] != name || cluster == "" {
+				continue
+			}
+			if o.AllClusters || slices.Contains(o.Clusters, cluster) {
+				out = append(out, in)
+				found[cluster] = true
+			}
+		}
+		var missing []string
+		for _, cl := range o.Clusters {
+			if !found[cl] {
+				missing = append(missing, cl)
+			}
+		}
+		if len(missing) > 0 || len(found) == 0 {
+			where := "any workload cluster"
+			if len(missing) > 0 {
+				where = "cluster(s) " + strings.Join(missing, ", ")
+			}
+			return nil, &cli.NotFoundError{Kind: "fleet install", Name: name, Hint: "none on " + where + "; list them with 'kubectl tko package installed list -A --cluster ...'"}
+		}
+	}
+	return out, nil
 }
 
 // PauseOptions holds the flags of pause, resume and kick.
