@@ -54,6 +54,9 @@ if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2
   table kubectl tko package installed list -A -o wide
   step kubectl tko package install broken -p broken.tko.dev -n default --wait
   step kubectl tko package installed delete broken -n default --yes
+  echo
+  echo "With the shared services installed, the reference-design audit's package rule passes:"
+  table kubectl tko cluster audit wc-prod-1
 else
   echo "(kapp-controller is not running: it needs root; showing the installs recorded in the seed)"
   table kubectl tko package installed list -A
