@@ -11,11 +11,15 @@
 package carvel
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -250,8 +254,8 @@ func (i *Install) Cluster() string {
 		return c
 	}
 	name := i.Spec.Cluster.KubeconfigSecretRef.Name
-	if len(name) > len("-kubeconfig") && name[len(name)-len("-kubeconfig"):] == "-kubeconfig" {
-		return name[:len(name)-len("-kubeconfig")]
+	if cluster, ok := strings.CutSuffix(name, "-kubeconfig"); ok && cluster != "" {
+		return cluster
 	}
 	return name
 }
@@ -388,7 +392,7 @@ func AsApp(u *unstructured.Unstructured) (*App, error) {
 
 // ListInstalls lists PackageInstalls in a namespace ("" for all).
 func (c *Client) ListInstalls(ctx context.Context, namespace string) ([]*Install, error) {
-	list, err := c.Dyn.Resource(Installs).Namespace(namespace).List(ctx, listOptions())
+	list, err := c.Dyn.Resource(Installs).Namespace(namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -401,17 +405,14 @@ func (c *Client) ListInstalls(ctx context.Context, namespace string) ([]*Install
 		out = append(out, in)
 	}
 	slices.SortFunc(out, func(a, b *Install) int {
-		if a.Namespace != b.Namespace {
-			return compareStrings(a.Namespace, b.Namespace)
-		}
-		return compareStrings(a.Name, b.Name)
+		return cmp.Or(strings.Compare(a.Namespace, b.Namespace), strings.Compare(a.Name, b.Name))
 	})
 	return out, nil
 }
 
 // GetInstall reads one PackageInstall.
 func (c *Client) GetInstall(ctx context.Context, namespace, name string) (*Install, error) {
-	u, err := c.Dyn.Resource(Installs).Namespace(namespace).Get(ctx, name, getOptions())
+	u, err := c.Dyn.Resource(Installs).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return nil, notFound(err, "package install", name, namespace, "list them with 'kubectl tko package installed list -A'")
 	}
@@ -420,9 +421,9 @@ func (c *Client) GetInstall(ctx context.Context, namespace, name string) (*Insta
 
 // GetApp reads the App behind a PackageInstall; nil when it has none yet.
 func (c *Client) GetApp(ctx context.Context, namespace, name string) (*App, error) {
-	u, err := c.Dyn.Resource(Apps).Namespace(namespace).Get(ctx, name, getOptions())
+	u, err := c.Dyn.Resource(Apps).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
-		if isNotFound(err) {
+		if apierrors.IsNotFound(err) {
 			return nil, nil
 		}
 		return nil, err
@@ -432,7 +433,7 @@ func (c *Client) GetApp(ctx context.Context, namespace, name string) (*App, erro
 
 // ListRepositories lists PackageRepositories in a namespace ("" for all).
 func (c *Client) ListRepositories(ctx context.Context, namespace string) ([]*Repository, error) {
-	list, err := c.Dyn.Resource(Repositories).Namespace(namespace).List(ctx, listOptions())
+	list, err := c.Dyn.Resource(Repositories).Namespace(namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -449,19 +450,9 @@ func (c *Client) ListRepositories(ctx context.Context, namespace string) ([]*Rep
 
 // GetRepository reads one PackageRepository.
 func (c *Client) GetRepository(ctx context.Context, namespace, name string) (*Repository, error) {
-	u, err := c.Dyn.Resource(Repositories).Namespace(namespace).Get(ctx, name, getOptions())
+	u, err := c.Dyn.Resource(Repositories).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	if err != nil {
 		return nil, notFound(err, "package repository", name, namespace, "list them with 'kubectl tko package repository list -A'")
 	}
 	return AsRepository(u)
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

@@ -193,7 +193,7 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 	fail := func(i int, name string, err error) error {
 		var rest []string
 		for _, s := range plan.Steps[i:] {
-			if s.Name != name && !contains(applied, s.Name) {
+			if s.Name != name && !slices.Contains(applied, s.Name) {
 				rest = append(rest, s.Name)
 			}
 		}
@@ -243,7 +243,7 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 				go func() {
 					defer wg.Done()
 					start := time.Now()
-					_, errs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: prefixed(opts.Verbose, s.Name)})
+					_, errs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: Prefixed(opts.Verbose, s.Name)})
 					if errs[k] == nil && s.Action != Unchanged {
 						fmt.Fprintf(opts.Progress, "%s/%s reconciled in %s\n", s.Namespace, s.Name, time.Since(start).Round(100*time.Millisecond))
 					}
@@ -270,17 +270,9 @@ func stepNames(steps []StackStep) []string {
 	return out
 }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-// prefixed writes each line with "name: " in front (nil stays nil).
-func prefixed(w io.Writer, name string) io.Writer {
+// Prefixed writes each line with "name: " in front, safely from several
+// goroutines (nil stays nil): progress of concurrent waits.
+func Prefixed(w io.Writer, name string) io.Writer {
 	if w == nil {
 		return nil
 	}

@@ -208,7 +208,7 @@ const (
 
 // CheckNamespace fails with a hint when the namespace does not exist.
 func (c *Client) CheckNamespace(ctx context.Context, namespace string) error {
-	_, err := c.Dyn.Resource(Namespaces).Get(ctx, namespace, getOptions())
+	_, err := c.Dyn.Resource(Namespaces).Get(ctx, namespace, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
 		return &cli.NotFoundError{Kind: "namespace", Name: namespace, Hint: fmt.Sprintf("create it with 'kubectl create namespace %s' or pass --create-namespace", namespace)}
 	}
@@ -287,7 +287,7 @@ func (c *Client) applyOne(ctx context.Context, o Object, dryRun bool) (Result, e
 	}
 	result := Unchanged
 	err = retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		current, err := ri.Get(ctx, o.Obj.GetName(), getOptions())
+		current, err := ri.Get(ctx, o.Obj.GetName(), metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
@@ -425,8 +425,8 @@ func (c *Client) ReadValues(ctx context.Context, in *Install) (map[string]any, s
 		texts  []string
 	)
 	for _, name := range in.ValuesSecrets() {
-		u, err := c.Dyn.Resource(Secrets).Namespace(in.Namespace).Get(ctx, name, getOptions())
-		if isNotFound(err) {
+		u, err := c.Dyn.Resource(Secrets).Namespace(in.Namespace).Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
 			continue
 		}
 		if err != nil {
@@ -464,8 +464,8 @@ func (c *Client) Leftovers(ctx context.Context, namespace, name string) ([]Objec
 	}
 	var out []Object
 	for _, o := range candidates {
-		u, err := c.resource(o).Get(ctx, o.Obj.GetName(), getOptions())
-		if isNotFound(err) {
+		u, err := c.resource(o).Get(ctx, o.Obj.GetName(), metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
 			continue
 		}
 		if err != nil {

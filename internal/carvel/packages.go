@@ -14,11 +14,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
-func listOptions() metav1.ListOptions { return metav1.ListOptions{} }
-func getOptions() metav1.GetOptions   { return metav1.GetOptions{} }
-
-func isNotFound(err error) bool { return apierrors.IsNotFound(err) }
-
 // notFound turns an API NotFound into a NotFoundError with a hint.
 func notFound(err error, kind, name, namespace, hint string) error {
 	if apierrors.IsNotFound(err) {
@@ -38,7 +33,7 @@ type Catalog struct {
 // LoadCatalog reads every Package and PackageMetadata visible in a namespace.
 func (c *Client) LoadCatalog(ctx context.Context, namespace string) (*Catalog, error) {
 	cat := &Catalog{Namespace: namespace, Metadata: map[string]*Metadata{}, Versions: map[string][]*Package{}}
-	metas, err := c.Dyn.Resource(Metadatas).Namespace(namespace).List(ctx, listOptions())
+	metas, err := c.Dyn.Resource(Metadatas).Namespace(namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -49,7 +44,7 @@ func (c *Client) LoadCatalog(ctx context.Context, namespace string) (*Catalog, e
 		}
 		cat.Metadata[m.Name] = m
 	}
-	pkgs, err := c.Dyn.Resource(Packages).Namespace(namespace).List(ctx, listOptions())
+	pkgs, err := c.Dyn.Resource(Packages).Namespace(namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil, err
 	}

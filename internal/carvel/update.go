@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -109,7 +110,7 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 		secretName = secret.Obj.GetName()
 	}
 	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		u, err := pis.Get(ctx, name, getOptions())
+		u, err := pis.Get(ctx, name, metav1.GetOptions{})
 		if err != nil {
 			return err
 		}
@@ -164,14 +165,14 @@ func (i *Install) ownedSecret() string {
 // what was there before.
 func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.Context) error, error) {
 	ri := c.resource(secret)
-	cur, err := ri.Get(ctx, secret.Obj.GetName(), getOptions())
-	if isNotFound(err) {
+	cur, err := ri.Get(ctx, secret.Obj.GetName(), metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
 		if _, err := ri.Create(ctx, secret.Obj, metav1.CreateOptions{FieldManager: FieldManager}); err != nil {
 			return nil, err
 		}
 		return func(ctx context.Context) error {
 			err := ri.Delete(ctx, secret.Obj.GetName(), metav1.DeleteOptions{})
-			if isNotFound(err) {
+			if apierrors.IsNotFound(err) {
 				return nil
 			}
 			return err
@@ -188,7 +189,7 @@ func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.C
 	}
 	return func(ctx context.Context) error {
 		return retry.RetryOnConflict(retry.DefaultRetry, func() error {
-			now, err := ri.Get(ctx, before.GetName(), getOptions())
+			now, err := ri.Get(ctx, before.GetName(), metav1.GetOptions{})
 			if err != nil {
 				return err
 			}
@@ -222,7 +223,7 @@ func (c *Client) Kick(ctx context.Context, gvr schema.GroupVersionResource, name
 func (c *Client) DeleteInstall(ctx context.Context, in *Install, opts WaitOptions) error {
 	owned := Owned(in)
 	err := c.Dyn.Resource(Installs).Namespace(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{})
-	if err != nil && !isNotFound(err) {
+	if err != nil && !apierrors.IsNotFound(err) {
 		return err
 	}
 	_, err = wait.For(ctx, wait.Spec{

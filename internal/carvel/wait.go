@@ -157,7 +157,7 @@ func (c *Client) followApp(ctx context.Context, namespace, name string, out io.W
 				printed[st.name] = st.r.UpdatedAt
 				line := "ok"
 				if st.r.ExitCode != 0 || st.r.Error != "" {
-					line = "failed: " + firstLineOf(st.r.Error+" "+st.r.Stderr)
+					line = "failed: " + Headline(st.r.Error+" "+st.r.Stderr)
 				}
 				fmt.Fprintf(out, "%s  %s: %s\n", time.Now().Format("15:04:05"), st.name, line)
 			}
@@ -166,10 +166,12 @@ func (c *Client) followApp(ctx context.Context, namespace, name string, out io.W
 	})
 }
 
-func firstLineOf(s string) string {
+// Headline is the first line of a multi-line message, marked "…" when
+// there is more (tables keep one line per row; get and status print all).
+func Headline(s string) string {
 	s = strings.TrimSpace(s)
 	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i]
+		return s[:i] + " …"
 	}
 	return s
 }

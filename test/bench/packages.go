@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"text/tabwriter"
 	"time"
 
@@ -163,37 +162,29 @@ func watchSucceeded(ctx context.Context, dyn dynamic.Interface, ns, name string)
 	if err != nil {
 		return nil, err
 	}
-	var (
-		mu   sync.Mutex
-		when time.Time
-	)
-	done := make(chan struct{})
+	seen := make(chan time.Time, 1)
 	go func() {
-		defer close(done)
 		check := carvel.Reconciled("package install")
 		for ev := range w.ResultChan() {
 			if ev.Type != watch.Added && ev.Type != watch.Modified {
 				continue
 			}
-			u, ok := ev.Object.(*unstructured.Unstructured)
-			if !ok {
-				continue
-			}
-			if ok, _ := check(u); ok {
-				mu.Lock()
-				if when.IsZero() {
-					when = time.Now()
+			if u, ok := ev.Object.(*unstructured.Unstructured); ok {
+				if done, _ := check(u); done {
+					seen <- time.Now()
+					return
 				}
-				mu.Unlock()
 			}
 		}
 	}()
+	// The client has exited: its event may still be on its way to this watch.
 	return func() time.Time {
-		time.Sleep(50 * time.Millisecond) // let a just-delivered event land
-		w.Stop()
-		<-done
-		mu.Lock()
-		defer mu.Unlock()
-		return when
+		defer w.Stop()
+		select {
+		case t := <-seen:
+			return t
+		case <-time.After(5 * time.Second):
+			return time.Time{}
+		}
 	}, nil
 }

@@ -72,11 +72,7 @@ func newCmdList(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Comma
 
 // RunList lists packages or versions.
 func (o *Options) RunList(ctx context.Context) error {
-	c, err := common.Connect(o.Factory, true)
-	if err != nil {
-		return err
-	}
-	cat, err := c.LoadCatalog(ctx, c.Namespace)
+	cat, err := o.catalog(ctx)
 	if err != nil {
 		return err
 	}
@@ -99,7 +95,7 @@ func (o *Options) RunList(ctx context.Context) error {
 			if s := p.Spec.KubernetesVersionSelection; s != nil && s.Constraints != "" {
 				k8s = s.Constraints
 			}
-			t.Rows = append(t.Rows, []string{p.Spec.RefName, p.Spec.Version, dash(p.Spec.ReleasedAt), k8s, dash(strings.Join(p.Spec.Licenses, ", "))})
+			t.Rows = append(t.Rows, []string{p.Spec.RefName, p.Spec.Version, common.OrDash(p.Spec.ReleasedAt), k8s, common.OrDash(strings.Join(p.Spec.Licenses, ", "))})
 		}
 		return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	}
@@ -114,7 +110,7 @@ func (o *Options) RunList(ctx context.Context) error {
 		return o.Output.PrintObjects(o.Streams.Out, objs, false)
 	}
 	if len(names) == 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "No packages available in namespace %s: add a repository with 'kubectl tko package repository add'.\n", c.Namespace)
+		fmt.Fprintf(o.Streams.ErrOut, "No packages available in namespace %s: add a repository with 'kubectl tko package repository add'.\n", cat.Namespace)
 		return nil
 	}
 	t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "DISPLAY-NAME"}, {Header: "SHORT-DESCRIPTION"}, {Header: "LATEST-VERSION"},
@@ -122,7 +118,7 @@ func (o *Options) RunList(ctx context.Context) error {
 	for _, n := range names {
 		display, desc, provider := "-", "-", "-"
 		if m := cat.Metadata[n]; m != nil {
-			display, desc, provider = dash(m.Spec.DisplayName), dash(m.Spec.ShortDescription), dash(m.Spec.ProviderName)
+			display, desc, provider = common.OrDash(m.Spec.DisplayName), common.OrDash(m.Spec.ShortDescription), common.OrDash(m.Spec.ProviderName)
 		}
 		latest := "-"
 		if v := cat.Versions[n]; len(v) > 0 {
@@ -133,11 +129,13 @@ func (o *Options) RunList(ctx context.Context) error {
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }
 
-func dash(s string) string {
-	if s == "" {
-		return "-"
+// catalog reads what the namespace can install.
+func (o *Options) catalog(ctx context.Context) (*carvel.Catalog, error) {
+	c, err := common.Connect(o.Factory, true)
+	if err != nil {
+		return nil, err
 	}
-	return s
+	return c.LoadCatalog(ctx, c.Namespace)
 }
 
 func newCmdGet(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
@@ -175,11 +173,7 @@ func newCmdGet(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Comman
 
 // RunGet shows a package or a version.
 func (o *Options) RunGet(ctx context.Context) error {
-	c, err := common.Connect(o.Factory, true)
-	if err != nil {
-		return err
-	}
-	cat, err := c.LoadCatalog(ctx, c.Namespace)
+	cat, err := o.catalog(ctx)
 	if err != nil {
 		return err
 	}

@@ -3,9 +3,9 @@
 package common
 
 import (
-	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -89,7 +89,32 @@ func WaitProgress(errOut io.Writer) io.Writer {
 func WaitDefault(errOut io.Writer) bool { return cli.IsTerminal(errOut) }
 
 // Reconciled prints the closing line of a successful wait.
-func Reconciled(ctx context.Context, errOut io.Writer, what string, start time.Time) {
-	_ = ctx
+func Reconciled(errOut io.Writer, what string, start time.Time) {
 	fmt.Fprintf(errOut, "%s reconciled (%s)\n", what, time.Since(start).Round(10*time.Millisecond))
+}
+
+// OrDash fills an empty table cell.
+func OrDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+// PrintConditions writes a kapp-controller object's conditions.
+func PrintConditions(w io.Writer, conds []carvel.Condition) {
+	if len(conds) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "Conditions:")
+	for _, c := range conds {
+		fmt.Fprintf(w, "  %s=%s %s\n", c.Type, c.Status, c.Message)
+	}
+}
+
+// PrintError writes kapp-controller's useful error message whole, indented.
+func PrintError(w io.Writer, msg string) {
+	if msg = strings.TrimSpace(msg); msg != "" {
+		fmt.Fprintf(w, "Error:\n  %s\n", strings.ReplaceAll(msg, "\n", "\n  "))
+	}
 }

@@ -6,13 +6,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -173,11 +173,6 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-// target is one PackageInstall to create or update.
-type target struct {
-	spec *carvel.InstallSpec
-}
-
 // Run installs (or updates) the package.
 func (o *Options) Run(ctx context.Context) (retErr error) {
 	c, err := common.Connect(o.Factory, true)
@@ -235,7 +230,7 @@ func (o *Options) Run(ctx context.Context) (retErr error) {
 		return err
 	}
 	if o.Update {
-		return o.runUpdate(ctx, c, current, targets[0].spec)
+		return o.runUpdate(ctx, c, current, targets[0])
 	}
 	return o.runInstall(ctx, c, targets)
 }
@@ -284,23 +279,23 @@ func (o *Options) loadValues() (*carvel.Values, error) {
 
 // targets builds one install spec per destination: this cluster, or each
 // workload cluster.
-func (o *Options) targets(ctx context.Context, c *carvel.Client, pkg *carvel.Package, constraint string, values *carvel.Values) ([]target, error) {
+func (o *Options) targets(ctx context.Context, c *carvel.Client, pkg *carvel.Package, constraint string, values *carvel.Values) ([]*carvel.InstallSpec, error) {
 	base := carvel.InstallSpec{Name: o.Name, Namespace: c.Namespace, Package: pkg, Constraint: constraint, Values: values,
 		ServiceAccount: o.ServiceAccount, RBAC: o.RBAC}
 	if len(o.Clusters) == 0 && !o.AllClusters {
-		return []target{{spec: &base}}, nil
+		return []*carvel.InstallSpec{&base}, nil
 	}
 	clusters, err := o.workloadClusters(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]target, 0, len(clusters))
+	out := make([]*carvel.InstallSpec, 0, len(clusters))
 	for _, cl := range clusters {
 		spec := base
 		spec.Name, spec.Namespace = cl.Name+"-"+o.Name, cl.Namespace
 		spec.Cluster, spec.TargetNamespace = cl.Name, o.TargetNamespace
 		spec.Labels = map[string]string{carvel.LabelInstall: o.Name, carvel.LabelCluster: cl.Name}
-		out = append(out, target{spec: &spec})
+		out = append(out, &spec)
 	}
 	return out, nil
 }
@@ -358,7 +353,7 @@ func (o *Options) workloadClusters(ctx context.Context, c *carvel.Client) ([]cap
 		switch {
 		case err == nil:
 			out = append(out, cl)
-		case isNotFound(err):
+		case apierrors.IsNotFound(err):
 			noKubeconfig = append(noKubeconfig, cl.Namespace+"/"+cl.Name)
 		default:
 			return nil, err
@@ -376,29 +371,29 @@ func (o *Options) workloadClusters(ctx context.Context, c *carvel.Client) ([]cap
 	return out, nil
 }
 
-func (o *Options) runInstall(ctx context.Context, c *carvel.Client, targets []target) error {
+func (o *Options) runInstall(ctx context.Context, c *carvel.Client, targets []*carvel.InstallSpec) error {
 	type planned struct {
 		spec *carvel.InstallSpec
 		objs []carvel.Object
 		cur  *carvel.Install
 	}
 	var plans []planned
-	for _, t := range targets {
-		objs, err := t.spec.Plan()
+	for _, spec := range targets {
+		objs, err := spec.Plan()
 		if err != nil {
 			return err
 		}
-		cur, err := c.GetInstall(ctx, t.spec.Namespace, t.spec.Name)
+		cur, err := c.GetInstall(ctx, spec.Namespace, spec.Name)
 		var nf *cli.NotFoundError
 		switch {
 		case errors.As(err, &nf):
 			cur = nil
 		case err != nil:
 			return err
-		case cur.Spec.PackageRef.RefName != t.spec.Package.Spec.RefName:
+		case cur.Spec.PackageRef.RefName != spec.Package.Spec.RefName:
 			return fmt.Errorf("package install %s/%s already exists for package %s: pick another name, or delete it first", cur.Namespace, cur.Name, cur.Spec.PackageRef.RefName)
 		}
-		plans = append(plans, planned{spec: t.spec, objs: objs, cur: cur})
+		plans = append(plans, planned{spec: spec, objs: objs, cur: cur})
 	}
 	if o.DryRun && !o.Output.Human() {
 		var objs []*unstructured.Unstructured
@@ -491,8 +486,8 @@ func (o *Options) waitAll(ctx context.Context, c *carvel.Client, specs []*carvel
 		go func() {
 			defer wg.Done()
 			progress := common.WaitProgress(o.Streams.ErrOut)
-			if len(specs) > 1 && progress != nil {
-				progress = &prefix{w: progress, p: s.Name + ": "}
+			if len(specs) > 1 {
+				progress = carvel.Prefixed(progress, s.Name)
 			}
 			_, errs[i] = c.WaitInstall(ctx, s.Namespace, s.Name, carvel.WaitOptions{Timeout: o.Timeout, Progress: progress})
 		}()
@@ -502,7 +497,7 @@ func (o *Options) waitAll(ctx context.Context, c *carvel.Client, specs []*carvel
 		if errs[0] != nil {
 			return errs[0]
 		}
-		common.Reconciled(ctx, o.Streams.ErrOut, "package install "+specs[0].Namespace+"/"+specs[0].Name, start)
+		common.Reconciled(o.Streams.ErrOut, "package install "+specs[0].Namespace+"/"+specs[0].Name, start)
 		return nil
 	}
 	failed := 0
@@ -519,24 +514,4 @@ func (o *Options) waitAll(ctx context.Context, c *carvel.Client, specs []*carvel
 		return fmt.Errorf("%d of %d installs failed to reconcile", failed, len(specs))
 	}
 	return nil
-}
-
-type prefix struct {
-	mu sync.Mutex
-	w  io.Writer
-	p  string
-}
-
-func (p *prefix) Write(b []byte) (int, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if _, err := io.WriteString(p.w, p.p+string(b)); err != nil {
-		return 0, err
-	}
-	return len(b), nil
-}
-
-func isNotFound(err error) bool {
-	var nf interface{ Status() metav1.Status }
-	return errors.As(err, &nf) && nf.Status().Code == 404
 }

@@ -121,25 +121,10 @@ func (o *ListOptions) Run(ctx context.Context) error {
 		{Header: "SERVICE-ACCOUNT", Wide: true}, {Header: "MESSAGE", Wide: true},
 	}}
 	for _, in := range installs {
-		t.Rows = append(t.Rows, []string{in.Namespace, in.Name, orDash(in.Cluster()), in.Spec.PackageRef.RefName, in.Version(), in.State(), common.Age(in.Object),
-			orDash(in.Spec.ServiceAccountName), orDash(firstLine(in.Status.UsefulErrorMessage))})
+		t.Rows = append(t.Rows, []string{in.Namespace, in.Name, common.OrDash(in.Cluster()), in.Spec.PackageRef.RefName, in.Version(), in.State(), common.Age(in.Object),
+			common.OrDash(in.Spec.ServiceAccountName), common.OrDash(carvel.Headline(in.Status.UsefulErrorMessage))})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
-}
-
-func orDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}
-
-func firstLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		return s[:i] + " …"
-	}
-	return s
 }
 
 // GetOptions holds the flags of `installed get` and `installed status`.
@@ -247,9 +232,7 @@ func (o *GetOptions) Run(ctx context.Context) error {
 	if app != nil {
 		printStages(w, app, o.Status)
 	}
-	if msg := strings.TrimSpace(in.Status.UsefulErrorMessage); msg != "" {
-		fmt.Fprintf(w, "Error:\n  %s\n", strings.ReplaceAll(msg, "\n", "\n  "))
-	}
+	common.PrintError(w, in.Status.UsefulErrorMessage)
 	return nil
 }
 
@@ -288,12 +271,7 @@ func printInstall(w io.Writer, in *carvel.Install) {
 		}
 		row("Created for it", strings.Join(names, ", "))
 	}
-	if len(in.Status.Conditions) > 0 {
-		fmt.Fprintln(w, "Conditions:")
-		for _, c := range in.Status.Conditions {
-			fmt.Fprintf(w, "  %s=%s %s\n", c.Type, c.Status, c.Message)
-		}
-	}
+	common.PrintConditions(w, in.Status.Conditions)
 }
 
 func printStages(w io.Writer, app *carvel.App, full bool) {
@@ -584,6 +562,6 @@ func (o *PauseOptions) Run(ctx context.Context) error {
 	if _, err := c.WaitInstall(ctx, c.Namespace, o.Name, carvel.WaitOptions{Timeout: o.Timeout, Progress: common.WaitProgress(o.Streams.ErrOut)}); err != nil {
 		return err
 	}
-	common.Reconciled(ctx, o.Streams.ErrOut, "package install "+c.Namespace+"/"+o.Name, start)
+	common.Reconciled(o.Streams.ErrOut, "package install "+c.Namespace+"/"+o.Name, start)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -207,7 +208,7 @@ func (o *AddOptions) Run(ctx context.Context) error {
 	current, err := client.Get(ctx, o.Name, metav1.GetOptions{})
 	var result string
 	switch {
-	case err != nil && !isNotFound(err):
+	case err != nil && !apierrors.IsNotFound(err):
 		return err
 	case err != nil && o.Update:
 		return &cli.NotFoundError{Kind: "package repository", Name: o.Name, Namespace: c.Namespace, Hint: "add it with 'kubectl tko package repository add'"}
@@ -246,13 +247,8 @@ func (o *AddOptions) Run(ctx context.Context) error {
 	if _, err := c.WaitRepository(ctx, c.Namespace, o.Name, carvel.WaitOptions{Timeout: o.Timeout, Progress: common.WaitProgress(o.Streams.ErrOut)}); err != nil {
 		return err
 	}
-	common.Reconciled(ctx, o.Streams.ErrOut, "package repository "+c.Namespace+"/"+o.Name, start)
+	common.Reconciled(o.Streams.ErrOut, "package repository "+c.Namespace+"/"+o.Name, start)
 	return nil
-}
-
-func isNotFound(err error) bool {
-	var status interface{ Status() metav1.Status }
-	return errors.As(err, &status) && status.Status().Code == 404
 }
 
 // ListOptions holds the flags of `repository list` and `repository get`.
@@ -339,15 +335,8 @@ func (o *ListOptions) Run(ctx context.Context) error {
 		if r.Status.FriendlyDescription != "" {
 			fmt.Fprintf(w, "Description: %s\n", r.Status.FriendlyDescription)
 		}
-		if len(r.Status.Conditions) > 0 {
-			fmt.Fprintln(w, "Conditions:")
-			for _, cond := range r.Status.Conditions {
-				fmt.Fprintf(w, "  %s=%s %s\n", cond.Type, cond.Status, cond.Message)
-			}
-		}
-		if msg := strings.TrimSpace(r.Status.UsefulErrorMessage); msg != "" {
-			fmt.Fprintf(w, "Error:\n  %s\n", strings.ReplaceAll(msg, "\n", "\n  "))
-		}
+		common.PrintConditions(w, r.Status.Conditions)
+		common.PrintError(w, r.Status.UsefulErrorMessage)
 		return nil
 	}
 	if len(repos) == 0 {
@@ -356,14 +345,7 @@ func (o *ListOptions) Run(ctx context.Context) error {
 	}
 	t := cli.Table{Columns: []cli.Column{{Header: "NAMESPACE", Hidden: !o.AllNamespaces}, {Header: "NAME"}, {Header: "SOURCE"}, {Header: "STATUS"}, {Header: "AGE"}, {Header: "MESSAGE", Wide: true}}}
 	for _, r := range repos {
-		msg := strings.TrimSpace(r.Status.UsefulErrorMessage)
-		if i := strings.IndexByte(msg, '\n'); i >= 0 {
-			msg = msg[:i] + " …"
-		}
-		if msg == "" {
-			msg = "-"
-		}
-		t.Rows = append(t.Rows, []string{r.Namespace, r.Name, r.Source(), r.State(), common.Age(r.Object), msg})
+		t.Rows = append(t.Rows, []string{r.Namespace, r.Name, r.Source(), r.State(), common.Age(r.Object), common.OrDash(carvel.Headline(r.Status.UsefulErrorMessage))})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }
@@ -447,7 +429,7 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 		if _, err := c.WaitRepository(ctx, c.Namespace, o.Names[0], carvel.WaitOptions{Timeout: o.Timeout, Progress: progress}); err != nil {
 			return err
 		}
-		common.Reconciled(ctx, o.Streams.ErrOut, "package repository "+c.Namespace+"/"+o.Names[0], start)
+		common.Reconciled(o.Streams.ErrOut, "package repository "+c.Namespace+"/"+o.Names[0], start)
 		return nil
 	}
 	if !o.Yes {
@@ -459,7 +441,7 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 	}
 	client := c.Dyn.Resource(carvel.Repositories).Namespace(c.Namespace)
 	for _, name := range o.Names {
-		if err := client.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !isNotFound(err) {
+		if err := client.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 			return err
 		}
 		if _, err := wait.For(ctx, wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
