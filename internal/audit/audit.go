@@ -13,7 +13,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
@@ -223,12 +224,12 @@ func workloadSkip(in Input) (string, string, bool) {
 		return "", "", false
 	}
 	reason := "the workload cluster was not checked"
-	var notFound *cli.NotFoundError
+	var notFound *errs.NotFoundError
 	switch {
 	case errors.As(in.WorkloadErr, &notFound):
 		reason = "no admin kubeconfig Secret yet: the control plane is not up"
 	case in.WorkloadErr != nil:
-		msg, _ := cli.Explain(in.WorkloadErr)
+		msg, _ := explain.Explain(in.WorkloadErr)
 		reason = "cannot reach the workload cluster: " + msg
 	}
 	return Skip, reason, true

@@ -14,7 +14,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
@@ -26,8 +27,8 @@ const NotServedHint = "is it a TKG management cluster? Point --context at the ma
 
 // API is the served version of the Cluster API core group.
 type API struct {
-	Version  string              // "v1beta2" or "v1beta1"
-	Versions map[string][]string // every served group → its versions, preferred first
+	Version  string      // "v1beta2" or "v1beta1"
+	Versions kube.Served // every served group → its versions, preferred first
 }
 
 // Resource returns the GVR of a core Cluster API resource in the served version.
@@ -38,52 +39,33 @@ func (a API) Resource(resource string) schema.GroupVersionResource {
 // Clusters is the GVR of Cluster.
 func (a API) Clusters() schema.GroupVersionResource { return a.Resource("clusters") }
 
-// Discover finds the preferred served version of cluster.x-k8s.io. A miss
-// in a cached discovery is checked once more against the server, so a
-// cluster that just got Cluster API (or lost it) is not misreported.
+// Requirement is what a command that reads Cluster API objects needs served.
+var Requirement = kube.Requirement{Group: Group, Hint: NotServedHint}
+
+// Discover finds the preferred served version of cluster.x-k8s.io.
 func Discover(d discovery.DiscoveryInterface) (API, error) {
-	api, err := discover(d)
-	var notServed *cli.NotServedError
-	if cached, ok := d.(discovery.CachedDiscoveryInterface); ok && errors.As(err, &notServed) && !cached.Fresh() {
-		cached.Invalidate()
-		return discover(d)
+	served, err := kube.Discover(d, Requirement)
+	if err != nil {
+		return API{}, err
 	}
-	return api, err
+	return FromServed(served)
 }
 
-func discover(d discovery.DiscoveryInterface) (API, error) {
-	groups, err := d.ServerGroups()
-	if err != nil {
-		return API{}, fmt.Errorf("discovering API groups: %w", err)
-	}
-	api := API{Versions: map[string][]string{}}
-	for _, g := range groups.Groups {
-		api.Versions[g.Name] = []string{g.PreferredVersion.Version}
-		for _, v := range g.Versions {
-			if v.Version != g.PreferredVersion.Version {
-				api.Versions[g.Name] = append(api.Versions[g.Name], v.Version)
-			}
-		}
-		if g.Name != Group {
-			continue
-		}
-		versions := make([]string, 0, len(g.Versions))
-		for _, v := range g.Versions {
-			versions = append(versions, v.Version)
-		}
-		switch {
-		case slices.Contains([]string{"v1beta2", "v1beta1"}, g.PreferredVersion.Version):
-			api.Version = g.PreferredVersion.Version
-		case slices.Contains(versions, "v1beta2"):
-			api.Version = "v1beta2"
-		case slices.Contains(versions, "v1beta1"):
-			api.Version = "v1beta1"
-		default:
-			return API{}, fmt.Errorf("this cluster serves %s only in versions %v, which kubectl tko does not read: upgrade Cluster API to v1.5 or later", Group, versions)
-		}
-	}
-	if api.Version == "" {
-		return API{}, &cli.NotServedError{Group: Group, Hint: NotServedHint}
+// FromServed picks the Cluster API version to read from the served groups.
+func FromServed(served kube.Served) (API, error) {
+	api := API{Versions: served}
+	versions := served[Group]
+	switch {
+	case len(versions) == 0:
+		return API{}, &errs.NotServedError{Group: Group, Hint: NotServedHint}
+	case slices.Contains([]string{"v1beta2", "v1beta1"}, versions[0]):
+		api.Version = versions[0]
+	case slices.Contains(versions, "v1beta2"):
+		api.Version = "v1beta2"
+	case slices.Contains(versions, "v1beta1"):
+		api.Version = "v1beta1"
+	default:
+		return API{}, errs.Invalidf("this cluster serves %s only in versions %v, which kubectl tko does not read: upgrade Cluster API to v1.5 or later", Group, versions)
 	}
 	return api, nil
 }

@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 )
 
 // ParseName accepts NAME, and the TYPE/NAME forms that `-o name` prints
@@ -24,18 +24,18 @@ func ParseName(arg string) (string, error) {
 	switch strings.ToLower(kind) {
 	case "cluster", "clusters", "cluster.cluster.x-k8s.io", "clusters.cluster.x-k8s.io":
 		if name == "" {
-			return "", cli.Usagef("missing cluster name in %q", arg)
+			return "", errs.Invalidf("missing cluster name in %q", arg)
 		}
 		return name, nil
 	}
-	return "", cli.Usagef("%q is not a cluster: give NAME or cluster.cluster.x-k8s.io/NAME", arg)
+	return "", errs.Invalidf("%q is not a cluster: give NAME or cluster.cluster.x-k8s.io/NAME", arg)
 }
 
 // GetCluster fetches one Cluster and explains a miss.
 func GetCluster(ctx context.Context, dyn dynamic.Interface, api API, namespace, name string) (*unstructured.Unstructured, error) {
 	u, err := dyn.Resource(api.Clusters()).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, &cli.NotFoundError{Kind: "cluster", Name: name, Namespace: namespace,
+		return nil, &errs.NotFoundError{Kind: "cluster", Name: name, Namespace: namespace,
 			Hint: "list the clusters with 'kubectl tko cluster list -A' and pass the namespace with -n"}
 	}
 	if err != nil {

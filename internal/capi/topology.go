@@ -9,7 +9,7 @@ import (
 	"github.com/Masterminds/semver/v3"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 )
 
 // These edit a Cluster's managed topology in either served version.
@@ -37,7 +37,7 @@ func PoolNames(u *unstructured.Unstructured) []string {
 
 func requireTopology(u *unstructured.Unstructured) error {
 	if _, ok, _ := unstructured.NestedMap(u.Object, "spec", "topology"); !ok {
-		return cli.Usagef("cluster %s is not class-based (no spec.topology): scale its KubeadmControlPlane and MachineDeployments directly", u.GetName())
+		return &NotClassBasedError{Cluster: u.GetName()}
 	}
 	return nil
 }
@@ -47,10 +47,19 @@ func SetControlPlaneReplicas(u *unstructured.Unstructured, n int64) error {
 	if err := requireTopology(u); err != nil {
 		return err
 	}
-	if n < 1 || n%2 == 0 {
-		return cli.Usagef("--controlplane %d: use an odd number (1, 3, 5) so etcd keeps quorum", n)
+	if err := CheckControlPlaneReplicas(n); err != nil {
+		return err
 	}
 	return unstructured.SetNestedField(u.Object, n, "spec", "topology", "controlPlane", "replicas")
+}
+
+// CheckControlPlaneReplicas refuses a control plane etcd cannot keep
+// quorum on.
+func CheckControlPlaneReplicas(n int64) error {
+	if n < 1 || n%2 == 0 {
+		return &EvenControlPlaneError{Count: n}
+	}
+	return nil
 }
 
 // SetPoolReplicas sets the replicas of one node pool; pool "" means the
@@ -60,12 +69,12 @@ func SetPoolReplicas(u *unstructured.Unstructured, pool string, n int64) error {
 		return err
 	}
 	if n < 0 {
-		return cli.Usagef("--worker %d: the worker count cannot be negative", n)
+		return &NegativeReplicasError{Count: n}
 	}
 	names := PoolNames(u)
 	if pool == "" {
 		if len(names) != 1 {
-			return cli.Usagef("cluster %s has %d node pools (%s): name one with --node-pool", u.GetName(), len(names), strings.Join(names, ", "))
+			return &PoolRequiredError{Cluster: u.GetName(), Pools: names}
 		}
 		pool = names[0]
 	}
@@ -77,7 +86,7 @@ func SetPoolReplicas(u *unstructured.Unstructured, pool string, n int64) error {
 			return setPools(u, mds)
 		}
 	}
-	return &cli.NotFoundError{Kind: "node pool", Name: pool, Hint: fmt.Sprintf("cluster %s has %s", u.GetName(), strings.Join(names, ", "))}
+	return &errs.NotFoundError{Kind: "node pool", Name: pool, Hint: fmt.Sprintf("cluster %s has %s", u.GetName(), strings.Join(names, ", "))}
 }
 
 // Pool is a node pool to add or change.
@@ -108,7 +117,7 @@ func SetPool(u *unstructured.Unstructured, p Pool) error {
 				p.Class, _ = mds[0].(map[string]any)["class"].(string)
 			}
 			if p.Class == "" {
-				return cli.Usagef("node pool %s is new: pass --class", p.Name)
+				return &PoolClassRequiredError{Pool: p.Name}
 			}
 		}
 		if p.Replicas == nil {
@@ -123,7 +132,7 @@ func SetPool(u *unstructured.Unstructured, p Pool) error {
 	}
 	if p.Replicas != nil {
 		if *p.Replicas < 0 {
-			return cli.Usagef("--replicas cannot be negative")
+			return &NegativeReplicasError{Count: *p.Replicas}
 		}
 		target["replicas"] = *p.Replicas
 	}
@@ -158,10 +167,10 @@ func DeletePool(u *unstructured.Unstructured, name string) error {
 		}
 	}
 	if len(kept) == len(mds) {
-		return &cli.NotFoundError{Kind: "node pool", Name: name, Hint: fmt.Sprintf("cluster %s has %s", u.GetName(), strings.Join(PoolNames(u), ", "))}
+		return &errs.NotFoundError{Kind: "node pool", Name: name, Hint: fmt.Sprintf("cluster %s has %s", u.GetName(), strings.Join(PoolNames(u), ", "))}
 	}
 	if len(kept) == 0 {
-		return cli.Usagef("node pool %s is the last one of cluster %s: a cluster needs at least one; scale it to 0 instead", name, u.GetName())
+		return errs.Invalidf("node pool %s is the last one of cluster %s: a cluster needs at least one; scale it to 0 instead", name, u.GetName())
 	}
 	return setPools(u, kept)
 }
@@ -174,15 +183,15 @@ func UpgradeCheck(current, target string) error {
 	}
 	tgt, err := ParseVersion(target)
 	if err != nil {
-		return cli.Usagef("%v", err)
+		return &errs.Invalid{Msg: err.Error()}
 	}
 	switch {
 	case tgt.LessThan(cur):
-		return cli.Usagef("%s is older than the cluster's %s: Kubernetes clusters cannot be downgraded", target, current)
+		return errs.Invalidf("%s is older than the cluster's %s: Kubernetes clusters cannot be downgraded", target, current)
 	case tgt.Equal(cur):
 		return nil
 	case tgt.Major() != cur.Major() || tgt.Minor() > cur.Minor()+1:
-		return cli.Usagef("%s skips a minor version from %s: upgrade one minor at a time (to v%d.%d.x first)", target, current, cur.Major(), cur.Minor()+1)
+		return errs.Invalidf("%s skips a minor version from %s: upgrade one minor at a time (to v%d.%d.x first)", target, current, cur.Major(), cur.Minor()+1)
 	}
 	return nil
 }
@@ -260,7 +269,7 @@ func healthCheckParent(u *unstructured.Unstructured, pool string) (map[string]an
 			return m, func() error { return setPools(u, mds) }, nil
 		}
 	}
-	return nil, nil, &cli.NotFoundError{Kind: "node pool", Name: pool, Hint: fmt.Sprintf("cluster %s has %s", u.GetName(), strings.Join(PoolNames(u), ", "))}
+	return nil, nil, &errs.NotFoundError{Kind: "node pool", Name: pool, Hint: fmt.Sprintf("cluster %s has %s", u.GetName(), strings.Join(PoolNames(u), ", "))}
 }
 
 // SetHealthCheck configures the managed MachineHealthCheck of the control
@@ -345,5 +354,5 @@ func ClassAllows(class *unstructured.Unstructured, version string) error {
 			return nil
 		}
 	}
-	return cli.Usagef("ClusterClass %s does not offer %s (it lists %s)", class.GetName(), version, strings.Join(allowed, ", "))
+	return errs.Invalidf("ClusterClass %s does not offer %s (it lists %s)", class.GetName(), version, strings.Join(allowed, ", "))
 }

@@ -118,7 +118,7 @@ func ValidateTopology(cluster, class *unstructured.Unstructured) []Violation {
 	}
 	if r, ok := int64At(cluster.Object, "spec", "topology", "controlPlane", "replicas"); ok && (r < 1 || r%2 == 0) {
 		out = append(out, Violation{Path: "spec.topology.controlPlane.replicas", Index: -1,
-			Message: fmt.Sprintf("%d control-plane machines: use an odd number (1, 3, 5) so etcd keeps quorum", r)})
+			Message: (&EvenControlPlaneError{Count: r}).Error()})
 	}
 	version, _, _ := unstructured.NestedString(cluster.Object, "spec", "topology", "version")
 	if _, err := ParseVersion(version); err != nil {

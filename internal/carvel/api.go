@@ -13,7 +13,6 @@ package carvel
 import (
 	"cmp"
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -23,10 +22,9 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // The API groups kapp-controller serves.
@@ -59,35 +57,21 @@ type Client struct {
 	Namespace string
 }
 
-// CheckServed fails with a one-line explanation when kapp-controller is not
-// installed (its CRDs) or its Package API is not available. needData asks
-// for the aggregated data.packaging.carvel.dev group too.
-func CheckServed(d discovery.DiscoveryInterface, needData bool) error {
-	err := checkServed(d, needData)
-	var notServed *cli.NotServedError
-	if cached, ok := d.(discovery.CachedDiscoveryInterface); ok && errors.As(err, &notServed) && !cached.Fresh() {
-		cached.Invalidate()
-		return checkServed(d, needData)
-	}
-	return err
-}
+// Requirements of commands that read kapp-controller's objects.
+var (
+	// Packaging is kapp-controller's CRDs (PackageRepository, PackageInstall).
+	Packaging = kube.Requirement{Group: PackagingGroup, Hint: "is kapp-controller installed? (TKG installs it on every cluster; check with 'kubectl get deploy -A -l app=kapp-controller')"}
+	// PackageData is kapp-controller's aggregated Package API.
+	PackageData = kube.Requirement{Group: DataGroup, Name: DataGroup + " (kapp-controller's Package API)", Hint: "is kapp-controller running? check 'kubectl get apiservice v1alpha1.data.packaging.carvel.dev'"}
+)
 
-func checkServed(d discovery.DiscoveryInterface, needData bool) error {
-	groups, err := d.ServerGroups()
-	if err != nil {
-		return fmt.Errorf("discovering API groups: %w", err)
+// Requirements lists what a command needs: the CRDs, and with needData the
+// aggregated Package API too.
+func Requirements(needData bool) []kube.Requirement {
+	if needData {
+		return []kube.Requirement{Packaging, PackageData}
 	}
-	served := map[string]bool{}
-	for _, g := range groups.Groups {
-		served[g.Name] = true
-	}
-	if !served[PackagingGroup] {
-		return &cli.NotServedError{Group: PackagingGroup, Hint: "is kapp-controller installed? (TKG installs it on every cluster; check with 'kubectl get deploy -A -l app=kapp-controller')"}
-	}
-	if needData && !served[DataGroup] {
-		return &cli.NotServedError{Group: DataGroup + " (kapp-controller's Package API)", Hint: "is kapp-controller running? check 'kubectl get apiservice v1alpha1.data.packaging.carvel.dev'"}
-	}
-	return nil
+	return []kube.Requirement{Packaging}
 }
 
 // Condition is kapp-controller's condition shape.
@@ -250,7 +234,7 @@ func (i *Install) Cluster() string {
 	if i.Spec.Cluster == nil || i.Spec.Cluster.KubeconfigSecretRef == nil {
 		return ""
 	}
-	if c := i.Object.GetLabels()[LabelCluster]; c != "" {
+	if c := i.Object.GetLabels()[kube.LabelCluster]; c != "" {
 		return c
 	}
 	name := i.Spec.Cluster.KubeconfigSecretRef.Name

@@ -10,10 +10,11 @@ import (
 	"sync"
 	"time"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
 // StackStep is one install of a planned stack.
@@ -45,7 +46,7 @@ type StackPlan struct {
 func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string) ([]byte, error)) (*StackPlan, error) {
 	waves, err := st.Order()
 	if err != nil {
-		return nil, &cli.InputError{File: st.File, Err: err}
+		return nil, &errs.InputError{File: st.File, Err: err}
 	}
 	plan := &StackPlan{Stack: st, catalogByNS: map[string]*Catalog{}}
 	var problems []string
@@ -59,7 +60,7 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 			if !checkedNS[ns] {
 				checkedNS[ns] = true
 				if err := c.CheckNamespace(ctx, ns); err != nil {
-					var nf *cli.NotFoundError
+					var nf *errs.NotFoundError
 					if !errors.As(err, &nf) {
 						return nil, err
 					}
@@ -75,7 +76,7 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 			}
 			pkg, err := cat.Resolve(in.Package, in.Version, in.VersionConstraint)
 			if err != nil {
-				msg, _ := cli.Explain(err)
+				msg, _ := explain.Explain(err)
 				problems = append(problems, fmt.Sprintf("line %d: %s: %s", in.Line, in.Name, msg))
 				continue
 			}
@@ -89,7 +90,7 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 					vals, err = LoadValues(in.ValuesFile, raw, nil)
 				}
 				if err != nil {
-					msg, _ := cli.Explain(err)
+					msg, _ := explain.Explain(err)
 					problems = append(problems, fmt.Sprintf("line %d: %s: %s", in.Line, in.Name, msg))
 					continue
 				}
@@ -107,7 +108,7 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 			spec := &InstallSpec{Name: in.Name, Namespace: ns, Package: pkg, Constraint: constraint, Values: vals, RBAC: RBACClusterAdmin}
 			step := StackStep{Wave: w + 1, Name: in.Name, Namespace: ns, Package: in.Package, Version: pkg.Spec.Version, DependsOn: in.DependsOn, Spec: spec, Action: Created}
 			cur, err := c.GetInstall(ctx, ns, in.Name)
-			var nf *cli.NotFoundError
+			var nf *errs.NotFoundError
 			switch {
 			case errors.As(err, &nf):
 			case err != nil:
@@ -128,7 +129,7 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &cli.InputError{File: st.File, Err: fmt.Errorf("%d problem(s), nothing was applied: %s", len(problems), strings.Join(problems, "; "))}
+		return nil, &errs.InputError{File: st.File, Err: fmt.Errorf("%d problem(s), nothing was applied: %s", len(problems), strings.Join(problems, "; "))}
 	}
 	return plan, nil
 }
@@ -155,7 +156,7 @@ type StackError struct {
 }
 
 func (e *StackError) Error() string {
-	msg, _ := cli.Explain(e.Err)
+	msg, _ := explain.Explain(e.Err)
 	return e.where() + ": " + msg
 }
 
@@ -184,7 +185,7 @@ type ApplyOptions struct {
 func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOptions) error {
 	for _, ns := range plan.NewNamespaces {
 		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}}
-		if _, err := c.Dyn.Resource(Namespaces).Create(ctx, u, metav1.CreateOptions{FieldManager: FieldManager}); err != nil {
+		if _, err := c.Dyn.Resource(Namespaces).Create(ctx, u, metav1.CreateOptions{FieldManager: kube.FieldManager}); err != nil {
 			return &StackError{Failed: "namespace " + ns, Err: err, NotApplied: stepNames(plan.Steps)}
 		}
 		fmt.Fprintf(opts.Progress, "namespace %s created\n", ns)
@@ -198,10 +199,10 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 			}
 		}
 		serr := &StackError{Failed: name, Err: err, Applied: applied, NotApplied: rest}
-		var detailed *cli.DetailedError
+		var detailed *errs.DetailedError
 		if errors.As(err, &detailed) {
 			// Keep kapp-controller's multi-line error readable.
-			return &cli.DetailedError{Summary: serr.where() + ": " + detailed.Summary, Detail: detailed.Detail}
+			return &errs.DetailedError{Summary: serr.where() + ": " + detailed.Summary, Detail: detailed.Detail}
 		}
 		return serr
 	}

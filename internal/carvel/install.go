@@ -5,11 +5,12 @@ import (
 
 	"errors"
 	"fmt"
-	semver "github.com/carvel-dev/semver/v4"
 	"maps"
 	"slices"
 	"strings"
 	"time"
+
+	semver "github.com/carvel-dev/semver/v4"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,7 +19,8 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/util/retry"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // Annotations kctrl and the tanzu CLI write, so installs made here are
@@ -29,12 +31,7 @@ const (
 	annotationPrefix    = "packaging.carvel.dev/package-"
 	annotationPrefixTKG = "tkg.tanzu.vmware.com/tanzu-package-"
 
-	// LabelInstall and LabelCluster mark the installs of a fleet rollout.
-	LabelInstall = "tko.vmware.com/install"
-	LabelCluster = "tko.vmware.com/cluster"
-
-	FieldManager = "kubectl-tko"
-	valuesKey    = "values.yaml"
+	valuesKey = "values.yaml"
 )
 
 // RBAC modes of an install's ServiceAccount.
@@ -124,7 +121,7 @@ func (s *InstallSpec) Plan() ([]Object, error) {
 			note("RoleBinding", bind.Obj.GetName())
 		case RBACNone:
 		default:
-			return nil, cli.FlagErrorf("--rbac %q: use cluster-admin, namespace or none", s.RBAC)
+			return nil, errs.Invalidf("RBAC mode %q: use cluster-admin, namespace or none", s.RBAC)
 		}
 	}
 	spec := map[string]any{
@@ -210,7 +207,7 @@ const (
 func (c *Client) CheckNamespace(ctx context.Context, namespace string) error {
 	_, err := c.Dyn.Resource(Namespaces).Get(ctx, namespace, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return &cli.NotFoundError{Kind: "namespace", Name: namespace, Hint: fmt.Sprintf("create it with 'kubectl create namespace %s' or pass --create-namespace", namespace)}
+		return &errs.NotFoundError{Kind: "namespace", Name: namespace, Hint: fmt.Sprintf("create it with 'kubectl create namespace %s' or pass --create-namespace", namespace)}
 	}
 	if apierrors.IsForbidden(err) {
 		return nil // users who may not read namespaces may still install into one
@@ -273,7 +270,7 @@ func (c *Client) Apply(ctx context.Context, plan []Object, dryRun bool) (Result,
 // applyOne creates an object or brings an existing one of ours to the
 // planned content.
 func (c *Client) applyOne(ctx context.Context, o Object, dryRun bool) (Result, error) {
-	opts := metav1.CreateOptions{FieldManager: FieldManager}
+	opts := metav1.CreateOptions{FieldManager: kube.FieldManager}
 	if dryRun {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
@@ -322,7 +319,7 @@ func (c *Client) applyOne(ctx context.Context, o Object, dryRun bool) (Result, e
 		if equalContent(current, updated) {
 			return nil
 		}
-		uopts := metav1.UpdateOptions{FieldManager: FieldManager}
+		uopts := metav1.UpdateOptions{FieldManager: kube.FieldManager}
 		if dryRun {
 			uopts.DryRun = []string{metav1.DryRunAll}
 		}

@@ -8,16 +8,15 @@ import (
 	"strings"
 
 	semver "github.com/carvel-dev/semver/v4"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
 // notFound turns an API NotFound into a NotFoundError with a hint.
 func notFound(err error, kind, name, namespace, hint string) error {
 	if apierrors.IsNotFound(err) {
-		return &cli.NotFoundError{Kind: kind, Name: name, Namespace: namespace, Hint: hint}
+		return &errs.NotFoundError{Kind: kind, Name: name, Namespace: namespace, Hint: hint}
 	}
 	return err
 }
@@ -106,7 +105,7 @@ func (cat *Catalog) Resolve(refName, version, constraint string) (*Package, erro
 		if near := closest(refName, cat.Names()); near != "" {
 			hint = fmt.Sprintf("did you mean %q? %s", near, hint)
 		}
-		return nil, &cli.NotFoundError{Kind: "package", Name: refName, Namespace: cat.Namespace, Hint: hint}
+		return nil, &errs.NotFoundError{Kind: "package", Name: refName, Namespace: cat.Namespace, Hint: hint}
 	}
 	available := make([]string, 0, len(versions))
 	for _, p := range versions {
@@ -130,14 +129,14 @@ func (cat *Catalog) Resolve(refName, version, constraint string) (*Package, erro
 			return match[0], nil
 		}
 		if _, err := semver.Parse(version); err != nil {
-			return nil, cli.Usagef("invalid version %q for package %s: use one of %s", version, refName, strings.Join(available, ", "))
+			return nil, errs.Invalidf("invalid version %q for package %s: use one of %s", version, refName, strings.Join(available, ", "))
 		}
-		return nil, &cli.NotFoundError{Kind: "version", Name: version, Hint: fmt.Sprintf("package %s has %s", refName, strings.Join(available, ", "))}
+		return nil, &errs.NotFoundError{Kind: "version", Name: version, Hint: fmt.Sprintf("package %s has %s", refName, strings.Join(available, ", "))}
 	case constraint != "":
 		// kapp-controller's own range parser, so what passes here reconciles there.
 		inRange, err := semver.ParseRange(constraint)
 		if err != nil {
-			return nil, cli.Usagef("invalid version constraint %q: %v (example: '>=1.2.0 <2.0.0')", constraint, err)
+			return nil, errs.Invalidf("invalid version constraint %q: %v (example: '>=1.2.0 <2.0.0')", constraint, err)
 		}
 		for _, p := range versions {
 			// Pre-releases only match when asked for by version, as in kapp-controller.
@@ -145,7 +144,7 @@ func (cat *Catalog) Resolve(refName, version, constraint string) (*Package, erro
 				return p, nil
 			}
 		}
-		return nil, &cli.NotFoundError{Kind: "version of package " + refName + " matching", Name: constraint, Hint: "available: " + strings.Join(available, ", ")}
+		return nil, &errs.NotFoundError{Kind: "version of package " + refName + " matching", Name: constraint, Hint: "available: " + strings.Join(available, ", ")}
 	}
 	return versions[0], nil
 }

@@ -7,7 +7,8 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
 
 // StackKind and StackAPIVersion identify a stack file.
@@ -39,12 +40,12 @@ type StackInstall struct {
 
 // ParseStack reads a stack file, reporting every problem with its line.
 func ParseStack(file string, raw []byte) (*Stack, error) {
-	docs, err := cli.ParseYAML(file, raw)
+	docs, err := yamldoc.Parse(file, raw)
 	if err != nil {
 		return nil, err
 	}
 	if len(docs) != 1 {
-		return nil, &cli.InputError{File: file, Err: fmt.Errorf("a stack file holds one %s document, found %d", StackKind, len(docs))}
+		return nil, &errs.InputError{File: file, Err: fmt.Errorf("a stack file holds one %s document, found %d", StackKind, len(docs))}
 	}
 	doc := docs[0]
 	m, _ := doc.Data.(map[string]any)
@@ -53,7 +54,7 @@ func ParseStack(file string, raw []byte) (*Stack, error) {
 		problems = append(problems, fmt.Sprintf("line %d: %s", line, fmt.Sprintf(format, args...)))
 	}
 	if m == nil {
-		return nil, &cli.InputError{File: file, Line: doc.Node.Line, Err: fmt.Errorf("not a %s: expected a mapping with apiVersion %s", StackKind, StackAPIVersion)}
+		return nil, &errs.InputError{File: file, Line: doc.Node.Line, Err: fmt.Errorf("not a %s: expected a mapping with apiVersion %s", StackKind, StackAPIVersion)}
 	}
 	if m["apiVersion"] != StackAPIVersion || m["kind"] != StackKind {
 		add(doc.Line("kind"), "apiVersion/kind must be %s / %s", StackAPIVersion, StackKind)
@@ -130,7 +131,7 @@ func ParseStack(file string, raw []byte) (*Stack, error) {
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &cli.InputError{File: file, Err: fmt.Errorf("%d problem(s), nothing was applied: %s", len(problems), strings.Join(problems, "; "))}
+		return nil, &errs.InputError{File: file, Err: fmt.Errorf("%d problem(s), nothing was applied: %s", len(problems), strings.Join(problems, "; "))}
 	}
 	return st, nil
 }

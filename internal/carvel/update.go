@@ -13,6 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
@@ -71,7 +72,7 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 	ns, name := p.Current.Namespace, p.Current.Name
 	wasPaused := p.Current.Spec.Paused
 	pis := c.Dyn.Resource(Installs).Namespace(ns)
-	if _, err := pis.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+	if _, err := pis.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{FieldManager: kube.FieldManager}); err != nil {
 		return fmt.Errorf("pausing %s/%s: %w", ns, name, err)
 	}
 	var restoreSecret func(context.Context) error
@@ -86,7 +87,7 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 		if wasPaused {
 			return cause
 		}
-		if _, err := pis.Patch(cleanup, name, types.MergePatchType, []byte(`{"spec":{"paused":false}}`), metav1.PatchOptions{FieldManager: FieldManager}); err != nil {
+		if _, err := pis.Patch(cleanup, name, types.MergePatchType, []byte(`{"spec":{"paused":false}}`), metav1.PatchOptions{FieldManager: kube.FieldManager}); err != nil {
 			return fmt.Errorf("%w (and unpausing failed: run 'kubectl tko package installed resume %s -n %s')", cause, name, ns)
 		}
 		return cause
@@ -134,7 +135,7 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 		} else {
 			unstructured.RemoveNestedField(u.Object, "spec", "paused")
 		}
-		_, err = pis.Update(ctx, u, metav1.UpdateOptions{FieldManager: FieldManager})
+		_, err = pis.Update(ctx, u, metav1.UpdateOptions{FieldManager: kube.FieldManager})
 		return err
 	})
 	if err != nil {
@@ -167,7 +168,7 @@ func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.C
 	ri := c.resource(secret)
 	cur, err := ri.Get(ctx, secret.Obj.GetName(), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		if _, err := ri.Create(ctx, secret.Obj, metav1.CreateOptions{FieldManager: FieldManager}); err != nil {
+		if _, err := ri.Create(ctx, secret.Obj, metav1.CreateOptions{FieldManager: kube.FieldManager}); err != nil {
 			return nil, err
 		}
 		return func(ctx context.Context) error {
@@ -184,7 +185,7 @@ func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.C
 	before := cur.DeepCopy()
 	cur.Object["stringData"] = secret.Obj.Object["stringData"]
 	delete(cur.Object, "data")
-	if _, err := ri.Update(ctx, cur, metav1.UpdateOptions{FieldManager: FieldManager}); err != nil {
+	if _, err := ri.Update(ctx, cur, metav1.UpdateOptions{FieldManager: kube.FieldManager}); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) error {
@@ -195,7 +196,7 @@ func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.C
 			}
 			now.Object["data"] = before.Object["data"]
 			delete(now.Object, "stringData")
-			_, err = ri.Update(ctx, now, metav1.UpdateOptions{FieldManager: FieldManager})
+			_, err = ri.Update(ctx, now, metav1.UpdateOptions{FieldManager: kube.FieldManager})
 			return err
 		})
 	}, nil
@@ -204,7 +205,7 @@ func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.C
 // SetPaused pauses or resumes an install (or a repository).
 func (c *Client) SetPaused(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string, paused bool) error {
 	patch := fmt.Sprintf(`{"spec":{"paused":%t}}`, paused)
-	_, err := c.Dyn.Resource(gvr).Namespace(namespace).Patch(ctx, name, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: FieldManager})
+	_, err := c.Dyn.Resource(gvr).Namespace(namespace).Patch(ctx, name, types.MergePatchType, []byte(patch), metav1.PatchOptions{FieldManager: kube.FieldManager})
 	return err
 }
 

@@ -8,10 +8,10 @@ import (
 	"strings"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	yaml "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
-
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
 // Values are the data values of an install, with where they came from so
@@ -21,7 +21,7 @@ type Values struct {
 	// Raw is the values file as given, stored unchanged when no --values
 	// flag changed it (keeping the user's comments).
 	Raw  []byte
-	doc  *cli.Document
+	doc  *yamldoc.Document
 	from map[string]string // dotted path -> "--values a.b=c"
 }
 
@@ -31,7 +31,7 @@ type Values struct {
 func LoadValues(file string, raw []byte, sets []string) (*Values, error) {
 	v := &Values{Data: map[string]any{}, from: map[string]string{}}
 	if file != "" {
-		docs, err := cli.ParseYAML(file, raw)
+		docs, err := yamldoc.Parse(file, raw)
 		if err != nil {
 			return nil, err
 		}
@@ -40,30 +40,38 @@ func LoadValues(file string, raw []byte, sets []string) (*Values, error) {
 		case 1:
 			m, ok := docs[0].Data.(map[string]any)
 			if !ok {
-				return nil, &cli.InputError{File: file, Line: docs[0].Node.Line, Err: errors.New("values must be a YAML mapping of keys to values")}
+				return nil, &errs.InputError{File: file, Line: docs[0].Node.Line, Err: errors.New("values must be a YAML mapping of keys to values")}
 			}
 			v.Data, v.doc, v.Raw = m, &docs[0], raw
 		default:
-			return nil, &cli.InputError{File: file, Line: docs[1].Node.Line, Err: errors.New("values must be one YAML document, not several")}
+			return nil, &errs.InputError{File: file, Line: docs[1].Node.Line, Err: errors.New("values must be one YAML document, not several")}
 		}
 	}
 	for _, kv := range sets {
 		key, text, ok := strings.Cut(kv, "=")
 		if !ok || key == "" {
-			return nil, cli.Usagef("--values %q: use KEY=VALUE (dotted keys for nested values, e.g. contour.replicas=2)", kv)
+			return nil, &SettingError{Setting: kv, Reason: "use KEY=VALUE (dotted keys for nested values, e.g. contour.replicas=2)"}
 		}
 		var val any
 		if err := yaml.Unmarshal([]byte(text), &val); err != nil || isCollection(val) {
 			val = text
 		}
-		if err := setPath(v.Data, strings.Split(key, "."), cli.Normalize(val)); err != nil {
-			return nil, cli.Usagef("--values %q: %v", kv, err)
+		if err := setPath(v.Data, strings.Split(key, "."), yamldoc.Normalize(val)); err != nil {
+			return nil, &SettingError{Setting: kv, Reason: err.Error()}
 		}
 		v.from[key] = "--values " + kv
 		v.Raw = nil
 	}
 	return v, nil
 }
+
+// SettingError is a KEY=VALUE setting that cannot be applied.
+type SettingError struct{ Setting, Reason string }
+
+func (e *SettingError) Error() string { return fmt.Sprintf("setting %q: %s", e.Setting, e.Reason) }
+
+// Class implements errs.Classed.
+func (e *SettingError) Class() errs.Class { return errs.ClassInvalid }
 
 func isCollection(v any) bool {
 	switch v.(type) {

@@ -11,7 +11,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
@@ -67,7 +67,7 @@ func ReconcileError(kind, namespace, name string, st ReconcileStatus) error {
 	if detail == "" {
 		detail = st.FriendlyDescription
 	}
-	return &cli.DetailedError{Summary: fmt.Sprintf("%s %s/%s failed to reconcile", kind, namespace, name), Detail: detail}
+	return &errs.DetailedError{Summary: fmt.Sprintf("%s %s/%s failed to reconcile", kind, namespace, name), Detail: detail}
 }
 
 // Summary is the one-line state of a kapp-controller object for progress

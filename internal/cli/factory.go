@@ -1,11 +1,11 @@
 package cli
 
 import (
-	"fmt"
 	"os"
 	"sync"
 
-	"k8s.io/apimachinery/pkg/api/meta"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"k8s.io/cli-runtime/pkg/genericclioptions"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
@@ -44,12 +44,12 @@ func NewFactory() *Factory {
 func (f *Factory) RESTConfig() (*rest.Config, error) {
 	f.once.Do(func() {
 		if f.noKubeconfig() {
-			f.configErr = fmt.Errorf("loading kubeconfig: %w", clientcmd.ErrEmptyConfig)
+			f.configErr = &explain.KubeconfigError{Err: clientcmd.ErrEmptyConfig}
 			return
 		}
 		f.config, f.configErr = f.ConfigFlags.ToRESTConfig()
 		if f.configErr != nil {
-			f.configErr = fmt.Errorf("loading kubeconfig: %w", f.configErr)
+			f.configErr = &explain.KubeconfigError{Err: f.configErr}
 		}
 	})
 	return f.config, f.configErr
@@ -88,28 +88,16 @@ func (f *Factory) Discovery() (discovery.CachedDiscoveryInterface, error) {
 	}
 	d, err := f.ConfigFlags.ToDiscoveryClient()
 	if err != nil {
-		return nil, fmt.Errorf("loading kubeconfig: %w", err)
+		return nil, &explain.KubeconfigError{Err: err}
 	}
 	return d, nil
-}
-
-// RESTMapper maps kinds to resources through the cached discovery.
-func (f *Factory) RESTMapper() (meta.RESTMapper, error) {
-	if _, err := f.RESTConfig(); err != nil {
-		return nil, err
-	}
-	m, err := f.ConfigFlags.ToRESTMapper()
-	if err != nil {
-		return nil, fmt.Errorf("loading kubeconfig: %w", err)
-	}
-	return m, nil
 }
 
 // Namespace returns -n, or the kubeconfig context's namespace, or "default".
 func (f *Factory) Namespace() (string, error) {
 	ns, _, err := f.ConfigFlags.ToRawKubeConfigLoader().Namespace()
 	if err != nil {
-		return "", fmt.Errorf("loading kubeconfig: %w", err)
+		return "", &explain.KubeconfigError{Err: err}
 	}
 	return ns, nil
 }
@@ -118,7 +106,7 @@ func (f *Factory) Namespace() (string, error) {
 func (f *Factory) RawConfig() (clientcmdapi.Config, error) {
 	raw, err := f.ConfigFlags.ToRawKubeConfigLoader().RawConfig()
 	if err != nil {
-		return raw, fmt.Errorf("loading kubeconfig: %w", err)
+		return raw, &explain.KubeconfigError{Err: err}
 	}
 	return raw, nil
 }
@@ -137,18 +125,31 @@ func (f *Factory) ForContext(name string) *Factory {
 	return &Factory{ConfigFlags: flags}
 }
 
-// ClientConfigFor loads a REST config from kubeconfig bytes (a workload
-// cluster's kubeconfig Secret), honouring the user's --request-timeout.
-func (f *Factory) ClientConfigFor(kubeconfig []byte) (*rest.Config, error) {
-	cfg, err := clientcmd.RESTConfigFromKubeConfig(kubeconfig)
+// Connect builds the clients of the chosen cluster and checks that it
+// serves every API group the command needs: the one way every command of
+// every plugin connects.
+func (f *Factory) Connect(reqs ...kube.Requirement) (*kube.Clients, error) {
+	cfg, err := f.RESTConfig()
 	if err != nil {
-		return nil, fmt.Errorf("parsing kubeconfig: %w", err)
+		return nil, err
 	}
-	if base, err := f.RESTConfig(); err == nil {
-		cfg.Timeout = base.Timeout
-		cfg.QPS, cfg.Burst = base.QPS, base.Burst
+	disc, err := f.Discovery()
+	if err != nil {
+		return nil, err
 	}
-	return cfg, nil
+	served, err := kube.Discover(disc, reqs...)
+	if err != nil {
+		return nil, err
+	}
+	dyn, err := f.Dynamic()
+	if err != nil {
+		return nil, err
+	}
+	ns, err := f.Namespace()
+	if err != nil {
+		return nil, err
+	}
+	return &kube.Clients{Config: cfg, Dynamic: dyn, Served: served, Namespace: ns}, nil
 }
 
 // ForCompletion bounds every request of a completion call: a slow server

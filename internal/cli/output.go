@@ -327,10 +327,15 @@ func (rw *RowWriter) Flush() error {
 	return nil
 }
 
-// IsTerminal reports whether w is an interactive terminal.
-func IsTerminal(w any) bool {
-	if f, ok := w.(interface{ Fd() uintptr }); ok {
-		return term.IsTerminal(int(f.Fd()))
+// IsTerminal reports whether a stream is an interactive terminal: the one
+// place every TTY decision (aligned tables, --wait by default, progress
+// lines, prompts) is made. Test streams say it themselves (TestStreams).
+func IsTerminal(stream any) bool {
+	switch s := stream.(type) {
+	case interface{ IsTerminal() bool }:
+		return s.IsTerminal()
+	case interface{ Fd() uintptr }:
+		return term.IsTerminal(int(s.Fd()))
 	}
 	return false
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -67,7 +68,7 @@ func TestValidateFormats(t *testing.T) {
 	}
 	for _, bad := range []string{"tablez", "jsonpath", "custom-columns"} {
 		err := outputFlags(t, bad).Validate()
-		if _, code := Explain(err); code != ExitUsage {
+		if _, code := explain.Explain(err); code != explain.ExitUsage {
 			t.Errorf("%q: want a usage error, got %v", bad, err)
 		}
 	}

@@ -17,6 +17,8 @@ import (
 	"k8s.io/kubectl/pkg/util/templates"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/buildinfo"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 )
 
 // Plugin describes one kubectl-tko-* binary.
@@ -119,7 +121,7 @@ func Run(p Plugin, f *Factory, streams genericiooptions.IOStreams, args []string
 	go func() {
 		select {
 		case <-signals:
-			cancel(ErrInterrupted)
+			cancel(errs.ErrInterrupted)
 		case <-ctx.Done():
 		}
 	}()
@@ -128,15 +130,15 @@ func Run(p Plugin, f *Factory, streams genericiooptions.IOStreams, args []string
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
-		return ExitOK
+		return explain.ExitOK
 	}
-	if errors.Is(context.Cause(ctx), ErrInterrupted) {
-		err = fmt.Errorf("%w: %w", ErrInterrupted, err)
+	if errors.Is(context.Cause(ctx), errs.ErrInterrupted) {
+		err = fmt.Errorf("%w: %w", errs.ErrInterrupted, err)
 	}
 	if isCobraUsageError(err) {
 		err = &UsageError{Msg: err.Error(), ShowHelp: true}
 	}
-	msg, code := Explain(err)
+	msg, code := explain.Explain(err)
 	if msg != "" {
 		fmt.Fprintf(streams.ErrOut, "error: %s\n", msg)
 	}

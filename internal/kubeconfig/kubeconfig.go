@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -18,8 +19,6 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
 var (
@@ -32,7 +31,7 @@ var (
 func Admin(ctx context.Context, dyn dynamic.Interface, namespace, name string) (*clientcmdapi.Config, error) {
 	secret, err := dyn.Resource(secrets).Namespace(namespace).Get(ctx, name+"-kubeconfig", metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, &cli.NotFoundError{Kind: "kubeconfig Secret", Name: name + "-kubeconfig", Namespace: namespace,
+		return nil, &errs.NotFoundError{Kind: "kubeconfig Secret", Name: name + "-kubeconfig", Namespace: namespace,
 			Hint: "Cluster API writes it once the control plane is up; check the cluster with 'kubectl tko cluster describe " + name + "'"}
 	}
 	if err != nil {

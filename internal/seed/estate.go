@@ -4,10 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/rest"
-
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
 // ClassName is the seeded ClusterClass, in the shape TKG 2.x ships.
@@ -78,7 +77,7 @@ var Clusters = []Cluster{
 func Objects(kubeconfig []byte, realPackages bool) []*unstructured.Unstructured {
 	var out []*unstructured.Unstructured
 	add := func(m map[string]any) {
-		out = append(out, &unstructured.Unstructured{Object: cli.Normalize(m).(map[string]any)})
+		out = append(out, &unstructured.Unstructured{Object: yamldoc.Normalize(m).(map[string]any)})
 	}
 	for _, ns := range Namespaces {
 		add(obj("v1", "Namespace", "", ns, nil, nil))

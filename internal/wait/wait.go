@@ -19,7 +19,7 @@ import (
 	"k8s.io/client-go/tools/cache"
 	watchtools "k8s.io/client-go/tools/watch"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 )
 
 // Check inspects the latest state of the object (nil once it is deleted)
@@ -119,7 +119,7 @@ func For(ctx context.Context, spec Spec) (*unstructured.Unstructured, error) {
 		if last != nil && spec.Summary != nil {
 			state = spec.Summary(last)
 		}
-		return last, &cli.TimeoutError{What: spec.What, Timeout: spec.Timeout.String(), Last: state}
+		return last, &errs.TimeoutError{What: spec.What, Timeout: spec.Timeout.String(), Last: state}
 	}
 	if ctx.Err() != nil {
 		return last, context.Cause(ctx)

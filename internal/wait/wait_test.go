@@ -12,7 +12,8 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
@@ -130,11 +131,11 @@ func TestWaitTimeoutSaysWhereItStopped(t *testing.T) {
 	u := newCluster(t, "never")
 	setStatus(t, "never", u.GetGeneration(), "False")
 	_, err := wait.For(context.Background(), spec("never", time.Second))
-	var timeout *cli.TimeoutError
+	var timeout *errs.TimeoutError
 	if !errors.As(err, &timeout) || timeout.Last != "Available=False" {
 		t.Fatalf("got %v, want a timeout naming the last state", err)
 	}
-	if _, code := cli.Explain(err); code != cli.ExitTimeout {
+	if _, code := explain.Explain(err); code != explain.ExitTimeout {
 		t.Errorf("exit code %d", code)
 	}
 }
@@ -142,9 +143,9 @@ func TestWaitTimeoutSaysWhereItStopped(t *testing.T) {
 func TestWaitCancelled(t *testing.T) {
 	newCluster(t, "cancelled")
 	ctx, cancel := context.WithCancelCause(context.Background())
-	time.AfterFunc(300*time.Millisecond, func() { cancel(cli.ErrInterrupted) })
+	time.AfterFunc(300*time.Millisecond, func() { cancel(errs.ErrInterrupted) })
 	_, err := wait.For(ctx, spec("cancelled", 0))
-	if !errors.Is(err, cli.ErrInterrupted) {
+	if !errors.Is(err, errs.ErrInterrupted) {
 		t.Fatalf("got %v, want interrupted", err)
 	}
 }

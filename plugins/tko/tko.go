@@ -21,6 +21,8 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/buildinfo"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 )
 
@@ -55,7 +57,7 @@ func Main() int {
 	args := os.Args[1:]
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && !builtins[args[0]] {
 		if err := Dispatch(args[0], args[1:]); err != nil {
-			msg, code := cli.Explain(err)
+			msg, code := explain.Explain(err)
 			fmt.Fprintf(streams.ErrOut, "error: %s\n", msg)
 			return code
 		}
@@ -144,7 +146,7 @@ func Lookup(name string) (string, error) {
 			return path, nil
 		}
 	}
-	return "", &cli.NotFoundError{Kind: "plugin", Name: name, Hint: "install it with 'kubectl krew install tko-" + name + "' or put kubectl-tko-" + name + " on PATH; 'kubectl tko' lists what is installed"}
+	return "", &errs.NotFoundError{Kind: "plugin", Name: name, Hint: "install it with 'kubectl krew install tko-" + name + "' or put kubectl-tko-" + name + " on PATH; 'kubectl tko' lists what is installed"}
 }
 
 // pluginVersion runs `<plugin> version -o json`.

@@ -13,7 +13,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/yaml"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
 )
 
@@ -109,7 +109,7 @@ VSPHERE_FOLDER: /dc-01/vm
 VSPHERE_CONTROL_PLANE_ENDPOINT: 10.0.0.10
 VSPHERE_WORKER_NUM_CPUS: two
 `)
-	e.Kubectl("tko", "cluster", "create", "-f", bad).ExitCode(cli.ExitUsage).OneLineError(
+	e.Kubectl("tko", "cluster", "create", "-f", bad).ExitCode(explain.ExitUsage).OneLineError(
 		"3 problem(s), nothing was created",
 		"line 2: spec.topology.controlPlane.replicas (from CONTROL_PLANE_MACHINE_COUNT): 2 control-plane machines: use an odd number",
 		"line 4: spec.topology.variables[vcenter].value.cloneMode (from VSPHERE_CLONE_MODE): value must be one of 'fullClone', 'linkedClone'",
@@ -132,18 +132,18 @@ spec:
     - name: auditLogging
       value: {enabled: "yes"}
 `)
-	e.Kubectl("tko", "cluster", "create", "-f", manifest).ExitCode(cli.ExitUsage).OneLineError(
+	e.Kubectl("tko", "cluster", "create", "-f", manifest).ExitCode(explain.ExitUsage).OneLineError(
 		`line 13: spec.topology.variables[flavour]: variable "flavour" is not declared by ClusterClass tkg-vsphere-default-v1.2.0`,
 		"line 15: spec.topology.variables[auditLogging].value.enabled: got string, want boolean")
 
 	noVcenter := writeFile(t, "novc.yaml", strings.Replace(mustReadString(t, manifest), "    - name: vcenter\n      value: {server: vcsa, datacenter: /dc, network: /n}\n", "", 1))
-	e.Kubectl("tko", "cluster", "create", "-f", noVcenter).ExitCode(cli.ExitUsage).OneLineError(`required variable "vcenter" of ClusterClass tkg-vsphere-default-v1.2.0 is missing`)
+	e.Kubectl("tko", "cluster", "create", "-f", noVcenter).ExitCode(explain.ExitUsage).OneLineError(`required variable "vcenter" of ClusterClass tkg-vsphere-default-v1.2.0 is missing`)
 
-	e.Kubectl("tko", "cluster", "create", "-f", "-").Stdin("CLUSTER_NAME: x\n  oops: [\n").ExitCode(cli.ExitUsage).OneLineError("<stdin>:2: malformed YAML")
-	e.Kubectl("tko", "cluster", "create", "-f", "/nonexistent.yaml").ExitCode(cli.ExitUsage).OneLineError("/nonexistent.yaml: no such file or directory")
-	e.Kubectl("tko", "cluster", "create", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.99.0").ExitCode(cli.ExitUsage).OneLineError(`"v1.99.0" is not a TanzuKubernetesRelease here`)
-	e.Kubectl("tko", "cluster", "create", "-f", testdata(t, "wc-new.yaml"), "--class", "nope").ExitCode(cli.ExitNotFound).OneLineError(`ClusterClass "nope" not found in namespace "default"`)
-	e.Kubectl("tko", "cluster", "create").ExitCode(cli.ExitUsage).StderrContains("missing -f FILE")
+	e.Kubectl("tko", "cluster", "create", "-f", "-").Stdin("CLUSTER_NAME: x\n  oops: [\n").ExitCode(explain.ExitUsage).OneLineError("<stdin>:2: malformed YAML")
+	e.Kubectl("tko", "cluster", "create", "-f", "/nonexistent.yaml").ExitCode(explain.ExitUsage).OneLineError("/nonexistent.yaml: no such file or directory")
+	e.Kubectl("tko", "cluster", "create", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.99.0").ExitCode(explain.ExitUsage).OneLineError(`"v1.99.0" is not a TanzuKubernetesRelease here`)
+	e.Kubectl("tko", "cluster", "create", "-f", testdata(t, "wc-new.yaml"), "--class", "nope").ExitCode(explain.ExitNotFound).OneLineError(`ClusterClass "nope" not found in namespace "default"`)
+	e.Kubectl("tko", "cluster", "create").ExitCode(explain.ExitUsage).StderrContains("missing -f FILE")
 	if _, err := suite.Dyn.Resource(clustersGVR).Namespace("default").Get(context.Background(), "wc-bad", metav1.GetOptions{}); err == nil {
 		t.Error("an invalid cluster was created")
 	}
@@ -204,7 +204,7 @@ func TestClusterCreateWaitAndRerun(t *testing.T) {
 	e.Kubectl("tko", "cluster", "create", "-f", file, "-n", ns).Success().StdoutContains("cluster.cluster.x-k8s.io/wc-new unchanged")
 	e.Kubectl("tko", "cluster", "list", "-n", ns).Success().StdoutContains("wc-new", "Available")
 	// A wait that cannot finish says where it stopped.
-	e.Kubectl("tko", "cluster", "create", "other", "-f", file, "-n", ns, "--wait", "--timeout", "2s").ExitCode(cli.ExitTimeout).
+	e.Kubectl("tko", "cluster", "create", "other", "-f", file, "-n", ns, "--wait", "--timeout", "2s").ExitCode(explain.ExitTimeout).
 		OneLineError(`timed out after 2s waiting for cluster `+ns+`/other to become Available`, "last seen:")
 }
 
@@ -233,7 +233,7 @@ func TestClusterDescribe(t *testing.T) {
 	e.Kubectl("tko", "cluster", "describe", "wc-failed", "-n", "team-a", "--show-conditions", "failing").Success().
 		StdoutContains("Cluster/wc-failed\tFalse\tError", "· InfrastructureReady\tFalse").StdoutLacks("· BootstrapConfigReady")
 	e.Kubectl("tko", "cluster", "describe", "wc-retired", "-n", "team-a").Success().StdoutContains("Deleting")
-	e.Kubectl("tko", "cluster", "describe", "wc-prod-1", "--show-conditions", "some").ExitCode(cli.ExitUsage)
+	e.Kubectl("tko", "cluster", "describe", "wc-prod-1", "--show-conditions", "some").ExitCode(explain.ExitUsage)
 	// vSphere with Tanzu: a TanzuKubernetesCluster with no Cluster beside it.
 	e.Kubectl("tko", "cluster", "describe", "tkc-guest-1", "-n", "vsphere-ns-1").Success().
 		StdoutContains("TanzuKubernetesCluster/tkc-guest-1 (3)\tTrue", "└─NodePool/np-1 (3)")

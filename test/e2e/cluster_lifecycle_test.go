@@ -12,7 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 )
 
@@ -44,12 +44,12 @@ func TestClusterScale(t *testing.T) {
 	}
 	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns, "--controlplane", "5").Success().StdoutContains("changed:", "3 → 5")
 	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns, "--controlplane", "5").Success().StdoutContains("unchanged")
-	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns, "--controlplane", "4").ExitCode(cli.ExitUsage).OneLineError("--controlplane 4: use an odd number")
-	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns, "--worker", "2", "--node-pool", "md-9").ExitCode(cli.ExitNotFound).OneLineError(`node pool "md-9" not found`, "md-0")
-	e.Kubectl("tko", "cluster", "scale", "wc-nope", "-n", ns, "--worker", "2").ExitCode(cli.ExitNotFound).OneLineError(`cluster "wc-nope" not found`)
-	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns).ExitCode(cli.ExitUsage).StderrContains("nothing to scale", "--help")
+	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns, "--controlplane", "4").ExitCode(explain.ExitUsage).OneLineError("--controlplane 4: use an odd number")
+	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns, "--worker", "2", "--node-pool", "md-9").ExitCode(explain.ExitNotFound).OneLineError(`node pool "md-9" not found`, "md-0")
+	e.Kubectl("tko", "cluster", "scale", "wc-nope", "-n", ns, "--worker", "2").ExitCode(explain.ExitNotFound).OneLineError(`cluster "wc-nope" not found`)
+	e.Kubectl("tko", "cluster", "scale", "wc-scale", "-n", ns).ExitCode(explain.ExitUsage).StderrContains("nothing to scale", "--help")
 	// Several pools need --node-pool.
-	e.Kubectl("tko", "cluster", "scale", "wc-prod-1", "--worker", "2").ExitCode(cli.ExitUsage).OneLineError("has 3 node pools (md-0, md-1, md-2): name one with --node-pool")
+	e.Kubectl("tko", "cluster", "scale", "wc-prod-1", "--worker", "2").ExitCode(explain.ExitUsage).OneLineError("has 3 node pools (md-0, md-1, md-2): name one with --node-pool")
 }
 
 func TestClusterUpgrade(t *testing.T) {
@@ -66,16 +66,16 @@ func TestClusterUpgrade(t *testing.T) {
 	if ups.CurrentVersion != "v1.29.9+vmware.1" || len(ups.Upgrades) != 1 || ups.Upgrades[0].Name != "v1.30.2---vmware.1-tkg.1" {
 		t.Errorf("available upgrades: %+v (only the next minor is reachable)", ups)
 	}
-	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--tkr", "v1.31.1---vmware.2-tkg.2").ExitCode(cli.ExitUsage).OneLineError("skips a minor version", "to v1.30.x first")
-	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--version", "v1.30.9+vmware.1").ExitCode(cli.ExitNotFound).OneLineError(`TanzuKubernetesRelease "v1.30.9+vmware.1" not found`)
+	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--tkr", "v1.31.1---vmware.2-tkg.2").ExitCode(explain.ExitUsage).OneLineError("skips a minor version", "to v1.30.x first")
+	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--version", "v1.30.9+vmware.1").ExitCode(explain.ExitNotFound).OneLineError(`TanzuKubernetesRelease "v1.30.9+vmware.1" not found`)
 	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--tkr", "v1.30.2---vmware.1-tkg.1", "--dry-run").Success().
 		StdoutContains("spec.topology.version: v1.29.9+vmware.1 → v1.30.2+vmware.1", "metadata.labels.run.tanzu.vmware.com/tkr: v1.29.9---vmware.1-tkg.1 → v1.30.2---vmware.1-tkg.1")
 	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--version", "v1.30.2+vmware.1").Success()
 	if v, _, _ := unstructured.NestedString(getCluster(t, ns, "wc-up").Object, "spec", "topology", "version"); v != "v1.30.2+vmware.1" {
 		t.Errorf("version after upgrade: %s", v)
 	}
-	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--tkr", "v1.29.9---vmware.1-tkg.1").ExitCode(cli.ExitUsage).OneLineError("cannot be downgraded")
-	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns).ExitCode(cli.ExitUsage).StderrContains("missing the target")
+	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns, "--tkr", "v1.29.9---vmware.1-tkg.1").ExitCode(explain.ExitUsage).OneLineError("cannot be downgraded")
+	e.Kubectl("tko", "cluster", "upgrade", "wc-up", "-n", ns).ExitCode(explain.ExitUsage).StderrContains("missing the target")
 }
 
 func TestClusterNodePoolsAndHealthChecks(t *testing.T) {
@@ -88,7 +88,7 @@ func TestClusterNodePoolsAndHealthChecks(t *testing.T) {
 		t.Errorf("md-gpu row %q", row)
 	}
 	e.Kubectl("tko", "cluster", "node-pool", "delete", "wc-pools", "-n", ns, "--name", "md-gpu").Success()
-	e.Kubectl("tko", "cluster", "node-pool", "delete", "wc-pools", "-n", ns, "--name", "md-0").ExitCode(cli.ExitUsage).OneLineError("is the last one")
+	e.Kubectl("tko", "cluster", "node-pool", "delete", "wc-pools", "-n", ns, "--name", "md-0").ExitCode(explain.ExitUsage).OneLineError("is the last one")
 	e.Kubectl("tko", "cluster", "node-pool", "set", "wc-pools", "-n", ns, "--name", "md-1", "--class", "tkg-worker-gpu").Success()
 	// The class check happens on create; on set the API server accepts it, as tanzu does.
 
@@ -109,10 +109,10 @@ func TestClusterDelete(t *testing.T) {
 	e := suite.New(t)
 	ns := newCluster(t, e, "wc-del")
 	// From a pipe, without --yes: refused, nothing deleted.
-	e.Kubectl("tko", "cluster", "delete", "wc-del", "-n", ns).Stdin("y\n").ExitCode(cli.ExitUsage).OneLineError("refusing to delete wc-del without --yes")
+	e.Kubectl("tko", "cluster", "delete", "wc-del", "-n", ns).Stdin("y\n").ExitCode(explain.ExitUsage).OneLineError("refusing to delete wc-del without --yes")
 	getCluster(t, ns, "wc-del")
 	// A typo in a list deletes nothing.
-	e.Kubectl("tko", "cluster", "delete", "wc-del", "wc-typo", "-n", ns, "--yes").ExitCode(cli.ExitNotFound)
+	e.Kubectl("tko", "cluster", "delete", "wc-del", "wc-typo", "-n", ns, "--yes").ExitCode(explain.ExitNotFound)
 	getCluster(t, ns, "wc-del")
 	e.Kubectl("tko", "cluster", "delete", "wc-del", "-n", ns, "--yes", "--dry-run").Success().StdoutContains("deleted (dry run)")
 	getCluster(t, ns, "wc-del")
@@ -120,7 +120,7 @@ func TestClusterDelete(t *testing.T) {
 	if _, err := suite.Dyn.Resource(clustersGVR).Namespace(ns).Get(context.Background(), "wc-del", metav1.GetOptions{}); err == nil {
 		t.Error("cluster still there")
 	}
-	e.Kubectl("tko", "cluster", "delete", "tkg-mgmt", "-n", "tkg-system", "--yes").ExitCode(cli.ExitUsage).OneLineError("is a management cluster")
+	e.Kubectl("tko", "cluster", "delete", "tkg-mgmt", "-n", "tkg-system", "--yes").ExitCode(explain.ExitUsage).OneLineError("is a management cluster")
 }
 
 func TestClusterKubeconfig(t *testing.T) {
@@ -160,12 +160,12 @@ func TestClusterKubeconfig(t *testing.T) {
 	if st, _ := os.Stat(e.Kubeconfig); st.Mode().Perm() != 0o600 {
 		t.Errorf("merged kubeconfig mode %v", st.Mode().Perm())
 	}
-	e.Kubectl("tko", "cluster", "kubeconfig", "get", "wc-dev-1", "--admin", "--context", localcp.ContextName).ExitCode(cli.ExitNotFound).OneLineError(`"wc-dev-1-kubeconfig" not found`)
+	e.Kubectl("tko", "cluster", "kubeconfig", "get", "wc-dev-1", "--admin", "--context", localcp.ContextName).ExitCode(explain.ExitNotFound).OneLineError(`"wc-dev-1-kubeconfig" not found`)
 }
 
 func TestClusterAudit(t *testing.T) {
 	e := suite.New(t)
-	r := e.Kubectl("tko", "cluster", "audit", "wc-prod-1", "-o", "json").ExitCode(cli.ExitFailure)
+	r := e.Kubectl("tko", "cluster", "audit", "wc-prod-1", "-o", "json").ExitCode(explain.ExitFailure)
 	var report struct {
 		Clusters []struct {
 			Name    string
@@ -193,14 +193,14 @@ func TestClusterAudit(t *testing.T) {
 		}
 	}
 	// JUnit for pipelines.
-	e.Kubectl("tko", "cluster", "audit", "wc-team-a", "-n", "team-a", "-o", "junit").ExitCode(cli.ExitFailure).
+	e.Kubectl("tko", "cluster", "audit", "wc-team-a", "-n", "team-a", "-o", "junit").ExitCode(explain.ExitFailure).
 		StdoutContains(`<testsuite name="team-a/wc-team-a"`, `<failure message="no MachineHealthCheck`, "TKO-VER-001")
 	// Chaining: names from list, found in whichever namespace holds them.
 	r = e.Command("bash", "-c", "kubectl tko cluster list -A -o name | xargs -n1 kubectl tko cluster audit --no-headers").Run()
 	for _, name := range []string{"wc-prod-1", "wc-dev-1", "wc-team-a", "wc-failed", "wc-retired"} {
 		r.StdoutContains("\t" + name + "\tTKO-CP-001")
 	}
-	e.Kubectl("tko", "cluster", "audit", "wc-nope").ExitCode(cli.ExitNotFound).OneLineError(`cluster "wc-nope" not found`)
+	e.Kubectl("tko", "cluster", "audit", "wc-nope").ExitCode(explain.ExitNotFound).OneLineError(`cluster "wc-nope" not found`)
 }
 
 // TestClusterCommandsWithLimitedRBAC: a user who may read clusters but not
@@ -215,9 +215,9 @@ func TestClusterCommandsWithLimitedRBAC(t *testing.T) {
 	as := []string{"-n", ns, "--as", localcp.ViewerUser}
 	e.Kubectl(append([]string{"tko", "cluster", "list"}, as...)...).Success().StdoutContains("wc-rbac")
 	e.Kubectl(append([]string{"tko", "cluster", "describe", "wc-rbac"}, as...)...).Success()
-	e.Kubectl(append([]string{"tko", "cluster", "scale", "wc-rbac", "--controlplane", "5"}, as...)...).ExitCode(cli.ExitForbidden).
+	e.Kubectl(append([]string{"tko", "cluster", "scale", "wc-rbac", "--controlplane", "5"}, as...)...).ExitCode(explain.ExitForbidden).
 		OneLineError(`user "tko-viewer" may not update clusters.cluster.x-k8s.io in namespace "` + ns + `"`)
-	e.Kubectl(append([]string{"tko", "cluster", "delete", "wc-rbac", "--yes"}, as...)...).ExitCode(cli.ExitForbidden).OneLineError("may not delete clusters.cluster.x-k8s.io")
-	e.Kubectl(append([]string{"tko", "cluster", "create", "wc-rbac2", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.29.9---vmware.1-tkg.1"}, as...)...).ExitCode(cli.ExitForbidden).OneLineError("may not patch clusters.cluster.x-k8s.io")
-	e.Kubectl(append([]string{"tko", "cluster", "kubeconfig", "get", "wc-rbac", "--admin"}, as...)...).ExitCode(cli.ExitForbidden).OneLineError("may not get secrets")
+	e.Kubectl(append([]string{"tko", "cluster", "delete", "wc-rbac", "--yes"}, as...)...).ExitCode(explain.ExitForbidden).OneLineError("may not delete clusters.cluster.x-k8s.io")
+	e.Kubectl(append([]string{"tko", "cluster", "create", "wc-rbac2", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.29.9---vmware.1-tkg.1"}, as...)...).ExitCode(explain.ExitForbidden).OneLineError("may not patch clusters.cluster.x-k8s.io")
+	e.Kubectl(append([]string{"tko", "cluster", "kubeconfig", "get", "wc-rbac", "--admin"}, as...)...).ExitCode(explain.ExitForbidden).OneLineError("may not get secrets")
 }

@@ -7,10 +7,9 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
 // rowOf returns the tab-separated cells of the line whose NAME is name
@@ -157,7 +156,7 @@ func TestClusterListFleet(t *testing.T) {
 		t.Errorf("unreachable context row %q", down)
 	}
 	// --strict turns a failed context into exit code 1; the rows still print.
-	e.Kubectl("tko", "cluster", "list", "-A", "--context", "mgmt-a,mgmt-down", "--strict").ExitCode(cli.ExitFailure).StdoutContains("wc-prod-1")
+	e.Kubectl("tko", "cluster", "list", "-A", "--context", "mgmt-a,mgmt-down", "--strict").ExitCode(explain.ExitFailure).StdoutContains("wc-prod-1")
 	// Every context of the kubeconfig.
 	r = e.Kubectl("tko", "cluster", "list", "-A", "--all-contexts", "-o", "json").Success()
 	r.StderrContains("warning: context mgmt-down: cannot reach")
@@ -181,7 +180,7 @@ func TestClusterListFleet(t *testing.T) {
 	if contexts["mgmt-a"] != 5 || contexts["mgmt-b"] != 5 || contexts["tko-local"] != 5 {
 		t.Errorf("items per context: %v", contexts)
 	}
-	e.Kubectl("tko", "cluster", "list", "--all-contexts", "--context", "x").ExitCode(cli.ExitUsage)
+	e.Kubectl("tko", "cluster", "list", "--all-contexts", "--context", "x").ExitCode(explain.ExitUsage)
 }
 
 func seededNamespace(row string) bool {

@@ -11,7 +11,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 )
@@ -62,9 +62,9 @@ func TestUmbrellaDispatchesToKrewNames(t *testing.T) {
 	e.Kubectl("tko-cluster", "version").Success().StdoutContains("kubectl-tko-cluster")
 	// Output, exit codes and arguments pass through unchanged.
 	e.Kubectl("tko", "cluster", "list", "-A", "--include-management-cluster").Success().StdoutContains("wc-prod-1", "tkg-mgmt")
-	e.Kubectl("tko", "cluster", "get", "no-such-cluster").ExitCode(cli.ExitNotFound).OneLineError(`cluster "no-such-cluster" not found in namespace "default"`)
-	e.Kubectl("tko", "cluster", "list", "--bogus").ExitCode(cli.ExitUsage).StderrContains("unknown flag: --bogus")
-	e.Kubectl("tko", "nosuch").ExitCode(cli.ExitNotFound).OneLineError(`plugin "nosuch" not found`, "kubectl krew install tko-nosuch")
+	e.Kubectl("tko", "cluster", "get", "no-such-cluster").ExitCode(explain.ExitNotFound).OneLineError(`cluster "no-such-cluster" not found in namespace "default"`)
+	e.Kubectl("tko", "cluster", "list", "--bogus").ExitCode(explain.ExitUsage).StderrContains("unknown flag: --bogus")
+	e.Kubectl("tko", "nosuch").ExitCode(explain.ExitNotFound).OneLineError(`plugin "nosuch" not found`, "kubectl krew install tko-nosuch")
 
 	// `kubectl tko` lists what is installed, with versions.
 	r := e.Kubectl("tko").Success()
@@ -151,30 +151,30 @@ func TestErrorClasses(t *testing.T) {
 
 	t.Run("kubeconfig missing", func(t *testing.T) {
 		e := suite.New(t)
-		e.Kubectl(list("--kubeconfig", "/nonexistent/config")...).ExitCode(cli.ExitUnreachable).OneLineError("/nonexistent/config", "--kubeconfig")
+		e.Kubectl(list("--kubeconfig", "/nonexistent/config")...).ExitCode(explain.ExitUnreachable).OneLineError("/nonexistent/config", "--kubeconfig")
 		empty := suite.New(t).Setenv("KUBECONFIG", "")
 		os.Remove(empty.Kubeconfig)
-		empty.Kubectl(list()...).ExitCode(cli.ExitUnreachable).OneLineError("no kubeconfig found", "KUBECONFIG")
+		empty.Kubectl(list()...).ExitCode(explain.ExitUnreachable).OneLineError("no kubeconfig found", "KUBECONFIG")
 	})
 	t.Run("kubeconfig invalid", func(t *testing.T) {
 		e := suite.New(t)
 		bad := writeFile(t, "config", "apiVersion: v1\nclusters: [unclosed\n")
-		e.Kubectl(list("--kubeconfig", bad)...).ExitCode(cli.ExitUnreachable).OneLineError("kubeconfig cannot be read", "--kubeconfig")
+		e.Kubectl(list("--kubeconfig", bad)...).ExitCode(explain.ExitUnreachable).OneLineError("kubeconfig cannot be read", "--kubeconfig")
 	})
 	t.Run("context not found", func(t *testing.T) {
 		e := suite.New(t)
-		e.Kubectl(list("--context", "nope")...).ExitCode(cli.ExitNotFound).OneLineError(`"nope"`, "kubectl config get-contexts")
+		e.Kubectl(list("--context", "nope")...).ExitCode(explain.ExitNotFound).OneLineError(`"nope"`, "kubectl config get-contexts")
 	})
 	t.Run("request timeout", func(t *testing.T) {
 		e := suite.New(t)
 		cfg := kubeconfigFor(t, slowServer(t), "", "x")
-		e.Kubectl(list("--kubeconfig", cfg, "--request-timeout", "1s", "--insecure-skip-tls-verify")...).ExitCode(cli.ExitTimeout).OneLineError("did not answer in time", "--request-timeout")
+		e.Kubectl(list("--kubeconfig", cfg, "--request-timeout", "1s", "--insecure-skip-tls-verify")...).ExitCode(explain.ExitTimeout).OneLineError("did not answer in time", "--request-timeout")
 	})
 	t.Run("interrupted", func(t *testing.T) {
 		e := suite.New(t)
 		cfg := kubeconfigFor(t, slowServer(t), "", "x")
 		e.Plugin("kubectl-tko-cluster", "list", "--kubeconfig", cfg, "--insecure-skip-tls-verify").
-			SignalAfter(time.Second, syscall.SIGINT).Run().ExitCode(cli.ExitInterrupted).OneLineError("interrupted")
+			SignalAfter(time.Second, syscall.SIGINT).Run().ExitCode(explain.ExitInterrupted).OneLineError("interrupted")
 	})
 	t.Run("TLS failure", func(t *testing.T) {
 		e := suite.New(t)
@@ -185,29 +185,29 @@ func TestErrorClasses(t *testing.T) {
 		}
 		other := writeFile(t, "ca.crt", string(pem))
 		cfg := kubeconfigFor(t, suite.CP.Server, other, "x")
-		e.Kubectl(list("--kubeconfig", cfg)...).ExitCode(cli.ExitUnreachable).OneLineError("TLS verification", "unknown authority", "certificate-authority")
+		e.Kubectl(list("--kubeconfig", cfg)...).ExitCode(explain.ExitUnreachable).OneLineError("TLS verification", "unknown authority", "certificate-authority")
 	})
 	t.Run("unauthorized", func(t *testing.T) {
 		e := suite.New(t)
 		cfg := kubeconfigFor(t, suite.CP.Server, suite.CP.CAFile, "not-a-valid-token")
-		e.Kubectl(list("--kubeconfig", cfg)...).ExitCode(cli.ExitUnreachable).OneLineError("401 Unauthorized", "log in again")
+		e.Kubectl(list("--kubeconfig", cfg)...).ExitCode(explain.ExitUnreachable).OneLineError("401 Unauthorized", "log in again")
 	})
 	t.Run("forbidden", func(t *testing.T) {
 		e := suite.New(t)
-		e.Kubectl(list("--as", localcp.ViewerUser, "-n", "team-a")...).ExitCode(cli.ExitForbidden).
+		e.Kubectl(list("--as", localcp.ViewerUser, "-n", "team-a")...).ExitCode(explain.ExitForbidden).
 			OneLineError(`user "tko-viewer" may not list clusters.cluster.x-k8s.io in namespace "team-a"`, "kubectl auth can-i list clusters.cluster.x-k8s.io -n team-a")
-		e.Kubectl(list("--context", localcp.ViewerContext, "-A")...).ExitCode(cli.ExitForbidden).OneLineError("may not list clusters.cluster.x-k8s.io at cluster scope")
+		e.Kubectl(list("--context", localcp.ViewerContext, "-A")...).ExitCode(explain.ExitForbidden).OneLineError("may not list clusters.cluster.x-k8s.io at cluster scope")
 	})
 	t.Run("not found", func(t *testing.T) {
 		e := suite.New(t)
-		e.Kubectl("tko", "cluster", "get", "wc-nope", "-n", "team-a").ExitCode(cli.ExitNotFound).
+		e.Kubectl("tko", "cluster", "get", "wc-nope", "-n", "team-a").ExitCode(explain.ExitNotFound).
 			OneLineError(`cluster "wc-nope" not found in namespace "team-a"`, "kubectl tko cluster list -A")
 	})
 	t.Run("usage", func(t *testing.T) {
 		e := suite.New(t)
-		r := e.Kubectl(list("-o", "tablez")...).ExitCode(cli.ExitUsage)
+		r := e.Kubectl(list("-o", "tablez")...).ExitCode(explain.ExitUsage)
 		r.StderrContains(`unknown output format "tablez"`, "See 'kubectl tko cluster list --help' for usage.")
-		e.Kubectl("tko", "cluster", "get").ExitCode(cli.ExitUsage).StderrContains("missing NAME")
+		e.Kubectl("tko", "cluster", "get").ExitCode(explain.ExitUsage).StderrContains("missing NAME")
 	})
 
 	t.Run("not served and unreachable", func(t *testing.T) {
@@ -224,13 +224,13 @@ func TestErrorClasses(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer bare.Stop()
-		e.Kubectl(list("--kubeconfig", bare.Kubeconfig)...).ExitCode(cli.ExitNotFound).
+		e.Kubectl(list("--kubeconfig", bare.Kubeconfig)...).ExitCode(explain.ExitNotFound).
 			OneLineError("this cluster does not serve cluster.x-k8s.io: is it a TKG management cluster?")
 		// No kapp-controller either: the package plugin says so before anything else.
-		e.Kubectl("tko", "package", "install", "contour", "-p", "contour.tanzu.vmware.com", "--kubeconfig", bare.Kubeconfig).ExitCode(cli.ExitNotFound).
+		e.Kubectl("tko", "package", "install", "contour", "-p", "contour.tanzu.vmware.com", "--kubeconfig", bare.Kubeconfig).ExitCode(explain.ExitNotFound).
 			OneLineError("this cluster does not serve packaging.carvel.dev: is kapp-controller installed?")
 		bare.StopAPIServer()
-		e.Kubectl(list("--kubeconfig", bare.Kubeconfig)...).ExitCode(cli.ExitUnreachable).
+		e.Kubectl(list("--kubeconfig", bare.Kubeconfig)...).ExitCode(explain.ExitUnreachable).
 			OneLineError("cannot reach the Kubernetes API server https://127.0.0.1:", "connection refused", "--context")
 	})
 }

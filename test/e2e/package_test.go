@@ -3,7 +3,7 @@ package e2e
 import (
 	"testing"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 )
 
 // The e2e control plane has kapp-controller's CRDs (and the seeded,
@@ -17,6 +17,6 @@ func TestPackageWithoutKappController(t *testing.T) {
 	e.Kubectl("tko", "package", "installed", "get", "prometheus", "-n", "tanzu-packages").Success().
 		StdoutContains("Status:           ReconcileFailed", "ProgressDeadlineExceeded")
 	e.Kubectl("tko", "package", "repository", "list", "-A").Success().StdoutContains("tanzu-standard\t(imgpkg) projects.registry.vmware.com/tkg/packages/standard/repo:v2024.8.21\tReconcileSucceeded")
-	e.Kubectl("tko", "package", "available", "list").ExitCode(cli.ExitNotFound).
+	e.Kubectl("tko", "package", "available", "list").ExitCode(explain.ExitNotFound).
 		OneLineError("this cluster does not serve data.packaging.carvel.dev (kapp-controller's Package API): is kapp-controller running?")
 }

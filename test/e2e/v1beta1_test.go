@@ -7,10 +7,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
 
 // TestV1beta1ManagementCluster runs the cluster plugin against a control
@@ -38,7 +39,7 @@ func TestV1beta1ManagementCluster(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, o := range objs {
-		o.Object = cli.Normalize(o.Object).(map[string]any)
+		o.Object = yamldoc.Normalize(o.Object).(map[string]any)
 	}
 	applier, err := seed.NewApplier(cfg)
 	if err != nil {
@@ -65,7 +66,7 @@ func TestV1beta1ManagementCluster(t *testing.T) {
 	// create writes the v1beta1 shape (topology.class) and validates against the v1beta1 class.
 	cfgFile := writeFile(t, "wc.yaml", "CLUSTER_NAME: wc-next\nCLUSTER_CLASS: tkg-vsphere-default-v1.1.1\nKUBERNETES_VERSION: v1.26.5+vmware.2\n"+
 		"VSPHERE_SERVER: vcsa\nVSPHERE_DATACENTER: /dc\nVSPHERE_DATASTORE: /ds\nVSPHERE_NETWORK: /net\nVSPHERE_RESOURCE_POOL: /rp\nVSPHERE_FOLDER: /f\nVSPHERE_CONTROL_PLANE_ENDPOINT: 10.30.0.9\n")
-	e.Kubectl(append([]string{"tko", "cluster", "create", "-f", cfgFile, "--dry-run"}, kc...)...).ExitCode(cli.ExitUsage).
+	e.Kubectl(append([]string{"tko", "cluster", "create", "-f", cfgFile, "--dry-run"}, kc...)...).ExitCode(explain.ExitUsage).
 		OneLineError(`variable "aviAPIServerHAProvider" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`)
 	manifest := writeFile(t, "c.yaml", "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata: {name: wc-m}\nspec:\n  topology:\n    class: tkg-vsphere-default-v1.1.1\n    version: v1.26.5+vmware.2\n    controlPlane: {replicas: 1}\n    variables:\n    - {name: vcenter, value: {server: s, datacenter: d, network: n}}\n")
 	e.Kubectl(append([]string{"tko", "cluster", "create", "-f", manifest}, kc...)...).Success().StdoutContains("cluster.cluster.x-k8s.io/wc-m created")

@@ -322,6 +322,35 @@ func (r *Result) OneLineError(subs ...string) *Result {
 	return r.StderrContains(subs...)
 }
 
+// ProblemReport asserts the report of a refused input: one "error:" line
+// holding the summary, then one indented line per problem, each problem
+// found on a line of its own, and nothing else (no usage, no stack trace).
+func (r *Result) ProblemReport(summary string, problems ...string) *Result {
+	r.t.Helper()
+	lines := strings.Split(strings.TrimRight(r.Stderr, "\n"), "\n")
+	if !strings.HasPrefix(lines[0], "error: ") || !strings.Contains(lines[0], summary) {
+		r.fail("the first stderr line is not the error summary %q", summary)
+	}
+	for _, l := range lines[1:] {
+		if !strings.HasPrefix(l, "  ") {
+			r.fail("stderr line %q is not an indented problem", l)
+		}
+	}
+	if len(lines)-1 != len(problems) {
+		r.fail("want %d problem lines, got %d", len(problems), len(lines)-1)
+	}
+	for _, p := range problems {
+		found := false
+		for _, l := range lines[1:] {
+			found = found || strings.Contains(l, p)
+		}
+		if !found {
+			r.fail("no problem line holds %q", p)
+		}
+	}
+	return r
+}
+
 // StdoutLines returns the non-empty lines of stdout.
 func (r *Result) StdoutLines() []string {
 	var out []string

@@ -13,10 +13,10 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
 
 var (
@@ -37,7 +37,7 @@ func apply(t *testing.T, yamlText string) {
 		t.Fatal(err)
 	}
 	for _, o := range objs {
-		o.Object = cli.Normalize(o.Object).(map[string]any)
+		o.Object = yamldoc.Normalize(o.Object).(map[string]any)
 		gvr := map[string]schema.GroupVersionResource{"PackageRepository": repos, "PackageInstall": installs,
 			"ServiceAccount": {Version: "v1", Resource: "serviceaccounts"}, "ClusterRoleBinding": {Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "clusterrolebindings"}}[o.GetKind()]
 		var ri dynamic.ResourceInterface = dyn.Resource(gvr)

@@ -8,7 +8,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 )
 
 // Every bad input is one line naming the cause and the fix, with its exit
@@ -29,28 +29,28 @@ func TestInstallBadInput(t *testing.T) {
 		code int
 		want []string
 	}{
-		{"unknown package", install("-p", "contuor.tanzu.vmware.com"), cli.ExitNotFound,
+		{"unknown package", install("-p", "contuor.tanzu.vmware.com"), explain.ExitNotFound,
 			[]string{`package "contuor.tanzu.vmware.com" not found`, `did you mean "contour.tanzu.vmware.com"?`, "kubectl tko package available list"}},
-		{"unknown version", install("-p", "contour.tanzu.vmware.com", "--version", "1.27.0"), cli.ExitNotFound,
+		{"unknown version", install("-p", "contour.tanzu.vmware.com", "--version", "1.27.0"), explain.ExitNotFound,
 			[]string{`version "1.27.0" not found`, "contour.tanzu.vmware.com has 1.26.1+vmware.1-tkg.1, 1.25.2+vmware.1-tkg.1"}},
-		{"invalid version", install("-p", "contour.tanzu.vmware.com", "--version", "latest"), cli.ExitUsage,
+		{"invalid version", install("-p", "contour.tanzu.vmware.com", "--version", "latest"), explain.ExitUsage,
 			[]string{`invalid version "latest"`, "use one of 1.26.1+vmware.1-tkg.1, 1.25.2+vmware.1-tkg.1"}},
-		{"unsatisfiable constraint", install("-p", "contour.tanzu.vmware.com", "--version-constraint", ">=2.0.0"), cli.ExitNotFound,
+		{"unsatisfiable constraint", install("-p", "contour.tanzu.vmware.com", "--version-constraint", ">=2.0.0"), explain.ExitNotFound,
 			[]string{`">=2.0.0" not found`, "available: 1.26.1+vmware.1-tkg.1, 1.25.2+vmware.1-tkg.1"}},
-		{"invalid constraint", install("-p", "contour.tanzu.vmware.com", "--version-constraint", ">=one"), cli.ExitUsage,
+		{"invalid constraint", install("-p", "contour.tanzu.vmware.com", "--version-constraint", ">=one"), explain.ExitUsage,
 			[]string{`invalid version constraint ">=one"`, "example: '>=1.2.0 <2.0.0'"}},
-		{"malformed values YAML", install("-p", "contour.tanzu.vmware.com", "-f", malformed), cli.ExitUsage,
+		{"malformed values YAML", install("-p", "contour.tanzu.vmware.com", "-f", malformed), explain.ExitUsage,
 			[]string{malformed + ":3", "malformed YAML"}},
-		{"values typo", install("-p", "contour.tanzu.vmware.com", "-f", typo), cli.ExitUsage,
+		{"values typo", install("-p", "contour.tanzu.vmware.com", "-f", typo), explain.ExitUsage,
 			[]string{typo + ":3: contour.logLevl: unknown key \"logLevl\" (did you mean \"logLevel\"?)", "nothing was created"}},
-		{"schema violations, all at once", install("-p", "contour.tanzu.vmware.com", "-f", wrong), cli.ExitUsage,
+		{"schema violations, all at once", install("-p", "contour.tanzu.vmware.com", "-f", wrong), explain.ExitUsage,
 			[]string{"(3 problem(s))", wrong + ":2: contour.replicas: got string, want integer", wrong + ":5: envoy.service.type: value must be one of 'LoadBalancer', 'NodePort', 'ClusterIP'", wrong + ":6: foo: unknown key"}},
-		{"bad --values", install("-p", "contour.tanzu.vmware.com", "--values", "replicas"), cli.ExitUsage,
+		{"bad --values", install("-p", "contour.tanzu.vmware.com", "--values", "replicas"), explain.ExitUsage,
 			[]string{`--values "replicas": use KEY=VALUE`}},
-		{"missing namespace", []string{"tko", "package", "install", "contour", "-n", "no-such-ns", "-p", "contour.tanzu.vmware.com"}, cli.ExitNotFound,
+		{"missing namespace", []string{"tko", "package", "install", "contour", "-n", "no-such-ns", "-p", "contour.tanzu.vmware.com"}, explain.ExitNotFound,
 			[]string{`namespace "no-such-ns" not found`, "kubectl create namespace no-such-ns", "--create-namespace"}},
-		{"bad --rbac", install("-p", "contour.tanzu.vmware.com", "--rbac", "all"), cli.ExitUsage, []string{`--rbac "all": use cluster-admin, namespace or none`}},
-		{"forbidden", install("-p", "contour.tanzu.vmware.com", "--as", "tko-viewer"), cli.ExitForbidden,
+		{"bad --rbac", install("-p", "contour.tanzu.vmware.com", "--rbac", "all"), explain.ExitUsage, []string{`--rbac "all": use cluster-admin, namespace or none`}},
+		{"forbidden", install("-p", "contour.tanzu.vmware.com", "--as", "tko-viewer"), explain.ExitForbidden,
 			[]string{`user "tko-viewer" may not list packagemetadatas.data.packaging.carvel.dev in namespace`}},
 	}
 	for _, tc := range cases {
@@ -60,7 +60,7 @@ func TestInstallBadInput(t *testing.T) {
 		})
 	}
 	// Flag misuse also points at --help.
-	e.Kubectl(install()...).ExitCode(cli.ExitUsage).StderrContains("error: --package (-p) is required", "See 'kubectl tko package install --help' for usage.")
+	e.Kubectl(install()...).ExitCode(explain.ExitUsage).StderrContains("error: --package (-p) is required", "See 'kubectl tko package install --help' for usage.")
 }
 
 // A failure half-way (allowed to create the ServiceAccount, not the
@@ -94,6 +94,6 @@ func TestInstallRollsBack(t *testing.T) {
 	})
 	values := writeFile(t, "v.yaml", "contour:\n  replicas: 2\n")
 	e.Kubectl("tko", "package", "install", "contour", "-p", "contour.tanzu.vmware.com", "-n", ns, "-f", values, "--as", "partial-installer").
-		ExitCode(cli.ExitForbidden).OneLineError(`user "partial-installer" may not create clusterroles.rbac.authorization.k8s.io at cluster scope`)
+		ExitCode(explain.ExitForbidden).OneLineError(`user "partial-installer" may not create clusterroles.rbac.authorization.k8s.io at cluster scope`)
 	empty(t, ns)
 }

@@ -9,7 +9,8 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // From the management cluster, one PackageInstall per workload cluster;
@@ -19,9 +20,9 @@ func TestFleetInstall(t *testing.T) {
 	ready(t)
 	e := suite.New(t)
 	target := e.Namespace()
-	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "--cluster", "wc-prod-1,wc-nope").ExitCode(cli.ExitNotFound).
+	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "--cluster", "wc-prod-1,wc-nope").ExitCode(explain.ExitNotFound).
 		OneLineError(`workload cluster "wc-nope" not found`)
-	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "--cluster", "wc-dev-1").ExitCode(cli.ExitFailure).
+	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "--cluster", "wc-dev-1").ExitCode(explain.ExitFailure).
 		OneLineError("no kubeconfig Secret for default/wc-dev-1: the cluster is not provisioned yet")
 	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "--cluster", "wc-prod-1", "--target-namespace", target, "--wait").Success().
 		StdoutContains("packageinstall.packaging.carvel.dev/wc-prod-1-multus created", "on cluster wc-prod-1")
@@ -40,12 +41,12 @@ func TestFleetInstall(t *testing.T) {
 	if strings.Contains(r.Stdout, "wc-prod-1-multus") {
 		t.Fatalf("--cluster filter:\n%s", r.Stdout)
 	}
-	e.Kubectl("tko", "package", "installed", "delete", "multus", "--cluster", "wc-team-a", "--yes").ExitCode(cli.ExitNotFound).
+	e.Kubectl("tko", "package", "installed", "delete", "multus", "--cluster", "wc-team-a", "--yes").ExitCode(explain.ExitNotFound).
 		OneLineError(`fleet install "multus" not found`, "none on cluster(s) wc-team-a")
 	e.Kubectl("tko", "package", "installed", "delete", "multus", "--cluster", "wc-prod-1", "--yes").Success().
 		StdoutContains("packageinstall.packaging.carvel.dev/wc-prod-1-multus deleted")
 	absent(t, configMaps, target, "wc-prod-1-multus-info")
-	list, err := suite.Dyn.Resource(carvel.Secrets).Namespace("default").List(context.Background(), metav1.ListOptions{LabelSelector: carvel.LabelInstall + "=multus"})
+	list, err := suite.Dyn.Resource(carvel.Secrets).Namespace("default").List(context.Background(), metav1.ListOptions{LabelSelector: kube.LabelInstall + "=multus"})
 	if err != nil || len(list.Items) != 0 {
 		t.Fatalf("values Secrets left: %v %v", list, err)
 	}

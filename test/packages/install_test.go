@@ -10,7 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 )
 
 func writeFile(t *testing.T, name, content string) string {
@@ -51,7 +51,7 @@ func TestAvailable(t *testing.T) {
 	e.Kubectl("tko", "package", "install", "c", "-p", "contour.tanzu.vmware.com", "-n", ns, "-f", out, "--dry-run").Success()
 	// Completion through real kubectl (its kubectl_complete-tko helper is not on PATH: the plugin's own __complete).
 	e.Kubectl("tko", "package", "__complete", "install", "x", "-p", "cont").Success().StdoutContains("contour.tanzu.vmware.com")
-	e.Kubectl("tko", "package", "available", "get", "contour.tanzu.vmware.com/9.9.9").ExitCode(cli.ExitNotFound).
+	e.Kubectl("tko", "package", "available", "get", "contour.tanzu.vmware.com/9.9.9").ExitCode(explain.ExitNotFound).
 		OneLineError(`version "9.9.9" not found`, "1.26.1+vmware.1-tkg.1, 1.25.2+vmware.1-tkg.1")
 }
 
@@ -119,7 +119,7 @@ func TestInstallUpdateDelete(t *testing.T) {
 		t.Fatal("the install stayed paused after update")
 	}
 	e.Kubectl("tko", "package", "installed", "update", "contour", "-n", ns, "-f", newValues).Success().StdoutContains("contour unchanged")
-	e.Kubectl("tko", "package", "installed", "update", "contour", "-n", ns, "--values", "contour.replicas=zero").ExitCode(cli.ExitUsage).
+	e.Kubectl("tko", "package", "installed", "update", "contour", "-n", ns, "--values", "contour.replicas=zero").ExitCode(explain.ExitUsage).
 		OneLineError("--values contour.replicas=zero: got string, want integer", "nothing was created")
 
 	// pause, resume, kick.
@@ -132,7 +132,7 @@ func TestInstallUpdateDelete(t *testing.T) {
 	e.Kubectl("tko", "package", "installed", "kick", "contour", "-n", ns, "--wait").Success().StdoutContains("contour kicked").StderrContains("reconciled")
 
 	// delete: refused from a script without --yes; then everything goes.
-	e.Kubectl("tko", "package", "installed", "delete", "contour", "-n", ns).ExitCode(cli.ExitUsage).OneLineError("without --yes")
+	e.Kubectl("tko", "package", "installed", "delete", "contour", "-n", ns).ExitCode(explain.ExitUsage).OneLineError("without --yes")
 	e.Kubectl("tko", "package", "installed", "delete", "contour", "-n", ns, "--dry-run").Success().StdoutContains("ServiceAccount/" + owner + "-sa would be deleted")
 	get(t, carvel.Installs, ns, "contour")
 	e.Kubectl("tko", "package", "installed", "delete", "contour", "-n", ns, "--yes").Success().
@@ -147,7 +147,7 @@ func TestInstallFailureShowsKappControllersError(t *testing.T) {
 	ready(t)
 	e := suite.New(t)
 	ns := e.Namespace()
-	r := e.Kubectl("tko", "package", "install", "broken", "-p", "broken.tko.dev", "-n", ns, "--wait").ExitCode(cli.ExitFailure)
+	r := e.Kubectl("tko", "package", "install", "broken", "-p", "broken.tko.dev", "-n", ns, "--wait").ExitCode(explain.ExitFailure)
 	// The whole error, over several lines, never cut.
 	r.StderrContains("error: package install "+ns+"/broken failed to reconcile:\n", "ytt: Error:", "struct has no .no_such_value field or method", "config.yml:7")
 	e.Kubectl("tko", "package", "installed", "list", "-n", ns, "-o", "wide").Success().StdoutContains("ReconcileFailed", "ytt: Error:")
@@ -179,7 +179,7 @@ func TestInstallWaitTimeout(t *testing.T) {
 	e := suite.New(t)
 	ns := e.Namespace()
 	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "-n", ns, "--wait", "--timeout", "1ms").
-		ExitCode(cli.ExitTimeout).StderrContains("timed out after 1ms waiting for package install " + ns + "/multus to reconcile")
+		ExitCode(explain.ExitTimeout).StderrContains("timed out after 1ms waiting for package install " + ns + "/multus to reconcile")
 	get(t, carvel.Installs, ns, "multus")
 	e.Kubectl("tko", "package", "install", "multus", "-p", "multus-cni.tanzu.vmware.com", "-n", ns, "--wait").Success().
 		StdoutContains("multus unchanged").StderrContains("reconciled")
@@ -204,7 +204,7 @@ func TestDeleteFinishesAnInterruptedDelete(t *testing.T) {
 		StdoutContains("ServiceAccount/"+owner+"-sa (left from install fb) deleted", "ClusterRole/"+owner+"-cluster-role (left from install fb) deleted")
 	absent(t, carvel.ClusterRoles, "", owner+"-cluster-role")
 	empty(t, ns)
-	e.Kubectl("tko", "package", "installed", "delete", "fb", "-n", ns, "--yes").ExitCode(cli.ExitNotFound).OneLineError(`package install "fb" not found`)
+	e.Kubectl("tko", "package", "installed", "delete", "fb", "-n", ns, "--yes").ExitCode(explain.ExitNotFound).OneLineError(`package install "fb" not found`)
 }
 
 // On a terminal --wait is the default and the App's stages stream as they

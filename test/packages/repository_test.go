@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 )
 
 const helloPackage = `apiVersion: data.packaging.carvel.dev/v1alpha1
@@ -58,22 +58,22 @@ func TestRepositoryLifecycle(t *testing.T) {
 	get(t, configMaps, ns, "hello")
 	e.Kubectl("tko", "package", "repository", "kick", "dev", "-n", ns, "--wait").Success().StdoutContains("dev kicked")
 
-	e.Kubectl("tko", "package", "repository", "add", "dev", "-n", ns, "--url", "registry.example.com/repo:1.0.0").ExitCode(cli.ExitFailure).
+	e.Kubectl("tko", "package", "repository", "add", "dev", "-n", ns, "--url", "registry.example.com/repo:1.0.0").ExitCode(explain.ExitFailure).
 		OneLineError("already exists with another source", "repository update")
-	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "https://github.com/example/packages").ExitCode(cli.ExitUsage).
+	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "https://github.com/example/packages").ExitCode(explain.ExitUsage).
 		OneLineError("add the ref after @")
 	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "https://github.com/example/packages@origin/main", "--dry-run", "-o", "jsonpath={.spec.fetch.git}").Success().
 		StdoutContains(`"ref":"origin/main"`, `"url":"https://github.com/example/packages"`)
-	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "git@github.com:example/packages.git").ExitCode(cli.ExitUsage).
+	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--git", "git@github.com:example/packages.git").ExitCode(explain.ExitUsage).
 		OneLineError("add the ref after @")
-	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--url", "https://registry.example.com/repo").ExitCode(cli.ExitUsage).
+	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns, "--url", "https://registry.example.com/repo").ExitCode(explain.ExitUsage).
 		OneLineError("without a scheme")
-	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns).ExitCode(cli.ExitUsage).StderrContains("give exactly one source")
-	e.Kubectl("tko", "package", "repository", "update", "nope", "-n", ns, "--url", "registry.example.com/repo:1").ExitCode(cli.ExitNotFound).
+	e.Kubectl("tko", "package", "repository", "add", "x", "-n", ns).ExitCode(explain.ExitUsage).StderrContains("give exactly one source")
+	e.Kubectl("tko", "package", "repository", "update", "nope", "-n", ns, "--url", "registry.example.com/repo:1").ExitCode(explain.ExitNotFound).
 		OneLineError(`package repository "nope" not found`)
 	// A repository that cannot be fetched: --wait reports kapp-controller's error.
 	e.Kubectl("tko", "package", "repository", "add", "bad", "-n", ns, "--git", "file:///nonexistent/repo@v1", "--wait", "--timeout", "90s").
-		ExitCode(cli.ExitFailure).StderrContains("package repository "+ns+"/bad failed to reconcile:", "vendir")
+		ExitCode(explain.ExitFailure).StderrContains("package repository "+ns+"/bad failed to reconcile:", "vendir")
 
 	e.Kubectl("tko", "package", "installed", "delete", "hello", "-n", ns, "--yes").Success()
 	e.Kubectl("tko", "package", "repository", "delete", "dev", "bad", "-n", ns, "--yes").Success().StdoutContains("dev deleted", "bad deleted")

@@ -5,7 +5,8 @@ import (
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
 
 func stackFile(t *testing.T, ns, extra string) string {
@@ -70,7 +71,7 @@ func TestStackStopsAtFirstFailure(t *testing.T) {
     package: grafana.tanzu.vmware.com
     dependsOn: [broken]
 `)
-	r := e.Kubectl("tko", "package", "apply", "-f", file).ExitCode(cli.ExitFailure)
+	r := e.Kubectl("tko", "package", "apply", "-f", file).ExitCode(explain.ExitFailure)
 	r.StderrContains("error: stopped at broken (applied: cert-manager, contour; not applied: grafana): package install "+ns+"/broken failed to reconcile:\n", "no_such_value")
 	absentInstall := func(name string) { absent(t, carvel.Installs, ns, name) }
 	absentInstall("grafana")
@@ -82,20 +83,20 @@ func TestStackBadInput(t *testing.T) {
 	ns := e.Namespace()
 	cycle := stackFile(t, ns, "")
 	cycle = writeFile(t, "cycle.yaml", strings.Replace(readFile(t, cycle), "    version: 1.12.2+vmware.2-tkg.2\n", "    version: 1.12.2+vmware.2-tkg.2\n    dependsOn: [contour]\n", 1))
-	e.Kubectl("tko", "package", "apply", "-f", cycle).ExitCode(cli.ExitUsage).OneLineError("the dependencies form a cycle among contour, cert-manager")
+	e.Kubectl("tko", "package", "apply", "-f", cycle).ExitCode(explain.ExitUsage).OneLineError("the dependencies form a cycle among contour, cert-manager")
 	unknown := writeFile(t, "unknown.yaml", strings.Replace(readFile(t, stackFile(t, ns, "")), "dependsOn: [cert-manager]", "dependsOn: [certmanager]", 1))
-	e.Kubectl("tko", "package", "apply", "-f", unknown).ExitCode(cli.ExitUsage).OneLineError(`line 8: install "contour" depends on "certmanager", which the stack does not declare`)
+	e.Kubectl("tko", "package", "apply", "-f", unknown).ExitCode(explain.ExitUsage).OneLineError(`line 8: install "contour" depends on "certmanager", which the stack does not declare`)
 	bad := writeFile(t, "bad.yaml", strings.Replace(strings.Replace(readFile(t, stackFile(t, ns, "")), "replicas: 3", "replicas: three", 1), "cert-manager.tanzu.vmware.com", "cert-manger.tanzu.vmware.com", 1))
-	e.Kubectl("tko", "package", "apply", "-f", bad).ExitCode(cli.ExitUsage).
+	e.Kubectl("tko", "package", "apply", "-f", bad).ExitCode(explain.ExitUsage).
 		OneLineError("2 problem(s), nothing was applied", `cert-manager: package "cert-manger.tanzu.vmware.com" not found`, "contour: values.contour.replicas: got string, want integer")
-	e.Kubectl("tko", "package", "apply", "--profile", "tko-everything").ExitCode(cli.ExitUsage).OneLineError(`unknown profile "tko-everything": use one of tko-shared-services`)
+	e.Kubectl("tko", "package", "apply", "--profile", "tko-everything").ExitCode(explain.ExitUsage).OneLineError(`unknown profile "tko-everything": use one of tko-shared-services`)
 	e.Kubectl("tko", "package", "apply", "--profile", "tko-shared-services", "--export").Success().StdoutContains("kind: PackageStack", "name: harbor")
 	empty(t, ns)
 }
 
 func readFile(t *testing.T, path string) string {
 	t.Helper()
-	raw, err := cli.ReadFile(path, nil)
+	raw, err := yamldoc.ReadFile(path, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -18,6 +18,8 @@ import (
 	tkoaudit "github.com/vmware-tanzu-labs/kubectl-tko/internal/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -107,7 +109,7 @@ func (o *Options) Run(ctx context.Context) error {
 		})
 		for _, r := range results {
 			if r.Err != nil {
-				msg, _ := cli.Explain(r.Err)
+				msg, _ := explain.Explain(r.Err)
 				reports = append(reports, tkoaudit.ClusterReport{Context: r.Target, Error: msg})
 				continue
 			}
@@ -119,7 +121,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if report.Failed() {
-		return &cli.SilentError{Code: cli.ExitFailure}
+		return &explain.SilentError{Code: explain.ExitFailure}
 	}
 	return nil
 }
@@ -155,7 +157,7 @@ func (o *Options) auditContext(ctx context.Context, f *cli.Factory, contextName 
 	out := make([]tkoaudit.ClusterReport, 0, len(results))
 	for i, r := range results {
 		if r.Err != nil {
-			msg, _ := cli.Explain(r.Err)
+			msg, _ := explain.Explain(r.Err)
 			out = append(out, tkoaudit.ClusterReport{Context: contextName, Namespace: clusters[i].GetNamespace(), Name: clusters[i].GetName(), Error: msg})
 			continue
 		}
@@ -171,7 +173,7 @@ func findAnywhere(ctx context.Context, c *common.Client, name string) (*unstruct
 	}
 	switch len(list.Items) {
 	case 0:
-		return nil, &cli.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
+		return nil, &errs.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
 	case 1:
 		return &list.Items[0], nil
 	}
@@ -202,7 +204,7 @@ func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructur
 		var out []*unstructured.Unstructured
 		for _, name := range o.Names {
 			u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
-			var notFound *cli.NotFoundError
+			var notFound *errs.NotFoundError
 			if errors.As(err, &notFound) && !o.namespaceFlag {
 				// `list -A -o name` drops namespaces; find a unique match anywhere.
 				u, err = findAnywhere(ctx, c, name)
@@ -239,7 +241,7 @@ func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructur
 			found = found || u.GetName() == name
 		}
 		if !found {
-			return nil, &cli.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
+			return nil, &errs.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
@@ -30,23 +31,15 @@ type Client struct {
 
 // Connect discovers the Cluster API version and builds the clients.
 func Connect(f *cli.Factory) (*Client, error) {
-	disc, err := f.Discovery()
+	c, err := f.Connect(capi.Requirement)
 	if err != nil {
 		return nil, err
 	}
-	api, err := capi.Discover(disc)
+	api, err := capi.FromServed(c.Served)
 	if err != nil {
 		return nil, err
 	}
-	dyn, err := f.Dynamic()
-	if err != nil {
-		return nil, err
-	}
-	ns, err := f.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	return &Client{API: api, Dyn: dyn, Namespace: ns}, nil
+	return &Client{API: api, Dyn: c.Dynamic, Namespace: c.Namespace}, nil
 }
 
 // ParseNames turns NAME and TYPE/NAME arguments into cluster names.
@@ -135,7 +128,7 @@ func Update(ctx context.Context, c *Client, namespace, name string, dryRun bool,
 			result = current
 			return nil
 		}
-		opts := metav1.UpdateOptions{FieldManager: FieldManager}
+		opts := metav1.UpdateOptions{FieldManager: kube.FieldManager}
 		if dryRun {
 			opts.DryRun = []string{metav1.DryRunAll}
 		}
@@ -147,9 +140,6 @@ func Update(ctx context.Context, c *Client, namespace, name string, dryRun bool,
 	}
 	return result, changes, nil
 }
-
-// FieldManager owns the fields kubectl tko writes.
-const FieldManager = "kubectl-tko"
 
 // PrintChanges reports what an update changed (or would change).
 func PrintChanges(streams genericiooptions.IOStreams, name string, changes []capi.Change, dryRun bool) {

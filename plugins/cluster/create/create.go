@@ -17,7 +17,10 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkg"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -114,21 +117,21 @@ func (o *Options) Validate() error {
 
 // Run builds, validates and creates the cluster.
 func (o *Options) Run(ctx context.Context) error {
-	raw, err := cli.ReadFile(o.File, o.Streams.In)
+	raw, err := yamldoc.ReadFile(o.File, o.Streams.In)
 	if err != nil {
 		return err
 	}
-	docs, err := cli.ParseYAML(o.File, raw)
+	docs, err := yamldoc.Parse(o.File, raw)
 	if err != nil {
 		return err
 	}
 	if len(docs) != 1 {
-		return &cli.InputError{File: o.File, Err: fmt.Errorf("expected one document (a cluster configuration or a Cluster), found %d", len(docs))}
+		return &errs.InputError{File: o.File, Err: fmt.Errorf("expected one document (a cluster configuration or a Cluster), found %d", len(docs))}
 	}
 	doc := docs[0]
 	m, ok := doc.Data.(map[string]any)
 	if !ok {
-		return &cli.InputError{File: o.File, Line: doc.Node.Line, Err: fmt.Errorf("expected a mapping of variables or a Cluster manifest")}
+		return &errs.InputError{File: o.File, Line: doc.Node.Line, Err: fmt.Errorf("expected a mapping of variables or a Cluster manifest")}
 	}
 	c, err := common.Connect(o.Factory)
 	if err != nil {
@@ -151,7 +154,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	opts := metav1.PatchOptions{FieldManager: common.FieldManager}
+	opts := metav1.PatchOptions{FieldManager: kube.FieldManager}
 	if o.DryRun == "server" {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
@@ -196,7 +199,7 @@ type plan struct {
 
 // build turns the document into a Cluster and validates it against the
 // management cluster, collecting every problem.
-func (o *Options) build(ctx context.Context, c *common.Client, doc cli.Document, m map[string]any) (*plan, error) {
+func (o *Options) build(ctx context.Context, c *common.Client, doc yamldoc.Document, m map[string]any) (*plan, error) {
 	var problems []problem
 	var cluster *unstructured.Unstructured
 	var flat *tkg.Config
@@ -244,13 +247,13 @@ func (o *Options) build(ctx context.Context, c *common.Client, doc cli.Document,
 	} else {
 		cluster = &unstructured.Unstructured{Object: m}
 		if cluster.GetKind() != "Cluster" || !strings.HasPrefix(cluster.GetAPIVersion(), capi.Group+"/") {
-			return nil, &cli.InputError{File: o.File, Line: doc.Line("kind"), Field: "kind", Err: fmt.Errorf("expected a cluster.x-k8s.io Cluster or a TKG cluster configuration, found %s %s", cluster.GetAPIVersion(), cluster.GetKind())}
+			return nil, &errs.InputError{File: o.File, Line: doc.Line("kind"), Field: "kind", Err: fmt.Errorf("expected a cluster.x-k8s.io Cluster or a TKG cluster configuration, found %s %s", cluster.GetAPIVersion(), cluster.GetKind())}
 		}
 		if o.Name != "" {
 			cluster.SetName(o.Name)
 		}
 		if cluster.GetName() == "" {
-			return nil, &cli.InputError{File: o.File, Line: doc.Line("metadata"), Field: "metadata.name", Err: fmt.Errorf("the Cluster has no name: set metadata.name or pass NAME")}
+			return nil, &errs.InputError{File: o.File, Line: doc.Line("metadata"), Field: "metadata.name", Err: fmt.Errorf("the Cluster has no name: set metadata.name or pass NAME")}
 		}
 		if o.namespaceFlag || cluster.GetNamespace() == "" {
 			cluster.SetNamespace(c.Namespace)
@@ -266,7 +269,7 @@ func (o *Options) build(ctx context.Context, c *common.Client, doc cli.Document,
 	class, classNS := capi.TopologyClass(cluster)
 	classObj, err := c.Dyn.Resource(c.API.Resource("clusterclasses")).Namespace(classNS).Get(ctx, class, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, &cli.NotFoundError{Kind: "ClusterClass", Name: class, Namespace: classNS, Hint: "list the classes with 'kubectl get clusterclasses -n " + classNS + "', or pass --class"}
+		return nil, &errs.NotFoundError{Kind: "ClusterClass", Name: class, Namespace: classNS, Hint: "list the classes with 'kubectl get clusterclasses -n " + classNS + "', or pass --class"}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading ClusterClass %s: %w", class, err)
@@ -284,7 +287,7 @@ func (o *Options) build(ctx context.Context, c *common.Client, doc cli.Document,
 		for i, p := range problems {
 			texts[i] = p.text
 		}
-		return nil, &cli.InputError{File: o.File, Err: fmt.Errorf("%d problem(s), nothing was created: %s", len(problems), strings.Join(texts, "; "))}
+		return nil, &errs.InputError{File: o.File, Err: fmt.Errorf("%d problem(s), nothing was created: %s", len(problems), strings.Join(texts, "; "))}
 	}
 	return &plan{cluster: cluster}, nil
 }
@@ -334,14 +337,14 @@ func (o *Options) className(ctx context.Context, c *common.Client, ns, chosen st
 		}
 	}
 	if best == "" {
-		return "", &cli.NotFoundError{Kind: "ClusterClass", Name: "tkg-vsphere-default-*", Namespace: ns, Hint: "set CLUSTER_CLASS or pass --class"}
+		return "", &errs.NotFoundError{Kind: "ClusterClass", Name: "tkg-vsphere-default-*", Namespace: ns, Hint: "set CLUSTER_CLASS or pass --class"}
 	}
 	return best, nil
 }
 
 // locate adds the file line to a violation: the flat variable it comes
 // from, or the manifest's variable entry.
-func (o *Options) locate(doc cli.Document, flat *tkg.Config, v capi.Violation) problem {
+func (o *Options) locate(doc yamldoc.Document, flat *tkg.Config, v capi.Violation) problem {
 	if flat != nil {
 		if key := tkg.SourceOf(v.Variable, v.Path); key != "" {
 			if _, inFile := doc.Data.(map[string]any)[key]; inFile {

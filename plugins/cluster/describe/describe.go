@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -92,7 +93,7 @@ func (o *Options) Run(ctx context.Context) error {
 	var trees []*capi.Tree
 	for _, name := range o.Names {
 		u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
-		var nf *cli.NotFoundError
+		var nf *errs.NotFoundError
 		if errors.As(err, &nf) {
 			// vSphere with Tanzu: a TanzuKubernetesCluster without a Cluster here.
 			tkc, tkcErr := capi.GetTKC(ctx, c.Dyn, c.API, c.Namespace, name)

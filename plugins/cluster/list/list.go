@@ -17,7 +17,9 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -176,14 +178,14 @@ func (o *Options) Run(ctx context.Context) error {
 				if anns == nil {
 					anns = map[string]string{}
 				}
-				anns["tko.tanzu.vmware.com/context"] = name
+				anns[kube.AnnotationContext] = name
 				obj.SetAnnotations(anns)
 				all = append(all, obj)
 			}
 		}
 		for _, name := range order {
 			if err := failures[name]; err != nil {
-				msg, _ := cli.Explain(err)
+				msg, _ := explain.Explain(err)
 				fmt.Fprintf(o.Streams.ErrOut, "warning: context %s: %s\n", name, msg)
 			}
 		}
@@ -194,7 +196,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if o.Strict && len(failures) > 0 {
-		return &cli.SilentError{Code: cli.ExitFailure}
+		return &explain.SilentError{Code: explain.ExitFailure}
 	}
 	return nil
 }
@@ -339,7 +341,7 @@ func (o *Options) printTable(pages map[string]Page, failures map[string]error, o
 	now := time.Now()
 	for _, name := range order {
 		if err := failures[name]; err != nil {
-			msg, _ := cli.Explain(err)
+			msg, _ := explain.Explain(err)
 			status := "Error"
 			if !o.Output.Wide() {
 				// Without -o wide the MESSAGE column is hidden; keep the cause visible.

@@ -3,6 +3,7 @@ package nodepool
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -144,6 +145,9 @@ func (o *SetOptions) Validate() error {
 	if o.Pool.Name == "" {
 		return cli.FlagErrorf("missing --name POOL")
 	}
+	if o.Pool.Replicas != nil && *o.Pool.Replicas < 0 {
+		return cli.Usagef("--replicas cannot be negative")
+	}
 	return nil
 }
 
@@ -153,7 +157,12 @@ func (o *SetOptions) Run(ctx context.Context) error {
 		if o.remove {
 			return capi.DeletePool(u, o.Pool.Name)
 		}
-		return capi.SetPool(u, o.Pool)
+		err := capi.SetPool(u, o.Pool)
+		var noClass *capi.PoolClassRequiredError
+		if errors.As(err, &noClass) {
+			return cli.Usagef("node pool %s is new: pass --class", noClass.Pool)
+		}
+		return err
 	})
 }
 

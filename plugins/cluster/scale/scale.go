@@ -3,6 +3,7 @@ package scale
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -62,7 +63,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
 	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")
-	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool (machine deployment) to scale; needed when the cluster has several.")
+	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool (machine deployment) to scale; needed when the cluster has several.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available with the new counts.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
@@ -79,6 +80,15 @@ func (o *Options) Validate() error {
 	}
 	if o.Wait && o.DryRun {
 		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+	}
+	if o.setCP {
+		var even *capi.EvenControlPlaneError
+		if errors.As(capi.CheckControlPlaneReplicas(o.ControlPlane), &even) {
+			return cli.Usagef("--controlplane %d: %s", o.ControlPlane, even.Advice())
+		}
+	}
+	if o.setWorkers && o.Workers < 0 {
+		return cli.Usagef("--worker %d: the worker count cannot be negative", o.Workers)
 	}
 	return nil
 }
@@ -100,6 +110,10 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		return nil
 	})
+	var pools *capi.PoolRequiredError
+	if errors.As(err, &pools) {
+		return cli.Usagef("%s with --node-pool", pools)
+	}
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -92,7 +93,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if served {
 		t, ok := capi.ResolveTKR(tkrs, o.Target)
 		if !ok {
-			return &cli.NotFoundError{Kind: "TanzuKubernetesRelease", Name: o.Target, Hint: "available here: " + capi.Names(tkrs)}
+			return &errs.NotFoundError{Kind: "TanzuKubernetesRelease", Name: o.Target, Hint: "available here: " + capi.Names(tkrs)}
 		}
 		if !t.Ready || !t.Compatible {
 			return cli.Usagef("TanzuKubernetesRelease %s is not Ready and compatible with this management cluster", t.Name)
@@ -203,7 +204,7 @@ func (o *AvailableOptions) Run(ctx context.Context) error {
 		return err
 	}
 	if !served {
-		return &cli.NotServedError{Group: capi.TKRGroup, Hint: "this management cluster has no TanzuKubernetesReleases to upgrade to; pass --version to upgrade"}
+		return &errs.NotServedError{Group: capi.TKRGroup, Hint: "this management cluster has no TanzuKubernetesReleases to upgrade to; pass --version to upgrade"}
 	}
 	upgrades := capi.AvailableUpgrades(current, tkrs)
 	if !o.Output.Human() {

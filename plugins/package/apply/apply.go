@@ -15,6 +15,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -110,7 +111,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	} else {
 		var err error
-		if raw, err = cli.ReadFile(o.File, o.Streams.In); err != nil {
+		if raw, err = yamldoc.ReadFile(o.File, o.Streams.In); err != nil {
 			return err
 		}
 	}

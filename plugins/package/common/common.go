@@ -19,22 +19,11 @@ import (
 // Connect checks that kapp-controller's APIs are served and builds the
 // client. needData asks for the aggregated Package API as well.
 func Connect(f *cli.Factory, needData bool) (*carvel.Client, error) {
-	disc, err := f.Discovery()
+	c, err := f.Connect(carvel.Requirements(needData)...)
 	if err != nil {
 		return nil, err
 	}
-	if err := carvel.CheckServed(disc, needData); err != nil {
-		return nil, err
-	}
-	dyn, err := f.Dynamic()
-	if err != nil {
-		return nil, err
-	}
-	ns, err := f.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	return &carvel.Client{Dyn: dyn, Namespace: ns}, nil
+	return &carvel.Client{Dyn: c.Dynamic, Namespace: c.Namespace}, nil
 }
 
 // CompleteInstalls completes PackageInstall names.

@@ -20,6 +20,10 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -241,7 +245,7 @@ func (o *Options) Run(ctx context.Context) (retErr error) {
 func (o *Options) ensureNamespace(ctx context.Context, c *carvel.Client) (func(error), error) {
 	noop := func(error) {}
 	err := c.CheckNamespace(ctx, c.Namespace)
-	var nf *cli.NotFoundError
+	var nf *errs.NotFoundError
 	if err == nil || !errors.As(err, &nf) || !o.CreateNamespace {
 		return noop, err
 	}
@@ -249,7 +253,7 @@ func (o *Options) ensureNamespace(ctx context.Context, c *carvel.Client) (func(e
 		return noop, cli.Usagef("namespace %q does not exist and --dry-run does not create it: create it first, or run without --dry-run", c.Namespace)
 	}
 	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": c.Namespace}}}
-	if _, err := c.Dyn.Resource(carvel.Namespaces).Create(ctx, ns, metav1.CreateOptions{FieldManager: carvel.FieldManager}); err != nil {
+	if _, err := c.Dyn.Resource(carvel.Namespaces).Create(ctx, ns, metav1.CreateOptions{FieldManager: kube.FieldManager}); err != nil {
 		return noop, err
 	}
 	fmt.Fprintf(o.Streams.ErrOut, "namespace/%s created\n", c.Namespace)
@@ -270,11 +274,16 @@ func (o *Options) loadValues() (*carvel.Values, error) {
 	var raw []byte
 	if o.ValuesFile != "" {
 		var err error
-		if raw, err = cli.ReadFile(o.ValuesFile, o.Streams.In); err != nil {
+		if raw, err = yamldoc.ReadFile(o.ValuesFile, o.Streams.In); err != nil {
 			return nil, err
 		}
 	}
-	return carvel.LoadValues(o.ValuesFile, raw, o.Values)
+	vals, err := carvel.LoadValues(o.ValuesFile, raw, o.Values)
+	var setting *carvel.SettingError
+	if errors.As(err, &setting) {
+		return nil, cli.Usagef("--values %q: %s", setting.Setting, setting.Reason)
+	}
+	return vals, err
 }
 
 // targets builds one install spec per destination: this cluster, or each
@@ -294,7 +303,7 @@ func (o *Options) targets(ctx context.Context, c *carvel.Client, pkg *carvel.Pac
 		spec := base
 		spec.Name, spec.Namespace = cl.Name+"-"+o.Name, cl.Namespace
 		spec.Cluster, spec.TargetNamespace = cl.Name, o.TargetNamespace
-		spec.Labels = map[string]string{carvel.LabelInstall: o.Name, carvel.LabelCluster: cl.Name}
+		spec.Labels = map[string]string{kube.LabelInstall: o.Name, kube.LabelCluster: cl.Name}
 		out = append(out, &spec)
 	}
 	return out, nil
@@ -343,7 +352,7 @@ func (o *Options) workloadClusters(ctx context.Context, c *carvel.Client) ([]cap
 			picked = append(picked, cl)
 		}
 		if len(missing) > 0 {
-			return nil, &cli.NotFoundError{Kind: "workload cluster", Name: strings.Join(missing, ","), Namespace: ns, Hint: "list them with 'kubectl tko cluster list -A'"}
+			return nil, &errs.NotFoundError{Kind: "workload cluster", Name: strings.Join(missing, ","), Namespace: ns, Hint: "list them with 'kubectl tko cluster list -A'"}
 		}
 	}
 	var out []capi.Cluster
@@ -366,7 +375,7 @@ func (o *Options) workloadClusters(ctx context.Context, c *carvel.Client) ([]cap
 		fmt.Fprintf(o.Streams.ErrOut, "skipping clusters without a kubeconfig Secret (not provisioned yet): %s\n", strings.Join(noKubeconfig, ", "))
 	}
 	if len(out) == 0 {
-		return nil, &cli.NotFoundError{Kind: "workload cluster", Name: "any", Namespace: ns, Hint: "none has a kubeconfig Secret"}
+		return nil, &errs.NotFoundError{Kind: "workload cluster", Name: "any", Namespace: ns, Hint: "none has a kubeconfig Secret"}
 	}
 	return out, nil
 }
@@ -384,7 +393,7 @@ func (o *Options) runInstall(ctx context.Context, c *carvel.Client, targets []*c
 			return err
 		}
 		cur, err := c.GetInstall(ctx, spec.Namespace, spec.Name)
-		var nf *cli.NotFoundError
+		var nf *errs.NotFoundError
 		switch {
 		case errors.As(err, &nf):
 			cur = nil
@@ -504,7 +513,7 @@ func (o *Options) waitAll(ctx context.Context, c *carvel.Client, specs []*carvel
 	for i, s := range specs {
 		if errs[i] != nil {
 			failed++
-			msg, _ := cli.Explain(errs[i])
+			msg, _ := explain.Explain(errs[i])
 			fmt.Fprintf(o.Streams.ErrOut, "%s/%s (cluster %s): %s\n", s.Namespace, s.Name, s.Cluster, msg)
 			continue
 		}

@@ -17,6 +17,8 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/install"
 )
@@ -368,7 +370,7 @@ func (o *DeleteOptions) Run(ctx context.Context) error {
 	}
 	for _, name := range names {
 		in, err := c.GetInstall(ctx, c.Namespace, name)
-		var nf *cli.NotFoundError
+		var nf *errs.NotFoundError
 		if errors.As(err, &nf) {
 			// A delete interrupted after the PackageInstall went: finish it.
 			left, lerr := c.Leftovers(ctx, c.Namespace, name)
@@ -448,8 +450,8 @@ func (o *DeleteOptions) fleetInstalls(ctx context.Context, c *carvel.Client) ([]
 	for _, name := range o.Names {
 		found := map[string]bool{}
 		for _, in := range all {
-			cluster := in.Object.GetLabels()[carvel.LabelCluster]
-			if in.Object.GetLabels()[carvel.LabelInstall] != name || cluster == "" {
+			cluster := in.Object.GetLabels()[kube.LabelCluster]
+			if in.Object.GetLabels()[kube.LabelInstall] != name || cluster == "" {
 				continue
 			}
 			if o.AllClusters || slices.Contains(o.Clusters, cluster) {
@@ -468,7 +470,7 @@ func (o *DeleteOptions) fleetInstalls(ctx context.Context, c *carvel.Client) ([]
 			if len(missing) > 0 {
 				where = "cluster(s) " + strings.Join(missing, ", ")
 			}
-			return nil, &cli.NotFoundError{Kind: "fleet install", Name: name, Hint: "none on " + where + "; list them with 'kubectl tko package installed list -A --cluster ...'"}
+			return nil, &errs.NotFoundError{Kind: "fleet install", Name: name, Hint: "none on " + where + "; list them with 'kubectl tko package installed list -A --cluster ...'"}
 		}
 	}
 	return out, nil

@@ -21,7 +21,10 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -161,7 +164,7 @@ func (o *AddOptions) fetch() (map[string]any, error) {
 		if err != nil {
 			return err
 		}
-		if _, err := cli.ParseYAML(path, raw); err != nil && (strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml")) {
+		if _, err := yamldoc.Parse(path, raw); err != nil && (strings.HasSuffix(path, ".yml") || strings.HasSuffix(path, ".yaml")) {
 			return err
 		}
 		rel, _ := filepath.Rel(o.InlineDir, path)
@@ -170,17 +173,17 @@ func (o *AddOptions) fetch() (map[string]any, error) {
 		return nil
 	})
 	if err != nil {
-		var input *cli.InputError
+		var input *errs.InputError
 		if errors.As(err, &input) {
 			return nil, err
 		}
-		return nil, &cli.InputError{File: o.InlineDir, Err: err}
+		return nil, &errs.InputError{File: o.InlineDir, Err: err}
 	}
 	if len(paths) == 0 {
-		return nil, &cli.InputError{File: o.InlineDir, Err: errors.New("no files: an inline repository needs packages/<name>/<version>.yml files")}
+		return nil, &errs.InputError{File: o.InlineDir, Err: errors.New("no files: an inline repository needs packages/<name>/<version>.yml files")}
 	}
 	if size > maxInline {
-		return nil, &cli.InputError{File: o.InlineDir, Err: fmt.Errorf("%d KiB is too large for an inline repository (limit 1 MiB): publish it as an imgpkg bundle and use --url", size/1024)}
+		return nil, &errs.InputError{File: o.InlineDir, Err: fmt.Errorf("%d KiB is too large for an inline repository (limit 1 MiB): publish it as an imgpkg bundle and use --url", size/1024)}
 	}
 	return map[string]any{"inline": map[string]any{"paths": paths}}, nil
 }
@@ -211,15 +214,15 @@ func (o *AddOptions) Run(ctx context.Context) error {
 	case err != nil && !apierrors.IsNotFound(err):
 		return err
 	case err != nil && o.Update:
-		return &cli.NotFoundError{Kind: "package repository", Name: o.Name, Namespace: c.Namespace, Hint: "add it with 'kubectl tko package repository add'"}
+		return &errs.NotFoundError{Kind: "package repository", Name: o.Name, Namespace: c.Namespace, Hint: "add it with 'kubectl tko package repository add'"}
 	case err != nil:
-		if _, err := client.Create(ctx, want, metav1.CreateOptions{FieldManager: carvel.FieldManager, DryRun: dry}); err != nil {
+		if _, err := client.Create(ctx, want, metav1.CreateOptions{FieldManager: kube.FieldManager, DryRun: dry}); err != nil {
 			return err
 		}
 		result = "created"
 	default:
 		before, _, _ := unstructured.NestedMap(current.Object, "spec", "fetch")
-		if reflect.DeepEqual(before, cli.Normalize(fetch)) {
+		if reflect.DeepEqual(before, yamldoc.Normalize(fetch)) {
 			result = "unchanged"
 			break
 		}
@@ -227,7 +230,7 @@ func (o *AddOptions) Run(ctx context.Context) error {
 			return fmt.Errorf("package repository %s/%s already exists with another source: change it with 'kubectl tko package repository update'", c.Namespace, o.Name)
 		}
 		_ = unstructured.SetNestedField(current.Object, fetch, "spec", "fetch")
-		if _, err := client.Update(ctx, current, metav1.UpdateOptions{FieldManager: carvel.FieldManager, DryRun: dry}); err != nil {
+		if _, err := client.Update(ctx, current, metav1.UpdateOptions{FieldManager: kube.FieldManager, DryRun: dry}); err != nil {
 			return err
 		}
 		result = "updated"

@@ -1,4 +1,4 @@
-package cli
+package explain
 
 import (
 	"context"
@@ -10,6 +10,7 @@ import (
 	"syscall"
 	"testing"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -23,19 +24,19 @@ func TestExplain(t *testing.T) {
 		code int
 		want []string
 	}{
-		{"usage", Usagef("missing NAME"), ExitUsage, []string{"missing NAME"}},
-		{"input", &InputError{File: "c.yaml", Line: 7, Field: "spec.topology", Err: errors.New("bad")}, ExitUsage, []string{"c.yaml:7: spec.topology: bad"}},
-		{"stdin input", &InputError{File: "-", Line: 2, Err: errors.New("bad")}, ExitUsage, []string{"<stdin>:2: bad"}},
-		{"not found", fmt.Errorf("getting: %w", &NotFoundError{Kind: "cluster", Name: "a", Namespace: "b", Hint: "list them"}), ExitNotFound, []string{`cluster "a" not found in namespace "b": list them`}},
-		{"not served", &NotServedError{Group: "cluster.x-k8s.io", Hint: "is it a TKG management cluster?"}, ExitNotFound, []string{"this cluster does not serve cluster.x-k8s.io: is it a TKG management cluster?"}},
+		{"invalid", errs.Invalidf("missing NAME"), ExitUsage, []string{"missing NAME"}},
+		{"input", &errs.InputError{File: "c.yaml", Line: 7, Field: "spec.topology", Err: errors.New("bad")}, ExitUsage, []string{"c.yaml:7: spec.topology: bad"}},
+		{"stdin input", &errs.InputError{File: "-", Line: 2, Err: errors.New("bad")}, ExitUsage, []string{"<stdin>:2: bad"}},
+		{"not found", fmt.Errorf("getting: %w", &errs.NotFoundError{Kind: "cluster", Name: "a", Namespace: "b", Hint: "list them"}), ExitNotFound, []string{`cluster "a" not found in namespace "b": list them`}},
+		{"not served", &errs.NotServedError{Group: "cluster.x-k8s.io", Hint: "is it a TKG management cluster?"}, ExitNotFound, []string{"this cluster does not serve cluster.x-k8s.io: is it a TKG management cluster?"}},
 		{"api not found", apierrors.NewNotFound(gr, "x"), ExitNotFound, []string{`clusters.cluster.x-k8s.io "x" not found`, "-n"}},
 		{"forbidden", apierrors.NewForbidden(gr, "", errors.New(`User "bob" cannot delete resource "clusters" in API group "cluster.x-k8s.io" in the namespace "prod"`)), ExitForbidden,
 			[]string{`user "bob" may not delete clusters.cluster.x-k8s.io in namespace "prod"`, "kubectl auth can-i delete clusters.cluster.x-k8s.io -n prod"}},
 		{"unauthorized", apierrors.NewUnauthorized("no"), ExitUnreachable, []string{"401"}},
 		{"refused", refused, ExitUnreachable, []string{"https://10.1.2.3:6443", "connection refused"}},
 		{"timeout", &url.Error{Op: "Get", URL: "https://h:6443/x", Err: context.DeadlineExceeded}, ExitTimeout, []string{"did not answer in time", "--request-timeout"}},
-		{"wait timeout", &TimeoutError{What: "x", Timeout: "5s", Last: "1/3 ready"}, ExitTimeout, []string{"timed out after 5s waiting for x (last seen: 1/3 ready)"}},
-		{"interrupted", fmt.Errorf("%w: %w", ErrInterrupted, context.Canceled), ExitInterrupted, []string{"interrupted"}},
+		{"wait timeout", &errs.TimeoutError{What: "x", Timeout: "5s", Last: "1/3 ready"}, ExitTimeout, []string{"timed out after 5s waiting for x (last seen: 1/3 ready)"}},
+		{"interrupted", fmt.Errorf("%w: %w", errs.ErrInterrupted, context.Canceled), ExitInterrupted, []string{"interrupted"}},
 		{"silent", &SilentError{Code: 1}, ExitFailure, nil},
 		{"multi-line", errors.New("first\nsecond"), ExitFailure, []string{"first; second"}},
 	}

@@ -1,0 +1,262 @@
+// Package explain turns any error into the one line shown to the user and
+// the process exit code, by the error's type: the typed errors of package
+// errs, client-go's API and connection errors, and kubeconfig errors. It is
+// the one place where errors meet words and exit codes; it has no
+// command-line code, so reports that list failures (a fleet row, an audit
+// skip) word them the same way.
+package explain
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"os"
+	"regexp"
+	"strings"
+	"syscall"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/meta"
+	utilnet "k8s.io/apimachinery/pkg/util/net"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+)
+
+// Exit codes shared by every kubectl tko plugin. They are part of the public
+// interface (docs/exit-codes.md): scripts branch on them.
+const (
+	ExitOK          = 0 // success
+	ExitFailure     = 1 // the operation ran and failed (a failed reconcile, an audit FAIL, ...)
+	ExitUsage       = 2 // bad flags, arguments or input files; nothing was changed
+	ExitNotFound    = 3 // an object, a context or an API group does not exist
+	ExitTimeout     = 4 // --timeout or --request-timeout ran out
+	ExitInterrupted = 5 // interrupted (Ctrl-C, SIGTERM)
+	ExitUnreachable = 6 // the API server cannot be reached or rejected the credentials
+	ExitForbidden   = 7 // RBAC denied the request
+)
+
+// SilentError carries an exit code for a failure the command has already
+// reported in its output (an audit with FAIL rows, a failed fleet target).
+type SilentError struct{ Code int }
+
+func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+
+// KubeconfigError is a kubeconfig that cannot be loaded.
+type KubeconfigError struct{ Err error }
+
+func (e *KubeconfigError) Error() string { return "loading kubeconfig: " + e.Err.Error() }
+func (e *KubeconfigError) Unwrap() error { return e.Err }
+
+// Message is Explain's line alone, for reports that show a failure in a row.
+func Message(err error) string {
+	msg, _ := Explain(err)
+	return msg
+}
+
+// Explain turns any error into the single line shown to the user and the
+// process exit code. Multi-line errors (a controller's error, a list of
+// problems) keep their lines, indented under the first.
+func Explain(err error) (string, int) {
+	if err == nil {
+		return "", ExitOK
+	}
+	var (
+		silent    *SilentError
+		problems  *errs.ProblemsError
+		detailed  *errs.DetailedError
+		input     *errs.InputError
+		timeout   *errs.TimeoutError
+		step      *errs.StepError
+		classed   errs.Classed
+		kubecfg   *KubeconfigError
+		unknownCA x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+		invalid   x509.CertificateInvalidError
+		verify    *tls.CertificateVerificationError
+		alert     tls.AlertError
+		record    tls.RecordHeaderError
+		noMatch   *meta.NoKindMatchError
+		noRes     *meta.NoResourceMatchError
+		dnsErr    *net.DNSError
+		urlErr    *url.Error
+		pathErr   *os.PathError
+	)
+	switch {
+	case errors.As(err, &silent):
+		return "", silent.Code
+	case errors.Is(err, errs.ErrInterrupted) || errors.Is(err, context.Canceled):
+		return "interrupted: nothing further was changed; rerun the command to continue", ExitInterrupted
+	case errors.As(err, &step):
+		msg, code := Explain(step.Err)
+		return step.Where + ": " + msg, code
+	case errors.As(err, &problems):
+		lines := make([]string, len(problems.Problems))
+		for i, p := range problems.Problems {
+			lines[i] = "  " + strings.ReplaceAll(p.String(), "\n", " ")
+		}
+		return problems.Summary + ":\n" + strings.Join(lines, "\n"), ExitUsage
+	case errors.As(err, &detailed):
+		return detailed.Summary + ":\n  " + strings.ReplaceAll(strings.TrimSpace(detailed.Detail), "\n", "\n  "), ExitFailure
+	case errors.As(err, &input):
+		return "invalid input: " + firstLine(input), ExitUsage
+	case errors.As(err, &timeout):
+		return timeout.Error(), ExitTimeout
+	case errors.As(err, &classed):
+		return firstLine(classed), classExit[classed.Class()]
+	case errors.As(err, &noMatch), errors.As(err, &noRes):
+		return fmt.Sprintf("%v: the API group is not served by this cluster; is the right CRD installed and the right --context selected?", err), ExitNotFound
+	case clientcmd.IsEmptyConfig(err) || errors.Is(err, clientcmd.ErrEmptyConfig):
+		return "no kubeconfig found: set KUBECONFIG or pass --kubeconfig (kubectl config view shows what is in use)", ExitUnreachable
+	case clientcmd.IsContextNotFound(err):
+		return fmt.Sprintf("context %q not found in the kubeconfig: list the contexts with 'kubectl config get-contexts' and pass one with --context", contextName(err)), ExitNotFound
+	case clientcmd.IsConfigurationInvalid(err):
+		return fmt.Sprintf("the kubeconfig is invalid: %s; fix it or pass another with --kubeconfig", firstLine(err)), ExitUnreachable
+	case errors.As(err, &kubecfg) && errors.As(err, &pathErr):
+		return fmt.Sprintf("cannot read the kubeconfig %s: %v; check --kubeconfig or KUBECONFIG", pathErr.Path, pathErr.Err), ExitUnreachable
+	case errors.As(err, &kubecfg):
+		return fmt.Sprintf("the kubeconfig cannot be read (%s): fix the file or pass another with --kubeconfig", kubeconfigReason(kubecfg.Err)), ExitUnreachable
+	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verify), errors.As(err, &alert), errors.As(err, &record):
+		return fmt.Sprintf("TLS verification of the API server failed (%s): fix certificate-authority-data in the kubeconfig, or pass --certificate-authority", tlsReason(err)), ExitUnreachable
+	case apierrors.IsUnauthorized(err):
+		return "the API server rejected the credentials (401 Unauthorized): log in again or fix the user in the kubeconfig (kubectl tko auth whoami shows who you are)", ExitUnreachable
+	case apierrors.IsForbidden(err):
+		return forbiddenMessage(err), ExitForbidden
+	case apierrors.IsNotFound(err):
+		return fmt.Sprintf("%s: check the name and the namespace (-n, or -A to look everywhere)", statusMessage(err)), ExitNotFound
+	case apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) || errors.Is(err, context.DeadlineExceeded) || isClientTimeout(err):
+		return fmt.Sprintf("the API server did not answer in time (%s): retry, or raise --request-timeout", host(err)), ExitTimeout
+	case utilnet.IsConnectionRefused(err) || errors.As(err, &dnsErr) || isNoRoute(err):
+		return fmt.Sprintf("cannot reach the Kubernetes API server %s: %s; is the cluster running and is --context/--server right?", host(err), netReason(err)), ExitUnreachable
+	case errors.As(err, &urlErr):
+		return fmt.Sprintf("request to the Kubernetes API server %s failed: %v; is the cluster running and is --context/--server right?", host(err), urlErr.Err), ExitUnreachable
+	case apierrors.IsInvalid(err) || apierrors.IsBadRequest(err):
+		return fmt.Sprintf("the API server refused the object: %s", statusMessage(err)), ExitUsage
+	case apierrors.IsAlreadyExists(err):
+		return fmt.Sprintf("%s: pick another name or delete the existing one first", statusMessage(err)), ExitFailure
+	case apierrors.IsConflict(err):
+		return fmt.Sprintf("%s: the object changed while we worked on it; rerun the command", statusMessage(err)), ExitFailure
+	}
+	return firstLine(err), ExitFailure
+}
+
+var classExit = map[errs.Class]int{errs.ClassFailed: ExitFailure, errs.ClassInvalid: ExitUsage, errs.ClassNotFound: ExitNotFound}
+
+var forbiddenRE = regexp.MustCompile(`User "([^"]*)" cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?`)
+
+func statusMessage(err error) string {
+	var status apierrors.APIStatus
+	if errors.As(err, &status) && status.Status().Message != "" {
+		return status.Status().Message
+	}
+	return firstLine(err)
+}
+
+func forbiddenMessage(err error) string {
+	msg := statusMessage(err)
+	m := forbiddenRE.FindStringSubmatch(msg)
+	if m == nil {
+		return fmt.Sprintf("forbidden: %s; ask a cluster administrator for access or use --as with an allowed user", msg)
+	}
+	user, verb, resource, group, ns := m[1], m[2], m[3], m[4], m[5]
+	if group != "" {
+		resource += "." + group
+	}
+	where, canI := "at cluster scope", ""
+	if ns != "" {
+		where = fmt.Sprintf("in namespace %q", ns)
+		canI = " -n " + ns
+	}
+	return fmt.Sprintf("forbidden: user %q may not %s %s %s; ask a cluster administrator for a Role that allows it (check with: kubectl auth can-i %s %s%s)",
+		user, verb, resource, where, verb, resource, canI)
+}
+
+func isClientTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
+func isNoRoute(err error) bool {
+	return errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) || errors.Is(err, syscall.ECONNRESET)
+}
+
+func host(err error) string {
+	var urlErr *url.Error
+	if errors.As(err, &urlErr) {
+		if u, perr := url.Parse(urlErr.URL); perr == nil && u.Host != "" {
+			return u.Scheme + "://" + u.Host
+		}
+	}
+	return "(from the kubeconfig)"
+}
+
+func netReason(err error) string {
+	var dnsErr *net.DNSError
+	switch {
+	case errors.As(err, &dnsErr):
+		return fmt.Sprintf("host %q does not resolve", dnsErr.Name)
+	case utilnet.IsConnectionRefused(err):
+		return "connection refused"
+	}
+	var opErr *net.OpError
+	if errors.As(err, &opErr) && opErr.Err != nil {
+		return opErr.Err.Error()
+	}
+	return firstLine(err)
+}
+
+func tlsReason(err error) string {
+	var (
+		unknownCA x509.UnknownAuthorityError
+		hostname  x509.HostnameError
+	)
+	switch {
+	case errors.As(err, &unknownCA):
+		return "certificate signed by an unknown authority"
+	case errors.As(err, &hostname):
+		return hostname.Error()
+	}
+	s := firstLine(err)
+	if i := strings.Index(s, "x509: "); i >= 0 {
+		return s[i:]
+	}
+	if i := strings.Index(s, "tls: "); i >= 0 {
+		return s[i:]
+	}
+	return s
+}
+
+// firstLine keeps messages to one line: multi-line server errors and
+// aggregated errors are joined with "; ".
+func firstLine(err error) string {
+	s := strings.TrimSpace(err.Error())
+	s = strings.ReplaceAll(s, "\r", "")
+	lines := strings.Split(s, "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, "; ")
+}
+
+func kubeconfigReason(err error) string {
+	s := firstLine(err)
+	if i := strings.Index(s, "error loading config file"); i >= 0 {
+		s = s[i+len("error loading config file"):]
+	}
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ":"))
+}
+
+func contextName(err error) string {
+	s := firstLine(err)
+	if i := strings.LastIndex(s, "specified context: "); i >= 0 {
+		return strings.TrimSpace(s[i+len("specified context: "):])
+	}
+	if m := regexp.MustCompile(`context "([^"]+)" does not exist`).FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return s
+}

@@ -1,0 +1,105 @@
+// Package kube holds what every domain package shares about talking to a
+// Kubernetes API: the clients a command hands over, the API groups a
+// cluster serves, and the marks (field manager, labels, annotations) that
+// kubectl tko leaves on the objects it writes. No command-line code.
+package kube
+
+import (
+	"errors"
+	"fmt"
+
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+)
+
+// FieldManager owns the fields kubectl tko writes.
+const FieldManager = "kubectl-tko"
+
+// Domain prefixes every label and annotation kubectl tko writes.
+const Domain = "tko.tanzu.vmware.com"
+
+// Our marks on objects.
+const (
+	// LabelInstall names the fleet rollout a PackageInstall belongs to.
+	LabelInstall = Domain + "/install"
+	// LabelCluster names the workload cluster a fleet PackageInstall targets.
+	LabelCluster = Domain + "/cluster"
+	// AnnotationContext records the kubeconfig context an object of a
+	// merged fleet listing came from.
+	AnnotationContext = Domain + "/context"
+)
+
+// Clients is a connection to one cluster: what domain packages need and
+// nothing of the command line.
+type Clients struct {
+	Config    *rest.Config
+	Dynamic   dynamic.Interface
+	Served    Served
+	Namespace string // the namespace the user chose (-n or the context's)
+}
+
+// Served maps each API group a cluster serves to its versions, the
+// preferred one first.
+type Served map[string][]string
+
+// Has reports whether a group is served.
+func (s Served) Has(group string) bool { return len(s[group]) > 0 }
+
+// Preferred returns a group's preferred version ("" when not served).
+func (s Served) Preferred(group string) string {
+	if v := s[group]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// Requirement is an API group a command cannot work without, and what to
+// tell the user when it is missing.
+type Requirement struct {
+	Group string
+	Name  string // how to call it in the message; the group when empty
+	Hint  string
+}
+
+// Discover reads the served groups and checks the requirements. A miss in
+// a cached discovery is checked once more against the server, so a cluster
+// that just got a CRD (or an aggregated API) is not misreported.
+func Discover(d discovery.DiscoveryInterface, reqs ...Requirement) (Served, error) {
+	served, err := discover(d, reqs)
+	var notServed *errs.NotServedError
+	if cached, ok := d.(discovery.CachedDiscoveryInterface); ok && errors.As(err, &notServed) && !cached.Fresh() {
+		cached.Invalidate()
+		return discover(d, reqs)
+	}
+	return served, err
+}
+
+func discover(d discovery.DiscoveryInterface, reqs []Requirement) (Served, error) {
+	groups, err := d.ServerGroups()
+	if err != nil {
+		return nil, fmt.Errorf("discovering API groups: %w", err)
+	}
+	served := Served{}
+	for _, g := range groups.Groups {
+		versions := []string{g.PreferredVersion.Version}
+		for _, v := range g.Versions {
+			if v.Version != g.PreferredVersion.Version {
+				versions = append(versions, v.Version)
+			}
+		}
+		served[g.Name] = versions
+	}
+	for _, r := range reqs {
+		if !served.Has(r.Group) {
+			name := r.Name
+			if name == "" {
+				name = r.Group
+			}
+			return served, &errs.NotServedError{Group: name, Hint: r.Hint}
+		}
+	}
+	return served, nil
+}
