@@ -5,7 +5,8 @@ SHELL := bash
 .SHELLFLAGS := -eu -o pipefail -c
 .DEFAULT_GOAL := build
 
-PLUGINS := kubectl-tko kubectl-tko-cluster kubectl-tko-package kubectl-tko-auth kubectl-tko-lb kubectl-tko-observe
+# The one plugin list (internal/pluginlist/plugins.tsv), first column.
+PLUGINS := $(shell awk -F'\t' '!/^\#/ && NF {print $$1}' internal/pluginlist/plugins.tsv)
 VERSION ?= $(shell git describe --tags --match 'v*' 2>/dev/null || echo v0.1.0-dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
 DATE    ?= $(shell git log -1 --format=%cI 2>/dev/null || echo unknown)

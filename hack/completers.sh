@@ -17,7 +17,8 @@ write() { # NAME BINARY...: run the first binary found with __complete
   chmod 0755 "$dir/$name"
 }
 write kubectl_complete-tko kubectl-tko
-for p in cluster package auth lb observe; do
+# Every plugin but the umbrella, from the one plugin list.
+for p in $(awk -F'\t' '!/^#/ && NF && $1 != "kubectl-tko" {sub(/^kubectl-tko-/, "", $1); print $1}' "$(dirname "$0")/../internal/pluginlist/plugins.tsv"); do
   write "kubectl_complete-tko-$p" "kubectl-tko-$p" "kubectl-tko_$p"
   write "kubectl_complete-tko_$p" "kubectl-tko_$p" "kubectl-tko-$p"
 done

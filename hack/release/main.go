@@ -108,7 +108,7 @@ func run(version, commit, date, out, baseURL string, platforms, plugins []string
 		if err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(out, "krew-manifests", p.Name+".yaml"), manifest, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(out, "krew-manifests", p.KrewName+".yaml"), manifest, 0o644); err != nil {
 			return err
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb"
@@ -22,9 +23,23 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/tko"
 )
 
-// Plugins are every plugin, umbrella first.
-func Plugins() []cli.Plugin {
-	return []cli.Plugin{tko.Plugin(), cluster.Plugin(), packages.Plugin(), auth.Plugin(), lb.Plugin(), observe.Plugin()}
+// constructors builds each plugin's command tree, by binary.
+var constructors = map[string]func() cli.Plugin{
+	"kubectl-tko": tko.Plugin, "kubectl-tko-cluster": cluster.Plugin, "kubectl-tko-package": packages.Plugin,
+	"kubectl-tko-auth": auth.Plugin, "kubectl-tko-lb": lb.Plugin, "kubectl-tko-observe": observe.Plugin,
+}
+
+// Plugins are every plugin of the plugin list, umbrella first.
+func Plugins() ([]cli.Plugin, error) {
+	var out []cli.Plugin
+	for _, p := range pluginlist.All() {
+		build, ok := constructors[p.Binary]
+		if !ok {
+			return nil, fmt.Errorf("plugin %s is listed in internal/pluginlist but has no command tree here", p.Binary)
+		}
+		out = append(out, build())
+	}
+	return out, nil
 }
 
 // Generate writes every generated page into dir: docs/reference/*.md (one
@@ -38,7 +53,11 @@ func Generate(dir string) error {
 		return err
 	}
 	streams := genericiooptions.IOStreams{In: &bytes.Buffer{}, Out: &bytes.Buffer{}, ErrOut: &bytes.Buffer{}}
-	for _, p := range Plugins() {
+	plugins, err := Plugins()
+	if err != nil {
+		return err
+	}
+	for _, p := range plugins {
 		root := cli.NewRootCommand(p, cli.NewFactory(), streams)
 		disableAutoGenTag(root)
 		// The default depends on who generates the docs; show it generically.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 	"sigs.k8s.io/yaml"
 )
 
@@ -24,42 +25,21 @@ const Homepage = "https://github.com/vmware-tanzu-labs/kubectl-tko"
 var Platforms = []string{"linux/amd64", "linux/arm64", "darwin/amd64", "darwin/arm64", "windows/amd64", "windows/arm64"}
 
 // PluginInfo is one plugin's krew metadata.
-type PluginInfo struct {
-	Name             string // krew name: tko-cluster
-	Binary           string // kubectl-tko-cluster
-	ShortDescription string
-	Description      string
-}
-
-// Plugins are the kubectl tko plugins as krew knows them.
-var Plugins = []PluginInfo{
-	{"tko", "kubectl-tko", "Umbrella for the kubectl tko plugins (VMware Tanzu for Kubernetes Operations)",
-		"Lists the installed kubectl tko plugins with their versions and runs them as 'kubectl tko <plugin>', also when krew installed them under its own names."},
-	{"tko-cluster", "kubectl-tko-cluster", "Manage TKG workload clusters: fleet views, lifecycle, reference-design audit",
-		"Lists, inspects, creates (from TKG cluster configuration files), scales, upgrades and deletes Cluster API / TKG 2.x workload clusters, across every management cluster in your kubeconfig, and audits them against the TKO reference design."},
-	{"tko-package", "kubectl-tko-package", "Manage Carvel packages of TKO clusters with values validation",
-		"Manages Carvel package repositories and installs reconciled by kapp-controller on TKO clusters."},
-	{"tko-auth", "kubectl-tko-auth", "Pinniped kubeconfigs, whoami and access checks for TKO clusters",
-		"Works with Pinniped identity on TKO clusters."},
-	{"tko-lb", "kubectl-tko-lb", "AKO / NSX Advanced Load Balancer health for TKO clusters",
-		"Checks AKO, NSX Advanced Load Balancer and Service type LoadBalancer health on TKO clusters."},
-	{"tko-observe", "kubectl-tko-observe", "Cluster health, Prometheus queries, alerts and capacity for TKO clusters",
-		"Observes TKO clusters through their Prometheus and Alertmanager."},
-}
+type PluginInfo = pluginlist.Plugin
 
 // PluginNames lists the krew names.
 func PluginNames() []string {
-	names := make([]string, len(Plugins))
-	for i, p := range Plugins {
-		names[i] = p.Name
+	var names []string
+	for _, p := range pluginlist.All() {
+		names = append(names, p.KrewName)
 	}
 	return names
 }
 
 // Plugin finds a plugin by krew name.
 func Plugin(name string) (PluginInfo, bool) {
-	for _, p := range Plugins {
-		if p.Name == name {
+	for _, p := range pluginlist.All() {
+		if p.KrewName == name {
 			return p, true
 		}
 	}
@@ -107,12 +87,12 @@ type (
 )
 
 func caveats(p PluginInfo) string {
-	if p.Name == "tko" {
+	if p.KrewName == "tko" {
 		return "Run 'kubectl tko' to list the installed tko plugins. Install them with\n'kubectl krew install tko-cluster' (and tko-package, tko-auth, tko-lb, tko-observe);\n'kubectl tko <plugin>' then runs them.\n"
 	}
-	short := strings.TrimPrefix(p.Name, "tko-")
+	short := strings.TrimPrefix(p.KrewName, "tko-")
 	return fmt.Sprintf("Run it as 'kubectl %s' or, with the tko umbrella installed\n(kubectl krew install tko), as 'kubectl tko %s'.\n\nShell completion through kubectl (1.26+) needs a helper on PATH named\nkubectl_complete-%s that runs: kubectl-%s __complete \"$@\"\n(make install in the source tree installs it).\n",
-		p.Name, short, strings.ReplaceAll(p.Name, "-", "_"), strings.ReplaceAll(p.Name, "-", "_"))
+		p.KrewName, short, strings.ReplaceAll(p.KrewName, "-", "_"), strings.ReplaceAll(p.KrewName, "-", "_"))
 }
 
 // Manifest renders a plugin's krew manifest for the given archives.
@@ -120,7 +100,7 @@ func Manifest(p PluginInfo, version string, assets []Asset) ([]byte, error) {
 	m := manifest{
 		APIVersion: "krew.googlecontainertools.github.com/v1alpha2",
 		Kind:       "Plugin",
-		Metadata:   metadata{Name: p.Name},
+		Metadata:   metadata{Name: p.KrewName},
 		Spec: spec{
 			Version: version, Homepage: Homepage, ShortDescription: p.ShortDescription,
 			Description: p.Description, Caveats: caveats(p),
@@ -136,7 +116,7 @@ func Manifest(p PluginInfo, version string, assets []Asset) ([]byte, error) {
 	}
 	out, err := yaml.Marshal(m)
 	if err != nil {
-		return nil, fmt.Errorf("encoding the %s manifest: %w", p.Name, err)
+		return nil, fmt.Errorf("encoding the %s manifest: %w", p.KrewName, err)
 	}
 	return out, nil
 }

@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 )
 
 // The committed manifests follow krew's index rules, and there is one per plugin.
@@ -33,7 +35,7 @@ func TestCommittedManifests(t *testing.T) {
 }
 
 func TestValidateCatchesMistakes(t *testing.T) {
-	good, err := Manifest(Plugins[1], "v1.2.3", []Asset{
+	good, err := Manifest(pluginlist.All()[1], "v1.2.3", []Asset{
 		{OS: "linux", Arch: "amd64", File: "a.tar.gz", SHA256: strings.Repeat("a", 64), Bin: "kubectl-tko-cluster", URL: "https://x/a.tar.gz"},
 		{OS: "darwin", Arch: "arm64", File: "b.tar.gz", SHA256: strings.Repeat("b", 64), Bin: "kubectl-tko-cluster", URL: "https://x/b.tar.gz"},
 	})

@@ -12,6 +12,8 @@ import (
 	"slices"
 	"text/tabwriter"
 	"time"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 )
 
 func main() {
@@ -109,7 +111,7 @@ func startup(bin, kubectl string, runs int) error {
 	fmt.Printf("Start-up: '<plugin> version' against 'kubectl version --client' (median of %d runs)\n", runs)
 	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "COMMAND\tWALL\tKUBECTL\tRATIO\tPEAK RSS\tKUBECTL RSS\tRATIO")
-	for _, p := range []string{"kubectl-tko", "kubectl-tko-cluster", "kubectl-tko-package", "kubectl-tko-auth", "kubectl-tko-lb", "kubectl-tko-observe"} {
+	for _, p := range pluginlist.Binaries() {
 		s, err := measure(runs, env, filepath.Join(bin, p), "version")
 		if err != nil {
 			return err
@@ -128,7 +130,7 @@ func sizes(bin, kubectl string) error {
 	fmt.Println("\nBinary size (stripped, -trimpath) against kubectl")
 	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
 	fmt.Fprintln(tw, "BINARY\tSIZE\tKUBECTL\tRATIO")
-	for _, p := range []string{"kubectl-tko", "kubectl-tko-cluster", "kubectl-tko-package", "kubectl-tko-auth", "kubectl-tko-lb", "kubectl-tko-observe"} {
+	for _, p := range pluginlist.Binaries() {
 		st, err := os.Stat(filepath.Join(bin, p))
 		if err != nil {
 			return err

@@ -13,10 +13,18 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 )
 
-var plugins = []string{"cluster", "package", "auth", "lb", "observe"}
+// plugins are the names of `kubectl tko NAME`, from the one plugin list.
+var plugins = func() []string {
+	var names []string
+	for _, p := range pluginlist.Subcommands() {
+		names = append(names, p.Name)
+	}
+	return names
+}()
 
 // TestPluginsThroughKubectl: every plugin answers version and --help when
 // reached through real kubectl, and --help needs no kubeconfig at all.
