@@ -54,6 +54,7 @@ bench: tools build ## Benchmarks against the reference tools, side by side
 lint: ## gofmt, go vet and golangci-lint (pinned)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w"; exit 1; }
 	go vet ./...
+	hack/check-layers.sh
 	go tool -modfile=hack/tools/lint/go.mod golangci-lint run ./...
 
 .PHONY: docs

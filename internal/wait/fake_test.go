@@ -1,0 +1,101 @@
+package wait_test
+
+import (
+	"context"
+	"errors"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/watch"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
+	clienttesting "k8s.io/client-go/testing"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
+)
+
+// These tests need no control plane: a fake dynamic client whose watch is
+// driven by the test, as kubectl's wait_test.go does. The control-plane
+// tests beside them cover the same checks against a real API server.
+
+// TestMain turns off client-go's streaming list for the reflector: the fake
+// client sends no bookmark events, which a real API server does.
+func TestMain(m *testing.M) {
+	os.Setenv("KUBE_FEATURE_WatchListClient", "false")
+	os.Exit(m.Run())
+}
+
+func fakeCluster(generation, observed int64, available string) *unstructured.Unstructured {
+	u := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "cluster.x-k8s.io/v1beta2", "kind": "Cluster",
+		"metadata": map[string]any{"name": "wc-1", "namespace": "default", "generation": generation, "resourceVersion": "1"},
+		"status": map[string]any{"observedGeneration": observed, "conditions": []any{
+			map[string]any{"type": "Available", "status": available, "reason": "Test", "message": "control plane 1/3"},
+		}},
+	}}
+	return u
+}
+
+func fakeClient(initial *unstructured.Unstructured) (*dynamicfake.FakeDynamicClient, *watch.FakeWatcher) {
+	scheme := runtime.NewScheme()
+	gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "clusters"}
+	client := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(scheme, map[schema.GroupVersionResource]string{gvr: "ClusterList"}, initial)
+	w := watch.NewFakeWithChanSize(10, false)
+	client.PrependWatchReactor("clusters", clienttesting.DefaultWatchReactor(w, nil))
+	return client, w
+}
+
+func fakeSpec(client *dynamicfake.FakeDynamicClient, timeout time.Duration) wait.Spec {
+	gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "clusters"}
+	return wait.Spec{
+		Client: client.Resource(gvr).Namespace("default"), Namespace: "default", Name: "wc-1",
+		What: "cluster default/wc-1 to become Available", Timeout: timeout,
+		Check:   wait.ConditionTrue("Available", ""),
+		Summary: func(u *unstructured.Unstructured) string { return "Available=" + cond(u) },
+	}
+}
+
+func cond(u *unstructured.Unstructured) string {
+	if c, ok := wait.Find(wait.Conditions(u, "status", "conditions"), "Available"); ok {
+		return c.Status
+	}
+	return "?"
+}
+
+func TestFakeWatchEndsOnTheEventThatSatisfiesTheCheck(t *testing.T) {
+	client, w := fakeClient(fakeCluster(2, 2, "False"))
+	go func() {
+		w.Modify(fakeCluster(2, 1, "True")) // a status older than the spec: never trusted
+		w.Modify(fakeCluster(2, 2, "True"))
+	}()
+	got, err := wait.For(context.Background(), fakeSpec(client, 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cond(got) != "True" || got.GetGeneration() != 2 {
+		t.Fatalf("returned %v", got.Object["status"])
+	}
+}
+
+func TestFakeWatchTimeoutSaysWhereItStopped(t *testing.T) {
+	client, _ := fakeClient(fakeCluster(1, 1, "False"))
+	_, err := wait.For(context.Background(), fakeSpec(client, 200*time.Millisecond))
+	var timeout *errs.TimeoutError
+	if !errors.As(err, &timeout) || !strings.Contains(timeout.Last, "Available=False") {
+		t.Fatalf("want a timeout naming the last state, got %v", err)
+	}
+}
+
+func TestFakeWatchStopsOnInterrupt(t *testing.T) {
+	client, _ := fakeClient(fakeCluster(1, 1, "False"))
+	ctx, cancel := context.WithCancelCause(context.Background())
+	time.AfterFunc(100*time.Millisecond, func() { cancel(errs.ErrInterrupted) })
+	if _, err := wait.For(ctx, fakeSpec(client, 0)); !errors.Is(err, errs.ErrInterrupted) {
+		t.Fatalf("want interrupted, got %v", err)
+	}
+}
