@@ -15,9 +15,9 @@ import (
 // --cluster-selector), --parallel, --target-timeout and --strict. A command
 // registers the groups that apply to it.
 type FleetFlags struct {
-	sel        fleet.Selection
-	contexts   bool
-	clusters   bool
+	sel      fleet.Selection
+	contexts bool
+	clusters bool
 }
 
 // NewFleetFlags returns fleet flags with the defaults of every plugin.
