@@ -9,9 +9,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
+	metadatafake "k8s.io/client-go/metadata/fake"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
 
@@ -126,10 +128,10 @@ func TestDiagnoseAndFindings(t *testing.T) {
 	}
 	objs := []runtime.Object{
 		svc("team-a", "web", nil, "192.168.60.10", nil),
-		svc("team-a", "api", nil, "", nil),                                            // pending: pool full
-		svc("team-c", "db", nil, "", nil),                                             // pending: no pool for team-c
+		svc("team-a", "api", nil, "", nil),                                                      // pending: pool full
+		svc("team-c", "db", nil, "", nil),                                                       // pending: no pool for team-c
 		svc("team-a", "dup", map[string]any{KubeVIPIPs: "192.168.60.10"}, "192.168.60.10", nil), // same address
-		svc("team-a", "far", nil, "", map[string]any{"loadBalancerIP": "10.9.9.9"}),  // outside every pool
+		svc("team-a", "far", nil, "", map[string]any{"loadBalancerIP": "10.9.9.9"}),             // outside every pool
 		&unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "kubevip", "namespace": "kube-system"},
 			"data": map[string]any{"range-team-a": "192.168.60.10-192.168.60.10"}}},
 	}
@@ -199,7 +201,9 @@ colour: blue
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), gvrs,
 		clusterObj("team-a", "wc-1", map[string]any{"plan": "prod", "tier": "gold"}, "True"),
 		adc(t, "gold", map[string]any{"tier": "gold"}).Object)
-	_, err = PlanADC(context.Background(), dyn, &capi.API{Version: "v1beta1"}, docs[0])
+	meta := metadatafake.NewSimpleMetadataClient(metadatafake.NewTestScheme())
+	clients := &kube.Clients{Dynamic: dyn, Metadata: meta}
+	_, err = PlanADC(context.Background(), clients, &capi.API{Version: "v1beta1"}, docs[0])
 	var problems *errs.ProblemsError
 	if !asProblems(err, &problems) {
 		t.Fatalf("want problems, got %v", err)

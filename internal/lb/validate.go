@@ -17,6 +17,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	jsonschema "github.com/vmware-tanzu-labs/kubectl-tko/internal/schema"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
@@ -49,7 +50,8 @@ type Plan struct {
 // fields), CIDRs and pools, the referenced Secrets (read, never shown) and
 // the clusters its selector claims (api is nil where Cluster API is not
 // served). Every problem is returned at once.
-func PlanADC(ctx context.Context, dyn dynamic.Interface, api *capi.API, doc yamldoc.Document) (*Plan, error) {
+func PlanADC(ctx context.Context, c *kube.Clients, api *capi.API, doc yamldoc.Document) (*Plan, error) {
+	dyn := c.Dynamic
 	m, ok := doc.Data.(map[string]any)
 	if !ok {
 		return nil, &errs.InputError{File: doc.File, Line: doc.Node.Line, Err: fmt.Errorf("expected an AKODeploymentConfig or a flat ADC file (name, controller, dataNetwork, ...)")}
@@ -89,9 +91,9 @@ func PlanADC(ctx context.Context, dyn dynamic.Interface, api *capi.API, doc yaml
 		if ref == nil || ref.Name == "" {
 			continue
 		}
-		_, err := dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}).Namespace(ref.Namespace).Get(ctx, ref.Name, metav1.GetOptions{})
+		exists, err := kube.SecretExists(ctx, c, ref.Namespace, ref.Name)
 		switch {
-		case apierrors.IsNotFound(err):
+		case err == nil && !exists:
 			add(path, "Secret %s/%s does not exist: create it before the ADC", ref.Namespace, ref.Name)
 		case apierrors.IsForbidden(err):
 			add(path, "Secret %s/%s could not be checked: reading Secrets there is forbidden", ref.Namespace, ref.Name)
