@@ -166,12 +166,17 @@ func (p *Plan) problem(path, msg string) errs.Problem {
 	if p.flat == nil {
 		return errs.Problem{File: p.doc.File, Line: p.doc.Line(docPath(segs)...), Path: path, Message: msg}
 	}
+	// A problem just above one mapped key (spec.clusterSelector for
+	// spec.clusterSelector.matchLabels) is that key's; above several, the
+	// file's as a whole.
+	var under []string
 	for prefix, key := range p.flat {
-		// A problem above a mapped key (spec.clusterSelector for
-		// spec.clusterSelector.matchLabels) is that key's.
-		if strings.HasPrefix(prefix+".", path+".") {
-			return errs.Problem{File: p.doc.File, Line: p.doc.Line(key), Path: path, Source: key, Message: msg}
+		if strings.HasPrefix(prefix+".", path+".") && prefix != path {
+			under = append(under, key)
 		}
+	}
+	if len(under) == 1 {
+		return errs.Problem{File: p.doc.File, Line: p.doc.Line(under[0]), Path: path, Source: under[0], Message: msg}
 	}
 	for i := len(segs); i > 0; i-- {
 		key, ok := p.flat[strings.Join(segs[:i], ".")]
