@@ -52,11 +52,7 @@ func ClusterFindings(c *Cluster, pools []*Pool) []Finding {
 	for _, s := range c.Services {
 		obj := "service/" + s.Name + " -n " + s.Namespace
 		if s.Pending() {
-			cause, fix, _ := strings.Cut(s.Cause, ": ")
-			if fix == "" {
-				fix = "see 'kubectl describe service " + s.Name + " -n " + s.Namespace + "'"
-			}
-			add(SeverityError, obj, "LoadBalancer pending: "+cause, fix)
+			add(SeverityError, obj, "LoadBalancer pending: "+s.Cause, s.Fix)
 		}
 		for _, a := range s.Addresses() {
 			holders[a] = append(holders[a], s.Namespace+"/"+s.Name)

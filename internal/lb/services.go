@@ -54,6 +54,7 @@ type Service struct {
 	Ingress        []string  `json:"ingress,omitempty"`   // status.loadBalancer.ingress
 	Created        time.Time `json:"created"`
 	Cause          string    `json:"cause,omitempty"` // why it is pending, when it is
+	Fix            string    `json:"fix,omitempty"`
 	annotations    map[string]string
 }
 
@@ -230,38 +231,37 @@ func (c *Cluster) implementation(s Service) string {
 	return ImplOther
 }
 
-// Diagnose fills in the likeliest cause of every pending Service. AKO
-// reports no per-Service error, only Events on its pod, so its causes are
-// correlated from AKO's state.
+// Diagnose fills in the likeliest cause of every pending Service, and its
+// fix. AKO reports no per-Service error, only Events on its pod, so its
+// causes are correlated from AKO's state.
 func (c *Cluster) Diagnose(pools []*Pool) {
 	for i := range c.Services {
 		s := &c.Services[i]
-		if !s.Pending() {
-			continue
+		if s.Pending() {
+			s.Cause, s.Fix = c.cause(*s, pools)
 		}
-		s.Cause = c.cause(*s, pools)
 	}
 }
 
-func (c *Cluster) cause(s Service, pools []*Pool) string {
+func (c *Cluster) cause(s Service, pools []*Pool) (cause, fix string) {
 	if bad := outsidePools(s, pools); bad != "" {
-		return bad
+		return bad, "request an address inside a pool, or widen the pool"
 	}
 	switch s.Implementation {
 	case ImplAKO:
 		switch {
 		case !c.AKO.Installed:
-			return "AKO is not installed (no StatefulSet avi-system/ako): is the cluster selected by an AKODeploymentConfig? (kubectl tko lb status)"
+			return "AKO is not installed (no StatefulSet avi-system/ako)", "check that an AKODeploymentConfig selects the cluster: kubectl tko lb status"
 		case c.AKO.ReadyReplicas == 0:
-			return fmt.Sprintf("AKO is not running (avi-system/ako has %d/%d ready replicas): check 'kubectl logs -n avi-system ako-0'", c.AKO.ReadyReplicas, c.AKO.Replicas)
+			return fmt.Sprintf("AKO is not running (avi-system/ako has %d/%d ready replicas)", c.AKO.ReadyReplicas, c.AKO.Replicas), "check 'kubectl logs -n avi-system ako-0'"
 		case len(c.AKO.Warnings) > 0:
 			w := c.AKO.Warnings[0]
-			return fmt.Sprintf("AKO reports %s: %s", w.Reason, oneLine(w.Message))
+			return fmt.Sprintf("AKO reports %s: %s", w.Reason, oneLine(w.Message)), "fix what AKO reports (NSX ALB network, IPAM or credentials), then check 'kubectl logs -n avi-system ako-0'"
 		}
-		return "AKO has not placed a virtual service yet and reports no warning: check the NSX ALB controller's virtual services and 'kubectl logs -n avi-system ako-0'"
+		return "AKO has not placed a virtual service yet and reports no warning", "check the virtual services on the NSX ALB controller and 'kubectl logs -n avi-system ako-0'"
 	case ImplKubeVIP:
 		if c.KubeVIP == nil {
-			return "no kube-vip pool: the ConfigMap kube-system/kubevip does not exist"
+			return "no kube-vip pool: the ConfigMap kube-system/kubevip does not exist", "create it with a range-global or cidr-global key"
 		}
 		var serving []*Pool
 		for _, p := range pools {
@@ -270,21 +270,21 @@ func (c *Cluster) cause(s Service, pools []*Pool) string {
 			}
 		}
 		if len(serving) == 0 {
-			return fmt.Sprintf("no kube-vip pool serves namespace %s: add range-%s (or range-global) to kube-system/kubevip", s.Namespace, s.Namespace)
+			return "no kube-vip pool serves namespace " + s.Namespace, fmt.Sprintf("add range-%s (or range-global) to kube-system/kubevip", s.Namespace)
 		}
 		full := true
 		for _, p := range serving {
 			full = full && int64(len(p.Used)) >= p.Size
 		}
 		if full {
-			return fmt.Sprintf("every kube-vip pool for namespace %s is full: widen %s", s.Namespace, serving[0].Source)
+			return "every kube-vip pool for namespace " + s.Namespace + " is full", "widen " + serving[0].Source + " or free an address"
 		}
-		return "kube-vip has not assigned an address: check kube-vip-cloud-provider's logs in kube-system"
+		return "kube-vip has not assigned an address", "check the kube-vip-cloud-provider logs in kube-system"
 	}
 	if s.Class != "" {
-		return fmt.Sprintf("loadBalancerClass %s is served by neither AKO nor kube-vip: check that class's controller", s.Class)
+		return fmt.Sprintf("loadBalancerClass %s is served by neither AKO nor kube-vip", s.Class), "check that class's controller"
 	}
-	return "no load-balancer controller runs in this cluster (neither AKO nor kube-vip)"
+	return "no load-balancer controller runs in this cluster (neither AKO nor kube-vip)", "install AKO (an AKODeploymentConfig selecting the cluster) or kube-vip's cloud provider"
 }
 
 // outsidePools names a requested address that no pool of the Service's

@@ -46,5 +46,17 @@ func loadBalancingObjects(now time.Time) []map[string]any {
 		},
 		"status": map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "10.20.30.1"}}}},
 	})
-	return []map[string]any{ako, warning, pending, kubeVIP, viaKubeVIP}
+	// The management cluster's own ADC, as TKG creates it.
+	mgmt := obj("networking.tkg.tanzu.vmware.com/v1alpha1", "AKODeploymentConfig", "", "install-ako-for-management-cluster", nil, map[string]any{
+		"spec": map[string]any{
+			"adminCredentialRef":      map[string]any{"name": "avi-controller-credentials", "namespace": "tkg-system-networking"},
+			"certificateAuthorityRef": map[string]any{"name": "avi-controller-ca", "namespace": "tkg-system-networking"},
+			"cloudName":               "Default-Cloud",
+			"controller":              "avi-ctrl.tko.example.com",
+			"serviceEngineGroup":      "tkg-mgmt-seg",
+			"dataNetwork":             map[string]any{"name": "tkg-mgmt-vip-pg", "cidr": "10.20.7.0/24", "ipPools": []any{map[string]any{"start": "10.20.7.100", "end": "10.20.7.119", "type": "V4"}}},
+			"clusterSelector":         map[string]any{"matchLabels": map[string]any{"cluster-role.tkg.tanzu.vmware.com/management": ""}},
+		},
+	})
+	return []map[string]any{ako, warning, pending, kubeVIP, viaKubeVIP, mgmt}
 }

@@ -79,7 +79,9 @@ func TestServicesAcrossWorkloadClusters(t *testing.T) {
 func TestStatusFollowsTheOperatorsRules(t *testing.T) {
 	e := suite.New(t)
 	r := e.Kubectl("tko", "lb", "status", "-A", "-o", "wide").Success()
-	r.StdoutContains("default\twc-prod-1\t", "running 1/1", "tkg-system\ttkg-mgmt\t<none>", "management cluster and no install-ako-for-management-cluster")
+	r.StdoutContains("default\twc-prod-1\tinstall-ako-for-all\trunning 1/1\tNSX ALB\tinstall-ako-for-all\tno other ADC selects it; install-ako-for-all takes the rest",
+		"tkg-system\ttkg-mgmt\tinstall-ako-for-management-cluster\trunning 1/1", "management clusters get only install-ako-for-management-cluster",
+		"default\twc-dev-1\t<none>\tnot provisioned\tkube-vip")
 	r = e.Kubectl("tko", "lb", "status", "-A", "-o", "json").Success()
 	var rows []struct {
 		Name string
@@ -97,7 +99,8 @@ func TestPoolsCountAndWarn(t *testing.T) {
 	e := suite.New(t)
 	r := e.Kubectl("tko", "lb", "pools", "-o", "wide").Success()
 	r.StdoutContains("kubevip cidr-global\t*\t10.20.30.0/30\t4\t1\t3\t25%\tteam-a/grafana",
-		"adc/install-ako-for-all dataNetwork tkg-vip-pg\t*\t10.20.8.0/24\t256\t1\t255\t0%\ttanzu-system-ingress/envoy").
+		"adc/install-ako-for-all dataNetwork tkg-vip-pg\t*\t10.20.8.0/24\t256\t1\t255\t0%\ttanzu-system-ingress/envoy",
+		"adc/install-ako-for-management-cluster dataNetwork tkg-mgmt-vip-pg\t*\t10.20.7.100-10.20.7.119\t20\t0\t20\t0%\t-").
 		StderrContains("kubevip cidr-global shadows range-team-a")
 }
 

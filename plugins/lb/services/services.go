@@ -124,7 +124,7 @@ func (o *Options) Run(ctx context.Context) error {
 
 func (o *Options) print(rows []Row, fleetView bool) error {
 	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "IMPLEMENTATION"},
-		{Header: "REQUESTED"}, {Header: "ADDRESS"}, {Header: "AGE"}, {Header: "CLASS", Wide: true}, {Header: "CAUSE", Wide: true}}}
+		{Header: "REQUESTED"}, {Header: "ADDRESS"}, {Header: "AGE"}, {Header: "CLASS", Wide: true}, {Header: "CAUSE", Wide: true}, {Header: "FIX", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()
 	for _, r := range rows {
@@ -141,7 +141,7 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 			}
 		}
 		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, dash(common.Joined(r.Requested)), address,
-			duration.HumanDuration(now.Sub(r.Created)), dash(r.Class), dash(r.Cause)})
+			duration.HumanDuration(now.Sub(r.Created)), dash(r.Class), dash(r.Cause), dash(r.Fix)})
 	}
 	if err := w.Flush(); err != nil {
 		return err

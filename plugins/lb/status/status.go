@@ -3,6 +3,7 @@ package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 
@@ -92,6 +93,8 @@ type Row struct {
 	Endpoint  string    `json:"endpointProvider,omitempty"`
 	AKO       *lb.AKO   `json:"ako,omitempty"`
 	AKOError  string    `json:"akoError,omitempty"` // why AKO could not be read
+
+	notProvisioned bool // no kubeconfig Secret yet
 }
 
 // Run reads and prints.
@@ -148,8 +151,9 @@ func (o *Options) Run(ctx context.Context) error {
 	rows := make([]Row, len(clusters))
 	for i, u := range clusters {
 		rows[i] = Row{Namespace: u.GetNamespace(), Name: u.GetName(), ADC: lb.Select(u, adcs), Label: u.GetLabels()[lb.LabelAVI], Endpoint: capi.EndpointProvider(u), AKO: akos[i].Value}
-		if akos[i].Err != nil {
-			rows[i].AKOError = explain.Message(akos[i].Err)
+		if err := akos[i].Err; err != nil {
+			var nf *errs.NotFoundError
+			rows[i].AKOError, rows[i].notProvisioned = explain.Message(err), errors.As(err, &nf)
 		}
 	}
 	if !o.Output.Human() {
@@ -160,7 +164,7 @@ func (o *Options) Run(ctx context.Context) error {
 
 func (o *Options) print(rows []Row) error {
 	t := &cli.Table{Columns: []cli.Column{{Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "ADC"}, {Header: "AKO"}, {Header: "ENDPOINT"},
-		{Header: "LABEL", Wide: true}, {Header: "REASON", Wide: true}}}
+		{Header: "LABEL", Wide: true}, {Header: "REASON", Wide: true}, {Header: "AKO DETAIL", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {
 		adc := r.ADC.ADC
@@ -171,7 +175,7 @@ func (o *Options) print(rows []Row) error {
 		if label != "" && r.ADC.ADC != "" && label != r.ADC.ADC {
 			label += " (operator disagrees: " + r.ADC.ADC + " expected)"
 		}
-		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), dash(r.Endpoint), dash(label), r.ADC.Reason})
+		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), dash(r.Endpoint), dash(label), r.ADC.Reason, dash(r.AKOError)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -184,8 +188,10 @@ func (o *Options) print(rows []Row) error {
 
 func akoCell(r Row) string {
 	switch {
+	case r.AKOError != "" && r.notProvisioned:
+		return "not provisioned"
 	case r.AKOError != "":
-		return "unknown (" + r.AKOError + ")"
+		return "unreachable"
 	case r.AKO == nil || !r.AKO.Installed:
 		return "not installed"
 	case r.AKO.Ready():
