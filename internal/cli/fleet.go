@@ -25,6 +25,9 @@ type FleetFlags struct {
 	sel      fleet.Selection
 	contexts bool
 	clusters bool
+	// FailAlways leaves out --strict: the command fails on any failed
+	// target anyway (an audit).
+	FailAlways bool
 }
 
 // NewFleetFlags returns fleet flags with the defaults of every plugin.
@@ -55,7 +58,9 @@ func (ff *FleetFlags) addCommon(cmd *cobra.Command, timeoutFlag string) {
 		return
 	}
 	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", ff.sel.Parallel, "Targets queried at once in a fleet run.")
-	cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")
+	if !ff.FailAlways {
+		cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")
+	}
 	if timeoutFlag == "" {
 		timeoutFlag = "target-timeout"
 	}

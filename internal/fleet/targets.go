@@ -45,27 +45,22 @@ func (s Selection) WorkloadFleet() bool {
 }
 
 // ContextNames resolves the contexts of the selection against a kubeconfig:
-// every context (sorted) with AllContexts, else the named ones, each of
-// which must exist.
+// every context (sorted) with AllContexts, else the named ones as given. A
+// named context the kubeconfig lacks stays: it fails as a target of its
+// own, in its row, like an unreachable one.
 func ContextNames(raw clientcmdapi.Config, s Selection) ([]string, error) {
-	if s.AllContexts {
-		names := make([]string, 0, len(raw.Contexts))
-		for name := range raw.Contexts {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		return names, nil
+	if !s.AllContexts {
+		return s.Contexts, nil
 	}
-	var missing []string
-	for _, name := range s.Contexts {
-		if _, ok := raw.Contexts[name]; !ok {
-			missing = append(missing, name)
-		}
+	if len(raw.Contexts) == 0 {
+		return nil, &errs.NotFoundError{Kind: "context", Name: "any", Hint: "the kubeconfig has none; 'kubectl config get-contexts' shows what is in use"}
 	}
-	if len(missing) > 0 {
-		return nil, &errs.NotFoundError{Kind: "context", Name: strings.Join(missing, ","), Hint: "list the contexts with 'kubectl config get-contexts'"}
+	names := make([]string, 0, len(raw.Contexts))
+	for name := range raw.Contexts {
+		names = append(names, name)
 	}
-	return s.Contexts, nil
+	sort.Strings(names)
+	return names, nil
 }
 
 // Unprovisioned lists workload clusters that were selected but have no

@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -221,45 +219,6 @@ func UpdateAndReport(ctx context.Context, connect Connector, out io.Writer, clus
 		return nil, nil, false, err
 	}
 	return c, updated, len(changes) > 0, PrintChanges(out, updated, changes, dryRun)
-}
-
-// FleetContexts returns the contexts of a fleet command: every context with
-// --all-contexts, the list given as --context a,b,c, or none (one context).
-// --all-contexts with --context is left to CheckFleetFlags.
-func FleetContexts(f *cli.Factory, all bool) ([]string, error) {
-	flag := contextFlag(f)
-	switch {
-	case all && flag != "":
-		return nil, nil
-	case all:
-		raw, err := f.RawConfig()
-		if err != nil {
-			return nil, err
-		}
-		names := make([]string, 0, len(raw.Contexts))
-		for name := range raw.Contexts {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		return names, nil
-	case strings.Contains(flag, ","):
-		var names []string
-		for _, c := range strings.Split(flag, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				names = append(names, c)
-			}
-		}
-		return names, nil
-	}
-	return nil, nil
-}
-
-// CheckFleetFlags refuses --all-contexts with --context.
-func CheckFleetFlags(f *cli.Factory, all bool) error {
-	if all && contextFlag(f) != "" {
-		return cli.FlagErrorf("--all-contexts and --context cannot be used together")
-	}
-	return nil
 }
 
 func contextFlag(f *cli.Factory) string {
