@@ -162,15 +162,7 @@ func (o *Options) printPlan(plan *carvel.StackPlan) {
 			}
 			action += " (" + strings.Join(paths, ", ") + ")"
 		}
-		state := s.State
-		if state == "" {
-			state = "-"
-		}
-		deps := strings.Join(s.DependsOn, ",")
-		if deps == "" {
-			deps = "-"
-		}
-		t.Rows = append(t.Rows, []string{fmt.Sprint(s.Wave), s.Namespace, s.Name, s.Package, s.Version, action, state, deps})
+		t.Rows = append(t.Rows, []string{fmt.Sprint(s.Wave), s.Namespace, s.Name, s.Package, s.Version, action, cli.OrDash(s.State), cli.OrDash(strings.Join(s.DependsOn, ","))})
 	}
 	_ = t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

@@ -95,7 +95,7 @@ func (o *Options) RunList(ctx context.Context) error {
 			if s := p.Spec.KubernetesVersionSelection; s != nil && s.Constraints != "" {
 				k8s = s.Constraints
 			}
-			t.Rows = append(t.Rows, []string{p.Spec.RefName, p.Spec.Version, common.OrDash(p.Spec.ReleasedAt), k8s, common.OrDash(strings.Join(p.Spec.Licenses, ", "))})
+			t.Rows = append(t.Rows, []string{p.Spec.RefName, p.Spec.Version, cli.OrDash(p.Spec.ReleasedAt), k8s, cli.OrDash(strings.Join(p.Spec.Licenses, ", "))})
 		}
 		return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	}
@@ -118,7 +118,7 @@ func (o *Options) RunList(ctx context.Context) error {
 	for _, n := range names {
 		display, desc, provider := "-", "-", "-"
 		if m := cat.Metadata[n]; m != nil {
-			display, desc, provider = common.OrDash(m.Spec.DisplayName), common.OrDash(m.Spec.ShortDescription), common.OrDash(m.Spec.ProviderName)
+			display, desc, provider = cli.OrDash(m.Spec.DisplayName), cli.OrDash(m.Spec.ShortDescription), cli.OrDash(m.Spec.ProviderName)
 		}
 		latest := "-"
 		if v := cat.Versions[n]; len(v) > 0 {

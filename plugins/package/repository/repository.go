@@ -348,7 +348,7 @@ func (o *ListOptions) Run(ctx context.Context) error {
 	}
 	t := cli.Table{Columns: []cli.Column{{Header: "NAMESPACE", Hidden: !o.AllNamespaces}, {Header: "NAME"}, {Header: "SOURCE"}, {Header: "STATUS"}, {Header: "AGE"}, {Header: "MESSAGE", Wide: true}}}
 	for _, r := range repos {
-		t.Rows = append(t.Rows, []string{r.Namespace, r.Name, r.Source(), r.State(), common.Age(r.Object), common.OrDash(carvel.Headline(r.Status.UsefulErrorMessage))})
+		t.Rows = append(t.Rows, []string{r.Namespace, r.Name, r.Source(), r.State(), common.Age(r.Object), cli.OrDash(carvel.Headline(r.Status.UsefulErrorMessage))})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

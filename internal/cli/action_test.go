@@ -1,0 +1,40 @@
+package cli
+
+import (
+	"bytes"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+)
+
+func TestPrintAction(t *testing.T) {
+	obj := func(apiVersion, kind, name string) *unstructured.Unstructured {
+		u := &unstructured.Unstructured{}
+		u.SetAPIVersion(apiVersion)
+		u.SetKind(kind)
+		u.SetName(name)
+		return u
+	}
+	cases := []struct {
+		obj    *unstructured.Unstructured
+		verb   string
+		dryRun bool
+		want   string
+	}{
+		{obj("packaging.carvel.dev/v1alpha1", "PackageInstall", "contour"), "created", false, "packageinstall.packaging.carvel.dev/contour created\n"},
+		{obj("packaging.carvel.dev/v1alpha1", "PackageRepository", "dev"), "created", true, "packagerepository.packaging.carvel.dev/dev created (dry run)\n"},
+		{obj("v1", "Namespace", "tanzu-packages"), "created", false, "namespace/tanzu-packages created\n"},
+	}
+	for _, tc := range cases {
+		var out bytes.Buffer
+		if err := PrintAction(&out, tc.obj, tc.verb, tc.dryRun); err != nil {
+			t.Fatal(err)
+		}
+		if out.String() != tc.want {
+			t.Errorf("got %q, want %q", out.String(), tc.want)
+		}
+	}
+	if OrDash("") != "-" || OrDash("x") != "x" {
+		t.Error("OrDash")
+	}
+}
