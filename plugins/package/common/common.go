@@ -220,3 +220,49 @@ func Kick(ctx context.Context, f *cli.Factory, streams genericiooptions.IOStream
 	Reconciled(streams.ErrOut, what+" "+c.Namespace+"/"+name, start)
 	return nil
 }
+
+// Base is what every verb's Options holds: the factory (set by Complete),
+// the streams, the output flags (nil for verbs that print no objects) and
+// the NAME argument, if any.
+type Base struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Name    string
+}
+
+// NewBase returns a Base; output adds the -o flags.
+func NewBase(streams genericiooptions.IOStreams, output bool) Base {
+	b := Base{Streams: streams}
+	if output {
+		b.Output = cli.NewOutputFlags()
+	}
+	return b
+}
+
+// Complete takes the factory and the NAME argument.
+func (b *Base) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+	b.Factory = f
+	if len(args) > 0 {
+		b.Name = args[0]
+	}
+	return nil
+}
+
+// Validate checks the output flags.
+func (b *Base) Validate() error {
+	if b.Output == nil {
+		return nil
+	}
+	return b.Output.Validate()
+}
+
+// Catalog reads what the chosen namespace can install: its packages and
+// those of the global repositories.
+func Catalog(ctx context.Context, f *cli.Factory) (*carvel.Catalog, error) {
+	c, err := Connect(f, true)
+	if err != nil {
+		return nil, err
+	}
+	return c.LoadCatalog(ctx, c.Namespace)
+}

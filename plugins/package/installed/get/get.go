@@ -18,16 +18,13 @@ import (
 
 // Options holds the flags of `installed get`.
 type Options struct {
-	Factory    *cli.Factory
-	Streams    genericiooptions.IOStreams
-	Output     *cli.OutputFlags
-	Name       string
+	common.Base
 	ShowValues bool
 }
 
 // NewCmd returns `installed get`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(streams, true)}
 	cmd := &cobra.Command{
 		Use:     "get NAME [--values]",
 		Aliases: []string{"describe"},
@@ -48,15 +45,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().BoolVar(&o.ShowValues, "values", false, "Print the install's values (YAML) instead of the summary.")
 	return cmd
 }
-
-// Complete takes the factory and the name.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	o.Factory, o.Name = f, args[0]
-	return nil
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Run shows the install.
 func (o *Options) Run(ctx context.Context) error {

@@ -14,16 +14,14 @@ import (
 
 // Options holds the flags of `installed kick`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Name    string
+	common.Base
 	Wait    bool
 	Timeout time.Duration
 }
 
 // NewCmd returns `installed kick`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Timeout: 10 * time.Minute}
+	o := &Options{Base: common.NewBase(streams, false), Timeout: 10 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "kick NAME",
 		Short: "Make kapp-controller reconcile an install now",
@@ -45,13 +43,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Complete takes the factory and the name, and defaults --wait to on for
 // a person at a terminal.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
-	o.Factory, o.Name = f, args[0]
 	common.WaitFlag(cmd, o.Streams.ErrOut, &o.Wait, false)
-	return nil
+	return o.Base.Complete(f, cmd, args)
 }
-
-// Validate has no flags to check.
-func (o *Options) Validate() error { return nil }
 
 // Run kicks the install.
 func (o *Options) Run(ctx context.Context) error {

@@ -17,16 +17,14 @@ import (
 
 // Options holds the flags of `installed list`.
 type Options struct {
-	Factory       *cli.Factory
-	Streams       genericiooptions.IOStreams
-	Output        *cli.OutputFlags
+	common.Base
 	AllNamespaces bool
 	Clusters      []string
 }
 
 // NewCmd returns `installed list`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(streams, true)}
 	cmd := &cobra.Command{
 		Use:     "list [-A] [--cluster C,...]",
 		Aliases: []string{"ls"},
@@ -48,15 +46,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringSliceVar(&o.Clusters, "cluster", nil, "Only installs that target these workload clusters.")
 	return cmd
 }
-
-// Complete takes the factory.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
-	o.Factory = f
-	return nil
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Run lists the installs.
 func (o *Options) Run(ctx context.Context) error {

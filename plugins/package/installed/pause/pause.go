@@ -16,10 +16,8 @@ import (
 
 // Options holds the state of `installed pause` and `installed resume`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Name    string
-	Paused  bool
+	common.Base
+	Paused bool
 }
 
 // NewCmd returns `installed pause`.
@@ -29,7 +27,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // NewCmdPaused returns the command that sets spec.paused to paused.
 func NewCmdPaused(f *cli.Factory, streams genericiooptions.IOStreams, paused bool, use, short string) *cobra.Command {
-	o := &Options{Streams: streams, Paused: paused}
+	o := &Options{Base: common.NewBase(streams, false), Paused: paused}
 	verb, _, _ := strings.Cut(use, " ")
 	return &cobra.Command{
 		Use: use, Short: short, Example: cli.Examples("kubectl tko package installed " + verb + " contour -n tanzu-packages"),
@@ -38,15 +36,6 @@ func NewCmdPaused(f *cli.Factory, streams genericiooptions.IOStreams, paused boo
 		RunE:              common.RunE(f, o),
 	}
 }
-
-// Complete takes the factory and the name.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	o.Factory, o.Name = f, args[0]
-	return nil
-}
-
-// Validate has no flags to check.
-func (o *Options) Validate() error { return nil }
 
 // Run pauses or resumes the install.
 func (o *Options) Run(ctx context.Context) error {

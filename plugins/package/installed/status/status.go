@@ -14,16 +14,11 @@ import (
 )
 
 // Options holds the flags of `installed status`.
-type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Name    string
-}
+type Options struct{ common.Base }
 
 // NewCmd returns `installed status`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(streams, true)}
 	cmd := &cobra.Command{
 		Use:   "status NAME",
 		Short: "Show how kapp-controller's last reconcile went: fetch, template and deploy, in full",
@@ -40,15 +35,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.Output.AddFlags(cmd)
 	return cmd
 }
-
-// Complete takes the factory and the name.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	o.Factory, o.Name = f, args[0]
-	return nil
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Run shows the App's stages.
 func (o *Options) Run(ctx context.Context) error {
