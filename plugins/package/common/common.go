@@ -186,16 +186,39 @@ func PrintStages(w io.Writer, app *carvel.App, full bool) {
 	}
 }
 
-// Kick makes kapp-controller reconcile a PackageInstall or a
-// PackageRepository (kind) of the chosen namespace now and, with wait,
-// follows it by watch until it is reconciled again.
-func Kick(ctx context.Context, f *cli.Factory, streams genericiooptions.IOStreams, kind, name string, wait bool, timeout time.Duration) error {
-	c, err := Connect(f, false)
+// KickOptions is the kick of a PackageInstall or a PackageRepository
+// (Kind): both verbs' Options.
+type KickOptions struct {
+	Base
+	Kind    string
+	Wait    bool
+	Timeout time.Duration
+}
+
+// AddFlags registers --wait and --timeout.
+func (o *KickOptions) AddFlags(cmd *cobra.Command, what string) {
+	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the "+what+" is reconciled again (default true on a terminal).")
+	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+}
+
+// Complete takes the factory and the name, and defaults --wait to on for
+// a person at a terminal.
+func (o *KickOptions) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
+	WaitFlag(cmd, o.Streams.ErrOut, &o.Wait, false)
+	return o.Base.Complete(f, cmd, args)
+}
+
+// Run makes kapp-controller reconcile the object now (pausing and resuming
+// it gives it a new generation) and, with Wait, follows it by watch until
+// it is reconciled again.
+func (o *KickOptions) Run(ctx context.Context) error {
+	c, err := Connect(o.Factory, false)
 	if err != nil {
 		return err
 	}
+	name := o.Name
 	gvr, what, waitFor := carvel.Installs, "package install", c.WaitInstall
-	if kind == "PackageRepository" {
+	if o.Kind == "PackageRepository" {
 		gvr, what, waitFor = carvel.Repositories, "package repository", c.WaitRepository
 		_, err = c.GetRepository(ctx, c.Namespace, name)
 	} else {
@@ -208,16 +231,16 @@ func Kick(ctx context.Context, f *cli.Factory, streams genericiooptions.IOStream
 	if err := c.Kick(ctx, gvr, c.Namespace, name); err != nil {
 		return err
 	}
-	if err := cli.PrintAction(streams.Out, Ref(kind, name), "kicked", false); err != nil {
+	if err := cli.PrintAction(o.Streams.Out, Ref(o.Kind, name), "kicked", false); err != nil {
 		return err
 	}
-	if !wait {
+	if !o.Wait {
 		return nil
 	}
-	if _, err := waitFor(ctx, c.Namespace, name, carvel.WaitOptions{Timeout: timeout, Progress: WaitProgress(streams.ErrOut)}); err != nil {
+	if _, err := waitFor(ctx, c.Namespace, name, carvel.WaitOptions{Timeout: o.Timeout, Progress: WaitProgress(o.Streams.ErrOut)}); err != nil {
 		return err
 	}
-	Reconciled(streams.ErrOut, what+" "+c.Namespace+"/"+name, start)
+	Reconciled(o.Streams.ErrOut, what+" "+c.Namespace+"/"+name, start)
 	return nil
 }
 
@@ -265,4 +288,26 @@ func Catalog(ctx context.Context, f *cli.Factory) (*carvel.Catalog, error) {
 		return nil, err
 	}
 	return c.LoadCatalog(ctx, c.Namespace)
+}
+
+// ListScope connects and says which namespace a list covers: the chosen
+// one, or every namespace ("") with -A.
+func ListScope(f *cli.Factory, allNamespaces bool) (*carvel.Client, string, error) {
+	c, err := Connect(f, false)
+	if err != nil {
+		return nil, "", err
+	}
+	if allNamespaces {
+		return c, "", nil
+	}
+	return c, c.Namespace, nil
+}
+
+// Objects are the objects behind listed items, for -o.
+func Objects[T any](items []T, object func(T) *unstructured.Unstructured) []*unstructured.Unstructured {
+	out := make([]*unstructured.Unstructured, 0, len(items))
+	for _, it := range items {
+		out = append(out, object(it))
+	}
+	return out
 }

@@ -49,13 +49,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Run lists the installs.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := common.Connect(o.Factory, false)
+	c, ns, err := common.ListScope(o.Factory, o.AllNamespaces)
 	if err != nil {
 		return err
-	}
-	ns := c.Namespace
-	if o.AllNamespaces {
-		ns = ""
 	}
 	all, err := c.ListInstalls(ctx, ns)
 	if err != nil {
@@ -71,11 +67,7 @@ func (o *Options) Run(ctx context.Context) error {
 		installs = append(installs, in)
 	}
 	if !o.Output.Human() {
-		objs := make([]*unstructured.Unstructured, 0, len(installs))
-		for _, in := range installs {
-			objs = append(objs, in.Object)
-		}
-		return o.Output.PrintObjects(o.Streams.Out, objs, false)
+		return o.Output.PrintObjects(o.Streams.Out, common.Objects(installs, func(in *carvel.Install) *unstructured.Unstructured { return in.Object }), false)
 	}
 	if len(installs) == 0 {
 		where := "in namespace " + c.Namespace

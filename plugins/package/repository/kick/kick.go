@@ -2,7 +2,6 @@
 package kick
 
 import (
-	"context"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -13,15 +12,11 @@ import (
 )
 
 // Options holds the flags of `repository kick`.
-type Options struct {
-	common.Base
-	Wait    bool
-	Timeout time.Duration
-}
+type Options struct{ common.KickOptions }
 
 // NewCmd returns `repository kick`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, false), Timeout: 5 * time.Minute}
+	o := &Options{common.KickOptions{Base: common.NewBase(streams, false), Kind: "PackageRepository", Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:               "kick NAME",
 		Short:             "Make kapp-controller fetch a package repository again now",
@@ -30,19 +25,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteRepositories(f),
 		RunE:              common.RunE(f, o),
 	}
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the repository is reconciled again (default true on a terminal).")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	o.AddFlags(cmd, "repository")
 	return cmd
-}
-
-// Complete takes the factory and the name, and defaults --wait to on for
-// a person at a terminal.
-func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
-	common.WaitFlag(cmd, o.Streams.ErrOut, &o.Wait, false)
-	return o.Base.Complete(f, cmd, args)
-}
-
-// Run kicks the repository.
-func (o *Options) Run(ctx context.Context) error {
-	return common.Kick(ctx, o.Factory, o.Streams, "PackageRepository", o.Name, o.Wait, o.Timeout)
 }

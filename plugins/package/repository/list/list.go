@@ -37,24 +37,16 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Run lists the repositories.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := common.Connect(o.Factory, false)
+	c, ns, err := common.ListScope(o.Factory, o.AllNamespaces)
 	if err != nil {
 		return err
-	}
-	ns := c.Namespace
-	if o.AllNamespaces {
-		ns = ""
 	}
 	repos, err := c.ListRepositories(ctx, ns)
 	if err != nil {
 		return err
 	}
 	if !o.Output.Human() {
-		objs := make([]*unstructured.Unstructured, 0, len(repos))
-		for _, r := range repos {
-			objs = append(objs, r.Object)
-		}
-		return o.Output.PrintObjects(o.Streams.Out, objs, false)
+		return o.Output.PrintObjects(o.Streams.Out, common.Objects(repos, func(r *carvel.Repository) *unstructured.Unstructured { return r.Object }), false)
 	}
 	if len(repos) == 0 {
 		fmt.Fprintln(o.Streams.ErrOut, "No package repositories found.")
