@@ -15,7 +15,9 @@ import (
 func PrintAction(out io.Writer, obj *unstructured.Unstructured, verb string, dryRun bool) error {
 	flags := genericclioptions.NewPrintFlags(verb).WithTypeSetter(scheme.Scheme)
 	if dryRun {
-		flags.Complete("%s (dry run)")
+		if err := flags.Complete("%s (dry run)"); err != nil {
+			return err
+		}
 	}
 	p, err := flags.ToPrinter()
 	if err != nil {
