@@ -111,40 +111,16 @@ func (v *Values) YAML() ([]byte, error) {
 	return sigsyaml.Marshal(v.Data)
 }
 
-// Problem is one way the values break the package's schema.
-type Problem struct {
-	Path    string `json:"path"`
-	Message string `json:"message"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Flag    string `json:"flag,omitempty"`
-}
+// Problem is one way the values break the package's schema: a file line
+// or the --values flag that set it, the dotted key and what is wrong.
+type Problem = errs.Problem
 
-func (p Problem) String() string {
-	where := p.Path
-	switch {
-	case p.Flag != "":
-		where = p.Flag
-	case p.File != "" && p.Line > 0:
-		where = fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Path)
-	}
-	return where + ": " + p.Message
-}
-
-// ValuesError lists every problem at once; Explain shows it as one line
-// per problem under a header.
-type ValuesError struct {
-	Package  string
-	Problems []Problem
-}
-
-func (e *ValuesError) Error() string {
-	lines := make([]string, 0, len(e.Problems))
-	for _, p := range e.Problems {
-		lines = append(lines, p.String())
-	}
-	return fmt.Sprintf("the values do not match the schema of %s (%d problem(s)); nothing was created: %s",
-		e.Package, len(e.Problems), strings.Join(lines, "; "))
+// ValuesProblems is every way the values break pkg's schema, reported at
+// once under one summary line; nothing was created.
+func ValuesProblems(pkg string, problems []Problem) *errs.ProblemsError {
+	e := errs.Problems("", "created", problems)
+	e.Summary = fmt.Sprintf("the values do not match the schema of %s (%s); nothing was created", pkg, errs.Count(len(problems)))
+	return e
 }
 
 // Validate checks the values against a package's valuesSchema: unknown
