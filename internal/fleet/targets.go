@@ -160,3 +160,40 @@ func Failures[T any](results []Result[T]) []Failure {
 
 // DefaultTimeout bounds one target of a fleet view unless the user says otherwise.
 const DefaultTimeout = 20 * time.Second
+
+// NotProvisionedError refuses workload clusters named on purpose that have
+// no kubeconfig Secret yet.
+type NotProvisionedError struct{ Clusters Unprovisioned }
+
+func (e *NotProvisionedError) Error() string {
+	return fmt.Sprintf("no kubeconfig Secret for %s: the cluster is not provisioned yet", strings.Join(e.Clusters, ", "))
+}
+
+// Class implements errs.Classed: the cluster exists, it is not ready.
+func (e *NotProvisionedError) Class() errs.Class { return errs.ClassFailed }
+
+// Targets resolves the workload clusters of a selection and applies the one
+// policy for clusters without a kubeconfig Secret: named ones are refused,
+// others (all, or by selector) are skipped with the note returned. The
+// namespace is the user's unless the selection spans all of them. None left
+// is a NotFoundError.
+func Targets(ctx context.Context, dyn dynamic.Interface, api capi.API, namespace string, s Selection) ([]capi.Cluster, string, error) {
+	if s.AllWorkloadClusters || s.ClusterSelector != "" {
+		namespace = metav1.NamespaceAll
+	}
+	clusters, unprovisioned, err := WorkloadClusters(ctx, dyn, api, namespace, s)
+	if err != nil {
+		return nil, "", err
+	}
+	note := ""
+	if len(unprovisioned) > 0 {
+		if len(s.Clusters) > 0 {
+			return nil, "", &NotProvisionedError{Clusters: unprovisioned}
+		}
+		note = "skipping clusters without a kubeconfig Secret (not provisioned yet): " + strings.Join(unprovisioned, ", ")
+	}
+	if len(clusters) == 0 {
+		return nil, note, &errs.NotFoundError{Kind: "workload cluster", Name: "any", Namespace: namespace, Hint: "none has a kubeconfig Secret"}
+	}
+	return clusters, note, nil
+}

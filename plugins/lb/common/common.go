@@ -34,7 +34,7 @@ func (s *Scope) AddFlags(cmd *cobra.Command) {
 	s.Fleet = cli.NewFleetFlags()
 	cmd.Flags().BoolVarP(&s.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
 	s.Fleet.AddContextFlags(cmd, "")
-	s.Fleet.AddClusterFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.", "")
+	s.Fleet.AddClusterFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
 
 // Scanned is the load balancing of one target cluster.

@@ -140,8 +140,8 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 				address += " " + r.Cause
 			}
 		}
-		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, dash(common.Joined(r.Requested)), address,
-			duration.HumanDuration(now.Sub(r.Created)), dash(r.Class), dash(r.Cause), dash(r.Fix)})
+		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, cli.OrDash(common.Joined(r.Requested)), address,
+			duration.HumanDuration(now.Sub(r.Created)), cli.OrDash(r.Class), cli.OrDash(r.Cause), cli.OrDash(r.Fix)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -150,11 +150,4 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 		o.Streams.ErrOut.Write([]byte("No Services of type LoadBalancer found.\n"))
 	}
 	return nil
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

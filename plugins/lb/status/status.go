@@ -175,7 +175,7 @@ func (o *Options) print(rows []Row) error {
 		if label != "" && r.ADC.ADC != "" && label != r.ADC.ADC {
 			label += " (operator disagrees: " + r.ADC.ADC + " expected)"
 		}
-		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), dash(r.Endpoint), dash(label), r.ADC.Reason, dash(r.AKOError)})
+		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), cli.OrDash(r.Endpoint), cli.OrDash(label), r.ADC.Reason, cli.OrDash(r.AKOError)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -198,11 +198,4 @@ func akoCell(r Row) string {
 		return fmt.Sprintf("running %d/%d", r.AKO.ReadyReplicas, r.AKO.Replicas)
 	}
 	return fmt.Sprintf("not ready %d/%d", r.AKO.ReadyReplicas, r.AKO.Replicas)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

@@ -7,11 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -20,6 +18,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
@@ -31,16 +30,17 @@ type Options struct {
 	ServiceAccount  string
 	RBAC            string
 	CreateNamespace bool
-	Clusters        []string
-	AllClusters     bool
+	Fleet           *cli.FleetFlags
 	TargetNamespace string
+
+	sel fleet.Selection
 
 	applied bool // the objects exist: a later failure (reconcile) keeps them
 }
 
 // NewCmd returns the install command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Request: NewRequest(streams), RBAC: carvel.RBACClusterAdmin}
+	o := &Options{Request: NewRequest(streams), RBAC: carvel.RBACClusterAdmin, Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
 		Use:   "install NAME -p PACKAGE [--version VERSION | --version-constraint C] [--values-file FILE] [--values KEY=VALUE]...",
 		Short: "Install a package: ServiceAccount, RBAC, values Secret and PackageInstall, validated first",
@@ -90,8 +90,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&o.ServiceAccount, "service-account-name", "", "Use this existing ServiceAccount instead of creating one (and its RBAC).")
 	cmd.Flags().StringVar(&o.RBAC, "rbac", o.RBAC, "RBAC for the created ServiceAccount: cluster-admin (kctrl's), namespace (a Role in the install's namespace) or none.")
 	cmd.Flags().BoolVar(&o.CreateNamespace, "create-namespace", false, "Create the namespace when it does not exist.")
-	cmd.Flags().StringSliceVar(&o.Clusters, "cluster", nil, "Install on these workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
-	cmd.Flags().BoolVar(&o.AllClusters, "all-workload-clusters", false, "Install on every workload cluster of this management cluster (all namespaces).")
+	o.Fleet.AddClusterFlags(cmd, "Install on these workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
 	cmd.Flags().StringVar(&o.TargetNamespace, "target-namespace", "", "With --cluster: the namespace on the workload cluster that holds the app (default: the kubeconfig's).")
 	_ = cmd.RegisterFlagCompletionFunc("package", common.CompletePackages(f))
 	_ = cmd.RegisterFlagCompletionFunc("rbac", cobra.FixedCompletions([]string{carvel.RBACClusterAdmin, carvel.RBACNamespace, carvel.RBACNone}, cobra.ShellCompDirectiveNoFileComp))
@@ -109,16 +108,18 @@ func (o *Options) Validate() error {
 	if err := o.Request.Validate(); err != nil {
 		return err
 	}
-	if len(o.Clusters) > 0 && o.AllClusters {
-		return cli.FlagErrorf("--cluster and --all-workload-clusters are exclusive")
+	sel, err := o.Fleet.Selection(o.Factory)
+	if err != nil {
+		return err
 	}
-	if o.ServiceAccount != "" && (len(o.Clusters) > 0 || o.AllClusters) {
+	o.sel = sel
+	if o.ServiceAccount != "" && sel.WorkloadFleet() {
 		return cli.FlagErrorf("--service-account-name does not apply to --cluster installs: kapp-controller uses the cluster's kubeconfig Secret")
 	}
 	if !slices.Contains([]string{carvel.RBACClusterAdmin, carvel.RBACNamespace, carvel.RBACNone}, o.RBAC) {
 		return cli.Usagef("--rbac %q: use cluster-admin, namespace or none", o.RBAC)
 	}
-	if o.RBAC == carvel.RBACNone && o.ServiceAccount == "" && len(o.Clusters) == 0 && !o.AllClusters {
+	if o.RBAC == carvel.RBACNone && o.ServiceAccount == "" && !sel.WorkloadFleet() {
 		return cli.FlagErrorf("--rbac none needs --service-account-name: kapp-controller deploys with that ServiceAccount's permissions")
 	}
 	return nil
@@ -214,7 +215,7 @@ func (o *Options) ensureNamespace(ctx context.Context, c *carvel.Client) (func(e
 func (o *Options) targets(ctx context.Context, c *carvel.Client, pkg *carvel.Package, constraint string, values *carvel.Values) ([]*carvel.InstallSpec, error) {
 	base := carvel.InstallSpec{Name: o.Name, Namespace: c.Namespace, Package: pkg, Constraint: constraint, Values: values,
 		ServiceAccount: o.ServiceAccount, RBAC: o.RBAC}
-	if len(o.Clusters) == 0 && !o.AllClusters {
+	if !o.sel.WorkloadFleet() {
 		return []*carvel.InstallSpec{&base}, nil
 	}
 	clusters, err := o.workloadClusters(ctx, c)
@@ -232,8 +233,8 @@ func (o *Options) targets(ctx context.Context, c *carvel.Client, pkg *carvel.Pac
 	return out, nil
 }
 
-// workloadClusters resolves --cluster / --all-workload-clusters to
-// clusters that have a kubeconfig Secret.
+// workloadClusters resolves the fleet flags to workload clusters that have
+// a kubeconfig Secret.
 func (o *Options) workloadClusters(ctx context.Context, c *carvel.Client) ([]capi.Cluster, error) {
 	disc, err := o.Factory.Discovery()
 	if err != nil {
@@ -243,64 +244,11 @@ func (o *Options) workloadClusters(ctx context.Context, c *carvel.Client) ([]cap
 	if err != nil {
 		return nil, err
 	}
-	ns := c.Namespace
-	if o.AllClusters {
-		ns = ""
+	clusters, note, err := fleet.Targets(ctx, c.Dyn, api, c.Namespace, o.sel)
+	if note != "" {
+		fmt.Fprintln(o.Streams.ErrOut, note)
 	}
-	list, err := c.Dyn.Resource(api.Clusters()).Namespace(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, err
-	}
-	byName := map[string]capi.Cluster{}
-	var all []capi.Cluster
-	for i := range list.Items {
-		cl := capi.FromUnstructured(&list.Items[i])
-		if cl.Role == "management" || cl.Deleting {
-			continue
-		}
-		byName[cl.Name] = cl
-		all = append(all, cl)
-	}
-	var picked []capi.Cluster
-	if o.AllClusters {
-		picked = all
-	} else {
-		var missing []string
-		for _, name := range o.Clusters {
-			cl, ok := byName[name]
-			if !ok {
-				missing = append(missing, name)
-				continue
-			}
-			picked = append(picked, cl)
-		}
-		if len(missing) > 0 {
-			return nil, &errs.NotFoundError{Kind: "workload cluster", Name: strings.Join(missing, ","), Namespace: ns, Hint: "list them with 'kubectl tko cluster list -A'"}
-		}
-	}
-	var out []capi.Cluster
-	var noKubeconfig []string
-	for _, cl := range picked {
-		_, err := c.Dyn.Resource(carvel.Secrets).Namespace(cl.Namespace).Get(ctx, cl.Name+"-kubeconfig", metav1.GetOptions{})
-		switch {
-		case err == nil:
-			out = append(out, cl)
-		case apierrors.IsNotFound(err):
-			noKubeconfig = append(noKubeconfig, cl.Namespace+"/"+cl.Name)
-		default:
-			return nil, err
-		}
-	}
-	if len(noKubeconfig) > 0 {
-		if !o.AllClusters {
-			return nil, fmt.Errorf("no kubeconfig Secret for %s: the cluster is not provisioned yet", strings.Join(noKubeconfig, ", "))
-		}
-		fmt.Fprintf(o.Streams.ErrOut, "skipping clusters without a kubeconfig Secret (not provisioned yet): %s\n", strings.Join(noKubeconfig, ", "))
-	}
-	if len(out) == 0 {
-		return nil, &errs.NotFoundError{Kind: "workload cluster", Name: "any", Namespace: ns, Hint: "none has a kubeconfig Secret"}
-	}
-	return out, nil
+	return clusters, err
 }
 
 // printObjects prints, for --dry-run -o, every object the plan would create.
