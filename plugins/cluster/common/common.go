@@ -53,28 +53,6 @@ func Connecting(f *cli.Factory, set Connector) Connector {
 	return func() (*Client, error) { return Connect(f) }
 }
 
-// Verb is the shape of every cluster command's options: Complete takes the
-// arguments and flags, Validate checks them before anything connects, Run
-// does the work.
-type Verb interface {
-	Complete(f *cli.Factory, cmd *cobra.Command, args []string) error
-	Validate() error
-	Run(ctx context.Context) error
-}
-
-// RunE calls Complete, Validate and Run in that order.
-func RunE(f *cli.Factory, v Verb) func(cmd *cobra.Command, args []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := v.Complete(f, cmd, args); err != nil {
-			return err
-		}
-		if err := v.Validate(); err != nil {
-			return err
-		}
-		return v.Run(cmd.Context())
-	}
-}
-
 // ParseName turns a NAME or TYPE/NAME argument into a cluster name.
 func ParseName(args []string) (string, error) {
 	names, err := ParseNames(args)

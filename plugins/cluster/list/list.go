@@ -20,7 +20,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
-	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
 // pageSize keeps memory flat on management clusters with thousands of Clusters.
@@ -71,7 +70,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Names only, to feed another command
 			kubectl tko cluster list -A -o name`),
 		Args: cli.NoArgs,
-		RunE: common.RunE(f, o),
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List clusters in all namespaces.")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Label selector, e.g. -l tkg.tanzu.vmware.com/cluster-plan=prod.")

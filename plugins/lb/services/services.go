@@ -17,16 +17,13 @@ import (
 
 // Options holds the flags and state of `lb services`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Scope   common.Scope
+	common.Base
 	Pending bool
 }
 
 // NewCmd returns the services command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:     "services [-A] [--all-workload-clusters]",
 		Aliases: []string{"svc"},
@@ -53,33 +50,15 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# As JSON, for scripts
 			kubectl tko lb services -A -o json`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
-	o.Scope.AddFlags(cmd)
+	o.Base.AddFlags(cmd)
 	cmd.Flags().BoolVar(&o.Pending, "pending", false, "Only Services still waiting for an address.")
-	o.Output.AddFlags(cmd)
 	return cmd
 }
 
 // Complete has nothing to resolve: the scope is read in Run.
 func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	_, err := o.Scope.Fleet.Selection(o.Factory)
-	return err
-}
 
 // Row is one Service in machine output.
 type Row struct {

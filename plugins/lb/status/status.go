@@ -53,15 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# One cluster, as YAML
 			kubectl tko lb status wc-prod-1 -o yaml`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Clusters of every namespace.")
 	cmd.Flags().IntVar(&o.Timeout.Parallel, "parallel", o.Timeout.Parallel, "Workload clusters read at once.")

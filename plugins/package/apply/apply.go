@@ -59,7 +59,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package apply --profile tko-shared-services --export > stack.yaml
 			kubectl tko package apply -f stack.yaml`),
 		Args: cli.NoArgs,
-		RunE: common.RunE(f, o),
+		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "Stack file ('-' reads standard input).")

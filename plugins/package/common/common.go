@@ -18,28 +18,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
-// Options is what every verb's Options implements: Complete fills in what
-// the factory, the terminal and the arguments decide; Validate checks every
-// flag without connecting; Run does the work.
-type Options interface {
-	Complete(f *cli.Factory, cmd *cobra.Command, args []string) error
-	Validate() error
-	Run(ctx context.Context) error
-}
-
-// RunE runs a verb: Complete, Validate, then Run.
-func RunE(f *cli.Factory, o Options) func(*cobra.Command, []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := o.Complete(f, cmd, args); err != nil {
-			return err
-		}
-		if err := o.Validate(); err != nil {
-			return err
-		}
-		return o.Run(cmd.Context())
-	}
-}
-
 // Ref is a kapp-controller object by kind and name (PackageInstall,
 // PackageRepository), for "kind/name verb" lines.
 func Ref(kind, name string) *unstructured.Unstructured {

@@ -83,7 +83,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package install fluent-bit -p fluent-bit.tanzu.vmware.com --cluster wc-1,wc-2`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: cobra.NoFileCompletions,
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
 	cmd.Flags().StringVarP(&o.Package, "package", "p", "", "Package name (refName), e.g. contour.tanzu.vmware.com.")

@@ -60,15 +60,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Create it
 			kubectl tko lb adc create -f prod-adc.yaml`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "ADC manifest or flat file; - for standard input.")
 	cmd.Flags().StringVar(&o.DryRun, "dry-run", "", "Check and print instead of creating: client (default when given) or server (also checked by the API server).")

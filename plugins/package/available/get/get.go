@@ -45,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package available get contour.tanzu.vmware.com --default-values-file-output contour.yaml`),
 		Args:              cli.ExactArgs("PACKAGE[/VERSION]"),
 		ValidArgsFunction: common.CompletePackages(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().BoolVar(&o.ValuesSchema, "values-schema", false, "List the values the version accepts.")

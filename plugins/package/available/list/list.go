@@ -35,7 +35,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package available list -n tanzu-packages
 			kubectl tko package available list -p contour.tanzu.vmware.com -o wide`),
 		Args: cli.NoArgs,
-		RunE: common.RunE(f, o),
+		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVarP(&o.Package, "package", "p", "", "List the versions of this package.")

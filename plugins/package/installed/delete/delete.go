@@ -51,7 +51,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package installed delete fluent-bit --all-workload-clusters --yes`),
 		Args:              cli.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "List what would be deleted.")

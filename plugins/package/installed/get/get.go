@@ -39,7 +39,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package installed get contour -o jsonpath='{.status.version}'`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().BoolVar(&o.ShowValues, "values", false, "Print the install's values (YAML) instead of the summary.")

@@ -28,7 +28,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package installed kick prometheus -n tanzu-packages --wait`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.AddFlags(cmd, "install")
 	return cmd

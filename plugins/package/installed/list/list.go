@@ -39,7 +39,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package installed list -A --cluster wc-prod-1,wc-dev-1
 			kubectl tko package installed list -n tanzu-packages -o wide`),
 		Args: cli.NoArgs,
-		RunE: common.RunE(f, o),
+		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List installs in all namespaces.")

@@ -33,7 +33,7 @@ func NewCmdPaused(f *cli.Factory, streams genericiooptions.IOStreams, paused boo
 		Use: use, Short: short, Example: cli.Examples("kubectl tko package installed " + verb + " contour -n tanzu-packages"),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 }
 

@@ -30,7 +30,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package installed status prometheus -n tanzu-packages`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	return cmd

@@ -47,7 +47,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package installed update contour --version 1.26.1+vmware.1-tkg.1`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
 	cmd.Flags().BoolVar(&o.Diff, "diff", false, "Print the version and values that change (values are shown: you asked for them).")

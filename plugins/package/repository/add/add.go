@@ -72,7 +72,7 @@ func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 	cmd := &cobra.Command{
 		Use: use, Short: short, Example: cli.Examples(example),
 		Args: cli.ExactArgs("NAME"),
-		RunE: common.RunE(f, o),
+		RunE: cli.RunE(f, o),
 	}
 	if update {
 		cmd.ValidArgsFunction = common.CompleteRepositories(f)

@@ -40,7 +40,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Example:           cli.Examples(`kubectl tko package repository delete dev --yes`),
 		Args:              cli.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteRepositories(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for the deletion.")

@@ -25,7 +25,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Example:           cli.Examples(`kubectl tko package repository get tanzu-standard -n tkg-system`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteRepositories(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	return cmd

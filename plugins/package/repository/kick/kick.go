@@ -23,7 +23,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Example:           cli.Examples(`kubectl tko package repository kick tanzu-standard -n tkg-system --wait`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteRepositories(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	o.AddFlags(cmd, "repository")
 	return cmd

@@ -28,7 +28,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Short:   "List package repositories with their source and state",
 		Example: cli.Examples(`kubectl tko package repository list -A -o wide`),
 		Args:    cli.NoArgs,
-		RunE:    common.RunE(f, o),
+		RunE:    cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List repositories in all namespaces.")
