@@ -61,7 +61,14 @@ else
   echo "(kapp-controller is not running: it needs root; showing the installs recorded in the seed)"
   table kubectl tko package installed list -A
 fi
-for p in auth lb observe; do
+echo
+echo "kubectl tko lb: NSX ALB (AKO) and kube-vip, with AKO's own warning Event correlated to the pending Service:"
+table kubectl tko lb services -A -o wide
+table kubectl tko lb status -A
+table kubectl tko lb pools
+table kubectl tko lb doctor -A
+step kubectl tko lb adc create -f test/testdata/adc-overlap.yaml
+for p in auth observe; do
   step kubectl tko "$p" version
 done
 
