@@ -50,6 +50,11 @@ demo-down: ## Stop the local TKO management cluster
 bench: tools build ## Benchmarks against the reference tools, side by side
 	@$(TOOLS_ENV) go run ./test/bench --bin $(BIN)
 
+.PHONY: reliability
+reliability: tools build ## The fault and secrets matrix, and its figure
+	@$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN); \
+	go test -count=1 -timeout 10m ./test/reliability/ | grep -E '^(reliability:|ok|FAIL|---)'
+
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint (pinned)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w"; exit 1; }

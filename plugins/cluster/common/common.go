@@ -199,13 +199,6 @@ func UpdateAndReport(ctx context.Context, connect Connector, out io.Writer, clus
 	return c, updated, len(changes) > 0, PrintChanges(out, updated, changes, dryRun)
 }
 
-func contextFlag(f *cli.Factory) string {
-	if f.ConfigFlags.Context != nil {
-		return *f.ConfigFlags.Context
-	}
-	return ""
-}
-
 // Tree connects and reads one cluster with its object tree.
 func Tree(ctx context.Context, connect Connector, name string) (*unstructured.Unstructured, *capi.Tree, error) {
 	c, err := connect()

@@ -53,7 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 

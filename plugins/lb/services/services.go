@@ -3,6 +3,7 @@ package services
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -52,7 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
+	o.AddFlags(cmd)
 	cmd.Flags().BoolVar(&o.Pending, "pending", false, "Only Services still waiting for an address.")
 	return cmd
 }
@@ -126,7 +127,7 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 		return err
 	}
 	if w.Rows == 0 && !o.Output.NoHeaders {
-		o.Streams.ErrOut.Write([]byte("No Services of type LoadBalancer found.\n"))
+		fmt.Fprintln(o.Streams.ErrOut, "No Services of type LoadBalancer found.")
 	}
 	return nil
 }
