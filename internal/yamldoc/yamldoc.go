@@ -57,9 +57,9 @@ func Parse(file string, raw []byte) ([]Document, error) {
 		if err != nil {
 			if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 				line, _ := strconv.Atoi(m[1])
-				if strings.HasPrefix(m[2], "did not find expected ',' or") {
-					// yaml.v3 numbers parser errors that carry a context
-					// (an unclosed flow collection) from 0, others from 1.
+				if strings.HasPrefix(m[2], "did not find expected") {
+					// yaml.v3 numbers the lines of its parser's errors (these)
+					// from 0 and of its scanner's from 1.
 					line++
 				}
 				return nil, &errs.InputError{File: file, Line: line, Err: errors.New("malformed YAML: " + m[2])}

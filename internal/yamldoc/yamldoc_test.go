@@ -14,7 +14,8 @@ func TestParseErrorsNameTheirLine(t *testing.T) {
 	}{
 		{"a: 1\nb: 2\nc: [x\n", 3},
 		{"a: 1\nb: {x: 1\n", 2},
-		{"a: 1\nb: [\n", 2},
+		{"a: 1\nb: [\n", 3}, // the end of the file, where the node was due
+		{"name: [x\n", 2},
 		{"a: 1\nb: 2\n  c: 3\n", 3},
 		{"a: 1\n\tb: 2\n", 2},
 	} {

@@ -216,7 +216,7 @@ func TestBadInput(t *testing.T) {
 	}{
 		{[]string{"kubectl-tko-cluster", "create", "-f", truncated}, 2, "truncated.yaml:2"},
 		{[]string{"kubectl-tko-cluster", "create", "-f", wrongKind}, 2, "expected a cluster.x-k8s.io Cluster or a TKG cluster configuration"},
-		{[]string{"kubectl-tko-cluster", "create", "-f", huge}, 2, "huge.yaml:200001"},
+		{[]string{"kubectl-tko-cluster", "create", "-f", huge}, 2, "huge.yaml:200002"},
 		{[]string{"kubectl-tko-cluster", "create", "-f", filepath.Join(dir, "missing.yaml")}, 2, "missing.yaml"},
 		{[]string{"kubectl-tko-cluster", "describe", "wc-nope"}, 3, `"wc-nope" not found`},
 		{[]string{"kubectl-tko-package", "apply", "-f", truncated}, 2, "truncated.yaml:2"},
