@@ -195,6 +195,7 @@ const (
 	ClassInvalid                  // the input is refused; nothing was changed
 	ClassNotFound                 // something named does not exist
 	ClassUnreachable              // a server cannot be reached, is not trusted or refused the credentials
+	ClassTimeout                  // something awaited did not happen in time
 )
 
 // Classed is a domain error that says its class.

@@ -34,6 +34,7 @@ type Credential struct {
 	ClientCertificateData string    `json:"clientCertificateData,omitempty"`
 	ClientKeyData         string    `json:"clientKeyData,omitempty"`
 	Expiry                time.Time `json:"expiry"`
+	Session               string    `json:"session"` // the session key it came from, for logout
 }
 
 // Valid says whether a time-limited token is still good for margin.
@@ -236,6 +237,50 @@ func update[T any](s *Store, path, kind, key string, v *T) error {
 		m[key] = *v
 	}
 	return writeFile(path, kind, m)
+}
+
+// Forget removes a session and every credential made from it; it reports
+// how many entries went.
+func (s *Store) Forget(sessionKey string, dryRun bool) (int, error) {
+	n := 0
+	if s.SessionsPath != "" {
+		m, notices, err := readFile[Session](s.SessionsPath, sessionKind)
+		s.Notices = append(s.Notices, notices...)
+		if err != nil {
+			return 0, err
+		}
+		if _, ok := m[sessionKey]; ok {
+			n++
+			delete(m, sessionKey)
+			if !dryRun {
+				if err := writeFile(s.SessionsPath, sessionKind, m); err != nil {
+					return 0, err
+				}
+			}
+		}
+	}
+	if s.CredentialsPath != "" {
+		m, notices, err := readFile[Credential](s.CredentialsPath, credentialKind)
+		s.Notices = append(s.Notices, notices...)
+		if err != nil {
+			return n, err
+		}
+		before := len(m)
+		for k, c := range m {
+			if c.Session == sessionKey {
+				delete(m, k)
+			}
+		}
+		if removed := before - len(m); removed > 0 {
+			n += removed
+			if !dryRun {
+				if err := writeFile(s.CredentialsPath, credentialKind, m); err != nil {
+					return n, err
+				}
+			}
+		}
+	}
+	return n, nil
 }
 
 // Clear removes both cache files and reports which existed.

@@ -168,6 +168,7 @@ func (c *Client) Credential(ctx context.Context, cluster *ClusterInfo) (*Credent
 			return nil, err
 		}
 	}
+	cred.Session = c.Config.SessionKey()
 	if err := c.Store.PutCredential(credKey, cred); err != nil {
 		return nil, err
 	}
