@@ -20,6 +20,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pinniped"
 )
@@ -180,30 +181,6 @@ func ParseLoginArgs(args []string) (*LoginFlags, error) {
 	return l, nil
 }
 
-// LoginArgs finds our login command in an exec entry: the arguments after
-// `tko auth login` (kubectl tko ..., kubectl-tko-auth login, pinniped
-// login oidc and tanzu pinniped-auth login are recognised too).
-func LoginArgs(exec *clientcmdapi.ExecConfig) ([]string, bool) {
-	if exec == nil {
-		return nil, false
-	}
-	cmd := filepath.Base(exec.Command)
-	a := exec.Args
-	switch {
-	case cmd == "kubectl" && len(a) >= 3 && a[0] == "tko" && a[1] == "auth" && a[2] == "login":
-		return a[3:], true
-	case (cmd == "kubectl-tko") && len(a) >= 2 && a[0] == "auth" && a[1] == "login":
-		return a[2:], true
-	case (cmd == "kubectl-tko-auth" || cmd == "kubectl-tko_auth") && len(a) >= 1 && a[0] == "login":
-		return a[1:], true
-	case cmd == "pinniped" && len(a) >= 2 && a[0] == "login" && a[1] == "oidc":
-		return a[2:], true
-	case cmd == "tanzu" && len(a) >= 2 && a[0] == "pinniped-auth" && a[1] == "login":
-		return a[2:], true
-	}
-	return nil, false
-}
-
 // CurrentLogin reads the login flags of the kubeconfig context in use.
 func CurrentLogin(f *cli.Factory) (*LoginFlags, string, error) {
 	raw, err := f.RawConfig()
@@ -222,7 +199,7 @@ func CurrentLogin(f *cli.Factory) (*LoginFlags, string, error) {
 	if f.ConfigFlags.AuthInfoName != nil && *f.ConfigFlags.AuthInfoName != "" {
 		user = *f.ConfigFlags.AuthInfoName
 	}
-	args, ok := LoginArgs(authExec(raw.AuthInfos[user]))
+	args, _, ok := kc.LoginArgs(authExec(raw.AuthInfos[user]))
 	if !ok {
 		return nil, name, cli.Usagef("the user %q of context %s does not log in through Pinniped or kubectl tko auth login: get such a kubeconfig with 'kubectl tko auth kubeconfig get'", user, name)
 	}

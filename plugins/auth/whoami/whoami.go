@@ -17,6 +17,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
@@ -161,18 +162,9 @@ func Describe(u *clientcmdapi.AuthInfo, f *cli.Factory) string {
 }
 
 func describeExec(e *clientcmdapi.ExecConfig) string {
-	args, ok := common.LoginArgs(e)
+	args, cmd, ok := kc.LoginArgs(e)
 	if !ok {
 		return "exec plugin " + filepath.Base(e.Command)
-	}
-	cmd := filepath.Base(e.Command)
-	switch cmd {
-	case "pinniped":
-		cmd = "pinniped login oidc"
-	case "tanzu":
-		cmd = "tanzu pinniped-auth login"
-	default:
-		cmd = "kubectl tko auth login"
 	}
 	l, err := common.ParseLoginArgs(args)
 	if err != nil || l.Issuer == "" {
