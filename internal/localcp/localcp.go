@@ -473,3 +473,6 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// FreePort returns a loopback port free at the time of the call.
+func FreePort() (int, error) { return freePort() }
