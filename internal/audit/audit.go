@@ -135,17 +135,6 @@ func Run(in Input) []Result {
 	return out
 }
 
-func variable(u *unstructured.Unstructured, name string) (any, bool) {
-	vars, _, _ := unstructured.NestedSlice(u.Object, "spec", "topology", "variables")
-	for _, item := range vars {
-		if m, ok := item.(map[string]any); ok && m["name"] == name {
-			v, ok := m["value"]
-			return v, ok
-		}
-	}
-	return nil, false
-}
-
 func checkControlPlane(in Input) (string, string) {
 	n := in.View.ControlPlane.Desired
 	switch {
@@ -188,7 +177,7 @@ func checkHealthChecks(in Input) (string, string) {
 }
 
 func checkCNI(in Input) (string, string) {
-	v, ok := variable(in.Cluster, "cni")
+	v, ok := capi.TopologyVariable(in.Cluster, "cni")
 	if !ok {
 		return Pass, "antrea (the class default)"
 	}
@@ -199,10 +188,11 @@ func checkCNI(in Input) (string, string) {
 }
 
 func checkEndpoint(in Input) (string, string) {
-	if v, _ := variable(in.Cluster, "aviAPIServerHAProvider"); v == true {
+	switch capi.EndpointProvider(in.Cluster) {
+	case capi.EndpointNSXALB:
 		return Pass, "NSX Advanced Load Balancer provides the control-plane endpoint"
-	}
-	if v, _ := variable(in.Cluster, "apiServerEndpoint"); v != nil && v != "" {
+	case capi.EndpointKubeVIP:
+		v, _ := capi.TopologyVariable(in.Cluster, "apiServerEndpoint")
 		return Pass, fmt.Sprintf("kube-vip endpoint %v", v)
 	}
 	if in.View.Endpoint != "" {
@@ -212,7 +202,7 @@ func checkEndpoint(in Input) (string, string) {
 }
 
 func checkAuditLogging(in Input) (string, string) {
-	v, _ := variable(in.Cluster, "auditLogging")
+	v, _ := capi.TopologyVariable(in.Cluster, "auditLogging")
 	if m, ok := v.(map[string]any); ok && m["enabled"] == true {
 		return Pass, "auditLogging.enabled is true"
 	}
@@ -317,7 +307,7 @@ func checkVersion(in Input) (string, string) {
 }
 
 func checkCertRotation(in Input) (string, string) {
-	v, ok := variable(in.Cluster, "controlPlaneCertificateRotation")
+	v, ok := capi.TopologyVariable(in.Cluster, "controlPlaneCertificateRotation")
 	if !ok {
 		return Pass, "active (the class default)"
 	}

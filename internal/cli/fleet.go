@@ -1,12 +1,19 @@
 package cli
 
 import (
+	"context"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/rest"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // FleetFlags are the shared flags of every fleet command: kubeconfig
@@ -91,3 +98,101 @@ func (ff *FleetFlags) Selection(f *Factory) (fleet.Selection, error) {
 // SetTimeout changes the default per-target timeout of a command before
 // its flags are registered.
 func (ff *FleetFlags) SetTimeout(d time.Duration) { ff.sel.Timeout = d }
+
+// Target is one cluster a fleet command runs against.
+type Target struct {
+	Name    string        // the context, or namespace/name of the workload cluster; "" for the current context
+	Clients *kube.Clients // connected, with the command's requirements checked
+}
+
+// FleetRun connects to every target of a selection and calls fn for each,
+// in parallel within the selection's bounds: the current context alone when
+// the selection names no fleet, else each context or each workload cluster
+// (through its kubeconfig Secret on the current management cluster). A
+// target that cannot be reached is a failed result, never the end of the
+// run. notes say what was skipped (workload clusters not provisioned yet).
+func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs []kube.Requirement, fn func(ctx context.Context, t Target) (T, error)) (results []fleet.Result[T], notes []string, err error) {
+	switch {
+	case sel.ContextFleet():
+		raw, err := f.RawConfig()
+		if err != nil {
+			return nil, nil, err
+		}
+		names, err := fleet.ContextNames(raw, sel)
+		if err != nil {
+			return nil, nil, err
+		}
+		return fleet.Run(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
+			c, err := f.ForContext(name).Connect(reqs...)
+			if err != nil {
+				var zero T
+				return zero, err
+			}
+			return fn(ctx, Target{Name: name, Clients: c})
+		}), nil, nil
+	case sel.WorkloadFleet():
+		mgmt, err := f.Connect(capi.Requirement)
+		if err != nil {
+			return nil, nil, err
+		}
+		api, err := capi.FromServed(mgmt.Served)
+		if err != nil {
+			return nil, nil, err
+		}
+		ns := mgmt.Namespace
+		if sel.AllWorkloadClusters || sel.ClusterSelector != "" {
+			ns = metav1.NamespaceAll
+		}
+		clusters, unprovisioned, err := fleet.WorkloadClusters(ctx, mgmt.Dynamic, api, ns, sel)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(unprovisioned) > 0 {
+			if len(sel.Clusters) > 0 {
+				return nil, nil, errs.Invalidf("no kubeconfig Secret for %s: the cluster is not provisioned yet", strings.Join(unprovisioned, ", "))
+			}
+			notes = append(notes, "skipping clusters without a kubeconfig Secret (not provisioned yet): "+strings.Join(unprovisioned, ", "))
+		}
+		names := make([]string, len(clusters))
+		for i, c := range clusters {
+			names[i] = c.Namespace + "/" + c.Name
+		}
+		tune := func(cfg *rest.Config) {
+			cfg.Timeout, cfg.QPS, cfg.Burst = mgmt.Config.Timeout, mgmt.Config.QPS, mgmt.Config.Burst
+		}
+		return fleet.Run(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
+			ns, cluster, _ := strings.Cut(name, "/")
+			c, err := fleet.Connect(ctx, mgmt.Dynamic, ns, cluster, tune)
+			if err == nil {
+				err = requireOn(c, reqs)
+			}
+			if err != nil {
+				var zero T
+				return zero, err
+			}
+			return fn(ctx, Target{Name: name, Clients: c})
+		}), notes, nil
+	}
+	c, err := f.Connect(reqs...)
+	if err != nil {
+		return nil, nil, err
+	}
+	v, err := fn(ctx, Target{Clients: c})
+	if err != nil {
+		return nil, nil, err
+	}
+	return []fleet.Result[T]{{Value: v}}, nil, nil
+}
+
+// requireOn checks a workload cluster's API groups.
+func requireOn(c *kube.Clients, reqs []kube.Requirement) error {
+	if len(reqs) == 0 {
+		return nil
+	}
+	d, err := discovery.NewDiscoveryClientForConfig(c.Config)
+	if err != nil {
+		return err
+	}
+	c.Served, err = kube.Discover(d, reqs...)
+	return err
+}

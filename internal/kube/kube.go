@@ -5,11 +5,17 @@
 package kube
 
 import (
+	"context"
 	"errors"
 	"fmt"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -35,8 +41,11 @@ const (
 // Clients is a connection to one cluster: what domain packages need and
 // nothing of the command line.
 type Clients struct {
-	Config    *rest.Config
-	Dynamic   dynamic.Interface
+	Config  *rest.Config
+	Dynamic dynamic.Interface
+	// Metadata reads objects without their content (Secrets); built from
+	// Config on first use when nil.
+	Metadata  metadata.Interface
 	Served    Served
 	Namespace string // the namespace the user chose (-n or the context's)
 }
@@ -102,4 +111,25 @@ func discover(d discovery.DiscoveryInterface, reqs []Requirement) (Served, error
 		}
 	}
 	return served, nil
+}
+
+// SecretExists asks whether a Secret exists through the metadata API, so
+// its data never reaches this process. A Forbidden error is returned as
+// is, for the caller to report what it could not check.
+func SecretExists(ctx context.Context, c *Clients, namespace, name string) (bool, error) {
+	if c.Metadata == nil {
+		client, err := metadata.NewForConfig(c.Config)
+		if err != nil {
+			return false, err
+		}
+		c.Metadata = client
+	}
+	_, err := c.Metadata.Resource(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		return true, nil
+	case apierrors.IsNotFound(err):
+		return false, nil
+	}
+	return false, err
 }

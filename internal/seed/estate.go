@@ -3,6 +3,7 @@ package seed
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -13,7 +14,7 @@ import (
 const ClassName = "tkg-vsphere-default-v1.2.0"
 
 // Namespaces of the seeded estate.
-var Namespaces = []string{"tkg-system", "tkg-system-public", "team-a", "tanzu-packages", "tanzu-system-ingress", "vsphere-ns-1"}
+var Namespaces = []string{"tkg-system", "tkg-system-public", "team-a", "tanzu-packages", "tanzu-system-ingress", "vsphere-ns-1", "avi-system"}
 
 // TKRs are the seeded TanzuKubernetesReleases: name → Kubernetes version.
 var TKRs = []struct{ Name, Version string }{
@@ -102,6 +103,9 @@ func Objects(kubeconfig []byte, realPackages bool) []*unstructured.Unstructured 
 		}
 	}
 	for _, o := range identityAndNetworkObjects() {
+		add(o)
+	}
+	for _, o := range loadBalancingObjects(time.Now()) {
 		add(o)
 	}
 	return out

@@ -177,6 +177,13 @@ func clusterLabels(c Cluster) map[string]any {
 	if c.Management {
 		l["cluster-role.tkg.tanzu.vmware.com/management"] = ""
 	}
+	// The AKO operator labels each cluster it selected with its ADC.
+	switch {
+	case c.AVI && c.Management:
+		l["networking.tkg.tanzu.vmware.com/avi"] = "install-ako-for-management-cluster"
+	case c.AVI:
+		l["networking.tkg.tanzu.vmware.com/avi"] = "install-ako-for-all"
+	}
 	return l
 }
 

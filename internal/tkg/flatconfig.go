@@ -11,10 +11,12 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 )
 
-// Defaults are TKG's defaults (providers/config_default.yaml) for the
-// variables this mapping reads; nil means "unset".
+// Defaults are TKG's defaults (tanzu-framework providers/config_default.yaml)
+// for the variables this mapping reads; nil means "unset".
 var Defaults = map[string]any{
 	"NAMESPACE":                                     "default",
 	"CLUSTER_PLAN":                                  "dev",
@@ -56,20 +58,6 @@ var Defaults = map[string]any{
 
 // Secrets are variables that must never reach the Cluster object.
 var Secrets = []string{"VSPHERE_USERNAME", "VSPHERE_PASSWORD", "AVI_PASSWORD", "AVI_USERNAME", "LDAP_BIND_PASSWORD", "OIDC_IDENTITY_PROVIDER_CLIENT_SECRET"}
-
-// Problem is one validation failure, tied to the variable that causes it.
-type Problem struct {
-	Variable string `json:"variable"`
-	Line     int    `json:"line,omitempty"`
-	Message  string `json:"message"`
-}
-
-func (p Problem) String() string {
-	if p.Line > 0 {
-		return fmt.Sprintf("line %d: %s: %s", p.Line, p.Variable, p.Message)
-	}
-	return p.Variable + ": " + p.Message
-}
 
 // Config is a parsed flat configuration with its defaults applied.
 type Config struct {
@@ -185,8 +173,9 @@ func (c *Config) extraArgs(key string) map[string]any {
 	return out
 }
 
-func (c *Config) problem(variable, format string, args ...any) Problem {
-	return Problem{Variable: variable, Line: c.lines[variable], Message: fmt.Sprintf(format, args...)}
+// problem ties a failure to the variable that causes it and its file line.
+func (c *Config) problem(variable, format string, args ...any) errs.Problem {
+	return errs.Problem{Source: variable, Line: c.lines[variable], Message: fmt.Sprintf(format, args...)}
 }
 
 // integerVariables must hold whole numbers.
@@ -201,8 +190,8 @@ var dns1123Label = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
 // Validate checks what TKG checks before it creates anything. Every
 // problem is returned, not just the first.
-func (c *Config) Validate() []Problem {
-	var out []Problem
+func (c *Config) Validate() []errs.Problem {
+	var out []errs.Problem
 	name := c.str("CLUSTER_NAME")
 	switch {
 	case name == "":
@@ -343,7 +332,9 @@ func copyMap(m map[string]any) map[string]any {
 }
 
 // variables maps the flat variables onto topology variables, as TKG's
-// vSphere templates do (see docs/tkg-cluster-config.md).
+// vSphere templates do (the table "Topology variables" of
+// docs/tkg-vsphere-cluster-config.md in the shared reference data, written
+// from tanzu-framework providers/).
 func (c *Config) variables() []any {
 	var vars []any
 	add := func(name string, value any) {

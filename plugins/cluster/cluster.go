@@ -8,6 +8,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/audit"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/availableupgrades"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
@@ -34,7 +35,7 @@ func Plugin() cli.Plugin {
 				kubectl tko cluster list -A`)
 			root.AddCommand(
 				list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams),
-				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), upgrade.NewCmdAvailable(f, streams),
+				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), availableupgrades.NewCmd(f, streams),
 				delete.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), mhc.NewCmd(f, streams), nodepool.NewCmd(f, streams),
 				audit.NewCmd(f, streams),
 			)

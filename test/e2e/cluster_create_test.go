@@ -109,7 +109,7 @@ VSPHERE_FOLDER: /dc-01/vm
 VSPHERE_CONTROL_PLANE_ENDPOINT: 10.0.0.10
 VSPHERE_WORKER_NUM_CPUS: two
 `)
-	e.Kubectl("tko", "cluster", "create", "-f", bad).ExitCode(explain.ExitUsage).OneLineError(
+	e.Kubectl("tko", "cluster", "create", "-f", bad).ExitCode(explain.ExitUsage).ProblemReport(
 		"3 problem(s), nothing was created",
 		"line 2: spec.topology.controlPlane.replicas (from CONTROL_PLANE_MACHINE_COUNT): 2 control-plane machines: use an odd number",
 		"line 4: spec.topology.variables[vcenter].value.cloneMode (from VSPHERE_CLONE_MODE): value must be one of 'fullClone', 'linkedClone'",
@@ -132,16 +132,20 @@ spec:
     - name: auditLogging
       value: {enabled: "yes"}
 `)
-	e.Kubectl("tko", "cluster", "create", "-f", manifest).ExitCode(explain.ExitUsage).OneLineError(
+	e.Kubectl("tko", "cluster", "create", "-f", manifest).ExitCode(explain.ExitUsage).ProblemReport(
+		"2 problem(s), nothing was created",
 		`line 13: spec.topology.variables[flavour]: variable "flavour" is not declared by ClusterClass tkg-vsphere-default-v1.2.0`,
 		"line 15: spec.topology.variables[auditLogging].value.enabled: got string, want boolean")
 
 	noVcenter := writeFile(t, "novc.yaml", strings.Replace(mustReadString(t, manifest), "    - name: vcenter\n      value: {server: vcsa, datacenter: /dc, network: /n}\n", "", 1))
-	e.Kubectl("tko", "cluster", "create", "-f", noVcenter).ExitCode(explain.ExitUsage).OneLineError(`required variable "vcenter" of ClusterClass tkg-vsphere-default-v1.2.0 is missing`)
+	e.Kubectl("tko", "cluster", "create", "-f", noVcenter).ExitCode(explain.ExitUsage).ProblemReport("3 problem(s), nothing was created",
+		`required variable "vcenter" of ClusterClass tkg-vsphere-default-v1.2.0 is missing`,
+		`variable "flavour" is not declared by ClusterClass tkg-vsphere-default-v1.2.0`,
+		"spec.topology.variables[auditLogging].value.enabled: got string, want boolean")
 
 	e.Kubectl("tko", "cluster", "create", "-f", "-").Stdin("CLUSTER_NAME: x\n  oops: [\n").ExitCode(explain.ExitUsage).OneLineError("<stdin>:2: malformed YAML")
 	e.Kubectl("tko", "cluster", "create", "-f", "/nonexistent.yaml").ExitCode(explain.ExitUsage).OneLineError("/nonexistent.yaml: no such file or directory")
-	e.Kubectl("tko", "cluster", "create", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.99.0").ExitCode(explain.ExitUsage).OneLineError(`"v1.99.0" is not a TanzuKubernetesRelease here`)
+	e.Kubectl("tko", "cluster", "create", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.99.0").ExitCode(explain.ExitUsage).ProblemReport("1 problem(s), nothing was created", `"v1.99.0" is not a TanzuKubernetesRelease here`)
 	e.Kubectl("tko", "cluster", "create", "-f", testdata(t, "wc-new.yaml"), "--class", "nope").ExitCode(explain.ExitNotFound).OneLineError(`ClusterClass "nope" not found in namespace "default"`)
 	e.Kubectl("tko", "cluster", "create").ExitCode(explain.ExitUsage).StderrContains("missing -f FILE")
 	if _, err := suite.Dyn.Resource(clustersGVR).Namespace("default").Get(context.Background(), "wc-bad", metav1.GetOptions{}); err == nil {

@@ -237,6 +237,9 @@ func TestErrorClasses(t *testing.T) {
 		// No kapp-controller either: the package plugin says so before anything else.
 		e.Kubectl("tko", "package", "install", "contour", "-p", "contour.tanzu.vmware.com", "--kubeconfig", bare.Kubeconfig).ExitCode(explain.ExitNotFound).
 			OneLineError("this cluster does not serve packaging.carvel.dev: is kapp-controller installed?")
+		// No AKO operator: the lb plugin says so.
+		e.Kubectl("tko", "lb", "adc", "list", "--kubeconfig", bare.Kubeconfig).ExitCode(explain.ExitNotFound).
+			OneLineError("this cluster has no AKO operator: is it a TKG management cluster with NSX ALB?")
 		bare.StopAPIServer()
 		e.Kubectl(list("--kubeconfig", bare.Kubeconfig)...).ExitCode(explain.ExitUnreachable).
 			OneLineError("cannot reach the Kubernetes API server https://127.0.0.1:", "connection refused", "--context")

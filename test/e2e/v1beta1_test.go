@@ -67,7 +67,13 @@ func TestV1beta1ManagementCluster(t *testing.T) {
 	cfgFile := writeFile(t, "wc.yaml", "CLUSTER_NAME: wc-next\nCLUSTER_CLASS: tkg-vsphere-default-v1.1.1\nKUBERNETES_VERSION: v1.26.5+vmware.2\n"+
 		"VSPHERE_SERVER: vcsa\nVSPHERE_DATACENTER: /dc\nVSPHERE_DATASTORE: /ds\nVSPHERE_NETWORK: /net\nVSPHERE_RESOURCE_POOL: /rp\nVSPHERE_FOLDER: /f\nVSPHERE_CONTROL_PLANE_ENDPOINT: 10.30.0.9\n")
 	e.Kubectl(append([]string{"tko", "cluster", "create", "-f", cfgFile, "--dry-run"}, kc...)...).ExitCode(explain.ExitUsage).
-		OneLineError(`variable "aviAPIServerHAProvider" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`)
+		ProblemReport("6 problem(s), nothing was created",
+			`variable "apiServerEndpoint" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`,
+			`variable "aviAPIServerHAProvider" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`,
+			`variable "controlPlane" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`,
+			`variable "controlPlaneCertificateRotation" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`,
+			`variable "podSecurityStandard" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`,
+			`variable "worker" is not declared by ClusterClass tkg-vsphere-default-v1.1.1`)
 	manifest := writeFile(t, "c.yaml", "apiVersion: cluster.x-k8s.io/v1beta1\nkind: Cluster\nmetadata: {name: wc-m}\nspec:\n  topology:\n    class: tkg-vsphere-default-v1.1.1\n    version: v1.26.5+vmware.2\n    controlPlane: {replicas: 1}\n    variables:\n    - {name: vcenter, value: {server: s, datacenter: d, network: n}}\n")
 	e.Kubectl(append([]string{"tko", "cluster", "create", "-f", manifest}, kc...)...).Success().StdoutContains("cluster.cluster.x-k8s.io/wc-m created")
 	e.Kubectl(append([]string{"tko", "cluster", "get", "wc-m", "-o", "jsonpath={.tree.kind}"}, kc...)...).Success().StdoutContains("Cluster")

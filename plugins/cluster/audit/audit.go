@@ -43,7 +43,7 @@ type Options struct {
 
 // NewCmd returns the audit command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags("junit"), Parallel: 8, ClusterTimeout: 15 * time.Second}
+	o := &Options{Streams: streams, Output: cli.NewOutputFlags("junit"), Parallel: 8, ClusterTimeout: 15 * time.Second}
 	cmd := &cobra.Command{
 		Use:   "audit [NAME...] [-A] [--all-contexts]",
 		Short: "Check workload clusters against the TKO reference design",
@@ -69,21 +69,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Chained with list (a NAME not in the namespace is looked up in all of them)
 			kubectl tko cluster list -A -o name | xargs -n1 kubectl tko cluster audit`),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			names, err := common.ParseNames(args)
-			if err != nil {
-				return err
-			}
-			o.Names = names
-			o.namespaceFlag = cmd.Flags().Changed("namespace")
-			if err := o.Output.Validate(); err != nil {
-				return err
-			}
-			if o.contexts, err = common.FleetContexts(f, o.AllContexts); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              common.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Audit clusters in every namespace (with NAME: find NAME in any namespace).")
 	cmd.Flags().BoolVar(&o.AllContexts, "all-contexts", false, "Audit the clusters of every management cluster in the kubeconfig.")
@@ -92,6 +78,26 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().DurationVar(&o.ClusterTimeout, "cluster-timeout", o.ClusterTimeout, "Give up on reaching one workload cluster after this long.")
 	o.Output.AddFlags(cmd)
 	return cmd
+}
+
+// Complete takes the names, -n and the fleet of contexts.
+func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
+	o.Factory = f
+	o.namespaceFlag = cmd.Flags().Changed("namespace")
+	var err error
+	if o.Names, err = common.ParseNames(args); err != nil {
+		return err
+	}
+	o.contexts, err = common.FleetContexts(f, o.AllContexts)
+	return err
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if err := common.CheckFleetFlags(o.Factory, o.AllContexts); err != nil {
+		return err
+	}
+	return o.Output.Validate()
 }
 
 // Run audits and reports.

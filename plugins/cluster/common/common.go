@@ -5,6 +5,7 @@ package common
 import (
 	"context"
 	"fmt"
+	"io"
 	"sort"
 	"strings"
 	"time"
@@ -40,6 +41,49 @@ func Connect(f *cli.Factory) (*Client, error) {
 		return nil, err
 	}
 	return &Client{API: api, Dyn: c.Dynamic, Namespace: c.Namespace}, nil
+}
+
+// Connector connects to the management cluster. Commands connect through
+// their Factory; unit tests hand a fake dynamic client instead.
+type Connector func() (*Client, error)
+
+// Connecting returns the Connector of a Factory, unless one is set already.
+func Connecting(f *cli.Factory, set Connector) Connector {
+	if set != nil {
+		return set
+	}
+	return func() (*Client, error) { return Connect(f) }
+}
+
+// Verb is the shape of every cluster command's options: Complete takes the
+// arguments and flags, Validate checks them before anything connects, Run
+// does the work.
+type Verb interface {
+	Complete(f *cli.Factory, cmd *cobra.Command, args []string) error
+	Validate() error
+	Run(ctx context.Context) error
+}
+
+// RunE calls Complete, Validate and Run in that order.
+func RunE(f *cli.Factory, v Verb) func(cmd *cobra.Command, args []string) error {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := v.Complete(f, cmd, args); err != nil {
+			return err
+		}
+		if err := v.Validate(); err != nil {
+			return err
+		}
+		return v.Run(cmd.Context())
+	}
+}
+
+// ParseName turns a NAME or TYPE/NAME argument into a cluster name.
+func ParseName(args []string) (string, error) {
+	names, err := ParseNames(args)
+	if err != nil || len(names) == 0 {
+		return "", err
+	}
+	return names[0], nil
 }
 
 // ParseNames turns NAME and TYPE/NAME arguments into cluster names.
@@ -141,47 +185,52 @@ func Update(ctx context.Context, c *Client, namespace, name string, dryRun bool,
 	return result, changes, nil
 }
 
-// PrintChanges reports what an update changed (or would change).
-func PrintChanges(streams genericiooptions.IOStreams, name string, changes []capi.Change, dryRun bool) {
-	if len(changes) == 0 {
-		fmt.Fprintf(streams.Out, "cluster.cluster.x-k8s.io/%s unchanged\n", name)
-		return
+// PrintChanges reports what an update changed (or would change), one
+// change a line under the cluster's line.
+func PrintChanges(out io.Writer, cluster *unstructured.Unstructured, changes []capi.Change, dryRun bool) error {
+	var err error
+	switch {
+	case len(changes) == 0:
+		return cli.PrintAction(out, cluster, "unchanged", false)
+	case dryRun:
+		err = cli.PrintAction(out, cluster, "would change", true)
+	default:
+		err = cli.PrintAction(out, cluster, "changed:", false)
 	}
-	verb := "changed"
-	if dryRun {
-		verb = "would change (dry run)"
+	if err != nil {
+		return err
 	}
-	fmt.Fprintf(streams.Out, "cluster.cluster.x-k8s.io/%s %s:\n", name, verb)
 	for _, ch := range changes {
-		fmt.Fprintf(streams.Out, "  %s\n", ch)
+		if _, err := fmt.Fprintf(out, "  %s\n", ch); err != nil {
+			return err
+		}
 	}
+	return nil
 }
 
 // UpdateAndReport connects, updates one cluster and prints what changed:
-// the body of every verb that edits the topology.
-func UpdateAndReport(ctx context.Context, f *cli.Factory, streams genericiooptions.IOStreams, cluster string, dryRun bool, mutate Mutation) error {
-	c, err := Connect(f)
+// the body of every verb that edits the topology. It returns the client
+// and the cluster as updated, and whether anything changed.
+func UpdateAndReport(ctx context.Context, connect Connector, out io.Writer, cluster string, dryRun bool, mutate Mutation) (*Client, *unstructured.Unstructured, bool, error) {
+	c, err := connect()
 	if err != nil {
-		return err
+		return nil, nil, false, err
 	}
 	updated, changes, err := Update(ctx, c, c.Namespace, cluster, dryRun, mutate)
 	if err != nil {
-		return err
+		return nil, nil, false, err
 	}
-	PrintChanges(streams, updated.GetName(), changes, dryRun)
-	return nil
+	return c, updated, len(changes) > 0, PrintChanges(out, updated, changes, dryRun)
 }
 
 // FleetContexts returns the contexts of a fleet command: every context with
 // --all-contexts, the list given as --context a,b,c, or none (one context).
+// --all-contexts with --context is left to CheckFleetFlags.
 func FleetContexts(f *cli.Factory, all bool) ([]string, error) {
-	flag := ""
-	if f.ConfigFlags.Context != nil {
-		flag = *f.ConfigFlags.Context
-	}
+	flag := contextFlag(f)
 	switch {
 	case all && flag != "":
-		return nil, cli.FlagErrorf("--all-contexts and --context cannot be used together")
+		return nil, nil
 	case all:
 		raw, err := f.RawConfig()
 		if err != nil {
@@ -205,9 +254,24 @@ func FleetContexts(f *cli.Factory, all bool) ([]string, error) {
 	return nil, nil
 }
 
+// CheckFleetFlags refuses --all-contexts with --context.
+func CheckFleetFlags(f *cli.Factory, all bool) error {
+	if all && contextFlag(f) != "" {
+		return cli.FlagErrorf("--all-contexts and --context cannot be used together")
+	}
+	return nil
+}
+
+func contextFlag(f *cli.Factory) string {
+	if f.ConfigFlags.Context != nil {
+		return *f.ConfigFlags.Context
+	}
+	return ""
+}
+
 // Tree connects and reads one cluster with its object tree.
-func Tree(ctx context.Context, f *cli.Factory, name string) (*unstructured.Unstructured, *capi.Tree, error) {
-	c, err := Connect(f)
+func Tree(ctx context.Context, connect Connector, name string) (*unstructured.Unstructured, *capi.Tree, error) {
+	c, err := connect()
 	if err != nil {
 		return nil, nil, err
 	}

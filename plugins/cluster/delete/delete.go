@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
@@ -19,8 +20,8 @@ import (
 
 // Options holds the flags and state of `cluster delete`.
 type Options struct {
-	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
+	Connect common.Connector
 
 	Names   []string
 	Yes     bool
@@ -31,7 +32,7 @@ type Options struct {
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Timeout: 30 * time.Minute}
+	o := &Options{Streams: streams, Timeout: 30 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Delete workload clusters (asks first)",
@@ -47,17 +48,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster delete wc-dev-1 --yes --wait --timeout 20m`),
 		Args:              cli.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			names, err := common.ParseNames(args)
-			if err != nil {
-				return err
-			}
-			o.Names = names
-			if o.Wait && o.DryRun {
-				return cli.FlagErrorf("--wait and --dry-run cannot be used together")
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              common.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Check the deletion with the API server without doing it.")
@@ -66,14 +57,31 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
+// Complete takes the names.
+func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+	o.Connect = common.Connecting(f, o.Connect)
+	var err error
+	o.Names, err = common.ParseNames(args)
+	return err
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if o.Wait && o.DryRun {
+		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+	}
+	return nil
+}
+
 // Run confirms and deletes.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := common.Connect(o.Factory)
+	c, err := o.Connect()
 	if err != nil {
 		return err
 	}
 	// Check every name first: a typo must not leave half the list deleted.
-	for _, name := range o.Names {
+	clusters := make([]*unstructured.Unstructured, len(o.Names))
+	for i, name := range o.Names {
 		u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
 		if err != nil {
 			return err
@@ -81,6 +89,7 @@ func (o *Options) Run(ctx context.Context) error {
 		if capi.FromUnstructured(u).Role == "management" {
 			return cli.Usagef("%s is a management cluster: kubectl tko does not delete management clusters", name)
 		}
+		clusters[i] = u
 	}
 	if !o.Yes && !o.DryRun {
 		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut,
@@ -91,15 +100,16 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	client := c.Dyn.Resource(c.API.Clusters()).Namespace(c.Namespace)
 	opts := metav1.DeleteOptions{}
-	suffix := ""
 	if o.DryRun {
-		opts.DryRun, suffix = []string{metav1.DryRunAll}, " (dry run)"
+		opts.DryRun = []string{metav1.DryRunAll}
 	}
-	for _, name := range o.Names {
-		if err := client.Delete(ctx, name, opts); err != nil {
-			return fmt.Errorf("deleting cluster %s: %w", name, err)
+	for _, u := range clusters {
+		if err := client.Delete(ctx, u.GetName(), opts); err != nil {
+			return fmt.Errorf("deleting cluster %s: %w", u.GetName(), err)
 		}
-		fmt.Fprintf(o.Streams.Out, "cluster.cluster.x-k8s.io/%s deleted%s\n", name, suffix)
+		if err := cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun); err != nil {
+			return err
+		}
 	}
 	if !o.Wait {
 		return nil

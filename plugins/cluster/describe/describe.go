@@ -20,8 +20,8 @@ import (
 
 // Options holds the flags and state of `cluster describe`.
 type Options struct {
-	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
+	Connect common.Connector
 	Output  *cli.OutputFlags
 
 	ShowConditions string // "", all, failing
@@ -30,7 +30,7 @@ type Options struct {
 
 // NewCmd returns the describe command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Streams: streams, Output: cli.NewOutputFlags()}
 	cmd := &cobra.Command{
 		Use:     "describe NAME...",
 		Aliases: []string{"get"},
@@ -53,15 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster get wc-prod-1 -o json`),
 		Args:              cli.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              common.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.ShowConditions, "show-conditions", "", "Also list conditions under each object: all or failing.")
 	_ = cmd.RegisterFlagCompletionFunc("show-conditions", cobra.FixedCompletions([]string{"all", "failing"}, cobra.ShellCompDirectiveNoFileComp))
@@ -70,7 +62,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 }
 
 // Complete parses the names.
-func (o *Options) Complete(args []string) error {
+func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+	o.Connect = common.Connecting(f, o.Connect)
 	names, err := common.ParseNames(args)
 	o.Names = names
 	return err
@@ -86,7 +79,7 @@ func (o *Options) Validate() error {
 
 // Run reads and prints the trees.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := common.Connect(o.Factory)
+	c, err := o.Connect()
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ type Options struct {
 
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Parallel: 8, ContextTimeout: 20 * time.Second}
+	o := &Options{Streams: streams, Output: cli.NewOutputFlags(), Parallel: 8, ContextTimeout: 20 * time.Second}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -73,15 +73,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Names only, to feed another command
 			kubectl tko cluster list -A -o name`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: common.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List clusters in all namespaces.")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Label selector, e.g. -l tkg.tanzu.vmware.com/cluster-plan=prod.")
@@ -94,13 +86,20 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
-// Complete resolves the namespace and the fleet of contexts.
-func (o *Options) Complete() error {
+// Complete resolves the fleet of contexts.
+func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
+	o.Factory = f
 	contexts, err := common.FleetContexts(o.Factory, o.AllContexts)
 	if err != nil {
 		return err
 	}
 	o.contexts = contexts
+	return nil
+}
+
+// resolveNamespace reads the namespace to list (-n or the context's); a
+// fleet view resolves it per context.
+func (o *Options) resolveNamespace() error {
 	if o.AllNamespaces {
 		return nil
 	}
@@ -117,8 +116,8 @@ func (o *Options) Validate() error {
 	if err := o.Output.Validate(); err != nil {
 		return err
 	}
-	if o.AllContexts && o.Factory.ConfigFlags.Context != nil && *o.Factory.ConfigFlags.Context != "" {
-		return cli.FlagErrorf("--all-contexts and --context cannot be used together")
+	if err := common.CheckFleetFlags(o.Factory, o.AllContexts); err != nil {
+		return err
 	}
 	if o.Parallel < 1 {
 		return cli.FlagErrorf("--parallel must be at least 1")
@@ -134,6 +133,9 @@ type Page struct {
 
 // Run lists and prints.
 func (o *Options) Run(ctx context.Context) error {
+	if err := o.resolveNamespace(); err != nil {
+		return err
+	}
 	keepObjects := !o.Output.Human()
 	if len(o.contexts) == 0 {
 		if keepObjects {
@@ -319,8 +321,8 @@ func (o *Options) row(contextName string, c capi.Cluster, fleetView bool, now ti
 	if o.AllNamespaces || fleetView {
 		row = append(row, c.Namespace)
 	}
-	return append(row, c.Name, dash(c.Class), dash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
-		duration.HumanDuration(now.Sub(c.Created)), dash(c.TKR), dash(c.Plan), c.Role, dash(c.Endpoint), dash(c.Message))
+	return append(row, c.Name, cli.OrDash(c.Class), cli.OrDash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
+		duration.HumanDuration(now.Sub(c.Created)), cli.OrDash(c.TKR), cli.OrDash(c.Plan), c.Role, cli.OrDash(c.Endpoint), cli.OrDash(c.Message))
 }
 
 func (o *Options) reportEmpty(rows int) {
@@ -359,11 +361,4 @@ func (o *Options) printTable(pages map[string]Page, failures map[string]error, o
 	}
 	o.reportEmpty(rows.Rows)
 	return nil
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

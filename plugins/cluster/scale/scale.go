@@ -17,8 +17,8 @@ import (
 
 // Options holds the flags and state of `cluster scale`.
 type Options struct {
-	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
+	Connect common.Connector
 
 	Name         string
 	ControlPlane int64
@@ -33,7 +33,10 @@ type Options struct {
 
 // NewCmd returns the scale command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Timeout: 30 * time.Minute}
+	return newCmd(f, &Options{Streams: streams, Timeout: 30 * time.Minute})
+}
+
+func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scale NAME [--controlplane N] [--worker N [--node-pool POOL]]",
 		Short: "Change the number of control-plane or worker machines of a cluster",
@@ -48,18 +51,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-0 --dry-run`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			o.setCP, o.setWorkers = cmd.Flags().Changed("controlplane"), cmd.Flags().Changed("worker")
-			names, err := common.ParseNames(args)
-			if err != nil {
-				return err
-			}
-			o.Name = names[0]
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              common.RunE(f, o),
 	}
 	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
 	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")
@@ -68,6 +60,15 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available with the new counts.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
 	return cmd
+}
+
+// Complete takes NAME and which counts were given.
+func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
+	o.setCP, o.setWorkers = cmd.Flags().Changed("controlplane"), cmd.Flags().Changed("worker")
+	o.Connect = common.Connecting(f, o.Connect)
+	var err error
+	o.Name, err = common.ParseName(args)
+	return err
 }
 
 // Validate checks the flags.
@@ -95,11 +96,7 @@ func (o *Options) Validate() error {
 
 // Run scales the topology.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := common.Connect(o.Factory)
-	if err != nil {
-		return err
-	}
-	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Name, o.DryRun, func(u *unstructured.Unstructured) error {
+	c, updated, changed, err := common.UpdateAndReport(ctx, o.Connect, o.Streams.Out, o.Name, o.DryRun, func(u *unstructured.Unstructured) error {
 		if o.setCP {
 			if err := capi.SetControlPlaneReplicas(u, o.ControlPlane); err != nil {
 				return err
@@ -114,12 +111,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if errors.As(err, &pools) {
 		return cli.Usagef("%s with --node-pool", pools)
 	}
-	if err != nil {
+	if err != nil || !o.Wait || !changed {
 		return err
 	}
-	common.PrintChanges(o.Streams, updated.GetName(), changes, o.DryRun)
-	if o.Wait && len(changes) > 0 {
-		return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
-	}
-	return nil
+	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
 }

@@ -1,10 +1,8 @@
-// Package upgrade implements `kubectl tko cluster upgrade` and
-// `available-upgrades`.
+// Package upgrade implements `kubectl tko cluster upgrade`.
 package upgrade
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -20,11 +18,12 @@ import (
 
 // Options holds the flags and state of `cluster upgrade`.
 type Options struct {
-	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
+	Connect common.Connector
 
 	Name    string
-	Target  string // --version or --tkr
+	Version string // --version
+	TKR     string // --tkr
 	DryRun  bool
 	Wait    bool
 	Timeout time.Duration
@@ -32,8 +31,10 @@ type Options struct {
 
 // NewCmd returns the upgrade command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Timeout: 60 * time.Minute}
-	var version, tkr string
+	return newCmd(f, &Options{Streams: streams, Timeout: 60 * time.Minute})
+}
+
+func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "upgrade NAME --version V | --tkr TKR",
 		Short: "Upgrade a cluster's Kubernetes version (one minor at a time, never down)",
@@ -51,27 +52,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --wait`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			names, err := common.ParseNames(args)
-			if err != nil {
-				return err
-			}
-			o.Name = names[0]
-			switch {
-			case version != "" && tkr != "":
-				return cli.FlagErrorf("pass --version or --tkr, not both")
-			case version == "" && tkr == "":
-				return cli.FlagErrorf("missing the target: --version V or --tkr TKR (see available-upgrades)")
-			}
-			o.Target = version + tkr
-			if o.Wait && o.DryRun {
-				return cli.FlagErrorf("--wait and --dry-run cannot be used together")
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              common.RunE(f, o),
 	}
-	cmd.Flags().StringVar(&version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")
-	cmd.Flags().StringVar(&tkr, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
+	cmd.Flags().StringVar(&o.Version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")
+	cmd.Flags().StringVar(&o.TKR, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available at the new version.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
@@ -79,21 +63,43 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
+// Complete takes NAME.
+func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+	o.Connect = common.Connecting(f, o.Connect)
+	var err error
+	o.Name, err = common.ParseName(args)
+	return err
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	switch {
+	case o.Version != "" && o.TKR != "":
+		return cli.FlagErrorf("pass --version or --tkr, not both")
+	case o.Version == "" && o.TKR == "":
+		return cli.FlagErrorf("missing the target: --version V or --tkr TKR (see available-upgrades)")
+	case o.Wait && o.DryRun:
+		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+	}
+	return nil
+}
+
 // Run checks the target and moves the topology version.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := common.Connect(o.Factory)
+	c, err := o.Connect()
 	if err != nil {
 		return err
 	}
+	target := o.Version + o.TKR
 	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
 	if err != nil {
 		return err
 	}
-	version, tkrName := o.Target, ""
+	version, tkrName := target, ""
 	if served {
-		t, ok := capi.ResolveTKR(tkrs, o.Target)
+		t, ok := capi.ResolveTKR(tkrs, target)
 		if !ok {
-			return &errs.NotFoundError{Kind: "TanzuKubernetesRelease", Name: o.Target, Hint: "available here: " + capi.Names(tkrs)}
+			return &errs.NotFoundError{Kind: "TanzuKubernetesRelease", Name: target, Hint: "available here: " + capi.Names(tkrs)}
 		}
 		if !t.Ready || !t.Compatible {
 			return cli.Usagef("TanzuKubernetesRelease %s is not Ready and compatible with this management cluster", t.Name)
@@ -113,11 +119,10 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	common.PrintChanges(o.Streams, updated.GetName(), changes, o.DryRun)
-	if o.Wait && len(changes) > 0 {
-		return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
+	if err := common.PrintChanges(o.Streams.Out, updated, changes, o.DryRun); err != nil || !o.Wait || len(changes) == 0 {
+		return err
 	}
-	return nil
+	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
 }
 
 // checkClass refuses versions the cluster's ClusterClass does not list.
@@ -151,72 +156,4 @@ func completeTKRs(f *cli.Factory) cobra.CompletionFunc {
 		}
 		return names, cobra.ShellCompDirectiveNoFileComp
 	}
-}
-
-// AvailableOptions holds the flags and state of `available-upgrades`.
-type AvailableOptions struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Name    string
-}
-
-// NewCmdAvailable returns `available-upgrades`.
-func NewCmdAvailable(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &AvailableOptions{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
-	cmd := &cobra.Command{
-		Use:   "available-upgrades NAME",
-		Short: "List the TanzuKubernetesReleases a cluster can be upgraded to",
-		Example: cli.Examples(`
-			kubectl tko cluster available-upgrades wc-team-a -n team-a
-			kubectl tko cluster available-upgrades wc-team-a -n team-a -o json`),
-		Args:              cli.ExactArgs("NAME"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Output.Validate(); err != nil {
-				return err
-			}
-			names, err := common.ParseNames(args)
-			if err != nil {
-				return err
-			}
-			o.Name = names[0]
-			return o.Run(cmd.Context())
-		},
-	}
-	o.Output.AddFlags(cmd)
-	return cmd
-}
-
-// Run lists the reachable TKRs.
-func (o *AvailableOptions) Run(ctx context.Context) error {
-	c, err := common.Connect(o.Factory)
-	if err != nil {
-		return err
-	}
-	u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, o.Name)
-	if err != nil {
-		return err
-	}
-	current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
-	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
-	if err != nil {
-		return err
-	}
-	if !served {
-		return &errs.NotServedError{Group: capi.TKRGroup, Hint: "this management cluster has no TanzuKubernetesReleases to upgrade to; pass --version to upgrade"}
-	}
-	upgrades := capi.AvailableUpgrades(current, tkrs)
-	if !o.Output.Human() {
-		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Name, "currentVersion": current, "upgrades": upgrades})
-	}
-	if len(upgrades) == 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "No upgrades available for %s at %s.\n", o.Name, current)
-		return nil
-	}
-	t := cli.Table{Columns: []cli.Column{{Header: "TKR"}, {Header: "KUBERNETES"}, {Header: "FROM"}}}
-	for _, up := range upgrades {
-		t.Rows = append(t.Rows, []string{up.Name, up.Kubernetes, current})
-	}
-	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

@@ -1,0 +1,50 @@
+package cluster
+
+import (
+	"testing"
+
+	"github.com/spf13/cobra"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/audit"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/availableupgrades"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/delete"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
+	kubeconfigget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/kubeconfig/get"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/list"
+	mhcdelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc/delete"
+	mhcget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc/get"
+	mhcset "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc/set"
+	pooldelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/delete"
+	poollist "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/list"
+	poolset "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/set"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/scale"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade"
+)
+
+// Every verb's Options has the one shape: Complete, Validate, Run.
+var _ = []common.Verb{
+	&list.Options{}, &describe.Options{}, &create.Options{}, &scale.Options{}, &upgrade.Options{},
+	&availableupgrades.Options{}, &delete.Options{}, &kubeconfigget.Options{}, &mhcget.Options{},
+	&mhcset.Options{}, &mhcdelete.Options{}, &poollist.Options{}, &poolset.Options{}, &pooldelete.Options{},
+	&audit.Options{},
+}
+
+// The split into one package per verb keeps every command name and alias.
+func TestEveryVerbIsWired(t *testing.T) {
+	root := &cobra.Command{Use: "cluster"}
+	streams, _, _, _ := cli.TestStreams(false)
+	Plugin().Build(root, cli.NewFactory(), streams)
+	for _, path := range [][]string{
+		{"list"}, {"ls"}, {"describe"}, {"get"}, {"create"}, {"scale"}, {"upgrade"}, {"available-upgrades"}, {"delete"},
+		{"kubeconfig", "get"}, {"mhc", "get"}, {"mhc", "set"}, {"mhc", "delete"}, {"machinehealthcheck", "get"},
+		{"node-pool", "list"}, {"node-pool", "set"}, {"node-pool", "delete"}, {"nodepool", "list"}, {"np", "set"}, {"audit"},
+	} {
+		cmd, rest, err := root.Find(path)
+		if err != nil || len(rest) != 0 || cmd == root || cmd.RunE == nil {
+			t.Errorf("%v: %v (rest %v)", path, err, rest)
+		}
+	}
+}

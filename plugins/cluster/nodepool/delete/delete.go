@@ -1,0 +1,52 @@
+// Package delete implements `kubectl tko cluster node-pool delete`.
+package delete
+
+import (
+	"context"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+)
+
+// Options holds the flags and state of `node-pool delete`.
+type Options struct {
+	common.Edit
+
+	Pool string
+}
+
+// NewCmd returns `node-pool delete`.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Edit: common.Edit{Streams: streams}}
+	cmd := &cobra.Command{
+		Use:               "delete CLUSTER --name POOL",
+		Short:             "Remove a node pool (not the last one)",
+		Example:           cli.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
+		Args:              cli.ExactArgs("CLUSTER"),
+		ValidArgsFunction: common.CompleteClusterNames(f),
+		RunE:              common.RunE(f, o),
+	}
+	cmd.Flags().StringVar(&o.Pool, "name", "", "Node pool to remove.")
+	o.AddDryRunFlag(cmd)
+	return cmd
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if o.Pool == "" {
+		return cli.FlagErrorf("missing --name POOL")
+	}
+	return nil
+}
+
+// Run removes the pool from the topology.
+func (o *Options) Run(ctx context.Context) error {
+	return o.Apply(ctx, func(u *unstructured.Unstructured) error {
+		return capi.DeletePool(u, o.Pool)
+	})
+}

@@ -1,0 +1,153 @@
+// Package pools implements `kubectl tko lb pools`.
+package pools
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/common"
+)
+
+// Options holds the flags and state of `lb pools`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Scope   common.Scope
+}
+
+// NewCmd returns the pools command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	cmd := &cobra.Command{
+		Use:   "pools [--all-workload-clusters]",
+		Short: "VIP pool usage: NSX ALB data networks and kube-vip ranges, size, used, free",
+		Long: cli.LongDesc(`
+			Show every VIP pool that hands out LoadBalancer addresses: the data network
+			(ipPools, or the whole CIDR) of each AKODeploymentConfig on a management
+			cluster, and each cidr-*/range-* key of kube-vip's ConfigMap
+			kube-system/kubevip. For each: its size, how many addresses Services hold
+			(and which Services with -o wide or -o json), what is free and the share
+			used. A pool at 80 % or more is flagged on stderr, and so is a cidr-global
+			that hides a namespace's range-<ns> (kube-vip consults every cidr key
+			before any range key).`),
+		Example: cli.Examples(`
+			# The pools of this cluster
+			kubectl tko lb pools
+
+			# Every workload cluster's kube-vip pools, with the Services using them
+			kubectl tko lb pools --all-workload-clusters -o wide`),
+		Args: cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(f, cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Scope.AddFlags(cmd)
+	o.Output.AddFlags(cmd)
+	return cmd
+}
+
+// Complete reads every namespace: a pool serves Services anywhere.
+func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error {
+	o.Scope.AllNamespaces = true
+	return nil
+}
+
+// Validate checks the flags before any connection.
+func (o *Options) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	_, err := o.Scope.Fleet.Selection(o.Factory)
+	return err
+}
+
+// Row is one pool in machine output.
+type Row struct {
+	Cluster string `json:"cluster,omitempty"`
+	*lb.Pool
+	Free  int64  `json:"free"`
+	Error string `json:"error,omitempty"`
+}
+
+// Run reads and prints.
+func (o *Options) Run(ctx context.Context) error {
+	scanned, sel, err := common.Scan(ctx, o.Factory, o.Scope, o.Streams.ErrOut)
+	if err != nil {
+		return err
+	}
+	var rows []Row
+	failed := 0
+	for _, s := range scanned {
+		if s.Err != nil {
+			failed++
+			rows = append(rows, Row{Cluster: s.Target, Pool: &lb.Pool{}, Error: s.Error})
+			continue
+		}
+		for _, p := range s.Pools {
+			rows = append(rows, Row{Cluster: s.Target, Pool: p, Free: max(p.Size-int64(len(p.Used)), 0)})
+			if p.Percent >= lb.Warn {
+				fmt.Fprintf(o.Streams.ErrOut, "warning: %s%s is %d%% used (%d of %d)\n", where(s.Target), p.Source, p.Percent, len(p.Used), p.Size)
+			}
+		}
+		for _, key := range lb.ShadowedRanges(s.Cluster.KubeVIP) {
+			fmt.Fprintf(o.Streams.ErrOut, "warning: %skubevip cidr-global shadows %s: kube-vip consults every cidr key before any range key\n", where(s.Target), key)
+		}
+	}
+	if !o.Output.Human() {
+		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
+			return err
+		}
+	} else if err := o.print(rows, common.Fleet(sel)); err != nil {
+		return err
+	}
+	if failed > 0 && sel.Strict {
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return nil
+}
+
+func where(target string) string {
+	if target == "" {
+		return ""
+	}
+	return target + ": "
+}
+
+func (o *Options) print(rows []Row, fleetView bool) error {
+	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POOL"}, {Header: "SCOPE"}, {Header: "RANGES"},
+		{Header: "SIZE"}, {Header: "USED"}, {Header: "FREE"}, {Header: "USE%"}, {Header: "SERVICES", Wide: true}}}
+	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	for _, r := range rows {
+		if r.Error != "" {
+			w.Write([]string{r.Cluster, "Error: " + r.Error})
+			continue
+		}
+		services := common.Joined(r.Used)
+		if services == "" {
+			services = "-"
+		}
+		w.Write([]string{r.Cluster, r.Source, r.Scope, r.Text, strconv.FormatInt(r.Size, 10), strconv.Itoa(len(r.Used)),
+			strconv.FormatInt(r.Free, 10), strconv.Itoa(r.Percent) + "%", services})
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if w.Rows == 0 && !o.Output.NoHeaders {
+		fmt.Fprintln(o.Streams.ErrOut, "No VIP pools found: no AKODeploymentConfig here and no kube-system/kubevip ConfigMap.")
+	}
+	return nil
+}

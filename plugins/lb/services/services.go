@@ -1,0 +1,160 @@
+// Package services implements `kubectl tko lb services`.
+package services
+
+import (
+	"context"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/common"
+)
+
+// Options holds the flags and state of `lb services`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Scope   common.Scope
+	Pending bool
+}
+
+// NewCmd returns the services command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	cmd := &cobra.Command{
+		Use:     "services [-A] [--all-workload-clusters]",
+		Aliases: []string{"svc"},
+		Short:   "Services of type LoadBalancer: who serves them, their address, and why a pending one waits",
+		Long: cli.LongDesc(`
+			List every Service of type LoadBalancer with the implementation that serves
+			it (AKO for NSX Advanced Load Balancer, kube-vip, or another controller), the
+			address it asked for (spec.loadBalancerIP, ako.vmware.com/load-balancer-ip,
+			kube-vip.io/loadbalancerIPs), the address it got, and for a pending one the
+			likeliest cause. AKO reports no error on a Service, only Events on its pod
+			ako-0 in avi-system: those, AKO's own state and the VIP pools are correlated
+			with each Service.
+
+			With --all-workload-clusters (or --cluster a,b, --cluster-selector), every
+			workload cluster of the management cluster is read through its kubeconfig
+			Secret; an unreachable one is a row of its own (exit 1 only with --strict).`),
+		Example: cli.Examples(`
+			# Every LoadBalancer Service of this cluster
+			kubectl tko lb services -A
+
+			# Only the pending ones, across the fleet, with the cause
+			kubectl tko lb services -A --all-workload-clusters --pending -o wide
+
+			# As JSON, for scripts
+			kubectl tko lb services -A -o json`),
+		Args: cli.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := o.Complete(f, cmd, args); err != nil {
+				return err
+			}
+			if err := o.Validate(); err != nil {
+				return err
+			}
+			return o.Run(cmd.Context())
+		},
+	}
+	o.Scope.AddFlags(cmd)
+	cmd.Flags().BoolVar(&o.Pending, "pending", false, "Only Services still waiting for an address.")
+	o.Output.AddFlags(cmd)
+	return cmd
+}
+
+// Complete has nothing to resolve: the scope is read in Run.
+func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
+
+// Validate checks the flags before any connection.
+func (o *Options) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	_, err := o.Scope.Fleet.Selection(o.Factory)
+	return err
+}
+
+// Row is one Service in machine output.
+type Row struct {
+	Cluster string `json:"cluster,omitempty"`
+	lb.Service
+	Error string `json:"error,omitempty"` // the cluster could not be read
+}
+
+// Run reads and prints.
+func (o *Options) Run(ctx context.Context) error {
+	scanned, sel, err := common.Scan(ctx, o.Factory, o.Scope, o.Streams.ErrOut)
+	if err != nil {
+		return err
+	}
+	var rows []Row
+	failed := 0
+	for _, s := range scanned {
+		if s.Err != nil {
+			failed++
+			rows = append(rows, Row{Cluster: s.Target, Error: s.Error})
+			continue
+		}
+		for _, svc := range s.Cluster.Services {
+			if o.Pending && !svc.Pending() {
+				continue
+			}
+			rows = append(rows, Row{Cluster: s.Target, Service: svc})
+		}
+	}
+	if !o.Output.Human() {
+		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
+			return err
+		}
+	} else if err := o.print(rows, common.Fleet(sel)); err != nil {
+		return err
+	}
+	if failed > 0 && sel.Strict {
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return nil
+}
+
+func (o *Options) print(rows []Row, fleetView bool) error {
+	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "IMPLEMENTATION"},
+		{Header: "REQUESTED"}, {Header: "ADDRESS"}, {Header: "AGE"}, {Header: "CLASS", Wide: true}, {Header: "CAUSE", Wide: true}, {Header: "FIX", Wide: true}}}
+	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	now := time.Now()
+	for _, r := range rows {
+		if r.Error != "" {
+			w.Write([]string{r.Cluster, "", "", "Error: " + r.Error})
+			continue
+		}
+		address := common.Joined(r.Ingress)
+		if address == "" {
+			address = "<pending>"
+			if !o.Output.Wide() && r.Cause != "" {
+				// The CAUSE column is wide only; keep the reason in sight.
+				address += " " + r.Cause
+			}
+		}
+		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, dash(common.Joined(r.Requested)), address,
+			duration.HumanDuration(now.Sub(r.Created)), dash(r.Class), dash(r.Cause), dash(r.Fix)})
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if w.Rows == 0 && !o.Output.NoHeaders {
+		o.Streams.ErrOut.Write([]byte("No Services of type LoadBalancer found.\n"))
+	}
+	return nil
+}
+
+func dash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
