@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -167,4 +168,34 @@ func Merge(cfg *clientcmdapi.Config, path string) error {
 // Encode renders a kubeconfig as YAML.
 func Encode(cfg *clientcmdapi.Config) ([]byte, error) {
 	return clientcmd.Write(*cfg)
+}
+
+// Destination is where a kubeconfig goes: a new file (ExportFile), merged
+// into an existing one (MergeInto), or else the writer given to Deliver.
+type Destination struct {
+	ExportFile string
+	MergeInto  string
+}
+
+// Deliver writes cfg to its destination and returns the line that tells
+// the user where it went ("" when it was printed to w).
+func Deliver(cfg *clientcmdapi.Config, name string, dest Destination, w io.Writer) (string, error) {
+	switch {
+	case dest.ExportFile != "":
+		if err := Write(cfg, dest.ExportFile); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("wrote the kubeconfig of %s to %s (context %s)", name, dest.ExportFile, cfg.CurrentContext), nil
+	case dest.MergeInto != "":
+		if err := Merge(cfg, dest.MergeInto); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("merged context %s into %s and switched to it", cfg.CurrentContext, dest.MergeInto), nil
+	}
+	raw, err := Encode(cfg)
+	if err != nil {
+		return "", err
+	}
+	_, err = w.Write(raw)
+	return "", err
 }

@@ -27,7 +27,7 @@ type Options struct {
 }
 
 // NewCmd returns the login command.
-func NewCmd(_ *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Streams: streams, Getenv: os.Getenv}
 	cmd := &cobra.Command{
 		Use:   "login --issuer URL [flags]",
@@ -68,15 +68,7 @@ func NewCmd(_ *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Log in without a browser, for scripts
 			PINNIPED_USERNAME=alice PINNIPED_PASSWORD=... kubectl get pods`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(nil, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	o.Login.AddFlags(cmd.Flags())
 	return cmd

@@ -45,15 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# What would go
 			kubectl tko auth logout --all --dry-run`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.All, "all", false, "Forget every session and credential, of every issuer and cluster.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Say what would be removed, and remove nothing.")

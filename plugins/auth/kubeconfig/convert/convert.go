@@ -49,15 +49,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Which users would change
 			kubectl tko auth kubeconfig convert --in-place --dry-run`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "The kubeconfig to convert (default: the one in use; - for standard input).")
 	cmd.Flags().BoolVar(&o.InPlace, "in-place", false, "Write the result back into the file.")

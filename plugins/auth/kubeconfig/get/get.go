@@ -70,15 +70,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko auth kubeconfig get wc-prod-1 --upstream-identity-provider-flow cli_password`),
 		Args:              cobra.MaximumNArgs(1),
 		ValidArgsFunction: completeClusters(f),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE:              cli.RunE(f, o),
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&o.ExportFile, "export-file", "", "Write the kubeconfig to this file (mode 0600) instead of standard output.")
@@ -227,26 +219,14 @@ func (o *Options) validateIssuer(ctx context.Context, plan *kc.LoginPlan) error 
 }
 
 func (o *Options) deliver(name string, cfg *clientcmdapi.Config) error {
-	switch {
-	case o.ExportFile != "":
-		if err := kc.Write(cfg, o.ExportFile); err != nil {
-			return err
-		}
-		fmt.Fprintf(o.Streams.ErrOut, "wrote the login kubeconfig of %s to %s (context %s)\n", name, o.ExportFile, cfg.CurrentContext)
-		return nil
-	case o.Merge:
-		path := o.Factory.KubeconfigPath()
-		if err := kc.Merge(cfg, path); err != nil {
-			return err
-		}
-		fmt.Fprintf(o.Streams.ErrOut, "merged context %s into %s and switched to it\n", cfg.CurrentContext, path)
-		return nil
+	dest := kc.Destination{ExportFile: o.ExportFile}
+	if o.Merge {
+		dest.MergeInto = o.Factory.KubeconfigPath()
 	}
-	raw, err := kc.Encode(cfg)
-	if err != nil {
-		return err
+	msg, err := kc.Deliver(cfg, name, dest, o.Streams.Out)
+	if msg != "" {
+		fmt.Fprintln(o.Streams.ErrOut, msg)
 	}
-	_, err = o.Streams.Out.Write(raw)
 	return err
 }
 
