@@ -2,6 +2,7 @@ package auth
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -92,5 +93,61 @@ func TestCorruptAndOpenCachesAreRepaired(t *testing.T) {
 		if err != nil || info.Mode().Perm() != 0o600 || !strings.Contains(string(raw), `"entries"`) {
 			t.Fatalf("%s not rewritten: %v %v", f, info, err)
 		}
+	}
+}
+
+func TestCallbackThatNeverComes(t *testing.T) {
+	e := suite.New(t)
+	e.Plugin("kubectl-tko-auth", "login", "--issuer", dex.Issuer, "--ca-bundle-data", base64.StdEncoding.EncodeToString(dex.CAPEM),
+		"--scopes", "openid,email", "--skip-browser", "--callback-timeout", "1s").Env(execInfo).ExitCode(4).
+		StderrContains("Log in by visiting this link:", "error: no login callback within 1s")
+}
+
+// editSession rewrites the cached session with edit, and drops the cached
+// credentials, so that the next login must use the session.
+func editSession(t *testing.T, e *harness.Env, edit func(map[string]any)) {
+	t.Helper()
+	dir := filepath.Join(e.Home, ".config", "tko")
+	raw, err := os.ReadFile(filepath.Join(dir, "sessions.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var f struct {
+		Kind    string                    `json:"kind"`
+		Entries map[string]map[string]any `json:"entries"`
+	}
+	if err := json.Unmarshal(raw, &f); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range f.Entries {
+		edit(s)
+	}
+	raw, _ = json.Marshal(f)
+	if err := os.WriteFile(filepath.Join(dir, "sessions.json"), raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, "credentials.json")); err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+}
+
+func TestRefreshBeforeLoginAndOneLoginWhenRefreshFails(t *testing.T) {
+	e := suite.New(t).Setenv("PINNIPED_USERNAME", aliceEmail).Setenv("PINNIPED_PASSWORD", password)
+	first := login(e).Success()
+	// An expired ID token is refreshed: no password needed.
+	editSession(t, e, func(s map[string]any) { s["idTokenExpiry"] = "2020-01-01T00:00:00Z" })
+	refreshed := login(e).Env("PINNIPED_PASSWORD=wrong").Success()
+	if refreshed.Stdout == first.Stdout {
+		t.Fatal("the refresh returned the old credential")
+	}
+	// A revoked refresh token: one new login, with the password.
+	editSession(t, e, func(s map[string]any) { s["idTokenExpiry"] = "2020-01-01T00:00:00Z"; s["refreshToken"] = "revoked" })
+	login(e).Env("PINNIPED_PASSWORD=wrong").ExitCode(6).OneLineError("check the username and password")
+	editSession(t, e, func(s map[string]any) { s["idTokenExpiry"] = "2020-01-01T00:00:00Z"; s["refreshToken"] = "revoked" })
+	login(e).Success().StdoutContains(`"token":"ey`)
+	// The revoked session was forgotten; the new login left a fresh one.
+	raw, _ := os.ReadFile(filepath.Join(e.Home, ".config", "tko", "sessions.json"))
+	if strings.Contains(string(raw), `"revoked"`) {
+		t.Fatal("the revoked refresh token is still cached")
 	}
 }
