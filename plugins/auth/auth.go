@@ -7,9 +7,11 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/claims"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/grant"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/login"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/logout"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/revoke"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whoami"
 )
 
@@ -36,7 +38,7 @@ func Plugin() cli.Plugin {
 				# Log in again next time
 				kubectl tko auth logout`)
 			root.AddCommand(login.NewCmd(f, streams), logout.NewCmd(f, streams), claims.NewCmd(f, streams),
-				whoami.NewCmd(f, streams), kubeconfig.NewCmd(f, streams))
+				whoami.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), grant.NewCmd(f, streams), revoke.NewCmd(f, streams))
 		},
 	}
 }

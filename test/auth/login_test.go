@@ -11,7 +11,6 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 	corev1 "k8s.io/api/core/v1"
-	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
@@ -67,8 +66,20 @@ func TestLoginWhoamiClaimsAndLogout(t *testing.T) {
 
 	// The cluster decides what Alice may do: nothing until a binding says so.
 	e.Kubectl("get", "namespaces").ExitCode(1)
-	bindGroupView(t, aliceGroup)
+	admin := "--kubeconfig=" + suite.CP.Kubeconfig
+	e.Kubectl("tko", "auth", "grant", "--group", aliceGroup, "--role", "view", "--cluster-wide", "--dry-run", admin).Success().
+		StdoutContains("clusterrolebinding.rbac.authorization.k8s.io/tko:view:group:" + aliceGroup + " created (dry run)")
+	e.Kubectl("get", "namespaces").ExitCode(1)
+	e.Kubectl("tko", "auth", "grant", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains(" created")
+	e.Kubectl("tko", "auth", "grant", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains(" unchanged")
 	e.Kubectl("get", "namespaces").Success().StdoutContains("kube-public")
+	e.Kubectl("tko", "auth", "revoke", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains(" deleted")
+	e.Kubectl("tko", "auth", "revoke", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains("not found (nothing to revoke)")
+	e.Kubectl("get", "namespaces").ExitCode(1)
+	// Alice may not grant herself anything.
+	e.Kubectl("tko", "auth", "grant", "oidc:"+aliceEmail, "--role", "admin", "-n", "default").ExitCode(7).OneLineError("forbidden")
+	e.Kubectl("tko", "auth", "grant", "--group", "g", "--role", "view", admin).ExitCode(2).StderrContains("exactly one of -n NAMESPACE and --cluster-wide")
+	e.Kubectl("tko", "auth", "grant", "--group", "g", "-n", "default", admin).ExitCode(2).StderrContains("--role is required")
 
 	claims := e.Kubectl("tko", "auth", "claims").Success().StdoutContains(dex.Issuer, aliceEmail, aliceGroup, "Expires:")
 	claimsJSON := e.Kubectl("tko", "auth", "claims", "-o", "json").Success().StdoutContains(`"email": "` + aliceEmail)
@@ -116,28 +127,4 @@ func cachedIDToken(t *testing.T, e *harness.Env) string {
 	}
 	t.Fatal("no ID token cached")
 	return ""
-}
-
-var bindOnce sync.Once
-
-// bindGroupView lets a group list namespaces, as a grant would.
-func bindGroupView(t *testing.T, group string) {
-	t.Helper()
-	bindOnce.Do(func() {
-		rbac := func(res string) schema.GroupVersionResource {
-			return schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: res}
-		}
-		e := suite.New(t)
-		e.Create(rbac("clusterroles"), "", &rbacv1.ClusterRole{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRole"},
-			ObjectMeta: metav1.ObjectMeta{Name: "test-namespace-reader"},
-			Rules:      []rbacv1.PolicyRule{{APIGroups: []string{""}, Resources: []string{"namespaces"}, Verbs: []string{"get", "list"}}},
-		})
-		e.Create(rbac("clusterrolebindings"), "", &rbacv1.ClusterRoleBinding{
-			TypeMeta:   metav1.TypeMeta{APIVersion: "rbac.authorization.k8s.io/v1", Kind: "ClusterRoleBinding"},
-			ObjectMeta: metav1.ObjectMeta{Name: "test-namespace-readers"},
-			RoleRef:    rbacv1.RoleRef{APIGroup: "rbac.authorization.k8s.io", Kind: "ClusterRole", Name: "test-namespace-reader"},
-			Subjects:   []rbacv1.Subject{{APIGroup: "rbac.authorization.k8s.io", Kind: "Group", Name: group}},
-		})
-	})
 }
