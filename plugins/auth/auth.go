@@ -12,6 +12,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/login"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/logout"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/revoke"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/status"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whoami"
 )
 
@@ -38,7 +39,8 @@ func Plugin() cli.Plugin {
 				# Log in again next time
 				kubectl tko auth logout`)
 			root.AddCommand(login.NewCmd(f, streams), logout.NewCmd(f, streams), claims.NewCmd(f, streams),
-				whoami.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), grant.NewCmd(f, streams), revoke.NewCmd(f, streams))
+				whoami.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), grant.NewCmd(f, streams), revoke.NewCmd(f, streams),
+				status.NewCmd(f, streams))
 		},
 	}
 }
