@@ -6,6 +6,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/accessmatrix"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/claims"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/grant"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/kubeconfig"
@@ -14,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/revoke"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/status"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whoami"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whocan"
 )
 
 // Plugin returns the auth plugin's definition.
@@ -40,7 +42,7 @@ func Plugin() cli.Plugin {
 				kubectl tko auth logout`)
 			root.AddCommand(login.NewCmd(f, streams), logout.NewCmd(f, streams), claims.NewCmd(f, streams),
 				whoami.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), grant.NewCmd(f, streams), revoke.NewCmd(f, streams),
-				status.NewCmd(f, streams))
+				status.NewCmd(f, streams), accessmatrix.NewCmd(f, streams), whocan.NewCmd(f, streams))
 		},
 	}
 }

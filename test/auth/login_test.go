@@ -73,6 +73,12 @@ func TestLoginWhoamiClaimsAndLogout(t *testing.T) {
 	e.Kubectl("tko", "auth", "grant", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains(" created")
 	e.Kubectl("tko", "auth", "grant", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains(" unchanged")
 	e.Kubectl("get", "namespaces").Success().StdoutContains("kube-public")
+	e.Kubectl("tko", "auth", "who-can", "list", "namespaces", admin).Success().
+		StdoutContains("Group", aliceGroup, "ClusterRoleBinding/tko:view:group:"+aliceGroup, "ClusterRole/view")
+	matrix := e.Kubectl("tko", "auth", "access-matrix", "-n", "default").Success()
+	if !hasRow(matrix.Stdout, "configmaps", "yes yes yes no no no no") || !hasRow(matrix.Stdout, "secrets", "no no no no no no no") {
+		t.Fatalf("access matrix of a viewer:\n%s", matrix.Stdout)
+	}
 	e.Kubectl("tko", "auth", "revoke", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains(" deleted")
 	e.Kubectl("tko", "auth", "revoke", "--group", aliceGroup, "--role", "view", "--cluster-wide", admin).Success().StdoutContains("not found (nothing to revoke)")
 	e.Kubectl("get", "namespaces").ExitCode(1)
@@ -127,4 +133,15 @@ func cachedIDToken(t *testing.T, e *harness.Env) string {
 	}
 	t.Fatal("no ID token cached")
 	return ""
+}
+
+// hasRow finds a tab-separated table row by its first cell and its verbs.
+func hasRow(table, name, cells string) bool {
+	for _, line := range strings.Split(table, "\n") {
+		f := strings.Fields(line)
+		if len(f) > 1 && f[0] == name && strings.Join(f[1:], " ") == cells {
+			return true
+		}
+	}
+	return false
 }
