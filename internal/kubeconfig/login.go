@@ -51,25 +51,26 @@ func (l Login) Args() []string {
 	if clientID == "" {
 		clientID = DefaultClientID
 	}
-	args := []string{"--issuer=" + l.Issuer, "--client-id=" + clientID, "--scopes=" + strings.Join(l.Scopes, ",")}
+	// "--flag value" pairs: what `cluster kubeconfig get` has always written.
+	args := []string{"--issuer", l.Issuer, "--client-id", clientID, "--scopes", strings.Join(l.Scopes, ",")}
 	if l.IssuerCA != "" {
-		args = append(args, "--ca-bundle-data="+l.IssuerCA)
+		args = append(args, "--ca-bundle-data", l.IssuerCA)
 	}
 	if l.RequestAudience != "" {
-		args = append(args, "--request-audience="+l.RequestAudience)
+		args = append(args, "--request-audience", l.RequestAudience)
 	}
 	if c := l.Concierge; c != nil {
 		args = append(args, "--enable-concierge",
-			"--concierge-api-group-suffix="+orDefault(c.APIGroupSuffix, pinniped.DefaultAPIGroupSuffix),
-			"--concierge-authenticator-type="+orDefault(c.AuthenticatorType, "jwt"),
-			"--concierge-authenticator-name="+c.AuthenticatorName,
-			"--concierge-endpoint="+c.Endpoint,
-			"--concierge-ca-bundle-data="+base64.StdEncoding.EncodeToString(c.CAData))
+			"--concierge-api-group-suffix", orDefault(c.APIGroupSuffix, pinniped.DefaultAPIGroupSuffix),
+			"--concierge-authenticator-type", orDefault(c.AuthenticatorType, "jwt"),
+			"--concierge-authenticator-name", c.AuthenticatorName,
+			"--concierge-endpoint", c.Endpoint,
+			"--concierge-ca-bundle-data", base64.StdEncoding.EncodeToString(c.CAData))
 	}
 	for _, f := range [][2]string{{"--upstream-identity-provider-name", l.UpstreamName},
 		{"--upstream-identity-provider-type", l.UpstreamType}, {"--upstream-identity-provider-flow", l.UpstreamFlow}} {
 		if f[1] != "" {
-			args = append(args, f[0]+"="+f[1])
+			args = append(args, f[0], f[1])
 		}
 	}
 	if l.SkipBrowser {

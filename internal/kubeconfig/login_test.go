@@ -38,9 +38,9 @@ func TestLoginArgsRoundTrip(t *testing.T) {
 	exec := cfg.AuthInfos["wc-1-pinniped"].Exec
 	args, cmd, ok := LoginArgs(exec)
 	joined := strings.Join(args, " ")
-	for _, want := range []string{"--issuer=https://s", "--client-id=pinniped-cli", "--scopes=openid,groups", "--ca-bundle-data=Q0E=",
-		"--request-audience=wc-1", "--enable-concierge", "--concierge-authenticator-type=jwt", "--concierge-api-group-suffix=pinniped.dev",
-		"--concierge-ca-bundle-data=Q0E=", "--upstream-identity-provider-name=ldap", "--upstream-identity-provider-flow=cli_password"} {
+	for _, want := range []string{"--issuer https://s", "--client-id pinniped-cli", "--scopes openid,groups", "--ca-bundle-data Q0E=",
+		"--request-audience wc-1", "--enable-concierge", "--concierge-authenticator-type jwt", "--concierge-api-group-suffix pinniped.dev",
+		"--concierge-ca-bundle-data Q0E=", "--upstream-identity-provider-name ldap", "--upstream-identity-provider-flow cli_password"} {
 		if !strings.Contains(joined, want) {
 			t.Errorf("missing %s in %s", want, joined)
 		}
