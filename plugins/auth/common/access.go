@@ -27,6 +27,7 @@ type AccessOptions struct {
 	Role        string
 	ClusterWide bool
 	DryRun      bool
+	Op          AccessOp // access.Apply for grant, access.Revoke for revoke
 
 	Grant access.Grant
 	sel   fleet.Selection
@@ -92,14 +93,14 @@ func (o *AccessOptions) Validate() error {
 	return nil
 }
 
-// RunAccess applies op on every target and prints kubectl's action lines.
-func (o *AccessOptions) RunAccess(ctx context.Context, op AccessOp) error {
+// Run applies Op on every target and prints kubectl's action lines.
+func (o *AccessOptions) Run(ctx context.Context) error {
 	type done struct {
 		verb string
 		obj  *unstructured.Unstructured
 	}
 	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, nil, func(ctx context.Context, t cli.Target) (done, error) {
-		verb, obj, err := op(ctx, t.Clients.Dynamic, o.Grant, o.DryRun)
+		verb, obj, err := o.Op(ctx, t.Clients.Dynamic, o.Grant, o.DryRun)
 		return done{verb, obj}, err
 	})
 	if err != nil {

@@ -2,8 +2,6 @@
 package grant
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -12,12 +10,9 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
-// Options holds the flags of `auth grant`.
-type Options struct{ common.AccessOptions }
-
 // NewCmd returns the grant command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{common.AccessOptions{Factory: f, Streams: streams}}
+	o := &common.AccessOptions{Factory: f, Streams: streams, Op: access.Apply}
 	cmd := &cobra.Command{
 		Use:   "grant USER|--group GROUP --role ROLE (-n NAMESPACE | --cluster-wide)",
 		Short: "Give a Pinniped user or group a ClusterRole, in a namespace or cluster-wide",
@@ -45,6 +40,3 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.AddAccessFlags(cmd)
 	return cmd
 }
-
-// Run creates or repairs the bindings.
-func (o *Options) Run(ctx context.Context) error { return o.RunAccess(ctx, access.Apply) }

@@ -2,8 +2,6 @@
 package revoke
 
 import (
-	"context"
-
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -12,12 +10,9 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
-// Options holds the flags of `auth revoke`.
-type Options struct{ common.AccessOptions }
-
 // NewCmd returns the revoke command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{common.AccessOptions{Factory: f, Streams: streams}}
+	o := &common.AccessOptions{Factory: f, Streams: streams, Op: access.Revoke}
 	cmd := &cobra.Command{
 		Use:   "revoke USER|--group GROUP --role ROLE (-n NAMESPACE | --cluster-wide)",
 		Short: "Remove a binding made by kubectl tko auth grant",
@@ -35,6 +30,3 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.AddAccessFlags(cmd)
 	return cmd
 }
-
-// Run deletes the bindings.
-func (o *Options) Run(ctx context.Context) error { return o.RunAccess(ctx, access.Revoke) }
