@@ -3,6 +3,7 @@ package oidc
 import (
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -99,3 +100,5 @@ func TestDecodeClaims(t *testing.T) {
 		t.Fatal("not a JWT")
 	}
 }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
