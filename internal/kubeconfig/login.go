@@ -10,6 +10,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pinniped"
 )
 
@@ -177,4 +178,27 @@ func PlanLogin(ctx context.Context, info PinnipedInfo, cluster *clientcmdapi.Clu
 // JWTAuthenticatorFallback is the authenticator TKG names when none is found.
 func JWTAuthenticatorFallback(info PinnipedInfo) pinniped.JWTAuthenticator {
 	return pinniped.JWTAuthenticator{Name: orDefault(info.Concierge, DefaultAuthenticator)}
+}
+
+// LoginTarget is the cluster a login kubeconfig is for.
+type LoginTarget struct {
+	Name    string                // names the kubeconfig's cluster, user (<name>-pinniped) and context (<name>@<name>)
+	Cluster *clientcmdapi.Cluster // server and CA, as the kubeconfig will hold them
+	Clients *kube.Clients         // a connection to it, to read its Concierge
+}
+
+// GetLogin is the one implementation behind `auth kubeconfig get` and
+// `cluster kubeconfig get`: it asks the target for its Concierge, plans the
+// login and builds the kubeconfig. info is the management cluster's
+// pinniped-info (ReadPinnipedInfo).
+func GetLogin(ctx context.Context, info PinnipedInfo, t LoginTarget, req LoginRequest) (*clientcmdapi.Config, *LoginPlan, error) {
+	disc, err := discovery.NewDiscoveryClientForConfig(t.Clients.Config)
+	if err != nil {
+		return nil, nil, fmt.Errorf("connecting to %s: %w", t.Name, err)
+	}
+	plan, err := PlanLogin(ctx, info, t.Cluster, disc, t.Clients.Dynamic, req)
+	if err != nil {
+		return nil, nil, err
+	}
+	return LoginConfig(t.Name, t.Cluster, plan.Login), plan, nil
 }

@@ -145,3 +145,25 @@ func hasRow(table, name, cells string) bool {
 	}
 	return false
 }
+
+// A workload cluster is reached through its <name>-kubeconfig Secret on the
+// management cluster; here the Secret points back at the same API server.
+func TestKubeconfigGetForAWorkloadCluster(t *testing.T) {
+	e := suite.New(t)
+	publishIssuer(t, e)
+	ns := e.Namespace()
+	admin, err := os.ReadFile(suite.CP.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.Create(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, ns,
+		harness.Secret("wc-1-kubeconfig", map[string]string{"value": string(admin)}))
+	path := filepath.Join(e.Home, "wc-1.yaml")
+	e.Kubectl("tko", "auth", "kubeconfig", "get", "wc-1", "-n", ns, "--upstream-identity-provider-flow", "cli_password", "--export-file", path).
+		Success().StderrContains("wrote the kubeconfig of wc-1 to " + path + " (context wc-1@wc-1)")
+	e.Kubeconfig = path
+	e.Setenv("PINNIPED_USERNAME", aliceEmail).Setenv("PINNIPED_PASSWORD", password)
+	e.Kubectl("tko", "auth", "whoami", "-o", "yaml").Success().StdoutContains("username: oidc:"+aliceEmail, "context: wc-1@wc-1")
+	e.Kubectl("tko", "auth", "kubeconfig", "get", "wc-2", "-n", ns, "--kubeconfig", suite.CP.Kubeconfig).ExitCode(3).
+		OneLineError(`kubeconfig Secret "wc-2-kubeconfig" not found`)
+}

@@ -9,7 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/rest"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
@@ -137,18 +137,15 @@ func (o *Options) Run(ctx context.Context) error {
 	if !ok {
 		return cli.Usagef("this management cluster has no identity management (no issuer in kube-public/pinniped-info): pass --issuer, or use 'kubectl tko cluster kubeconfig get --admin'")
 	}
-	name, cluster, target, err := o.target(ctx, mgmt)
+	target, err := o.target(ctx, mgmt)
 	if err != nil {
 		return err
 	}
-	disc, err := discovery.NewDiscoveryClientForConfig(target.Config)
+	cfg, plan, err := kc.GetLogin(ctx, info, target, o.Request)
 	if err != nil {
 		return err
 	}
-	plan, err := kc.PlanLogin(ctx, info, cluster, disc, target.Dynamic, o.Request)
-	if err != nil {
-		return err
-	}
+	name := target.Name
 	for _, n := range plan.Notes {
 		fmt.Fprintf(o.Streams.ErrOut, "%s: %s\n", name, n)
 	}
@@ -157,29 +154,29 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	return o.deliver(name, kc.LoginConfig(name, cluster, plan.Login))
+	return o.deliver(name, cfg)
 }
 
 // target resolves the cluster the kubeconfig is for, and connects to it.
-func (o *Options) target(ctx context.Context, mgmt *kube.Clients) (string, *clientcmdapi.Cluster, *kube.Clients, error) {
+func (o *Options) target(ctx context.Context, mgmt *kube.Clients) (kc.LoginTarget, error) {
 	if o.Cluster != "" {
 		admin, err := kc.Admin(ctx, mgmt.Dynamic, mgmt.Namespace, o.Cluster)
 		if err != nil {
-			return "", nil, nil, err
+			return kc.LoginTarget{}, err
 		}
 		cluster, _, err := kc.Current(admin)
 		if err != nil {
-			return "", nil, nil, err
+			return kc.LoginTarget{}, err
 		}
-		target, err := fleet.Connect(ctx, mgmt.Dynamic, mgmt.Namespace, o.Cluster, nil)
+		clients, err := fleet.Connect(ctx, mgmt.Dynamic, mgmt.Namespace, o.Cluster, nil)
 		if err != nil {
-			return "", nil, nil, err
+			return kc.LoginTarget{}, err
 		}
-		return o.Cluster, cluster, target, nil
+		return kc.LoginTarget{Name: o.Cluster, Cluster: cluster, Clients: clients}, nil
 	}
 	raw, err := o.Factory.RawConfig()
 	if err != nil {
-		return "", nil, nil, err
+		return kc.LoginTarget{}, err
 	}
 	ctxName := raw.CurrentContext
 	if c := o.Factory.ConfigFlags.Context; c != nil && *c != "" {
@@ -187,14 +184,18 @@ func (o *Options) target(ctx context.Context, mgmt *kube.Clients) (string, *clie
 	}
 	kctx := raw.Contexts[ctxName]
 	if kctx == nil || raw.Clusters[kctx.Cluster] == nil {
-		return "", nil, nil, cli.Usagef("the kubeconfig context %q names no cluster", ctxName)
+		return kc.LoginTarget{}, cli.Usagef("the kubeconfig context %q names no cluster", ctxName)
 	}
 	cluster := raw.Clusters[kctx.Cluster].DeepCopy()
 	cluster.Server = mgmt.Config.Host
-	if len(cluster.CertificateAuthorityData) == 0 && len(mgmt.Config.CAData) > 0 {
-		cluster.CertificateAuthorityData = mgmt.Config.CAData
+	if len(cluster.CertificateAuthorityData) == 0 {
+		// The login kubeconfig must stand alone: inline the CA file.
+		if err := rest.LoadTLSFiles(mgmt.Config); err != nil {
+			return kc.LoginTarget{}, err
+		}
+		cluster.CertificateAuthorityData, cluster.CertificateAuthority = mgmt.Config.CAData, ""
 	}
-	return kctx.Cluster, cluster, mgmt, nil
+	return kc.LoginTarget{Name: kctx.Cluster, Cluster: cluster, Clients: mgmt}, nil
 }
 
 func (o *Options) validateIssuer(ctx context.Context, plan *kc.LoginPlan) error {
