@@ -61,7 +61,13 @@ else
   echo "(kapp-controller is not running: it needs root; showing the installs recorded in the seed)"
   table kubectl tko package installed list -A
 fi
-for p in auth lb observe; do
+echo
+echo "kubectl tko auth (the login itself runs against a real OpenID provider in test/auth):"
+step kubectl tko auth whoami
+table kubectl tko auth status
+table kubectl tko auth who-can delete clusters.cluster.x-k8s.io -n team-a
+step kubectl tko auth kubeconfig get wc-prod-1 --export-file "$tour/wc-prod-1.yaml"
+for p in lb observe; do
   step kubectl tko "$p" version
 done
 

@@ -4,6 +4,7 @@ package status
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -90,10 +91,10 @@ func checkIssuer(ctx context.Context, issuer, caBase64 string) error {
 		return fmt.Errorf("issuer_ca_bundle_data: %w", err)
 	}
 	client, err := oidc.NewClient(oidc.Config{Issuer: issuer, CABundle: ca}, &oidc.Store{}, oidc.Interaction{})
-	if err == nil {
-		_, err = client.Discovery(ctx)
-	}
 	if err != nil {
+		return fmt.Errorf("issuer_ca_bundle_data holds no usable PEM certificate: %w", errors.Unwrap(err))
+	}
+	if _, err := client.Discovery(ctx); err != nil {
 		return common.Word(err)
 	}
 	return nil
