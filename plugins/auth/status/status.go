@@ -120,20 +120,20 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintln(o.Streams.ErrOut, n)
 	}
 	var rows []Row
-	errors, healthy := 0, 0
+	failures, healthy := 0, 0
 	for _, r := range results {
 		if r.Err != nil {
 			if r.Target == "" {
 				return r.Err
 			}
 			rows = append(rows, Row{Cluster: r.Target, Finding: pinniped.Finding{Severity: pinniped.SeverityError, Object: "cluster", Cause: explain.Message(r.Err)}})
-			errors++
+			failures++
 			continue
 		}
 		for _, fd := range r.Value {
 			switch fd.Severity {
 			case pinniped.SeverityError:
-				errors++
+				failures++
 			case pinniped.SeverityOK:
 				healthy++
 				if !o.All && o.Output.Human() {
@@ -167,9 +167,9 @@ func (o *Options) Run(ctx context.Context) error {
 				return err
 			}
 		}
-		fmt.Fprintf(o.Streams.ErrOut, "%d error(s), %d other finding(s), %d healthy object(s)\n", errors, len(rows)-errors-boolInt(o.All, healthy), healthy)
+		fmt.Fprintf(o.Streams.ErrOut, "%d error(s), %d other finding(s), %d healthy object(s)\n", failures, len(rows)-failures-boolInt(o.All, healthy), healthy)
 	}
-	if errors > 0 {
+	if failures > 0 {
 		return &explain.SilentError{Code: explain.ExitFailure}
 	}
 	return nil
