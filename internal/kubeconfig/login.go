@@ -33,6 +33,12 @@ type Login struct {
 	UpstreamFlow    string
 	SkipBrowser     bool
 
+	// Command runs the login: "" is `kubectl tko auth login` (found through
+	// kubectl's plugin dispatch, however the plugins were installed); the
+	// name or path of the auth plugin binary runs `<it> login` directly,
+	// which saves kubectl's and kubectl-tko's start-up on every call.
+	Command string
+
 	// Concierge, when set, trades the token for a cluster credential.
 	Concierge *ConciergeLogin
 }
@@ -94,10 +100,14 @@ func LoginConfig(name string, cluster *clientcmdapi.Cluster, l Login) *clientcmd
 	out := clientcmdapi.NewConfig()
 	user, ctxName := name+"-pinniped", name+"@"+name
 	out.Clusters[name] = cluster.DeepCopy()
+	command, args := "kubectl", append([]string{"tko", "auth", "login"}, l.Args()...)
+	if l.Command != "" {
+		command, args = l.Command, append([]string{"login"}, l.Args()...)
+	}
 	out.AuthInfos[user] = &clientcmdapi.AuthInfo{Exec: &clientcmdapi.ExecConfig{
 		APIVersion:         "client.authentication.k8s.io/v1",
-		Command:            "kubectl",
-		Args:               append([]string{"tko", "auth", "login"}, l.Args()...),
+		Command:            command,
+		Args:               args,
 		InstallHint:        "kubectl tko auth is needed to log in: kubectl krew install tko tko-auth",
 		InteractiveMode:    clientcmdapi.IfAvailableExecInteractiveMode,
 		ProvideClusterInfo: true,
@@ -118,6 +128,7 @@ type LoginRequest struct {
 	UpstreamType    string
 	UpstreamFlow    string
 	SkipBrowser     bool
+	Command         string // see Login.Command
 }
 
 // LoginPlan is the discovered login of one cluster.
@@ -134,7 +145,7 @@ type LoginPlan struct {
 func PlanLogin(ctx context.Context, info PinnipedInfo, cluster *clientcmdapi.Cluster, disc discovery.DiscoveryInterface, dyn dynamic.Interface, req LoginRequest) (*LoginPlan, error) {
 	plan := &LoginPlan{Login: Login{Issuer: info.Issuer, IssuerCA: info.IssuerCABase, ClientID: orDefault(req.ClientID, DefaultClientID),
 		RequestAudience: req.RequestAudience, UpstreamName: req.UpstreamName, UpstreamType: req.UpstreamType,
-		UpstreamFlow: req.UpstreamFlow, SkipBrowser: req.SkipBrowser}}
+		UpstreamFlow: req.UpstreamFlow, SkipBrowser: req.SkipBrowser, Command: req.Command}}
 	if !req.NoConcierge {
 		c, err := pinniped.ReadConcierge(ctx, disc, dyn)
 		if err != nil {

@@ -49,3 +49,14 @@ func TestLoginArgsRoundTrip(t *testing.T) {
 		t.Fatalf("%v %s %+v", ok, cmd, exec)
 	}
 }
+
+func TestLoginCommandRunsThePluginDirectly(t *testing.T) {
+	cfg := LoginConfig("mgmt", &clientcmdapi.Cluster{Server: "https://m:6443"}, Login{Issuer: "https://s", Command: "kubectl-tko-auth"})
+	exec := cfg.AuthInfos["mgmt-pinniped"].Exec
+	if exec.Command != "kubectl-tko-auth" || exec.Args[0] != "login" {
+		t.Fatalf("%+v", exec)
+	}
+	if args, cmd, ok := LoginArgs(exec); !ok || cmd != LoginTKO || args[0] != "--issuer" {
+		t.Fatalf("%v %s %v", ok, cmd, args)
+	}
+}
