@@ -167,3 +167,16 @@ func TestKubeconfigGetForAWorkloadCluster(t *testing.T) {
 	e.Kubectl("tko", "auth", "kubeconfig", "get", "wc-2", "-n", ns, "--kubeconfig", suite.CP.Kubeconfig).ExitCode(3).
 		OneLineError(`kubeconfig Secret "wc-2-kubeconfig" not found`)
 }
+
+// A token for another audience: the API server answers 401, and whoami
+// names the issuer and audience it refused.
+func TestRejectedAudienceIsNamed(t *testing.T) {
+	e := suite.New(t)
+	publishIssuer(t, e)
+	path := filepath.Join(e.Home, "other.yaml")
+	e.Kubectl("tko", "auth", "kubeconfig", "get", "--client-id", "other-cli", "--upstream-identity-provider-flow", "cli_password", "--export-file", path).Success()
+	e.Kubeconfig = path
+	e.Setenv("PINNIPED_USERNAME", aliceEmail).Setenv("PINNIPED_PASSWORD", password)
+	e.Kubectl("tko", "auth", "whoami").ExitCode(6).
+		OneLineError("rejected the token (401 Unauthorized) of issuer "+dex.Issuer+" for audience other-cli", "must trust that issuer and audience")
+}

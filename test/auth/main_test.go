@@ -123,6 +123,9 @@ staticClients:
 - id: %[4]s
   name: Pinniped CLI
   public: true
+- id: other-cli
+  name: A client the cluster does not trust
+  public: true
 staticPasswords:
 - email: %[5]s
   hash: "%[6]s"

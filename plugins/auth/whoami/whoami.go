@@ -11,13 +11,16 @@ import (
 
 	"github.com/spf13/cobra"
 	authnv1 "k8s.io/api/authentication/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/kubernetes"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
@@ -100,6 +103,11 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	review, err := cs.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authnv1.SelfSubjectReview{}, metav1.CreateOptions{})
+	if apierrors.IsUnauthorized(err) {
+		if why := o.rejected(); why != nil {
+			return why
+		}
+	}
 	if err != nil {
 		return common.Word(err)
 	}
@@ -124,6 +132,39 @@ func (o *Options) Run(ctx context.Context) error {
 		{"Extra", strings.Join(extra, "; ")}, {"Context", res.Context}, {"Server", res.Server},
 		{"Authentication", res.Authentication},
 	})
+}
+
+// rejected names the issuer and audience of the token the API server
+// refused, when this context logs in with OIDC: the usual cause is an
+// authenticator that trusts another issuer or audience.
+func (o *Options) rejected() error {
+	l, _, err := common.CurrentLogin(o.Factory)
+	if err != nil {
+		return nil
+	}
+	cfg, err := l.Config()
+	if err != nil {
+		return nil
+	}
+	store, err := l.Store()
+	if err != nil {
+		return nil
+	}
+	sess, err := store.Session(cfg.SessionKey())
+	if err != nil || sess == nil {
+		return nil
+	}
+	token := sess.IDToken
+	if cfg.RequestAudience != "" && sess.ClusterToken != "" {
+		token = sess.ClusterToken
+	}
+	c, err := oidc.DecodeClaims(token)
+	if err != nil {
+		return nil
+	}
+	return &common.Error{Cls: errs.ClassUnreachable, Msg: fmt.Sprintf(
+		"the API server rejected the token (401 Unauthorized) of issuer %s for audience %s: the cluster's JWT authentication (JWTAuthenticator, or the API server's AuthenticationConfiguration) must trust that issuer and audience; check with 'kubectl tko auth status', or get a fresh kubeconfig with 'kubectl tko auth kubeconfig get'",
+		c.Issuer, strings.Join(c.Audience, ","))}
 }
 
 // Describe says how a kubeconfig user authenticates, without any secret.
