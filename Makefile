@@ -50,6 +50,21 @@ demo-down: ## Stop the local TKO management cluster
 bench: tools build ## Benchmarks against the reference tools, side by side
 	@$(TOOLS_ENV) go run ./test/bench --bin $(BIN)
 
+.PHONY: reliability
+reliability: tools build ## The fault and secrets matrix, and its figure
+	@$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN); \
+	go test -count=1 -timeout 10m ./test/reliability/ | grep -E '^(reliability:|ok|FAIL|---)'
+
+# Every fuzz target, each for FUZZTIME; the seed corpora also run as unit tests.
+FUZZTIME ?= 20s
+FUZZ_TARGETS := internal/tkg:FuzzFlatConfig internal/carvel:FuzzValues internal/carvel:FuzzStack internal/kubeconfig:FuzzMerge internal/krew:FuzzManifest
+
+.PHONY: fuzz
+fuzz: ## Fuzz the parsers and generators, each for FUZZTIME (default 20s)
+	@for t in $(FUZZ_TARGETS); do pkg=$${t%%:*} fn=$${t##*:}; \
+	  echo "fuzz $$fn ($$pkg, $(FUZZTIME))"; \
+	  go test -run '^$$' -fuzz "^$$fn$$" -fuzztime $(FUZZTIME) ./$$pkg || exit 1; done
+
 .PHONY: lint
 lint: ## gofmt, go vet and golangci-lint (pinned)
 	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || { gofmt -l $$(git ls-files '*.go'); echo "run gofmt -w"; exit 1; }

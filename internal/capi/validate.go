@@ -1,13 +1,12 @@
 package capi
 
 import (
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
 
 	"github.com/Masterminds/semver/v3"
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/schema"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
 
@@ -140,65 +139,22 @@ func ParseVersion(v string) (*semver.Version, error) {
 }
 
 // validateValue checks a variable's value against its OpenAPI v3 schema
-// with a JSON-schema validator (the structural subset CAPI allows is valid
-// JSON Schema; x-kubernetes-* keywords are ignored).
-func validateValue(schema map[string]any, value any) []Violation {
-	if schema == nil {
-		return nil
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("variable.json", schema); err != nil {
-		return []Violation{{Message: fmt.Sprintf("the ClusterClass schema cannot be read: %v", err)}}
-	}
-	sch, err := c.Compile("variable.json")
+// (the structural subset Cluster API allows; x-kubernetes-* keywords are
+// ignored). Paths are relative to the value: ".a.b[0]".
+func validateValue(openAPI map[string]any, value any) []Violation {
+	violations, err := schema.Validate(openAPI, value, schema.Options{})
 	if err != nil {
-		return []Violation{{Message: fmt.Sprintf("the ClusterClass schema cannot be compiled: %v", err)}}
+		return []Violation{{Message: fmt.Sprintf("the ClusterClass schema cannot be used: %v", err)}}
 	}
-	err = sch.Validate(value)
-	if err == nil {
-		return nil
-	}
-	var verr *jsonschema.ValidationError
-	if !errors.As(err, &verr) {
-		return []Violation{{Message: err.Error()}}
-	}
-	var out []Violation
-	seen := map[string]bool{}
-	for _, unit := range verr.BasicOutput().Errors {
-		if unit.Error == nil {
-			continue
+	out := make([]Violation, len(violations))
+	for i, v := range violations {
+		path := v.Dotted()
+		if path != "" && !strings.HasPrefix(path, "[") {
+			path = "." + path
 		}
-		msg := unit.Error.String()
-		if strings.HasPrefix(msg, "validation failed") || strings.Contains(msg, "failed to validate") {
-			continue
-		}
-		p := jsonPointerToPath(unit.InstanceLocation)
-		if seen[p+msg] {
-			continue
-		}
-		seen[p+msg] = true
-		out = append(out, Violation{Path: p, Message: msg})
-	}
-	if len(out) == 0 {
-		out = append(out, Violation{Message: verr.Error()})
+		out[i] = Violation{Path: path, Message: v.Message}
 	}
 	return out
-}
-
-func jsonPointerToPath(ptr string) string {
-	if ptr == "" {
-		return ""
-	}
-	var b strings.Builder
-	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		part = strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~")
-		if part != "" && strings.Trim(part, "0123456789") == "" {
-			b.WriteString("[" + part + "]")
-			continue
-		}
-		b.WriteString("." + part)
-	}
-	return b.String()
 }
 
 func contains(list []string, s string) bool {

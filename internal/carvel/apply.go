@@ -49,7 +49,10 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 		return nil, &errs.InputError{File: st.File, Err: err}
 	}
 	plan := &StackPlan{Stack: st, catalogByNS: map[string]*Catalog{}}
-	var problems []string
+	var problems []errs.Problem
+	problem := func(in StackInstall, msg string) {
+		problems = append(problems, errs.Problem{Line: in.Line, Message: msg})
+	}
 	checkedNS := map[string]bool{}
 	for w, wave := range waves {
 		for _, in := range wave {
@@ -76,8 +79,7 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 			}
 			pkg, err := cat.Resolve(in.Package, in.Version, in.VersionConstraint)
 			if err != nil {
-				msg, _ := explain.Explain(err)
-				problems = append(problems, fmt.Sprintf("line %d: %s: %s", in.Line, in.Name, msg))
+				problem(in, in.Name+": "+explain.Message(err))
 				continue
 			}
 			vals := &Values{Data: in.Values, from: map[string]string{}}
@@ -90,8 +92,7 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 					vals, err = LoadValues(in.ValuesFile, raw, nil)
 				}
 				if err != nil {
-					msg, _ := explain.Explain(err)
-					problems = append(problems, fmt.Sprintf("line %d: %s: %s", in.Line, in.Name, msg))
+					problem(in, in.Name+": "+explain.Message(err))
 					continue
 				}
 			}
@@ -99,39 +100,62 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 				if p.File == "" {
 					p.Path = "values." + p.Path
 				}
-				problems = append(problems, fmt.Sprintf("line %d: %s: %s", in.Line, in.Name, p))
+				problem(in, in.Name+": "+p.String())
 			}
 			constraint := pkg.Spec.Version
 			if in.VersionConstraint != "" {
 				constraint = in.VersionConstraint
 			}
 			spec := &InstallSpec{Name: in.Name, Namespace: ns, Package: pkg, Constraint: constraint, Values: vals, RBAC: RBACClusterAdmin}
-			step := StackStep{Wave: w + 1, Name: in.Name, Namespace: ns, Package: in.Package, Version: pkg.Spec.Version, DependsOn: in.DependsOn, Spec: spec, Action: Created}
-			cur, err := c.GetInstall(ctx, ns, in.Name)
-			var nf *errs.NotFoundError
-			switch {
-			case errors.As(err, &nf):
-			case err != nil:
+			cur, err := c.CurrentInstall(ctx, ns, in.Name)
+			if err != nil {
 				return nil, err
-			default:
-				up, err := c.PlanUpdate(ctx, cur, spec)
-				if err != nil {
-					problems = append(problems, fmt.Sprintf("line %d: %s", in.Line, err))
-					continue
-				}
-				step.update, step.Changes, step.State = up, up.Changes, cur.State()
-				step.Action = Unchanged
-				if len(up.Changes) > 0 {
-					step.Action = Updated
-				}
 			}
+			step, err := c.PlanStep(ctx, spec, cur)
+			if err != nil {
+				problem(in, err.Error())
+				continue
+			}
+			step.Wave, step.DependsOn = w+1, in.DependsOn
 			plan.Steps = append(plan.Steps, step)
 		}
 	}
 	if len(problems) > 0 {
-		return nil, &errs.InputError{File: st.File, Err: fmt.Errorf("%d problem(s), nothing was applied: %s", len(problems), strings.Join(problems, "; "))}
+		return nil, errs.Problems(errs.DisplayFile(st.File), "applied", problems)
 	}
 	return plan, nil
+}
+
+// CurrentInstall is the PackageInstall of that name, or nil when there is none.
+func (c *Client) CurrentInstall(ctx context.Context, namespace, name string) (*Install, error) {
+	cur, err := c.GetInstall(ctx, namespace, name)
+	var nf *errs.NotFoundError
+	if errors.As(err, &nf) {
+		return nil, nil
+	}
+	return cur, err
+}
+
+// PlanStep is the planning of one resolved install, the same for a stack
+// and for `package install`: created when there is no current install,
+// otherwise updated (with its changes) or unchanged. An install of
+// another package under the same name is refused.
+func (c *Client) PlanStep(ctx context.Context, spec *InstallSpec, cur *Install) (StackStep, error) {
+	step := StackStep{Wave: 1, Name: spec.Name, Namespace: spec.Namespace, Package: spec.Package.Spec.RefName, Version: spec.Package.Spec.Version,
+		Spec: spec, Action: Created}
+	if cur == nil {
+		return step, nil
+	}
+	up, err := c.PlanUpdate(ctx, cur, spec)
+	if err != nil {
+		return step, err
+	}
+	step.update, step.Changes, step.State = up, up.Changes, cur.State()
+	step.Action = Unchanged
+	if len(up.Changes) > 0 {
+		step.Action = Updated
+	}
+	return step, nil
 }
 
 // Converged reports whether applying the plan would change nothing.
@@ -147,28 +171,15 @@ func (p *StackPlan) Converged() bool {
 	return true
 }
 
-// StackError says where an apply stopped and what was and was not applied.
-type StackError struct {
-	Failed     string
-	Err        error
-	Applied    []string
-	NotApplied []string
-}
-
-func (e *StackError) Error() string {
-	msg, _ := explain.Explain(e.Err)
-	return e.where() + ": " + msg
-}
-
-func (e *StackError) where() string {
-	applied, notApplied := "none", "none"
-	if len(e.Applied) > 0 {
-		applied = strings.Join(e.Applied, ", ")
+// stoppedAt says where an apply stopped and what was and was not applied.
+func stoppedAt(failed string, applied, notApplied []string) string {
+	list := func(names []string) string {
+		if len(names) == 0 {
+			return "none"
+		}
+		return strings.Join(names, ", ")
 	}
-	if len(e.NotApplied) > 0 {
-		notApplied = strings.Join(e.NotApplied, ", ")
-	}
-	return fmt.Sprintf("stopped at %s (applied: %s; not applied: %s)", e.Failed, applied, notApplied)
+	return fmt.Sprintf("stopped at %s (applied: %s; not applied: %s)", failed, list(applied), list(notApplied))
 }
 
 // ApplyOptions says how to apply a stack.
@@ -177,34 +188,57 @@ type ApplyOptions struct {
 	Timeout  time.Duration // per install
 	Progress io.Writer     // one line per event; never nil
 	Verbose  io.Writer     // App stage lines (a TTY); may be nil
+	// DryRun has the API server check what would be created; nothing is
+	// stored and nothing is waited for.
+	DryRun bool
+	// Applied reports each applied step (unchanged ones too); nil prints
+	// "NAMESPACE/NAME ACTION (PACKAGE VERSION)" for changed ones to Progress.
+	Applied func(StackStep)
+	// Waited reports each waited-for step with its result; nil prints
+	// "NAMESPACE/NAME reconciled in D" for changed ones to Progress.
+	Waited func(s StackStep, err error, took time.Duration)
 }
 
 // ApplyStack applies a planned stack wave by wave: the installs of a wave
 // together, then (with Wait) until each is reconciled before the next
-// wave starts. It stops at the first failure.
+// wave starts. It stops at the first failure with an errs.StepError that
+// says what was and was not applied. An install that was paused is
+// applied but not waited for: kapp-controller reconciles it once resumed.
 func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOptions) error {
 	for _, ns := range plan.NewNamespaces {
 		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}}
 		if _, err := c.Dyn.Resource(Namespaces).Create(ctx, u, metav1.CreateOptions{FieldManager: kube.FieldManager}); err != nil {
-			return &StackError{Failed: "namespace " + ns, Err: err, NotApplied: stepNames(plan.Steps)}
+			return &errs.StepError{Where: stoppedAt("namespace "+ns, nil, stepNames(plan.Steps)), Err: err}
 		}
 		fmt.Fprintf(opts.Progress, "namespace %s created\n", ns)
 	}
-	var applied []string
+	applied := opts.Applied
+	if applied == nil {
+		applied = func(s StackStep) {
+			if s.Action != Unchanged {
+				fmt.Fprintf(opts.Progress, "%s/%s %s (%s %s)\n", s.Namespace, s.Name, s.Action, s.Package, s.Version)
+			}
+		}
+	}
+	waited := opts.Waited
+	if waited == nil {
+		waited = func(s StackStep, err error, took time.Duration) {
+			if err == nil && s.Action != Unchanged {
+				fmt.Fprintf(opts.Progress, "%s/%s reconciled in %s\n", s.Namespace, s.Name, took.Round(100*time.Millisecond))
+			}
+		}
+	}
+	var done []string
 	fail := func(i int, name string, err error) error {
 		var rest []string
 		for _, s := range plan.Steps[i:] {
-			if s.Name != name && !slices.Contains(applied, s.Name) {
+			if s.Name != name && !slices.Contains(done, s.Name) {
 				rest = append(rest, s.Name)
 			}
 		}
-		serr := &StackError{Failed: name, Err: err, Applied: applied, NotApplied: rest}
-		var detailed *errs.DetailedError
-		if errors.As(err, &detailed) {
-			// Keep kapp-controller's multi-line error readable.
-			return &errs.DetailedError{Summary: serr.where() + ": " + detailed.Summary, Detail: detailed.Detail}
-		}
-		return serr
+		// Explain words the cause; kapp-controller's multi-line error
+		// (errs.DetailedError) keeps its lines under the "stopped at" line.
+		return &errs.StepError{Where: stoppedAt(name, done, rest), Err: err}
 	}
 	for i := 0; i < len(plan.Steps); {
 		wave := plan.Steps[i].Wave
@@ -214,51 +248,68 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 		}
 		steps := plan.Steps[i:j]
 		for _, s := range steps {
-			var err error
-			switch s.Action {
-			case Created:
-				var objs []Object
-				if objs, err = s.Spec.Plan(); err == nil {
-					_, err = c.Apply(ctx, objs, false)
-				}
-			case Updated:
-				err = c.ApplyUpdate(ctx, s.update)
-			}
-			if err != nil {
+			if err := c.applyStep(ctx, s, opts.DryRun); err != nil {
 				return fail(i, s.Name, err)
 			}
-			applied = append(applied, s.Name)
-			if s.Action != Unchanged {
-				fmt.Fprintf(opts.Progress, "%s/%s %s (%s %s)\n", s.Namespace, s.Name, s.Action, s.Package, s.Version)
+			done = append(done, s.Name)
+			applied(s)
+			if s.State == "Paused" {
+				fmt.Fprintf(opts.Progress, "package install %s/%s is paused: kapp-controller reconciles it once resumed ('kubectl tko package installed resume %s -n %s')\n",
+					s.Namespace, s.Name, s.Name, s.Namespace)
 			}
 		}
-		if opts.Wait {
+		if opts.Wait && !opts.DryRun {
 			errs := make([]error, len(steps))
+			took := make([]time.Duration, len(steps))
 			var wg sync.WaitGroup
 			for k, s := range steps {
 				if s.State == "Paused" {
-					fmt.Fprintf(opts.Progress, "%s/%s is paused: not waited for (resume it with 'kubectl tko package installed resume')\n", s.Namespace, s.Name)
 					continue
+				}
+				progress := opts.Verbose
+				if len(plan.Steps) > 1 {
+					progress = Prefixed(progress, s.Name)
 				}
 				wg.Add(1)
 				go func() {
 					defer wg.Done()
 					start := time.Now()
-					_, errs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: Prefixed(opts.Verbose, s.Name)})
-					if errs[k] == nil && s.Action != Unchanged {
-						fmt.Fprintf(opts.Progress, "%s/%s reconciled in %s\n", s.Namespace, s.Name, time.Since(start).Round(100*time.Millisecond))
-					}
+					_, errs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: progress})
+					took[k] = time.Since(start)
 				}()
 			}
 			wg.Wait()
 			for k, s := range steps {
+				if s.State != "Paused" {
+					waited(s, errs[k], took[k])
+				}
+			}
+			for k, s := range steps {
 				if errs[k] != nil {
-					applied = slices.DeleteFunc(applied, func(n string) bool { return n == s.Name })
+					done = slices.DeleteFunc(done, func(n string) bool { return n == s.Name })
 					return fail(i, s.Name, errs[k])
 				}
 			}
 		}
 		i = j
+	}
+	return nil
+}
+
+// applyStep creates, updates or leaves one install as planned.
+func (c *Client) applyStep(ctx context.Context, s StackStep, dryRun bool) error {
+	switch s.Action {
+	case Created:
+		objs, err := s.Spec.Plan()
+		if err != nil {
+			return err
+		}
+		_, err = c.Apply(ctx, objs, dryRun)
+		return err
+	case Updated:
+		if !dryRun {
+			return c.ApplyUpdate(ctx, s.update)
+		}
 	}
 	return nil
 }

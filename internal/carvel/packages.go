@@ -9,6 +9,7 @@ import (
 
 	semver "github.com/carvel-dev/semver/v4"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/schema"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
@@ -102,7 +103,7 @@ func (cat *Catalog) Resolve(refName, version, constraint string) (*Package, erro
 	versions := cat.Versions[refName]
 	if len(versions) == 0 {
 		hint := "list what can be installed with 'kubectl tko package available list -n " + cat.Namespace + "'"
-		if near := closest(refName, cat.Names()); near != "" {
+		if near := schema.Closest(refName, cat.Names()); near != "" {
 			hint = fmt.Sprintf("did you mean %q? %s", near, hint)
 		}
 		return nil, &errs.NotFoundError{Kind: "package", Name: refName, Namespace: cat.Namespace, Hint: hint}
@@ -147,38 +148,6 @@ func (cat *Catalog) Resolve(refName, version, constraint string) (*Package, erro
 		return nil, &errs.NotFoundError{Kind: "version of package " + refName + " matching", Name: constraint, Hint: "available: " + strings.Join(available, ", ")}
 	}
 	return versions[0], nil
-}
-
-// closest returns the candidate within edit distance 3 of name, if any.
-func closest(name string, candidates []string) string {
-	best, bestDist := "", 4
-	for _, c := range candidates {
-		if d := distance(name, c); d < bestDist {
-			best, bestDist = c, d
-		}
-	}
-	return best
-}
-
-// distance is the Levenshtein edit distance.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }
 
 func decodeBase64(s string) string {

@@ -7,8 +7,8 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/santhosh-tekuri/jsonschema/v6"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/schema"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	yaml "go.yaml.in/yaml/v3"
 	sigsyaml "sigs.k8s.io/yaml"
@@ -111,83 +111,30 @@ func (v *Values) YAML() ([]byte, error) {
 	return sigsyaml.Marshal(v.Data)
 }
 
-// Problem is one way the values break the package's schema.
-type Problem struct {
-	Path    string `json:"path"`
-	Message string `json:"message"`
-	File    string `json:"file,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Flag    string `json:"flag,omitempty"`
-}
+// Problem is one way the values break the package's schema: a file line
+// or the --values flag that set it, the dotted key and what is wrong.
+type Problem = errs.Problem
 
-func (p Problem) String() string {
-	where := p.Path
-	switch {
-	case p.Flag != "":
-		where = p.Flag
-	case p.File != "" && p.Line > 0:
-		where = fmt.Sprintf("%s:%d: %s", p.File, p.Line, p.Path)
-	}
-	return where + ": " + p.Message
-}
-
-// ValuesError lists every problem at once; Explain shows it as one line
-// per problem under a header.
-type ValuesError struct {
-	Package  string
-	Problems []Problem
-}
-
-func (e *ValuesError) Error() string {
-	lines := make([]string, 0, len(e.Problems))
-	for _, p := range e.Problems {
-		lines = append(lines, p.String())
-	}
-	return fmt.Sprintf("the values do not match the schema of %s (%d problem(s)); nothing was created: %s",
-		e.Package, len(e.Problems), strings.Join(lines, "; "))
+// ValuesProblems is every way the values break pkg's schema, reported at
+// once under one summary line; nothing was created.
+func ValuesProblems(pkg string, problems []Problem) *errs.ProblemsError {
+	e := errs.Problems("", "created", problems)
+	e.Summary = fmt.Sprintf("the values do not match the schema of %s (%s); nothing was created", pkg, errs.Count(len(problems)))
+	return e
 }
 
 // Validate checks the values against a package's valuesSchema: unknown
 // keys (with the closest known one), wrong types, enum and range
-// violations. Every problem is returned, in path order.
-func (v *Values) Validate(schema map[string]any) []Problem {
-	if len(schema) == 0 {
-		return nil
-	}
-	var out []Problem
-	unknownKeys(schema, v.Data, nil, &out)
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("values.json", openAPIToJSONSchema(schema)); err != nil {
-		return []Problem{{Message: fmt.Sprintf("the package's values schema cannot be read: %v", err)}}
-	}
-	sch, err := c.Compile("values.json")
+// violations. Every problem is returned, in file order; those set by
+// --values last.
+func (v *Values) Validate(openAPI map[string]any) []Problem {
+	violations, err := schema.Validate(openAPI, any(v.Data), schema.Options{UnknownKeys: true})
 	if err != nil {
-		return []Problem{{Message: fmt.Sprintf("the package's values schema cannot be compiled: %v", err)}}
+		return []Problem{{Message: fmt.Sprintf("the package's values schema cannot be used: %v", err)}}
 	}
-	if err := sch.Validate(any(v.Data)); err != nil {
-		var verr *jsonschema.ValidationError
-		if !errors.As(err, &verr) {
-			return append(out, Problem{Message: err.Error()})
-		}
-		seen := map[string]bool{}
-		for _, unit := range verr.BasicOutput().Errors {
-			if unit.Error == nil {
-				continue
-			}
-			msg := unit.Error.String()
-			if strings.HasPrefix(msg, "validation failed") || strings.Contains(msg, "failed to validate") {
-				continue
-			}
-			path := pointerSegments(unit.InstanceLocation)
-			key := strings.Join(path, ".") + msg
-			if seen[key] {
-				continue
-			}
-			seen[key] = true
-			out = append(out, Problem{Path: dotted(path), Message: msg})
-		}
-	}
-	for i := range out {
+	out := make([]Problem, len(violations))
+	for i, vio := range violations {
+		out[i] = Problem{Path: vio.Dotted(), Message: vio.Message}
 		v.locate(&out[i])
 	}
 	slices.SortStableFunc(out, func(a, b Problem) int {
@@ -215,7 +162,7 @@ func (v *Values) locate(p *Problem) {
 		return
 	}
 	var segs []any
-	for _, s := range splitPath(p.Path) {
+	for _, s := range schema.SplitDotted(p.Path) {
 		if n, err := strconv.Atoi(s); err == nil {
 			segs = append(segs, n)
 		} else {
@@ -223,121 +170,6 @@ func (v *Values) locate(p *Problem) {
 		}
 	}
 	p.File, p.Line = v.doc.File, v.doc.Line(segs...)
-}
-
-func splitPath(p string) []string {
-	if p == "" {
-		return nil
-	}
-	return strings.Split(strings.NewReplacer("[", ".", "]", "").Replace(p), ".")
-}
-
-func dotted(segs []string) string {
-	var b strings.Builder
-	for _, s := range segs {
-		if _, err := strconv.Atoi(s); err == nil {
-			b.WriteString("[" + s + "]")
-			continue
-		}
-		if b.Len() > 0 {
-			b.WriteString(".")
-		}
-		b.WriteString(s)
-	}
-	return b.String()
-}
-
-func pointerSegments(ptr string) []string {
-	var out []string
-	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		if part != "" {
-			out = append(out, strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~"))
-		}
-	}
-	return out
-}
-
-// unknownKeys reports keys an object schema does not declare, unless it
-// allows extra keys. Package schemas rarely say additionalProperties:
-// false, yet an undeclared key is nearly always a typo that ytt would
-// reject (or, worse, silently ignore).
-func unknownKeys(schema map[string]any, value any, path []string, out *[]Problem) {
-	switch val := value.(type) {
-	case map[string]any:
-		props, _ := schema["properties"].(map[string]any)
-		if _, open := schema["x-kubernetes-preserve-unknown-fields"]; open {
-			return
-		}
-		extra, hasExtra := schema["additionalProperties"]
-		keys := make([]string, 0, len(val))
-		for k := range val {
-			keys = append(keys, k)
-		}
-		slices.Sort(keys)
-		for _, k := range keys {
-			child := append(slices.Clone(path), k)
-			if sub, ok := props[k].(map[string]any); ok {
-				unknownKeys(sub, val[k], child, out)
-				continue
-			}
-			if sub, ok := extra.(map[string]any); ok {
-				unknownKeys(sub, val[k], child, out)
-				continue
-			}
-			if hasExtra && extra != false || props == nil {
-				continue
-			}
-			known := make([]string, 0, len(props))
-			for p := range props {
-				known = append(known, p)
-			}
-			slices.Sort(known)
-			msg := fmt.Sprintf("unknown key %q", k)
-			if near := closest(k, known); near != "" {
-				msg += fmt.Sprintf(" (did you mean %q?)", near)
-			} else if len(known) > 0 {
-				msg += " (known: " + strings.Join(known, ", ") + ")"
-			}
-			*out = append(*out, Problem{Path: dotted(child), Message: msg})
-		}
-	case []any:
-		items, _ := schema["items"].(map[string]any)
-		for i, item := range val {
-			unknownKeys(items, item, append(slices.Clone(path), strconv.Itoa(i)), out)
-		}
-	}
-}
-
-// openAPIToJSONSchema rewrites OpenAPI v3 specifics for a JSON Schema
-// validator: nullable becomes a null type.
-func openAPIToJSONSchema(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, val := range t {
-			if strings.HasPrefix(k, "x-") {
-				continue
-			}
-			out[k] = openAPIToJSONSchema(val)
-		}
-		if nullable, _ := t["nullable"].(bool); nullable {
-			if typ, ok := t["type"].(string); ok {
-				out["type"] = []any{typ, "null"}
-			}
-		}
-		delete(out, "nullable")
-		if out["additionalProperties"] == false {
-			delete(out, "additionalProperties") // unknownKeys reports these, with a suggestion
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, val := range t {
-			out[i] = openAPIToJSONSchema(val)
-		}
-		return out
-	}
-	return v
 }
 
 // Defaults builds the default values a schema declares, for

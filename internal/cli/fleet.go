@@ -6,12 +6,10 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
@@ -25,6 +23,9 @@ type FleetFlags struct {
 	sel      fleet.Selection
 	contexts bool
 	clusters bool
+	// FailAlways leaves out --strict: the command fails on any failed
+	// target anyway (an audit).
+	FailAlways bool
 }
 
 // NewFleetFlags returns fleet flags with the defaults of every plugin.
@@ -37,25 +38,29 @@ func NewFleetFlags() *FleetFlags {
 func (ff *FleetFlags) AddContextFlags(cmd *cobra.Command, timeoutFlag string) {
 	ff.contexts = true
 	cmd.Flags().BoolVar(&ff.sel.AllContexts, "all-contexts", false, "Run against every context in the kubeconfig (a fleet view).")
-	ff.addCommon(cmd, timeoutFlag)
+	ff.AddRunFlags(cmd, timeoutFlag)
 }
 
 // AddClusterFlags registers --cluster, --all-workload-clusters and
-// --cluster-selector with --parallel, --strict and the timeout.
-func (ff *FleetFlags) AddClusterFlags(cmd *cobra.Command, clusterUsage, timeoutFlag string) {
+// --cluster-selector; commands that run on each cluster themselves also
+// call AddRunFlags.
+func (ff *FleetFlags) AddClusterFlags(cmd *cobra.Command, clusterUsage string) {
 	ff.clusters = true
 	cmd.Flags().StringSliceVar(&ff.sel.Clusters, "cluster", nil, clusterUsage)
 	cmd.Flags().BoolVar(&ff.sel.AllWorkloadClusters, "all-workload-clusters", false, "Every workload cluster of this management cluster (all namespaces).")
 	cmd.Flags().StringVar(&ff.sel.ClusterSelector, "cluster-selector", "", "Workload clusters whose Cluster object matches this label selector, e.g. tkg.tanzu.vmware.com/cluster-plan=prod.")
-	ff.addCommon(cmd, timeoutFlag)
 }
 
-func (ff *FleetFlags) addCommon(cmd *cobra.Command, timeoutFlag string) {
+// AddRunFlags registers --parallel, --strict (unless FailAlways) and the
+// per-target timeout under the given name (default --target-timeout).
+func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, timeoutFlag string) {
 	if cmd.Flags().Lookup("parallel") != nil {
 		return
 	}
 	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", ff.sel.Parallel, "Targets queried at once in a fleet run.")
-	cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")
+	if !ff.FailAlways {
+		cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")
+	}
 	if timeoutFlag == "" {
 		timeoutFlag = "target-timeout"
 	}
@@ -139,19 +144,12 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 		if err != nil {
 			return nil, nil, err
 		}
-		ns := mgmt.Namespace
-		if sel.AllWorkloadClusters || sel.ClusterSelector != "" {
-			ns = metav1.NamespaceAll
-		}
-		clusters, unprovisioned, err := fleet.WorkloadClusters(ctx, mgmt.Dynamic, api, ns, sel)
+		clusters, note, err := fleet.Targets(ctx, mgmt.Dynamic, api, mgmt.Namespace, sel)
 		if err != nil {
 			return nil, nil, err
 		}
-		if len(unprovisioned) > 0 {
-			if len(sel.Clusters) > 0 {
-				return nil, nil, errs.Invalidf("no kubeconfig Secret for %s: the cluster is not provisioned yet", strings.Join(unprovisioned, ", "))
-			}
-			notes = append(notes, "skipping clusters without a kubeconfig Secret (not provisioned yet): "+strings.Join(unprovisioned, ", "))
+		if note != "" {
+			notes = append(notes, note)
 		}
 		names := make([]string, len(clusters))
 		for i, c := range clusters {

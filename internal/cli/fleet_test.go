@@ -31,7 +31,7 @@ func TestFleetFlagsSelection(t *testing.T) {
 			ff := NewFleetFlags()
 			cmd := &cobra.Command{Use: "x"}
 			ff.AddContextFlags(cmd, "")
-			ff.AddClusterFlags(cmd, "Workload clusters.", "")
+			ff.AddClusterFlags(cmd, "Workload clusters.")
 			if err := cmd.ParseFlags(tt.args); err != nil {
 				t.Fatal(err)
 			}

@@ -101,9 +101,19 @@ func setupLogging(verbosity int, errOut io.Writer) {
 		klog.SetOutput(io.Discard)
 		return
 	}
+	if verbosity > maxVerbosity {
+		// From -v=8 on client-go logs request and response bodies (and at 9
+		// curl lines): bodies of Secrets, kubeconfigs and token requests.
+		fmt.Fprintf(errOut, "note: -v=%d is capped at %d: higher levels log request and response bodies, which can hold Secrets\n", verbosity, maxVerbosity)
+		verbosity = maxVerbosity
+	}
 	_ = fs.Set("v", fmt.Sprint(verbosity))
 	klog.SetOutput(errOut)
 }
+
+// maxVerbosity is the most client-go may log: URLs, timing, status and
+// headers (with the Authorization header masked), never bodies.
+const maxVerbosity = 7
 
 // Main runs a plugin and returns its exit code. Only main() calls os.Exit.
 func Main(p Plugin) int {

@@ -45,27 +45,22 @@ func (s Selection) WorkloadFleet() bool {
 }
 
 // ContextNames resolves the contexts of the selection against a kubeconfig:
-// every context (sorted) with AllContexts, else the named ones, each of
-// which must exist.
+// every context (sorted) with AllContexts, else the named ones as given. A
+// named context the kubeconfig lacks stays: it fails as a target of its
+// own, in its row, like an unreachable one.
 func ContextNames(raw clientcmdapi.Config, s Selection) ([]string, error) {
-	if s.AllContexts {
-		names := make([]string, 0, len(raw.Contexts))
-		for name := range raw.Contexts {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		return names, nil
+	if !s.AllContexts {
+		return s.Contexts, nil
 	}
-	var missing []string
-	for _, name := range s.Contexts {
-		if _, ok := raw.Contexts[name]; !ok {
-			missing = append(missing, name)
-		}
+	if len(raw.Contexts) == 0 {
+		return nil, &errs.NotFoundError{Kind: "context", Name: "any", Hint: "the kubeconfig has none; 'kubectl config get-contexts' shows what is in use"}
 	}
-	if len(missing) > 0 {
-		return nil, &errs.NotFoundError{Kind: "context", Name: strings.Join(missing, ","), Hint: "list the contexts with 'kubectl config get-contexts'"}
+	names := make([]string, 0, len(raw.Contexts))
+	for name := range raw.Contexts {
+		names = append(names, name)
 	}
-	return s.Contexts, nil
+	sort.Strings(names)
+	return names, nil
 }
 
 // Unprovisioned lists workload clusters that were selected but have no
@@ -165,3 +160,40 @@ func Failures[T any](results []Result[T]) []Failure {
 
 // DefaultTimeout bounds one target of a fleet view unless the user says otherwise.
 const DefaultTimeout = 20 * time.Second
+
+// NotProvisionedError refuses workload clusters named on purpose that have
+// no kubeconfig Secret yet.
+type NotProvisionedError struct{ Clusters Unprovisioned }
+
+func (e *NotProvisionedError) Error() string {
+	return fmt.Sprintf("no kubeconfig Secret for %s: the cluster is not provisioned yet", strings.Join(e.Clusters, ", "))
+}
+
+// Class implements errs.Classed: the cluster exists, it is not ready.
+func (e *NotProvisionedError) Class() errs.Class { return errs.ClassFailed }
+
+// Targets resolves the workload clusters of a selection and applies the one
+// policy for clusters without a kubeconfig Secret: named ones are refused,
+// others (all, or by selector) are skipped with the note returned. The
+// namespace is the user's unless the selection spans all of them. None left
+// is a NotFoundError.
+func Targets(ctx context.Context, dyn dynamic.Interface, api capi.API, namespace string, s Selection) ([]capi.Cluster, string, error) {
+	if s.AllWorkloadClusters || s.ClusterSelector != "" {
+		namespace = metav1.NamespaceAll
+	}
+	clusters, unprovisioned, err := WorkloadClusters(ctx, dyn, api, namespace, s)
+	if err != nil {
+		return nil, "", err
+	}
+	note := ""
+	if len(unprovisioned) > 0 {
+		if len(s.Clusters) > 0 {
+			return nil, "", &NotProvisionedError{Clusters: unprovisioned}
+		}
+		note = "skipping clusters without a kubeconfig Secret (not provisioned yet): " + strings.Join(unprovisioned, ", ")
+	}
+	if len(clusters) == 0 {
+		return nil, note, &errs.NotFoundError{Kind: "workload cluster", Name: "any", Namespace: namespace, Hint: "none has a kubeconfig Secret"}
+	}
+	return clusters, note, nil
+}

@@ -2,6 +2,7 @@ package lb
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -205,7 +206,7 @@ colour: blue
 	clients := &kube.Clients{Dynamic: dyn, Metadata: meta}
 	_, err = PlanADC(context.Background(), clients, &capi.API{Version: "v1beta1"}, docs[0])
 	var problems *errs.ProblemsError
-	if !asProblems(err, &problems) {
+	if !errors.As(err, &problems) {
 		t.Fatalf("want problems, got %v", err)
 	}
 	var lines []string
@@ -227,10 +228,4 @@ colour: blue
 	if !strings.Contains(problems.Summary, "problem(s), nothing was created") {
 		t.Errorf("summary %q", problems.Summary)
 	}
-}
-
-func asProblems(err error, target **errs.ProblemsError) bool {
-	p, ok := err.(*errs.ProblemsError)
-	*target = p
-	return ok
 }

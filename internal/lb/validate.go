@@ -206,38 +206,46 @@ func docPath(segs []string) []any {
 
 // schemaProblems validates against the served CRD's schema, so unknown
 // fields and wrong types are caught before the API server's pruning hides
-// them. Without read access to CRDs the check is skipped.
+// them; where the CRD declares no fields (or cannot be read) against our
+// own copy of its spec.
 func (p *Plan) schemaProblems(ctx context.Context, dyn dynamic.Interface) []errs.Problem {
+	openAPI := servedSchema(ctx, dyn)
+	spec, _, _ := unstructured.NestedMap(openAPI, "properties", "spec")
+	if len(spec) == 0 || spec["x-kubernetes-preserve-unknown-fields"] == true {
+		openAPI = adcSchema
+	}
+	body := map[string]any{}
+	for k, val := range p.ADC.Object {
+		if k != "status" {
+			body[k] = val
+		}
+	}
+	violations, err := jsonschema.Validate(openAPI, body, jsonschema.Options{UnknownKeys: true})
+	if err != nil {
+		return []errs.Problem{{File: p.doc.File, Message: err.Error()}}
+	}
+	var out []errs.Problem
+	for _, vio := range violations {
+		if len(vio.Path) > 0 && vio.Path[0] == "metadata" {
+			continue
+		}
+		out = append(out, p.problem(vio.Dotted(), vio.Message))
+	}
+	return out
+}
+
+// servedSchema reads the ADC CRD's openAPIV3Schema; nil when it cannot.
+func servedSchema(ctx context.Context, dyn dynamic.Interface) map[string]any {
 	crd, err := dyn.Resource(crds).Get(ctx, ADCs.Resource+"."+OperatorGroup, metav1.GetOptions{})
 	if err != nil {
 		return nil
 	}
 	versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
 	for _, v := range versions {
-		vm, _ := v.(map[string]any)
-		if vm["name"] != ADCs.Version {
-			continue
+		if vm, _ := v.(map[string]any); vm["name"] == ADCs.Version {
+			openAPI, _, _ := unstructured.NestedMap(vm, "schema", "openAPIV3Schema")
+			return openAPI
 		}
-		openAPI, _, _ := unstructured.NestedMap(vm, "schema", "openAPIV3Schema")
-		body := map[string]any{"spec": p.ADC.Object["spec"]}
-		for k, val := range p.ADC.Object {
-			if k == "spec" || k == "status" {
-				continue
-			}
-			body[k] = val
-		}
-		violations, err := jsonschema.Validate(openAPI, body, jsonschema.Options{UnknownKeys: true})
-		if err != nil {
-			return []errs.Problem{{File: p.doc.File, Message: err.Error()}}
-		}
-		var out []errs.Problem
-		for _, vio := range violations {
-			if len(vio.Path) > 0 && vio.Path[0] == "metadata" {
-				continue
-			}
-			out = append(out, p.problem(vio.Dotted(), vio.Message))
-		}
-		return out
 	}
 	return nil
 }

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"errors"
 	"strings"
 	"testing"
 
@@ -80,7 +81,8 @@ func TestValidateClosedObjectWithoutUnknownKeys(t *testing.T) {
 
 func TestValidateBrokenSchema(t *testing.T) {
 	_, err := Validate(map[string]any{"type": 7}, "x", Options{})
-	if _, ok := err.(*CompileError); !ok {
+	var compile *CompileError
+	if !errors.As(err, &compile) {
 		t.Fatalf("want a CompileError, got %v", err)
 	}
 }

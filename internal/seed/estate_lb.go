@@ -25,7 +25,7 @@ func loadBalancingObjects(now time.Time) []map[string]any {
 		"reason":         "InvalidConfiguration", "type": "Warning", "count": 3,
 		"message":        "vip network tkg-vip-pg: no free IP address in 10.20.8.0/24 for service tanzu-system-ingress/envoy-internal",
 		"firstTimestamp": stamp, "lastTimestamp": stamp,
-		"source":         map[string]any{"component": "avi-kubernetes-operator"},
+		"source": map[string]any{"component": "avi-kubernetes-operator"},
 	})
 	pending := obj("v1", "Service", "tanzu-system-ingress", "envoy-internal", map[string]any{"app": "envoy"}, map[string]any{
 		"spec": map[string]any{

@@ -10,6 +10,7 @@ import (
 	"os"
 	"regexp"
 	"strconv"
+	"strings"
 
 	yaml "go.yaml.in/yaml/v3"
 
@@ -56,6 +57,11 @@ func Parse(file string, raw []byte) ([]Document, error) {
 		if err != nil {
 			if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
 				line, _ := strconv.Atoi(m[1])
+				if strings.HasPrefix(m[2], "did not find expected") {
+					// yaml.v3 numbers the lines of its parser's errors (these)
+					// from 0 and of its scanner's from 1.
+					line++
+				}
 				return nil, &errs.InputError{File: file, Line: line, Err: errors.New("malformed YAML: " + m[2])}
 			}
 			return nil, &errs.InputError{File: file, Err: fmt.Errorf("malformed YAML: %w", err)}

@@ -8,7 +8,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/availableupgrades"
-	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
@@ -25,7 +24,7 @@ import (
 )
 
 // Every verb's Options has the one shape: Complete, Validate, Run.
-var _ = []common.Verb{
+var _ = []cli.Verb{
 	&list.Options{}, &describe.Options{}, &create.Options{}, &scale.Options{}, &upgrade.Options{},
 	&availableupgrades.Options{}, &delete.Options{}, &kubeconfigget.Options{}, &mhcget.Options{},
 	&mhcset.Options{}, &mhcdelete.Options{}, &poollist.Options{}, &poolset.Options{}, &pooldelete.Options{},

@@ -230,6 +230,9 @@ type Result struct {
 	Code   int
 }
 
+// Line is the command as run, for messages.
+func (r *Result) Line() string { return r.line }
+
 // Run runs the command to completion.
 func (c *Cmd) Run() *Result {
 	c.t.Helper()

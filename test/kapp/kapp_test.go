@@ -4,6 +4,8 @@ package kapp
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"os"
 	"testing"
 	"time"
@@ -27,6 +29,11 @@ var (
 )
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("skipped under -short: these tests need a local control plane (kube-apiserver, etcd, kapp-controller)")
+		os.Exit(0)
+	}
 	os.Exit(testenv.RunTests(m, testenv.Options{KappController: true}, 4*time.Minute, func(r testenv.Running) error { dyn = r.Dyn; return nil }))
 }
 

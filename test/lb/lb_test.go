@@ -215,6 +215,6 @@ spec:
 			t.Errorf("a refused create left %s behind: %v", n, err)
 		}
 	}
-	e.Kubectl("tko", "lb", "adc", "create", "-f", writeFile(t, "broken.yaml", "name: [x\n")).ExitCode(explain.ExitUsage).OneLineError("broken.yaml:1", "malformed YAML")
+	e.Kubectl("tko", "lb", "adc", "create", "-f", writeFile(t, "broken.yaml", "name: [x\n")).ExitCode(explain.ExitUsage).OneLineError("broken.yaml:2", "malformed YAML")
 	e.Kubectl("tko", "lb", "adc", "get", "nope").ExitCode(explain.ExitNotFound).OneLineError(`AKODeploymentConfig "nope" not found`)
 }

@@ -120,7 +120,7 @@ func TestInstallUpdateDelete(t *testing.T) {
 	}
 	e.Kubectl("tko", "package", "installed", "update", "contour", "-n", ns, "-f", newValues).Success().StdoutContains("contour unchanged")
 	e.Kubectl("tko", "package", "installed", "update", "contour", "-n", ns, "--values", "contour.replicas=zero").ExitCode(explain.ExitUsage).
-		OneLineError("--values contour.replicas=zero: got string, want integer", "nothing was created")
+		ProblemReport("nothing was created", "--values contour.replicas=zero: got string, want integer")
 
 	// pause, resume, kick.
 	e.Kubectl("tko", "package", "installed", "pause", "contour", "-n", ns).Success().StdoutContains("contour paused")

@@ -7,6 +7,8 @@ package packages
 
 import (
 	"context"
+	"flag"
+	"fmt"
 	"os"
 	"sync"
 	"testing"
@@ -25,6 +27,11 @@ import (
 var suite harness.Suite
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		fmt.Println("skipped under -short: these tests need a local control plane (kube-apiserver, etcd, kapp-controller)")
+		os.Exit(0)
+	}
 	os.Exit(harness.Main(m, &suite, testenv.Options{Seed: true, KappController: true}))
 }
 

@@ -88,7 +88,7 @@ func TestStackBadInput(t *testing.T) {
 	e.Kubectl("tko", "package", "apply", "-f", unknown).ExitCode(explain.ExitUsage).OneLineError(`line 8: install "contour" depends on "certmanager", which the stack does not declare`)
 	bad := writeFile(t, "bad.yaml", strings.Replace(strings.Replace(readFile(t, stackFile(t, ns, "")), "replicas: 3", "replicas: three", 1), "cert-manager.tanzu.vmware.com", "cert-manger.tanzu.vmware.com", 1))
 	e.Kubectl("tko", "package", "apply", "-f", bad).ExitCode(explain.ExitUsage).
-		OneLineError("2 problem(s), nothing was applied", `cert-manager: package "cert-manger.tanzu.vmware.com" not found`, "contour: values.contour.replicas: got string, want integer")
+		ProblemReport("2 problem(s), nothing was applied", `cert-manager: package "cert-manger.tanzu.vmware.com" not found`, "contour: values.contour.replicas: got string, want integer")
 	e.Kubectl("tko", "package", "apply", "--profile", "tko-everything").ExitCode(explain.ExitUsage).OneLineError(`unknown profile "tko-everything": use one of tko-shared-services`)
 	e.Kubectl("tko", "package", "apply", "--profile", "tko-shared-services", "--export").Success().StdoutContains("kind: PackageStack", "name: harbor")
 	empty(t, ns)

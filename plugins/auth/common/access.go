@@ -42,7 +42,7 @@ func (o *AccessOptions) AddAccessFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Have the API server check the change without storing it.")
 	o.Fleet = cli.NewFleetFlags()
 	o.Fleet.AddContextFlags(cmd, "")
-	o.Fleet.AddClusterFlags(cmd, "Workload clusters to change (comma-separated), through their kubeconfig Secrets on this management cluster.", "")
+	o.Fleet.AddClusterFlags(cmd, "Workload clusters to change (comma-separated), through their kubeconfig Secrets on this management cluster.")
 	_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions([]string{"view", "edit", "admin", "cluster-admin"}, cobra.ShellCompDirectiveNoFileComp))
 }
 

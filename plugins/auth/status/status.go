@@ -65,7 +65,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	o.Output.AddFlags(cmd)
 	o.Fleet.AddContextFlags(cmd, "")
-	o.Fleet.AddClusterFlags(cmd, "Workload clusters to check (comma-separated), through their kubeconfig Secrets on this management cluster.", "")
+	o.Fleet.AddClusterFlags(cmd, "Workload clusters to check (comma-separated), through their kubeconfig Secrets on this management cluster.")
 	cmd.Flags().StringVar(&o.Suffix, "api-group-suffix", pinniped.DefaultAPIGroupSuffix, "API group suffix of the Pinniped installation.")
 	cmd.Flags().BoolVar(&o.All, "show-ok", false, "List healthy objects too.")
 	return cmd

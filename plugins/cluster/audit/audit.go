@@ -32,18 +32,19 @@ type Options struct {
 
 	Names             []string
 	AllNamespaces     bool
-	AllContexts       bool
 	IncludeManagement bool
-	Parallel          int
-	ClusterTimeout    time.Duration
+	Fleet             *cli.FleetFlags
 
+	sel           fleet.Selection
 	contexts      []string
 	namespaceFlag bool
 }
 
 // NewCmd returns the audit command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Output: cli.NewOutputFlags("junit"), Parallel: 8, ClusterTimeout: 15 * time.Second}
+	o := &Options{Streams: streams, Output: cli.NewOutputFlags("junit"), Fleet: cli.NewFleetFlags()}
+	o.Fleet.FailAlways = true
+	o.Fleet.SetTimeout(15 * time.Second)
 	cmd := &cobra.Command{
 		Use:   "audit [NAME...] [-A] [--all-contexts]",
 		Short: "Check workload clusters against the TKO reference design",
@@ -69,13 +70,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Chained with list (a NAME not in the namespace is looked up in all of them)
 			kubectl tko cluster list -A -o name | xargs -n1 kubectl tko cluster audit`),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Audit clusters in every namespace (with NAME: find NAME in any namespace).")
-	cmd.Flags().BoolVar(&o.AllContexts, "all-contexts", false, "Audit the clusters of every management cluster in the kubeconfig.")
 	cmd.Flags().BoolVar(&o.IncludeManagement, "include-management-cluster", false, "Also audit the management cluster's own Cluster object.")
-	cmd.Flags().IntVar(&o.Parallel, "parallel", o.Parallel, "Clusters audited at once.")
-	cmd.Flags().DurationVar(&o.ClusterTimeout, "cluster-timeout", o.ClusterTimeout, "Give up on reaching one workload cluster after this long.")
+	o.Fleet.AddContextFlags(cmd, "cluster-timeout")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
@@ -88,17 +87,19 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 	if o.Names, err = common.ParseNames(args); err != nil {
 		return err
 	}
-	o.contexts, err = common.FleetContexts(f, o.AllContexts)
+	if o.sel, err = o.Fleet.Selection(f); err != nil || !o.sel.ContextFleet() {
+		return err
+	}
+	raw, err := f.RawConfig()
+	if err != nil {
+		return err
+	}
+	o.contexts, err = fleet.ContextNames(raw, o.sel)
 	return err
 }
 
 // Validate checks the flags.
-func (o *Options) Validate() error {
-	if err := common.CheckFleetFlags(o.Factory, o.AllContexts); err != nil {
-		return err
-	}
-	return o.Output.Validate()
-}
+func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Run audits and reports.
 func (o *Options) Run(ctx context.Context) error {
@@ -110,7 +111,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		reports = r
 	} else {
-		results := fleet.Run(ctx, o.contexts, fleet.Options{Parallel: 4}, func(ctx context.Context, name string) ([]tkoaudit.ClusterReport, error) {
+		results := fleet.Run(ctx, o.contexts, fleet.Options{Parallel: min(o.sel.Parallel, 4)}, func(ctx context.Context, name string) ([]tkoaudit.ClusterReport, error) {
 			return o.auditContext(ctx, o.Factory.ForContext(name), name)
 		})
 		for _, r := range results {
@@ -146,13 +147,13 @@ func (o *Options) auditContext(ctx context.Context, f *cli.Factory, contextName 
 		return nil, err
 	}
 	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Tune: func(cfg *rest.Config) {
-		cfg.Timeout = o.ClusterTimeout
+		cfg.Timeout = o.sel.Timeout
 	}}
 	keys := make([]string, len(clusters))
 	for i, u := range clusters {
 		keys[i] = u.GetNamespace() + "/" + u.GetName()
 	}
-	results := fleet.Run(ctx, keys, fleet.Options{Parallel: o.Parallel}, func(ctx context.Context, key string) (tkoaudit.ClusterReport, error) {
+	results := fleet.Run(ctx, keys, fleet.Options{Parallel: o.sel.Parallel}, func(ctx context.Context, key string) (tkoaudit.ClusterReport, error) {
 		u := clusters[indexOf(keys, key)]
 		in, err := tkoaudit.Collect(ctx, m, u)
 		if err != nil {

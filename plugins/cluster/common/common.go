@@ -6,8 +6,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -53,28 +51,6 @@ func Connecting(f *cli.Factory, set Connector) Connector {
 		return set
 	}
 	return func() (*Client, error) { return Connect(f) }
-}
-
-// Verb is the shape of every cluster command's options: Complete takes the
-// arguments and flags, Validate checks them before anything connects, Run
-// does the work.
-type Verb interface {
-	Complete(f *cli.Factory, cmd *cobra.Command, args []string) error
-	Validate() error
-	Run(ctx context.Context) error
-}
-
-// RunE calls Complete, Validate and Run in that order.
-func RunE(f *cli.Factory, v Verb) func(cmd *cobra.Command, args []string) error {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := v.Complete(f, cmd, args); err != nil {
-			return err
-		}
-		if err := v.Validate(); err != nil {
-			return err
-		}
-		return v.Run(cmd.Context())
-	}
 }
 
 // ParseName turns a NAME or TYPE/NAME argument into a cluster name.
@@ -221,52 +197,6 @@ func UpdateAndReport(ctx context.Context, connect Connector, out io.Writer, clus
 		return nil, nil, false, err
 	}
 	return c, updated, len(changes) > 0, PrintChanges(out, updated, changes, dryRun)
-}
-
-// FleetContexts returns the contexts of a fleet command: every context with
-// --all-contexts, the list given as --context a,b,c, or none (one context).
-// --all-contexts with --context is left to CheckFleetFlags.
-func FleetContexts(f *cli.Factory, all bool) ([]string, error) {
-	flag := contextFlag(f)
-	switch {
-	case all && flag != "":
-		return nil, nil
-	case all:
-		raw, err := f.RawConfig()
-		if err != nil {
-			return nil, err
-		}
-		names := make([]string, 0, len(raw.Contexts))
-		for name := range raw.Contexts {
-			names = append(names, name)
-		}
-		sort.Strings(names)
-		return names, nil
-	case strings.Contains(flag, ","):
-		var names []string
-		for _, c := range strings.Split(flag, ",") {
-			if c = strings.TrimSpace(c); c != "" {
-				names = append(names, c)
-			}
-		}
-		return names, nil
-	}
-	return nil, nil
-}
-
-// CheckFleetFlags refuses --all-contexts with --context.
-func CheckFleetFlags(f *cli.Factory, all bool) error {
-	if all && contextFlag(f) != "" {
-		return cli.FlagErrorf("--all-contexts and --context cannot be used together")
-	}
-	return nil
-}
-
-func contextFlag(f *cli.Factory) string {
-	if f.ConfigFlags.Context != nil {
-		return *f.ConfigFlags.Context
-	}
-	return ""
 }
 
 // Tree connects and reads one cluster with its object tree.

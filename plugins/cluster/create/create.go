@@ -77,7 +77,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			}
 			return nil
 		},
-		RunE: common.RunE(f, o),
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "Cluster configuration or manifest; - for standard input.")
 	cmd.Flags().StringVar(&o.Class, "class", "", "ClusterClass to use (default: CLUSTER_CLASS, or the newest tkg-vsphere-default class in the namespace).")

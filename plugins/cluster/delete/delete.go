@@ -48,7 +48,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster delete wc-dev-1 --yes --wait --timeout 20m`),
 		Args:              cli.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Check the deletion with the API server without doing it.")

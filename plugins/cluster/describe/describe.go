@@ -53,7 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster get wc-prod-1 -o json`),
 		Args:              cli.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.ShowConditions, "show-conditions", "", "Also list conditions under each object: all or failing.")
 	_ = cmd.RegisterFlagCompletionFunc("show-conditions", cobra.FixedCompletions([]string{"all", "failing"}, cobra.ShellCompDirectiveNoFileComp))

@@ -20,7 +20,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
-	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
 // pageSize keeps memory flat on management clusters with thousands of Clusters.
@@ -34,19 +33,17 @@ type Options struct {
 
 	AllNamespaces     bool
 	Selector          string
-	AllContexts       bool
 	IncludeManagement bool
-	Strict            bool
-	Parallel          int
-	ContextTimeout    time.Duration
+	Fleet             *cli.FleetFlags
 
 	namespace string
+	sel       fleet.Selection
 	contexts  []string // fleet mode when non-empty
 }
 
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Output: cli.NewOutputFlags(), Parallel: 8, ContextTimeout: 20 * time.Second}
+	o := &Options{Streams: streams, Output: cli.NewOutputFlags(), Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -73,15 +70,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Names only, to feed another command
 			kubectl tko cluster list -A -o name`),
 		Args: cli.NoArgs,
-		RunE: common.RunE(f, o),
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List clusters in all namespaces.")
 	cmd.Flags().StringVarP(&o.Selector, "selector", "l", "", "Label selector, e.g. -l tkg.tanzu.vmware.com/cluster-plan=prod.")
-	cmd.Flags().BoolVar(&o.AllContexts, "all-contexts", false, "List clusters of every context in the kubeconfig (a fleet view).")
 	cmd.Flags().BoolVar(&o.IncludeManagement, "include-management-cluster", false, "Also list the management cluster's own Cluster object.")
-	cmd.Flags().BoolVar(&o.Strict, "strict", false, "Exit 1 when any context of a fleet view failed.")
-	cmd.Flags().IntVar(&o.Parallel, "parallel", o.Parallel, "Contexts queried at once in a fleet view.")
-	cmd.Flags().DurationVar(&o.ContextTimeout, "context-timeout", o.ContextTimeout, "Give up on one context of a fleet view after this long.")
+	o.Fleet.AddContextFlags(cmd, "context-timeout")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
@@ -89,12 +83,20 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Complete resolves the fleet of contexts.
 func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
 	o.Factory = f
-	contexts, err := common.FleetContexts(o.Factory, o.AllContexts)
+	sel, err := o.Fleet.Selection(f)
 	if err != nil {
 		return err
 	}
-	o.contexts = contexts
-	return nil
+	o.sel = sel
+	if !sel.ContextFleet() {
+		return nil
+	}
+	raw, err := f.RawConfig()
+	if err != nil {
+		return err
+	}
+	o.contexts, err = fleet.ContextNames(raw, sel)
+	return err
 }
 
 // resolveNamespace reads the namespace to list (-n or the context's); a
@@ -115,12 +117,6 @@ func (o *Options) resolveNamespace() error {
 func (o *Options) Validate() error {
 	if err := o.Output.Validate(); err != nil {
 		return err
-	}
-	if err := common.CheckFleetFlags(o.Factory, o.AllContexts); err != nil {
-		return err
-	}
-	if o.Parallel < 1 {
-		return cli.FlagErrorf("--parallel must be at least 1")
 	}
 	return nil
 }
@@ -157,7 +153,7 @@ func (o *Options) Run(ctx context.Context) error {
 		o.reportEmpty(rows.Rows)
 		return nil
 	}
-	results := fleet.Run(ctx, o.contexts, fleet.Options{Parallel: o.Parallel, Timeout: o.ContextTimeout}, func(ctx context.Context, name string) (Page, error) {
+	results := fleet.Run(ctx, o.contexts, o.sel.Options, func(ctx context.Context, name string) (Page, error) {
 		return o.list(ctx, o.Factory.ForContext(name), keepObjects, nil)
 	})
 	pages := map[string]Page{}
@@ -197,7 +193,7 @@ func (o *Options) Run(ctx context.Context) error {
 	} else if err := o.printTable(pages, failures, order); err != nil {
 		return err
 	}
-	if o.Strict && len(failures) > 0 {
+	if o.sel.Strict && len(failures) > 0 {
 		return &explain.SilentError{Code: explain.ExitFailure}
 	}
 	return nil

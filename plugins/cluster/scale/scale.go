@@ -51,7 +51,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-0 --dry-run`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
 	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")

@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 
@@ -34,7 +35,7 @@ func (s *Scope) AddFlags(cmd *cobra.Command) {
 	s.Fleet = cli.NewFleetFlags()
 	cmd.Flags().BoolVarP(&s.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
 	s.Fleet.AddContextFlags(cmd, "")
-	s.Fleet.AddClusterFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.", "")
+	s.Fleet.AddClusterFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
 
 // Scanned is the load balancing of one target cluster.
@@ -162,4 +163,33 @@ func readyz(ctx context.Context, c *kube.Clients) error {
 		return fmt.Errorf("%w %s", err, strings.TrimSpace(string(body)))
 	}
 	return nil
+}
+
+// Base is what the verbs that scan clusters share: the factory, streams,
+// -o, the namespace and fleet scope; and the same flag checks.
+type Base struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Scope   Scope
+}
+
+// NewBase returns the shared options of a scanning verb.
+func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
+	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+}
+
+// AddFlags registers the scope and -o.
+func (b *Base) AddFlags(cmd *cobra.Command) {
+	b.Scope.AddFlags(cmd)
+	b.Output.AddFlags(cmd)
+}
+
+// Validate checks -o and the fleet flags before any connection.
+func (b *Base) Validate() error {
+	if err := b.Output.Validate(); err != nil {
+		return err
+	}
+	_, err := b.Scope.Fleet.Selection(b.Factory)
+	return err
 }

@@ -22,15 +22,12 @@ import (
 
 // Options holds the flags and state of `lb doctor`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Scope   common.Scope
+	common.Base
 }
 
 // NewCmd returns the doctor command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "doctor [-n NS | -A] [--all-workload-clusters]",
 		Short: "Find what is wrong with load balancing: pending Services, clashing addresses, full pools, ADCs, AKO",
@@ -54,18 +51,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# The whole fleet from its management cluster, as JSON
 			kubectl tko lb doctor -A --all-workload-clusters -o json`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
-	o.Scope.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
@@ -73,15 +61,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error {
 	o.Scope.CheckEndpoint = true
 	return nil
-}
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	_, err := o.Scope.Fleet.Selection(o.Factory)
-	return err
 }
 
 // Report is doctor's machine output.

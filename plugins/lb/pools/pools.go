@@ -17,15 +17,12 @@ import (
 
 // Options holds the flags and state of `lb pools`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Scope   common.Scope
+	common.Base
 }
 
 // NewCmd returns the pools command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "pools [--all-workload-clusters]",
 		Short: "VIP pool usage: NSX ALB data networks and kube-vip ranges, size, used, free",
@@ -45,18 +42,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Every workload cluster's kube-vip pools, with the Services using them
 			kubectl tko lb pools --all-workload-clusters -o wide`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
-	o.Scope.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
@@ -64,15 +52,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error {
 	o.Scope.AllNamespaces = true
 	return nil
-}
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	_, err := o.Scope.Fleet.Selection(o.Factory)
-	return err
 }
 
 // Row is one pool in machine output.

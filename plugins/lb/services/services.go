@@ -3,6 +3,7 @@ package services
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -17,16 +18,13 @@ import (
 
 // Options holds the flags and state of `lb services`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Scope   common.Scope
+	common.Base
 	Pending bool
 }
 
 // NewCmd returns the services command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:     "services [-A] [--all-workload-clusters]",
 		Aliases: []string{"svc"},
@@ -53,33 +51,15 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# As JSON, for scripts
 			kubectl tko lb services -A -o json`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
-	o.Scope.AddFlags(cmd)
+	o.AddFlags(cmd)
 	cmd.Flags().BoolVar(&o.Pending, "pending", false, "Only Services still waiting for an address.")
-	o.Output.AddFlags(cmd)
 	return cmd
 }
 
 // Complete has nothing to resolve: the scope is read in Run.
 func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Output.Validate(); err != nil {
-		return err
-	}
-	_, err := o.Scope.Fleet.Selection(o.Factory)
-	return err
-}
 
 // Row is one Service in machine output.
 type Row struct {
@@ -140,21 +120,14 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 				address += " " + r.Cause
 			}
 		}
-		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, dash(common.Joined(r.Requested)), address,
-			duration.HumanDuration(now.Sub(r.Created)), dash(r.Class), dash(r.Cause), dash(r.Fix)})
+		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, cli.OrDash(common.Joined(r.Requested)), address,
+			duration.HumanDuration(now.Sub(r.Created)), cli.OrDash(r.Class), cli.OrDash(r.Cause), cli.OrDash(r.Fix)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
 	if w.Rows == 0 && !o.Output.NoHeaders {
-		o.Streams.ErrOut.Write([]byte("No Services of type LoadBalancer found.\n"))
+		fmt.Fprintln(o.Streams.ErrOut, "No Services of type LoadBalancer found.")
 	}
 	return nil
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

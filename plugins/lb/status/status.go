@@ -53,15 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# One cluster, as YAML
 			kubectl tko lb status wc-prod-1 -o yaml`),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Clusters of every namespace.")
 	cmd.Flags().IntVar(&o.Timeout.Parallel, "parallel", o.Timeout.Parallel, "Workload clusters read at once.")
@@ -175,7 +167,7 @@ func (o *Options) print(rows []Row) error {
 		if label != "" && r.ADC.ADC != "" && label != r.ADC.ADC {
 			label += " (operator disagrees: " + r.ADC.ADC + " expected)"
 		}
-		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), dash(r.Endpoint), dash(label), r.ADC.Reason, dash(r.AKOError)})
+		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), cli.OrDash(r.Endpoint), cli.OrDash(label), r.ADC.Reason, cli.OrDash(r.AKOError)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -198,11 +190,4 @@ func akoCell(r Row) string {
 		return fmt.Sprintf("running %d/%d", r.AKO.ReadyReplicas, r.AKO.Replicas)
 	}
 	return fmt.Sprintf("not ready %d/%d", r.AKO.ReadyReplicas, r.AKO.Replicas)
-}
-
-func dash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
 }

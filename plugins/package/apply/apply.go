@@ -21,9 +21,7 @@ import (
 
 // Options holds the flags of `package apply`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
+	common.Base
 	File    string
 	Profile string
 	Export  bool
@@ -34,7 +32,7 @@ type Options struct {
 
 // NewCmd returns the apply command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Wait: true, Timeout: 10 * time.Minute}
+	o := &Options{Base: common.NewBase(streams, true), Wait: true, Timeout: 10 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "apply (-f STACK.yaml | --profile NAME)",
 		Short: "Apply a stack of packages in dependency order",
@@ -61,12 +59,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko package apply --profile tko-shared-services --export > stack.yaml
 			kubectl tko package apply -f stack.yaml`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "Stack file ('-' reads standard input).")
@@ -162,15 +155,7 @@ func (o *Options) printPlan(plan *carvel.StackPlan) {
 			}
 			action += " (" + strings.Join(paths, ", ") + ")"
 		}
-		state := s.State
-		if state == "" {
-			state = "-"
-		}
-		deps := strings.Join(s.DependsOn, ",")
-		if deps == "" {
-			deps = "-"
-		}
-		t.Rows = append(t.Rows, []string{fmt.Sprint(s.Wave), s.Namespace, s.Name, s.Package, s.Version, action, state, deps})
+		t.Rows = append(t.Rows, []string{fmt.Sprint(s.Wave), s.Namespace, s.Name, s.Package, s.Version, action, cli.OrDash(s.State), cli.OrDash(strings.Join(s.DependsOn, ","))})
 	}
 	_ = t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

@@ -52,7 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster kubeconfig get wc-prod-1 --admin --export-file ~/.kube/wc-prod-1.yaml`),
 		Args:              cli.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Admin, "admin", false, "The admin kubeconfig (a credential) instead of a Pinniped login one.")
 	cmd.Flags().StringVar(&o.ExportFile, "export-file", "", "Write the kubeconfig to this file (mode 0600) instead of standard output.")

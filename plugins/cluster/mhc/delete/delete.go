@@ -29,7 +29,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Example:           cli.Examples(`kubectl tko cluster mhc delete wc-dev-1 --node-pool md-0`),
 		Args:              cli.ExactArgs("CLUSTER"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool (default: the control plane).")
 	o.AddDryRunFlag(cmd)

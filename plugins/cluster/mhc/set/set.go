@@ -36,7 +36,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster mhc set wc-prod-1 --node-pool md-0 --unhealthy-for 10m --max-unhealthy 40%`),
 		Args:              cli.ExactArgs("CLUSTER"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool to configure (default: the control plane).")
 	cmd.Flags().DurationVar(&o.HealthCheck.NodeStartupTimeout, "node-startup-timeout", o.HealthCheck.NodeStartupTimeout, "How long a new machine may take to become a node.")

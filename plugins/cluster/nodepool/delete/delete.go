@@ -29,7 +29,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Example:           cli.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
 		Args:              cli.ExactArgs("CLUSTER"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.Pool, "name", "", "Node pool to remove.")
 	o.AddDryRunFlag(cmd)

@@ -38,7 +38,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster node-pool set wc-prod-1 --name md-0 --replicas 4 --dry-run`),
 		Args:              cli.ExactArgs("CLUSTER"),
 		ValidArgsFunction: common.CompleteClusterNames(f),
-		RunE:              common.RunE(f, o),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.Pool.Name, "name", "", "Node pool name (machine deployment topology name), e.g. md-1.")
 	cmd.Flags().Int64Var(&o.Replicas, "replicas", 0, "Number of machines.")

@@ -60,15 +60,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Create it
 			kubectl tko lb adc create -f prod-adc.yaml`),
 		Args: cli.NoArgs,
-		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := o.Complete(f, cmd, args); err != nil {
-				return err
-			}
-			if err := o.Validate(); err != nil {
-				return err
-			}
-			return o.Run(cmd.Context())
-		},
+		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "ADC manifest or flat file; - for standard input.")
 	cmd.Flags().StringVar(&o.DryRun, "dry-run", "", "Check and print instead of creating: client (default when given) or server (also checked by the API server).")
@@ -119,7 +111,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if o.DryRun == "client" {
-		return o.print(plan.ADC, "created (dry run)")
+		return o.print(plan.ADC, "created", true)
 	}
 	opts := metav1.CreateOptions{FieldManager: kube.FieldManager}
 	if o.DryRun == "server" {
@@ -130,24 +122,19 @@ func (o *Options) Run(ctx context.Context) error {
 		// A rerun converges: the same spec is unchanged, another is refused.
 		current, gerr := c.Dynamic.Resource(lb.ADCs).Get(ctx, plan.ADC.GetName(), metav1.GetOptions{})
 		if gerr == nil && equality.Semantic.DeepEqual(current.Object["spec"], plan.ADC.Object["spec"]) {
-			return o.print(current, "unchanged")
+			return o.print(current, "unchanged", false)
 		}
 		return errs.Invalidf("AKODeploymentConfig %s exists with another spec: its clusterSelector is immutable, so delete it first (kubectl delete adc %s) or pick another name", plan.ADC.GetName(), plan.ADC.GetName())
 	}
 	if err != nil {
 		return fmt.Errorf("creating AKODeploymentConfig %s: %w", plan.ADC.GetName(), err)
 	}
-	verb := "created"
-	if o.DryRun == "server" {
-		verb = "created (server dry run)"
-	}
-	return o.print(created, verb)
+	return o.print(created, "created", o.DryRun == "server")
 }
 
-func (o *Options) print(u *unstructured.Unstructured, verb string) error {
+func (o *Options) print(u *unstructured.Unstructured, verb string, dryRun bool) error {
 	if o.Output.Format() == "" {
-		fmt.Fprintf(o.Streams.Out, "akodeploymentconfig.%s/%s %s\n", lb.OperatorGroup, u.GetName(), verb)
-		return nil
+		return cli.PrintAction(o.Streams.Out, u, verb, dryRun)
 	}
 	return o.Output.PrintObjects(o.Streams.Out, []*unstructured.Unstructured{u}, true)
 }

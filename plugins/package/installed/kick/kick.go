@@ -1,0 +1,35 @@
+// Package kick implements `kubectl tko package installed kick`.
+package kick
+
+import (
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
+)
+
+// Options holds the flags of `installed kick`.
+type Options struct{ common.KickOptions }
+
+// NewCmd returns `installed kick`.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{common.KickOptions{Base: common.NewBase(streams, false), Kind: "PackageInstall", Timeout: 10 * time.Minute}}
+	cmd := &cobra.Command{
+		Use:   "kick NAME",
+		Short: "Make kapp-controller reconcile an install now",
+		Long: cli.LongDesc(`
+			Reconcile an install now instead of at its next sync period (or after a
+			failure's back-off): it is paused and resumed, which gives it a new
+			generation, as kctrl's kick does.`),
+		Example: cli.Examples(`
+			kubectl tko package installed kick prometheus -n tanzu-packages --wait`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteInstalls(f),
+		RunE:              cli.RunE(f, o),
+	}
+	o.AddFlags(cmd, "install")
+	return cmd
+}
