@@ -12,7 +12,6 @@ import (
 	"k8s.io/client-go/rest"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -69,7 +68,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# LDAP users of the Supervisor, without a browser
 			kubectl tko auth kubeconfig get wc-prod-1 --upstream-identity-provider-flow cli_password`),
 		Args:              cobra.MaximumNArgs(1),
-		ValidArgsFunction: completeClusters(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	fl := cmd.Flags()
@@ -230,23 +229,4 @@ func (o *Options) deliver(name string, cfg *clientcmdapi.Config) error {
 		fmt.Fprintln(o.Streams.ErrOut, msg)
 	}
 	return err
-}
-
-// completeClusters completes the workload clusters' kubeconfig Secrets.
-func completeClusters(f *cli.Factory) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		if len(args) > 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		f.ForCompletion()
-		disc, err := f.Discovery()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		api, err := capi.Discover(disc)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return cli.CompleteNames(cmd.Context(), f, api.Clusters(), true, prefix), cobra.ShellCompDirectiveNoFileComp
-	}
 }
