@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the upstream binaries the local TKO control plane and the tests need
 # (kube-apiserver, kube-controller-manager, kubectl, etcd, kapp-controller,
-# kapp, ytt, vendir, krew) from pinned Go modules, and caches them by version
+# kapp, ytt, vendir, krew, and dex, the OpenID provider of the auth tests) from pinned Go modules, and caches them by version
 # outside the repository so only the first run pays for the build.
 #
 # usage: hack/tools.sh [--print-dir] [TOOL...]   (no TOOL: all of them)
@@ -18,6 +18,8 @@ ytt_version=v0.52.0
 vendir_version=v0.40.0
 krew_version=v0.4.4
 capi_version=v1.14.2
+# Dex publishes no Go-module-compatible v2 tags: this pseudo-version is tag v2.45.1.
+dex_version=v0.0.0-20260303133905-11d2eeb52b42
 
 # kapp-controller's sidecar reaps every child process every second, for
 # when it is PID 1 in its container. Out of cluster it is not, and the reaper
@@ -98,6 +100,7 @@ tool() {
     ytt) build ytt "$ytt_version" carvel carvel.dev/ytt/cmd/ytt ;;
     vendir) build vendir "$vendir_version" vendir carvel.dev/vendir/cmd/vendir ;;
     krew) build krew "$krew_version" krew sigs.k8s.io/krew/cmd/krew ;;
+    dex) build dex "dex-$dex_version" dex github.com/dexidp/dex/cmd/dex ;;
     crds) crds ;;
     *) echo "unknown tool $1" >&2; return 2 ;;
   esac
@@ -112,11 +115,12 @@ path_of() {
     ytt) echo "$cache/$ytt_version/$1" ;;
     vendir) echo "$cache/$vendir_version/$1" ;;
     krew) echo "$cache/$krew_version/$1" ;;
+    dex) echo "$cache/dex-$dex_version/$1" ;;
     crds) echo "$cache/crds" ;;
   esac
 }
 
-all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew)
+all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew dex)
 
 if [[ ${1:-} == --env ]]; then
   # Prints TKO_<TOOL>=path lines for the test harness and the Makefile.

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -99,4 +101,21 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(keys)
 	return keys
+}
+
+// CompleteClusterNames completes the workload clusters (Cluster API
+// Clusters) of the namespace in use, in the served version.
+func CompleteClusterNames(f *Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		f.ForCompletion()
+		disc, err := f.Discovery()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		api, err := capi.Discover(disc)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		return CompleteNames(cmd.Context(), f, api.Clusters(), true, prefix), cobra.ShellCompDirectiveNoFileComp
+	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"path/filepath"
 	"sync"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
@@ -159,4 +160,17 @@ func (f *Factory) ForCompletion() {
 		timeout := completionTimeout.String()
 		f.ConfigFlags.Timeout = &timeout
 	}
+}
+
+// KubeconfigPath is the kubeconfig file kubectl itself would write to:
+// --kubeconfig, else the first file of KUBECONFIG, else ~/.kube/config.
+func (f *Factory) KubeconfigPath() string {
+	if f.ConfigFlags.KubeConfig != nil && *f.ConfigFlags.KubeConfig != "" {
+		return *f.ConfigFlags.KubeConfig
+	}
+	rules := clientcmd.NewDefaultClientConfigLoadingRules()
+	if files := rules.GetLoadingPrecedence(); len(files) > 0 {
+		return files[0]
+	}
+	return filepath.Join(clientcmd.RecommendedConfigDir, clientcmd.RecommendedFileName)
 }

@@ -191,9 +191,11 @@ type Class int
 
 // The classes, each with its own exit code in the command layer.
 const (
-	ClassFailed   Class = iota // the operation ran and failed
-	ClassInvalid               // the input is refused; nothing was changed
-	ClassNotFound              // something named does not exist
+	ClassFailed      Class = iota // the operation ran and failed
+	ClassInvalid                  // the input is refused; nothing was changed
+	ClassNotFound                 // something named does not exist
+	ClassUnreachable              // a server cannot be reached, is not trusted or refused the credentials
+	ClassTimeout                  // something awaited did not happen in time
 )
 
 // Classed is a domain error that says its class.

@@ -8,6 +8,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -104,32 +105,26 @@ func ReadPinnipedInfo(ctx context.Context, dyn dynamic.Interface) (PinnipedInfo,
 }
 
 // Pinniped builds a kubeconfig whose user logs in through Pinniped with
-// `kubectl tko auth login`: no credential is stored in it.
+// `kubectl tko auth login`, with TKG's defaults (the Concierge of the
+// workload cluster, its tkg-jwt-authenticator, the cluster name as the
+// audience) and no discovery. No credential is stored in it. PlanLogin
+// discovers the same from the clusters and is what `auth kubeconfig get`
+// uses.
 func Pinniped(admin *clientcmdapi.Config, name string, info PinnipedInfo) *clientcmdapi.Config {
 	cluster, _, _ := current(admin)
-	out := clientcmdapi.NewConfig()
-	user, ctxName := name+"-pinniped", name+"@"+name
-	out.Clusters[name] = cluster.DeepCopy()
-	caData := base64.StdEncoding.EncodeToString(cluster.CertificateAuthorityData)
-	out.AuthInfos[user] = &clientcmdapi.AuthInfo{Exec: &clientcmdapi.ExecConfig{
-		APIVersion: "client.authentication.k8s.io/v1",
-		Command:    "kubectl",
-		Args: []string{"tko", "auth", "login",
-			"--issuer", info.Issuer,
-			"--issuer-ca-bundle-data", info.IssuerCABase,
-			"--concierge-authenticator-type", "jwt",
-			"--concierge-authenticator-name", info.Concierge,
-			"--concierge-endpoint", cluster.Server,
-			"--concierge-ca-bundle-data", caData,
-			"--request-audience", name,
-			"--scopes", "offline_access,openid,pinniped:request-audience",
-		},
-		InstallHint:     "kubectl tko auth is needed to log in: kubectl krew install tko-auth",
-		InteractiveMode: clientcmdapi.IfAvailableExecInteractiveMode,
-	}}
-	out.Contexts[ctxName] = &clientcmdapi.Context{Cluster: name, AuthInfo: user}
-	out.CurrentContext = ctxName
-	return out
+	return LoginConfig(name, cluster, Login{
+		Issuer: info.Issuer, IssuerCA: info.IssuerCABase, ClientID: DefaultClientID,
+		Scopes:          []string{"offline_access", "openid", "pinniped:request-audience"},
+		RequestAudience: name,
+		Concierge: &ConciergeLogin{AuthenticatorType: "jwt", AuthenticatorName: info.Concierge,
+			Endpoint: cluster.Server, CAData: cluster.CertificateAuthorityData},
+	})
+}
+
+// Current returns the cluster and user of a kubeconfig's current context
+// (or its only context).
+func Current(cfg *clientcmdapi.Config) (*clientcmdapi.Cluster, *clientcmdapi.AuthInfo, error) {
+	return current(cfg)
 }
 
 // Write writes a kubeconfig readable by its owner only.
@@ -173,4 +168,34 @@ func Merge(cfg *clientcmdapi.Config, path string) error {
 // Encode renders a kubeconfig as YAML.
 func Encode(cfg *clientcmdapi.Config) ([]byte, error) {
 	return clientcmd.Write(*cfg)
+}
+
+// Destination is where a kubeconfig goes: a new file (ExportFile), merged
+// into an existing one (MergeInto), or else the writer given to Deliver.
+type Destination struct {
+	ExportFile string
+	MergeInto  string
+}
+
+// Deliver writes cfg to its destination and returns the line that tells
+// the user where it went ("" when it was printed to w).
+func Deliver(cfg *clientcmdapi.Config, name string, dest Destination, w io.Writer) (string, error) {
+	switch {
+	case dest.ExportFile != "":
+		if err := Write(cfg, dest.ExportFile); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("wrote the kubeconfig of %s to %s (context %s)", name, dest.ExportFile, cfg.CurrentContext), nil
+	case dest.MergeInto != "":
+		if err := Merge(cfg, dest.MergeInto); err != nil {
+			return "", err
+		}
+		return fmt.Sprintf("merged context %s into %s and switched to it", cfg.CurrentContext, dest.MergeInto), nil
+	}
+	raw, err := Encode(cfg)
+	if err != nil {
+		return "", err
+	}
+	_, err = w.Write(raw)
+	return "", err
 }

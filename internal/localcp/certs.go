@@ -124,3 +124,18 @@ func NewCAPEM(name string) ([]byte, error) {
 	}
 	return ca.PEM, nil
 }
+
+// NewServingPair returns a fresh CA and a serving certificate it signed for
+// 127.0.0.1 and localhost, PEM encoded: for loopback servers of tests (an
+// OpenID provider) that clients must verify.
+func NewServingPair(name string) (caPEM, certPEM, keyPEM []byte, err error) {
+	ca, err := newCA(name + "-ca")
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	kp, err := ca.issue(name, x509.ExtKeyUsageServerAuth, []string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return ca.PEM, kp.PEM, kp.Key, nil
+}

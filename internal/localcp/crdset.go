@@ -74,6 +74,7 @@ var minimalKinds = []minimalKind{
 	{"idp.supervisor.pinniped.dev", "OIDCIdentityProvider", "oidcidentityproviders", false, []string{"v1alpha1"}, nil},
 	{"idp.supervisor.pinniped.dev", "LDAPIdentityProvider", "ldapidentityproviders", false, []string{"v1alpha1"}, nil},
 	{"idp.supervisor.pinniped.dev", "ActiveDirectoryIdentityProvider", "activedirectoryidentityproviders", false, []string{"v1alpha1"}, nil},
+	{"idp.supervisor.pinniped.dev", "GitHubIdentityProvider", "githubidentityproviders", false, []string{"v1alpha1"}, nil},
 	{"networking.tkg.tanzu.vmware.com", "AKODeploymentConfig", "akodeploymentconfigs", true, []string{"v1alpha1"}, []string{"adc"}},
 	{"ako.vmware.com", "AviInfraSetting", "aviinfrasettings", true, []string{"v1beta1"}, nil},
 	{"ako.vmware.com", "HostRule", "hostrules", false, []string{"v1beta1"}, []string{"hostrule", "hr"}},

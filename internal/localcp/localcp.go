@@ -56,7 +56,13 @@ type Options struct {
 	// Detach lets the processes outlive the caller (the demo). Otherwise
 	// they are killed when the caller dies, even by a panic or SIGKILL.
 	Detach bool
-	Log    io.Writer // progress lines; nil for none
+	// AuthenticationConfig, when set, is a structured
+	// apiserver.config.k8s.io AuthenticationConfiguration (JWT issuers the
+	// API server trusts, as the Pinniped Concierge's JWTAuthenticator does);
+	// it is written to the state directory and passed as
+	// --authentication-config. Static tokens keep working beside it.
+	AuthenticationConfig []byte
+	Log                  io.Writer // progress lines; nil for none
 }
 
 // ControlPlane is a running local control plane.
@@ -185,8 +191,16 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	}
 
 	cp.Server = fmt.Sprintf("https://127.0.0.1:%d", apiPort)
+	var authnArgs []string
+	if len(opts.AuthenticationConfig) > 0 {
+		authn := filepath.Join(dir, "authentication-config.yaml")
+		if err := os.WriteFile(authn, opts.AuthenticationConfig, 0o600); err != nil {
+			return nil, fmt.Errorf("writing the authentication configuration: %w", err)
+		}
+		authnArgs = []string{"--authentication-config", authn}
+	}
 	logf("starting kube-apiserver on %s", cp.Server)
-	if err := cp.start(opts, "kube-apiserver", opts.Binaries.APIServer, nil,
+	if err := cp.start(opts, "kube-apiserver", opts.Binaries.APIServer, nil, append(authnArgs,
 		"--etcd-servers", etcdURL,
 		"--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
 		"--secure-port", strconv.Itoa(apiPort),
@@ -208,7 +222,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		"--proxy-client-cert-file", cp.front.CertFile, "--proxy-client-key-file", cp.front.KeyFile,
 		"--enable-aggregator-routing=false",
 		"--v", "1",
-	); err != nil {
+	)...); err != nil {
 		return nil, err
 	}
 	if err := cp.waitReady(ctx, "kube-apiserver"); err != nil {
@@ -459,3 +473,6 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
+
+// FreePort returns a loopback port free at the time of the call.
+func FreePort() (int, error) { return freePort() }

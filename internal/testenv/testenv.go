@@ -107,12 +107,15 @@ type Options struct {
 	// KappController also runs a real kapp-controller with its aggregated
 	// Package API (needs root; see localcp.StartKappController).
 	KappController bool
-	Log            io.Writer
+	// AuthenticationConfig is passed to localcp (JWT issuers the API server trusts).
+	AuthenticationConfig []byte
+	Log                  io.Writer
 }
 
 // Start runs a control plane, installs the TKO CRDs and seeds the estate.
 func Start(ctx context.Context, env Env, repoRoot string, opts Options) (*localcp.ControlPlane, error) {
-	cp, err := localcp.Start(ctx, localcp.Options{Dir: opts.Dir, Binaries: env.Binaries(), Detach: opts.Detach, Log: opts.Log})
+	cp, err := localcp.Start(ctx, localcp.Options{Dir: opts.Dir, Binaries: env.Binaries(), Detach: opts.Detach,
+		AuthenticationConfig: opts.AuthenticationConfig, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}

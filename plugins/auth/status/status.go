@@ -1,0 +1,183 @@
+// Package status implements `kubectl tko auth status` (alias doctor): the
+// Pinniped set-up of a cluster or a fleet, as findings with cause and fix.
+package status
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pinniped"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
+)
+
+// Options holds the flags of `auth status`.
+type Options struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Fleet   *cli.FleetFlags
+	Suffix  string
+	All     bool // show ok findings too
+
+	sel fleet.Selection
+}
+
+// Row is one finding of one cluster (the -o json|yaml shape).
+type Row struct {
+	Cluster string `json:"cluster,omitempty"`
+	pinniped.Finding
+}
+
+// NewCmd returns the status command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Fleet: cli.NewFleetFlags()}
+	cmd := &cobra.Command{
+		Use:     "status [--all-workload-clusters | --cluster A,B | --all-contexts] [-o json|yaml]",
+		Aliases: []string{"doctor"},
+		Short:   "Check the Pinniped set-up: Concierge strategies, authenticators, Supervisor, pinniped-info and the issuer",
+		Long: cli.LongDesc(`
+			Read the Pinniped objects of the cluster (or of a fleet) and report what is
+			wrong, each finding with the object, the cause and the fix: the Concierge's
+			CredentialIssuer strategies (TokenCredentialRequest API, impersonation
+			proxy); JWTAuthenticators and WebhookAuthenticators and their conditions;
+			the Supervisor's FederationDomains and OIDC, LDAP, Active Directory and
+			GitHub identity providers; kube-public/pinniped-info, whether the issuer it
+			names answers with a discovery document its CA verifies, and whether a
+			JWTAuthenticator trusts it. Healthy objects are counted (--show-ok lists
+			them). Exits 1 when a finding is an error.`),
+		Example: cli.Examples(`
+			# The management cluster
+			kubectl tko auth status
+
+			# Every workload cluster, for a script
+			kubectl tko auth doctor --all-workload-clusters -o json`),
+		Args: cli.NoArgs,
+		RunE: cli.RunE(f, o),
+	}
+	o.Output.AddFlags(cmd)
+	o.Fleet.AddContextFlags(cmd, "")
+	o.Fleet.AddClusterFlags(cmd, "Workload clusters to check (comma-separated), through their kubeconfig Secrets on this management cluster.")
+	cmd.Flags().StringVar(&o.Suffix, "api-group-suffix", pinniped.DefaultAPIGroupSuffix, "API group suffix of the Pinniped installation.")
+	cmd.Flags().BoolVar(&o.All, "show-ok", false, "List healthy objects too.")
+	return cmd
+}
+
+// Complete has nothing to read.
+func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
+
+// Validate checks -o and the fleet flags.
+func (o *Options) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	sel, err := o.Fleet.Selection(o.Factory)
+	o.sel = sel
+	return err
+}
+
+// checkIssuer verifies an issuer's discovery document with its CA.
+func checkIssuer(ctx context.Context, issuer, caBase64 string) error {
+	ca, err := oidc.DecodeCABundle(caBase64)
+	if err != nil {
+		return fmt.Errorf("issuer_ca_bundle_data: %w", err)
+	}
+	client, err := oidc.NewClient(oidc.Config{Issuer: issuer, CABundle: ca}, &oidc.Store{}, oidc.Interaction{})
+	if err != nil {
+		return fmt.Errorf("issuer_ca_bundle_data holds no usable PEM certificate: %w", errors.Unwrap(err))
+	}
+	if _, err := client.Discovery(ctx); err != nil {
+		return common.Word(err)
+	}
+	return nil
+}
+
+// Run checks every target.
+func (o *Options) Run(ctx context.Context) error {
+	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, nil, func(ctx context.Context, t cli.Target) ([]pinniped.Finding, error) {
+		var info *pinniped.Info
+		pi, ok, err := kc.ReadPinnipedInfo(ctx, t.Clients.Dynamic)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			info = &pinniped.Info{Issuer: pi.Issuer, CABundle: pi.IssuerCABase}
+		}
+		return pinniped.Status(ctx, t.Clients.Dynamic, o.Suffix, info, checkIssuer)
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(o.Streams.ErrOut, n)
+	}
+	var rows []Row
+	failures, healthy := 0, 0
+	for _, r := range results {
+		if r.Err != nil {
+			if r.Target == "" {
+				return r.Err
+			}
+			rows = append(rows, Row{Cluster: r.Target, Finding: pinniped.Finding{Severity: pinniped.SeverityError, Object: "cluster", Cause: explain.Message(r.Err)}})
+			failures++
+			continue
+		}
+		for _, fd := range r.Value {
+			switch fd.Severity {
+			case pinniped.SeverityError:
+				failures++
+			case pinniped.SeverityOK:
+				healthy++
+				if !o.All && o.Output.Human() {
+					continue
+				}
+			}
+			rows = append(rows, Row{Cluster: r.Target, Finding: fd})
+		}
+	}
+	if !o.Output.Human() {
+		if rows == nil {
+			rows = []Row{}
+		}
+		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
+			return err
+		}
+	} else {
+		t := cli.Table{Columns: []cli.Column{{Header: "CLUSTER"}, {Header: "SEVERITY"}, {Header: "OBJECT"}, {Header: "CAUSE"}, {Header: "FIX"}}}
+		if !o.sel.ContextFleet() && !o.sel.WorkloadFleet() {
+			t.Columns = t.Columns[1:]
+		}
+		for _, r := range rows {
+			cells := []string{r.Severity, r.Object, r.Cause, cli.OrDash(r.Fix)}
+			if len(t.Columns) == 5 {
+				cells = append([]string{r.Cluster}, cells...)
+			}
+			t.Rows = append(t.Rows, cells)
+		}
+		if len(rows) > 0 {
+			if err := t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders); err != nil {
+				return err
+			}
+		}
+		fmt.Fprintf(o.Streams.ErrOut, "%d error(s), %d other finding(s), %d healthy object(s)\n", failures, len(rows)-failures-boolInt(o.All, healthy), healthy)
+	}
+	if failures > 0 {
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return nil
+}
+
+func boolInt(b bool, n int) int {
+	if b {
+		return n
+	}
+	return 0
+}
