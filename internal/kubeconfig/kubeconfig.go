@@ -104,22 +104,6 @@ func ReadPinnipedInfo(ctx context.Context, dyn dynamic.Interface) (PinnipedInfo,
 	return PinnipedInfo{Issuer: issuer, IssuerCABase: ca, Concierge: "tkg-jwt-authenticator"}, true, nil
 }
 
-// Pinniped builds a kubeconfig whose user logs in through Pinniped with
-// `kubectl tko auth login`, with TKG's defaults (the Concierge of the
-// workload cluster, its tkg-jwt-authenticator, the cluster name as the
-// audience) and no discovery. No credential is stored in it. PlanLogin
-// discovers the same from the clusters and is what `auth kubeconfig get`
-// uses.
-func Pinniped(admin *clientcmdapi.Config, name string, info PinnipedInfo) *clientcmdapi.Config {
-	cluster, _, _ := current(admin)
-	return LoginConfig(name, cluster, Login{
-		Issuer: info.Issuer, IssuerCA: info.IssuerCABase, ClientID: DefaultClientID,
-		Scopes:          []string{"offline_access", "openid", "pinniped:request-audience"},
-		RequestAudience: name,
-		Concierge: &ConciergeLogin{AuthenticatorType: "jwt", AuthenticatorName: info.Concierge,
-			Endpoint: cluster.Server, CAData: cluster.CertificateAuthorityData},
-	})
-}
 
 // Current returns the cluster and user of a kubeconfig's current context
 // (or its only context).

@@ -69,7 +69,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Chained with list (a NAME not in the namespace is looked up in all of them)
 			kubectl tko cluster list -A -o name | xargs -n1 kubectl tko cluster audit`),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Audit clusters in every namespace (with NAME: find NAME in any namespace).")

@@ -33,7 +33,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster available-upgrades wc-team-a -n team-a
 			kubectl tko cluster available-upgrades wc-team-a -n team-a -o json`),
 		Args:              cli.ExactArgs("NAME"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -73,22 +72,6 @@ func ParseNames(args []string) ([]string, error) {
 		names = append(names, name)
 	}
 	return names, nil
-}
-
-// CompleteClusterNames completes cluster names from the live API.
-func CompleteClusterNames(f *cli.Factory) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
-		f.ForCompletion()
-		disc, err := f.Discovery()
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		api, err := capi.Discover(disc)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return cli.CompleteNames(cmd.Context(), f, api.Clusters(), true, prefix), cobra.ShellCompDirectiveNoFileComp
-	}
 }
 
 // WaitAvailable follows a cluster by watch until it is Available, printing

@@ -47,7 +47,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# From a script, waiting until it is gone
 			kubectl tko cluster delete wc-dev-1 --yes --wait --timeout 20m`),
 		Args:              cli.MinArgs("NAME"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")

@@ -52,7 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# As data
 			kubectl tko cluster get wc-prod-1 -o json`),
 		Args:              cli.MinArgs("NAME"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.ShowConditions, "show-conditions", "", "Also list conditions under each object: all or failing.")

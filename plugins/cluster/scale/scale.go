@@ -50,7 +50,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			# Show what would change
 			kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-0 --dry-run`),
 		Args:              cli.ExactArgs("NAME"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")

@@ -51,7 +51,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
 			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --wait`),
 		Args:              cli.ExactArgs("NAME"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.Version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")

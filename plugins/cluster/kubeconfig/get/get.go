@@ -4,14 +4,13 @@ package get
 import (
 	"context"
 	"fmt"
-	"path/filepath"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -51,7 +50,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# The admin kubeconfig, into its own file
 			kubectl tko cluster kubeconfig get wc-prod-1 --admin --export-file ~/.kube/wc-prod-1.yaml`),
 		Args:              cli.ExactArgs("NAME"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Admin, "admin", false, "The admin kubeconfig (a credential) instead of a Pinniped login one.")
@@ -63,7 +62,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Complete takes NAME and where --merge writes.
 func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
 	o.Connect = common.Connecting(f, o.Connect)
-	o.mergeTarget = mergeTarget(f)
+	o.mergeTarget = f.KubeconfigPath()
 	var err error
 	o.Name, err = common.ParseName(args)
 	return err
@@ -99,39 +98,31 @@ func (o *Options) Run(ctx context.Context) error {
 		if !ok {
 			return cli.Usagef("this management cluster has no identity management (no kube-public/pinniped-info): use --admin for the admin kubeconfig")
 		}
-		cfg = kc.Pinniped(admin, o.Name, info)
-	}
-	switch {
-	case o.ExportFile != "":
-		if err := kc.Write(cfg, o.ExportFile); err != nil {
+		// The one implementation behind auth kubeconfig get too: the
+		// workload cluster's Concierge decides how its users log in.
+		cluster, _, err := kc.Current(admin)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.Streams.ErrOut, "wrote the kubeconfig of %s to %s (context %s)\n", o.Name, o.ExportFile, cfg.CurrentContext)
-		return nil
-	case o.Merge:
-		path := o.mergeTarget
-		if err := kc.Merge(cfg, path); err != nil {
+		clients, err := fleet.Connect(ctx, c.Dyn, c.Namespace, o.Name, nil)
+		if err != nil {
 			return err
 		}
-		fmt.Fprintf(o.Streams.ErrOut, "merged context %s into %s and switched to it\n", cfg.CurrentContext, path)
-		return nil
+		var plan *kc.LoginPlan
+		if cfg, plan, err = kc.GetLogin(ctx, info, kc.LoginTarget{Name: o.Name, Cluster: cluster, Clients: clients}, kc.LoginRequest{}); err != nil {
+			return err
+		}
+		for _, note := range plan.Notes {
+			fmt.Fprintln(o.Streams.ErrOut, note)
+		}
 	}
-	raw, err := kc.Encode(cfg)
-	if err != nil {
-		return err
+	dest := kc.Destination{ExportFile: o.ExportFile}
+	if o.Merge {
+		dest.MergeInto = o.mergeTarget
 	}
-	_, err = o.Streams.Out.Write(raw)
+	done, err := kc.Deliver(cfg, o.Name, dest, o.Streams.Out)
+	if done != "" {
+		fmt.Fprintln(o.Streams.ErrOut, done)
+	}
 	return err
-}
-
-// mergeTarget is the kubeconfig kubectl itself would write to.
-func mergeTarget(f *cli.Factory) string {
-	if f.ConfigFlags.KubeConfig != nil && *f.ConfigFlags.KubeConfig != "" {
-		return *f.ConfigFlags.KubeConfig
-	}
-	rules := clientcmd.NewDefaultClientConfigLoadingRules()
-	if files := rules.GetLoadingPrecedence(); len(files) > 0 {
-		return files[0]
-	}
-	return filepath.Join(clientcmd.RecommendedConfigDir, clientcmd.RecommendedFileName)
 }

@@ -28,7 +28,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Short:             "Turn off the health check of the control plane or a node pool",
 		Example:           cli.Examples(`kubectl tko cluster mhc delete wc-dev-1 --node-pool md-0`),
 		Args:              cli.ExactArgs("CLUSTER"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool (default: the control plane).")

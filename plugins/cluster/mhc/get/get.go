@@ -24,7 +24,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Short:             "List a cluster's MachineHealthChecks with healthy/expected machines",
 		Example:           cli.Examples(`kubectl tko cluster mhc get wc-prod-1`),
 		Args:              cli.ExactArgs("CLUSTER"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)

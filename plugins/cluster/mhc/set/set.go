@@ -35,7 +35,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# A node pool, more patient, at most 40% remediated at once
 			kubectl tko cluster mhc set wc-prod-1 --node-pool md-0 --unhealthy-for 10m --max-unhealthy 40%`),
 		Args:              cli.ExactArgs("CLUSTER"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool to configure (default: the control plane).")

@@ -28,7 +28,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Short:             "Remove a node pool (not the last one)",
 		Example:           cli.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
 		Args:              cli.ExactArgs("CLUSTER"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.Pool, "name", "", "Node pool to remove.")

@@ -37,7 +37,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Short:             "List the node pools of a cluster with their readiness",
 		Example:           cli.Examples(`kubectl tko cluster node-pool list wc-prod-1`),
 		Args:              cli.ExactArgs("CLUSTER"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)

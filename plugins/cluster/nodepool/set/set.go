@@ -37,7 +37,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Resize an existing pool
 			kubectl tko cluster node-pool set wc-prod-1 --name md-0 --replicas 4 --dry-run`),
 		Args:              cli.ExactArgs("CLUSTER"),
-		ValidArgsFunction: common.CompleteClusterNames(f),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.Pool.Name, "name", "", "Node pool name (machine deployment topology name), e.g. md-1.")
