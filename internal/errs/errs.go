@@ -194,6 +194,7 @@ const (
 	ClassFailed   Class = iota // the operation ran and failed
 	ClassInvalid               // the input is refused; nothing was changed
 	ClassNotFound              // something named does not exist
+	ClassUnreachable           // a service the command needs does not answer
 )
 
 // Classed is a domain error that says its class.

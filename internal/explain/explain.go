@@ -144,7 +144,7 @@ func Explain(err error) (string, int) {
 	return firstLine(err), ExitFailure
 }
 
-var classExit = map[errs.Class]int{errs.ClassFailed: ExitFailure, errs.ClassInvalid: ExitUsage, errs.ClassNotFound: ExitNotFound}
+var classExit = map[errs.Class]int{errs.ClassFailed: ExitFailure, errs.ClassInvalid: ExitUsage, errs.ClassNotFound: ExitNotFound, errs.ClassUnreachable: ExitUnreachable}
 
 var forbiddenRE = regexp.MustCompile(`User "([^"]*)" cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?`)
 
