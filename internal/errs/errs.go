@@ -191,10 +191,10 @@ type Class int
 
 // The classes, each with its own exit code in the command layer.
 const (
-	ClassFailed   Class = iota // the operation ran and failed
-	ClassInvalid               // the input is refused; nothing was changed
-	ClassNotFound              // something named does not exist
-	ClassUnreachable           // a service the command needs does not answer
+	ClassFailed      Class = iota // the operation ran and failed
+	ClassInvalid                  // the input is refused; nothing was changed
+	ClassNotFound                 // something named does not exist
+	ClassUnreachable              // a service the command needs does not answer
 )
 
 // Classed is a domain error that says its class.

@@ -69,8 +69,8 @@ type Result struct {
 	Query    string   `json:"query"`
 	Type     string   `json:"resultType"` // vector, matrix, scalar, string
 	Series   []Series `json:"series"`
-	Total    int      `json:"totalSeries"`         // before truncation
-	Dropped  int      `json:"droppedSeries"`       // Total - len(Series)
+	Total    int      `json:"totalSeries"`        // before truncation
+	Dropped  int      `json:"droppedSeries"`      // Total - len(Series)
 	Warnings []string `json:"warnings,omitempty"` // Prometheus's own
 }
 
