@@ -188,7 +188,11 @@ func (e *Endpoint) do(req *http.Request, out any) error {
 		if st := e.status.lastStatus(); st != nil {
 			return e.refused(st)
 		}
-		return &APIError{Component: e.Component, Code: resp.StatusCode, Msg: apiMessage(body)}
+		msg := apiMessage(body)
+		if msg == "" {
+			msg = resp.Status
+		}
+		return &APIError{Component: e.Component, Code: resp.StatusCode, Msg: msg}
 	}
 	if out == nil || len(body) == 0 {
 		return nil

@@ -137,18 +137,27 @@ scrape_configs:
 		"--web.listen-address="+monitoringIP+":9093", "--cluster.listen-address="); err != nil {
 		return err
 	}
+	ready := func(u string) error {
+		if err := waitHTTP(u, 20*time.Second); err != nil {
+			log, _ := os.ReadFile(logs.Name())
+			return fmt.Errorf("%w\n%s", err, log)
+		}
+		return nil
+	}
+	// Alertmanager first: Prometheus resends what it could not deliver
+	// only after --rules.alert.resend-delay.
+	if err := ready("http://" + monitoringIP + ":9093/-/ready"); err != nil {
+		return err
+	}
 	if err := run(suite.Env["TKO_PROMETHEUS"], "--config.file="+filepath.Join(dir, "prometheus.yml"), "--storage.tsdb.path="+filepath.Join(dir, "prom"),
-		"--web.listen-address="+monitoringIP+":9090"); err != nil {
+		"--web.listen-address="+monitoringIP+":9090", "--rules.alert.resend-delay=1s"); err != nil {
 		return err
 	}
 	if err := expose(); err != nil {
 		return err
 	}
-	for _, u := range []string{"http://" + monitoringIP + ":9090/-/ready", "http://" + monitoringIP + ":9093/-/ready"} {
-		if err := waitHTTP(u, 20*time.Second); err != nil {
-			log, _ := os.ReadFile(logs.Name())
-			return fmt.Errorf("%w\n%s", err, log)
-		}
+	if err := ready("http://" + monitoringIP + ":9090/-/ready"); err != nil {
+		return err
 	}
 	t.Logf("Prometheus and Alertmanager ready in %s", time.Since(start).Round(time.Millisecond))
 	return nil

@@ -3,12 +3,16 @@ package expire
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"net/http"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
 
@@ -75,14 +79,18 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	for _, id := range o.IDs {
 		s, err := am.Silence(ctx, id)
+		var apiErr *observe.APIError
+		if errors.As(err, &apiErr) && apiErr.Code == http.StatusNotFound {
+			return &errs.NotFoundError{Kind: "silence", Name: id, Hint: "list them with 'kubectl tko observe silence list'"}
+		}
 		if err != nil {
-			return o.Alertmanager.Word(fmt.Errorf("silence %s: %w", id, err))
+			return o.Alertmanager.Word(err)
 		}
 		suffix := ""
 		if o.DryRun {
 			suffix = " (dry run)"
 		} else if err := am.ExpireSilence(ctx, id); err != nil {
-			return o.Alertmanager.Word(fmt.Errorf("silence %s: %w", id, err))
+			return o.Alertmanager.Word(err)
 		}
 		fmt.Fprintf(o.Streams.Out, "silence/%s expired%s (%s)\n", s.ID, suffix, s.MatcherText())
 	}
