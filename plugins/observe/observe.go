@@ -10,6 +10,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/capacity"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/health"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/query"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/report"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/rules"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/silence"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/targets"
@@ -34,7 +35,7 @@ func Plugin() cli.Plugin {
 				# What is firing
 				kubectl tko observe alerts`)
 			root.AddCommand(health.NewCmd(f, streams), query.NewCmd(f, streams), alerts.NewCmd(f, streams), silence.NewCmd(f, streams),
-				targets.NewCmd(f, streams), rules.NewCmd(f, streams), capacity.NewCmd(f, streams))
+				targets.NewCmd(f, streams), rules.NewCmd(f, streams), capacity.NewCmd(f, streams), report.NewCmd(f, streams))
 		},
 	}
 }
