@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -128,6 +129,12 @@ func LineChart(title string, series []Series) string {
 			pts[j] = fmt.Sprintf("%.1f,%.1f", x, y)
 		}
 		fmt.Fprintf(&b, `<polyline fill="none" stroke="%s" stroke-width="2" points="%s"/>`, color, strings.Join(pts, " "))
+		if len(pts) <= 30 { // few points: mark each, so that one point shows
+			for _, p := range pts {
+				x, y, _ := strings.Cut(p, ",")
+				fmt.Fprintf(&b, `<circle cx="%s" cy="%s" r="3" fill="%s"/>`, x, y, color)
+			}
+		}
 		ly := height + 16*float64(i) - 8
 		fmt.Fprintf(&b, `<rect x="%.0f" y="%.0f" width="12" height="4" fill="%s"/><text x="%.0f" y="%.0f" class="chart-label">%s</text>`,
 			left, ly-4, color, left+18, ly, html.EscapeString(s.Key()))
@@ -144,8 +151,6 @@ func shortNumber(v float64) string {
 		return fmt.Sprintf("%.1fM", v/1e6)
 	case a >= 1e3:
 		return fmt.Sprintf("%.1fk", v/1e3)
-	case a == math.Trunc(a):
-		return fmt.Sprintf("%.0f", v)
 	}
-	return fmt.Sprintf("%.2f", v)
+	return strconv.FormatFloat(v, 'g', 3, 64)
 }
