@@ -61,9 +61,15 @@ else
   echo "(kapp-controller is not running: it needs root; showing the installs recorded in the seed)"
   table kubectl tko package installed list -A
 fi
-for p in auth lb observe; do
+for p in auth lb; do
   step kubectl tko "$p" version
 done
+echo
+echo "Health and capacity come from the cluster itself; queries and alerts from TKG's Prometheus package:"
+table kubectl tko observe health -A
+table kubectl tko observe capacity -A --by namespace
+step kubectl tko observe query 'sum(rate(apiserver_request_total[5m]))'
+step kubectl tko observe report --html "$envdir/report.html" -A --no-prometheus
 
 cat <<MSG
 
