@@ -28,7 +28,9 @@ func TestTargetsAndRules(t *testing.T) {
 	}
 
 	r = eventually(t, 10*time.Second, func() *harness.Result { return e.Kubectl("tko", "observe", "rules", "--firing").Run() },
-		func(r *harness.Result) bool { return strings.Contains(r.Stdout, "TKOWatchdog") && strings.Contains(r.Stdout, "TestTargetDown") })
+		func(r *harness.Result) bool {
+			return strings.Contains(r.Stdout, "TKOWatchdog") && strings.Contains(r.Stdout, "TestTargetDown")
+		})
 	r.Success().StdoutContains("tko.watchdog\tTKOWatchdog\talerting\tok\tfiring\t1", "test\tTestTargetDown\talerting\tok\tfiring\t1").
 		StdoutLacks("TKOAPIServerErrorsHigh")
 	e.Kubectl("tko", "observe", "rules").Success().StdoutContains("tko.apiserver\tTKOAPIServerErrorsHigh\talerting\tok\tinactive\t0")
@@ -40,7 +42,9 @@ func TestAlertsAndSilences(t *testing.T) {
 	monitoring(t)
 	e := suite.New(t)
 	r := eventually(t, 15*time.Second, func() *harness.Result { return e.Kubectl("tko", "observe", "alerts").Run() },
-		func(r *harness.Result) bool { return strings.Contains(r.Stdout, "TestTargetDown") && strings.Contains(r.Stdout, "TKOWatchdog") })
+		func(r *harness.Result) bool {
+			return strings.Contains(r.Stdout, "TestTargetDown") && strings.Contains(r.Stdout, "TKOWatchdog")
+		})
 	r.Success().StdoutContains("SEVERITY\tALERT\tSTATE\tSINCE\tLABELS", "warning\tTestTargetDown\tactive\t", "instance=10.254.0.1:1,job=nothing-listens", "none\tTKOWatchdog\tactive")
 	if strings.Index(r.Stdout, "warning\t") > strings.Index(r.Stdout, "none\t") {
 		t.Errorf("warnings must come before severity none:\n%s", r.Stdout)
@@ -55,7 +59,7 @@ func TestAlertsAndSilences(t *testing.T) {
 		t.Fatalf("silence add: %q", r.Stdout)
 	}
 	e.Kubectl("tko", "observe", "silence", "list").Success().
-		StdoutContains(id[1]+"\tactive\t"+`alertname="TestTargetDown",job=~"nothing.*"`+"\tin 59m\ttko-admin")
+		StdoutContains(id[1] + "\tactive\t" + `alertname="TestTargetDown",job=~"nothing.*"` + "\tin 59m\ttko-admin")
 	r = eventually(t, 10*time.Second, func() *harness.Result { return e.Kubectl("tko", "observe", "alerts").Run() },
 		func(r *harness.Result) bool { return !strings.Contains(r.Stdout, "TestTargetDown") })
 	r.Success().StdoutContains("TKOWatchdog")

@@ -80,8 +80,8 @@ func workloads(t *testing.T) string {
 		pod("crash", "worker-1", map[string]any{"cpu": "250m", "memory": "256Mi"}, nil, map[string]any{"phase": "Running",
 			"conditions": []any{map[string]any{"type": "Ready", "status": "False"}},
 			"containerStatuses": []any{map[string]any{"name": "app", "ready": false, "restartCount": 7, "image": "x", "imageID": "",
-				"state":                map[string]any{"waiting": map[string]any{"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
-				"lastState":            map[string]any{"terminated": map[string]any{"reason": "Error", "exitCode": 1}}}}})
+				"state":     map[string]any{"waiting": map[string]any{"reason": "CrashLoopBackOff", "message": "back-off 5m0s restarting failed container"}},
+				"lastState": map[string]any{"terminated": map[string]any{"reason": "Error", "exitCode": 1}}}}})
 		pod("pending", "", map[string]any{"cpu": "100m", "memory": "128Mi"}, nil, map[string]any{"phase": "Pending"})
 		for i, count := range []int64{2, 3} {
 			must(dyn.Resource(gvrEvents).Namespace(ns).Create(ctx, &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Event",
@@ -92,7 +92,7 @@ func workloads(t *testing.T) string {
 		}
 		must(dyn.Resource(gvrPVCs).Namespace(ns).Create(ctx, &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "PersistentVolumeClaim",
 			"metadata": map[string]any{"name": "data"},
-			"spec": map[string]any{"storageClassName": "fast", "accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}}}, metav1.CreateOptions{}))
+			"spec":     map[string]any{"storageClassName": "fast", "accessModes": []any{"ReadWriteOnce"}, "resources": map[string]any{"requests": map[string]any{"storage": "1Gi"}}}}}, metav1.CreateOptions{}))
 		withStatus(gvrInstalls, ns, map[string]any{"apiVersion": "packaging.carvel.dev/v1alpha1", "kind": "PackageInstall", "metadata": map[string]any{"name": "broken"},
 			"spec": map[string]any{"serviceAccountName": "x", "packageRef": map[string]any{"refName": "broken.tko.dev", "versionSelection": map[string]any{"constraints": "1.0.0"}}},
 			"status": map[string]any{"observedGeneration": int64(1), "friendlyDescription": "Reconcile failed", "usefulErrorMessage": "ytt: Error: undefined variable: replicas\nin template values.yaml",

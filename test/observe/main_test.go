@@ -18,6 +18,7 @@
 package observe
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -83,7 +84,8 @@ func reexec() int {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.Env = append(os.Environ(), inNamespace+"=1")
 	if err := cmd.Run(); err != nil {
-		if exit, ok := err.(*exec.ExitError); ok {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
 			return exit.ExitCode()
 		}
 		fmt.Fprintln(os.Stderr, err)

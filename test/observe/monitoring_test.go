@@ -174,7 +174,7 @@ func waitHTTP(u string, timeout time.Duration) error {
 			}
 		}
 		if time.Now().After(deadline) {
-			return fmt.Errorf("%s not ready within %s: %v", u, timeout, err)
+			return fmt.Errorf("%s not ready within %s: %w", u, timeout, err)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
