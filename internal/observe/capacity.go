@@ -10,7 +10,6 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
@@ -65,15 +64,9 @@ type Capacity struct {
 // their own) or by namespace, and ranks the top consumers: by usage when
 // metrics.k8s.io is served, else by CPU requests.
 func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, top int) (*Capacity, error) {
-	cs, err := kubernetes.NewForConfig(c.Config)
+	cs, served, err := clientsFor(c)
 	if err != nil {
-		return nil, fmt.Errorf("building the client: %w", err)
-	}
-	served := c.Served
-	if served == nil {
-		if served, err = kube.Discover(cs.Discovery()); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	capa := &Capacity{By: by, MetricsServed: served.Has(MetricsGroup), Total: CapacityRow{Name: "total"}}
 	rows := map[string]*CapacityRow{}

@@ -56,15 +56,9 @@ type Health struct {
 // server's /readyz checks, and where served, Cluster API clusters and
 // PackageInstalls.
 func ReadHealth(ctx context.Context, c *kube.Clients, namespace string) (*Health, error) {
-	cs, err := kubernetes.NewForConfig(c.Config)
+	cs, served, err := clientsFor(c)
 	if err != nil {
-		return nil, fmt.Errorf("building the client: %w", err)
-	}
-	served := c.Served
-	if served == nil {
-		if served, err = kube.Discover(cs.Discovery()); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	h := &Health{}
 	steps := []func(context.Context, kubernetes.Interface, string, *Health) error{nodeHealth, podHealth, workloadHealth, pvcHealth, eventHealth}
@@ -100,6 +94,22 @@ func ReadHealth(ctx context.Context, c *kube.Clients, namespace string) (*Health
 		}
 	}
 	return h, nil
+}
+
+// clientsFor returns a typed client and the groups the cluster serves
+// (discovered here for a workload cluster, whose Clients do not say).
+func clientsFor(c *kube.Clients) (kubernetes.Interface, kube.Served, error) {
+	cs, err := kubernetes.NewForConfig(c.Config)
+	if err != nil {
+		return nil, nil, fmt.Errorf("building the client: %w", err)
+	}
+	served := c.Served
+	if served == nil {
+		if served, err = kube.Discover(cs.Discovery()); err != nil {
+			return nil, nil, err
+		}
+	}
+	return cs, served, nil
 }
 
 func (h *Health) add(f Finding) { h.Findings = append(h.Findings, f) }

@@ -3,7 +3,6 @@ package alerts
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 	"time"
@@ -19,19 +18,14 @@ import (
 
 // Options holds the flags and state of `observe alerts`.
 type Options struct {
-	Factory      *cli.Factory
-	Streams      genericiooptions.IOStreams
-	Output       *cli.OutputFlags
-	Alertmanager *common.API
-	cmd          *cobra.Command
-
+	common.Base
 	Silenced bool
 	Severity []string
 }
 
 // NewCmd returns the alerts command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Alertmanager: common.NewAlertmanager()}
+	o := &Options{Base: common.NewBase(f, streams, common.NewAlertmanager())}
 	cmd := &cobra.Command{
 		Use:   "alerts [--silenced] [--severity S]",
 		Short: "Active alerts from Alertmanager, the worst severity first, with their labels and since when",
@@ -50,26 +44,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&o.Silenced, "silenced", false, "Include silenced alerts.")
 	cmd.Flags().StringSliceVar(&o.Severity, "severity", nil, "Only these severities (comma-separated: critical, warning, info, none).")
-	_ = cmd.RegisterFlagCompletionFunc("severity", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"critical", "warning", "info", "none"}, cobra.ShellCompDirectiveNoFileComp
-	})
-	o.Alertmanager.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	common.CompleteValues(cmd, "severity", "critical", "warning", "info", "none")
+	o.AddFlags(cmd)
 	return cmd
-}
-
-// Complete keeps the command for flag checks.
-func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
-	o.cmd = cmd
-	return nil
-}
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Alertmanager.Validate(o.cmd); err != nil {
-		return err
-	}
-	return o.Output.Validate()
 }
 
 // Group is the alerts of one severity.
@@ -80,13 +57,13 @@ type Group struct {
 
 // Run lists and prints.
 func (o *Options) Run(ctx context.Context) error {
-	am, err := o.Alertmanager.Alertmanager(o.Factory)
+	am, err := o.API.Alertmanager(o.Factory)
 	if err != nil {
 		return err
 	}
 	alerts, err := am.Alerts(ctx, o.Silenced)
 	if err != nil {
-		return o.Alertmanager.Word(err)
+		return o.API.Word(err)
 	}
 	var groups []Group
 	for _, a := range alerts {
@@ -119,13 +96,7 @@ func (o *Options) Run(ctx context.Context) error {
 			w.Write([]string{g.Severity, a.Name, state, duration.HumanDuration(time.Since(a.StartsAt)), labelText(a.Labels), cli.OrDash(a.Annotations["summary"])})
 		}
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if w.Rows == 0 && !o.Output.NoHeaders {
-		fmt.Fprintln(o.Streams.ErrOut, "No alerts.")
-	}
-	return nil
+	return common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No alerts.")
 }
 
 // labelText is the labels other than alertname and severity, sorted.

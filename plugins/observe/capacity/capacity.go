@@ -10,7 +10,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
@@ -49,9 +48,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.By, "by", o.By, "Rows by node or by namespace.")
 	cmd.Flags().IntVar(&o.Top, "top", o.Top, "How many top consumers to list.")
-	_ = cmd.RegisterFlagCompletionFunc("by", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"node", "namespace"}, cobra.ShellCompDirectiveNoFileComp
-	})
+	common.CompleteValues(cmd, "by", "node", "namespace")
 	o.Scope.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
 	return cmd
@@ -62,8 +59,8 @@ func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { retur
 
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
-	if o.By != "node" && o.By != "namespace" {
-		return cli.FlagErrorf("--by must be node or namespace, not %q", o.By)
+	if err := common.OneOf("by", o.By, "node", "namespace"); err != nil {
+		return err
 	}
 	if o.Top < 0 {
 		return cli.FlagErrorf("--top cannot be negative")
@@ -74,13 +71,6 @@ func (o *Options) Validate() error {
 	return o.Output.Validate()
 }
 
-// Report is one cluster's capacity, or why it could not be read.
-type Report struct {
-	Cluster  string            `json:"cluster,omitempty"`
-	Capacity *observe.Capacity `json:"capacity,omitempty"`
-	Error    string            `json:"error,omitempty"`
-}
-
 // Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {
 	results, err := common.Run(ctx, o.Factory, o.Scope, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients, ns string) (*observe.Capacity, error) {
@@ -89,31 +79,9 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports := make([]Report, len(results))
-	failed := false
-	for i, r := range results {
-		reports[i] = Report{Cluster: r.Target, Capacity: r.Value}
-		if r.Err != nil {
-			reports[i].Error, failed = explain.Message(r.Err), true
-		}
-	}
-	if !o.Output.Human() {
-		var data any = reports
-		if len(reports) == 1 && reports[0].Cluster == "" {
-			data = reports[0].Capacity
-		}
-		if err := o.Output.PrintData(o.Streams.Out, data); err != nil {
-			return err
-		}
-	} else {
-		for i, r := range reports {
-			if i > 0 {
-				fmt.Fprintln(o.Streams.Out)
-			}
-			if err := o.print(o.Streams.Out, r); err != nil {
-				return err
-			}
-		}
+	failed, err := common.PrintSections(o.Streams.Out, o.Output, results, o.print)
+	if err != nil {
+		return err
 	}
 	if failed && o.Scope.Strict(o.Factory) {
 		return common.Failed()
@@ -121,15 +89,7 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-func (o *Options) print(out io.Writer, r Report) error {
-	if r.Cluster != "" {
-		fmt.Fprintf(out, "== %s\n", r.Cluster)
-	}
-	if r.Error != "" {
-		fmt.Fprintf(out, "unreachable: %s\n", r.Error)
-		return nil
-	}
-	c := r.Capacity
+func (o *Options) print(out io.Writer, c *observe.Capacity) error {
 	head := "NODE"
 	if c.By == "namespace" {
 		head = "NAMESPACE"

@@ -8,9 +8,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -177,4 +180,110 @@ func Run[T any](ctx context.Context, f *cli.Factory, s Scope, errOut io.Writer, 
 		fmt.Fprintln(errOut, n)
 	}
 	return results, err
+}
+
+// Base is what the verbs that talk to Prometheus or Alertmanager share:
+// the factory, streams, -o, the API's flags, and the same flag checks.
+type Base struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	API     *API
+	cmd     *cobra.Command
+}
+
+// NewBase returns the shared options of a verb that talks to api.
+func NewBase(f *cli.Factory, streams genericiooptions.IOStreams, api *API) Base {
+	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), API: api}
+}
+
+// AddFlags registers the API's flags and -o.
+func (b *Base) AddFlags(cmd *cobra.Command) {
+	b.API.AddFlags(cmd)
+	b.Output.AddFlags(cmd)
+}
+
+// Complete keeps the command, for the flag checks.
+func (b *Base) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
+	b.cmd = cmd
+	return nil
+}
+
+// Validate checks the API's flags and -o before any connection.
+func (b *Base) Validate() error {
+	if err := b.API.Validate(b.cmd); err != nil {
+		return err
+	}
+	return b.Output.Validate()
+}
+
+// Finish flushes a table and says on stderr when it had no rows.
+func Finish(w *cli.RowWriter, errOut io.Writer, noHeaders bool, empty string) error {
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if w.Rows == 0 && !noHeaders {
+		fmt.Fprintln(errOut, empty)
+	}
+	return nil
+}
+
+// Section is one cluster's report in a fleet run.
+type Section[T any] struct {
+	Cluster string `json:"cluster,omitempty"`
+	Report  T      `json:"report,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// PrintSections prints one report per target: machine formats as a list
+// of sections (the report alone when the run was the current context
+// only), human ones as a section per cluster headed "== NAME". It reports
+// whether a target could not be read.
+func PrintSections[T any](out io.Writer, output *cli.OutputFlags, results []fleet.Result[T], print func(io.Writer, T) error) (bool, error) {
+	sections := make([]Section[T], len(results))
+	failed := false
+	for i, r := range results {
+		sections[i] = Section[T]{Cluster: r.Target, Report: r.Value}
+		if r.Err != nil {
+			sections[i].Error, failed = explain.Message(r.Err), true
+		}
+	}
+	if !output.Human() {
+		var data any = sections
+		if len(sections) == 1 && sections[0].Cluster == "" {
+			data = sections[0].Report
+		}
+		return failed, output.PrintData(out, data)
+	}
+	for i, s := range sections {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		if s.Cluster != "" {
+			fmt.Fprintf(out, "== %s\n", s.Cluster)
+		}
+		if s.Error != "" {
+			fmt.Fprintf(out, "unreachable: %s\n", s.Error)
+			continue
+		}
+		if err := print(out, s.Report); err != nil {
+			return failed, err
+		}
+	}
+	return failed, nil
+}
+
+// CompleteValues completes a flag from a fixed list of values.
+func CompleteValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// OneOf refuses a flag value that is not one of values.
+func OneOf(flag, value string, values ...string) error {
+	if slices.Contains(values, value) {
+		return nil
+	}
+	return cli.FlagErrorf("--%s must be %s, not %q", flag, strings.Join(values, " or "), value)
 }

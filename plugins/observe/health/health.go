@@ -10,7 +10,6 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -54,9 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.FailOn, "fail-on", o.FailOn, "Exit 1 on findings of this severity or worse: error or warning.")
-	_ = cmd.RegisterFlagCompletionFunc("fail-on", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return []string{"error", "warning"}, cobra.ShellCompDirectiveNoFileComp
-	})
+	common.CompleteValues(cmd, "fail-on", "error", "warning")
 	o.Scope.AddFlags(cmd)
 	o.Output.AddFlags(cmd)
 	return cmd
@@ -67,20 +64,13 @@ func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { retur
 
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
-	if o.FailOn != "error" && o.FailOn != "warning" {
-		return cli.FlagErrorf("--fail-on must be error or warning, not %q", o.FailOn)
+	if err := common.OneOf("fail-on", o.FailOn, "error", "warning"); err != nil {
+		return err
 	}
 	if _, err := o.Scope.Fleet.Selection(o.Factory); err != nil {
 		return err
 	}
 	return o.Output.Validate()
-}
-
-// Report is one cluster's health, or why it could not be read.
-type Report struct {
-	Cluster string          `json:"cluster,omitempty"`
-	Health  *observe.Health `json:"health,omitempty"`
-	Error   string          `json:"error,omitempty"`
 }
 
 // Run reads every target and prints.
@@ -89,51 +79,22 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	reports := make([]Report, len(results))
-	failed, targetsFailed := false, false
-	for i, r := range results {
-		reports[i] = Report{Cluster: r.Target, Health: r.Value}
-		if r.Err != nil {
-			reports[i].Error, targetsFailed = explain.Message(r.Err), true
-			continue
-		}
-		if r.Value.Errors > 0 || (o.FailOn == "warning" && r.Value.Warnings > 0) {
-			failed = true
+	targetsFailed, err := common.PrintSections(o.Streams.Out, o.Output, results, o.print)
+	if err != nil {
+		return err
+	}
+	for _, r := range results {
+		if r.Err == nil && (r.Value.Errors > 0 || (o.FailOn == "warning" && r.Value.Warnings > 0)) {
+			return common.Failed()
 		}
 	}
-	if !o.Output.Human() {
-		var data any = reports
-		if len(reports) == 1 && reports[0].Cluster == "" {
-			data = reports[0].Health
-		}
-		if err := o.Output.PrintData(o.Streams.Out, data); err != nil {
-			return err
-		}
-	} else {
-		for i, r := range reports {
-			if i > 0 {
-				fmt.Fprintln(o.Streams.Out)
-			}
-			if err := o.print(o.Streams.Out, r); err != nil {
-				return err
-			}
-		}
-	}
-	if failed || (targetsFailed && o.Scope.Strict(o.Factory)) {
+	if targetsFailed && o.Scope.Strict(o.Factory) {
 		return common.Failed()
 	}
 	return nil
 }
 
-func (o *Options) print(out io.Writer, r Report) error {
-	if r.Cluster != "" {
-		fmt.Fprintf(out, "== %s\n", r.Cluster)
-	}
-	if r.Error != "" {
-		fmt.Fprintf(out, "unreachable: %s\n", r.Error)
-		return nil
-	}
-	h := r.Health
+func (o *Options) print(out io.Writer, h *observe.Health) error {
 	verdict := "healthy"
 	switch {
 	case h.Errors > 0:

@@ -23,12 +23,7 @@ const maxPlotted = 6
 
 // Options holds the flags and state of `observe query`.
 type Options struct {
-	Factory    *cli.Factory
-	Streams    genericiooptions.IOStreams
-	Output     *cli.OutputFlags
-	Prometheus *common.API
-	cmd        *cobra.Command
-
+	common.Base
 	Query     string
 	Time      string
 	Range     time.Duration
@@ -41,7 +36,7 @@ type Options struct {
 
 // NewCmd returns the query command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Prometheus: common.NewPrometheus(), MaxPoints: 1000, MaxSeries: 50}
+	o := &Options{Base: common.NewBase(f, streams, common.NewPrometheus()), MaxPoints: 1000, MaxSeries: 50}
 	cmd := &cobra.Command{
 		Use:   "query PROMQL [--time T] [--range 1h [--step 1m]]",
 		Short: "Run a PromQL query: an instant vector as a table, a range as a terminal plot",
@@ -76,15 +71,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().DurationVar(&o.Step, "step", 0, "Resolution of a range query; default: the range in 60 steps (at least 1s).")
 	cmd.Flags().IntVar(&o.MaxPoints, "max-points", o.MaxPoints, "Refuse a range query with more points per series than this.")
 	cmd.Flags().IntVar(&o.MaxSeries, "max-series", o.MaxSeries, "Show at most this many series (0 for all).")
-	o.Prometheus.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
 // Complete takes the query.
-func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, args []string) error {
-	o.Query, o.cmd = strings.TrimSpace(args[0]), cmd
-	return nil
+func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
+	o.Query = strings.TrimSpace(args[0])
+	return o.Base.Complete(f, cmd, args)
 }
 
 // Validate checks the flags before any connection.
@@ -116,10 +110,7 @@ func (o *Options) Validate() error {
 				o.Range, o.Step, n, o.MaxPoints, observe.StepFor(o.Range, o.MaxPoints))
 		}
 	}
-	if err := o.Prometheus.Validate(o.cmd); err != nil {
-		return err
-	}
-	return o.Output.Validate()
+	return o.Base.Validate()
 }
 
 // ParseTime reads RFC 3339, a Unix timestamp or a duration ago.
@@ -141,7 +132,7 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 
 // Run queries and prints.
 func (o *Options) Run(ctx context.Context) error {
-	p, err := o.Prometheus.Prometheus(o.Factory)
+	p, err := o.API.Prometheus(o.Factory)
 	if err != nil {
 		return err
 	}
@@ -152,7 +143,7 @@ func (o *Options) Run(ctx context.Context) error {
 		res, err = p.Query(ctx, o.Query, o.at, o.MaxSeries)
 	}
 	if err != nil {
-		return o.Prometheus.Word(err)
+		return o.API.Word(err)
 	}
 	for _, w := range res.Warnings {
 		fmt.Fprintf(o.Streams.ErrOut, "Warning: %s\n", w)

@@ -16,17 +16,13 @@ import (
 
 // Options holds the flags and state of `observe rules`.
 type Options struct {
-	Factory    *cli.Factory
-	Streams    genericiooptions.IOStreams
-	Output     *cli.OutputFlags
-	Prometheus *common.API
-	cmd        *cobra.Command
-	Firing     bool
+	common.Base
+	Firing bool
 }
 
 // NewCmd returns the rules command and its recommend verb.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Prometheus: common.NewPrometheus()}
+	o := &Options{Base: common.NewBase(f, streams, common.NewPrometheus())}
 	cmd := &cobra.Command{
 		Use:   "rules [--firing]",
 		Short: "Prometheus's rule groups: each rule's health, state and active alerts",
@@ -46,35 +42,20 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Firing, "firing", false, "Only alerting rules that are firing or pending.")
-	o.Prometheus.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	cmd.AddCommand(recommend.NewCmd(f, streams))
 	return cmd
 }
 
-// Complete keeps the command for flag checks.
-func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
-	o.cmd = cmd
-	return nil
-}
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Prometheus.Validate(o.cmd); err != nil {
-		return err
-	}
-	return o.Output.Validate()
-}
-
 // Run lists and prints.
 func (o *Options) Run(ctx context.Context) error {
-	p, err := o.Prometheus.Prometheus(o.Factory)
+	p, err := o.API.Prometheus(o.Factory)
 	if err != nil {
 		return err
 	}
 	all, err := p.Rules(ctx)
 	if err != nil {
-		return o.Prometheus.Word(err)
+		return o.API.Word(err)
 	}
 	rules := make([]observe.Rule, 0, len(all))
 	unhealthy := 0
@@ -101,11 +82,8 @@ func (o *Options) Run(ctx context.Context) error {
 			}
 			w.Write([]string{r.Group, r.Name, r.Type, r.Health, cli.OrDash(r.State), alerts, cli.OrDash(r.Severity), cli.OrDash(r.LastError), r.Query})
 		}
-		if err := w.Flush(); err != nil {
+		if err := common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No rules."); err != nil {
 			return err
-		}
-		if w.Rows == 0 && !o.Output.NoHeaders {
-			fmt.Fprintln(o.Streams.ErrOut, "No rules.")
 		}
 	}
 	if unhealthy > 0 {

@@ -17,17 +17,13 @@ import (
 
 // Options holds the flags and state of `observe targets`.
 type Options struct {
-	Factory    *cli.Factory
-	Streams    genericiooptions.IOStreams
-	Output     *cli.OutputFlags
-	Prometheus *common.API
-	cmd        *cobra.Command
-	Down       bool
+	common.Base
+	Down bool
 }
 
 // NewCmd returns the targets command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Prometheus: common.NewPrometheus()}
+	o := &Options{Base: common.NewBase(f, streams, common.NewPrometheus())}
 	cmd := &cobra.Command{
 		Use:   "targets [--down]",
 		Short: "Prometheus's scrape targets, up or down, with the last scrape's error",
@@ -41,34 +37,19 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Down, "down", false, "Only targets that are not up; exit 1 when there are any.")
-	o.Prometheus.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
-}
-
-// Complete keeps the command for flag checks.
-func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
-	o.cmd = cmd
-	return nil
-}
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Prometheus.Validate(o.cmd); err != nil {
-		return err
-	}
-	return o.Output.Validate()
 }
 
 // Run lists and prints.
 func (o *Options) Run(ctx context.Context) error {
-	p, err := o.Prometheus.Prometheus(o.Factory)
+	p, err := o.API.Prometheus(o.Factory)
 	if err != nil {
 		return err
 	}
 	all, err := p.Targets(ctx)
 	if err != nil {
-		return o.Prometheus.Word(err)
+		return o.API.Word(err)
 	}
 	targets := make([]observe.Target, 0, len(all))
 	for _, t := range all {
@@ -99,11 +80,5 @@ func (o *Options) print(targets []observe.Target) error {
 		}
 		w.Write([]string{tg.Pool, tg.URL, tg.Health, last, fmt.Sprintf("%.3fs", tg.Duration), cli.OrDash(tg.LastError)})
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if w.Rows == 0 && !o.Output.NoHeaders {
-		fmt.Fprintln(o.Streams.ErrOut, "No targets.")
-	}
-	return nil
+	return common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No targets.")
 }

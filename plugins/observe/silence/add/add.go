@@ -16,12 +16,7 @@ import (
 
 // Options holds the flags and state of `observe silence add`.
 type Options struct {
-	Factory      *cli.Factory
-	Streams      genericiooptions.IOStreams
-	Output       *cli.OutputFlags
-	Alertmanager *common.API
-	cmd          *cobra.Command
-
+	common.Base
 	Duration time.Duration
 	Comment  string
 	Author   string
@@ -32,7 +27,7 @@ type Options struct {
 
 // NewCmd returns the add command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Alertmanager: common.NewAlertmanager(), Duration: 2 * time.Hour}
+	o := &Options{Base: common.NewBase(f, streams, common.NewAlertmanager()), Duration: 2 * time.Hour}
 	cmd := &cobra.Command{
 		Use:   "add MATCHER... --comment TEXT [--duration 2h] [--dry-run]",
 		Short: "Silence the alerts that match every matcher, from now for --duration",
@@ -57,14 +52,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&o.Comment, "comment", "", "Why (required; Alertmanager shows it to everyone).")
 	cmd.Flags().StringVar(&o.Author, "author", "", "Who; default the kubeconfig user.")
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print the silence without creating it.")
-	o.Alertmanager.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
 // Complete builds the silence from the matchers.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
-	o.cmd = cmd
+	_ = o.Base.Complete(f, cmd, args)
 	for _, a := range args {
 		m, err := observe.ParseMatcher(a)
 		if err != nil {
@@ -95,10 +89,7 @@ func (o *Options) Validate() error {
 	case o.Duration <= 0:
 		return cli.FlagErrorf("--duration must be positive")
 	}
-	if err := o.Alertmanager.Validate(o.cmd); err != nil {
-		return err
-	}
-	return o.Output.Validate()
+	return o.Base.Validate()
 }
 
 // Run creates the silence.
@@ -107,12 +98,12 @@ func (o *Options) Run(ctx context.Context) error {
 	s := o.silence
 	s.StartsAt, s.EndsAt, s.Comment, s.CreatedBy = now, now.Add(o.Duration), o.Comment, o.Author
 	if !o.DryRun {
-		am, err := o.Alertmanager.Alertmanager(o.Factory)
+		am, err := o.API.Alertmanager(o.Factory)
 		if err != nil {
 			return err
 		}
 		if s.ID, err = am.AddSilence(ctx, s); err != nil {
-			return o.Alertmanager.Word(err)
+			return o.API.Word(err)
 		}
 		s.State = "active"
 	}

@@ -3,7 +3,6 @@ package list
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,17 +15,13 @@ import (
 
 // Options holds the flags and state of `observe silence list`.
 type Options struct {
-	Factory      *cli.Factory
-	Streams      genericiooptions.IOStreams
-	Output       *cli.OutputFlags
-	Alertmanager *common.API
-	cmd          *cobra.Command
-	Expired      bool
+	common.Base
+	Expired bool
 }
 
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Alertmanager: common.NewAlertmanager()}
+	o := &Options{Base: common.NewBase(f, streams, common.NewAlertmanager())}
 	cmd := &cobra.Command{
 		Use:   "list [--expired]",
 		Short: "Active and pending silences, the soonest to end first",
@@ -40,34 +35,19 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Expired, "expired", false, "Include expired silences.")
-	o.Alertmanager.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
-}
-
-// Complete keeps the command for flag checks.
-func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
-	o.cmd = cmd
-	return nil
-}
-
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := o.Alertmanager.Validate(o.cmd); err != nil {
-		return err
-	}
-	return o.Output.Validate()
 }
 
 // Run lists and prints.
 func (o *Options) Run(ctx context.Context) error {
-	am, err := o.Alertmanager.Alertmanager(o.Factory)
+	am, err := o.API.Alertmanager(o.Factory)
 	if err != nil {
 		return err
 	}
 	silences, err := am.Silences(ctx, o.Expired)
 	if err != nil {
-		return o.Alertmanager.Word(err)
+		return o.API.Word(err)
 	}
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, silences)
@@ -81,11 +61,5 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		w.Write([]string{s.ID, s.State, s.MatcherText(), ends, cli.OrDash(s.CreatedBy), cli.OrDash(s.Comment)})
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if w.Rows == 0 && !o.Output.NoHeaders {
-		fmt.Fprintln(o.Streams.ErrOut, "No silences.")
-	}
-	return nil
+	return common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No silences.")
 }
