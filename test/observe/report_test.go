@@ -85,6 +85,9 @@ func TestHTMLReport(t *testing.T) {
 		}
 	}
 	e.Kubectl("tko", "observe", "report", "-A").ExitCode(2).StderrContains("--html FILE is required")
+	e.Kubectl("tko", "observe", "report", "--html", "-", "-A", "--context", "tko-local,tko-local-viewer").Success().
+		StdoutContains("<h2>tko-local</h2>", "<h2>tko-local-viewer</h2>", `<span class="verdict unreachable">unreachable</span> forbidden: user &#34;tko-viewer&#34;`).
+		StdoutLacks("Requests per second")
 
 	screenshot(t, file)
 }
