@@ -112,7 +112,7 @@ func TestHealthFindsWhatIsWrong(t *testing.T) {
 			"template": map[string]any{"metadata": map[string]any{"labels": map[string]any{"app": "api"}}, "spec": map[string]any{"containers": []any{map[string]any{"name": "api", "image": "registry.example/api:1"}}}}}}})
 
 	r := e.Kubectl("tko", "observe", "health", "-n", ns).ExitCode(explain.ExitFailure)
-	r.StdoutContains("unhealthy: nodes 1/2 ready, pods 1/3 running, readyz ",
+	r.StdoutContains("unhealthy: nodes 3/4 ready, pods 1/3 running, readyz ",
 		"SEVERITY\tAREA\tNAMESPACE\tNAME\tREASON\tMESSAGE",
 		"error\tnode\t-\tworker-2\tNotReady\tKubelet stopped posting node status.",
 		"error\tpackage\t"+ns+"\tbroken\tReconcileFailed\tytt: Error: undefined variable: replicas in template values.yaml",
@@ -132,7 +132,8 @@ func TestHealthFindsWhatIsWrong(t *testing.T) {
 	for _, f := range h.Findings {
 		found[f.Area+"/"+f.Namespace+"/"+f.Name+"/"+f.Reason] = true
 	}
-	for _, want := range []string{"workload/" + dep + "/deployment/api/ShortOfReplicas", "package/tanzu-packages/prometheus/ReconcileFailed", "pod/" + ns + "/crash/CrashLoopBackOff"} {
+	for _, want := range []string{"workload/" + dep + "/deployment/api/ShortOfReplicas", "package/tanzu-packages/prometheus/ReconcileFailed", "pod/" + ns + "/crash/CrashLoopBackOff",
+		"pod/tanzu-system-logging/fluent-bit-x7k2q/CrashLoopBackOff"} {
 		if !found[want] {
 			t.Errorf("-A -o json: no finding %s in %+v", want, h.Findings)
 		}
@@ -157,7 +158,7 @@ func TestCapacityWithoutMetrics(t *testing.T) {
 		"<unscheduled>\t1\t100m\t0\t-\t-\t128Mi\t0\t-\t-",
 		"worker-1\t2\t750m\t1\t4\t18%\t1280Mi\t2Gi\t8Gi\t15%",
 		"worker-2\t0\t0\t0\t4\t0%\t0\t0\t8Gi\t0%",
-		"total\t3\t850m\t1\t8\t10%\t1408Mi\t2Gi\t16Gi\t8%",
+		"total\t3\t850m\t1\t14\t6%\t1408Mi\t2Gi\t40Gi\t3%",
 		"TOP PODS\tNODE\tCPU REQ\tMEM REQ", ns+"/web-1\tworker-1\t500m\t1Gi").
 		StderrContains("metrics.k8s.io is not served: requests and limits only")
 	e.Kubectl("tko", "observe", "capacity", "-n", ns, "--by", "namespace").Success().
