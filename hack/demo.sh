@@ -74,9 +74,12 @@ step kubectl tko auth whoami
 table kubectl tko auth status
 table kubectl tko auth who-can delete clusters.cluster.x-k8s.io -n team-a
 step kubectl tko auth kubeconfig get wc-prod-1 --export-file "$tour/wc-prod-1.yaml"
-for p in observe; do
-  step kubectl tko "$p" version
-done
+echo
+echo "Health and capacity come from the cluster itself; queries and alerts from TKG's Prometheus package:"
+table kubectl tko observe health -A
+table kubectl tko observe capacity -A --by namespace
+step kubectl tko observe query 'sum(rate(apiserver_request_total[5m]))'
+step kubectl tko observe report --html "$envdir/report.html" -A --no-prometheus
 
 cat <<MSG
 

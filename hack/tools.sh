@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Builds the upstream binaries the local TKO control plane and the tests need
 # (kube-apiserver, kube-controller-manager, kubectl, etcd, kapp-controller,
-# kapp, ytt, vendir, krew, and dex, the OpenID provider of the auth tests) from pinned Go modules, and caches them by version
-# outside the repository so only the first run pays for the build.
+# kapp, ytt, vendir, krew, and dex, the OpenID provider of the auth tests) from
+# pinned Go modules, fetches Prometheus, Alertmanager and headless Chromium
+# from Debian's packages, and caches them by version outside the repository
+# so only the first run pays for them.
 #
 # usage: hack/tools.sh [--print-dir] [TOOL...]   (no TOOL: all of them)
 set -euo pipefail
@@ -20,6 +22,14 @@ krew_version=v0.4.4
 capi_version=v1.14.2
 # Dex publishes no Go-module-compatible v2 tags: this pseudo-version is tag v2.45.1.
 dex_version=v0.0.0-20260303133905-11d2eeb52b42
+# Debian bookworm's packages (apt-get download + dpkg -x, nothing installed):
+# Prometheus and Alertmanager as TKG's Prometheus package runs them, and
+# headless Chromium (with the libraries the base image lacks) for the
+# report's screenshot test.
+prometheus_deb=2.42.0+ds-5+b6
+alertmanager_deb=0.25.0-1+b4
+chromium_libs=(libflac12 libxnvctrl0 libdouble-conversion3 libharfbuzz-subset0 libminizip1 libopenh264-7
+  libopenjp2-7 libopus0 libpulse0 libasyncns0 libogg0 libsndfile1 libmp3lame0 libmpg123-0 libvorbis0a libvorbisenc2)
 
 # kapp-controller's sidecar reaps every child process every second, for
 # when it is PID 1 in its container. Out of cluster it is not, and the reaper
@@ -71,6 +81,26 @@ crds() {
   fi
 }
 
+# debian NAME PACKAGE[=VERSION]...: downloads Debian packages and unpacks
+# them into $cache/debian/NAME/root. apt-get download needs package lists:
+# when it fails, the lists are refreshed once and it is tried again.
+debian() {
+  local name=$1 dest="$cache/debian/$1"
+  shift
+  [[ -f $dest/.complete ]] && return 0
+  echo "fetching Debian packages for $name: $* (first run only; cached in $dest)" >&2
+  local start=$SECONDS debs
+  rm -rf "$dest" && mkdir -p "$dest/debs"
+  if ! (cd "$dest/debs" && apt-get download "$@" >/dev/null 2>&1); then
+    apt-get update >/dev/null
+    (cd "$dest/debs" && apt-get download "$@" >/dev/null)
+  fi
+  for debs in "$dest"/debs/*.deb; do dpkg -x "$debs" "$dest/root"; done
+  rm -rf "$dest/debs"
+  touch "$dest/.complete"
+  echo "fetched $name in $((SECONDS - start))s" >&2
+}
+
 kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/client-go/pkg/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitTreeState=clean"
 
 # build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS [MODFILE_FUNC]]
@@ -102,6 +132,9 @@ tool() {
     krew) build krew "$krew_version" krew sigs.k8s.io/krew/cmd/krew ;;
     dex) build dex "dex-$dex_version" dex github.com/dexidp/dex/cmd/dex ;;
     crds) crds ;;
+    prometheus) debian prometheus-$prometheus_deb "prometheus=$prometheus_deb" ;;
+    alertmanager) debian alertmanager-$alertmanager_deb "prometheus-alertmanager=$alertmanager_deb" ;;
+    chromium) debian chromium chromium chromium-common "${chromium_libs[@]}" ;;
     *) echo "unknown tool $1" >&2; return 2 ;;
   esac
 }
@@ -117,10 +150,13 @@ path_of() {
     krew) echo "$cache/$krew_version/$1" ;;
     dex) echo "$cache/dex-$dex_version/$1" ;;
     crds) echo "$cache/crds" ;;
+    prometheus) echo "$cache/debian/prometheus-$prometheus_deb/root/usr/bin/prometheus" ;;
+    alertmanager) echo "$cache/debian/alertmanager-$alertmanager_deb/root/usr/bin/prometheus-alertmanager" ;;
+    chromium) echo "$cache/debian/chromium/root/usr/lib/chromium/chromium" ;;
   esac
 }
 
-all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew dex)
+all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew dex prometheus alertmanager chromium)
 
 if [[ ${1:-} == --env ]]; then
   # Prints TKO_<TOOL>=path lines for the test harness and the Makefile.

@@ -108,6 +108,9 @@ func Objects(kubeconfig []byte, realPackages bool) []*unstructured.Unstructured 
 	for _, o := range loadBalancingObjects(time.Now()) {
 		add(o)
 	}
+	for _, o := range observeObjects() {
+		add(o)
+	}
 	return out
 }
 

@@ -1,0 +1,430 @@
+package observe
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/client-go/discovery"
+	"k8s.io/client-go/kubernetes"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+)
+
+// Severity of a finding.
+type Severity string
+
+// The severities, the worst first.
+const (
+	SeverityError   Severity = "error"
+	SeverityWarning Severity = "warning"
+)
+
+// Finding is one thing wrong in a cluster.
+type Finding struct {
+	Severity  Severity `json:"severity"`
+	Area      string   `json:"area"` // node, pod, workload, pvc, event, apiserver, cluster, package
+	Namespace string   `json:"namespace,omitempty"`
+	Name      string   `json:"name"`
+	Reason    string   `json:"reason"`
+	Message   string   `json:"message,omitempty"`
+	Count     int      `json:"count,omitempty"` // events: how many
+}
+
+// Health is one cluster's health.
+type Health struct {
+	Nodes       int       `json:"nodes"`
+	NodesReady  int       `json:"nodesReady"`
+	Pods        int       `json:"pods"`
+	PodsRunning int       `json:"podsRunning"`
+	Checks      int       `json:"readyzChecks"`
+	Management  bool      `json:"managementCluster"` // serves Cluster API
+	Findings    []Finding `json:"findings"`
+	Errors      int       `json:"errors"`
+	Warnings    int       `json:"warnings"`
+}
+
+// ReadHealth reads a cluster's health in a namespace ("" for all): nodes,
+// pods, workloads, PVCs, Warning events grouped by reason, the API
+// server's /readyz checks, and where served, Cluster API clusters and
+// PackageInstalls.
+func ReadHealth(ctx context.Context, c *kube.Clients, namespace string) (*Health, error) {
+	cs, served, err := clientsFor(c)
+	if err != nil {
+		return nil, err
+	}
+	h := &Health{}
+	steps := []func(context.Context, kubernetes.Interface, string, *Health) error{nodeHealth, podHealth, workloadHealth, pvcHealth, eventHealth}
+	for _, step := range steps {
+		if err := step(ctx, cs, namespace, h); err != nil {
+			return nil, err
+		}
+	}
+	readyz(ctx, cs.Discovery(), h)
+	if served.Has(capi.Group) {
+		h.Management = true
+		if err := clusterHealth(ctx, c, served, namespace, h); err != nil {
+			return nil, err
+		}
+	}
+	if served.Has(carvel.PackagingGroup) {
+		if err := packageHealth(ctx, c, namespace, h); err != nil {
+			return nil, err
+		}
+	}
+	sort.SliceStable(h.Findings, func(i, j int) bool {
+		a, b := h.Findings[i], h.Findings[j]
+		if a.Severity != b.Severity {
+			return a.Severity == SeverityError
+		}
+		return a.Area+a.Namespace+a.Name < b.Area+b.Namespace+b.Name
+	})
+	for _, f := range h.Findings {
+		if f.Severity == SeverityError {
+			h.Errors++
+		} else {
+			h.Warnings++
+		}
+	}
+	return h, nil
+}
+
+// clientsFor returns a typed client and the groups the cluster serves
+// (discovered here for a workload cluster, whose Clients do not say).
+func clientsFor(c *kube.Clients) (kubernetes.Interface, kube.Served, error) {
+	cs, err := kubernetes.NewForConfig(c.Config)
+	if err != nil {
+		return nil, nil, fmt.Errorf("building the client: %w", err)
+	}
+	served := c.Served
+	if served == nil {
+		if served, err = kube.Discover(cs.Discovery()); err != nil {
+			return nil, nil, err
+		}
+	}
+	return cs, served, nil
+}
+
+func (h *Health) add(f Finding) { h.Findings = append(h.Findings, f) }
+
+func nodeHealth(ctx context.Context, cs kubernetes.Interface, _ string, h *Health) error {
+	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing nodes: %w", err)
+	}
+	h.Nodes = len(nodes.Items)
+	for _, n := range nodes.Items {
+		ready := false
+		for _, cond := range n.Status.Conditions {
+			switch {
+			case cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue:
+				ready = true
+			case cond.Type == corev1.NodeReady:
+				h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: "NotReady", Message: cond.Message})
+			case cond.Status == corev1.ConditionTrue && (cond.Type == corev1.NodeMemoryPressure || cond.Type == corev1.NodeDiskPressure || cond.Type == corev1.NodePIDPressure):
+				h.add(Finding{Severity: SeverityWarning, Area: "node", Name: n.Name, Reason: string(cond.Type), Message: cond.Message})
+			case cond.Status == corev1.ConditionTrue && cond.Type == corev1.NodeNetworkUnavailable:
+				h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: string(cond.Type), Message: cond.Message})
+			}
+		}
+		if !ready && !hasCondition(n.Status.Conditions) {
+			h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: "NotReady", Message: "the kubelet has not reported a Ready condition"})
+		}
+		if ready {
+			h.NodesReady++
+		}
+		if n.Spec.Unschedulable {
+			h.add(Finding{Severity: SeverityWarning, Area: "node", Name: n.Name, Reason: "Cordoned", Message: "unschedulable: uncordon it when maintenance is over"})
+		}
+	}
+	return nil
+}
+
+func hasCondition(conds []corev1.NodeCondition) bool {
+	for _, c := range conds {
+		if c.Type == corev1.NodeReady {
+			return true
+		}
+	}
+	return false
+}
+
+// badWaiting are the waiting reasons that will not fix themselves.
+var badWaiting = map[string]bool{"CrashLoopBackOff": true, "ImagePullBackOff": true, "ErrImagePull": true, "CreateContainerConfigError": true, "InvalidImageName": true, "CreateContainerError": true, "RunContainerError": true}
+
+func podHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
+	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing pods: %w", err)
+	}
+	for _, p := range pods.Items {
+		if p.Status.Phase == corev1.PodSucceeded {
+			continue
+		}
+		h.Pods++
+		if f, bad := podFinding(&p); bad {
+			h.add(f)
+			continue
+		}
+		if p.Status.Phase == corev1.PodRunning {
+			h.PodsRunning++
+		}
+	}
+	return nil
+}
+
+// podFinding says what is wrong with a pod, if anything.
+func podFinding(p *corev1.Pod) (Finding, bool) {
+	f := Finding{Severity: SeverityError, Area: "pod", Namespace: p.Namespace, Name: p.Name}
+	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+		if w := cs.State.Waiting; w != nil && badWaiting[w.Reason] {
+			f.Reason = w.Reason
+			f.Message = fmt.Sprintf("container %s", cs.Name)
+			if t := cs.LastTerminationState.Terminated; t != nil {
+				f.Message += fmt.Sprintf(": last terminated %s (exit code %d)", OrNone(t.Reason), t.ExitCode)
+			} else if w.Message != "" {
+				f.Message += ": " + firstLine(w.Message)
+			}
+			if cs.RestartCount > 0 {
+				f.Message += fmt.Sprintf(", %d restarts", cs.RestartCount)
+			}
+			return f, true
+		}
+	}
+	switch p.Status.Phase {
+	case corev1.PodPending:
+		f.Reason = "Pending"
+		if p.Spec.NodeName == "" {
+			f.Reason, f.Message = "Unscheduled", "not scheduled to any node"
+			for _, c := range p.Status.Conditions {
+				if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Message != "" {
+					f.Message = firstLine(c.Reason + ": " + c.Message)
+				}
+			}
+		}
+		return f, true
+	case corev1.PodFailed:
+		f.Reason, f.Message = OrNone(p.Status.Reason), firstLine(p.Status.Message)
+		return f, true
+	case corev1.PodUnknown:
+		f.Reason, f.Message = "Unknown", "the pod's node does not report it"
+		return f, true
+	}
+	for _, c := range p.Status.Conditions {
+		if c.Type == corev1.PodReady && c.Status == corev1.ConditionFalse {
+			f.Severity, f.Reason, f.Message = SeverityWarning, "NotReady", firstLine(c.Message)
+			return f, true
+		}
+	}
+	return f, false
+}
+
+func workloadHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
+	short := func(kind, namespace, name string, want, have int32) {
+		if have >= want {
+			return
+		}
+		sev := SeverityWarning
+		if have == 0 {
+			sev = SeverityError
+		}
+		h.add(Finding{Severity: sev, Area: "workload", Namespace: namespace, Name: kind + "/" + name, Reason: "ShortOfReplicas", Message: fmt.Sprintf("%d/%d ready", have, want)})
+	}
+	deps, err := cs.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing deployments: %w", err)
+	}
+	for _, d := range deps.Items {
+		want := int32(1)
+		if d.Spec.Replicas != nil {
+			want = *d.Spec.Replicas
+		}
+		short("deployment", d.Namespace, d.Name, want, d.Status.AvailableReplicas)
+	}
+	sts, err := cs.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing statefulsets: %w", err)
+	}
+	for _, s := range sts.Items {
+		want := int32(1)
+		if s.Spec.Replicas != nil {
+			want = *s.Spec.Replicas
+		}
+		short("statefulset", s.Namespace, s.Name, want, s.Status.ReadyReplicas)
+	}
+	dss, err := cs.AppsV1().DaemonSets(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing daemonsets: %w", err)
+	}
+	for _, d := range dss.Items {
+		short("daemonset", d.Namespace, d.Name, d.Status.DesiredNumberScheduled, d.Status.NumberReady)
+	}
+	return nil
+}
+
+func pvcHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
+	pvcs, err := cs.CoreV1().PersistentVolumeClaims(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing persistentvolumeclaims: %w", err)
+	}
+	for _, p := range pvcs.Items {
+		if p.Status.Phase == corev1.ClaimPending {
+			class := "the default StorageClass"
+			if p.Spec.StorageClassName != nil {
+				class = "StorageClass " + *p.Spec.StorageClassName
+			}
+			h.add(Finding{Severity: SeverityWarning, Area: "pvc", Namespace: p.Namespace, Name: p.Name, Reason: "Pending", Message: "not bound (" + class + ")"})
+		}
+	}
+	return nil
+}
+
+// eventHealth groups Warning events by reason: one finding per reason with
+// the total count, the objects (up to three) and the latest message.
+func eventHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
+	events, err := cs.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
+	if err != nil {
+		return fmt.Errorf("listing events: %w", err)
+	}
+	type group struct {
+		count   int
+		objects []string
+		latest  corev1.Event
+	}
+	groups := map[string]*group{}
+	for _, e := range events.Items {
+		g := groups[e.Reason]
+		if g == nil {
+			g = &group{}
+			groups[e.Reason] = g
+		}
+		g.count += max(int(e.Count), 1)
+		obj := strings.ToLower(e.InvolvedObject.Kind) + "/" + e.InvolvedObject.Name
+		if e.InvolvedObject.Namespace != "" {
+			obj = e.InvolvedObject.Namespace + "/" + obj
+		}
+		if !slices.Contains(g.objects, obj) {
+			g.objects = append(g.objects, obj)
+		}
+		if eventTime(e).After(eventTime(g.latest).Time) {
+			g.latest = e
+		}
+	}
+	for reason, g := range groups {
+		objs := g.objects
+		more := ""
+		if len(objs) > 3 {
+			objs, more = objs[:3], fmt.Sprintf(" and %d more", len(g.objects)-3)
+		}
+		h.add(Finding{Severity: SeverityWarning, Area: "event", Name: strings.Join(objs, ",") + more, Reason: reason, Message: firstLine(g.latest.Message), Count: g.count})
+	}
+	return nil
+}
+
+func eventTime(e corev1.Event) metav1.Time {
+	switch {
+	case !e.LastTimestamp.IsZero():
+		return e.LastTimestamp
+	case !e.EventTime.IsZero():
+		return metav1.Time{Time: e.EventTime.Time}
+	}
+	return e.FirstTimestamp
+}
+
+// readyz reads the API server's verbose /readyz: each failed check is a
+// finding; a server that cannot answer is one too.
+func readyz(ctx context.Context, d discovery.DiscoveryInterface, h *Health) {
+	body, err := d.RESTClient().Get().AbsPath("/readyz").Param("verbose", "true").DoRaw(ctx)
+	text := string(body)
+	for _, line := range strings.Split(text, "\n") {
+		line = strings.TrimSpace(line)
+		switch {
+		case strings.HasPrefix(line, "[+]"):
+			h.Checks++
+		case strings.HasPrefix(line, "[-]"):
+			h.Checks++
+			name, reason, _ := strings.Cut(strings.TrimPrefix(line, "[-]"), " ")
+			h.add(Finding{Severity: SeverityError, Area: "apiserver", Name: "readyz/" + name, Reason: "CheckFailed", Message: reason})
+		}
+	}
+	if err != nil && h.Checks == 0 {
+		h.add(Finding{Severity: SeverityError, Area: "apiserver", Name: "readyz", Reason: "Unanswered", Message: firstLine(err.Error())})
+	}
+}
+
+// clusterHealth: Cluster API clusters whose Ready (v1beta1) or Available
+// (v1beta2) condition is not True.
+func clusterHealth(ctx context.Context, c *kube.Clients, served kube.Served, ns string, h *Health) error {
+	api, err := capi.FromServed(served)
+	if err != nil {
+		return err
+	}
+	list, err := c.Dynamic.Resource(api.Clusters()).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing clusters: %w", err)
+	}
+	for _, u := range list.Items {
+		conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+		for _, raw := range conds {
+			cond, _ := raw.(map[string]any)
+			t, _ := cond["type"].(string)
+			status, _ := cond["status"].(string)
+			if (t == "Ready" || t == "Available") && status != "True" {
+				reason, _ := cond["reason"].(string)
+				msg, _ := cond["message"].(string)
+				sev := SeverityError
+				if phase, _, _ := unstructured.NestedString(u.Object, "status", "phase"); phase == "Provisioning" || phase == "Pending" {
+					sev = SeverityWarning
+				}
+				h.add(Finding{Severity: sev, Area: "cluster", Namespace: u.GetNamespace(), Name: u.GetName(), Reason: t + "=" + status + " " + reason, Message: firstLine(msg)})
+				break
+			}
+		}
+	}
+	return nil
+}
+
+func packageHealth(ctx context.Context, c *kube.Clients, ns string, h *Health) error {
+	list, err := c.Dynamic.Resource(carvel.Installs).Namespace(ns).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing packageinstalls: %w", err)
+	}
+	for i := range list.Items {
+		in, err := carvel.AsInstall(&list.Items[i])
+		if err != nil {
+			return err
+		}
+		if state := in.State(); carvel.Failed(state) {
+			msg := in.Status.UsefulErrorMessage
+			if msg == "" {
+				msg = in.Status.FriendlyDescription
+			}
+			h.add(Finding{Severity: SeverityError, Area: "package", Namespace: in.Namespace, Name: in.Name, Reason: state, Message: firstLine(msg)})
+		}
+	}
+	return nil
+}
+
+// OrNone fills an empty value with "<none>".
+func OrNone(s string) string {
+	if s == "" {
+		return "<none>"
+	}
+	return s
+}
+
+// firstLine joins a multi-line message into one line.
+func firstLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.Join(lines, " ")
+}

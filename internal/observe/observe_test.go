@@ -1,0 +1,195 @@
+package observe
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/rest"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+)
+
+func TestParseService(t *testing.T) {
+	for in, want := range map[string]Service{
+		"tanzu-system-monitoring/prometheus-server:80": PrometheusService,
+		"mon/prom":     {Namespace: "mon", Name: "prom", Port: "80"},
+		"mon/prom:web": {Namespace: "mon", Name: "prom", Port: "web"},
+	} {
+		got, err := ParseService(in)
+		if err != nil || got != want {
+			t.Errorf("ParseService(%q) = %+v, %v; want %+v", in, got, err, want)
+		}
+	}
+	for _, bad := range []string{"prom", "/prom", "mon/", "mon/prom:"} {
+		if _, err := ParseService(bad); err == nil {
+			t.Errorf("ParseService(%q): no error", bad)
+		}
+	}
+}
+
+func TestParseMatcher(t *testing.T) {
+	for in, want := range map[string]string{
+		"alertname=Foo":         `alertname="Foo"`,
+		`job!="api"`:            `job!="api"`,
+		"namespace=~team-.*":    `namespace=~"team-.*"`,
+		`severity!~"info|none"`: `severity!~"info|none"`,
+	} {
+		m, err := ParseMatcher(in)
+		if err != nil || m.String() != want {
+			t.Errorf("ParseMatcher(%q) = %s, %v; want %s", in, m, err, want)
+		}
+	}
+	for _, bad := range []string{"alertname", "=x", "a=~(", "9a=b"} {
+		if _, err := ParseMatcher(bad); err == nil {
+			t.Errorf("ParseMatcher(%q): no error", bad)
+		}
+	}
+}
+
+func TestPointsAndStep(t *testing.T) {
+	now := time.Now()
+	if n := Points(now.Add(-time.Hour), now, time.Second); n != 3601 {
+		t.Errorf("Points = %d", n)
+	}
+	if s := StepFor(time.Hour, 1000); s != 4*time.Second {
+		t.Errorf("StepFor(1h, 1000) = %s", s)
+	}
+	if n := Points(now.Add(-time.Hour), now, StepFor(time.Hour, 1000)); n > 1000 {
+		t.Errorf("StepFor gives %d points", n)
+	}
+}
+
+func TestPodFinding(t *testing.T) {
+	crash := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "n"}, Status: corev1.PodStatus{Phase: corev1.PodRunning,
+		ContainerStatuses: []corev1.ContainerStatus{{Name: "app", RestartCount: 4, State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}},
+			LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "OOMKilled", ExitCode: 137}}}}}}
+	f, bad := podFinding(crash)
+	if !bad || f.Reason != "CrashLoopBackOff" || f.Message != "container app: last terminated OOMKilled (exit code 137), 4 restarts" {
+		t.Errorf("crash: %+v", f)
+	}
+	pending := &corev1.Pod{Status: corev1.PodStatus{Phase: corev1.PodPending, Conditions: []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
+		Reason: "Unschedulable", Message: "0/3 nodes are available: 3 Insufficient cpu."}}}}
+	if f, _ := podFinding(pending); f.Reason != "Unscheduled" || f.Message != "Unschedulable: 0/3 nodes are available: 3 Insufficient cpu." {
+		t.Errorf("pending: %+v", f)
+	}
+	ok := &corev1.Pod{Status: corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}}}
+	if _, bad := podFinding(ok); bad {
+		t.Error("a ready pod is a finding")
+	}
+}
+
+func TestPodResources(t *testing.T) {
+	rl := func(cpu, mem string) corev1.ResourceList {
+		return corev1.ResourceList{corev1.ResourceCPU: resource.MustParse(cpu), corev1.ResourceMemory: resource.MustParse(mem)}
+	}
+	p := &corev1.Pod{Spec: corev1.PodSpec{
+		InitContainers: []corev1.Container{{Resources: corev1.ResourceRequirements{Requests: rl("2", "64Mi")}}},
+		Containers: []corev1.Container{{Resources: corev1.ResourceRequirements{Requests: rl("500m", "256Mi"), Limits: rl("1", "512Mi")}},
+			{Resources: corev1.ResourceRequirements{Requests: rl("250m", "256Mi")}}},
+		Overhead: rl("100m", "0"),
+	}}
+	req, lim := PodResources(p)
+	if req.CPU != 2100 || req.Memory != 512<<20 || lim.CPU != 1100 || lim.Memory != 512<<20 {
+		t.Errorf("requests %+v limits %+v", req, lim)
+	}
+	if CPU(2100) != "2100m" || CPU(2000) != "2" || Memory(512<<20) != "512Mi" || Percent(1, 0) != "-" || Percent(1, 4) != "25%" {
+		t.Error("rendering")
+	}
+}
+
+// TestProxyRefusals: the API server's own Status answers become typed
+// errors: no Service is "not installed", RBAC stays Forbidden.
+func TestProxyRefusals(t *testing.T) {
+	status := func(code int, reason metav1.StatusReason, msg string) http.HandlerFunc {
+		return func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(code)
+			_, _ = w.Write([]byte(`{"kind":"Status","apiVersion":"v1","status":"Failure","message":"` + msg + `","reason":"` + string(reason) + `","code":` + strconv.Itoa(code) + `}`))
+		}
+	}
+	for _, c := range []struct {
+		handler http.HandlerFunc
+		check   func(error) bool
+	}{
+		{status(404, metav1.StatusReasonNotFound, `services \"prometheus-server\" not found`), func(err error) bool {
+			var ni *NotInstalledError
+			return errors.As(err, &ni) && ni.Class() == errs.ClassNotFound && strings.Contains(ni.Error(), "not found")
+		}},
+		{status(503, metav1.StatusReasonServiceUnavailable, `no endpoints available for service \"prometheus-server\"`), func(err error) bool {
+			var ni *NotInstalledError
+			return errors.As(err, &ni)
+		}},
+		{status(403, metav1.StatusReasonForbidden, `services \"prometheus-server:80\" is forbidden: User \"u\" cannot get resource \"services/proxy\" in API group \"\" in the namespace \"tanzu-system-monitoring\"`), apierrors.IsForbidden},
+		{func(w http.ResponseWriter, _ *http.Request) {
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(400)
+			_, _ = w.Write([]byte(`{"status":"error","errorType":"bad_data","error":"1:5: parse error: unclosed left parenthesis"}`))
+		}, func(err error) bool {
+			var q *QueryError
+			return errors.As(err, &q) && q.Msg == "1:5: parse error: unclosed left parenthesis"
+		}},
+	} {
+		srv := httptest.NewServer(c.handler)
+		ep, err := ThroughProxy(&rest.Config{Host: srv.URL}, Prometheus, PrometheusService)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p, _ := NewPromClient(ep)
+		_, err = p.Query(context.Background(), "sum(up", time.Time{}, 0)
+		if !c.check(err) {
+			t.Errorf("%T %v", err, err)
+		}
+		srv.Close()
+	}
+	ep, _ := Direct(Prometheus, "http://127.0.0.1:1")
+	p, _ := NewPromClient(ep)
+	var down *UnreachableError
+	if _, err := p.Query(context.Background(), "up", time.Time{}, 0); !errors.As(err, &down) || down.Class() != errs.ClassUnreachable {
+		t.Errorf("unreachable URL: %T %v", err, err)
+	}
+	if _, err := Direct(Prometheus, "localhost:9090"); err == nil {
+		t.Error("a URL without scheme was taken")
+	}
+}
+
+func TestChartsAreSelfContained(t *testing.T) {
+	now := time.Now()
+	for _, svg := range []string{
+		BarChart("b", []Bar{{Label: "<x>", Max: 4, Segments: []Segment{{Value: 1, Color: ColorUsed}}}}),
+		LineChart("l", []Series{{Metric: "up", Labels: map[string]string{"job": "a"}, Points: []Point{{Time: now, Value: 1}, {Time: now.Add(time.Second), Value: 2}}}}),
+		LineChart("empty", nil),
+	} {
+		if strings.Contains(svg, "http") || !strings.HasPrefix(svg, "<svg") || strings.Contains(svg, "<x>") {
+			t.Errorf("chart: %s", svg)
+		}
+	}
+}
+
+func TestRecommendedRulesParse(t *testing.T) {
+	f, err := ParseRules(RecommendedRules())
+	if err != nil {
+		t.Fatal(err)
+	}
+	alerts := 0
+	for _, g := range f.Groups {
+		for _, r := range g.Rules {
+			if r.Alert == "" || r.Expr == "" || r.Labels["severity"] == "" || r.Annotations["summary"] == "" {
+				t.Errorf("rule %+v lacks a name, expression, severity or summary", r)
+			}
+			alerts++
+		}
+	}
+	if alerts < 10 {
+		t.Errorf("%d rules", alerts)
+	}
+}

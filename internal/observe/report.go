@@ -1,0 +1,114 @@
+package observe
+
+import (
+	_ "embed"
+	"fmt"
+	"html/template"
+	"io"
+	"sort"
+	"time"
+)
+
+// ReportCluster is one cluster's part of a report.
+type ReportCluster struct {
+	Name     string    // the context or workload cluster; "" for the current context
+	Health   *Health   // nil when it could not be read
+	Capacity *Capacity // by node
+	Error    string    // why it could not be read
+}
+
+// Report is the HTML report's content.
+type Report struct {
+	Title     string
+	Scope     string // "namespace team-a", "all namespaces"
+	Generated time.Time
+	Clusters  []ReportCluster
+	// Requests is the API server's request rate from Prometheus over the
+	// last hour, when Prometheus answered; PrometheusNote says why not.
+	Requests       []Series
+	PrometheusNote string
+}
+
+//go:embed report.html.tmpl
+var reportTemplate string
+
+// WriteHTML renders the report as one self-contained HTML document: styles
+// inline, charts as inline SVG, nothing fetched from the network.
+func WriteHTML(w io.Writer, r *Report) error {
+	t, err := template.New("report").Funcs(template.FuncMap{
+		"findingsChart": findingsChart,
+		"cpuChart":      func(c *Capacity) template.HTML { return capacityChart("CPU requests against allocatable", c, true) },
+		"memoryChart":   func(c *Capacity) template.HTML { return capacityChart("Memory requests against allocatable", c, false) },
+		"lineChart": func(title string, s []Series) template.HTML {
+			return template.HTML(LineChart(title, s)) //nolint:gosec // built from escaped values by LineChart
+		},
+		"cpu": CPU, "memory": Memory, "percent": Percent,
+		"time": func(t time.Time) string { return t.UTC().Format(time.RFC1123) },
+	}).Parse(reportTemplate)
+	if err != nil {
+		return fmt.Errorf("parsing the report template: %w", err)
+	}
+	return t.Execute(w, r)
+}
+
+// findingsChart is a bar per area: errors and warnings stacked.
+func findingsChart(h *Health) template.HTML {
+	type counts struct{ errors, warnings float64 }
+	by := map[string]*counts{}
+	for _, f := range h.Findings {
+		c := by[f.Area]
+		if c == nil {
+			c = &counts{}
+			by[f.Area] = c
+		}
+		if f.Severity == SeverityError {
+			c.errors++
+		} else {
+			c.warnings++
+		}
+	}
+	areas := make([]string, 0, len(by))
+	for a := range by {
+		areas = append(areas, a)
+	}
+	sort.Strings(areas)
+	bars := make([]Bar, 0, len(areas))
+	for _, a := range areas {
+		c := by[a]
+		bars = append(bars, Bar{Label: a, Note: fmt.Sprintf("%.0f error(s), %.0f warning(s)", c.errors, c.warnings), Segments: []Segment{
+			{Value: c.errors, Color: ColorError, Title: fmt.Sprintf("%.0f error(s)", c.errors)},
+			{Value: c.warnings, Color: ColorWarning, Title: fmt.Sprintf("%.0f warning(s)", c.warnings)}}})
+	}
+	return template.HTML(BarChart("Findings by area", bars)) //nolint:gosec // built from escaped values by BarChart
+}
+
+// capacityChart is a bar per node: requests against allocatable.
+func capacityChart(title string, c *Capacity, cpu bool) template.HTML {
+	var bars []Bar
+	for _, r := range c.Rows {
+		req, alloc := r.Requests.Memory, int64(0)
+		if cpu {
+			req = r.Requests.CPU
+		}
+		if r.Allocatable != nil {
+			alloc = r.Allocatable.Memory
+			if cpu {
+				alloc = r.Allocatable.CPU
+			}
+		}
+		render := Memory
+		if cpu {
+			render = CPU
+		}
+		color := ColorUsed
+		if alloc > 0 && req > alloc*9/10 {
+			color = ColorError
+		}
+		note := render(req) + " of " + render(alloc) + " (" + Percent(req, alloc) + ")"
+		if r.Allocatable == nil {
+			note = render(req) + ", no node"
+		}
+		bars = append(bars, Bar{Label: r.Name, Max: float64(alloc), Note: note, Segments: []Segment{{Value: float64(req), Color: color, Title: note}}})
+	}
+	return template.HTML(BarChart(title, bars)) //nolint:gosec // built from escaped values by BarChart
+}

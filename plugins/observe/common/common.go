@@ -1,0 +1,289 @@
+// Package common holds what the `kubectl tko observe` verbs share: how they
+// reach Prometheus and Alertmanager (the service proxy or a URL), the
+// wording of their errors, and the scope of the cluster-reading verbs.
+package common
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+)
+
+// API is how a verb reaches Prometheus or Alertmanager: through the API
+// server's service proxy (the Service of TKG's package, or --X-service),
+// or directly with --X-url.
+type API struct {
+	Component observe.Component
+	URL       string
+	Service   string
+	flag      string // "prometheus" or "alertmanager"
+	svc       observe.Service
+}
+
+// NewPrometheus returns the Prometheus flags' target.
+func NewPrometheus() *API {
+	return &API{Component: observe.Prometheus, flag: "prometheus", svc: observe.PrometheusService}
+}
+
+// NewAlertmanager returns the Alertmanager flags' target.
+func NewAlertmanager() *API {
+	return &API{Component: observe.Alertmanager, flag: "alertmanager", svc: observe.AlertmanagerService}
+}
+
+// AddFlags registers --X-url and --X-service.
+func (a *API) AddFlags(cmd *cobra.Command) {
+	cmd.Flags().StringVar(&a.URL, a.flag+"-url", "", fmt.Sprintf("Reach %s at this URL (a port-forward, monitoring outside the cluster) instead of through the API server.", a.Component))
+	cmd.Flags().StringVar(&a.Service, a.flag+"-service", a.svc.String(), fmt.Sprintf("The %s Service the API server proxies to, NAMESPACE/NAME:PORT.", a.Component))
+	_ = cmd.RegisterFlagCompletionFunc(a.flag+"-url", cobra.NoFileCompletions)
+	_ = cmd.RegisterFlagCompletionFunc(a.flag+"-service", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{a.svc.String()}, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// Validate checks the flags before any connection.
+func (a *API) Validate(cmd *cobra.Command) error {
+	if a.URL != "" && cmd.Flags().Changed(a.flag+"-service") {
+		return cli.FlagErrorf("--%s-url and --%s-service are exclusive", a.flag, a.flag)
+	}
+	if a.URL != "" {
+		if _, err := observe.Direct(a.Component, a.URL); err != nil {
+			return cli.FlagErrorf("--%s-url: %v", a.flag, err)
+		}
+		return nil
+	}
+	svc, err := observe.ParseService(a.Service)
+	if err != nil {
+		return cli.FlagErrorf("--%s-service: %v", a.flag, err)
+	}
+	a.svc = svc
+	return nil
+}
+
+// Endpoint connects: directly to the URL, or through the current
+// context's API server.
+func (a *API) Endpoint(f *cli.Factory) (*observe.Endpoint, error) {
+	if a.URL != "" {
+		return observe.Direct(a.Component, a.URL)
+	}
+	cfg, err := f.RESTConfig()
+	if err != nil {
+		return nil, err
+	}
+	return observe.ThroughProxy(cfg, a.Component, a.svc)
+}
+
+// Prometheus returns a Prometheus client.
+func (a *API) Prometheus(f *cli.Factory) (*observe.PromClient, error) {
+	ep, err := a.Endpoint(f)
+	if err != nil {
+		return nil, err
+	}
+	return observe.NewPromClient(ep)
+}
+
+// Alertmanager returns an Alertmanager client.
+func (a *API) Alertmanager(f *cli.Factory) (*observe.AMClient, error) {
+	ep, err := a.Endpoint(f)
+	if err != nil {
+		return nil, err
+	}
+	return observe.NewAMClient(ep), nil
+}
+
+// Word turns the domain's errors into the one line the user reads, naming
+// the flag that fixes them.
+func (a *API) Word(err error) error {
+	var (
+		missing *observe.NotInstalledError
+		down    *observe.UnreachableError
+	)
+	switch {
+	case errors.As(err, &missing):
+		install := "kubectl tko package install prometheus -p prometheus.tanzu.vmware.com -n tanzu-packages"
+		return &Error{Msg: fmt.Sprintf("no %s found in %s (%s: %s): install it with '%s' or pass --%s-url",
+			a.Component, missing.Service.Namespace, missing.Service, missing.Reason, install, a.flag), Kind: errs.ClassNotFound, Err: err}
+	case errors.As(err, &down):
+		return &Error{Msg: fmt.Sprintf("cannot reach %s at %s: %v; is the port-forward running and --%s-url right?", a.Component, down.URL, down.Err, a.flag),
+			Kind: errs.ClassUnreachable, Err: err}
+	}
+	return err
+}
+
+// Error is a domain error worded for the command line.
+type Error struct {
+	Msg  string
+	Kind errs.Class
+	Err  error
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+// Unwrap returns the domain error.
+func (e *Error) Unwrap() error { return e.Err }
+
+// Class implements errs.Classed.
+func (e *Error) Class() errs.Class { return e.Kind }
+
+// Failed is exit code 1 for a report that already said what is wrong.
+func Failed() error { return &explain.SilentError{Code: explain.ExitFailure} }
+
+// Scope is the cluster-reading verbs' scope: -n/-A and the fleet flags.
+type Scope struct {
+	AllNamespaces bool
+	Fleet         *cli.FleetFlags
+}
+
+// AddFlags registers -A and the fleet flags.
+func (s *Scope) AddFlags(cmd *cobra.Command) {
+	s.Fleet = cli.NewFleetFlags()
+	cmd.Flags().BoolVarP(&s.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
+	s.Fleet.AddContextFlags(cmd, "")
+	s.Fleet.AddClusterFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.")
+}
+
+// Strict reports --strict.
+func (s *Scope) Strict(f *cli.Factory) bool {
+	sel, err := s.Fleet.Selection(f)
+	return err == nil && sel.Strict
+}
+
+// Run calls read on every target of the scope with the namespace to read
+// ("" for all), and returns a result per target (the target's name, "" for
+// the current context alone).
+func Run[T any](ctx context.Context, f *cli.Factory, s Scope, errOut io.Writer, read func(ctx context.Context, c *kube.Clients, ns string) (T, error)) ([]fleet.Result[T], error) {
+	sel, err := s.Fleet.Selection(f)
+	if err != nil {
+		return nil, err
+	}
+	results, notes, err := cli.FleetRun(ctx, f, sel, nil, func(ctx context.Context, t cli.Target) (T, error) {
+		ns := t.Clients.Namespace
+		if s.AllNamespaces {
+			ns = metav1.NamespaceAll
+		}
+		return read(ctx, t.Clients, ns)
+	})
+	for _, n := range notes {
+		fmt.Fprintln(errOut, n)
+	}
+	return results, err
+}
+
+// Base is what the verbs that talk to Prometheus or Alertmanager share:
+// the factory, streams, -o, the API's flags, and the same flag checks.
+type Base struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	API     *API
+	cmd     *cobra.Command
+}
+
+// NewBase returns the shared options of a verb that talks to api.
+func NewBase(f *cli.Factory, streams genericiooptions.IOStreams, api *API) Base {
+	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), API: api}
+}
+
+// AddFlags registers the API's flags and -o.
+func (b *Base) AddFlags(cmd *cobra.Command) {
+	b.API.AddFlags(cmd)
+	b.Output.AddFlags(cmd)
+}
+
+// Complete keeps the command, for the flag checks.
+func (b *Base) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
+	b.cmd = cmd
+	return nil
+}
+
+// Validate checks the API's flags and -o before any connection.
+func (b *Base) Validate() error {
+	if err := b.API.Validate(b.cmd); err != nil {
+		return err
+	}
+	return b.Output.Validate()
+}
+
+// Finish flushes a table and says on stderr when it had no rows.
+func Finish(w *cli.RowWriter, errOut io.Writer, noHeaders bool, empty string) error {
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if w.Rows == 0 && !noHeaders {
+		fmt.Fprintln(errOut, empty)
+	}
+	return nil
+}
+
+// Section is one cluster's report in a fleet run.
+type Section[T any] struct {
+	Cluster string `json:"cluster,omitempty"`
+	Report  T      `json:"report,omitempty"`
+	Error   string `json:"error,omitempty"`
+}
+
+// PrintSections prints one report per target: machine formats as a list
+// of sections (the report alone when the run was the current context
+// only), human ones as a section per cluster headed "== NAME". It reports
+// whether a target could not be read.
+func PrintSections[T any](out io.Writer, output *cli.OutputFlags, results []fleet.Result[T], print func(io.Writer, T) error) (bool, error) {
+	sections := make([]Section[T], len(results))
+	failed := false
+	for i, r := range results {
+		sections[i] = Section[T]{Cluster: r.Target, Report: r.Value}
+		if r.Err != nil {
+			sections[i].Error, failed = explain.Message(r.Err), true
+		}
+	}
+	if !output.Human() {
+		var data any = sections
+		if len(sections) == 1 && sections[0].Cluster == "" {
+			data = sections[0].Report
+		}
+		return failed, output.PrintData(out, data)
+	}
+	for i, s := range sections {
+		if i > 0 {
+			fmt.Fprintln(out)
+		}
+		if s.Cluster != "" {
+			fmt.Fprintf(out, "== %s\n", s.Cluster)
+		}
+		if s.Error != "" {
+			fmt.Fprintf(out, "unreachable: %s\n", s.Error)
+			continue
+		}
+		if err := print(out, s.Report); err != nil {
+			return failed, err
+		}
+	}
+	return failed, nil
+}
+
+// CompleteValues completes a flag from a fixed list of values.
+func CompleteValues(cmd *cobra.Command, flag string, values ...string) {
+	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return values, cobra.ShellCompDirectiveNoFileComp
+	})
+}
+
+// OneOf refuses a flag value that is not one of values.
+func OneOf(flag, value string, values ...string) error {
+	if slices.Contains(values, value) {
+		return nil
+	}
+	return cli.FlagErrorf("--%s must be %s, not %q", flag, strings.Join(values, " or "), value)
+}

@@ -1,0 +1,157 @@
+// Package report implements `kubectl tko observe report`.
+package report
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
+)
+
+// requestsQuery is the API server's request rate by response code.
+const requestsQuery = `sum by (code) (rate(apiserver_request_total[5m]))`
+
+// Options holds the flags and state of `observe report`.
+type Options struct {
+	Factory    *cli.Factory
+	Streams    genericiooptions.IOStreams
+	Scope      common.Scope
+	Prometheus *common.API
+	cmd        *cobra.Command
+
+	HTML         string
+	Range        time.Duration
+	NoPrometheus bool
+}
+
+// NewCmd returns the report command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Factory: f, Streams: streams, Prometheus: common.NewPrometheus(), Range: time.Hour}
+	cmd := &cobra.Command{
+		Use:   "report --html FILE [-n NS | -A] [--all-workload-clusters | --all-contexts]",
+		Short: "Write a self-contained HTML report of health and capacity, with charts",
+		Long: cli.LongDesc(`
+			Write what 'observe health' and 'observe capacity' report, for one cluster
+			or the fleet, as one HTML file to keep or send: findings by area, CPU and
+			memory requests against each node's allocatable, and the tables behind
+			them; for the current cluster, the API server's request rate over --range
+			from Prometheus when it answers. Styles and SVG charts are inlined: the
+			file loads nothing from the network.
+
+			Exit codes: 0 when written (whatever it reports), 2 for bad flags, and
+			the usual codes when the current cluster cannot be read.`),
+		Example: cli.Examples(`
+			# This cluster, every namespace
+			kubectl tko observe report --html report.html -A
+
+			# The fleet of workload clusters, without asking Prometheus
+			kubectl tko observe report --html fleet.html -A --all-workload-clusters --no-prometheus`),
+		Args: cli.NoArgs,
+		RunE: cli.RunE(f, o),
+	}
+	cmd.Flags().StringVar(&o.HTML, "html", "", "Write the report to this file (- for standard output).")
+	cmd.Flags().DurationVar(&o.Range, "range", o.Range, "How far back the Prometheus chart goes.")
+	cmd.Flags().BoolVar(&o.NoPrometheus, "no-prometheus", false, "Do not ask Prometheus for the request-rate chart.")
+	_ = cmd.MarkFlagFilename("html", "html")
+	o.Scope.AddFlags(cmd)
+	o.Prometheus.AddFlags(cmd)
+	return cmd
+}
+
+// Complete keeps the command for flag checks.
+func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
+	o.cmd = cmd
+	return nil
+}
+
+// Validate checks the flags before any connection.
+func (o *Options) Validate() error {
+	if o.HTML == "" {
+		return cli.FlagErrorf("--html FILE is required")
+	}
+	if o.Range <= 0 {
+		return cli.FlagErrorf("--range must be positive")
+	}
+	if _, err := o.Scope.Fleet.Selection(o.Factory); err != nil {
+		return err
+	}
+	return o.Prometheus.Validate(o.cmd)
+}
+
+type reading struct {
+	health   *observe.Health
+	capacity *observe.Capacity
+}
+
+// Run reads every target, asks Prometheus, and writes the file.
+func (o *Options) Run(ctx context.Context) error {
+	results, err := common.Run(ctx, o.Factory, o.Scope, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients, ns string) (reading, error) {
+		h, err := observe.ReadHealth(ctx, c, ns)
+		if err != nil {
+			return reading{}, err
+		}
+		capa, err := observe.ReadCapacity(ctx, c, ns, "node", 10)
+		return reading{health: h, capacity: capa}, err
+	})
+	if err != nil {
+		return err
+	}
+	ns, _ := o.Factory.Namespace()
+	rep := &observe.Report{Title: "TKO cluster report", Generated: time.Now(), Scope: "namespace " + ns}
+	if o.Scope.AllNamespaces {
+		rep.Scope = "all namespaces"
+	}
+	for _, r := range results {
+		rc := observe.ReportCluster{Name: r.Target, Health: r.Value.health, Capacity: r.Value.capacity}
+		if r.Err != nil {
+			rc.Error = explain.Message(r.Err)
+		}
+		rep.Clusters = append(rep.Clusters, rc)
+	}
+	if len(results) == 1 && results[0].Target == "" && !o.NoPrometheus {
+		rep.Requests, rep.PrometheusNote = o.requests(ctx)
+	}
+	var buf bytes.Buffer
+	if err := observe.WriteHTML(&buf, rep); err != nil {
+		return err
+	}
+	if o.HTML == "-" {
+		_, err := o.Streams.Out.Write(buf.Bytes())
+		return err
+	}
+	if err := os.WriteFile(o.HTML, buf.Bytes(), 0o644); err != nil { //nolint:gosec // a report to share
+		return fmt.Errorf("writing the report: %w", err)
+	}
+	fmt.Fprintf(o.Streams.Out, "report written to %s (%d cluster(s))\n", o.HTML, len(rep.Clusters))
+	return nil
+}
+
+// requests asks Prometheus for the request-rate chart; a Prometheus that
+// cannot answer is a note in the report, not a failure.
+func (o *Options) requests(ctx context.Context) ([]observe.Series, string) {
+	p, err := o.Prometheus.Prometheus(o.Factory)
+	if err == nil {
+		now := time.Now()
+		step := max(observe.StepFor(o.Range, 61), time.Second)
+		var res *observe.Result
+		if res, err = p.QueryRange(ctx, requestsQuery, promv1.Range{Start: now.Add(-o.Range), End: now, Step: step}, 6); err == nil {
+			if len(res.Series) == 0 {
+				return nil, "no API server request metrics yet"
+			}
+			return res.Series, ""
+		}
+	}
+	return nil, strings.TrimSpace(explain.Message(o.Prometheus.Word(err)))
+}

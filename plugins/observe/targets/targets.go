@@ -1,0 +1,84 @@
+// Package targets implements `kubectl tko observe targets`.
+package targets
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/util/duration"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
+)
+
+// Options holds the flags and state of `observe targets`.
+type Options struct {
+	common.Base
+	Down bool
+}
+
+// NewCmd returns the targets command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Base: common.NewBase(f, streams, common.NewPrometheus())}
+	cmd := &cobra.Command{
+		Use:   "targets [--down]",
+		Short: "Prometheus's scrape targets, up or down, with the last scrape's error",
+		Example: cli.Examples(`
+			# Every target
+			kubectl tko observe targets
+
+			# Only those down, with their error (exit 1 when any)
+			kubectl tko observe targets --down -o wide`),
+		Args: cli.NoArgs,
+		RunE: cli.RunE(f, o),
+	}
+	cmd.Flags().BoolVar(&o.Down, "down", false, "Only targets that are not up; exit 1 when there are any.")
+	o.AddFlags(cmd)
+	return cmd
+}
+
+// Run lists and prints.
+func (o *Options) Run(ctx context.Context) error {
+	p, err := o.API.Prometheus(o.Factory)
+	if err != nil {
+		return err
+	}
+	all, err := p.Targets(ctx)
+	if err != nil {
+		return o.API.Word(err)
+	}
+	targets := make([]observe.Target, 0, len(all))
+	for _, t := range all {
+		if !o.Down || t.Health != "up" {
+			targets = append(targets, t)
+		}
+	}
+	if !o.Output.Human() {
+		if err := o.Output.PrintData(o.Streams.Out, targets); err != nil {
+			return err
+		}
+	} else if err := o.print(targets); err != nil {
+		return err
+	}
+	if o.Down && len(targets) > 0 {
+		return common.Failed()
+	}
+	return nil
+}
+
+func (o *Options) print(targets []observe.Target) error {
+	t := &cli.Table{Columns: []cli.Column{{Header: "POOL"}, {Header: "URL"}, {Header: "HEALTH"}, {Header: "LAST SCRAPE"}, {Header: "DURATION", Wide: true}, {Header: "ERROR"}}}
+	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	for _, tg := range targets {
+		last := "never"
+		if !tg.LastScrape.IsZero() {
+			last = duration.HumanDuration(time.Since(tg.LastScrape)) + " ago"
+		}
+		w.Write([]string{tg.Pool, tg.URL, tg.Health, last, fmt.Sprintf("%.3fs", tg.Duration), cli.OrDash(tg.LastError)})
+	}
+	return common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No targets.")
+}
