@@ -211,7 +211,7 @@ func Apply(ctx context.Context, dyn dynamic.Interface, plan *Plan, dryRun bool) 
 				switch {
 				case before == nil:
 					verb = "created"
-				case after.GetResourceVersion() == before.GetResourceVersion() || dryRun && !changed(obj, before):
+				case dryRun && !changed(obj, before), !dryRun && after.GetResourceVersion() == before.GetResourceVersion():
 					verb = "unchanged"
 				}
 				res.Actions = append(res.Actions, Action{Object: after, Ref: Ref(obj), Verb: verb})

@@ -90,12 +90,10 @@ func parseOne(doc yamldoc.Document) (*Policy, []errs.Problem) {
 		}
 		return nil, problems
 	}
-	if len(problems) > 0 {
-		// The schema's problems are enough; the checks below assume its shape.
-		return p, problems
-	}
 	for _, pr := range Validate(p) {
-		add(doc.Line(pathOf(pr.Path)...), pr.Path, "%s", pr.Message)
+		if !slices.ContainsFunc(problems, func(q errs.Problem) bool { return q.Path == pr.Path }) {
+			add(doc.Line(pathOf(pr.Path)...), pr.Path, "%s", pr.Message)
+		}
 	}
 	return p, problems
 }
@@ -135,6 +133,10 @@ func Validate(p *Policy) []errs.Problem {
 		add("metadata.name", "%q is not a policy name: lowercase letters, digits and '-', at most 50 characters", p.Name())
 	}
 	s := &p.Spec
+	if !slices.Contains(Types, s.Type) {
+		add("spec.type", "%q is not a policy type (one of: %s)", s.Type, strings.Join(Types, ", "))
+		return out
+	}
 	if alias, ok := recipeAliases[s.Recipe]; ok {
 		s.Recipe = alias
 	}

@@ -148,7 +148,7 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 // flagOf names the flag that sets a field of the policy.
 var flagOf = map[string]string{
 	"metadata.name": "NAME", "spec.recipe": "--recipe", "spec.parameters.allow": "--allow", "spec.parameters.podSelector": "--pod-selector",
-	"spec.parameters.cpuLimits": "--cpu", "spec.parameters.memoryLimits": "--memory", "spec.parameters": "--cpu, --memory, --pods",
+	"spec.parameters.cpuLimits": "--cpu", "spec.parameters.cpuRequests": "--cpu", "spec.parameters.memoryRequests": "--memory", "spec.parameters.memoryLimits": "--memory", "spec.parameters": "--cpu, --memory, --pods",
 	"spec.scope.namespaces": "--namespaces", "spec.scope.namespaceSelector": "--namespace-selector", "kind": "TYPE",
 }
 
@@ -202,7 +202,10 @@ func (o *Options) Validate() error {
 				flag = flagOf[flag[:i]]
 			}
 		}
-		problems = append(problems, errs.Problem{Flag: flag, Message: pr.Message})
+		problem := errs.Problem{Flag: flag, Message: pr.Message}
+		if !slices.Contains(problems, problem) {
+			problems = append(problems, problem)
+		}
 	}
 	if len(problems) > 0 {
 		return errs.Problems("policy "+p.Name(), "applied", problems)
