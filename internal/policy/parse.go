@@ -91,9 +91,15 @@ func parseOne(doc yamldoc.Document) (*Policy, []errs.Problem) {
 		return nil, problems
 	}
 	for _, pr := range Validate(p) {
-		if !slices.ContainsFunc(problems, func(q errs.Problem) bool { return q.Path == pr.Path }) {
-			add(doc.Line(pathOf(pr.Path)...), pr.Path, "%s", pr.Message)
+		if slices.ContainsFunc(problems, func(q errs.Problem) bool { return q.Path == pr.Path }) {
+			continue
 		}
+		line := doc.Line(pathOf(pr.Path)...)
+		if line == doc.Line("spec") && pr.Path != "spec" {
+			// A missing parameter: the recipe that needs it.
+			line = doc.Line("spec", "recipe")
+		}
+		add(line, pr.Path, "%s", pr.Message)
 	}
 	return p, problems
 }
