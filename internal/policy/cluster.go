@@ -348,9 +348,18 @@ func prune(ctx context.Context, dyn dynamic.Interface, plan *Plan, dryRun bool) 
 				return out, err
 			}
 		}
-		out = append(out, Action{Object: u, Ref: Ref(u), Verb: "deleted"})
+		out = append(out, Action{Object: u, Ref: Ref(u), Verb: removedVerb(u)})
 	}
 	return out, nil
+}
+
+// removedVerb says what removing an object of a policy does: a namespace
+// only loses the labels the policy set.
+func removedVerb(u *unstructured.Unstructured) string {
+	if u.GetKind() == "Namespace" {
+		return "policy labels removed"
+	}
+	return "deleted"
 }
 
 func remove(ctx context.Context, dyn dynamic.Interface, u *unstructured.Unstructured) error {
@@ -383,7 +392,7 @@ func Delete(ctx context.Context, dyn dynamic.Interface, name string, dryRun bool
 				return out, err
 			}
 		}
-		out = append(out, Action{Object: u, Ref: Ref(u), Verb: "deleted"})
+		out = append(out, Action{Object: u, Ref: Ref(u), Verb: removedVerb(u)})
 	}
 	if !dryRun {
 		err := dyn.Resource(ConfigMaps).Namespace(RecordNamespace).Delete(ctx, name, metav1.DeleteOptions{})

@@ -170,7 +170,7 @@ func TestSecurityAndRegistryPoliciesEnforcedByTheAPIServer(t *testing.T) {
 	// Delete leaves nothing.
 	e.Kubectl("tko", "cluster", "policy", "delete", reg, "--dry-run").Success().StdoutContains("tko-" + reg + " deleted (dry run)")
 	e.Kubectl("tko", "cluster", "policy", "delete", reg).Success().StdoutContains("validatingadmissionpolicy.admissionregistration.k8s.io/tko-" + reg + " deleted")
-	e.Kubectl("tko", "cluster", "policy", "delete", sec).Success().StdoutContains("namespace/" + ns + " deleted")
+	e.Kubectl("tko", "cluster", "policy", "delete", sec).Success().StdoutContains("namespace/" + ns + " policy labels removed")
 	if _, err := e.Dyn().Resource(policy.VAPs).Get(context.Background(), "tko-"+reg, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
 		t.Errorf("the ValidatingAdmissionPolicy is still there: %v", err)
 	}

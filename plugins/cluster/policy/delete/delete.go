@@ -95,7 +95,7 @@ func (o *Options) Run(ctx context.Context) error {
 				if o.Targets.FleetView() {
 					fmt.Fprintf(o.Streams.Out, "cluster %s: ", common.Name(oc.Cluster))
 				}
-				if err := cli.PrintAction(o.Streams.Out, a.Object, "deleted", o.DryRun); err != nil {
+				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, o.DryRun); err != nil {
 					return err
 				}
 			}
