@@ -178,7 +178,7 @@ func Violations(ctx context.Context, dyn dynamic.Interface, p *Policy, namespace
 		for i := range list.Items {
 			pod := &list.Items[i]
 			_, err := dyn.Resource(Pods).Namespace(ns).Create(ctx, podCopy(pod), metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-			if err == nil || !(apierrors.IsForbidden(err) || apierrors.IsInvalid(err)) || !strings.Contains(err.Error(), marker) {
+			if err == nil || !apierrors.IsForbidden(err) && !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), marker) {
 				continue
 			}
 			out = append(out, Violation{Namespace: ns, Pod: pod.GetName(), Message: refusal(err)})

@@ -23,10 +23,7 @@ import (
 
 // Options holds the flags and state of `policy apply`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Targets common.Targets
+	common.Base
 
 	File              string
 	Recipe            string
@@ -47,7 +44,7 @@ type Options struct {
 
 // NewCmd returns the apply command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "apply (TYPE NAME --recipe RECIPE [flags] | -f POLICY.yaml)",
 		Short: "Apply a security, image registry, network or quota policy to a cluster or a fleet",
@@ -119,8 +116,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		return policy.RecipeNames(canonicalType(args[0])), cobra.ShellCompDirectiveNoFileComp
 	})
 	_ = cmd.RegisterFlagCompletionFunc("dry-run", cobra.FixedCompletions([]string{"client", "server"}, cobra.ShellCompDirectiveNoFileComp))
-	o.Targets.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
@@ -140,9 +136,9 @@ func canonicalType(t string) string {
 }
 
 // Complete keeps the arguments for Validate.
-func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
+func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.cmd, o.args = cmd, args
-	return o.Targets.Complete(f)
+	return nil
 }
 
 // flagOf names the flag that sets a field of the policy.
@@ -159,7 +155,7 @@ func (o *Options) Validate() error {
 	default:
 		return cli.FlagErrorf("--dry-run must be client or server, not %q", o.DryRun)
 	}
-	if err := o.Output.Validate(); err != nil {
+	if err := o.Base.Validate(); err != nil {
 		return err
 	}
 	if o.File != "" {
@@ -263,14 +259,11 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	// Every target checks every object first; nothing is changed anywhere
 	// unless all of them pass.
-	checked, err := common.Run(ctx, o.Factory, &o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients) (applied, error) {
+	checked, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (applied, error) {
 		return o.applyAll(ctx, c, true)
 	})
 	if err != nil {
 		return err
-	}
-	if len(checked) == 1 && checked[0].Cluster == "" && checked[0].Err != nil {
-		return checked[0].Err
 	}
 	if n := common.Failed(o.Streams.ErrOut, checked); n > 0 {
 		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked))
@@ -279,14 +272,11 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun == "server" {
 		return o.print(checked, true)
 	}
-	done, err := common.Run(ctx, o.Factory, &o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients) (applied, error) {
+	done, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (applied, error) {
 		return o.applyAll(ctx, c, false)
 	})
 	if err != nil {
 		return err
-	}
-	if len(done) == 1 && done[0].Cluster == "" && done[0].Err != nil {
-		return done[0].Err
 	}
 	if err := o.print(done, false); err != nil {
 		return err
@@ -371,7 +361,7 @@ func clusterPrefix(cluster string) string {
 // printClient prints the objects of each policy as they would be on each
 // target (the namespaces of the scope are read from the cluster).
 func (o *Options) printClient(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, o.Factory, &o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients) ([]*unstructured.Unstructured, error) {
+	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*unstructured.Unstructured, error) {
 		var objs []*unstructured.Unstructured
 		for _, p := range o.policies {
 			plan, err := policy.PlanOn(ctx, c.Dynamic, p)
@@ -384,9 +374,6 @@ func (o *Options) printClient(ctx context.Context) error {
 	})
 	if err != nil {
 		return err
-	}
-	if len(outcomes) == 1 && outcomes[0].Cluster == "" && outcomes[0].Err != nil {
-		return outcomes[0].Err
 	}
 	var all []*unstructured.Unstructured
 	for _, oc := range outcomes {

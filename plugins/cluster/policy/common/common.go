@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
@@ -18,6 +19,33 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
+
+// Base is what the options of every verb that reaches clusters hold.
+type Base struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Targets Targets
+}
+
+// NewBase returns the base options of a verb.
+func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
+	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+}
+
+// AddFlags registers the fleet flags and -o.
+func (b *Base) AddFlags(cmd *cobra.Command) {
+	b.Targets.AddFlags(cmd)
+	b.Output.AddFlags(cmd)
+}
+
+// Validate checks -o and the fleet flags, before any connection.
+func (b *Base) Validate() error {
+	if err := b.Output.Validate(); err != nil {
+		return err
+	}
+	return b.Targets.Complete(b.Factory)
+}
 
 // Targets are the fleet flags of every policy verb: the current cluster
 // by default, kubeconfig contexts, or workload clusters through their
@@ -57,19 +85,23 @@ type Outcome[T any] struct {
 // Run calls fn on every target (the policy requirement checked on each)
 // and prints the fleet's notes. On the current cluster alone, its error is
 // returned as is, so it keeps its own exit code.
-func Run[T any](ctx context.Context, f *cli.Factory, t *Targets, errOut io.Writer, fn func(ctx context.Context, c *kube.Clients) (T, error)) ([]Outcome[T], error) {
-	results, notes, err := cli.FleetRun(ctx, f, t.sel, []kube.Requirement{policy.Requirement}, func(ctx context.Context, tg cli.Target) (T, error) {
+func Run[T any](ctx context.Context, b *Base, fn func(ctx context.Context, c *kube.Clients) (T, error)) ([]Outcome[T], error) {
+	t := &b.Targets
+	results, notes, err := cli.FleetRun(ctx, b.Factory, t.sel, []kube.Requirement{policy.Requirement}, func(ctx context.Context, tg cli.Target) (T, error) {
 		return fn(ctx, tg.Clients)
 	})
 	if err != nil {
 		return nil, err
 	}
 	for _, n := range notes {
-		fmt.Fprintln(errOut, n)
+		fmt.Fprintln(b.Streams.ErrOut, n)
 	}
 	out := make([]Outcome[T], len(results))
 	for i, r := range results {
 		out[i] = Outcome[T]{Cluster: r.Target, Value: r.Value, Err: r.Err}
+		if r.Err != nil && !t.FleetView() {
+			return nil, r.Err
+		}
 	}
 	return out, nil
 }

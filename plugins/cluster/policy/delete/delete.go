@@ -20,17 +20,14 @@ import (
 
 // Options holds the flags of `policy delete`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Targets common.Targets
-	Name    string
-	DryRun  bool
+	common.Base
+	Name   string
+	DryRun bool
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Remove exactly what a policy wrote, from a cluster or every cluster of a fleet",
@@ -50,30 +47,23 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print what would be removed; remove nothing.")
-	o.Targets.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
-// Complete takes the name and checks the fleet flags.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+// Complete takes the name.
+func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
 	o.Name = args[0]
-	return o.Targets.Complete(f)
+	return nil
 }
-
-// Validate checks -o.
-func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Run deletes on every target.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, o.Factory, &o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients) ([]policy.Action, error) {
+	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]policy.Action, error) {
 		return policy.Delete(ctx, c.Dynamic, o.Name, o.DryRun)
 	})
 	if err != nil {
 		return err
-	}
-	if len(outcomes) == 1 && outcomes[0].Cluster == "" && outcomes[0].Err != nil {
-		return outcomes[0].Err
 	}
 	var objs []*unstructured.Unstructured
 	found, failed := 0, 0

@@ -20,15 +20,12 @@ import (
 
 // Options holds the flags of `policy list`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Targets common.Targets
+	common.Base
 }
 
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -47,18 +44,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
-	o.Targets.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
-// Complete checks the fleet flags.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
-	return o.Targets.Complete(f)
+// Complete has nothing to resolve: the fleet flags are checked in Validate.
+func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error {
+	return nil
 }
-
-// Validate checks -o.
-func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Row is one policy on one cluster.
 type Row struct {
@@ -75,7 +68,7 @@ type Row struct {
 
 // Run reads every target's records.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, o.Factory, &o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients) ([]*policy.Record, error) {
+	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*policy.Record, error) {
 		return policy.Records(ctx, c.Dynamic)
 	})
 	if err != nil {
@@ -85,9 +78,6 @@ func (o *Options) Run(ctx context.Context) error {
 	failed := 0
 	for _, oc := range outcomes {
 		if oc.Err != nil {
-			if !o.Targets.FleetView() {
-				return oc.Err
-			}
 			failed++
 			rows = append(rows, Row{Cluster: oc.Cluster, Error: explain.Message(oc.Err)})
 			continue

@@ -19,17 +19,14 @@ import (
 
 // Options holds the flags of `policy status`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Targets common.Targets
-	Name    string
-	NoPods  bool
+	common.Base
+	Name   string
+	NoPods bool
 }
 
 // NewCmd returns the status command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:     "status [NAME]",
 		Aliases: []string{"diff", "audit"},
@@ -59,21 +56,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.NoPods, "no-pods", false, "Check drift only, not the existing pods (faster on large clusters).")
-	o.Targets.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
 
-// Complete takes the name and checks the fleet flags.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+// Complete takes the name.
+func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
 	if len(args) == 1 {
 		o.Name = args[0]
 	}
-	return o.Targets.Complete(f)
+	return nil
 }
-
-// Validate checks -o.
-func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Row is one policy on one cluster.
 type Row struct {
@@ -84,7 +77,7 @@ type Row struct {
 
 // Run checks every policy on every target.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, o.Factory, &o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients) ([]*policy.Status, error) {
+	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*policy.Status, error) {
 		var recs []*policy.Record
 		if o.Name != "" {
 			rec, err := policy.GetRecord(ctx, c.Dynamic, o.Name)
@@ -116,9 +109,6 @@ func (o *Options) Run(ctx context.Context) error {
 	failed, drifted := 0, 0
 	for _, oc := range outcomes {
 		if oc.Err != nil {
-			if !o.Targets.FleetView() {
-				return oc.Err
-			}
 			failed++
 			rows = append(rows, Row{Cluster: oc.Cluster, Error: explain.Message(oc.Err)})
 			continue
