@@ -44,6 +44,11 @@ type Options struct {
 
 // NewCmd returns the apply command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	cmd, _ := newCmd(f, streams)
+	return cmd
+}
+
+func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command, *Options) {
 	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "apply (TYPE NAME --recipe RECIPE [flags] | -f POLICY.yaml)",
@@ -117,7 +122,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	})
 	_ = cmd.RegisterFlagCompletionFunc("dry-run", cobra.FixedCompletions([]string{"client", "server"}, cobra.ShellCompDirectiveNoFileComp))
 	o.AddFlags(cmd)
-	return cmd
+	return cmd, o
 }
 
 func completeArgs(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
