@@ -322,7 +322,7 @@ func kindsOf(typ string) []string {
 	switch typ {
 	case TypeSecurity:
 		return []string{"Namespace"}
-	case TypeImageRegistry:
+	case TypeImageRegistry, TypeCustom:
 		return []string{"ValidatingAdmissionPolicyBinding", "ValidatingAdmissionPolicy"}
 	case TypeNetwork:
 		return []string{"NetworkPolicy"}

@@ -176,6 +176,14 @@ func Validate(p *Policy) []errs.Problem {
 		if msgs := validateLabels(pr.PodSelector); msgs != "" {
 			add("spec.parameters.podSelector", "%s", msgs)
 		}
+	case TypeCustom:
+		validations, _ := pr.PolicySpec["validations"].([]any)
+		switch {
+		case len(validations) == 0:
+			add("spec.parameters.policySpec", "a custom policy needs the spec of a ValidatingAdmissionPolicy with at least one validation")
+		case pr.PolicySpec["paramKind"] != nil:
+			add("spec.parameters.policySpec.paramKind", "parameter resources are not supported: write the values into the expressions")
+		}
 	case TypeQuota:
 		if s.Recipe == "custom" {
 			fields := map[string]string{"cpuRequests": pr.CPURequests, "cpuLimits": pr.CPULimits, "memoryRequests": pr.MemoryRequests, "memoryLimits": pr.MemoryLimits}

@@ -42,10 +42,13 @@ const (
 	TypeImageRegistry = "image-registry"
 	TypeNetwork       = "network"
 	TypeQuota         = "namespace-quota"
+	// TypeCustom is a ValidatingAdmissionPolicy of the user's, bound to
+	// the policy's namespaces.
+	TypeCustom = "custom"
 )
 
 // Types lists the policy types in the order they are documented.
-var Types = []string{TypeSecurity, TypeImageRegistry, TypeNetwork, TypeQuota}
+var Types = []string{TypeSecurity, TypeImageRegistry, TypeNetwork, TypeQuota, TypeCustom}
 
 // Policy is one ClusterPolicy document.
 type Policy struct {
@@ -79,6 +82,10 @@ type Parameters struct {
 	MemoryRequests string `json:"memoryRequests,omitempty"`
 	MemoryLimits   string `json:"memoryLimits,omitempty"`
 	Pods           *int64 `json:"pods,omitempty"`
+	// custom: the spec of a ValidatingAdmissionPolicy (validations,
+	// variables, matchConstraints, matchConditions, auditAnnotations,
+	// failurePolicy); pods are matched when it names no resources.
+	PolicySpec map[string]any `json:"policySpec,omitempty"`
 }
 
 // Scope is the namespaces a policy governs on each cluster: those named
@@ -120,6 +127,7 @@ var Recipes = []Recipe{
 	{TypeQuota, "medium", "CPU 1 / 2, memory 1Gi / 4Gi", "ResourceQuota and a LimitRange of container defaults in each namespace"},
 	{TypeQuota, "large", "CPU 2 / 4, memory 2Gi / 8Gi", "ResourceQuota and a LimitRange of container defaults in each namespace"},
 	{TypeQuota, "custom", "The limits in parameters (cpuRequests, cpuLimits, memoryRequests, memoryLimits, pods)", "ResourceQuota and a LimitRange of container defaults in each namespace"},
+	{TypeCustom, "validating-admission-policy", "Your own CEL rules: the spec of a ValidatingAdmissionPolicy in parameters.policySpec", "ValidatingAdmissionPolicy and its binding to the policy's namespaces"},
 }
 
 // recipeAliases are TMC's names for our recipes.
@@ -171,6 +179,9 @@ func (p *Policy) Describe() string {
 			rules = append(rules, "require digest")
 		}
 		return strings.Join(rules, "; ")
+	case TypeCustom:
+		validations, _ := s.Parameters.PolicySpec["validations"].([]any)
+		return fmt.Sprintf("%d CEL validation(s)", len(validations))
 	case TypeQuota:
 		q := p.quota()
 		return fmt.Sprintf("%s: cpu %s/%s, memory %s/%s", s.Recipe, q[0], q[1], q[2], q[3])

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -77,8 +78,12 @@ func Render(p *Policy, namespaces []string) []*unstructured.Unstructured {
 			}
 			out = append(out, object(p, "v1", "Namespace", "", ns, labels, nil))
 		}
-	case TypeImageRegistry:
-		out = append(out, object(p, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "", name, nil, map[string]any{"spec": vapSpec(p)}),
+	case TypeImageRegistry, TypeCustom:
+		spec := vapSpec(p)
+		if p.Spec.Type == TypeCustom {
+			spec = customSpec(p)
+		}
+		out = append(out, object(p, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "", name, nil, map[string]any{"spec": spec}),
 			object(p, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "", name, nil, map[string]any{"spec": map[string]any{
 				"policyName":        name,
 				"validationActions": []any{"Deny"},
@@ -178,6 +183,18 @@ func vapSpec(p *Policy) map[string]any {
 		"variables":   []any{map[string]any{"name": "images", "expression": imagesExpr}},
 		"validations": validations,
 	}
+}
+
+// customSpec is a user's ValidatingAdmissionPolicy spec, matching pods
+// created or updated when it names no resources itself.
+func customSpec(p *Policy) map[string]any {
+	spec := runtime.DeepCopyJSON(p.Spec.Parameters.PolicySpec)
+	if _, ok := spec["matchConstraints"]; !ok {
+		spec["matchConstraints"] = map[string]any{"resourceRules": []any{map[string]any{
+			"apiGroups": []any{""}, "apiVersions": []any{"v1"}, "operations": []any{"CREATE", "UPDATE"}, "resources": []any{"pods"},
+		}}}
+	}
+	return spec
 }
 
 // netpolSpec is TMC's network recipe as a NetworkPolicy.

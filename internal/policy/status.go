@@ -164,7 +164,7 @@ func Violations(ctx context.Context, dyn dynamic.Interface, p *Policy, namespace
 	switch p.Spec.Type {
 	case TypeSecurity:
 		marker = "violates PodSecurity"
-	case TypeImageRegistry:
+	case TypeImageRegistry, TypeCustom:
 		marker = p.ObjectName()
 	default:
 		return nil, nil

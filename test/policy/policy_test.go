@@ -274,3 +274,44 @@ spec:
 	e.Kubectl("tko", "cluster", "policy", "list").Success().StdoutLacks("bad-registry", "bad-security", "bad-net")
 	e.Kubectl("tko", "cluster", "policy", "recipes", "network").Success().StdoutContains("network\tdeny-all-egress")
 }
+
+// TestCustomPolicyWithItsOwnCEL: a user's ValidatingAdmissionPolicy bound
+// to the policy's namespace is enforced by the API server; one whose CEL
+// does not compile is refused by the API server's check, with its
+// compilation error, and nothing is applied.
+func TestCustomPolicyWithItsOwnCEL(t *testing.T) {
+	e := suite.New(t)
+	ns := developerNamespace(t, e)
+	name := "team-" + strings.SplitN(ns, "-", 2)[0]
+	vap := writeFile(t, "vap.yaml", `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: require-team-label
+spec:
+  validations:
+  - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
+    message: every pod must say its team (label team)
+`)
+	t.Cleanup(func() { e.Kubectl("tko", "cluster", "policy", "delete", name).Run() })
+	e.Kubectl("tko", "cluster", "policy", "apply", "custom", name, "-f", vap, "--namespaces", ns).Success().
+		StdoutContains("validatingadmissionpolicy.admissionregistration.k8s.io/tko-" + name + " created")
+	if msg := refused(t, e, ns, pod("unlabelled", "nginx:1.27.2", false, "")); !strings.Contains(msg, "every pod must say its team") {
+		t.Errorf("unlabelled pod refused for another reason: %s", msg)
+	}
+	e.Kubectl("tko", "cluster", "policy", "status", name).Success().StdoutContains(name + "\tcustom\tApplied")
+
+	broken := writeFile(t, "broken.yaml", `apiVersion: admissionregistration.k8s.io/v1
+kind: ValidatingAdmissionPolicy
+metadata:
+  name: broken
+spec:
+  validations:
+  - expression: "object.metadata.labels.exists(l, l ==)"
+`)
+	e.Kubectl("tko", "cluster", "policy", "apply", "custom", "broken-cel", "-f", broken, "--namespaces", ns).ExitCode(explain.ExitUsage).
+		StderrContains("tko-broken-cel", "compilation failed")
+	if _, err := e.Dyn().Resource(policy.VAPs).Get(context.Background(), "tko-broken-cel", metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Errorf("a refused custom policy was applied: %v", err)
+	}
+	e.Kubectl("tko", "cluster", "policy", "apply", "custom", "none", "--namespaces", ns).ExitCode(explain.ExitUsage).StderrContains("needs -f VAP.yaml")
+}

@@ -51,7 +51,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command, *Options) {
 	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
-		Use:   "apply (TYPE NAME --recipe RECIPE [flags] | -f POLICY.yaml)",
+		Use:   "apply (TYPE NAME --recipe RECIPE [flags] | custom NAME -f VAP.yaml | -f POLICY.yaml)",
 		Short: "Apply a security, image registry, network or quota policy to a cluster or a fleet",
 		Long: cli.LongDesc(`
 			Apply a policy, given by flags or as ClusterPolicy documents in a file (see
@@ -62,7 +62,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			labels on the namespaces they govern; image registry policies a
 			ValidatingAdmissionPolicy (CEL over every container image) and its binding;
 			network policies NetworkPolicies (enforced by the cluster's CNI, only stored
-			without one); quota policies a ResourceQuota and a LimitRange.
+			without one); quota policies a ResourceQuota and a LimitRange; custom
+			policies your own ValidatingAdmissionPolicy (its spec, from -f), bound to
+			the policy's namespaces.
 
 			A policy governs the namespaces of its scope: --namespaces, narrowed by
 			--namespace-selector; with neither, every namespace but the system ones
@@ -94,6 +96,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			# A medium quota on the namespaces of team-a
 			kubectl tko cluster policy apply namespace-quota team-a --recipe medium --namespace-selector team=a
 
+			# Your own CEL rules: every pod must say its team
+			kubectl tko cluster policy apply custom team-label -f require-team-label-vap.yaml --namespace-selector env=prod
+
 			# Policies kept in a file, to the prod clusters
 			kubectl tko cluster policy apply -f policies.yaml --cluster-selector tkg.tanzu.vmware.com/cluster-plan=prod`),
 		Args:              cobra.MaximumNArgs(2),
@@ -101,7 +106,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 		RunE:              cli.RunE(f, o),
 	}
 	fl := cmd.Flags()
-	fl.StringVarP(&o.File, "filename", "f", "", "File of ClusterPolicy documents; - for standard input.")
+	fl.StringVarP(&o.File, "filename", "f", "", "File of ClusterPolicy documents (or, with custom NAME, a ValidatingAdmissionPolicy); - for standard input.")
 	fl.StringVar(&o.Recipe, "recipe", "", "The recipe: see 'kubectl tko cluster policy recipes'.")
 	fl.StringSliceVar(&o.Allow, "allow", nil, "image-registry: registries or repositories images may come from (harbor.example.com,harbor.example.com/tkg).")
 	fl.BoolVar(&o.BlockLatestTag, "block-latest-tag", false, "image-registry: refuse images tagged latest or without a tag.")
@@ -149,7 +154,7 @@ func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, args []string) er
 // flagOf names the flag that sets a field of the policy.
 var flagOf = map[string]string{
 	"metadata.name": "NAME", "spec.recipe": "--recipe", "spec.parameters.allow": "--allow", "spec.parameters.podSelector": "--pod-selector",
-	"spec.parameters.cpuLimits": "--cpu", "spec.parameters.cpuRequests": "--cpu", "spec.parameters.memoryRequests": "--memory", "spec.parameters.memoryLimits": "--memory", "spec.parameters": "--cpu, --memory, --pods",
+	"spec.parameters.cpuLimits": "--cpu", "spec.parameters.cpuRequests": "--cpu", "spec.parameters.memoryRequests": "--memory", "spec.parameters.memoryLimits": "--memory", "spec.parameters": "--cpu, --memory, --pods", "spec.parameters.policySpec": "-f",
 	"spec.scope.namespaces": "--namespaces", "spec.scope.namespaceSelector": "--namespace-selector", "kind": "TYPE",
 }
 
@@ -163,7 +168,8 @@ func (o *Options) Validate() error {
 	if err := o.Base.Validate(); err != nil {
 		return err
 	}
-	if o.File != "" {
+	custom := len(o.args) > 0 && o.args[0] == policy.TypeCustom
+	if o.File != "" && !custom {
 		if len(o.args) > 0 {
 			return cli.FlagErrorf("give a policy by -f FILE or as TYPE NAME with flags, not both")
 		}
@@ -194,6 +200,14 @@ func (o *Options) Validate() error {
 	if err != nil {
 		return err
 	}
+	if custom {
+		if o.File == "" {
+			return cli.FlagErrorf("a custom policy needs -f VAP.yaml: a ValidatingAdmissionPolicy whose spec it applies")
+		}
+		if p.Spec.Parameters.PolicySpec, err = o.readVAP(); err != nil {
+			return err
+		}
+	}
 	var problems []errs.Problem
 	for _, pr := range policy.Validate(p) {
 		flag := flagOf[pr.Path]
@@ -215,6 +229,27 @@ func (o *Options) Validate() error {
 	return nil
 }
 
+// readVAP reads the spec of the ValidatingAdmissionPolicy of a custom policy.
+func (o *Options) readVAP() (map[string]any, error) {
+	raw, err := yamldoc.ReadFile(o.File, o.Streams.In)
+	if err != nil {
+		return nil, err
+	}
+	docs, err := yamldoc.Parse(o.File, raw)
+	if err != nil {
+		return nil, err
+	}
+	if len(docs) != 1 {
+		return nil, &errs.InputError{File: o.File, Err: fmt.Errorf("expected one ValidatingAdmissionPolicy, found %d documents", len(docs))}
+	}
+	m, _ := docs[0].Data.(map[string]any)
+	if kind, _ := m["kind"].(string); kind != "ValidatingAdmissionPolicy" {
+		return nil, &errs.InputError{File: o.File, Line: docs[0].Line("kind"), Field: "kind", Err: fmt.Errorf("expected a ValidatingAdmissionPolicy, found %q", kind)}
+	}
+	spec, _ := m["spec"].(map[string]any)
+	return spec, nil
+}
+
 func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 	p := &policy.Policy{APIVersion: policy.APIVersion, Kind: policy.Kind}
 	p.Metadata.Name = name
@@ -231,6 +266,9 @@ func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 		case o.RequireDigest:
 			p.Spec.Recipe = "require-digest"
 		}
+	}
+	if typ == policy.TypeCustom && o.Recipe == "" {
+		p.Spec.Recipe = "validating-admission-policy"
 	}
 	if o.CPU != "" || o.Memory != "" || o.Pods >= 0 {
 		if p.Spec.Recipe == "" {
