@@ -271,6 +271,10 @@ spec:
 	e.Kubectl("tko", "cluster", "policy", "apply", "firewall", "x").ExitCode(explain.ExitUsage).StderrContains(`unknown policy type "firewall"`)
 	e.Kubectl("tko", "cluster", "policy", "apply", "network", "none", "--recipe", "deny-all", "--namespaces", "no-such-namespace").
 		ExitCode(explain.ExitUsage).OneLineError("policy none selects no namespace on this cluster (scope: namespaces no-such-namespace)")
+	e.Kubectl("tko", "cluster", "policy", "apply", "network", "n", "--recipe", "deny-all", "--cluster-selector", "tkg.tanzu.vmware.com/cluster-plan=nope").
+		ExitCode(explain.ExitNotFound).OneLineError(`workload cluster "any" not found`)
+	e.Kubectl("tko", "cluster", "policy", "apply", "network", "n", "--recipe", "deny-all", "--as", localcp.ViewerUser).
+		ExitCode(explain.ExitForbidden).OneLineError(`user "tko-viewer" may not`)
 	e.Kubectl("tko", "cluster", "policy", "list").Success().StdoutLacks("bad-registry", "bad-security", "bad-net")
 	e.Kubectl("tko", "cluster", "policy", "recipes", "network").Success().StdoutContains("network\tdeny-all-egress")
 }
