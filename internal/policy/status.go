@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
@@ -213,4 +214,60 @@ func refusal(err error) string {
 		return after
 	}
 	return msg
+}
+
+// QuotaWarnings compares a quota policy with what the running pods of each
+// governed namespace already request and limit: a quota below current
+// usage refuses every new pod of the namespace until usage drops (existing
+// pods stay). It returns one warning per namespace and resource.
+func QuotaWarnings(ctx context.Context, dyn dynamic.Interface, plan *Plan) ([]string, error) {
+	if plan.Policy.Spec.Type != TypeQuota {
+		return nil, nil
+	}
+	q := plan.Policy.quota()
+	keys := []string{"requests.cpu", "limits.cpu", "requests.memory", "limits.memory"}
+	var out []string
+	for _, ns := range plan.Namespaces {
+		list, err := dyn.Resource(Pods).Namespace(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return nil, fmt.Errorf("listing pods in %s: %w", ns, err)
+		}
+		used := usage(list.Items)
+		for i, k := range keys {
+			if q[i] == "" {
+				continue
+			}
+			hard, err := resource.ParseQuantity(q[i])
+			if u := used[k]; err == nil && u.Cmp(hard) > 0 {
+				out = append(out, fmt.Sprintf("namespace %s already uses %s %s, above the quota's %s: new pods there will be refused until usage drops", ns, k, u.String(), q[i]))
+			}
+		}
+	}
+	return out, nil
+}
+
+// usage sums the requests and limits of the containers of pods that are
+// not finished, as the quota counts them.
+func usage(pods []unstructured.Unstructured) map[string]resource.Quantity {
+	out := map[string]resource.Quantity{}
+	for _, pod := range pods {
+		phase, _, _ := unstructured.NestedString(pod.Object, "status", "phase")
+		if phase == "Succeeded" || phase == "Failed" {
+			continue
+		}
+		containers, _, _ := unstructured.NestedSlice(pod.Object, "spec", "containers")
+		for _, c := range containers {
+			for _, kind := range []string{"requests", "limits"} {
+				res, _, _ := unstructured.NestedStringMap(c.(map[string]any), "resources", kind)
+				for _, r := range []string{"cpu", "memory"} {
+					if v, err := resource.ParseQuantity(res[r]); err == nil && res[r] != "" {
+						sum := out[kind+"."+r]
+						sum.Add(v)
+						out[kind+"."+r] = sum
+					}
+				}
+			}
+		}
+	}
+	return out
 }

@@ -225,6 +225,12 @@ spec:
 	if r := createPod(e, ns, pod("defaults", "nginx:1.27.2", false, "")); r.Code != 0 {
 		t.Fatalf("a pod without resources was refused: %s", r.Stderr)
 	}
+	// A larger pod, made before a smaller quota: the quota is below usage.
+	if r := createPod(e, ns, pod("grown", "nginx:1.27.2", false, "400m")); r.Code != 0 {
+		t.Fatalf("a pod within the quota was refused: %s", r.Stderr)
+	}
+	e.Kubectl("tko", "cluster", "policy", "apply", "namespace-quota", name, "--cpu", "500m", "--namespaces", ns, "--dry-run=server").Success().
+		StderrContains("Warning: namespace " + ns + " already uses limits.cpu 650m, above the quota's 500m")
 	e.Kubectl("tko", "cluster", "policy", "get", name).Success().StdoutContains("kind: ClusterPolicy", "recipe: small")
 	e.Kubectl("tko", "cluster", "policy", "delete", name, "--cluster", "wc-prod-1").Success().
 		StdoutContains("resourcequota/tko-"+name+" deleted", "limitrange/tko-"+name+" deleted")

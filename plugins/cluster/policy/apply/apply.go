@@ -348,6 +348,11 @@ func (o *Options) applyAll(ctx context.Context, c *kube.Clients, dryRun bool) (a
 			return out, err
 		}
 		res.Warnings = warnings.Take()
+		quota, err := policy.QuotaWarnings(ctx, dyn, plan)
+		if err != nil {
+			return out, err
+		}
+		res.Warnings = append(res.Warnings, quota...)
 		out.results = append(out.results, res)
 	}
 	return out, nil
