@@ -143,6 +143,11 @@ func TestSecurityAndRegistryPoliciesEnforcedByTheAPIServer(t *testing.T) {
 		t.Fatalf("a compliant pod was refused: %s", r.Stderr)
 	}
 
+	// Completion: types, recipes of a type, names of the applied policies.
+	e.Plugin("kubectl-tko-cluster", "__complete", "policy", "apply", "").Success().StdoutContains("security\n", "image-registry\n", "custom\n")
+	e.Plugin("kubectl-tko-cluster", "__complete", "policy", "apply", "network", "x", "--recipe", "").Success().StdoutContains("deny-all-egress\n")
+	e.Plugin("kubectl-tko-cluster", "__complete", "policy", "status", "").Success().StdoutContains(sec+"\n", reg+"\n")
+
 	// Reruns converge.
 	e.Kubectl("tko", "cluster", "policy", "apply", "image-registry", reg, "--block-latest-tag", "--namespaces", ns).Success().
 		StdoutContains("tko-"+reg+" unchanged").StdoutLacks("created", " configured")
