@@ -330,3 +330,24 @@ spec:
 	}
 	e.Kubectl("tko", "cluster", "policy", "apply", "custom", "none", "--namespaces", ns).ExitCode(explain.ExitUsage).StderrContains("needs -f VAP.yaml")
 }
+
+// TestFleetApplyIsAllOrNothing: two contexts, one of a user who may not
+// write admission policies: that target refuses in the check, so nothing
+// is applied on the other either; each failed target is a row of its own.
+func TestFleetApplyIsAllOrNothing(t *testing.T) {
+	e := suite.New(t)
+	ns := developerNamespace(t, e)
+	name := "fleet-" + strings.SplitN(ns, "-", 2)[0]
+	targets := localcp.ContextName + "," + localcp.ViewerContext
+	e.Kubectl("tko", "cluster", "policy", "apply", "image-registry", name, "--require-digest", "--namespaces", ns, "--context", targets).
+		ExitCode(explain.ExitFailure).
+		StderrContains("error: cluster "+localcp.ViewerContext+": forbidden", "1 of 2 cluster(s) refused the policy: nothing was applied")
+	if _, err := e.Dyn().Resource(policy.VAPs).Get(context.Background(), "tko-"+name, metav1.GetOptions{}); !apierrors.IsNotFound(err) {
+		t.Fatalf("the policy was applied on %s although %s refused it: %v", localcp.ContextName, localcp.ViewerContext, err)
+	}
+	t.Cleanup(func() { e.Kubectl("tko", "cluster", "policy", "delete", name).Run() })
+	e.Kubectl("tko", "cluster", "policy", "apply", "image-registry", name, "--require-digest", "--namespaces", ns, "--context", localcp.ContextName+",").Success().
+		StdoutContains("cluster "+localcp.ContextName+":", "validatingadmissionpolicy.admissionregistration.k8s.io/tko-"+name+" created")
+	e.Kubectl("tko", "cluster", "policy", "list", "--context", targets).Success().
+		StdoutContains(localcp.ContextName+"\t"+name+"\timage-registry\trequire-digest", localcp.ViewerContext+"\t\tError: forbidden")
+}
