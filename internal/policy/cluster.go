@@ -182,75 +182,86 @@ func (w *Warnings) Take() []string {
 	return out
 }
 
-// Apply writes a plan's objects with server-side apply (field manager
-// kubectl-tko), then removes what the policy wrote earlier and no longer
-// needs (a namespace that left the scope), then records the policy in
-// tko-policies. A rerun converges: unchanged objects say so. When one
-// object fails, every object this run changed is put back as it was (new
-// ones deleted) and the error says what was rolled back. With dryRun the
-// API server checks every object and stores nothing.
-func Apply(ctx context.Context, dyn dynamic.Interface, plan *Plan, dryRun bool) (*Result, error) {
-	objs := slices.Clone(plan.Objects)
-	sortObjects(objs)
+// Apply writes the objects of every plan with server-side apply (field
+// manager kubectl-tko), then removes what each policy wrote earlier and no
+// longer needs (a namespace that left the scope), then records each policy
+// in tko-policies. A rerun converges: unchanged objects say so. When one
+// object fails, every object this run changed, of every plan, is put back
+// as it was (new ones deleted), nothing is recorded, and the error says
+// what was rolled back. With dryRun the API server checks every object and
+// stores nothing.
+func Apply(ctx context.Context, dyn dynamic.Interface, plans []*Plan, dryRun bool) (*Result, error) {
 	res := &Result{}
-	type done struct {
-		desired, before *unstructured.Unstructured
-	}
-	var applied []done
+	var applied [][2]*unstructured.Unstructured // desired, before
 	opts := metav1.ApplyOptions{FieldManager: kube.FieldManager, Force: true}
 	if dryRun {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
-	for _, obj := range objs {
-		before, err := get(ctx, dyn, obj)
-		if err == nil {
-			var after *unstructured.Unstructured
-			after, err = dyn.Resource(Resource(obj)).Namespace(obj.GetNamespace()).Apply(ctx, obj.GetName(), obj, opts)
+	for _, plan := range plans {
+		objs := slices.Clone(plan.Objects)
+		sortObjects(objs)
+		for _, obj := range objs {
+			before, err := get(ctx, dyn, obj)
 			if err == nil {
-				verb := "configured"
-				switch {
-				case before == nil:
-					verb = "created"
-				case dryRun && !changed(obj, before), !dryRun && after.GetResourceVersion() == before.GetResourceVersion():
-					verb = "unchanged"
+				var after *unstructured.Unstructured
+				after, err = dyn.Resource(Resource(obj)).Namespace(obj.GetNamespace()).Apply(ctx, obj.GetName(), obj, opts)
+				if err == nil {
+					verb := "configured"
+					switch {
+					case before == nil:
+						verb = "created"
+					case dryRun && !changed(obj, before), !dryRun && after.GetResourceVersion() == before.GetResourceVersion():
+						verb = "unchanged"
+					}
+					res.Actions = append(res.Actions, Action{Object: after, Ref: Ref(obj), Verb: verb})
+					applied = append(applied, [2]*unstructured.Unstructured{obj, before})
+					continue
 				}
-				res.Actions = append(res.Actions, Action{Object: after, Ref: Ref(obj), Verb: verb})
-				applied = append(applied, done{obj, before})
-				continue
 			}
-		}
-		failure := fmt.Errorf("%s: %w", Ref(obj), err)
-		if dryRun {
-			return nil, failure
-		}
-		var undone, stuck []string
-		for i := len(applied) - 1; i >= 0; i-- {
-			if err := restore(ctx, dyn, applied[i].desired, applied[i].before); err != nil {
-				stuck = append(stuck, Ref(applied[i].desired)+" ("+err.Error()+")")
-			} else {
-				undone = append(undone, Ref(applied[i].desired))
+			failure := fmt.Errorf("%s: %w", Ref(obj), err)
+			if dryRun {
+				return nil, failure
 			}
+			return nil, rollback(ctx, dyn, plan.Policy.Name(), applied, failure)
 		}
-		where := "applying policy " + plan.Policy.Name() + " failed"
-		if len(undone) > 0 {
-			where += "; rolled back " + strings.Join(undone, ", ")
-		}
-		if len(stuck) > 0 {
-			where += "; could not roll back " + strings.Join(stuck, ", ")
-		}
-		return nil, &errs.StepError{Where: where, Err: failure}
 	}
-	pruned, err := prune(ctx, dyn, plan, dryRun)
-	if err != nil {
-		return nil, err
-	}
-	res.Actions = append(res.Actions, pruned...)
-	if !dryRun {
-		if err := writeRecord(ctx, dyn, plan); err != nil {
+	for _, plan := range plans {
+		pruned, err := prune(ctx, dyn, plan, dryRun)
+		if err != nil {
 			return nil, err
+		}
+		res.Actions = append(res.Actions, pruned...)
+	}
+	if !dryRun {
+		for _, plan := range plans {
+			if err := writeRecord(ctx, dyn, plan); err != nil {
+				return nil, err
+			}
 		}
 	}
 	return res, nil
+}
+
+// rollback puts back every object applied so far, newest first, and
+// returns the failure with what was undone and what could not be.
+func rollback(ctx context.Context, dyn dynamic.Interface, policyName string, applied [][2]*unstructured.Unstructured, failure error) error {
+	var undone, stuck []string
+	for i := len(applied) - 1; i >= 0; i-- {
+		desired, before := applied[i][0], applied[i][1]
+		if err := restore(ctx, dyn, desired, before); err != nil {
+			stuck = append(stuck, Ref(desired)+" ("+err.Error()+")")
+		} else {
+			undone = append(undone, Ref(desired))
+		}
+	}
+	where := "applying policy " + policyName + " failed"
+	if len(undone) > 0 {
+		where += "; rolled back " + strings.Join(undone, ", ")
+	}
+	if len(stuck) > 0 {
+		where += "; could not roll back " + strings.Join(stuck, ", ")
+	}
+	return &errs.StepError{Where: where, Err: failure}
 }
 
 // restore puts an object back as it was before this run: deleted when it

@@ -135,12 +135,13 @@ func TestDifference(t *testing.T) {
 	}
 }
 
-// TestApplyRollsBack: when the second object of a policy fails, the first
-// (created by this run) is deleted and the error says what was undone.
+// TestApplyRollsBack: when an object of the second policy fails, what this
+// run created for both policies is deleted, and the error says what was
+// undone.
 func TestApplyRollsBack(t *testing.T) {
 	scheme := runtime.NewScheme()
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(scheme, map[schema.GroupVersionResource]string{
-		Quotas: "ResourceQuotaList", LimitRanges: "LimitRangeList", ConfigMaps: "ConfigMapList", Namespaces: "NamespaceList",
+		Quotas: "ResourceQuotaList", LimitRanges: "LimitRangeList", NetPols: "NetworkPolicyList", ConfigMaps: "ConfigMapList", Namespaces: "NamespaceList",
 	})
 	var deleted []string
 	dyn.PrependReactor("patch", "*", func(a clienttesting.Action) (bool, runtime.Object, error) {
@@ -161,12 +162,15 @@ func TestApplyRollsBack(t *testing.T) {
 	})
 	p := &Policy{Spec: Spec{Type: TypeQuota, Recipe: "small"}}
 	p.Metadata.Name = "q"
-	_, err := Apply(context.Background(), dyn, &Plan{Policy: p, Namespaces: []string{"a"}, Objects: Render(p, []string{"a"})}, false)
+	n := &Policy{Spec: Spec{Type: TypeNetwork, Recipe: "deny-all"}}
+	n.Metadata.Name = "n"
+	plans := []*Plan{{Policy: n, Namespaces: []string{"a"}, Objects: Render(n, []string{"a"})}, {Policy: p, Namespaces: []string{"a"}, Objects: Render(p, []string{"a"})}}
+	_, err := Apply(context.Background(), dyn, plans, false)
 	var step *errs.StepError
-	if !errors.As(err, &step) || !strings.Contains(step.Where, "rolled back limitrange/tko-q -n a") || !apierrors.IsForbidden(err) {
+	if !errors.As(err, &step) || !strings.Contains(step.Where, "applying policy q failed; rolled back limitrange/tko-q -n a, networkpolicy.networking.k8s.io/tko-n -n a") || !apierrors.IsForbidden(err) {
 		t.Fatalf("error: %v", err)
 	}
-	if !slices.Equal(deleted, []string{"limitranges/tko-q"}) {
+	if !slices.Equal(deleted, []string{"limitranges/tko-q", "networkpolicies/tko-n"}) {
 		t.Errorf("rolled back: %v", deleted)
 	}
 }

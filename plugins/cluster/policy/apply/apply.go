@@ -76,7 +76,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			server-side dry run (conflicts with objects the policy does not own, CEL
 			compilation), and nothing is changed anywhere unless all pass. If an object
 			still fails on a cluster, that cluster's objects of the policy are rolled
-			back and the error names the cluster. Objects are written with server-side
+			back (of every policy of the file) and the error names the cluster. Objects are written with server-side
 			apply and carry the label tko.tanzu.vmware.com/policy=NAME; a rerun
 			converges ("unchanged") and repairs drift.
 
@@ -290,11 +290,6 @@ func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 	return p, nil
 }
 
-// applied is what one target did with every policy.
-type applied struct {
-	results []*policy.Result
-}
-
 // Run checks on every target, then applies on every target.
 func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun == "client" {
@@ -302,7 +297,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	// Every target checks every object first; nothing is changed anywhere
 	// unless all of them pass.
-	checked, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (applied, error) {
+	checked, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
 		return o.applyAll(ctx, c, true)
 	})
 	if err != nil {
@@ -315,7 +310,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun == "server" {
 		return o.print(checked, true)
 	}
-	done, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (applied, error) {
+	done, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
 		return o.applyAll(ctx, c, false)
 	})
 	if err != nil {
@@ -330,40 +325,41 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-// applyAll plans and applies every policy on one cluster; with dryRun the
+// applyAll plans every policy on one cluster and applies them together:
+// one failure rolls back every policy of the run there. With dryRun the
 // API server checks every object and stores nothing.
-func (o *Options) applyAll(ctx context.Context, c *kube.Clients, dryRun bool) (applied, error) {
+func (o *Options) applyAll(ctx context.Context, c *kube.Clients, dryRun bool) (*policy.Result, error) {
 	dyn, warnings, err := policy.WarningClient(c)
 	if err != nil {
-		return applied{}, err
+		return nil, err
 	}
-	var out applied
-	for _, p := range o.policies {
-		plan, err := policy.PlanOn(ctx, dyn, p)
-		if err != nil {
-			return out, err
+	plans := make([]*policy.Plan, len(o.policies))
+	for i, p := range o.policies {
+		if plans[i], err = policy.PlanOn(ctx, dyn, p); err != nil {
+			return nil, err
 		}
-		res, err := policy.Apply(ctx, dyn, plan, dryRun)
-		if err != nil {
-			return out, err
-		}
-		res.Warnings = warnings.Take()
+	}
+	res, err := policy.Apply(ctx, dyn, plans, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = warnings.Take()
+	for _, plan := range plans {
 		quota, err := policy.QuotaWarnings(ctx, dyn, plan)
 		if err != nil {
-			return out, err
+			return nil, err
 		}
 		res.Warnings = append(res.Warnings, quota...)
-		out.results = append(out.results, res)
 	}
-	return out, nil
+	return res, nil
 }
 
-func (o *Options) print(outcomes []common.Outcome[applied], dryRun bool) error {
+func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) error {
 	if !o.Output.Human() {
 		var objs []*unstructured.Unstructured
 		for _, oc := range outcomes {
-			for _, r := range oc.Value.results {
-				for _, a := range r.Actions {
+			if oc.Err == nil {
+				for _, a := range oc.Value.Actions {
 					objs = append(objs, a.Object)
 				}
 			}
@@ -377,16 +373,14 @@ func (o *Options) print(outcomes []common.Outcome[applied], dryRun bool) error {
 		if o.Targets.FleetView() {
 			fmt.Fprintf(o.Streams.Out, "cluster %s:\n", common.Name(oc.Cluster))
 		}
-		for _, r := range oc.Value.results {
-			for _, a := range r.Actions {
-				fmt.Fprint(o.Streams.Out, indent(o.Targets.FleetView()))
-				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, dryRun); err != nil {
-					return err
-				}
+		for _, a := range oc.Value.Actions {
+			fmt.Fprint(o.Streams.Out, indent(o.Targets.FleetView()))
+			if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, dryRun); err != nil {
+				return err
 			}
-			for _, w := range r.Warnings {
-				fmt.Fprintf(o.Streams.ErrOut, "Warning: %s%s\n", clusterPrefix(oc.Cluster), w)
-			}
+		}
+		for _, w := range oc.Value.Warnings {
+			fmt.Fprintf(o.Streams.ErrOut, "Warning: %s%s\n", clusterPrefix(oc.Cluster), w)
 		}
 	}
 	return nil
