@@ -75,10 +75,11 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			with its line); then every target cluster checks every object with a
 			server-side dry run (conflicts with objects the policy does not own, CEL
 			compilation), and nothing is changed anywhere unless all pass. If an object
-			still fails on a cluster, that cluster's objects of the policy are rolled
-			back (of every policy of the file) and the error names the cluster. Objects are written with server-side
-			apply and carry the label tko.tanzu.vmware.com/policy=NAME; a rerun
-			converges ("unchanged") and repairs drift.
+			still fails on a cluster, what the run changed there (for every policy of
+			the file) is rolled back and the error names the cluster. Objects are
+			written with server-side apply and carry the label
+			tko.tanzu.vmware.com/policy=NAME; a rerun converges ("unchanged") and
+			repairs drift.
 
 			--dry-run=client prints the objects; --dry-run=server has every target's API
 			server check them, and reports the existing pods a security policy's level
