@@ -224,6 +224,13 @@ spec:
 		StdoutContains("resourcequota/tko-" + name + " unchanged")
 	e.Kubectl("tko", "cluster", "policy", "list", "--cluster", "wc-prod-1").Success().
 		StdoutContains("default/wc-prod-1\t" + name + "\tnamespace-quota\tsmall\t1")
+	// A quota edited by hand is drift; a rerun puts it back.
+	e.Kubectl("tko", "cluster", "policy", "status", name, "--cluster", "wc-prod-1").Success().StdoutContains(name + "\tnamespace-quota\tApplied")
+	e.Kubectl("patch", "resourcequota", "tko-"+name, "-n", ns, "--type", "merge", "-p", `{"spec":{"hard":{"requests.cpu":"8"}}}`).Success()
+	e.Kubectl("tko", "cluster", "policy", "status", name).ExitCode(explain.ExitFailure).
+		StdoutContains(name+"\tnamespace-quota\tDrifted", "resourcequota/tko-"+name+" -n "+ns+" changed: spec.hard.requests.cpu was changed")
+	e.Kubectl("tko", "cluster", "policy", "apply", "-f", file).Success().StdoutContains("resourcequota/tko-" + name + " configured")
+	e.Kubectl("tko", "cluster", "policy", "status", name).Success().StdoutContains(name + "\tnamespace-quota\tApplied")
 	if msg := refused(t, e, ns, pod("big", "nginx:1.27.2", false, "2")); !strings.Contains(msg, "exceeded quota: tko-"+name) {
 		t.Errorf("over-limit pod refused for another reason: %s", msg)
 	}
@@ -314,6 +321,14 @@ spec:
 		t.Errorf("unlabelled pod refused for another reason: %s", msg)
 	}
 	e.Kubectl("tko", "cluster", "policy", "status", name).Success().StdoutContains(name + "\tcustom\tApplied")
+
+	// NetworkPolicies are stored (no CNI runs here to enforce them).
+	netpol := "deny-" + strings.SplitN(ns, "-", 2)[0]
+	t.Cleanup(func() { e.Kubectl("tko", "cluster", "policy", "delete", netpol).Run() })
+	e.Kubectl("tko", "cluster", "policy", "apply", "network", netpol, "--recipe", "deny-all-egress", "--namespaces", ns).Success().
+		StdoutContains("networkpolicy.networking.k8s.io/tko-" + netpol + " created")
+	e.Kubectl("get", "networkpolicy", "tko-"+netpol, "-n", ns, "-o", "jsonpath={.spec.policyTypes}").Success().StdoutContains(`["Egress"]`)
+	e.Kubectl("tko", "cluster", "policy", "status", netpol).Success().StdoutContains(netpol + "\tnetwork\tApplied\t1\t0\t0")
 
 	broken := writeFile(t, "broken.yaml", `apiVersion: admissionregistration.k8s.io/v1
 kind: ValidatingAdmissionPolicy
