@@ -118,15 +118,13 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	fl.Int64Var(&o.Pods, "pods", -1, "namespace-quota, recipe custom: the most pods.")
 	fl.StringSliceVar(&o.Namespaces, "namespaces", nil, "Namespaces the policy governs (comma-separated); a system namespace only when named.")
 	fl.StringVar(&o.NamespaceSelector, "namespace-selector", "", "Label selector of the namespaces the policy governs (env=prod,team in (a,b)).")
-	fl.StringVar(&o.DryRun, "dry-run", "", "Check and print instead of applying: client (default when given: the objects) or server (every target's API server checks them).")
-	fl.Lookup("dry-run").NoOptDefVal = "client"
+	cli.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of applying: client (default when given: the objects) or server (every target's API server checks them).")
 	_ = cmd.RegisterFlagCompletionFunc("recipe", func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
 		if len(args) == 0 {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		}
 		return policy.RecipeNames(canonicalType(args[0])), cobra.ShellCompDirectiveNoFileComp
 	})
-	_ = cmd.RegisterFlagCompletionFunc("dry-run", cobra.FixedCompletions([]string{"client", "server"}, cobra.ShellCompDirectiveNoFileComp))
 	o.AddFlags(cmd)
 	return cmd, o
 }
@@ -161,10 +159,8 @@ var flagOf = map[string]string{
 
 // Validate checks the file or the flags whole, before any connection.
 func (o *Options) Validate() error {
-	switch o.DryRun {
-	case "", "client", "server":
-	default:
-		return cli.FlagErrorf("--dry-run must be client or server, not %q", o.DryRun)
+	if err := cli.ValidateDryRun(o.DryRun); err != nil {
+		return err
 	}
 	if err := o.Base.Validate(); err != nil {
 		return err
