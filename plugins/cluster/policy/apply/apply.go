@@ -86,7 +86,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			would refuse, as the API server warns about them.`),
 		Example: cli.Examples(`
 			# Pod Security baseline on every namespace labelled env=prod
-			kubectl tko cluster policy apply security prod-baseline --recipe baseline --namespace-selector env=prod
+			kubectl tko cluster policy apply security prod-baseline --level baseline --namespace-selector env=prod
 
 			# Only images from Harbor, never :latest, on every workload cluster
 			kubectl tko cluster policy apply image-registry harbor-only --allow harbor.example.com --block-latest-tag --all-workload-clusters
@@ -95,7 +95,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			kubectl tko cluster policy apply network lockdown --recipe deny-all --namespaces team-a,team-b --dry-run -o yaml
 
 			# A medium quota on the namespaces of team-a
-			kubectl tko cluster policy apply namespace-quota team-a --recipe medium --namespace-selector team=a
+			kubectl tko cluster policy apply quota team-a --size medium --namespace-selector team=a
 
 			# Your own CEL rules: every pod must say its team
 			kubectl tko cluster policy apply custom team-label -f require-team-label-vap.yaml --namespace-selector env=prod
@@ -109,6 +109,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	fl := cmd.Flags()
 	fl.StringVarP(&o.File, "filename", "f", "", "File of ClusterPolicy documents (or, with custom NAME, a ValidatingAdmissionPolicy); - for standard input.")
 	fl.StringVar(&o.Recipe, "recipe", "", "The recipe: see 'kubectl tko cluster policy recipes'.")
+	// TMC's words for the recipe of two types (--template is -o's).
+	fl.StringVar(&o.Recipe, "level", "", "security: the recipe, baseline or restricted (strict).")
+	fl.StringVar(&o.Recipe, "size", "", "namespace-quota: the recipe, small, medium or large.")
 	fl.StringSliceVar(&o.Allow, "allow", nil, "image-registry: registries or repositories images may come from (harbor.example.com,harbor.example.com/tkg).")
 	fl.BoolVar(&o.BlockLatestTag, "block-latest-tag", false, "image-registry: refuse images tagged latest or without a tag.")
 	fl.BoolVar(&o.RequireDigest, "require-digest", false, "image-registry: refuse images not pinned by a sha256 digest.")
@@ -119,12 +122,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	fl.StringSliceVar(&o.Namespaces, "namespaces", nil, "Namespaces the policy governs (comma-separated); a system namespace only when named.")
 	fl.StringVar(&o.NamespaceSelector, "namespace-selector", "", "Label selector of the namespaces the policy governs (env=prod,team in (a,b)).")
 	cli.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of applying: client (default when given: the objects) or server (every target's API server checks them).")
-	_ = cmd.RegisterFlagCompletionFunc("recipe", func(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
-		if len(args) == 0 {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		return policy.RecipeNames(canonicalType(args[0])), cobra.ShellCompDirectiveNoFileComp
-	})
+	for _, name := range []string{"recipe", "level", "size"} {
+		_ = cmd.RegisterFlagCompletionFunc(name, completeRecipe)
+	}
 	o.AddFlags(cmd)
 	return cmd, o
 }
@@ -134,6 +134,13 @@ func completeArgs(_ *cobra.Command, args []string, _ string) ([]string, cobra.Sh
 		return policy.Types, cobra.ShellCompDirectiveNoFileComp
 	}
 	return nil, cobra.ShellCompDirectiveNoFileComp
+}
+
+func completeRecipe(_ *cobra.Command, args []string, _ string) ([]string, cobra.ShellCompDirective) {
+	if len(args) == 0 {
+		return nil, cobra.ShellCompDirectiveNoFileComp
+	}
+	return policy.RecipeNames(canonicalType(args[0])), cobra.ShellCompDirectiveNoFileComp
 }
 
 // canonicalType accepts "quota" for namespace-quota.
@@ -170,7 +177,7 @@ func (o *Options) Validate() error {
 		if len(o.args) > 0 {
 			return cli.FlagErrorf("give a policy by -f FILE or as TYPE NAME with flags, not both")
 		}
-		for _, name := range []string{"recipe", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"} {
+		for _, name := range []string{"recipe", "level", "size", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"} {
 			if o.cmd.Flags().Changed(name) {
 				return cli.FlagErrorf("--%s describes a policy given by flags; with -f the file says it all", name)
 			}

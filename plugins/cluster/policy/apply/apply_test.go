@@ -22,6 +22,8 @@ func TestValidateRefusesBeforeConnecting(t *testing.T) {
 		{[]string{"quota", "p", "--memory", "lots"}, `--memory: "lots" is not a quantity`},
 		{[]string{"security", "Bad_Name", "--recipe", "baseline"}, `NAME: "Bad_Name" is not a policy name`},
 		{[]string{"security", "p", "--recipe", "baseline", "--namespace-selector", "a in (b"}, "--namespace-selector:"},
+		{[]string{"security", "p", "--level", "lax"}, `--recipe: "lax" is not a recipe of security policies`},
+		{[]string{"quota", "p", "--size", "huge"}, `--recipe: "huge" is not a recipe of namespace-quota policies (one of: small, medium, large, custom)`},
 		{[]string{"firewall", "p"}, `unknown policy type "firewall"`},
 		{[]string{"security"}, "give TYPE NAME"},
 		{[]string{"-f", "x.yaml", "--recipe", "baseline"}, "--recipe describes a policy given by flags"},
