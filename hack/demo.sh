@@ -40,6 +40,18 @@ step kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-1 --dry-run
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --dry-run -o jsonpath='{.spec.topology.variables[*].name}{"\n"}'
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --tkr v1.99.0
 step kubectl tko cluster describe wc-nope
+echo
+echo "Policies enforced by the real kube-apiserver (Pod Security Admission, ValidatingAdmissionPolicy):"
+table kubectl tko cluster policy recipes
+step kubectl tko cluster policy apply -f test/testdata/policies.yaml --dry-run=server
+step kubectl tko cluster policy apply -f test/testdata/policies.yaml
+sleep 1 # the API server's admission policy informer
+step kubectl run web --image nginx:latest -n team-a --restart Never
+step kubectl run web --image nginx:1.27.2 -n team-a --restart Never --privileged
+table kubectl tko cluster policy list -o wide
+table kubectl tko cluster policy status
+step kubectl tko cluster policy delete team-a-no-latest
+step kubectl tko cluster policy delete team-a-baseline
 if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2>&1; then
   echo
   echo "kubectl tko package against the real kapp-controller v0.51.0 and its inline repository of TKO packages:"

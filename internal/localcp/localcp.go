@@ -233,11 +233,11 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		return nil, err
 	}
 	if !opts.NoControllerManager && opts.Binaries.ControllerManager != "" {
-		logf("starting kube-controller-manager (namespace, garbage collector, RBAC aggregation, service accounts)")
+		logf("starting kube-controller-manager (namespace, garbage collector, RBAC aggregation, service accounts, resource quotas)")
 		if err := cp.start(opts, "kube-controller-manager", opts.Binaries.ControllerManager, nil,
 			"--kubeconfig", cp.Kubeconfig,
 			"--leader-elect=false", "--secure-port", "0",
-			"--controllers", "namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller",
+			"--controllers", "namespace-controller,garbage-collector-controller,clusterrole-aggregation-controller,serviceaccount-controller,serviceaccount-token-controller,root-ca-certificate-publisher-controller,resourcequota-controller",
 			"--service-account-private-key-file", saKey,
 			"--root-ca-file", cp.CAFile,
 			"--use-service-account-credentials=false",

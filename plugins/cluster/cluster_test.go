@@ -19,6 +19,12 @@ import (
 	pooldelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/delete"
 	poollist "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/list"
 	poolset "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/set"
+	policyapply "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/apply"
+	policydelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/delete"
+	policyget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/get"
+	policylist "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/list"
+	policyrecipes "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/recipes"
+	policystatus "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/status"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/scale"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade"
 )
@@ -28,7 +34,8 @@ var _ = []cli.Verb{
 	&list.Options{}, &describe.Options{}, &create.Options{}, &scale.Options{}, &upgrade.Options{},
 	&availableupgrades.Options{}, &delete.Options{}, &kubeconfigget.Options{}, &mhcget.Options{},
 	&mhcset.Options{}, &mhcdelete.Options{}, &poollist.Options{}, &poolset.Options{}, &pooldelete.Options{},
-	&audit.Options{},
+	&audit.Options{}, &policyrecipes.Options{}, &policyapply.Options{}, &policylist.Options{}, &policyget.Options{},
+	&policystatus.Options{}, &policydelete.Options{},
 }
 
 // The split into one package per verb keeps every command name and alias.
@@ -40,6 +47,7 @@ func TestEveryVerbIsWired(t *testing.T) {
 		{"list"}, {"ls"}, {"describe"}, {"get"}, {"create"}, {"scale"}, {"upgrade"}, {"available-upgrades"}, {"delete"},
 		{"kubeconfig", "get"}, {"mhc", "get"}, {"mhc", "set"}, {"mhc", "delete"}, {"machinehealthcheck", "get"},
 		{"node-pool", "list"}, {"node-pool", "set"}, {"node-pool", "delete"}, {"nodepool", "list"}, {"np", "set"}, {"audit"},
+		{"policy", "recipes"}, {"policy", "apply"}, {"policy", "list"}, {"policy", "get"}, {"policy", "status"}, {"policy", "diff"}, {"policy", "delete"},
 	} {
 		cmd, rest, err := root.Find(path)
 		if err != nil || len(rest) != 0 || cmd == root || cmd.RunE == nil {

@@ -82,8 +82,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "Cluster configuration or manifest; - for standard input.")
 	cmd.Flags().StringVar(&o.Class, "class", "", "ClusterClass to use (default: CLUSTER_CLASS, or the newest tkg-vsphere-default class in the namespace).")
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "TanzuKubernetesRelease or Kubernetes version (default: TKR/KUBERNETES_VERSION, or the newest TKR).")
-	cmd.Flags().StringVar(&o.DryRun, "dry-run", "", "Print the Cluster instead of creating it: client (default when given) or server (also checked by the API server).")
-	cmd.Flags().Lookup("dry-run").NoOptDefVal = "client"
+	cli.AddDryRunFlag(cmd, &o.DryRun, "Print the Cluster instead of creating it: client (default when given) or server (also checked by the API server).")
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available, showing control plane and worker progress.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
 	o.Output.AddFlags(cmd)
@@ -105,10 +104,8 @@ func (o *Options) Validate() error {
 	if o.File == "" {
 		return cli.FlagErrorf("missing -f FILE (a TKG cluster configuration or a Cluster manifest; - for standard input)")
 	}
-	switch o.DryRun {
-	case "", "client", "server":
-	default:
-		return cli.FlagErrorf("--dry-run must be client or server, not %q", o.DryRun)
+	if err := cli.ValidateDryRun(o.DryRun); err != nil {
+		return err
 	}
 	if o.Wait && o.DryRun != "" {
 		return cli.FlagErrorf("--wait and --dry-run cannot be used together")

@@ -63,8 +63,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "ADC manifest or flat file; - for standard input.")
-	cmd.Flags().StringVar(&o.DryRun, "dry-run", "", "Check and print instead of creating: client (default when given) or server (also checked by the API server).")
-	cmd.Flags().Lookup("dry-run").NoOptDefVal = "client"
+	cli.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of creating: client (default when given) or server (also checked by the API server).")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
@@ -77,10 +76,8 @@ func (o *Options) Validate() error {
 	if o.File == "" {
 		return cli.FlagErrorf("missing -f FILE (an AKODeploymentConfig or a flat ADC file; - for standard input)")
 	}
-	switch o.DryRun {
-	case "", "client", "server":
-	default:
-		return cli.FlagErrorf("--dry-run must be client or server, not %q", o.DryRun)
+	if err := cli.ValidateDryRun(o.DryRun); err != nil {
+		return err
 	}
 	return o.Output.Validate()
 }

@@ -1,0 +1,153 @@
+// Package common holds what the `kubectl tko cluster policy` verbs share:
+// the fleet flags, running a step on every target cluster, and completion
+// of policy names.
+package common
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
+)
+
+// Base is what the options of every verb that reaches clusters hold.
+type Base struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Targets Targets
+}
+
+// NewBase returns the base options of a verb.
+func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
+	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+}
+
+// AddFlags registers the fleet flags and -o.
+func (b *Base) AddFlags(cmd *cobra.Command) {
+	b.Targets.AddFlags(cmd)
+	b.Output.AddFlags(cmd)
+}
+
+// Validate checks -o and the fleet flags, before any connection.
+func (b *Base) Validate() error {
+	if err := b.Output.Validate(); err != nil {
+		return err
+	}
+	return b.Targets.Complete(b.Factory)
+}
+
+// Targets are the fleet flags of every policy verb: the current cluster
+// by default, kubeconfig contexts, or workload clusters through their
+// kubeconfig Secrets on the management cluster.
+type Targets struct {
+	Fleet *cli.FleetFlags
+	sel   fleet.Selection
+}
+
+// AddFlags registers the fleet flags.
+func (t *Targets) AddFlags(cmd *cobra.Command) {
+	t.Fleet = cli.NewFleetFlags()
+	t.Fleet.AddContextFlags(cmd, "")
+	t.Fleet.AddClusterFlags(cmd, "Workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
+}
+
+// Complete checks the fleet flags, before any connection.
+func (t *Targets) Complete(f *cli.Factory) error {
+	sel, err := t.Fleet.Selection(f)
+	t.sel = sel
+	return err
+}
+
+// FleetView reports whether the verb runs on more than the current cluster.
+func (t *Targets) FleetView() bool { return t.sel.ContextFleet() || t.sel.WorkloadFleet() }
+
+// Strict reports --strict.
+func (t *Targets) Strict() bool { return t.sel.Strict }
+
+// Outcome is one target's result.
+type Outcome[T any] struct {
+	Cluster string // "" for the current cluster
+	Value   T
+	Err     error
+}
+
+// Run calls fn on every target (the policy requirement checked on each)
+// and prints the fleet's notes. On the current cluster alone, its error is
+// returned as is, so it keeps its own exit code.
+func Run[T any](ctx context.Context, b *Base, fn func(ctx context.Context, c *kube.Clients) (T, error)) ([]Outcome[T], error) {
+	t := &b.Targets
+	results, notes, err := cli.FleetRun(ctx, b.Factory, t.sel, []kube.Requirement{policy.Requirement}, func(ctx context.Context, tg cli.Target) (T, error) {
+		return fn(ctx, tg.Clients)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(b.Streams.ErrOut, n)
+	}
+	out := make([]Outcome[T], len(results))
+	for i, r := range results {
+		out[i] = Outcome[T]{Cluster: r.Target, Value: r.Value, Err: r.Err}
+		if r.Err != nil && !t.FleetView() {
+			return nil, r.Err
+		}
+	}
+	return out, nil
+}
+
+// Name is how a target is named in output: "current cluster" alone.
+func Name(cluster string) string {
+	if cluster == "" {
+		return "current cluster"
+	}
+	return cluster
+}
+
+// Failed prints a line for each failed target ("cluster X: error") and
+// says how many failed.
+func Failed[T any](errOut io.Writer, outcomes []Outcome[T]) int {
+	n := 0
+	for _, o := range outcomes {
+		if o.Err != nil {
+			n++
+			fmt.Fprintf(errOut, "error: cluster %s: %s\n", Name(o.Cluster), explain.Message(o.Err))
+		}
+	}
+	return n
+}
+
+// CompleteNames completes policy names from the current cluster's records.
+func CompleteNames(f *cli.Factory) func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+	return func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		if len(args) > 0 {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		f.ForCompletion()
+		dyn, err := f.Dynamic()
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		list, err := dyn.Resource(policy.ConfigMaps).Namespace(policy.RecordNamespace).List(cmd.Context(), metav1.ListOptions{LabelSelector: policy.LabelPolicy})
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		var out []string
+		for _, item := range list.Items {
+			if strings.HasPrefix(item.GetName(), prefix) {
+				out = append(out, item.GetName())
+			}
+		}
+		return out, cobra.ShellCompDirectiveNoFileComp
+	}
+}

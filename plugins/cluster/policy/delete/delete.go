@@ -1,0 +1,106 @@
+// Package delete implements `kubectl tko cluster policy delete`.
+package delete
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
+)
+
+// Options holds the flags of `policy delete`.
+type Options struct {
+	common.Base
+	Name   string
+	DryRun bool
+}
+
+// NewCmd returns the delete command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Base: common.NewBase(f, streams)}
+	cmd := &cobra.Command{
+		Use:   "delete NAME",
+		Short: "Remove exactly what a policy wrote, from a cluster or every cluster of a fleet",
+		Long: cli.LongDesc(`
+			Remove a policy: every object carrying tko.tanzu.vmware.com/policy=NAME (on
+			namespaces, only the Pod Security labels the policy set) and its record in
+			tko-policies. Other policies' objects are never touched. On a fleet, clusters
+			without the policy are noted and skipped; exit 3 when no target has it.`),
+		Example: cli.Examples(`
+			# What would be removed
+			kubectl tko cluster policy delete harbor-only --dry-run
+
+			# Remove it from every workload cluster
+			kubectl tko cluster policy delete harbor-only --all-workload-clusters`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteNames(f),
+		RunE:              cli.RunE(f, o),
+	}
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print what would be removed; remove nothing.")
+	o.AddFlags(cmd)
+	return cmd
+}
+
+// Complete takes the name.
+func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
+	o.Name = args[0]
+	return nil
+}
+
+// Run deletes on every target.
+func (o *Options) Run(ctx context.Context) error {
+	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]policy.Action, error) {
+		return policy.Delete(ctx, c.Dynamic, o.Name, o.DryRun)
+	})
+	if err != nil {
+		return err
+	}
+	var objs []*unstructured.Unstructured
+	found, failed := 0, 0
+	for _, oc := range outcomes {
+		var nf *errs.NotFoundError
+		switch {
+		case errors.As(oc.Err, &nf):
+			fmt.Fprintf(o.Streams.ErrOut, "cluster %s: policy %s is not applied there\n", common.Name(oc.Cluster), o.Name)
+			continue
+		case oc.Err != nil:
+			failed++
+			fmt.Fprintf(o.Streams.ErrOut, "error: cluster %s: %s\n", common.Name(oc.Cluster), explain.Message(oc.Err))
+			continue
+		}
+		found++
+		for _, a := range oc.Value {
+			objs = append(objs, a.Object)
+			if o.Output.Human() {
+				if o.Targets.FleetView() {
+					fmt.Fprintf(o.Streams.Out, "cluster %s: ", common.Name(oc.Cluster))
+				}
+				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, o.DryRun); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if !o.Output.Human() {
+		if err := o.Output.PrintObjects(o.Streams.Out, objs, false); err != nil {
+			return err
+		}
+	}
+	switch {
+	case failed > 0:
+		return &explain.SilentError{Code: explain.ExitFailure}
+	case found == 0:
+		return &errs.NotFoundError{Kind: "policy", Name: o.Name, Hint: "list them with 'kubectl tko cluster policy list'"}
+	}
+	return nil
+}

@@ -1,0 +1,175 @@
+// Package status implements `kubectl tko cluster policy status`.
+package status
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
+)
+
+// Options holds the flags of `policy status`.
+type Options struct {
+	common.Base
+	Name   string
+	NoPods bool
+}
+
+// NewCmd returns the status command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Base: common.NewBase(f, streams)}
+	cmd := &cobra.Command{
+		Use:     "status [NAME]",
+		Aliases: []string{"diff", "audit"},
+		Short:   "Show per cluster whether each policy is applied, drifted, or violated by running pods",
+		Long: cli.LongDesc(`
+			Compare each policy (or the one named) with every target cluster:
+
+			- drift: objects the policy should have and that are missing (deleted by
+			  hand, or a new namespace its scope now selects), fields of ours changed by
+			  hand, and objects it wrote that its scope no longer selects (extra);
+			- violations: existing pods the API server would refuse under the policy.
+			  Each pod of a governed namespace is submitted again as a server-side dry
+			  run create: Pod Security Admission and the policy's
+			  ValidatingAdmissionPolicy answer as they would for a new pod, and nothing
+			  is stored. Network and quota policies judge no existing pod.
+
+			Exit 1 when any policy drifted (rerun 'policy apply' to repair it) or a
+			cluster could not be read; violations alone exit 0.`),
+		Example: cli.Examples(`
+			# Every policy of this cluster
+			kubectl tko cluster policy status
+
+			# One policy across the workload clusters, with every drifted object and violating pod
+			kubectl tko cluster policy status harbor-only --all-workload-clusters -o wide`),
+		Args:              cobra.MaximumNArgs(1),
+		ValidArgsFunction: common.CompleteNames(f),
+		RunE:              cli.RunE(f, o),
+	}
+	cmd.Flags().BoolVar(&o.NoPods, "no-pods", false, "Check drift only, not the existing pods (faster on large clusters).")
+	o.AddFlags(cmd)
+	return cmd
+}
+
+// Complete takes the name.
+func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
+	if len(args) == 1 {
+		o.Name = args[0]
+	}
+	return nil
+}
+
+// Row is one policy on one cluster.
+type Row struct {
+	Cluster string `json:"cluster,omitempty"`
+	*policy.Status
+	Error string `json:"error,omitempty"`
+}
+
+// Run checks every policy on every target.
+func (o *Options) Run(ctx context.Context) error {
+	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*policy.Status, error) {
+		var recs []*policy.Record
+		if o.Name != "" {
+			rec, err := policy.GetRecord(ctx, c.Dynamic, o.Name)
+			if err != nil {
+				return nil, err
+			}
+			recs = append(recs, rec)
+		} else {
+			all, err := policy.Records(ctx, c.Dynamic)
+			if err != nil {
+				return nil, err
+			}
+			recs = all
+		}
+		var out []*policy.Status
+		for _, r := range recs {
+			st, err := policy.StatusOf(ctx, c.Dynamic, r, !o.NoPods)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, st)
+		}
+		return out, nil
+	})
+	if err != nil {
+		return err
+	}
+	var rows []Row
+	failed, drifted := 0, 0
+	for _, oc := range outcomes {
+		if oc.Err != nil {
+			failed++
+			rows = append(rows, Row{Cluster: oc.Cluster, Error: explain.Message(oc.Err)})
+			continue
+		}
+		for _, st := range oc.Value {
+			if len(st.Drift) > 0 {
+				drifted++
+			}
+			rows = append(rows, Row{Cluster: oc.Cluster, Status: st})
+		}
+	}
+	if !o.Output.Human() {
+		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
+			return err
+		}
+	} else if err := o.print(rows); err != nil {
+		return err
+	}
+	if drifted > 0 || failed > 0 {
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return nil
+}
+
+func (o *Options) print(rows []Row) error {
+	fleetView := o.Targets.FleetView()
+	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POLICY"}, {Header: "TYPE"}, {Header: "STATE"},
+		{Header: "NAMESPACES"}, {Header: "DRIFT"}, {Header: "VIOLATIONS"}}}
+	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	var details []string
+	for _, r := range rows {
+		if r.Error != "" {
+			w.Write([]string{r.Cluster, "", "", "Error: " + r.Error})
+			continue
+		}
+		st := r.Status
+		w.Write([]string{r.Cluster, st.Policy, st.Type, st.State(), strconv.Itoa(len(st.Namespaces)), strconv.Itoa(len(st.Drift)), strconv.Itoa(len(st.Violations))})
+		where := st.Policy
+		if fleetView {
+			where = common.Name(r.Cluster) + " " + where
+		}
+		for _, d := range st.Drift {
+			line := fmt.Sprintf("%s: %s %s", where, d.Object, d.State)
+			if d.Detail != "" {
+				line += ": " + d.Detail
+			}
+			details = append(details, line)
+		}
+		for _, v := range st.Violations {
+			details = append(details, fmt.Sprintf("%s: pod %s -n %s would be refused: %s", where, v.Pod, v.Namespace, v.Message))
+		}
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	if w.Rows == 0 && !o.Output.NoHeaders {
+		fmt.Fprintln(o.Streams.ErrOut, "No policies found.")
+	}
+	if len(details) > 0 {
+		fmt.Fprintln(o.Streams.Out)
+		fmt.Fprintln(o.Streams.Out, strings.Join(details, "\n"))
+	}
+	return nil
+}
