@@ -1,0 +1,88 @@
+// Package delete implements `kubectl tko cluster backup schedule delete`.
+package delete
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
+)
+
+// Options holds the flags and state of `backup schedule delete`.
+type Options struct {
+	common.Base
+	DryRun common.DryRun
+	Yes    bool
+	name   string
+}
+
+// NewCmd returns the delete command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Base: common.NewBase(f, streams)}
+	cmd := &cobra.Command{
+		Use:   "delete NAME --yes",
+		Short: "Delete a Velero schedule (the backups it made stay)",
+		Long: cli.LongDesc(`
+			Delete a Velero Schedule: no more backups are made; the backups it made stay
+			until their TTL ends. Asks first on a terminal; --yes skips the question.`),
+		Example: cli.Examples(`
+			# Stop the nightly backups
+			kubectl tko cluster backup schedule delete nightly --yes`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteNames(f, backup.Schedules),
+		RunE:              cli.RunE(f, o),
+	}
+	o.Base.AddFlags(cmd)
+	common.AddDryRunFlag(cmd, &o.DryRun)
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
+	return cmd
+}
+
+// Complete takes the name.
+func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
+	o.name = args[0]
+	return nil
+}
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if err := o.Base.Validate(); err != nil {
+		return err
+	}
+	return o.DryRun.Validate()
+}
+
+// Run deletes the schedule.
+func (o *Options) Run(ctx context.Context) error {
+	c, err := o.Connect()
+	if err != nil {
+		return err
+	}
+	u, err := backup.Get(ctx, c.Dynamic, backup.Schedules, o.VeleroNamespace, o.name)
+	if err != nil {
+		return err
+	}
+	if o.DryRun.Client() {
+		return o.Print(u, "deleted", true)
+	}
+	if !o.Yes && !o.DryRun.Any() {
+		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut, "refusing to delete without --yes when not on a terminal",
+			fmt.Sprintf("Delete schedule %s?", o.name)); err != nil {
+			return err
+		}
+	}
+	opts := metav1.DeleteOptions{}
+	if o.DryRun.Server() {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	if err := c.Dynamic.Resource(backup.Schedules).Namespace(o.VeleroNamespace).Delete(ctx, o.name, opts); err != nil {
+		return err
+	}
+	return cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun.Server())
+}
