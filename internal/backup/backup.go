@@ -194,3 +194,14 @@ func Age(t *metav1.Time, now time.Time) string {
 }
 
 func join(s []string) string { return strings.Join(s, ",") }
+
+// Until renders how long until t ("expired" once past); "" for never.
+func Until(t *metav1.Time, now time.Time) string {
+	if t == nil || t.IsZero() {
+		return ""
+	}
+	if d := t.Sub(now); d > 0 {
+		return duration.HumanDuration(d)
+	}
+	return "expired"
+}

@@ -15,6 +15,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -309,4 +310,25 @@ func fetch(ctx context.Context, link string, out io.Writer) error {
 	defer gz.Close()
 	_, err = io.Copy(out, gz)
 	return err
+}
+
+// SetPaused pauses or resumes a schedule; changed is false when it already
+// was (nothing is written then).
+func SetPaused(ctx context.Context, dyn dynamic.Interface, namespace, name string, paused, dryRun bool) (*unstructured.Unstructured, bool, error) {
+	u, err := Get(ctx, dyn, Schedules, namespace, name)
+	if err != nil {
+		return nil, false, err
+	}
+	if cur, _, _ := unstructured.NestedBool(u.Object, "spec", "paused"); cur == paused {
+		return u, false, nil
+	}
+	opts := metav1.PatchOptions{FieldManager: kube.FieldManager}
+	if dryRun {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	patched, err := dyn.Resource(Schedules).Namespace(namespace).Patch(ctx, name, types.MergePatchType, fmt.Appendf(nil, `{"spec":{"paused":%t}}`, paused), opts)
+	if err != nil {
+		return nil, false, fmt.Errorf("updating schedule %s: %w", name, err)
+	}
+	return patched, true, nil
 }
