@@ -164,7 +164,7 @@ func (o *Options) one(ctx context.Context, t cli.Target, b *unstructured.Unstruc
 	if !o.Wait.Wait || o.DryRun.Any() {
 		return row, nil
 	}
-	outcome, err := o.Wait.For(ctx, t.Clients, created, o.Streams.ErrOut, "kubectl tko cluster backup get "+created.GetName())
+	outcome, err := o.Wait.For(ctx, t.Clients, created, o.Streams.ErrOut, "kubectl tko cluster backup get "+created.GetName()+" --wait")
 	if single && outcome.Phase != "" && err == nil {
 		fmt.Fprintf(o.Streams.ErrOut, "%s\n", outcome.Summary())
 	}
