@@ -86,16 +86,21 @@ type Backup struct {
 	metav1.ObjectMeta `json:"metadata"`
 	Spec              Spec `json:"spec"`
 	Status            struct {
-		Phase               string       `json:"phase,omitempty"`
-		StartTimestamp      *metav1.Time `json:"startTimestamp,omitempty"`
-		CompletionTimestamp *metav1.Time `json:"completionTimestamp,omitempty"`
-		Expiration          *metav1.Time `json:"expiration,omitempty"`
-		Progress            *Progress    `json:"progress,omitempty"`
-		Errors              int64        `json:"errors,omitempty"`
-		Warnings            int64        `json:"warnings,omitempty"`
-		FailureReason       string       `json:"failureReason,omitempty"`
-		ValidationErrors    []string     `json:"validationErrors,omitempty"`
+		RunStatus  `json:",inline"`
+		Expiration *metav1.Time `json:"expiration,omitempty"`
 	} `json:"status"`
+}
+
+// RunStatus is what the status of a Backup and of a Restore share.
+type RunStatus struct {
+	Phase               string       `json:"phase,omitempty"`
+	StartTimestamp      *metav1.Time `json:"startTimestamp,omitempty"`
+	CompletionTimestamp *metav1.Time `json:"completionTimestamp,omitempty"`
+	Progress            *Progress    `json:"progress,omitempty"`
+	Errors              int64        `json:"errors,omitempty"`
+	Warnings            int64        `json:"warnings,omitempty"`
+	FailureReason       string       `json:"failureReason,omitempty"`
+	ValidationErrors    []string     `json:"validationErrors,omitempty"`
 }
 
 // Restore is the view of a velero.io/v1 Restore.
@@ -107,16 +112,7 @@ type Restore struct {
 		IncludedNamespaces []string          `json:"includedNamespaces,omitempty"`
 		NamespaceMapping   map[string]string `json:"namespaceMapping,omitempty"`
 	} `json:"spec"`
-	Status struct {
-		Phase               string       `json:"phase,omitempty"`
-		StartTimestamp      *metav1.Time `json:"startTimestamp,omitempty"`
-		CompletionTimestamp *metav1.Time `json:"completionTimestamp,omitempty"`
-		Progress            *Progress    `json:"progress,omitempty"`
-		Errors              int64        `json:"errors,omitempty"`
-		Warnings            int64        `json:"warnings,omitempty"`
-		FailureReason       string       `json:"failureReason,omitempty"`
-		ValidationErrors    []string     `json:"validationErrors,omitempty"`
-	} `json:"status"`
+	Status RunStatus `json:"status"`
 }
 
 // Schedule is the view of a velero.io/v1 Schedule.

@@ -103,3 +103,16 @@ func TestNewLocationKeepsCredentialsInTheSecret(t *testing.T) {
 		t.Error("an s3Url without a scheme is refused")
 	}
 }
+
+func TestViewsReadVelerosFields(t *testing.T) {
+	u := &unstructured.Unstructured{Object: map[string]any{"kind": "Backup", "metadata": map[string]any{"name": "b", "labels": map[string]any{backup.LabelSchedule: "nightly"}},
+		"spec":   map[string]any{"includedNamespaces": []any{"shop"}, "storageLocation": "default"},
+		"status": map[string]any{"phase": "Completed", "expiration": "2026-05-12T02:00:00Z", "progress": map[string]any{"totalItems": int64(7), "itemsBackedUp": int64(7)}}}}
+	b, err := backup.Parse[backup.Backup](u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b.Status.Phase != "Completed" || b.Status.Expiration == nil || b.Status.Progress.ItemsBackedUp != 7 || b.Labels[backup.LabelSchedule] != "nightly" || b.Spec.Scope() != "namespaces shop" {
+		t.Errorf("%+v", b)
+	}
+}

@@ -474,3 +474,68 @@ func Failures(out io.Writer, reason string, validation []string) {
 		Field(out, "Validation error", v)
 	}
 }
+
+// Change is the shape of the verbs that write: Base, --dry-run and the
+// NAME argument (optional when a verb makes one up).
+type Change struct {
+	Base
+	DryRun DryRun
+	Name   string
+}
+
+// NewChange returns the options of a writing verb.
+func NewChange(f *cli.Factory, streams genericiooptions.IOStreams) Change {
+	return Change{Base: NewBase(f, streams)}
+}
+
+// AddFlags registers --velero-namespace, -o and --dry-run.
+func (c *Change) AddFlags(cmd *cobra.Command) {
+	c.Base.AddFlags(cmd)
+	AddDryRunFlag(cmd, &c.DryRun)
+}
+
+// Complete takes NAME when given.
+func (c *Change) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
+	if len(args) > 0 {
+		c.Name = args[0]
+	}
+	return nil
+}
+
+// Validate checks -o and --dry-run.
+func (c *Change) Validate() error {
+	if err := c.Base.Validate(); err != nil {
+		return err
+	}
+	return c.DryRun.Validate()
+}
+
+// ListCmd is what differs between the list verbs.
+type ListCmd struct {
+	Short, Long, Example string
+	What                 string // "backups", for the fleet flags' help
+	Listing              Listing
+}
+
+// NewListCmd returns a list verb.
+func NewListCmd(f *cli.Factory, streams genericiooptions.IOStreams, spec ListCmd) *cobra.Command {
+	o := &listVerb{Lister: NewLister(f, streams), listing: spec.Listing}
+	cmd := &cobra.Command{
+		Use:     "list",
+		Aliases: []string{"ls"},
+		Short:   spec.Short,
+		Long:    cli.LongDesc(spec.Long),
+		Example: cli.Examples(spec.Example),
+		Args:    cli.NoArgs,
+		RunE:    cli.RunE(f, o),
+	}
+	o.Lister.AddFlags(cmd, spec.What)
+	return cmd
+}
+
+type listVerb struct {
+	Lister
+	listing Listing
+}
+
+func (o *listVerb) Run(ctx context.Context) error { return o.List(ctx, o.listing) }

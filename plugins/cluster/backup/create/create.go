@@ -21,20 +21,18 @@ import (
 
 // Options holds the flags and state of `backup create`.
 type Options struct {
-	common.Base
-	Scope  common.Scope
-	Wait   common.Wait
-	DryRun common.DryRun
-	Fleet  *cli.FleetFlags
+	common.Change
+	Scope common.Scope
+	Wait  common.Wait
+	Fleet *cli.FleetFlags
 
-	name string
 	spec backup.Spec
 	sel  fleet.Selection
 }
 
 // NewCmd returns the create command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams), Fleet: cli.NewFleetFlags()}
+	o := &Options{Change: common.NewChange(f, streams), Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
 		Use:   "create NAME [--include-namespaces NS,...] [--selector LABELS] [--wait]",
 		Short: "Back up a cluster, some namespaces or the objects a selector picks, with Velero",
@@ -70,26 +68,16 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
+	o.Change.AddFlags(cmd)
 	o.Scope.AddFlags(cmd, f)
 	o.Wait.AddFlags(cmd, "backup")
-	common.AddDryRunFlag(cmd, &o.DryRun)
 	common.AddFleetFlags(cmd, o.Fleet, "Back up")
 	return cmd
 }
 
-// Complete takes the name.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
-	o.name = args[0]
-	return nil
-}
-
 // Validate checks every flag before any connection.
 func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
-		return err
-	}
-	if err := o.DryRun.Validate(); err != nil {
+	if err := o.Change.Validate(); err != nil {
 		return err
 	}
 	if err := o.Wait.Validate(); err != nil {
@@ -111,7 +99,7 @@ func (o *Options) Validate() error {
 
 // Run creates the backup on every target.
 func (o *Options) Run(ctx context.Context) error {
-	b, err := backup.NewBackup(o.VeleroNamespace, o.name, o.spec)
+	b, err := backup.NewBackup(o.VeleroNamespace, o.Name, o.spec)
 	if err != nil {
 		return err
 	}

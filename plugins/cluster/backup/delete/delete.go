@@ -17,17 +17,15 @@ import (
 
 // Options holds the flags and state of `backup delete`.
 type Options struct {
-	common.Base
-	DryRun  common.DryRun
+	common.Change
 	Yes     bool
 	Wait    bool
 	Timeout time.Duration
-	name    string
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams), Timeout: 5 * time.Minute}
+	o := &Options{Change: common.NewChange(f, streams), Timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a Velero backup and its data in the object store",
@@ -44,26 +42,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
-	common.AddDryRunFlag(cmd, &o.DryRun)
+	o.Change.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until Velero has removed the backup.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits (exit 4 when it runs out).")
 	return cmd
-}
-
-// Complete takes the name.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
-	o.name = args[0]
-	return nil
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
-		return err
-	}
-	return o.DryRun.Validate()
 }
 
 // Run asks Velero to delete the backup.
@@ -73,7 +56,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if o.DryRun.Client() {
-		u, err := backup.Get(ctx, c.Dynamic, backup.Backups, o.VeleroNamespace, o.name)
+		u, err := backup.Get(ctx, c.Dynamic, backup.Backups, o.VeleroNamespace, o.Name)
 		if err != nil {
 			return err
 		}
@@ -81,22 +64,22 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if !o.Yes && !o.DryRun.Any() {
 		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut, "refusing to delete without --yes when not on a terminal",
-			fmt.Sprintf("Delete backup %s and its data in the object store?", o.name)); err != nil {
+			fmt.Sprintf("Delete backup %s and its data in the object store?", o.Name)); err != nil {
 			return err
 		}
 	}
-	if _, err := backup.DeleteBackup(ctx, c.Dynamic, o.VeleroNamespace, o.name, o.DryRun.Server()); err != nil {
+	if _, err := backup.DeleteBackup(ctx, c.Dynamic, o.VeleroNamespace, o.Name, o.DryRun.Server()); err != nil {
 		return err
 	}
-	ref := common.Ref("Backup", o.VeleroNamespace, o.name)
+	ref := common.Ref("Backup", o.VeleroNamespace, o.Name)
 	if err := cli.PrintAction(o.Streams.Out, ref, "deletion requested", o.DryRun.Server()); err != nil {
 		return err
 	}
 	if !o.Wait || o.DryRun.Any() {
 		return nil
 	}
-	_, err = wait.For(ctx, wait.Spec{Client: c.Dynamic.Resource(backup.Backups).Namespace(o.VeleroNamespace), Namespace: o.VeleroNamespace, Name: o.name,
-		What: "backup " + o.name + " to be deleted", Timeout: o.Timeout, Check: wait.Deleted})
+	_, err = wait.For(ctx, wait.Spec{Client: c.Dynamic.Resource(backup.Backups).Namespace(o.VeleroNamespace), Namespace: o.VeleroNamespace, Name: o.Name,
+		What: "backup " + o.Name + " to be deleted", Timeout: o.Timeout, Check: wait.Deleted})
 	if err == nil {
 		return cli.PrintAction(o.Streams.Out, ref, "deleted", false)
 	}

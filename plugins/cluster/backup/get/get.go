@@ -76,4 +76,3 @@ func describe(out io.Writer, u *unstructured.Unstructured, now time.Time) error 
 	}
 	return nil
 }
-

@@ -2,7 +2,6 @@
 package list
 
 import (
-	"context"
 	"strconv"
 	"time"
 
@@ -15,42 +14,29 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
-// Options holds the flags and state of `backup list`.
-type Options struct{ common.Lister }
-
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Lister: common.NewLister(f, streams)}
-	cmd := &cobra.Command{
-		Use:     "list",
-		Aliases: []string{"ls"},
-		Short:   "List Velero backups: phase, items, errors, warnings, age and expiry",
-		Long: cli.LongDesc(`
+	return common.NewListCmd(f, streams, common.ListCmd{
+		Short: "List Velero backups: phase, items, errors, warnings, age and expiry",
+		Long: `
 			List the Velero Backups of a cluster, or of every cluster of a fleet: phase,
 			items backed up of the total, errors and warnings, when they started and
 			completed, when Velero deletes them, their location; -o wide adds the scope
-			and the schedule that made them.`),
-		Example: cli.Examples(`
+			and the schedule that made them.`,
+		Example: `
 			# Backups of this cluster
 			kubectl tko cluster backup list
 
 			# Of every workload cluster, with scope and schedule
-			kubectl tko cluster backup list --all-workload-clusters -o wide`),
-		Args: cli.NoArgs,
-		RunE: cli.RunE(f, o),
-	}
-	o.Lister.AddFlags(cmd, "backups")
-	return cmd
-}
-
-// Run lists.
-func (o *Options) Run(ctx context.Context) error {
-	return o.List(ctx, common.Listing{
-		Resource: backup.Backups,
-		Columns: []cli.Column{{Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"},
-			{Header: "STARTED"}, {Header: "COMPLETED"}, {Header: "EXPIRES"}, {Header: "LOCATION"}, {Header: "SCOPE", Wide: true}, {Header: "SCHEDULE", Wide: true}},
-		Row:   row,
-		Empty: "No backups found",
+			kubectl tko cluster backup list --all-workload-clusters -o wide`,
+		What: "backups",
+		Listing: common.Listing{
+			Resource: backup.Backups,
+			Columns: []cli.Column{{Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"},
+				{Header: "STARTED"}, {Header: "COMPLETED"}, {Header: "EXPIRES"}, {Header: "LOCATION"}, {Header: "SCOPE", Wide: true}, {Header: "SCHEDULE", Wide: true}},
+			Row:   row,
+			Empty: "No backups found",
+		},
 	})
 }
 

@@ -20,16 +20,15 @@ import (
 
 // Options holds the flags and state of `backup location add`.
 type Options struct {
-	common.Base
+	common.Change
 	Location backup.LocationOptions
-	DryRun   common.DryRun
 
 	loc, secret *unstructured.Unstructured
 }
 
 // NewCmd returns the add command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams), Location: backup.LocationOptions{Provider: "aws"}}
+	o := &Options{Change: common.NewChange(f, streams), Location: backup.LocationOptions{Provider: "aws"}}
 	cmd := &cobra.Command{
 		Use:   "add NAME --bucket BUCKET [--s3-url URL] [--credentials-file FILE]",
 		Short: "Add an S3-compatible backup storage location, its credentials in a Secret",
@@ -51,7 +50,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
+	o.Change.AddFlags(cmd)
 	l := &o.Location
 	cmd.Flags().StringVar(&l.Provider, "provider", l.Provider, "Velero's object store plugin.")
 	cmd.Flags().StringVar(&l.Bucket, "bucket", "", "The bucket.")
@@ -62,28 +61,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&l.CACertFile, "cacert", "", "A PEM file of the CA that signed the store's certificate.")
 	cmd.Flags().StringVar(&l.CredentialsFile, "credentials-file", "", "An AWS shared credentials file, stored in a Secret (never printed).")
 	cmd.Flags().BoolVar(&l.Default, "default", false, "Make it Velero's default location.")
-	common.AddDryRunFlag(cmd, &o.DryRun)
 	return cmd
-}
-
-// Complete takes the name.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
-	o.Location.Name = args[0]
-	return nil
 }
 
 // Validate checks the flags and reads the files, before any connection.
 func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
-		return err
-	}
-	if err := o.DryRun.Validate(); err != nil {
+	if err := o.Change.Validate(); err != nil {
 		return err
 	}
 	if o.Location.Bucket == "" {
 		return cli.FlagErrorf("missing --bucket")
 	}
-	o.Location.Namespace = o.VeleroNamespace
+	o.Location.Name, o.Location.Namespace = o.Name, o.VeleroNamespace
 	var err error
 	o.loc, o.secret, err = backup.NewLocation(o.Location)
 	return err

@@ -2,7 +2,6 @@
 package list
 
 import (
-	"context"
 	"strconv"
 	"time"
 
@@ -15,58 +14,45 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
-// Options holds the flags and state of `backup location list`.
-type Options struct{ common.Lister }
-
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Lister: common.NewLister(f, streams)}
-	cmd := &cobra.Command{
-		Use:     "list",
-		Aliases: []string{"ls"},
-		Short:   "List backup storage locations: store, availability and Velero's reason",
-		Long: cli.LongDesc(`
+	return common.NewListCmd(f, streams, common.ListCmd{
+		Short: "List backup storage locations: store, availability and Velero's reason",
+		Long: `
 			List Velero's BackupStorageLocations on a cluster, or on every cluster of a
 			fleet: provider, bucket and prefix, whether Velero found the store
 			Available and when it last checked, and, when Unavailable, Velero's
 			message (an unreachable store, wrong credentials, a missing bucket). The
-			credentials are never shown: only the Secret that holds them (-o wide).`),
-		Example: cli.Examples(`
+			credentials are never shown: only the Secret that holds them (-o wide).`,
+		Example: `
 			# Can every workload cluster reach its backup store?
-			kubectl tko cluster backup location list --all-workload-clusters`),
-		Args: cli.NoArgs,
-		RunE: cli.RunE(f, o),
-	}
-	o.Lister.AddFlags(cmd, "backup storage locations")
-	return cmd
-}
-
-// Run lists.
-func (o *Options) Run(ctx context.Context) error {
-	return o.List(ctx, common.Listing{
-		Resource: backup.Locations,
-		Columns: []cli.Column{{Header: "NAME"}, {Header: "PROVIDER"}, {Header: "BUCKET/PREFIX"}, {Header: "PHASE"}, {Header: "LAST VALIDATED"},
-			{Header: "DEFAULT"}, {Header: "ACCESS", Wide: true}, {Header: "URL", Wide: true}, {Header: "CREDENTIAL", Wide: true}, {Header: "MESSAGE"}},
-		Row: func(u *unstructured.Unstructured, now time.Time) []string {
-			l, err := backup.Parse[backup.Location](u)
-			if err != nil {
-				return []string{u.GetName(), "Error: " + err.Error()}
-			}
-			where := l.Spec.ObjectStorage.Bucket
-			if l.Spec.ObjectStorage.Prefix != "" {
-				where += "/" + l.Spec.ObjectStorage.Prefix
-			}
-			credential := ""
-			if l.Spec.Credential != nil {
-				credential = "secret/" + l.Spec.Credential.Name
-			}
-			access := l.Spec.AccessMode
-			if access == "" {
-				access = "ReadWrite"
-			}
-			return []string{l.Name, l.Spec.Provider, where, cli.OrDash(l.Status.Phase), common.Age(l.Status.LastValidationTime, now),
-				strconv.FormatBool(l.Spec.Default), access, cli.OrDash(l.Spec.Config["s3Url"]), cli.OrDash(credential), cli.OrDash(l.Status.Message)}
+			kubectl tko cluster backup location list --all-workload-clusters`,
+		What: "backup storage locations",
+		Listing: common.Listing{
+			Resource: backup.Locations,
+			Columns: []cli.Column{{Header: "NAME"}, {Header: "PROVIDER"}, {Header: "BUCKET/PREFIX"}, {Header: "PHASE"}, {Header: "LAST VALIDATED"},
+				{Header: "DEFAULT"}, {Header: "ACCESS", Wide: true}, {Header: "URL", Wide: true}, {Header: "CREDENTIAL", Wide: true}, {Header: "MESSAGE"}},
+			Row: func(u *unstructured.Unstructured, now time.Time) []string {
+				l, err := backup.Parse[backup.Location](u)
+				if err != nil {
+					return []string{u.GetName(), "Error: " + err.Error()}
+				}
+				where := l.Spec.ObjectStorage.Bucket
+				if l.Spec.ObjectStorage.Prefix != "" {
+					where += "/" + l.Spec.ObjectStorage.Prefix
+				}
+				credential := ""
+				if l.Spec.Credential != nil {
+					credential = "secret/" + l.Spec.Credential.Name
+				}
+				access := l.Spec.AccessMode
+				if access == "" {
+					access = "ReadWrite"
+				}
+				return []string{l.Name, l.Spec.Provider, where, cli.OrDash(l.Status.Phase), common.Age(l.Status.LastValidationTime, now),
+					strconv.FormatBool(l.Spec.Default), access, cli.OrDash(l.Spec.Config["s3Url"]), cli.OrDash(credential), cli.OrDash(l.Status.Message)}
+			},
+			Empty: "No backup storage locations found",
 		},
-		Empty: "No backup storage locations found",
 	})
 }

@@ -17,18 +17,16 @@ import (
 
 // Options holds the flags and state of `restore create`.
 type Options struct {
-	common.Base
+	common.Change
 	Restore backup.RestoreOptions
 	Wait    common.Wait
-	DryRun  common.DryRun
 
-	name string
-	obj  *unstructured.Unstructured
+	obj *unstructured.Unstructured
 }
 
 // NewCmd returns the create command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{Change: common.NewChange(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "create [NAME] --from-backup BACKUP [--namespace-mappings OLD:NEW,...] [--wait]",
 		Short: "Restore a Completed Velero backup, optionally into other namespaces",
@@ -50,13 +48,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cobraMaxOne,
 		RunE: cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
+	o.Change.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.Restore.Backup, "from-backup", "", "The backup to restore.")
 	cmd.Flags().StringSliceVar(&o.Restore.IncludeNamespaces, "include-namespaces", nil, "Restore these namespaces of the backup only.")
 	cmd.Flags().StringSliceVar(&o.Restore.Mappings, "namespace-mappings", nil, "Restore namespaces under other names: OLD:NEW,...")
 	common.CompleteFlag(cmd, f, "from-backup", backup.Backups)
 	o.Wait.AddFlags(cmd, "restore")
-	common.AddDryRunFlag(cmd, &o.DryRun)
 	return cmd
 }
 
@@ -68,21 +65,19 @@ func cobraMaxOne(cmd *cobra.Command, args []string) error {
 }
 
 // Complete takes the name, or makes one from the backup's.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
-	if len(args) == 1 {
-		o.name = args[0]
-	} else if o.Restore.Backup != "" {
-		o.name = backup.GeneratedName(o.Restore.Backup, time.Now())
+func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
+	if err := o.Change.Complete(f, cmd, args); err != nil {
+		return err
+	}
+	if o.Name == "" && o.Restore.Backup != "" {
+		o.Name = backup.GeneratedName(o.Restore.Backup, time.Now())
 	}
 	return nil
 }
 
 // Validate checks every flag, the mappings too, before any connection.
 func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
-		return err
-	}
-	if err := o.DryRun.Validate(); err != nil {
+	if err := o.Change.Validate(); err != nil {
 		return err
 	}
 	if err := o.Wait.Validate(); err != nil {
@@ -92,7 +87,7 @@ func (o *Options) Validate() error {
 		return cli.FlagErrorf("missing --from-backup BACKUP")
 	}
 	var err error
-	if o.obj, err = backup.NewRestore(o.VeleroNamespace, o.name, o.Restore); err != nil {
+	if o.obj, err = backup.NewRestore(o.VeleroNamespace, o.Name, o.Restore); err != nil {
 		return cli.Usagef("--namespace-mappings: %v", err)
 	}
 	return nil
@@ -117,7 +112,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.Wait.Wait || o.DryRun.Any() {
 		return nil
 	}
-	outcome, err := o.Wait.For(ctx, c, created, o.Streams.ErrOut, "kubectl tko cluster restore get "+o.name+" --wait")
+	outcome, err := o.Wait.For(ctx, c, created, o.Streams.ErrOut, "kubectl tko cluster restore get "+o.Name+" --wait")
 	if err == nil {
 		fmt.Fprintln(o.Streams.ErrOut, outcome.Summary())
 	}

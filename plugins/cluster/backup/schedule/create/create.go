@@ -17,21 +17,19 @@ import (
 
 // Options holds the flags and state of `backup schedule create`.
 type Options struct {
-	common.Base
+	common.Change
 	Scope  common.Scope
 	Cron   string
 	Paused bool
-	DryRun common.DryRun
 	Fleet  *cli.FleetFlags
 
-	name string
-	obj  *unstructured.Unstructured
-	sel  fleet.Selection
+	obj *unstructured.Unstructured
+	sel fleet.Selection
 }
 
 // NewCmd returns the create command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams), Fleet: cli.NewFleetFlags()}
+	o := &Options{Change: common.NewChange(f, streams), Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
 		Use:   "create NAME --schedule CRON [scope flags]",
 		Short: "Schedule Velero backups with a cron expression, on one cluster or a fleet",
@@ -53,27 +51,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
+	o.Change.AddFlags(cmd)
 	o.Scope.AddFlags(cmd, f)
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "When to back up: a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "Create the schedule paused.")
-	common.AddDryRunFlag(cmd, &o.DryRun)
 	common.AddFleetFlags(cmd, o.Fleet, "Schedule backups")
 	return cmd
 }
 
-// Complete takes the name.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
-	o.name = args[0]
-	return nil
-}
-
 // Validate checks every flag (the cron expression too) before any connection.
 func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
-		return err
-	}
-	if err := o.DryRun.Validate(); err != nil {
+	if err := o.Change.Validate(); err != nil {
 		return err
 	}
 	if o.Cron == "" {
@@ -83,7 +71,7 @@ func (o *Options) Validate() error {
 	if err != nil {
 		return err
 	}
-	if o.obj, err = backup.NewSchedule(o.VeleroNamespace, o.name, o.Cron, spec, o.Paused); err != nil {
+	if o.obj, err = backup.NewSchedule(o.VeleroNamespace, o.Name, o.Cron, spec, o.Paused); err != nil {
 		return cli.Usagef("--schedule: %v", err)
 	}
 	o.sel, err = o.Fleet.Selection(o.Factory)
@@ -96,7 +84,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return o.Print(o.obj, "created", true)
 	}
 	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, common.Requirements, func(ctx context.Context, t cli.Target) (common.Row, error) {
-		row := common.Row{Name: o.name, Phase: "(dry run)"}
+		row := common.Row{Name: o.Name, Phase: "(dry run)"}
 		if o.DryRun.Client() {
 			return row, nil
 		}

@@ -16,15 +16,13 @@ import (
 
 // Options holds the flags and state of `backup schedule delete`.
 type Options struct {
-	common.Base
-	DryRun common.DryRun
-	Yes    bool
-	name   string
+	common.Change
+	Yes bool
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{Change: common.NewChange(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a Velero schedule (the backups it made stay)",
@@ -38,24 +36,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Schedules),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
-	common.AddDryRunFlag(cmd, &o.DryRun)
+	o.Change.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	return cmd
-}
-
-// Complete takes the name.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
-	o.name = args[0]
-	return nil
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
-		return err
-	}
-	return o.DryRun.Validate()
 }
 
 // Run deletes the schedule.
@@ -64,7 +47,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	u, err := backup.Get(ctx, c.Dynamic, backup.Schedules, o.VeleroNamespace, o.name)
+	u, err := backup.Get(ctx, c.Dynamic, backup.Schedules, o.VeleroNamespace, o.Name)
 	if err != nil {
 		return err
 	}
@@ -73,7 +56,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if !o.Yes && !o.DryRun.Any() {
 		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut, "refusing to delete without --yes when not on a terminal",
-			fmt.Sprintf("Delete schedule %s?", o.name)); err != nil {
+			fmt.Sprintf("Delete schedule %s?", o.Name)); err != nil {
 			return err
 		}
 	}
@@ -81,7 +64,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun.Server() {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
-	if err := c.Dynamic.Resource(backup.Schedules).Namespace(o.VeleroNamespace).Delete(ctx, o.name, opts); err != nil {
+	if err := c.Dynamic.Resource(backup.Schedules).Namespace(o.VeleroNamespace).Delete(ctx, o.Name, opts); err != nil {
 		return err
 	}
 	return cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun.Server())

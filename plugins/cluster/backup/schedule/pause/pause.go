@@ -16,15 +16,13 @@ import (
 
 // Options holds the flags and state of `schedule pause` and `unpause`.
 type Options struct {
-	common.Base
+	common.Change
 	Paused bool
-	DryRun common.DryRun
-	name   string
 }
 
 // NewCmd returns pause (paused true) or unpause.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams, paused bool) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams), Paused: paused}
+	o := &Options{Change: common.NewChange(f, streams), Paused: paused}
 	verb, what := "unpause", "Resume a paused Velero schedule"
 	if paused {
 		verb, what = "pause", "Pause a Velero schedule: no backups until unpaused"
@@ -39,24 +37,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams, paused bool) *co
 		ValidArgsFunction: common.CompleteNames(f, backup.Schedules),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Base.AddFlags(cmd)
-	common.AddDryRunFlag(cmd, &o.DryRun)
+	o.Change.AddFlags(cmd)
 	cmd.Flags().Lookup("dry-run").Usage = "Check with the API server instead of storing (client and server both ask the server)."
 	return cmd
-}
-
-// Complete takes the name.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
-	o.name = args[0]
-	return nil
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
-		return err
-	}
-	return o.DryRun.Validate()
 }
 
 // Run sets spec.paused (server-side dry run with --dry-run).
@@ -65,7 +48,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	u, changed, err := backup.SetPaused(ctx, c.Dynamic, o.VeleroNamespace, o.name, o.Paused, o.DryRun.Any())
+	u, changed, err := backup.SetPaused(ctx, c.Dynamic, o.VeleroNamespace, o.Name, o.Paused, o.DryRun.Any())
 	if err != nil {
 		return err
 	}
