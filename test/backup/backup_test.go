@@ -189,7 +189,7 @@ spec:
 	})
 
 	t.Run("a backup is deleted with its data", func(t *testing.T) {
-		e.Kubectl("tko", "cluster", "backup", "delete", "quick", "--yes", "--wait", "--timeout", "1m").Timeout(90 * time.Second).Success().
+		e.Kubectl("tko", "cluster", "backup", "delete", "quick", "--yes", "--wait", "--timeout", "1m").Timeout(90*time.Second).Success().
 			StdoutContains("backup.velero.io/quick deletion requested", "backup.velero.io/quick deleted")
 		if files := bucketHas(t, s, "backups/quick"); len(files) > 0 {
 			t.Errorf("left in the bucket: %v", files)

@@ -181,4 +181,3 @@ func contains(list []string, sub string) bool {
 	}
 	return false
 }
-

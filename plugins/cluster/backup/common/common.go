@@ -529,7 +529,7 @@ func NewListCmd(f *cli.Factory, streams genericiooptions.IOStreams, spec ListCmd
 		Args:    cli.NoArgs,
 		RunE:    cli.RunE(f, o),
 	}
-	o.Lister.AddFlags(cmd, spec.What)
+	o.AddFlags(cmd, spec.What)
 	return cmd
 }
 

@@ -68,7 +68,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
-	o.Change.AddFlags(cmd)
+	o.AddFlags(cmd)
 	o.Scope.AddFlags(cmd, f)
 	o.Wait.AddFlags(cmd, "backup")
 	common.AddFleetFlags(cmd, o.Fleet, "Back up")

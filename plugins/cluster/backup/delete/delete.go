@@ -42,7 +42,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Change.AddFlags(cmd)
+	o.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until Velero has removed the backup.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits (exit 4 when it runs out).")

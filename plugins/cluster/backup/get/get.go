@@ -44,7 +44,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Getter.AddFlags(cmd, "backup")
+	o.AddFlags(cmd, "backup")
 	return cmd
 }
 

@@ -50,7 +50,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
-	o.Change.AddFlags(cmd)
+	o.AddFlags(cmd)
 	l := &o.Location
 	cmd.Flags().StringVar(&l.Provider, "provider", l.Provider, "Velero's object store plugin.")
 	cmd.Flags().StringVar(&l.Bucket, "bucket", "", "The bucket.")

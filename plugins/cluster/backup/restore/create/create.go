@@ -48,7 +48,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cobraMaxOne,
 		RunE: cli.RunE(f, o),
 	}
-	o.Change.AddFlags(cmd)
+	o.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.Restore.Backup, "from-backup", "", "The backup to restore.")
 	cmd.Flags().StringSliceVar(&o.Restore.IncludeNamespaces, "include-namespaces", nil, "Restore these namespaces of the backup only.")
 	cmd.Flags().StringSliceVar(&o.Restore.Mappings, "namespace-mappings", nil, "Restore namespaces under other names: OLD:NEW,...")

@@ -38,7 +38,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Restores),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Getter.AddFlags(cmd, "restore")
+	o.AddFlags(cmd, "restore")
 	return cmd
 }
 

@@ -51,7 +51,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cli.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
-	o.Change.AddFlags(cmd)
+	o.AddFlags(cmd)
 	o.Scope.AddFlags(cmd, f)
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "When to back up: a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "Create the schedule paused.")

@@ -36,7 +36,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Schedules),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Change.AddFlags(cmd)
+	o.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	return cmd
 }

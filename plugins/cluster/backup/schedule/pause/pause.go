@@ -37,7 +37,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams, paused bool) *co
 		ValidArgsFunction: common.CompleteNames(f, backup.Schedules),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Change.AddFlags(cmd)
+	o.AddFlags(cmd)
 	cmd.Flags().Lookup("dry-run").Usage = "Check with the API server instead of storing (client and server both ask the server)."
 	return cmd
 }
