@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,6 +127,28 @@ spec:
 		// A rerun converges: the same backup, waited for again.
 		e.Kubectl("tko", "cluster", "backup", "create", "shop", "--include-namespaces", ns, "--wait").Success().
 			StdoutContains("backup.velero.io/shop unchanged")
+	})
+
+	t.Run("one backup per workload cluster, a row each", func(t *testing.T) {
+		// The seeded workload clusters' kubeconfig Secrets all point at this
+		// control plane: the first creates the backup, the others find it
+		// and wait for it, as a rerun does.
+		r := e.Kubectl("tko", "cluster", "backup", "create", "fleet", "--include-namespaces", ns, "--all-workload-clusters", "--wait", "--timeout", "2m", "--strict").
+			Timeout(3 * time.Minute).Success()
+		r.StdoutContains("CLUSTER\tNAME\tPHASE\tITEMS", "default/wc-prod-1\tfleet\tCompleted\t").StderrContains("skipping clusters without a kubeconfig Secret")
+		e.Kubectl("tko", "cluster", "backup", "list", "--cluster", "wc-prod-1").Success().StdoutContains("default/wc-prod-1\tfleet\tCompleted")
+	})
+
+	t.Run("Ctrl-C during --wait leaves the backup to Velero", func(t *testing.T) {
+		// A Backup in a namespace no Velero serves never moves.
+		other := e.Namespace()
+		idle := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "velero.io/v1", "kind": "Backup",
+			"metadata": map[string]any{"name": "idle", "namespace": other}, "spec": map[string]any{}}}
+		if _, err := e.Dyn().Resource(backup.Backups).Namespace(other).Create(context.Background(), idle, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		e.Kubectl("tko", "cluster", "backup", "get", "idle", "--velero-namespace", other, "--wait").SignalAfter(time.Second, syscall.SIGINT).
+			ExitCode(explain.ExitInterrupted).OneLineError("backup idle goes on in Velero (follow it: kubectl tko cluster backup get idle --wait)")
 	})
 
 	t.Run("a wait that times out exits 4 and the backup goes on", func(t *testing.T) {

@@ -445,6 +445,9 @@ func (g *Getter) Run(ctx context.Context) error {
 	var waitErr error
 	if g.Wait.Wait {
 		_, waitErr = g.Wait.For(ctx, c, u, g.Streams.ErrOut, g.Follow+" "+g.name+" --wait")
+		if ctx.Err() != nil {
+			return waitErr // Ctrl-C: nothing more to read
+		}
 		if u, err = backup.Get(ctx, c.Dynamic, g.Resource, g.VeleroNamespace, g.name); err != nil {
 			return err
 		}
