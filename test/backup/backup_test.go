@@ -218,5 +218,11 @@ spec:
 			t.Errorf("left in the bucket: %v", files)
 		}
 	})
+	t.Run("status says whether every cluster has a recent good backup", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "status").Success().
+			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t1/2 available (unavailable: wrong-key)\t", "\tbad\tOK")
+		e.Kubectl("tko", "cluster", "backup", "status", "--all-workload-clusters", "--max-age", "1ms").ExitCode(explain.ExitFailure).
+			StdoutContains("default/wc-prod-1\tv1.18.3\t", "NO BACKUP WITHIN 1ms").StderrContains("cluster(s) without a Completed backup in the last 1ms")
+	})
 	t.Logf("whole Velero run in %s", time.Since(start).Round(time.Second))
 }

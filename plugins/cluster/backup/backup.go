@@ -23,6 +23,7 @@ import (
 	scheduledelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/schedule/delete"
 	schedulelist "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/schedule/list"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/schedule/pause"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/status"
 )
 
 // NewCmd returns the backup command with its verbs.
@@ -54,7 +55,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	location := &cobra.Command{Use: "location", Aliases: []string{"locations"}, Short: "Backup storage locations: add, list with availability", Args: cli.NoArgs}
 	location.AddCommand(locationadd.NewCmd(f, streams), locationlist.NewCmd(f, streams))
 	cmd.AddCommand(create.NewCmd(f, streams), list.NewCmd(f, streams), get.NewCmd(f, streams), delete.NewCmd(f, streams),
-		logs.NewCmd(f, streams, "Backup"), schedule, location)
+		logs.NewCmd(f, streams, "Backup"), status.NewCmd(f, streams), schedule, location)
 	return cmd
 }
 
