@@ -16,7 +16,7 @@ PREFIX  ?= /usr/local
 BIN     := $(CURDIR)/bin
 ENVDIR  := $(CURDIR)/.tko-env
 # The control-plane binaries and CRDs that tests and the demo need.
-TEST_TOOLS := crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir
+TEST_TOOLS := crds velero-crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir
 TOOLS_ENV = $(shell hack/tools.sh --env | sed 's/^/export /;s/$$/;/')
 # kapp-controller runs in a private mount namespace, which needs root; as
 # another user the demo tours the package plugin without it.

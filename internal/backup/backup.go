@@ -178,7 +178,7 @@ func (s Spec) Scope() string {
 	if s.LabelSelector != nil {
 		parts = append(parts, "selector "+metav1.FormatLabelSelector(s.LabelSelector))
 	}
-	return join(parts)
+	return strings.Join(parts, ", ")
 }
 
 // Age renders how long ago t was, kubectl-style; "" for never.

@@ -20,7 +20,7 @@ func TestSpecForAlwaysExcludesThePlatformNamespaces(t *testing.T) {
 	if got := strings.Join(spec.ExcludedNamespaces, ","); got != "kube-system,scratch,tkg-system,velero,vmware-system-tmc" {
 		t.Errorf("excluded: %s", got)
 	}
-	if spec.TTL != "48h0m0s" || spec.Scope() != "namespaces shop,selector app=shop" {
+	if spec.TTL != "48h0m0s" || spec.Scope() != "namespaces shop, selector app=shop" {
 		t.Errorf("ttl %q scope %q", spec.TTL, spec.Scope())
 	}
 	full, _ := backup.SpecFor(backup.ScopeOptions{})
