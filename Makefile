@@ -31,8 +31,16 @@ build: ## Build every plugin into bin/
 tools: ## Build (once) the pinned kube-apiserver, etcd, kube-controller-manager, kubectl and fetch the CRDs
 	hack/tools.sh $(TEST_TOOLS)
 
+# Velero, its AWS plugin and an S3 store for test/backup: the slowest builds
+# (minutes, once; cached by version like the other tools).
+BACKUP_TOOLS := velero velero-plugin-for-aws versitygw
+
+.PHONY: backup-tools
+backup-tools: ## Build (once) velero, velero-plugin-for-aws and versitygw for test/backup
+	hack/tools.sh $(BACKUP_TOOLS)
+
 .PHONY: test
-test: tools build ## Unit and integration tests against a real local control plane
+test: tools backup-tools build ## Unit and integration tests against a real local control plane
 	@echo "go test ./... (control-plane binaries from hack/tools.sh --env)"
 	@$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN) TKO_EXPECT_VERSION=$(VERSION); \
 	go test -count=1 -timeout 20m ./...
