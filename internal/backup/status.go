@@ -50,9 +50,10 @@ func ReadHealth(ctx context.Context, dyn dynamic.Interface, namespace string, no
 			return h, err
 		}
 		h.Locations++
-		if l.Status.Phase == PhaseAvailable {
+		switch l.Status.Phase {
+		case PhaseAvailable:
 			h.Available++
-		} else if l.Status.Phase == PhaseUnavailable {
+		case PhaseUnavailable:
 			h.Unavailable = append(h.Unavailable, l.Name)
 		}
 	}

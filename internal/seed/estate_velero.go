@@ -33,7 +33,9 @@ func VeleroObjects(now time.Time) []*unstructured.Unstructured {
 		status["version"], status["formatVersion"] = int64(1), "1.1.0"
 		return obj("velero.io/v1", "Backup", ns, name, labels, map[string]any{"spec": spec, "status": status})
 	}
-	progress := func(done, total int64) map[string]any { return map[string]any{"itemsBackedUp": done, "totalItems": total} }
+	progress := func(done, total int64) map[string]any {
+		return map[string]any{"itemsBackedUp": done, "totalItems": total}
+	}
 	objs := []map[string]any{
 		obj("v1", "Namespace", "", ns, nil, nil),
 		obj("apps/v1", "Deployment", ns, "velero", map[string]any{"component": "velero"}, map[string]any{"spec": map[string]any{
