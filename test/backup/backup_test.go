@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"syscall"
 	"testing"
@@ -129,6 +130,20 @@ spec:
 			StdoutContains("backup.velero.io/shop unchanged")
 	})
 
+	t.Run("logs from a store this machine cannot reach say so", func(t *testing.T) {
+		// Velero signs the download URL for publicUrl: here an address nothing serves.
+		closed := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+		e.Kubectl("tko", "cluster", "backup", "location", "add", "far", "--bucket", bucket, "--prefix", "far", "--s3-url", s.URL, "--public-url", closed,
+			"--region", "us-east-1", "--credentials-file", creds).Success()
+		e.Kubectl("wait", "-n", "velero", "backupstoragelocation/far", "--for=jsonpath={.status.phase}=Available", "--timeout=60s").Timeout(90 * time.Second).Success()
+		e.Kubectl("tko", "cluster", "backup", "create", "far", "--include-namespaces", ns, "--storage-location", "far", "--wait", "--timeout", "2m").Timeout(3 * time.Minute).Success()
+		r := e.Kubectl("tko", "cluster", "backup", "logs", "far").ExitCode(explain.ExitFailure).
+			OneLineError("the object store at "+closed+", which Velero's download URL points to, cannot be reached from here", "connection refused", "publicUrl")
+		if strings.Contains(r.Stderr, "X-Amz-Signature") {
+			t.Error("the signed URL was printed")
+		}
+	})
+
 	t.Run("one backup per workload cluster, a row each", func(t *testing.T) {
 		// The seeded workload clusters' kubeconfig Secrets all point at this
 		// control plane: the first creates the backup, the others find it
@@ -220,7 +235,7 @@ spec:
 	})
 	t.Run("status says whether every cluster has a recent good backup", func(t *testing.T) {
 		e.Kubectl("tko", "cluster", "backup", "status").Success().
-			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t1/2 available (unavailable: wrong-key)\t", "\tbad\tOK")
+			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t2/3 available (unavailable: wrong-key)\t", "\tbad\tOK")
 		e.Kubectl("tko", "cluster", "backup", "status", "--all-workload-clusters", "--max-age", "1ms").ExitCode(explain.ExitFailure).
 			StdoutContains("default/wc-prod-1\tv1.18.3\t", "NO BACKUP WITHIN 1ms").StderrContains("cluster(s) without a Completed backup in the last 1ms")
 	})
