@@ -100,3 +100,28 @@ func TestWaitFollowsTheBackupByWatch(t *testing.T) {
 		t.Fatalf("%v", err)
 	}
 }
+
+func TestReadHealthFindsTheNewestGoodBackup(t *testing.T) {
+	now := time.Date(2026, 4, 12, 12, 0, 0, 0, time.UTC)
+	at := func(ago time.Duration) string { return now.Add(-ago).Format(time.RFC3339) }
+	dyn := fake(
+		veleroObject("BackupStorageLocation", "default", map[string]any{"phase": "Available"}, nil),
+		veleroObject("BackupStorageLocation", "dr", map[string]any{"phase": "Unavailable"}, nil),
+		veleroObject("Backup", "old", map[string]any{"phase": "Completed", "completionTimestamp": at(30 * time.Hour)}, nil),
+		veleroObject("Backup", "new", map[string]any{"phase": "Completed", "completionTimestamp": at(2 * time.Hour)}, nil),
+		veleroObject("Backup", "broke", map[string]any{"phase": "PartiallyFailed", "completionTimestamp": at(time.Hour)}, nil),
+		veleroObject("Backup", "ancient-failure", map[string]any{"phase": "Failed", "completionTimestamp": at(48 * time.Hour)}, nil),
+		veleroObject("Schedule", "weekly", map[string]any{"phase": "Enabled"}, map[string]any{"paused": true, "schedule": "@weekly"}),
+	)
+	h, err := backup.ReadHealth(context.Background(), dyn, "velero", now, 26*time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.LastSuccess != "new" || !h.WithinMaxAge || h.Available != 1 || h.Locations != 2 || strings.Join(h.Unavailable, ",") != "dr" ||
+		strings.Join(h.FailedLastDay, ",") != "broke" || strings.Join(h.Paused, ",") != "weekly" || h.Velero != "" {
+		t.Errorf("%+v", h)
+	}
+	if h, _ := backup.ReadHealth(context.Background(), dyn, "velero", now, time.Hour); h.WithinMaxAge {
+		t.Error("2h old is not within 1h")
+	}
+}

@@ -9,6 +9,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -149,4 +150,40 @@ func NewLocation(o LocationOptions) (loc, secret *unstructured.Unstructured, err
 	}
 	loc, err = object("BackupStorageLocation", o.Namespace, o.Name, nil, spec)
 	return loc, secret, err
+}
+
+// DeleteLocation deletes a location and the credentials Secret NewLocation
+// made for it (NAME-credentials, when the location refers to it); dryRun
+// asks the API server only. It returns what was deleted.
+func DeleteLocation(ctx context.Context, dyn dynamic.Interface, namespace, name string, dryRun bool) ([]*unstructured.Unstructured, error) {
+	u, err := Get(ctx, dyn, Locations, namespace, name)
+	if err != nil {
+		return nil, err
+	}
+	opts := metav1.DeleteOptions{}
+	if dryRun {
+		opts.DryRun = []string{metav1.DryRunAll}
+	}
+	if err := dyn.Resource(Locations).Namespace(namespace).Delete(ctx, name, opts); err != nil {
+		return nil, fmt.Errorf("deleting backup storage location %s: %w", name, err)
+	}
+	deleted := []*unstructured.Unstructured{u}
+	secret, _, _ := unstructured.NestedString(u.Object, "spec", "credential", "name")
+	if secret != name+"-credentials" {
+		return deleted, nil
+	}
+	secrets := schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+	err = dyn.Resource(secrets).Namespace(namespace).Delete(ctx, secret, opts)
+	switch {
+	case apierrors.IsNotFound(err):
+		return deleted, nil
+	case err != nil:
+		return deleted, fmt.Errorf("deleting the credentials of backup storage location %s (secret %s): %w", name, secret, err)
+	}
+	ref := &unstructured.Unstructured{}
+	ref.SetAPIVersion("v1")
+	ref.SetKind("Secret")
+	ref.SetNamespace(namespace)
+	ref.SetName(secret)
+	return append(deleted, ref), nil
 }

@@ -125,6 +125,9 @@ spec:
 		e.Kubectl("tko", "cluster", "backup", "get", "shop").Success().
 			StdoutContains("Phase:               Completed", "Scope:               namespaces "+ns, "kube-system")
 		e.Kubectl("tko", "cluster", "backup", "logs", "shop").Success().StdoutContains("level=info", "Backed up a total of")
+		// Completion of names, from Velero's namespace.
+		e.Plugin("kubectl-tko-cluster", "__complete", "backup", "get", "sh").Success().StdoutContains("shop\n")
+		e.Plugin("kubectl-tko-cluster", "__complete", "backup", "create", "x", "--storage-location", "").Success().StdoutContains("default\n", "wrong-key\n")
 		// A rerun converges: the same backup, waited for again.
 		e.Kubectl("tko", "cluster", "backup", "create", "shop", "--include-namespaces", ns, "--wait").Success().
 			StdoutContains("backup.velero.io/shop unchanged")
@@ -133,7 +136,10 @@ spec:
 	t.Run("logs from a store this machine cannot reach say so", func(t *testing.T) {
 		// Velero signs the download URL for publicUrl: here an address nothing serves.
 		closed := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
-		e.Kubectl("tko", "cluster", "backup", "location", "add", "far", "--bucket", bucket, "--prefix", "far", "--s3-url", s.URL, "--public-url", closed,
+		// A bucket of its own: Velero finds a location without a prefix
+		// Unavailable when its bucket holds other top-level directories.
+		s.makeBucket(t, "tko-far", 5*time.Second)
+		e.Kubectl("tko", "cluster", "backup", "location", "add", "far", "--bucket", "tko-far", "--s3-url", s.URL, "--public-url", closed,
 			"--region", "us-east-1", "--credentials-file", creds).Success()
 		e.Kubectl("wait", "-n", "velero", "backupstoragelocation/far", "--for=jsonpath={.status.phase}=Available", "--timeout=60s").Timeout(90 * time.Second).Success()
 		e.Kubectl("tko", "cluster", "backup", "create", "far", "--include-namespaces", ns, "--storage-location", "far", "--wait", "--timeout", "2m").Timeout(3 * time.Minute).Success()
@@ -233,9 +239,17 @@ spec:
 			t.Errorf("left in the bucket: %v", files)
 		}
 	})
+	t.Run("a location is deleted with its credentials", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "location", "delete", "wrong-key", "--yes", "--dry-run").Success().
+			StdoutContains("backupstoragelocation.velero.io/wrong-key deleted (dry run)", "secret/wrong-key-credentials deleted (dry run)")
+		e.Kubectl("tko", "cluster", "backup", "location", "delete", "wrong-key", "--yes").Success().
+			StdoutContains("backupstoragelocation.velero.io/wrong-key deleted", "secret/wrong-key-credentials deleted")
+		e.Kubectl("get", "secret", "wrong-key-credentials", "-n", "velero").ExitCode(1)
+	})
+
 	t.Run("status says whether every cluster has a recent good backup", func(t *testing.T) {
 		e.Kubectl("tko", "cluster", "backup", "status").Success().
-			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t2/3 available (unavailable: wrong-key)\t", "\tbad\tOK")
+			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t2/2 available\t", "\tbad\tOK")
 		e.Kubectl("tko", "cluster", "backup", "status", "--all-workload-clusters", "--max-age", "1ms").ExitCode(explain.ExitFailure).
 			StdoutContains("default/wc-prod-1\tv1.18.3\t", "NO BACKUP WITHIN 1ms").StderrContains("cluster(s) without a Completed backup in the last 1ms")
 	})

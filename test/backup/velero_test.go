@@ -84,17 +84,24 @@ func startStore(t *testing.T) store {
 	s := store{URL: fmt.Sprintf("http://127.0.0.1:%d", port), Dir: dir}
 	background(t, "versitygw", []string{"HOME=" + t.TempDir()}, tool(t, "TKO_VERSITYGW"),
 		"--port", fmt.Sprintf("127.0.0.1:%d", port), "--access", accessKey, "--secret", secretKey, "--region", "us-east-1", "--quiet", "posix", dir)
-	deadline := time.Now().Add(20 * time.Second)
+	s.makeBucket(t, bucket, 20*time.Second)
+	return s
+}
+
+// makeBucket creates a bucket through the S3 API (SigV4 by curl), as any
+// client makes it, retrying while the store starts.
+func (s store) makeBucket(t *testing.T, name string, within time.Duration) {
+	t.Helper()
+	deadline := time.Now().Add(within)
 	for {
-		// The bucket through the S3 API (SigV4 by curl), as any client makes it.
 		out, err := exec.Command("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", "-X", "PUT",
 			"--aws-sigv4", "aws:amz:us-east-1:s3", "--user", accessKey+":"+secretKey,
-			"-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", s.URL+"/"+bucket).Output()
+			"-H", "x-amz-content-sha256: UNSIGNED-PAYLOAD", s.URL+"/"+name).Output()
 		if err == nil && string(out) == "200" {
-			return s
+			return
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("versitygw did not create the bucket: %v %s", err, out)
+			t.Fatalf("versitygw did not create bucket %s: %v %s", name, err, out)
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -1,0 +1,67 @@
+// Package delete implements `kubectl tko cluster backup location delete`.
+package delete
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
+)
+
+// Options holds the flags and state of `backup location delete`.
+type Options struct {
+	common.Change
+	Yes bool
+}
+
+// NewCmd returns the delete command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Change: common.NewChange(f, streams)}
+	cmd := &cobra.Command{
+		Use:   "delete NAME --yes",
+		Short: "Delete a backup storage location and the credentials Secret 'location add' made for it",
+		Long: cli.LongDesc(`
+			Delete a BackupStorageLocation, and its Secret NAME-credentials when 'location
+			add' made it. The data in the object store stays: adding the location again
+			brings its backups back (Velero syncs them). Asks first on a terminal; --yes
+			skips the question.`),
+		Example: cli.Examples(`
+			# Retire the DR store
+			kubectl tko cluster backup location delete dr-site --yes`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteNames(f, backup.Locations),
+		RunE:              cli.RunE(f, o),
+	}
+	o.AddFlags(cmd)
+	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
+	return cmd
+}
+
+// Run deletes the location and its credentials.
+func (o *Options) Run(ctx context.Context) error {
+	c, err := o.Connect()
+	if err != nil {
+		return err
+	}
+	if !o.Yes && !o.DryRun.Any() {
+		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut, "refusing to delete without --yes when not on a terminal",
+			fmt.Sprintf("Delete backup storage location %s (its data in the store stays)?", o.Name)); err != nil {
+			return err
+		}
+	}
+	deleted, err := backup.DeleteLocation(ctx, c.Dynamic, o.VeleroNamespace, o.Name, o.DryRun.Any())
+	if err != nil {
+		return err
+	}
+	for _, u := range deleted {
+		if err := cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun.Any()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
