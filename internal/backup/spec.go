@@ -170,8 +170,6 @@ func NewRestore(namespace, name string, o RestoreOptions) (*unstructured.Unstruc
 	if len(mappings) > 0 {
 		spec["namespaceMapping"] = mappings
 	}
-	// Velero's default: never restore its own bookkeeping.
-	spec["excludedResources"] = []string{"nodes", "events", "events.events.k8s.io", "backups.velero.io", "restores.velero.io", "resticrepositories.velero.io", "csinodes.storage.k8s.io", "volumeattachments.storage.k8s.io", "backuprepositories.velero.io"}
 	return object("Restore", namespace, name, nil, spec)
 }
 
