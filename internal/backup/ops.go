@@ -332,3 +332,30 @@ func SetPaused(ctx context.Context, dyn dynamic.Interface, namespace, name strin
 	}
 	return patched, true, nil
 }
+
+// CreateSchedule creates a schedule; a rerun converges: a schedule of the
+// same name with the same cron and scope is returned as is (created
+// false), one with another is refused.
+func CreateSchedule(ctx context.Context, dyn dynamic.Interface, s *unstructured.Unstructured, dryRun bool) (*unstructured.Unstructured, bool, error) {
+	created, err := Create(ctx, dyn, s, dryRun)
+	if !apierrors.IsAlreadyExists(err) {
+		return created, err == nil, err
+	}
+	cur, err := Get(ctx, dyn, Schedules, s.GetNamespace(), s.GetName())
+	if err != nil {
+		return nil, false, err
+	}
+	want, err := Parse[Schedule](s)
+	if err != nil {
+		return nil, false, err
+	}
+	have, err := Parse[Schedule](cur)
+	if err != nil {
+		return nil, false, err
+	}
+	if have.Spec.Schedule != want.Spec.Schedule || have.Spec.Template.Scope() != want.Spec.Template.Scope() || have.Spec.Template.TTL != want.Spec.Template.TTL {
+		return nil, false, errs.Invalidf("schedule %s exists with another cron expression or scope (%q, %s): delete it first or pick another name",
+			s.GetName(), have.Spec.Schedule, have.Spec.Template.Scope())
+	}
+	return cur, false, nil
+}

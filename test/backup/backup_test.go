@@ -226,6 +226,12 @@ spec:
 			StdoutContains("schedule.velero.io/every-minute created")
 		e.Kubectl("wait", "-n", "velero", "schedule/every-minute", "--for=jsonpath={.status.phase}=Enabled", "--timeout=60s").Timeout(90 * time.Second).Success()
 		e.Kubectl("tko", "cluster", "backup", "schedule", "list").Success().StdoutContains("every-minute\t*/1 * * * *\tEnabled\tfalse")
+		// Fleet-wide: every workload cluster (here all served by this control
+		// plane) gets the schedule; a rerun finds it and changes nothing.
+		e.Kubectl("tko", "cluster", "backup", "schedule", "create", "every-minute", "--schedule", "*/1 * * * *", "--include-namespaces", ns, "--ttl", "1h",
+			"--all-workload-clusters", "--strict").Success().StdoutContains("default/wc-prod-1\tevery-minute\tEnabled", "team-a/wc-team-a\tevery-minute\tEnabled")
+		e.Kubectl("tko", "cluster", "backup", "schedule", "create", "every-minute", "--schedule", "@hourly", "--include-namespaces", ns).ExitCode(explain.ExitUsage).
+			OneLineError("schedule every-minute exists with another cron expression or scope")
 		e.Kubectl("tko", "cluster", "backup", "schedule", "pause", "every-minute").Success().StdoutContains("schedule.velero.io/every-minute paused")
 		e.Kubectl("tko", "cluster", "backup", "schedule", "pause", "every-minute").Success().StdoutContains("schedule.velero.io/every-minute unchanged")
 		e.Kubectl("tko", "cluster", "backup", "schedule", "delete", "every-minute").ExitCode(explain.ExitUsage).OneLineError("refusing to delete without --yes")

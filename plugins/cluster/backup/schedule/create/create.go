@@ -91,13 +91,14 @@ func (o *Options) Run(ctx context.Context) error {
 		if _, err := backup.CheckLocation(ctx, t.Clients.Dynamic, o.VeleroNamespace, o.Scope.Location()); err != nil {
 			return row, err
 		}
-		created, err := backup.Create(ctx, t.Clients.Dynamic, o.obj.DeepCopy(), o.DryRun.Server())
+		stored, created, err := backup.CreateSchedule(ctx, t.Clients.Dynamic, o.obj.DeepCopy(), o.DryRun.Server())
 		if err != nil {
 			return row, err
 		}
-		row.Phase, _, _ = unstructured.NestedString(created.Object, "status", "phase")
+		row.Phase, _, _ = unstructured.NestedString(stored.Object, "status", "phase")
+		verb := map[bool]string{true: "created", false: "unchanged"}[created]
 		if t.Name == "" {
-			return row, o.Print(created, "created", o.DryRun.Server())
+			return row, o.Print(stored, verb, o.DryRun.Server())
 		}
 		return row, nil
 	})
