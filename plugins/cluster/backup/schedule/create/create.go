@@ -38,7 +38,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			whenever the cron expression (five fields: minute hour day-of-month month
 			day-of-week, or @daily, @every 6h) says, with the scope of the flags, as
 			'backup create'. An invalid expression is refused before anything is
-			created (exit 2). ` + common.ExcludedNote + `
+			created (exit 2). Running it again with the same cron and scope changes
+			nothing; another cron or scope under the same name is refused (exit 2).
+			` + common.ExcludedNote + `
 
 			With --cluster, --all-workload-clusters or --cluster-selector, the same
 			Schedule is created on each selected workload cluster, a row per cluster.`),
