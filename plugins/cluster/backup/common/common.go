@@ -542,3 +542,29 @@ type listVerb struct {
 }
 
 func (o *listVerb) Run(ctx context.Context) error { return o.List(ctx, o.listing) }
+
+// Deletion is the shape of the delete verbs: a Change with --yes.
+type Deletion struct {
+	Change
+	Yes bool
+}
+
+// NewDeletion returns the options of a delete verb.
+func NewDeletion(f *cli.Factory, streams genericiooptions.IOStreams) Deletion {
+	return Deletion{Change: NewChange(f, streams)}
+}
+
+// AddFlags registers the Change flags and --yes.
+func (d *Deletion) AddFlags(cmd *cobra.Command) {
+	d.Change.AddFlags(cmd)
+	cmd.Flags().BoolVarP(&d.Yes, "yes", "y", false, "Do not ask for confirmation.")
+}
+
+// Confirm asks on a terminal unless --yes or a dry run; from a script it
+// refuses without --yes.
+func (d *Deletion) Confirm(question string) error {
+	if d.Yes || d.DryRun.Any() {
+		return nil
+	}
+	return cli.Confirm(d.Streams.In, d.Streams.ErrOut, "refusing to delete without --yes when not on a terminal", question)
+}

@@ -17,15 +17,14 @@ import (
 
 // Options holds the flags and state of `backup delete`.
 type Options struct {
-	common.Change
-	Yes     bool
+	common.Deletion
 	Wait    bool
 	Timeout time.Duration
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Change: common.NewChange(f, streams), Timeout: 5 * time.Minute}
+	o := &Options{Deletion: common.NewDeletion(f, streams), Timeout: 5 * time.Minute}
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a Velero backup and its data in the object store",
@@ -43,7 +42,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
-	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until Velero has removed the backup.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits (exit 4 when it runs out).")
 	return cmd
@@ -62,11 +60,8 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		return o.Print(u, "deleted", true)
 	}
-	if !o.Yes && !o.DryRun.Any() {
-		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut, "refusing to delete without --yes when not on a terminal",
-			fmt.Sprintf("Delete backup %s and its data in the object store?", o.Name)); err != nil {
-			return err
-		}
+	if err := o.Confirm(fmt.Sprintf("Delete backup %s and its data in the object store?", o.Name)); err != nil {
+		return err
 	}
 	if _, err := backup.DeleteBackup(ctx, c.Dynamic, o.VeleroNamespace, o.Name, o.DryRun.Server()); err != nil {
 		return err

@@ -15,13 +15,12 @@ import (
 
 // Options holds the flags and state of `backup location delete`.
 type Options struct {
-	common.Change
-	Yes bool
+	common.Deletion
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Change: common.NewChange(f, streams)}
+	o := &Options{Deletion: common.NewDeletion(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a backup storage location and the credentials Secret 'location add' made for it",
@@ -38,7 +37,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
-	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	return cmd
 }
 
@@ -48,11 +46,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !o.Yes && !o.DryRun.Any() {
-		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut, "refusing to delete without --yes when not on a terminal",
-			fmt.Sprintf("Delete backup storage location %s (its data in the store stays)?", o.Name)); err != nil {
-			return err
-		}
+	if err := o.Confirm(fmt.Sprintf("Delete backup storage location %s (its data in the store stays)?", o.Name)); err != nil {
+		return err
 	}
 	deleted, err := backup.DeleteLocation(ctx, c.Dynamic, o.VeleroNamespace, o.Name, o.DryRun.Any())
 	if err != nil {

@@ -16,13 +16,12 @@ import (
 
 // Options holds the flags and state of `backup schedule delete`.
 type Options struct {
-	common.Change
-	Yes bool
+	common.Deletion
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Change: common.NewChange(f, streams)}
+	o := &Options{Deletion: common.NewDeletion(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a Velero schedule (the backups it made stay)",
@@ -37,7 +36,6 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
-	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
 	return cmd
 }
 
@@ -54,11 +52,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun.Client() {
 		return o.Print(u, "deleted", true)
 	}
-	if !o.Yes && !o.DryRun.Any() {
-		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut, "refusing to delete without --yes when not on a terminal",
-			fmt.Sprintf("Delete schedule %s?", o.Name)); err != nil {
-			return err
-		}
+	if err := o.Confirm(fmt.Sprintf("Delete schedule %s?", o.Name)); err != nil {
+		return err
 	}
 	opts := metav1.DeleteOptions{}
 	if o.DryRun.Server() {
