@@ -16,7 +16,7 @@ PREFIX  ?= /usr/local
 BIN     := $(CURDIR)/bin
 ENVDIR  := $(CURDIR)/.tko-env
 # The control-plane binaries and CRDs that tests and the demo need.
-TEST_TOOLS := crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir dex prometheus alertmanager chromium
+TEST_TOOLS := crds velero-crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir dex prometheus alertmanager chromium
 TOOLS_ENV = $(shell hack/tools.sh --env | sed 's/^/export /;s/$$/;/')
 # kapp-controller runs in a private mount namespace, which needs root; as
 # another user the demo tours the package plugin without it.
@@ -31,8 +31,16 @@ build: ## Build every plugin into bin/
 tools: ## Build (once) the pinned kube-apiserver, etcd, kube-controller-manager, kubectl; fetch the CRDs, Prometheus, Alertmanager, Chromium
 	hack/tools.sh $(TEST_TOOLS)
 
+# Velero, its AWS plugin and an S3 store for test/backup: the slowest builds
+# (minutes, once; cached by version like the other tools).
+BACKUP_TOOLS := velero velero-plugin-for-aws versitygw
+
+.PHONY: backup-tools
+backup-tools: ## Build (once) velero, velero-plugin-for-aws and versitygw for test/backup
+	hack/tools.sh $(BACKUP_TOOLS)
+
 .PHONY: test
-test: tools build ## Unit and integration tests against a real local control plane
+test: tools backup-tools build ## Unit and integration tests against a real local control plane
 	@echo "go test ./... (control-plane binaries from hack/tools.sh --env)"
 	@$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN) TKO_EXPECT_VERSION=$(VERSION); \
 	go test -count=1 -timeout 20m ./...

@@ -52,6 +52,17 @@ table kubectl tko cluster policy list -o wide
 table kubectl tko cluster policy status
 step kubectl tko cluster policy delete team-a-no-latest
 step kubectl tko cluster policy delete team-a-baseline
+echo
+echo "Velero backups (recorded states: no Velero server runs in the demo):"
+table kubectl tko cluster backup location list
+table kubectl tko cluster backup list -o wide
+step kubectl tko cluster backup get pre-upgrade
+table kubectl tko cluster backup schedule list
+table kubectl tko cluster backup status --all-workload-clusters
+step kubectl tko cluster backup create shop-0412 --include-namespaces shop --ttl 168h --dry-run -o yaml
+step kubectl tko cluster backup create payments --storage-location dr-site
+step kubectl tko cluster backup schedule create nightly-shop --schedule "0 2 * *"
+step kubectl tko cluster restore create --from-backup shop-0412 --namespace-mappings shop:shop-2
 if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2>&1; then
   echo
   echo "kubectl tko package against the real kapp-controller v0.51.0 and its inline repository of TKO packages:"

@@ -30,6 +30,9 @@ prometheus_deb=2.42.0+ds-5+b6
 alertmanager_deb=0.25.0-1+b4
 chromium_libs=(libflac12 libxnvctrl0 libdouble-conversion3 libharfbuzz-subset0 libminizip1 libopenh264-7
   libopenjp2-7 libopus0 libpulse0 libasyncns0 libogg0 libsndfile1 libmp3lame0 libmpg123-0 libvorbis0a libvorbisenc2)
+velero_version=v1.18.3
+velero_aws_version=v1.14.3
+versitygw_version=v1.8.0
 
 # kapp-controller's sidecar reaps every child process every second, for
 # when it is PID 1 in its container. Out of cluster it is not, and the reaper
@@ -101,6 +104,18 @@ debian() {
   echo "fetched $name in $((SECONDS - start))s" >&2
 }
 
+# velero_crds copies Velero's v1 and v2alpha1 CRDs (the server refuses to
+# start without DataUpload and DataDownload) out of the module zip.
+velero_crds() {
+  local dest="$cache/crds/velero-$velero_version" dir
+  [[ -f $dest/.complete ]] && return 0
+  dir=$(module_dir "github.com/vmware-tanzu/velero@$velero_version")
+  mkdir -p "$dest"
+  cp "$dir"/config/crd/v1/bases/*.yaml "$dir"/config/crd/v2alpha1/bases/*.yaml "$dest/"
+  chmod 0644 "$dest"/*.yaml
+  touch "$dest/.complete"
+}
+
 kube_ldflags="-s -w -X k8s.io/component-base/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=37 -X k8s.io/client-go/pkg/version.gitVersion=${kube_version} -X k8s.io/component-base/version.gitTreeState=clean"
 
 # build NAME VERSION MODULE_DIR PACKAGE [LDFLAGS [MODFILE_FUNC]]
@@ -131,6 +146,10 @@ tool() {
     vendir) build vendir "$vendir_version" vendir carvel.dev/vendir/cmd/vendir ;;
     krew) build krew "$krew_version" krew sigs.k8s.io/krew/cmd/krew ;;
     dex) build dex "dex-$dex_version" dex github.com/dexidp/dex/cmd/dex ;;
+    velero) build velero "$velero_version" velero github.com/vmware-tanzu/velero/cmd/velero "-s -w -X github.com/vmware-tanzu/velero/pkg/buildinfo.Version=$velero_version" ;;
+    velero-plugin-for-aws) build velero-plugin-for-aws "velero-plugins-$velero_aws_version" velero-aws github.com/vmware-tanzu/velero-plugin-for-aws/velero-plugin-for-aws ;;
+    versitygw) build versitygw "$versitygw_version" versitygw github.com/versity/versitygw/cmd/versitygw ;;
+    velero-crds) velero_crds ;;
     crds) crds ;;
     prometheus) debian prometheus-$prometheus_deb "prometheus=$prometheus_deb" ;;
     alertmanager) debian alertmanager-$alertmanager_deb "prometheus-alertmanager=$alertmanager_deb" ;;
@@ -149,6 +168,10 @@ path_of() {
     vendir) echo "$cache/$vendir_version/$1" ;;
     krew) echo "$cache/$krew_version/$1" ;;
     dex) echo "$cache/dex-$dex_version/$1" ;;
+    velero) echo "$cache/$velero_version/velero" ;;
+    velero-plugin-for-aws) echo "$cache/velero-plugins-$velero_aws_version" ;;
+    versitygw) echo "$cache/$versitygw_version/versitygw" ;;
+    velero-crds) echo "$cache/crds/velero-$velero_version" ;;
     crds) echo "$cache/crds" ;;
     prometheus) echo "$cache/debian/prometheus-$prometheus_deb/root/usr/bin/prometheus" ;;
     alertmanager) echo "$cache/debian/alertmanager-$alertmanager_deb/root/usr/bin/prometheus-alertmanager" ;;
@@ -157,11 +180,15 @@ path_of() {
 }
 
 all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew dex prometheus alertmanager chromium)
+# Built only when asked for (test/backup needs them): velero is the slowest build.
+backup_tools=(velero-crds velero velero-plugin-for-aws versitygw)
 
 if [[ ${1:-} == --env ]]; then
   # Prints TKO_<TOOL>=path lines for the test harness and the Makefile.
   shift
-  for t in "${@:-${all[@]}}"; do
+  listed=("${all[@]}" "${backup_tools[@]}")
+  [[ $# -gt 0 ]] && listed=("$@")
+  for t in "${listed[@]}"; do
     var=$(echo "TKO_${t}" | tr 'a-z-' 'A-Z_')
     echo "$var=$(path_of "$t")"
   done

@@ -10,7 +10,6 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
@@ -53,8 +52,22 @@ func RegisterKubeFlagCompletion(root *cobra.Command, f *Factory) {
 }
 
 // CompleteNames lists object names of a resource for completion: quickly,
-// silently on any failure.
+// silently on any failure. Namespaced resources are read in the namespace
+// the user chose (-n or the context's).
 func CompleteNames(ctx context.Context, f *Factory, gvr schema.GroupVersionResource, namespaced bool, prefix string) []string {
+	ns := ""
+	if namespaced {
+		var err error
+		if ns, err = f.Namespace(); err != nil {
+			return nil
+		}
+	}
+	return CompleteNamesIn(ctx, f, gvr, ns, prefix)
+}
+
+// CompleteNamesIn is CompleteNames in a given namespace ("" for
+// cluster-scoped resources).
+func CompleteNamesIn(ctx context.Context, f *Factory, gvr schema.GroupVersionResource, namespace, prefix string) []string {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -65,28 +78,13 @@ func CompleteNames(ctx context.Context, f *Factory, gvr schema.GroupVersionResou
 	if err != nil {
 		return nil
 	}
-	res := dyn.Resource(gvr)
-	var lister interface {
-		List(context.Context, metav1.ListOptions) (*unstructured.UnstructuredList, error)
-	} = res
-	if namespaced {
-		ns, err := f.Namespace()
-		if err != nil {
-			return nil
-		}
-		lister = res.Namespace(ns)
-	}
-	l, err := lister.List(ctx, metav1.ListOptions{})
+	l, err := dyn.Resource(gvr).Namespace(namespace).List(ctx, metav1.ListOptions{})
 	if err != nil {
 		return nil
 	}
-	names := make([]string, 0, len(l.Items))
+	var out []string
 	for _, item := range l.Items {
-		names = append(names, item.GetName())
-	}
-	out := names[:0]
-	for _, n := range names {
-		if strings.HasPrefix(n, prefix) {
+		if n := item.GetName(); strings.HasPrefix(n, prefix) {
 			out = append(out, n)
 		}
 	}

@@ -89,11 +89,12 @@ func Explain(err error) (string, int) {
 	switch {
 	case errors.As(err, &silent):
 		return "", silent.Code
-	case errors.Is(err, errs.ErrInterrupted) || errors.Is(err, context.Canceled):
-		return "interrupted: nothing further was changed; rerun the command to continue", ExitInterrupted
 	case errors.As(err, &step):
+		// An interrupted step still says where it stopped.
 		msg, code := Explain(step.Err)
 		return step.Where + ": " + msg, code
+	case errors.Is(err, errs.ErrInterrupted) || errors.Is(err, context.Canceled):
+		return "interrupted: nothing further was changed; rerun the command to continue", ExitInterrupted
 	case errors.As(err, &problems):
 		lines := make([]string, len(problems.Problems))
 		for i, p := range problems.Problems {

@@ -37,6 +37,7 @@ func TestExplain(t *testing.T) {
 		{"timeout", &url.Error{Op: "Get", URL: "https://h:6443/x", Err: context.DeadlineExceeded}, ExitTimeout, []string{"did not answer in time", "--request-timeout"}},
 		{"wait timeout", &errs.TimeoutError{What: "x", Timeout: "5s", Last: "1/3 ready"}, ExitTimeout, []string{"timed out after 5s waiting for x (last seen: 1/3 ready)"}},
 		{"interrupted", fmt.Errorf("%w: %w", errs.ErrInterrupted, context.Canceled), ExitInterrupted, []string{"interrupted"}},
+		{"interrupted step", fmt.Errorf("%w: %w", errs.ErrInterrupted, &errs.StepError{Where: "backup b goes on in Velero", Err: context.Canceled}), ExitInterrupted, []string{"backup b goes on in Velero: interrupted"}},
 		{"silent", &SilentError{Code: 1}, ExitFailure, nil},
 		{"multi-line", errors.New("first\nsecond"), ExitFailure, []string{"first; second"}},
 	}

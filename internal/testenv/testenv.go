@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
@@ -109,7 +110,10 @@ type Options struct {
 	KappController bool
 	// AuthenticationConfig is passed to localcp (JWT issuers the API server trusts).
 	AuthenticationConfig []byte
-	Log                  io.Writer
+	// Velero also installs Velero's CRDs (TKO_VELERO_CRDS, from hack/tools.sh
+	// velero-crds) and seeds its objects in recorded states, when present.
+	Velero bool
+	Log    io.Writer
 }
 
 // Start runs a control plane, installs the TKO CRDs and seeds the estate.
@@ -159,6 +163,9 @@ func Prepare(ctx context.Context, cp *localcp.ControlPlane, env Env, repoRoot st
 	}
 	if !opts.Seed {
 		return nil
+	}
+	if err := prepareVelero(ctx, cfg, env, opts); err != nil {
+		return err
 	}
 	if opts.Log != nil {
 		fmt.Fprintln(opts.Log, "seeding the TKO estate (ClusterClass, clusters in every state, TKRs, packages, Pinniped, AKO)")
@@ -234,4 +241,31 @@ func RunTests(m interface{ Run() int }, opts Options, timeout time.Duration, set
 		return 1
 	}
 	return m.Run()
+}
+
+// prepareVelero installs Velero's CRDs and seeds its recorded objects, when
+// asked for and hack/tools.sh has fetched the CRDs.
+func prepareVelero(ctx context.Context, cfg *rest.Config, env Env, opts Options) error {
+	dir := env["TKO_VELERO_CRDS"]
+	if !opts.Velero || dir == "" {
+		return nil
+	}
+	files, _ := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if len(files) == 0 {
+		if opts.Log != nil {
+			fmt.Fprintln(opts.Log, "no Velero CRDs (hack/tools.sh velero-crds fetches them): the backup commands will say Velero is not installed")
+		}
+		return nil
+	}
+	crds, err := localcp.ReadCRDs(files...)
+	if err != nil {
+		return err
+	}
+	if opts.Log != nil {
+		fmt.Fprintf(opts.Log, "installing %d Velero CRDs and seeding Velero's objects in recorded states\n", len(crds))
+	}
+	if err := localcp.InstallCRDs(ctx, cfg, crds); err != nil {
+		return err
+	}
+	return seed.ApplyVelero(ctx, cfg)
 }

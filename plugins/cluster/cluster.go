@@ -9,6 +9,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/availableupgrades"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
@@ -29,7 +30,8 @@ func Plugin() cli.Plugin {
 		Long: `
 			Manage the workload clusters of a Tanzu Kubernetes Grid management cluster:
 			list them (also across every management cluster in the kubeconfig), inspect
-			them, and audit them against the TKO reference design.`,
+			them, audit them against the TKO reference design, and back them up and
+			restore them with Velero.`,
 		Build: func(root *cobra.Command, f *cli.Factory, streams genericiooptions.IOStreams) {
 			root.Example = cli.Examples(`
 				# Every workload cluster of the current management cluster
@@ -38,7 +40,7 @@ func Plugin() cli.Plugin {
 				list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams),
 				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), availableupgrades.NewCmd(f, streams),
 				delete.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), mhc.NewCmd(f, streams), nodepool.NewCmd(f, streams),
-				audit.NewCmd(f, streams), policy.NewCmd(f, streams),
+				audit.NewCmd(f, streams), policy.NewCmd(f, streams), backup.NewCmd(f, streams), backup.NewRestoreCmd(f, streams),
 			)
 		},
 	}

@@ -81,10 +81,10 @@ func up(ctx context.Context, dir string, kapp bool, log io.Writer) error {
 	}
 	if cp, err := localcp.Load(dir); err == nil && cp.Running() {
 		fmt.Fprintf(log, "local control plane already running at %s; refreshing CRDs and seed\n", cp.Server)
-		return testenv.Prepare(ctx, cp, env, root, testenv.Options{Seed: true, Log: log})
+		return testenv.Prepare(ctx, cp, env, root, testenv.Options{Seed: true, Velero: true, Log: log})
 	}
 	_ = localcp.StopDir(dir)
 	_ = os.RemoveAll(dir)
-	_, err = testenv.Start(ctx, env, root, testenv.Options{Dir: dir, Detach: true, Seed: true, KappController: kapp, Log: log})
+	_, err = testenv.Start(ctx, env, root, testenv.Options{Dir: dir, Detach: true, Seed: true, KappController: kapp, Velero: true, Log: log})
 	return err
 }

@@ -1,0 +1,78 @@
+// Package get implements `kubectl tko cluster backup get`.
+package get
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
+)
+
+// Options holds the flags and state of `backup get`.
+type Options struct{ common.Getter }
+
+// NewCmd returns the get command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Getter: common.Getter{Base: common.NewBase(f, streams), Resource: backup.Backups, Follow: "kubectl tko cluster backup get", Describe: describe}}
+	cmd := &cobra.Command{
+		Use:     "get NAME",
+		Aliases: []string{"describe"},
+		Short:   "Show one Velero backup: scope, phase, counts and the failures Velero recorded",
+		Long: cli.LongDesc(`
+			Show a Velero Backup: its scope, location, phase, items, errors and
+			warnings, times, and, when it did not complete, Velero's failure reason and
+			validation errors in full (the per-item errors are in 'backup logs').
+			--wait first watches it until Velero ends it.`),
+		Example: cli.Examples(`
+			# How did last night's backup go?
+			kubectl tko cluster backup get nightly-20260412020000
+
+			# Follow a backup started elsewhere until it ends
+			kubectl tko cluster backup get shop-0412 --wait
+
+			# The Backup object
+			kubectl tko cluster backup get shop-0412 -o yaml`),
+		Args:              cli.ExactArgs("NAME"),
+		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
+		RunE:              cli.RunE(f, o),
+	}
+	o.AddFlags(cmd, "backup")
+	return cmd
+}
+
+func describe(out io.Writer, u *unstructured.Unstructured, now time.Time) error {
+	b, err := backup.Parse[backup.Backup](u)
+	if err != nil {
+		return err
+	}
+	st := b.Status
+	common.Field(out, "Name", b.Name)
+	common.Field(out, "Namespace", b.Namespace)
+	common.Field(out, "Phase", st.Phase)
+	common.Field(out, "Scope", b.Spec.Scope())
+	common.Field(out, "Excluded namespaces", strings.Join(b.Spec.ExcludedNamespaces, ","))
+	common.Field(out, "Storage location", b.Spec.StorageLocation)
+	common.Field(out, "TTL", b.Spec.TTL)
+	common.Field(out, "Schedule", b.Labels[backup.LabelSchedule])
+	if st.Progress != nil {
+		common.Field(out, "Items", common.Count(st.Progress.ItemsBackedUp, st.Progress.TotalItems))
+	}
+	common.Field(out, "Errors", fmt.Sprint(st.Errors))
+	common.Field(out, "Warnings", fmt.Sprint(st.Warnings))
+	common.Field(out, "Started", common.Stamp(st.StartTimestamp, now))
+	common.Field(out, "Completed", common.Stamp(st.CompletionTimestamp, now))
+	common.Field(out, "Expires", backup.Until(st.Expiration, now))
+	common.Failures(out, st.FailureReason, st.ValidationErrors)
+	if st.Errors > 0 || st.Warnings > 0 {
+		fmt.Fprintf(out, "\nPer-item errors and warnings: kubectl tko cluster backup logs %s\n", b.Name)
+	}
+	return nil
+}

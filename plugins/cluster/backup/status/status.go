@@ -1,0 +1,142 @@
+// Package status implements `kubectl tko cluster backup status`.
+package status
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
+)
+
+// Options holds the flags and state of `backup status`.
+type Options struct {
+	common.Base
+	MaxAge time.Duration
+	Fleet  *cli.FleetFlags
+	sel    fleet.Selection
+}
+
+// NewCmd returns the status command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := &Options{Base: common.NewBase(f, streams), MaxAge: 26 * time.Hour, Fleet: cli.NewFleetFlags()}
+	cmd := &cobra.Command{
+		Use:   "status [--all-workload-clusters] [--max-age 26h]",
+		Short: "Is every cluster backed up? Velero, locations, the newest good backup, paused schedules, recent failures",
+		Long: cli.LongDesc(`
+			For each cluster: the version of Velero's image, how many backup storage
+			locations are Available (and which are not), the newest Completed backup
+			and its age, schedules (and which are paused), and the backups that failed
+			in the last 24 hours. Exits 1 when a cluster has no Completed backup within
+			--max-age (default 26h: a nightly schedule with slack), so a CI job or a
+			monitor can run it; a cluster that cannot be read is a row of its own
+			(exit 1 with --strict).`),
+		Example: cli.Examples(`
+			# Is every workload cluster backed up in the last day?
+			kubectl tko cluster backup status --all-workload-clusters
+
+			# Weekly backups are enough for the lab clusters
+			kubectl tko cluster backup status --cluster-selector env=lab --max-age 170h`),
+		Args: cli.NoArgs,
+		RunE: cli.RunE(f, o),
+	}
+	o.AddFlags(cmd)
+	cmd.Flags().DurationVar(&o.MaxAge, "max-age", o.MaxAge, "A cluster whose newest Completed backup is older than this fails (exit 1).")
+	common.AddFleetFlags(cmd, o.Fleet, "Report")
+	return cmd
+}
+
+// Complete has nothing to resolve.
+func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
+
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if err := o.Base.Validate(); err != nil {
+		return err
+	}
+	if o.MaxAge <= 0 {
+		return cli.FlagErrorf("--max-age must be positive")
+	}
+	var err error
+	o.sel, err = o.Fleet.Selection(o.Factory)
+	return err
+}
+
+// Row is one cluster's backup health.
+type Row struct {
+	Cluster string `json:"cluster,omitempty"`
+	backup.Health
+	Error string `json:"error,omitempty"`
+}
+
+// Run reads every target and reports.
+func (o *Options) Run(ctx context.Context) error {
+	now := time.Now()
+	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, common.Requirements, func(ctx context.Context, t cli.Target) (backup.Health, error) {
+		return backup.ReadHealth(ctx, t.Clients.Dynamic, o.VeleroNamespace, now, o.MaxAge)
+	})
+	if err != nil {
+		return err
+	}
+	for _, n := range notes {
+		fmt.Fprintln(o.Streams.ErrOut, n)
+	}
+	rows := make([]Row, len(results))
+	stale, failed := 0, false
+	for i, r := range results {
+		rows[i] = Row{Cluster: r.Target, Health: r.Value}
+		if r.Err != nil {
+			rows[i].Error, failed = explain.Message(r.Err), true
+		} else if !r.Value.WithinMaxAge {
+			stale++
+		}
+	}
+	if !o.Output.Human() {
+		err = o.Output.PrintData(o.Streams.Out, rows)
+	} else {
+		err = o.print(rows, now)
+	}
+	if err != nil {
+		return err
+	}
+	if stale > 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "%d cluster(s) without a Completed backup in the last %s\n", stale, o.MaxAge)
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return common.Strict(failed, o.sel)
+}
+
+func (o *Options) print(rows []Row, now time.Time) error {
+	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !common.Fleet(o.sel)}, {Header: "VELERO"}, {Header: "LOCATIONS"}, {Header: "LAST SUCCESS"},
+		{Header: "AGE"}, {Header: "SCHEDULES"}, {Header: "FAILED 24H"}, {Header: "STATUS"}}}
+	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	for _, r := range rows {
+		if r.Error != "" {
+			w.Write([]string{r.Cluster, "Error: " + r.Error})
+			continue
+		}
+		locations := fmt.Sprintf("%d/%d available", r.Available, r.Locations)
+		if len(r.Unavailable) > 0 {
+			locations += " (unavailable: " + strings.Join(r.Unavailable, ",") + ")"
+		}
+		schedules := fmt.Sprint(r.Schedules)
+		if len(r.Paused) > 0 {
+			schedules += " (paused: " + strings.Join(r.Paused, ",") + ")"
+		}
+		status := "OK"
+		if !r.WithinMaxAge {
+			status = "NO BACKUP WITHIN " + o.MaxAge.String()
+		}
+		w.Write([]string{r.Cluster, cli.OrDash(r.Velero), locations, cli.OrDash(r.LastSuccess), common.Age(r.LastSuccessAt, now),
+			schedules, cli.OrDash(strings.Join(r.FailedLastDay, ",")), status})
+	}
+	return w.Flush()
+}

@@ -1,0 +1,263 @@
+package backup
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+)
+
+// TestWithoutVelero runs first, before TestWithVelero installs Velero's
+// CRDs on the shared control plane: a cluster without them is told so.
+func TestWithoutVelero(t *testing.T) {
+	e := suite.New(t)
+	e.Kubectl("tko", "cluster", "backup", "list").ExitCode(explain.ExitNotFound).
+		OneLineError("this cluster does not serve velero.io: is Velero installed?")
+	e.Kubectl("tko", "cluster", "backup", "location", "list", "--all-workload-clusters").Success().
+		StdoutContains("default/wc-prod-1\tError: this cluster does not serve velero.io")
+}
+
+// TestBadInputBeforeAnyConnection: refused flag values are one line, exit 2,
+// and nothing is sent.
+func TestBadInputBeforeAnyConnection(t *testing.T) {
+	e := suite.New(t)
+	e.Kubectl("tko", "cluster", "backup", "schedule", "create", "nightly", "--schedule", "0 2 * *").ExitCode(explain.ExitUsage).
+		OneLineError(`--schedule: invalid cron expression "0 2 * *"`)
+	e.Kubectl("tko", "cluster", "backup", "create", "b", "--include-namespaces", "shop,kube-system").ExitCode(explain.ExitUsage).
+		OneLineError("--include-namespaces: namespace kube-system is never backed up (excluded: kube-system, velero, tkg-system, vmware-system-tmc)")
+	e.Kubectl("tko", "cluster", "restore", "create", "--from-backup", "b", "--namespace-mappings", "a:x,b:x").ExitCode(explain.ExitUsage).
+		OneLineError("namespace mappings collide: a and b both map to x")
+	e.Kubectl("tko", "cluster", "backup", "create", "b", "--selector", "app in (").ExitCode(explain.ExitUsage)
+	r := e.Kubectl("tko", "cluster", "backup", "create", "--help").Success()
+	r.StdoutContains("kube-system, velero, tkg-system, vmware-system-tmc are never backed up")
+}
+
+var (
+	configmaps = schema.GroupVersionResource{Version: "v1", Resource: "configmaps"}
+	secretsGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+)
+
+// TestWithVelero drives a real Velero server through the plugin: the
+// location turns Available, a namespace is backed up and restored into a
+// new namespace, logs and schedules work, bad input fails in one line.
+func TestWithVelero(t *testing.T) {
+	e := suite.New(t)
+	start := time.Now()
+	s := startStore(t)
+	installVelero(t, e)
+	creds := credentials(t, accessKey, secretKey)
+
+	// The location through the plugin: the credentials go into a Secret and
+	// are never printed, even at -v=9 (client-go logs bodies from 8).
+	r := e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", bucket, "--s3-url", s.URL,
+		"--region", "us-east-1", "--credentials-file", creds, "--default", "-v=9").Success()
+	r.StdoutContains("secret/default-credentials configured", "backupstoragelocation.velero.io/default created")
+	if strings.Contains(r.Stdout+r.Stderr, secretKey) {
+		t.Fatal("the credentials were printed")
+	}
+	startVelero(t, creds)
+	e.Kubectl("wait", "-n", "velero", "backupstoragelocation/default", "--for=jsonpath={.status.phase}=Available", "--timeout=90s").Timeout(2 * time.Minute).Success()
+	t.Logf("store, Velero and an Available location in %s", time.Since(start).Round(time.Second))
+	e.Kubectl("tko", "cluster", "backup", "location", "list").Success().StdoutContains("default\taws\t" + bucket + "\tAvailable")
+	e.Kubectl("tko", "cluster", "backup", "location", "list", "--all-workload-clusters").Success().
+		StdoutContains("default/wc-prod-1\tdefault\taws\t" + bucket + "\tAvailable")
+
+	// A namespace with a ConfigMap, a Secret and a Deployment.
+	ns := e.Namespace()
+	e.Kubectl("apply", "-n", ns, "-f", "-").Stdin(`
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: shop-config, labels: {app: shop}}
+data: {currency: EUR, region: eu-west}
+---
+apiVersion: v1
+kind: Secret
+metadata: {name: shop-db, labels: {app: shop}}
+stringData: {password: hunter2}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: shop, labels: {app: shop}}
+spec:
+  replicas: 0
+  selector: {matchLabels: {app: shop}}
+  template:
+    metadata: {labels: {app: shop}}
+    spec: {containers: [{name: shop, image: nginx:1.27}]}
+`).Success()
+
+	t.Run("unknown and unavailable locations are refused before anything is created", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "create", "nowhere", "--include-namespaces", ns, "--storage-location", "nope").
+			ExitCode(explain.ExitNotFound).OneLineError(`backup storage location "nope" not found in namespace "velero"`)
+		// A store that refuses these credentials: Velero marks it Unavailable.
+		e.Kubectl("tko", "cluster", "backup", "location", "add", "wrong-key", "--bucket", bucket, "--s3-url", s.URL,
+			"--region", "us-east-1", "--credentials-file", credentials(t, accessKey, "not-the-secret")).Success()
+		e.Kubectl("wait", "-n", "velero", "backupstoragelocation/wrong-key", "--for=jsonpath={.status.phase}=Unavailable", "--timeout=60s").Timeout(90 * time.Second).Success()
+		r := e.Kubectl("tko", "cluster", "backup", "create", "nowhere", "--include-namespaces", ns, "--storage-location", "wrong-key").
+			ExitCode(explain.ExitFailure).OneLineError("backup storage location wrong-key is Unavailable: ")
+		if strings.Contains(r.Stderr, "not-the-secret") {
+			t.Error("credentials in the message")
+		}
+		if _, err := e.Dyn().Resource(backup.Backups).Namespace("velero").Get(context.Background(), "nowhere", metav1.GetOptions{}); err == nil {
+			t.Error("a backup was created")
+		}
+	})
+
+	t.Run("a namespace backup completes and its objects are in the bucket", func(t *testing.T) {
+		begin := time.Now()
+		r := e.Kubectl("tko", "cluster", "backup", "create", "shop", "--include-namespaces", ns, "--wait", "--timeout", "2m").Timeout(3 * time.Minute).Success()
+		r.StdoutContains("backup.velero.io/shop created").StderrContains("backup shop Completed, ")
+		t.Logf("backup completed in %s", time.Since(begin).Round(100*time.Millisecond))
+		files := bucketHas(t, s, "backups/shop")
+		if !contains(files, "shop.tar.gz") || !contains(files, "shop-logs.gz") {
+			t.Errorf("bucket: %v", files)
+		}
+		e.Kubectl("tko", "cluster", "backup", "list").Success().StdoutContains("shop\tCompleted\t")
+		e.Kubectl("tko", "cluster", "backup", "get", "shop").Success().
+			StdoutContains("Phase:               Completed", "Scope:               namespaces "+ns, "kube-system")
+		e.Kubectl("tko", "cluster", "backup", "logs", "shop").Success().StdoutContains("level=info", "Backed up a total of")
+		// Completion of names, from Velero's namespace.
+		e.Plugin("kubectl-tko-cluster", "__complete", "backup", "get", "sh").Success().StdoutContains("shop\n")
+		e.Plugin("kubectl-tko-cluster", "__complete", "backup", "create", "x", "--storage-location", "").Success().StdoutContains("default\n", "wrong-key\n")
+		// A rerun converges: the same backup, waited for again.
+		e.Kubectl("tko", "cluster", "backup", "create", "shop", "--include-namespaces", ns, "--wait").Success().
+			StdoutContains("backup.velero.io/shop unchanged")
+	})
+
+	t.Run("logs from a store this machine cannot reach say so", func(t *testing.T) {
+		// Velero signs the download URL for publicUrl: here an address nothing serves.
+		closed := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+		// A bucket of its own: Velero finds a location without a prefix
+		// Unavailable when its bucket holds other top-level directories.
+		s.makeBucket(t, "tko-far", 5*time.Second)
+		e.Kubectl("tko", "cluster", "backup", "location", "add", "far", "--bucket", "tko-far", "--s3-url", s.URL, "--public-url", closed,
+			"--region", "us-east-1", "--credentials-file", creds).Success()
+		e.Kubectl("wait", "-n", "velero", "backupstoragelocation/far", "--for=jsonpath={.status.phase}=Available", "--timeout=60s").Timeout(90 * time.Second).Success()
+		e.Kubectl("tko", "cluster", "backup", "create", "far", "--include-namespaces", ns, "--storage-location", "far", "--wait", "--timeout", "2m").Timeout(3 * time.Minute).Success()
+		r := e.Kubectl("tko", "cluster", "backup", "logs", "far").ExitCode(explain.ExitFailure).
+			OneLineError("the object store at "+closed+", which Velero's download URL points to, cannot be reached from here", "connection refused", "publicUrl")
+		if strings.Contains(r.Stderr, "X-Amz-Signature") {
+			t.Error("the signed URL was printed")
+		}
+	})
+
+	t.Run("one backup per workload cluster, a row each", func(t *testing.T) {
+		// The seeded workload clusters' kubeconfig Secrets all point at this
+		// control plane: the first creates the backup, the others find it
+		// and wait for it, as a rerun does.
+		r := e.Kubectl("tko", "cluster", "backup", "create", "fleet", "--include-namespaces", ns, "--all-workload-clusters", "--wait", "--timeout", "2m", "--strict").
+			Timeout(3 * time.Minute).Success()
+		r.StdoutContains("CLUSTER\tNAME\tPHASE\tITEMS", "default/wc-prod-1\tfleet\tCompleted\t").StderrContains("skipping clusters without a kubeconfig Secret")
+		e.Kubectl("tko", "cluster", "backup", "list", "--cluster", "wc-prod-1").Success().StdoutContains("default/wc-prod-1\tfleet\tCompleted")
+	})
+
+	t.Run("Ctrl-C during --wait leaves the backup to Velero", func(t *testing.T) {
+		// A Backup in a namespace no Velero serves never moves.
+		other := e.Namespace()
+		idle := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "velero.io/v1", "kind": "Backup",
+			"metadata": map[string]any{"name": "idle", "namespace": other}, "spec": map[string]any{}}}
+		if _, err := e.Dyn().Resource(backup.Backups).Namespace(other).Create(context.Background(), idle, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		e.Kubectl("tko", "cluster", "backup", "get", "idle", "--velero-namespace", other, "--wait").SignalAfter(time.Second, syscall.SIGINT).
+			ExitCode(explain.ExitInterrupted).OneLineError("backup idle goes on in Velero (follow it: kubectl tko cluster backup get idle --wait)")
+	})
+
+	t.Run("a wait that times out exits 4 and the backup goes on", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "create", "quick", "--include-namespaces", ns, "--wait", "--timeout", "1ms").
+			ExitCode(explain.ExitTimeout).OneLineError("backup quick goes on in Velero (follow it: kubectl tko cluster backup get quick")
+		e.Kubectl("tko", "cluster", "backup", "get", "quick", "--wait", "--timeout", "2m").Timeout(3 * time.Minute).Success().
+			StdoutContains("Phase:               Completed")
+	})
+
+	t.Run("a restore into a new namespace brings the objects back equal", func(t *testing.T) {
+		target := ns + "-restored"
+		t.Cleanup(func() { e.Kubectl("delete", "namespace", target, "--wait=false").Run() })
+		begin := time.Now()
+		r := e.Kubectl("tko", "cluster", "restore", "create", "shop-back", "--from-backup", "shop", "--namespace-mappings", ns+":"+target, "--wait", "--timeout", "2m").
+			Timeout(3 * time.Minute).Success()
+		r.StdoutContains("restore.velero.io/shop-back created").StderrContains("restore shop-back Completed")
+		t.Logf("restore completed in %s", time.Since(begin).Round(100*time.Millisecond))
+		cm, err := e.Dyn().Resource(configmaps).Namespace(target).Get(context.Background(), "shop-config", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, _, _ := unstructured.NestedStringMap(cm.Object, "data"); data["currency"] != "EUR" || data["region"] != "eu-west" {
+			t.Errorf("restored ConfigMap: %v", data)
+		}
+		sec, err := e.Dyn().Resource(secretsGVR).Namespace(target).Get(context.Background(), "shop-db", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if data, _, _ := unstructured.NestedStringMap(sec.Object, "data"); data["password"] != "aHVudGVyMg==" {
+			t.Errorf("restored Secret differs")
+		}
+		e.Kubectl("get", "deployment", "shop", "-n", target).Success()
+		e.Kubectl("tko", "cluster", "restore", "list").Success().StdoutContains("shop-back\tshop\tCompleted")
+		e.Kubectl("tko", "cluster", "restore", "logs", "shop-back").Success().StdoutContains("level=info")
+	})
+
+	t.Run("a restore from a backup that did not complete is refused", func(t *testing.T) {
+		// Velero fails a backup to a location that does not exist in validation.
+		bad := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "velero.io/v1", "kind": "Backup",
+			"metadata": map[string]any{"name": "bad", "namespace": "velero"}, "spec": map[string]any{"storageLocation": "gone", "includedNamespaces": []any{ns}}}}
+		if _, err := e.Dyn().Resource(backup.Backups).Namespace("velero").Create(context.Background(), bad, metav1.CreateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		r := e.Kubectl("tko", "cluster", "backup", "get", "bad", "--wait", "--timeout", "1m").ExitCode(explain.ExitFailure)
+		r.StdoutContains("Phase:               FailedValidation", "Validation error:", "gone").StderrContains("backup bad FailedValidation: ")
+		e.Kubectl("tko", "cluster", "restore", "create", "--from-backup", "bad").ExitCode(explain.ExitUsage).
+			OneLineError("backup bad is FailedValidation, not Completed: nothing was restored")
+		e.Kubectl("tko", "cluster", "restore", "create", "--from-backup", "never-made").ExitCode(explain.ExitNotFound).
+			OneLineError(`backup "never-made" not found`)
+	})
+
+	t.Run("a schedule turns Enabled, pauses and is deleted", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "schedule", "create", "every-minute", "--schedule", "*/1 * * * *", "--include-namespaces", ns, "--ttl", "1h").Success().
+			StdoutContains("schedule.velero.io/every-minute created")
+		e.Kubectl("wait", "-n", "velero", "schedule/every-minute", "--for=jsonpath={.status.phase}=Enabled", "--timeout=60s").Timeout(90 * time.Second).Success()
+		e.Kubectl("tko", "cluster", "backup", "schedule", "list").Success().StdoutContains("every-minute\t*/1 * * * *\tEnabled\tfalse")
+		// Fleet-wide: every workload cluster (here all served by this control
+		// plane) gets the schedule; a rerun finds it and changes nothing.
+		e.Kubectl("tko", "cluster", "backup", "schedule", "create", "every-minute", "--schedule", "*/1 * * * *", "--include-namespaces", ns, "--ttl", "1h",
+			"--all-workload-clusters", "--strict").Success().StdoutContains("default/wc-prod-1\tevery-minute\tEnabled", "team-a/wc-team-a\tevery-minute\tEnabled")
+		e.Kubectl("tko", "cluster", "backup", "schedule", "create", "every-minute", "--schedule", "@hourly", "--include-namespaces", ns).ExitCode(explain.ExitUsage).
+			OneLineError("schedule every-minute exists with another cron expression or scope")
+		e.Kubectl("tko", "cluster", "backup", "schedule", "pause", "every-minute").Success().StdoutContains("schedule.velero.io/every-minute paused")
+		e.Kubectl("tko", "cluster", "backup", "schedule", "pause", "every-minute").Success().StdoutContains("schedule.velero.io/every-minute unchanged")
+		e.Kubectl("tko", "cluster", "backup", "schedule", "delete", "every-minute").ExitCode(explain.ExitUsage).OneLineError("refusing to delete without --yes")
+		e.Kubectl("tko", "cluster", "backup", "schedule", "delete", "every-minute", "--yes").Success().StdoutContains("schedule.velero.io/every-minute deleted")
+	})
+
+	t.Run("a backup is deleted with its data", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "delete", "quick", "--yes", "--wait", "--timeout", "1m").Timeout(90*time.Second).Success().
+			StdoutContains("backup.velero.io/quick deletion requested", "backup.velero.io/quick deleted")
+		if files := bucketHas(t, s, "backups/quick"); len(files) > 0 {
+			t.Errorf("left in the bucket: %v", files)
+		}
+	})
+	t.Run("a location is deleted with its credentials", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "location", "delete", "wrong-key", "--yes", "--dry-run").Success().
+			StdoutContains("backupstoragelocation.velero.io/wrong-key deleted (dry run)", "secret/wrong-key-credentials deleted (dry run)")
+		e.Kubectl("tko", "cluster", "backup", "location", "delete", "wrong-key", "--yes").Success().
+			StdoutContains("backupstoragelocation.velero.io/wrong-key deleted", "secret/wrong-key-credentials deleted")
+		e.Kubectl("get", "secret", "wrong-key-credentials", "-n", "velero").ExitCode(1)
+	})
+
+	t.Run("status says whether every cluster has a recent good backup", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "status").Success().
+			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t2/2 available\t", "\tbad\tOK")
+		e.Kubectl("tko", "cluster", "backup", "status", "--all-workload-clusters", "--max-age", "1ms").ExitCode(explain.ExitFailure).
+			StdoutContains("default/wc-prod-1\tv1.18.3\t", "NO BACKUP WITHIN 1ms").StderrContains("cluster(s) without a Completed backup in the last 1ms")
+	})
+	t.Logf("whole Velero run in %s", time.Since(start).Round(time.Second))
+}
