@@ -234,22 +234,3 @@ func NewCmdVersion(p Plugin, streams genericiooptions.IOStreams) *cobra.Command 
 	out.AddFlags(cmd)
 	return cmd
 }
-
-// bodyLogLevel is the client-go verbosity from which request and response
-// bodies are logged.
-const bodyLogLevel = 8
-
-// HideBodies keeps client-go from logging request and response bodies
-// until the returned function is called: a command that writes a Secret
-// (credentials) calls it, so no -v level prints them.
-func HideBodies() (restore func()) {
-	fs := goflag.NewFlagSet("klog", goflag.ContinueOnError)
-	klog.InitFlags(fs)
-	current := fs.Lookup("v").Value.String()
-	var level int
-	if _, err := fmt.Sscan(current, &level); err != nil || level < bodyLogLevel {
-		return func() {}
-	}
-	_ = fs.Set("v", fmt.Sprint(bodyLogLevel-1))
-	return func() { _ = fs.Set("v", current) }
-}

@@ -94,8 +94,7 @@ func (o *Options) Run(ctx context.Context) error {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
 	if o.secret != nil {
-		// Request and response bodies would show the credentials at -v=8+.
-		defer cli.HideBodies()()
+		// -v is capped below the level that logs bodies (cli.setupLogging).
 		res := c.Dynamic.Resource(secrets).Namespace(o.VeleroNamespace)
 		_, err := res.Create(ctx, o.secret, opts)
 		if apierrors.IsAlreadyExists(err) {
