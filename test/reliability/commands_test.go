@@ -7,28 +7,49 @@ type Command struct {
 	// Prints says the command prints objects or records: it is run with
 	// every -o format in the secrets matrix.
 	Prints bool
+	// Unlike, by fault name, where this command rightly answers otherwise
+	// than the fault's rule (whoami needs no rights; without Velero the
+	// missing API group is found before any right is needed).
+	Unlike map[string]Expect
+}
+
+// Expect is an exit code and what the one error line says; Skip marks a
+// fault that does not apply (the command succeeds under it).
+type Expect struct {
+	Code int
+	Says string
+	Skip bool
 }
 
 // Commands are every command that talks to a cluster, by plugin. New
 // plugins add their rows here.
 var Commands = []Command{
-	{"kubectl-tko-cluster", []string{"list", "-A"}, true},
-	{"kubectl-tko-cluster", []string{"describe", "wc-prod-1"}, true},
-	{"kubectl-tko-cluster", []string{"audit", "wc-prod-1"}, true},
-	{"kubectl-tko-cluster", []string{"available-upgrades", "wc-team-a", "-n", "team-a"}, true},
-	{"kubectl-tko-cluster", []string{"mhc", "get", "wc-prod-1"}, true},
-	{"kubectl-tko-cluster", []string{"node-pool", "list", "wc-prod-1"}, true},
-	{"kubectl-tko-cluster", []string{"scale", "wc-prod-1", "--worker", "2", "--node-pool", "md-1", "--dry-run"}, false},
-	{"kubectl-tko-cluster", []string{"upgrade", "wc-team-a", "-n", "team-a", "--tkr", "v1.30.2---vmware.1-tkg.1", "--dry-run"}, false},
-	{"kubectl-tko-cluster", []string{"kubeconfig", "get", "wc-prod-1"}, false},
-	{"kubectl-tko-package", []string{"repository", "list", "-A"}, true},
-	{"kubectl-tko-package", []string{"installed", "list", "-A"}, true},
-	{"kubectl-tko-package", []string{"installed", "get", "contour", "-n", "tanzu-packages"}, true},
-	{"kubectl-tko-package", []string{"installed", "status", "contour", "-n", "tanzu-packages"}, false},
-	{"kubectl-tko-lb", []string{"services", "-A"}, true},
-	{"kubectl-tko-lb", []string{"status", "-A"}, true},
-	{"kubectl-tko-lb", []string{"pools"}, true},
-	{"kubectl-tko-lb", []string{"doctor", "-A"}, true},
-	{"kubectl-tko-lb", []string{"adc", "list"}, true},
-	{"kubectl-tko-lb", []string{"adc", "get", "install-ako-for-all"}, true},
+	{"kubectl-tko-cluster", []string{"list", "-A"}, true, nil},
+	{"kubectl-tko-cluster", []string{"describe", "wc-prod-1"}, true, nil},
+	{"kubectl-tko-cluster", []string{"audit", "wc-prod-1"}, true, nil},
+	{"kubectl-tko-cluster", []string{"available-upgrades", "wc-team-a", "-n", "team-a"}, true, nil},
+	{"kubectl-tko-cluster", []string{"mhc", "get", "wc-prod-1"}, true, nil},
+	{"kubectl-tko-cluster", []string{"node-pool", "list", "wc-prod-1"}, true, nil},
+	{"kubectl-tko-cluster", []string{"scale", "wc-prod-1", "--worker", "2", "--node-pool", "md-1", "--dry-run"}, false, nil},
+	{"kubectl-tko-cluster", []string{"upgrade", "wc-team-a", "-n", "team-a", "--tkr", "v1.30.2---vmware.1-tkg.1", "--dry-run"}, false, nil},
+	{"kubectl-tko-cluster", []string{"kubeconfig", "get", "wc-prod-1"}, false, nil},
+	{"kubectl-tko-package", []string{"repository", "list", "-A"}, true, nil},
+	{"kubectl-tko-package", []string{"installed", "list", "-A"}, true, nil},
+	{"kubectl-tko-package", []string{"installed", "get", "contour", "-n", "tanzu-packages"}, true, nil},
+	{"kubectl-tko-package", []string{"installed", "status", "contour", "-n", "tanzu-packages"}, false, nil},
+	{"kubectl-tko-lb", []string{"services", "-A"}, true, nil},
+	{"kubectl-tko-lb", []string{"status", "-A"}, true, nil},
+	{"kubectl-tko-lb", []string{"pools"}, true, nil},
+	{"kubectl-tko-lb", []string{"doctor", "-A"}, true, nil},
+	{"kubectl-tko-lb", []string{"adc", "list"}, true, nil},
+	{"kubectl-tko-lb", []string{"adc", "get", "install-ako-for-all"}, true, nil},
+	{"kubectl-tko-auth", []string{"whoami"}, true, map[string]Expect{"no rights": {Skip: true}}},
+	{"kubectl-tko-auth", []string{"status"}, true, nil},
+	{"kubectl-tko-auth", []string{"who-can", "delete", "clusters.cluster.x-k8s.io"}, true, nil},
+	{"kubectl-tko-auth", []string{"kubeconfig", "get", "wc-prod-1"}, false, nil},
+	{"kubectl-tko-observe", []string{"health", "-A"}, true, nil},
+	{"kubectl-tko-observe", []string{"capacity", "-A"}, true, nil},
+	{"kubectl-tko-cluster", []string{"policy", "list"}, true, nil},
+	{"kubectl-tko-cluster", []string{"policy", "status"}, true, nil},
+	{"kubectl-tko-cluster", []string{"backup", "list"}, true, map[string]Expect{"no rights": {Code: 3, Says: "does not serve velero.io"}}},
 }

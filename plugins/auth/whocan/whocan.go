@@ -72,13 +72,21 @@ func (o *Options) Validate() error {
 func (o *Options) resolve() error {
 	parts := strings.Split(o.raw, "/")
 	gr := schema.ParseGroupResource(parts[0])
+	// The factory says first what is wrong with the kubeconfig itself.
+	if _, err := o.Factory.RESTConfig(); err != nil {
+		return err
+	}
 	mapper, err := o.Factory.ConfigFlags.ToRESTMapper()
 	if err != nil {
 		return err
 	}
 	gvr, err := mapper.ResourceFor(gr.WithVersion(""))
-	if err != nil {
+	if meta.IsNoMatchError(err) {
 		return &errs.NotFoundError{Kind: "resource type", Name: parts[0], Hint: "list them with 'kubectl api-resources'"}
+	}
+	if err != nil {
+		// Discovery failed: the connection's own error says why.
+		return err
 	}
 	o.Query.Group, o.Query.Resource = gvr.Group, gvr.Resource
 	switch len(parts) {
