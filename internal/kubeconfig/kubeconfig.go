@@ -104,7 +104,6 @@ func ReadPinnipedInfo(ctx context.Context, dyn dynamic.Interface) (PinnipedInfo,
 	return PinnipedInfo{Issuer: issuer, IssuerCABase: ca, Concierge: "tkg-jwt-authenticator"}, true, nil
 }
 
-
 // Current returns the cluster and user of a kubeconfig's current context
 // (or its only context).
 func Current(cfg *clientcmdapi.Config) (*clientcmdapi.Cluster, *clientcmdapi.AuthInfo, error) {
