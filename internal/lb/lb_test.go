@@ -133,14 +133,22 @@ func TestDiagnoseAndFindings(t *testing.T) {
 		svc("team-c", "db", nil, "", nil),                                                       // pending: no pool for team-c
 		svc("team-a", "dup", map[string]any{KubeVIPIPs: "192.168.60.10"}, "192.168.60.10", nil), // same address
 		svc("team-a", "far", nil, "", map[string]any{"loadBalancerIP": "10.9.9.9"}),             // outside every pool
+		// As kapp-controller reports AKO's package on a TKG workload cluster.
+		&unstructured.Unstructured{Object: map[string]any{"apiVersion": "packaging.carvel.dev/v1alpha1", "kind": "PackageInstall",
+			"metadata": map[string]any{"name": "load-balancer-and-ingress-service", "namespace": "tkg-system"},
+			"spec":     map[string]any{"packageRef": map[string]any{"refName": AKOPackage}},
+			"status":   map[string]any{"conditions": []any{map[string]any{"type": "ReconcileSucceeded", "status": "True"}}}}},
 		&unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "ConfigMap", "metadata": map[string]any{"name": "kubevip", "namespace": "kube-system"},
 			"data": map[string]any{"range-team-a": "192.168.60.10-192.168.60.10"}}},
 	}
-	gvrs := map[schema.GroupVersionResource]string{services: "ServiceList", events: "EventList", configMaps: "ConfigMapList", statefulSets: "StatefulSetList"}
+	gvrs := map[schema.GroupVersionResource]string{services: "ServiceList", events: "EventList", configMaps: "ConfigMapList", statefulSets: "StatefulSetList", packageInstalls: "PackageInstallList"}
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), gvrs, objs...)
 	c, err := Read(context.Background(), dyn, "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if c.AKO.Package != "tkg-system/load-balancer-and-ingress-service" || c.AKO.PackageState != "ReconcileSucceeded" {
+		t.Errorf("AKO's package: %q %q", c.AKO.Package, c.AKO.PackageState)
 	}
 	pools, err := KubeVIPPools(c.KubeVIP)
 	if err != nil {

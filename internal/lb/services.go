@@ -111,6 +111,37 @@ type AKO struct {
 	Replicas      int64   `json:"replicas"`
 	ReadyReplicas int64   `json:"readyReplicas"`
 	Warnings      []Event `json:"warnings,omitempty"` // Warning Events on ako-0, newest first
+	// Package is AKO's PackageInstall (TKG installs AKO as the package
+	// load-balancer-and-ingress-service): namespace/name and its state.
+	Package      string `json:"package,omitempty"`
+	PackageState string `json:"packageState,omitempty"`
+}
+
+// AKOPackage is the package TKG installs AKO from.
+const AKOPackage = "load-balancer-and-ingress-service.tanzu.vmware.com"
+
+var packageInstalls = schema.GroupVersionResource{Group: "packaging.carvel.dev", Version: "v1alpha1", Resource: "packageinstalls"}
+
+// readAKOPackage finds AKO's PackageInstall in any namespace; where
+// kapp-controller is not installed or RBAC hides it, there is none to show.
+func (a *AKO) readAKOPackage(ctx context.Context, dyn dynamic.Interface) {
+	list, err := dyn.Resource(packageInstalls).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return
+	}
+	for _, pi := range list.Items {
+		if ref, _, _ := unstructured.NestedString(pi.Object, "spec", "packageRef", "refName"); ref != AKOPackage {
+			continue
+		}
+		a.Package = pi.GetNamespace() + "/" + pi.GetName()
+		conds, _, _ := unstructured.NestedSlice(pi.Object, "status", "conditions")
+		for _, c := range conds {
+			if m, _ := c.(map[string]any); m["status"] == "True" {
+				a.PackageState, _ = m["type"].(string)
+			}
+		}
+		return
+	}
 }
 
 // Ready reports a running AKO.
@@ -179,6 +210,7 @@ func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluste
 			return nil, fmt.Errorf("reading AKO's Events: %w", err)
 		}
 	}
+	c.AKO.readAKOPackage(ctx, dyn)
 	cm, err := dyn.Resource(configMaps).Namespace(KubeVIPNamespace).Get(ctx, KubeVIPConfigMap, metav1.GetOptions{})
 	switch {
 	case err == nil:

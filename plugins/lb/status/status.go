@@ -44,8 +44,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			install-ako-for-management-cluster; else a matching non-empty selector wins;
 			else install-ako-for-all; clusters that are not Ready are skipped), the
 			networking.tkg.tanzu.vmware.com/avi label the operator wrote (and whether it
-			agrees), AKO's StatefulSet in the cluster's avi-system namespace (read
-			through the cluster's kubeconfig Secret), and what serves the control-plane
+			agrees), AKO's PackageInstall (load-balancer-and-ingress-service) and its
+			StatefulSet in the cluster's avi-system namespace (read through the
+			cluster's kubeconfig Secret), and what serves the control-plane
 			endpoint (NSX ALB or kube-vip, from the cluster's topology variables).`),
 		Example: cli.Examples(`
 			# Every workload cluster
@@ -156,7 +157,7 @@ func (o *Options) Run(ctx context.Context) error {
 
 func (o *Options) print(rows []Row) error {
 	t := &cli.Table{Columns: []cli.Column{{Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "ADC"}, {Header: "AKO"}, {Header: "ENDPOINT"},
-		{Header: "LABEL", Wide: true}, {Header: "REASON", Wide: true}, {Header: "AKO DETAIL", Wide: true}}}
+		{Header: "AKO PACKAGE", Wide: true}, {Header: "LABEL", Wide: true}, {Header: "REASON", Wide: true}, {Header: "AKO DETAIL", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {
 		adc := r.ADC.ADC
@@ -167,7 +168,7 @@ func (o *Options) print(rows []Row) error {
 		if label != "" && r.ADC.ADC != "" && label != r.ADC.ADC {
 			label += " (operator disagrees: " + r.ADC.ADC + " expected)"
 		}
-		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), cli.OrDash(r.Endpoint), cli.OrDash(label), r.ADC.Reason, cli.OrDash(r.AKOError)})
+		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), cli.OrDash(r.Endpoint), akoPackage(r), cli.OrDash(label), r.ADC.Reason, cli.OrDash(r.AKOError)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -176,6 +177,13 @@ func (o *Options) print(rows []Row) error {
 		fmt.Fprintln(o.Streams.ErrOut, "No clusters found.")
 	}
 	return nil
+}
+
+func akoPackage(r Row) string {
+	if r.AKO == nil || r.AKO.Package == "" {
+		return "-"
+	}
+	return r.AKO.Package + " " + cli.OrDash(r.AKO.PackageState)
 }
 
 func akoCell(r Row) string {
