@@ -79,7 +79,7 @@ func TestServicesAcrossWorkloadClusters(t *testing.T) {
 func TestStatusFollowsTheOperatorsRules(t *testing.T) {
 	e := suite.New(t)
 	r := e.Kubectl("tko", "lb", "status", "-A", "-o", "wide").Success()
-	r.StdoutContains("default\twc-prod-1\tinstall-ako-for-all\trunning 1/1\tNSX ALB\tinstall-ako-for-all\tno other ADC selects it; install-ako-for-all takes the rest",
+	r.StdoutContains("default\twc-prod-1\tinstall-ako-for-all\trunning 1/1\tNSX ALB\t-\tinstall-ako-for-all\tno other ADC selects it; install-ako-for-all takes the rest",
 		"tkg-system\ttkg-mgmt\tinstall-ako-for-management-cluster\trunning 1/1", "management clusters get only install-ako-for-management-cluster",
 		"default\twc-dev-1\t<none>\tnot provisioned\tkube-vip")
 	r = e.Kubectl("tko", "lb", "status", "-A", "-o", "json").Success()
