@@ -61,7 +61,7 @@ bench: tools build ## Benchmarks against the reference tools, side by side
 .PHONY: reliability
 reliability: tools build ## The fault and secrets matrix, and its figure
 	@$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN); \
-	go test -count=1 -timeout 10m ./test/reliability/ | grep -E '^(reliability:|ok|FAIL|---)'
+	go test -count=1 -v -timeout 10m ./test/reliability/ | grep -E '^(reliability:|ok|FAIL|--- FAIL)'
 
 # Every fuzz target, each for FUZZTIME; the seed corpora also run as unit tests.
 FUZZTIME ?= 20s
