@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 
@@ -193,4 +194,42 @@ func requireOn(c *kube.Clients, reqs []kube.Requirement) error {
 	}
 	c.Served, err = kube.Discover(d, reqs...)
 	return err
+}
+
+// FleetOptions is what the options of a verb that runs on fleet targets
+// hold: the factory, the streams, -o and the shared fleet flags, whose
+// selection Validate checks before any connection.
+type FleetOptions struct {
+	Factory   *Factory
+	Streams   genericiooptions.IOStreams
+	Output    *OutputFlags
+	Fleet     *FleetFlags
+	Selection fleet.Selection // set by Validate
+}
+
+// NewFleetOptions returns the options of a fleet verb.
+func NewFleetOptions(f *Factory, streams genericiooptions.IOStreams) FleetOptions {
+	return FleetOptions{Factory: f, Streams: streams, Output: NewOutputFlags(), Fleet: NewFleetFlags()}
+}
+
+// AddFlags registers the context and workload-cluster flags and -o.
+func (o *FleetOptions) AddFlags(cmd *cobra.Command, clusterUsage string) {
+	o.Fleet.AddContextFlags(cmd, "")
+	o.Fleet.AddClusterFlags(cmd, clusterUsage)
+	o.Output.AddFlags(cmd)
+}
+
+// Validate checks -o and the fleet flags, before any connection.
+func (o *FleetOptions) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	sel, err := o.Fleet.Selection(o.Factory)
+	o.Selection = sel
+	return err
+}
+
+// FleetView reports whether the verb runs on more than the current cluster.
+func (o *FleetOptions) FleetView() bool {
+	return o.Selection.ContextFleet() || o.Selection.WorkloadFleet()
 }

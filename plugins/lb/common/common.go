@@ -24,18 +24,9 @@ import (
 // Scope is the namespace flags of the lb verbs that read Services.
 type Scope struct {
 	AllNamespaces bool
-	Fleet         *cli.FleetFlags
 	// CheckEndpoint asks each workload cluster's API server for /readyz
 	// through its control-plane endpoint (the VIP AKO or kube-vip serves).
 	CheckEndpoint bool
-}
-
-// AddFlags registers -A and the fleet flags.
-func (s *Scope) AddFlags(cmd *cobra.Command) {
-	s.Fleet = cli.NewFleetFlags()
-	cmd.Flags().BoolVarP(&s.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
-	s.Fleet.AddContextFlags(cmd, "")
-	s.Fleet.AddClusterFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
 
 // Scanned is the load balancing of one target cluster.
@@ -52,11 +43,7 @@ type Scanned struct {
 // LoadBalancer, AKO and kube-vip, and its pools (kube-vip's, and the ADC
 // pools of the management cluster it runs on, when it is one), each pending
 // Service diagnosed.
-func Scan(ctx context.Context, f *cli.Factory, scope Scope, errOut io.Writer) ([]Scanned, fleet.Selection, error) {
-	sel, err := scope.Fleet.Selection(f)
-	if err != nil {
-		return nil, sel, err
-	}
+func Scan(ctx context.Context, f *cli.Factory, sel fleet.Selection, scope Scope, errOut io.Writer) ([]Scanned, error) {
 	results, notes, err := cli.FleetRun(ctx, f, sel, nil, func(ctx context.Context, t cli.Target) (Scanned, error) {
 		ns := t.Clients.Namespace
 		if scope.AllNamespaces {
@@ -79,7 +66,7 @@ func Scan(ctx context.Context, f *cli.Factory, scope Scope, errOut io.Writer) ([
 		return scanned, nil
 	})
 	if err != nil {
-		return nil, sel, err
+		return nil, err
 	}
 	for _, n := range notes {
 		fmt.Fprintln(errOut, n)
@@ -92,7 +79,7 @@ func Scan(ctx context.Context, f *cli.Factory, scope Scope, errOut io.Writer) ([
 			out[i].Err, out[i].Error = r.Err, explain.Message(r.Err)
 		}
 	}
-	return out, sel, nil
+	return out, nil
 }
 
 // Pools are the VIP pools that serve a cluster: kube-vip's ranges, and the
@@ -165,31 +152,25 @@ func readyz(ctx context.Context, c *kube.Clients) error {
 	return nil
 }
 
-// Base is what the verbs that scan clusters share: the factory, streams,
-// -o, the namespace and fleet scope; and the same flag checks.
+// Base is what the verbs that scan clusters share: the fleet options and
+// the namespace scope.
 type Base struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Scope   Scope
+	cli.FleetOptions
+	Scope Scope
 }
 
 // NewBase returns the shared options of a scanning verb.
 func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
-	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	return Base{FleetOptions: cli.NewFleetOptions(f, streams)}
 }
 
-// AddFlags registers the scope and -o.
+// AddFlags registers -A, the fleet flags and -o.
 func (b *Base) AddFlags(cmd *cobra.Command) {
-	b.Scope.AddFlags(cmd)
-	b.Output.AddFlags(cmd)
+	cmd.Flags().BoolVarP(&b.Scope.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
+	b.FleetOptions.AddFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
 
-// Validate checks -o and the fleet flags before any connection.
-func (b *Base) Validate() error {
-	if err := b.Output.Validate(); err != nil {
-		return err
-	}
-	_, err := b.Scope.Fleet.Selection(b.Factory)
-	return err
+// Scan reads every target of the verb's selection (see Scan).
+func (b *Base) Scan(ctx context.Context) ([]Scanned, error) {
+	return Scan(ctx, b.Factory, b.Selection, b.Scope, b.Streams.ErrOut)
 }

@@ -72,7 +72,8 @@ type Report struct {
 
 // Run checks and prints.
 func (o *Options) Run(ctx context.Context) error {
-	scanned, sel, err := common.Scan(ctx, o.Factory, o.Scope, o.Streams.ErrOut)
+	scanned, err := o.Scan(ctx)
+	sel := o.Selection
 	if err != nil {
 		return err
 	}

@@ -64,7 +64,8 @@ type Row struct {
 
 // Run reads and prints.
 func (o *Options) Run(ctx context.Context) error {
-	scanned, sel, err := common.Scan(ctx, o.Factory, o.Scope, o.Streams.ErrOut)
+	scanned, err := o.Scan(ctx)
+	sel := o.Selection
 	if err != nil {
 		return err
 	}

@@ -374,11 +374,11 @@ func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) 
 		if oc.Err != nil {
 			continue
 		}
-		if o.Targets.FleetView() {
+		if o.FleetView() {
 			fmt.Fprintf(o.Streams.Out, "cluster %s:\n", common.Name(oc.Cluster))
 		}
 		for _, a := range oc.Value.Actions {
-			fmt.Fprint(o.Streams.Out, indent(o.Targets.FleetView()))
+			fmt.Fprint(o.Streams.Out, indent(o.FleetView()))
 			if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, dryRun); err != nil {
 				return err
 			}

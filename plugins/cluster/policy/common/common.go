@@ -15,65 +15,24 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
 
-// Base is what the options of every verb that reaches clusters hold.
-type Base struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Targets Targets
-}
+// Base is what the options of every verb that reaches clusters hold: the
+// fleet options (the current cluster by default, kubeconfig contexts, or
+// workload clusters through their kubeconfig Secrets).
+type Base struct{ cli.FleetOptions }
 
 // NewBase returns the base options of a verb.
 func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
-	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+	return Base{cli.NewFleetOptions(f, streams)}
 }
 
 // AddFlags registers the fleet flags and -o.
 func (b *Base) AddFlags(cmd *cobra.Command) {
-	b.Targets.AddFlags(cmd)
-	b.Output.AddFlags(cmd)
+	b.FleetOptions.AddFlags(cmd, "Workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
-
-// Validate checks -o and the fleet flags, before any connection.
-func (b *Base) Validate() error {
-	if err := b.Output.Validate(); err != nil {
-		return err
-	}
-	return b.Targets.Complete(b.Factory)
-}
-
-// Targets are the fleet flags of every policy verb: the current cluster
-// by default, kubeconfig contexts, or workload clusters through their
-// kubeconfig Secrets on the management cluster.
-type Targets struct {
-	Fleet *cli.FleetFlags
-	sel   fleet.Selection
-}
-
-// AddFlags registers the fleet flags.
-func (t *Targets) AddFlags(cmd *cobra.Command) {
-	t.Fleet = cli.NewFleetFlags()
-	t.Fleet.AddContextFlags(cmd, "")
-	t.Fleet.AddClusterFlags(cmd, "Workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
-}
-
-// Complete checks the fleet flags, before any connection.
-func (t *Targets) Complete(f *cli.Factory) error {
-	sel, err := t.Fleet.Selection(f)
-	t.sel = sel
-	return err
-}
-
-// FleetView reports whether the verb runs on more than the current cluster.
-func (t *Targets) FleetView() bool { return t.sel.ContextFleet() || t.sel.WorkloadFleet() }
-
-// Strict reports --strict.
-func (t *Targets) Strict() bool { return t.sel.Strict }
 
 // Outcome is one target's result.
 type Outcome[T any] struct {
@@ -86,8 +45,7 @@ type Outcome[T any] struct {
 // and prints the fleet's notes. On the current cluster alone, its error is
 // returned as is, so it keeps its own exit code.
 func Run[T any](ctx context.Context, b *Base, fn func(ctx context.Context, c *kube.Clients) (T, error)) ([]Outcome[T], error) {
-	t := &b.Targets
-	results, notes, err := cli.FleetRun(ctx, b.Factory, t.sel, []kube.Requirement{policy.Requirement}, func(ctx context.Context, tg cli.Target) (T, error) {
+	results, notes, err := cli.FleetRun(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, func(ctx context.Context, tg cli.Target) (T, error) {
 		return fn(ctx, tg.Clients)
 	})
 	if err != nil {
@@ -99,7 +57,7 @@ func Run[T any](ctx context.Context, b *Base, fn func(ctx context.Context, c *ku
 	out := make([]Outcome[T], len(results))
 	for i, r := range results {
 		out[i] = Outcome[T]{Cluster: r.Target, Value: r.Value, Err: r.Err}
-		if r.Err != nil && !t.FleetView() {
+		if r.Err != nil && !b.FleetView() {
 			return nil, r.Err
 		}
 	}

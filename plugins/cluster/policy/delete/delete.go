@@ -82,7 +82,7 @@ func (o *Options) Run(ctx context.Context) error {
 		for _, a := range oc.Value {
 			objs = append(objs, a.Object)
 			if o.Output.Human() {
-				if o.Targets.FleetView() {
+				if o.FleetView() {
 					fmt.Fprintf(o.Streams.Out, "cluster %s: ", common.Name(oc.Cluster))
 				}
 				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, o.DryRun); err != nil {

@@ -95,14 +95,14 @@ func (o *Options) Run(ctx context.Context) error {
 	} else if err := o.print(rows); err != nil {
 		return err
 	}
-	if failed > 0 && o.Targets.Strict() {
+	if failed > 0 && o.Selection.Strict {
 		return &explain.SilentError{Code: explain.ExitFailure}
 	}
 	return nil
 }
 
 func (o *Options) print(rows []Row) error {
-	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !o.Targets.FleetView()}, {Header: "NAME"}, {Header: "TYPE"}, {Header: "RECIPE"},
+	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !o.FleetView()}, {Header: "NAME"}, {Header: "TYPE"}, {Header: "RECIPE"},
 		{Header: "NAMESPACES"}, {Header: "AGE"}, {Header: "SCOPE", Wide: true}, {Header: "RULES", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()

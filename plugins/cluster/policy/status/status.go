@@ -134,7 +134,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(rows []Row) error {
-	fleetView := o.Targets.FleetView()
+	fleetView := o.FleetView()
 	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POLICY"}, {Header: "TYPE"}, {Header: "STATE"},
 		{Header: "NAMESPACES"}, {Header: "DRIFT"}, {Header: "VIOLATIONS"}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
