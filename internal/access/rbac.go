@@ -9,7 +9,8 @@ import (
 	authzv1 "k8s.io/api/authorization/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // Query is "who can VERB RESOURCE[/NAME] in NAMESPACE".
@@ -40,35 +41,35 @@ type RBAC struct {
 
 // LoadRBAC reads the cluster's ClusterRoles and ClusterRoleBindings, and
 // the Roles and RoleBindings of namespace ("" for none).
-func LoadRBAC(ctx context.Context, cs kubernetes.Interface, namespace string) (*RBAC, error) {
+func LoadRBAC(ctx context.Context, cs *kube.REST, namespace string) (*RBAC, error) {
 	r := &RBAC{ClusterRoles: map[string]rbacv1.ClusterRole{}, Roles: map[string]rbacv1.Role{}}
-	crs, err := cs.RbacV1().ClusterRoles().List(ctx, metav1.ListOptions{})
+	crs, err := kube.List[rbacv1.ClusterRole](ctx, cs, clusterRoles, "", metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing ClusterRoles: %w", err)
 	}
-	for _, cr := range crs.Items {
+	for _, cr := range crs {
 		r.ClusterRoles[cr.Name] = cr
 	}
-	crbs, err := cs.RbacV1().ClusterRoleBindings().List(ctx, metav1.ListOptions{})
+	crbs, err := kube.List[rbacv1.ClusterRoleBinding](ctx, cs, clusterRoleBindings, "", metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing ClusterRoleBindings: %w", err)
 	}
-	r.ClusterRoleBindings = crbs.Items
+	r.ClusterRoleBindings = crbs
 	if namespace == "" {
 		return r, nil
 	}
-	roles, err := cs.RbacV1().Roles(namespace).List(ctx, metav1.ListOptions{})
+	roles, err := kube.List[rbacv1.Role](ctx, cs, roles, namespace, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing Roles in %s: %w", namespace, err)
 	}
-	for _, ro := range roles.Items {
+	for _, ro := range roles {
 		r.Roles[ro.Name] = ro
 	}
-	rbs, err := cs.RbacV1().RoleBindings(namespace).List(ctx, metav1.ListOptions{})
+	rbs, err := kube.List[rbacv1.RoleBinding](ctx, cs, roleBindings, namespace, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing RoleBindings in %s: %w", namespace, err)
 	}
-	r.RoleBindings = rbs.Items
+	r.RoleBindings = rbs
 	return r, nil
 }
 

@@ -8,13 +8,14 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
-	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 )
 
 // Management is a connection to the management cluster.
@@ -59,7 +60,7 @@ func readWorkload(ctx context.Context, m Management, cluster *unstructured.Unstr
 	if m.Tune != nil {
 		m.Tune(cfg)
 	}
-	disc, err := discovery.NewDiscoveryClientForConfig(cfg)
+	disc, err := kube.NewDiscovery(cfg)
 	if err != nil {
 		return nil, err
 	}

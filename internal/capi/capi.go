@@ -12,7 +12,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -43,7 +42,7 @@ func (a API) Clusters() schema.GroupVersionResource { return a.Resource("cluster
 var Requirement = kube.Requirement{Group: Group, Hint: NotServedHint}
 
 // Discover finds the preferred served version of cluster.x-k8s.io.
-func Discover(d discovery.DiscoveryInterface) (API, error) {
+func Discover(d *kube.Discovery) (API, error) {
 	served, err := kube.Discover(d, Requirement)
 	if err != nil {
 		return API{}, err

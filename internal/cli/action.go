@@ -16,11 +16,3 @@ func PrintAction(out io.Writer, obj *unstructured.Unstructured, verb string, dry
 	}
 	return (&printers.NamePrinter{Operation: verb}).PrintObj(obj, out)
 }
-
-// OrDash fills an empty table cell with "-".
-func OrDash(s string) string {
-	if s == "" {
-		return "-"
-	}
-	return s
-}

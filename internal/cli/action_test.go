@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 )
 
 func TestPrintAction(t *testing.T) {
@@ -36,7 +38,7 @@ func TestPrintAction(t *testing.T) {
 			t.Errorf("got %q, want %q", out.String(), tc.want)
 		}
 	}
-	if OrDash("") != "-" || OrDash("x") != "x" {
+	if cmdutil.OrDash("") != "-" || cmdutil.OrDash("x") != "x" {
 		t.Error("OrDash")
 	}
 }

@@ -8,9 +8,10 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 )
 
 // completionTimeout bounds every live lookup made for shell completion: a

@@ -3,22 +3,35 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
-	"k8s.io/cli-runtime/pkg/genericclioptions"
-	"k8s.io/client-go/discovery"
+	"github.com/spf13/pflag"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+	"k8s.io/client-go/util/homedir"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
-// Factory builds Kubernetes clients on first use, so that --help, version
-// and completion of static words never read a kubeconfig or dial a server.
+// Factory holds kubectl's connection flags and builds Kubernetes clients
+// on first use, so that --help, version and completion of static words
+// never read a kubeconfig or dial a server.
 type Factory struct {
-	ConfigFlags *genericclioptions.ConfigFlags
+	// Kubeconfig is --kubeconfig; Overrides holds every other connection
+	// flag, bound by client-go's clientcmd as kubectl binds them.
+	Kubeconfig string
+	Overrides  clientcmd.ConfigOverrides
+	// UserExtra is --as-user-extra KEY=VALUE, repeatable.
+	UserExtra []string
+	// CacheDir is --cache-dir, accepted for kubectl compatibility.
+	CacheDir string
+
+	loaderOnce sync.Once
+	loader     clientcmd.ClientConfig
 
 	once      sync.Once
 	config    *rest.Config
@@ -29,16 +42,51 @@ type Factory struct {
 	dynErr  error
 }
 
-// NewFactory returns a factory over kubectl's standard connection flags.
+// NewFactory returns a factory with kubectl's defaults.
 func NewFactory() *Factory {
-	flags := genericclioptions.NewConfigFlags(true)
-	// Large lists (thousands of Clusters) are common on management clusters:
-	// kubectl's default 5/10 QPS would throttle a fleet command for seconds.
-	flags.WrapConfigFn = func(c *rest.Config) *rest.Config {
-		c.QPS, c.Burst = 50, 100
-		return c
-	}
-	return &Factory{ConfigFlags: flags}
+	return &Factory{Overrides: clientcmd.ConfigOverrides{ClusterDefaults: clientcmd.ClusterDefaults}}
+}
+
+// AddFlags registers kubectl's connection flags: clientcmd's recommended
+// set (without basic auth, which kubectl dropped) plus --kubeconfig,
+// --as-user-extra and --cache-dir.
+func (f *Factory) AddFlags(fs *pflag.FlagSet) {
+	fs.StringVar(&f.Kubeconfig, "kubeconfig", "", "Path to the kubeconfig file to use for CLI requests.")
+	fs.StringVar(&f.CacheDir, "cache-dir", filepath.Join(homedir.HomeDir(), ".kube", "cache"), "Default cache directory")
+	names := clientcmd.RecommendedConfigOverrideFlags("")
+	names.AuthOverrideFlags.Username.LongName = ""
+	names.AuthOverrideFlags.Password.LongName = ""
+	// kubectl's own wording and -s, so that help reads the same as kubectl's.
+	names.AuthOverrideFlags.Impersonate.Description = "Username to impersonate for the operation. User could be a regular user or a service account in a namespace."
+	names.AuthOverrideFlags.ImpersonateUID.Description = "UID to impersonate for the operation."
+	names.ClusterOverrideFlags.APIServer.ShortName = "s"
+	names.ClusterOverrideFlags.ProxyURL.Description = "Proxy URL to use for requests to the API server"
+	names.ClusterOverrideFlags.TLSServerName.Description = "Server name to use for server certificate validation. If it is not provided, the hostname used to contact the server is used"
+	clientcmd.BindOverrideFlags(&f.Overrides, fs, names)
+	fs.StringArrayVar(&f.UserExtra, "as-user-extra", nil, "User extras to impersonate for the operation, this flag can be repeated to specify multiple values for the same key.")
+}
+
+// Context is --context ("" for the kubeconfig's current context).
+func (f *Factory) Context() string { return f.Overrides.CurrentContext }
+
+// clientConfig is the kubeconfig as the flags select it, loaded once.
+func (f *Factory) clientConfig() clientcmd.ClientConfig {
+	f.loaderOnce.Do(func() {
+		rules := clientcmd.NewDefaultClientConfigLoadingRules()
+		rules.DefaultClientConfig = &clientcmd.DefaultClientConfig
+		rules.ExplicitPath = f.Kubeconfig
+		overrides := f.Overrides
+		if len(f.UserExtra) > 0 {
+			overrides.AuthInfo.ImpersonateUserExtra = map[string][]string{}
+			for _, extra := range f.UserExtra {
+				if key, value, ok := strings.Cut(extra, "="); ok {
+					overrides.AuthInfo.ImpersonateUserExtra[key] = append(overrides.AuthInfo.ImpersonateUserExtra[key], value)
+				}
+			}
+		}
+		f.loader = clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &overrides)
+	})
+	return f.loader
 }
 
 // RESTConfig returns the client configuration built from the kubeconfig and flags.
@@ -48,10 +96,15 @@ func (f *Factory) RESTConfig() (*rest.Config, error) {
 			f.configErr = &explain.KubeconfigError{Err: clientcmd.ErrEmptyConfig}
 			return
 		}
-		f.config, f.configErr = f.ConfigFlags.ToRESTConfig()
+		f.config, f.configErr = f.clientConfig().ClientConfig()
 		if f.configErr != nil {
 			f.configErr = &explain.KubeconfigError{Err: f.configErr}
+			return
 		}
+		// Large lists (thousands of Clusters) are common on management
+		// clusters: kubectl's default 5/10 QPS would throttle a fleet
+		// command for seconds.
+		f.config.QPS, f.config.Burst = 50, 100
 	})
 	return f.config, f.configErr
 }
@@ -61,10 +114,10 @@ func (f *Factory) RESTConfig() (*rest.Config, error) {
 // otherwise fall back to http://localhost:8080 and report a refused
 // connection, which hides the real cause.
 func (f *Factory) noKubeconfig() bool {
-	if os.Getenv("KUBERNETES_SERVICE_HOST") != "" || (f.ConfigFlags.APIServer != nil && *f.ConfigFlags.APIServer != "") {
+	if os.Getenv("KUBERNETES_SERVICE_HOST") != "" || f.Overrides.ClusterInfo.Server != "" {
 		return false
 	}
-	raw, err := f.ConfigFlags.ToRawKubeConfigLoader().RawConfig()
+	raw, err := f.clientConfig().RawConfig()
 	return err == nil && len(raw.Clusters) == 0
 }
 
@@ -81,22 +134,18 @@ func (f *Factory) Dynamic() (dynamic.Interface, error) {
 	return f.dyn, f.dynErr
 }
 
-// Discovery returns a discovery client cached on disk like kubectl's
-// (~/.kube/cache), so repeated runs skip the group walk.
-func (f *Factory) Discovery() (discovery.CachedDiscoveryInterface, error) {
-	if _, err := f.RESTConfig(); err != nil {
+// Discovery returns the chosen cluster's discovery client.
+func (f *Factory) Discovery() (*kube.Discovery, error) {
+	cfg, err := f.RESTConfig()
+	if err != nil {
 		return nil, err
 	}
-	d, err := f.ConfigFlags.ToDiscoveryClient()
-	if err != nil {
-		return nil, &explain.KubeconfigError{Err: err}
-	}
-	return d, nil
+	return kube.NewDiscovery(cfg)
 }
 
 // Namespace returns -n, or the kubeconfig context's namespace, or "default".
 func (f *Factory) Namespace() (string, error) {
-	ns, _, err := f.ConfigFlags.ToRawKubeConfigLoader().Namespace()
+	ns, _, err := f.clientConfig().Namespace()
 	if err != nil {
 		return "", &explain.KubeconfigError{Err: err}
 	}
@@ -105,7 +154,7 @@ func (f *Factory) Namespace() (string, error) {
 
 // RawConfig returns the merged kubeconfig (for fleet commands that walk contexts).
 func (f *Factory) RawConfig() (clientcmdapi.Config, error) {
-	raw, err := f.ConfigFlags.ToRawKubeConfigLoader().RawConfig()
+	raw, err := f.clientConfig().RawConfig()
 	if err != nil {
 		return raw, &explain.KubeconfigError{Err: err}
 	}
@@ -115,15 +164,9 @@ func (f *Factory) RawConfig() (clientcmdapi.Config, error) {
 // ForContext returns a factory for another context of the same kubeconfig,
 // keeping every other connection flag the user gave.
 func (f *Factory) ForContext(name string) *Factory {
-	src := f.ConfigFlags
-	flags := genericclioptions.NewConfigFlags(true)
-	flags.CacheDir, flags.KubeConfig = src.CacheDir, src.KubeConfig
-	flags.Namespace, flags.Timeout, flags.Insecure = src.Namespace, src.Timeout, src.Insecure
-	flags.Impersonate, flags.ImpersonateUID, flags.ImpersonateGroup = src.Impersonate, src.ImpersonateUID, src.ImpersonateGroup
-	flags.ImpersonateUserExtra, flags.DisableCompression = src.ImpersonateUserExtra, src.DisableCompression
-	flags.WrapConfigFn = src.WrapConfigFn
-	flags.Context = &name
-	return &Factory{ConfigFlags: flags}
+	c := &Factory{Kubeconfig: f.Kubeconfig, Overrides: f.Overrides, UserExtra: f.UserExtra, CacheDir: f.CacheDir}
+	c.Overrides.CurrentContext = name
+	return c
 }
 
 // Connect builds the clients of the chosen cluster and checks that it
@@ -156,17 +199,16 @@ func (f *Factory) Connect(reqs ...kube.Requirement) (*kube.Clients, error) {
 // ForCompletion bounds every request of a completion call: a slow server
 // must never freeze the user's prompt. Call it before any client is built.
 func (f *Factory) ForCompletion() {
-	if f.ConfigFlags.Timeout == nil || *f.ConfigFlags.Timeout == "" || *f.ConfigFlags.Timeout == "0" {
-		timeout := completionTimeout.String()
-		f.ConfigFlags.Timeout = &timeout
+	if f.Overrides.Timeout == "" || f.Overrides.Timeout == "0" {
+		f.Overrides.Timeout = completionTimeout.String()
 	}
 }
 
 // KubeconfigPath is the kubeconfig file kubectl itself would write to:
 // --kubeconfig, else the first file of KUBECONFIG, else ~/.kube/config.
 func (f *Factory) KubeconfigPath() string {
-	if f.ConfigFlags.KubeConfig != nil && *f.ConfigFlags.KubeConfig != "" {
-		return *f.ConfigFlags.KubeConfig
+	if f.Kubeconfig != "" {
+		return f.Kubeconfig
 	}
 	rules := clientcmd.NewDefaultClientConfigLoadingRules()
 	if files := rules.GetLoadingPrecedence(); len(files) > 0 {

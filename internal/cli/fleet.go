@@ -7,10 +7,10 @@ import (
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
@@ -73,10 +73,7 @@ func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, timeoutFlag string) {
 // comma-separated.
 func (ff *FleetFlags) Selection(f *Factory) (fleet.Selection, error) {
 	sel := ff.sel
-	given := ""
-	if f.ConfigFlags.Context != nil {
-		given = *f.ConfigFlags.Context
-	}
+	given := f.Context()
 	if ff.contexts && strings.Contains(given, ",") {
 		for _, c := range strings.Split(given, ",") {
 			if c = strings.TrimSpace(c); c != "" {
@@ -86,17 +83,17 @@ func (ff *FleetFlags) Selection(f *Factory) (fleet.Selection, error) {
 	}
 	switch {
 	case sel.AllContexts && given != "":
-		return sel, FlagErrorf("--all-contexts and --context cannot be used together")
+		return sel, cmdutil.FlagErrorf("--all-contexts and --context cannot be used together")
 	case len(sel.Clusters) > 0 && sel.AllWorkloadClusters:
-		return sel, FlagErrorf("--cluster and --all-workload-clusters are exclusive")
+		return sel, cmdutil.FlagErrorf("--cluster and --all-workload-clusters are exclusive")
 	case len(sel.Clusters) > 0 && sel.ClusterSelector != "":
-		return sel, FlagErrorf("--cluster and --cluster-selector are exclusive")
+		return sel, cmdutil.FlagErrorf("--cluster and --cluster-selector are exclusive")
 	case sel.ContextFleet() && sel.WorkloadFleet():
-		return sel, FlagErrorf("choose contexts (--all-contexts, --context a,b) or workload clusters (--cluster, --all-workload-clusters), not both")
+		return sel, cmdutil.FlagErrorf("choose contexts (--all-contexts, --context a,b) or workload clusters (--cluster, --all-workload-clusters), not both")
 	case sel.Parallel < 1:
-		return sel, FlagErrorf("--parallel must be at least 1")
+		return sel, cmdutil.FlagErrorf("--parallel must be at least 1")
 	case sel.Timeout < 0:
-		return sel, FlagErrorf("the per-target timeout cannot be negative")
+		return sel, cmdutil.FlagErrorf("the per-target timeout cannot be negative")
 	}
 	return sel, nil
 }
@@ -188,7 +185,7 @@ func requireOn(c *kube.Clients, reqs []kube.Requirement) error {
 	if len(reqs) == 0 {
 		return nil
 	}
-	d, err := discovery.NewDiscoveryClientForConfig(c.Config)
+	d, err := kube.NewDiscovery(c.Config)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ func TestFleetFlagsSelection(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			f := NewFactory()
-			f.ConfigFlags.Context = &tt.context
+			f.Overrides.CurrentContext = tt.context
 			ff := NewFleetFlags()
 			cmd := &cobra.Command{Use: "x"}
 			ff.AddContextFlags(cmd, "")

@@ -6,8 +6,10 @@ import (
 	"testing"
 
 	"github.com/spf13/cobra"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 )
 
 func outputFlags(t *testing.T, format string) *OutputFlags {
@@ -91,7 +93,7 @@ func TestPrintData(t *testing.T) {
 }
 
 func TestTablePiped(t *testing.T) {
-	tbl := Table{Columns: []Column{{Header: "NAME"}, {Header: "EXTRA", Wide: true}}, Rows: [][]string{{"a\tb", "x"}}}
+	tbl := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "EXTRA", Wide: true}}, Rows: [][]string{{"a\tb", "x"}}}
 	var out bytes.Buffer
 	if err := tbl.Print(&out, false, false); err != nil {
 		t.Fatal(err)

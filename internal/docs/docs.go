@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
@@ -24,14 +25,18 @@ import (
 )
 
 // constructors builds each plugin's command tree, by binary.
-var constructors = map[string]func() cli.Plugin{
-	"kubectl-tko": tko.Plugin, "kubectl-tko-cluster": cluster.Plugin, "kubectl-tko-package": packages.Plugin,
-	"kubectl-tko-auth": auth.Plugin, "kubectl-tko-lb": lb.Plugin, "kubectl-tko-observe": observe.Plugin,
+var constructors = map[string]func() cmdutil.Plugin{
+	"kubectl-tko":         tko.Plugin,
+	"kubectl-tko-cluster": func() cmdutil.Plugin { return cluster.Plugin().Command(cli.NewFactory()) },
+	"kubectl-tko-package": func() cmdutil.Plugin { return packages.Plugin().Command(cli.NewFactory()) },
+	"kubectl-tko-auth":    func() cmdutil.Plugin { return auth.Plugin().Command(cli.NewFactory()) },
+	"kubectl-tko-lb":      func() cmdutil.Plugin { return lb.Plugin().Command(cli.NewFactory()) },
+	"kubectl-tko-observe": func() cmdutil.Plugin { return observe.Plugin().Command(cli.NewFactory()) },
 }
 
 // Plugins are every plugin of the plugin list, umbrella first.
-func Plugins() ([]cli.Plugin, error) {
-	var out []cli.Plugin
+func Plugins() ([]cmdutil.Plugin, error) {
+	var out []cmdutil.Plugin
 	for _, p := range pluginlist.All() {
 		build, ok := constructors[p.Binary]
 		if !ok {
@@ -58,7 +63,7 @@ func Generate(dir string) error {
 		return err
 	}
 	for _, p := range plugins {
-		root := cli.NewRootCommand(p, cli.NewFactory(), streams)
+		root := cmdutil.NewRootCommand(p, streams)
 		disableAutoGenTag(root)
 		// The default depends on who generates the docs; show it generically.
 		if f := root.PersistentFlags().Lookup("cache-dir"); f != nil {

@@ -3,7 +3,8 @@
 // errs, client-go's API and connection errors, and kubeconfig errors. It is
 // the one place where errors meet words and exit codes; it has no
 // command-line code, so reports that list failures (a fleet row, an audit
-// skip) word them the same way.
+// skip) word them the same way. What needs no Kubernetes library lives in
+// explain/base, which the umbrella uses alone.
 package explain
 
 import (
@@ -21,30 +22,26 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
-	utilnet "k8s.io/apimachinery/pkg/util/net"
 	"k8s.io/client-go/tools/clientcmd"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain/base"
 )
 
-// Exit codes shared by every kubectl tko plugin. They are part of the public
-// interface (docs/exit-codes.md): scripts branch on them.
+// Exit codes shared by every kubectl tko plugin (docs/exit-codes.md).
 const (
-	ExitOK          = 0 // success
-	ExitFailure     = 1 // the operation ran and failed (a failed reconcile, an audit FAIL, ...)
-	ExitUsage       = 2 // bad flags, arguments or input files; nothing was changed
-	ExitNotFound    = 3 // an object, a context or an API group does not exist
-	ExitTimeout     = 4 // --timeout or --request-timeout ran out
-	ExitInterrupted = 5 // interrupted (Ctrl-C, SIGTERM)
-	ExitUnreachable = 6 // the API server cannot be reached or rejected the credentials
-	ExitForbidden   = 7 // RBAC denied the request
+	ExitOK          = base.ExitOK
+	ExitFailure     = base.ExitFailure
+	ExitUsage       = base.ExitUsage
+	ExitNotFound    = base.ExitNotFound
+	ExitTimeout     = base.ExitTimeout
+	ExitInterrupted = base.ExitInterrupted
+	ExitUnreachable = base.ExitUnreachable
+	ExitForbidden   = base.ExitForbidden
 )
 
 // SilentError carries an exit code for a failure the command has already
 // reported in its output (an audit with FAIL rows, a failed fleet target).
-type SilentError struct{ Code int }
-
-func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
+type SilentError = base.SilentError
 
 // KubeconfigError is a kubeconfig that cannot be loaded.
 type KubeconfigError struct{ Err error }
@@ -61,91 +58,61 @@ func Message(err error) string {
 // Explain turns any error into the single line shown to the user and the
 // process exit code. Multi-line errors (a controller's error, a list of
 // problems) keep their lines, indented under the first.
-func Explain(err error) (string, int) {
-	if err == nil {
-		return "", ExitOK
-	}
+func Explain(err error) (string, int) { return base.Explain(err, kubernetes) }
+
+// kubernetes words the errors of kubeconfigs, connections (TLS, network)
+// and API servers.
+func kubernetes(err error) (string, int, bool) {
 	var (
-		silent    *SilentError
-		problems  *errs.ProblemsError
-		detailed  *errs.DetailedError
-		input     *errs.InputError
-		timeout   *errs.TimeoutError
-		step      *errs.StepError
-		classed   errs.Classed
 		kubecfg   *KubeconfigError
+		noMatch   *meta.NoKindMatchError
+		noRes     *meta.NoResourceMatchError
+		pathErr   *os.PathError
 		unknownCA x509.UnknownAuthorityError
 		hostname  x509.HostnameError
 		invalid   x509.CertificateInvalidError
 		verify    *tls.CertificateVerificationError
 		alert     tls.AlertError
 		record    tls.RecordHeaderError
-		noMatch   *meta.NoKindMatchError
-		noRes     *meta.NoResourceMatchError
 		dnsErr    *net.DNSError
 		urlErr    *url.Error
-		pathErr   *os.PathError
 	)
 	switch {
-	case errors.As(err, &silent):
-		return "", silent.Code
-	case errors.As(err, &step):
-		// An interrupted step still says where it stopped.
-		msg, code := Explain(step.Err)
-		return step.Where + ": " + msg, code
-	case errors.Is(err, errs.ErrInterrupted) || errors.Is(err, context.Canceled):
-		return "interrupted: nothing further was changed; rerun the command to continue", ExitInterrupted
-	case errors.As(err, &problems):
-		lines := make([]string, len(problems.Problems))
-		for i, p := range problems.Problems {
-			lines[i] = "  " + strings.ReplaceAll(p.String(), "\n", " ")
-		}
-		return problems.Summary + ":\n" + strings.Join(lines, "\n"), ExitUsage
-	case errors.As(err, &detailed):
-		return detailed.Summary + ":\n  " + strings.ReplaceAll(strings.TrimSpace(detailed.Detail), "\n", "\n  "), ExitFailure
-	case errors.As(err, &input):
-		return "invalid input: " + firstLine(input), ExitUsage
-	case errors.As(err, &timeout):
-		return timeout.Error(), ExitTimeout
-	case errors.As(err, &classed):
-		return firstLine(classed), classExit[classed.Class()]
 	case errors.As(err, &noMatch), errors.As(err, &noRes):
-		return fmt.Sprintf("%v: the API group is not served by this cluster; is the right CRD installed and the right --context selected?", err), ExitNotFound
+		return fmt.Sprintf("%v: the API group is not served by this cluster; is the right CRD installed and the right --context selected?", err), ExitNotFound, true
 	case clientcmd.IsEmptyConfig(err) || errors.Is(err, clientcmd.ErrEmptyConfig):
-		return "no kubeconfig found: set KUBECONFIG or pass --kubeconfig (kubectl config view shows what is in use)", ExitUnreachable
+		return "no kubeconfig found: set KUBECONFIG or pass --kubeconfig (kubectl config view shows what is in use)", ExitUnreachable, true
 	case clientcmd.IsContextNotFound(err):
-		return fmt.Sprintf("context %q not found in the kubeconfig: list the contexts with 'kubectl config get-contexts' and pass one with --context", contextName(err)), ExitNotFound
+		return fmt.Sprintf("context %q not found in the kubeconfig: list the contexts with 'kubectl config get-contexts' and pass one with --context", contextName(err)), ExitNotFound, true
 	case clientcmd.IsConfigurationInvalid(err):
-		return fmt.Sprintf("the kubeconfig is invalid: %s; fix it or pass another with --kubeconfig", firstLine(err)), ExitUnreachable
+		return fmt.Sprintf("the kubeconfig is invalid: %s; fix it or pass another with --kubeconfig", base.FirstLine(err)), ExitUnreachable, true
 	case errors.As(err, &kubecfg) && errors.As(err, &pathErr):
-		return fmt.Sprintf("cannot read the kubeconfig %s: %v; check --kubeconfig or KUBECONFIG", pathErr.Path, pathErr.Err), ExitUnreachable
+		return fmt.Sprintf("cannot read the kubeconfig %s: %v; check --kubeconfig or KUBECONFIG", pathErr.Path, pathErr.Err), ExitUnreachable, true
 	case errors.As(err, &kubecfg):
-		return fmt.Sprintf("the kubeconfig cannot be read (%s): fix the file or pass another with --kubeconfig", kubeconfigReason(kubecfg.Err)), ExitUnreachable
+		return fmt.Sprintf("the kubeconfig cannot be read (%s): fix the file or pass another with --kubeconfig", kubeconfigReason(kubecfg.Err)), ExitUnreachable, true
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &invalid), errors.As(err, &verify), errors.As(err, &alert), errors.As(err, &record):
-		return fmt.Sprintf("TLS verification of the API server failed (%s): fix certificate-authority-data in the kubeconfig, or pass --certificate-authority", tlsReason(err)), ExitUnreachable
+		return fmt.Sprintf("TLS verification of the API server failed (%s): fix certificate-authority-data in the kubeconfig, or pass --certificate-authority", tlsReason(err)), ExitUnreachable, true
 	case apierrors.IsUnauthorized(err):
-		return "the API server rejected the credentials (401 Unauthorized): log in again or fix the user in the kubeconfig (kubectl tko auth whoami shows who you are)", ExitUnreachable
+		return "the API server rejected the credentials (401 Unauthorized): log in again or fix the user in the kubeconfig (kubectl tko auth whoami shows who you are)", ExitUnreachable, true
 	case apierrors.IsForbidden(err):
-		return forbiddenMessage(err), ExitForbidden
+		return forbiddenMessage(err), ExitForbidden, true
 	case apierrors.IsNotFound(err):
-		return fmt.Sprintf("%s: check the name and the namespace (-n, or -A to look everywhere)", statusMessage(err)), ExitNotFound
+		return fmt.Sprintf("%s: check the name and the namespace (-n, or -A to look everywhere)", statusMessage(err)), ExitNotFound, true
 	case apierrors.IsTimeout(err) || apierrors.IsServerTimeout(err) || errors.Is(err, context.DeadlineExceeded) || isClientTimeout(err):
-		return fmt.Sprintf("the API server did not answer in time (%s): retry, or raise --request-timeout", host(err)), ExitTimeout
-	case utilnet.IsConnectionRefused(err) || errors.As(err, &dnsErr) || isNoRoute(err):
-		return fmt.Sprintf("cannot reach the Kubernetes API server %s: %s; is the cluster running and is --context/--server right?", host(err), netReason(err)), ExitUnreachable
+		return fmt.Sprintf("the API server did not answer in time (%s): retry, or raise --request-timeout", host(err)), ExitTimeout, true
+	case errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) || isNoRoute(err):
+		return fmt.Sprintf("cannot reach the Kubernetes API server %s: %s; is the cluster running and is --context/--server right?", host(err), netReason(err)), ExitUnreachable, true
 	case errors.As(err, &urlErr):
-		return fmt.Sprintf("request to the Kubernetes API server %s failed: %v; is the cluster running and is --context/--server right?", host(err), urlErr.Err), ExitUnreachable
+		return fmt.Sprintf("request to the Kubernetes API server %s failed: %v; is the cluster running and is --context/--server right?", host(err), urlErr.Err), ExitUnreachable, true
 	case apierrors.IsInvalid(err) || apierrors.IsBadRequest(err):
-		return fmt.Sprintf("the API server refused the object: %s", statusMessage(err)), ExitUsage
+		return fmt.Sprintf("the API server refused the object: %s", statusMessage(err)), ExitUsage, true
 	case apierrors.IsAlreadyExists(err):
-		return fmt.Sprintf("%s: pick another name or delete the existing one first", statusMessage(err)), ExitFailure
+		return fmt.Sprintf("%s: pick another name or delete the existing one first", statusMessage(err)), ExitFailure, true
 	case apierrors.IsConflict(err):
-		return fmt.Sprintf("%s: the object changed while we worked on it; rerun the command", statusMessage(err)), ExitFailure
+		return fmt.Sprintf("%s: the object changed while we worked on it; rerun the command", statusMessage(err)), ExitFailure, true
 	}
-	return firstLine(err), ExitFailure
+	return "", 0, false
 }
-
-var classExit = map[errs.Class]int{errs.ClassFailed: ExitFailure, errs.ClassInvalid: ExitUsage, errs.ClassNotFound: ExitNotFound, errs.ClassUnreachable: ExitUnreachable, errs.ClassTimeout: ExitTimeout}
 
 var forbiddenRE = regexp.MustCompile(`User "([^"]*)" cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?`)
 
@@ -154,7 +121,7 @@ func statusMessage(err error) string {
 	if errors.As(err, &status) && status.Status().Message != "" {
 		return status.Status().Message
 	}
-	return firstLine(err)
+	return base.FirstLine(err)
 }
 
 func forbiddenMessage(err error) string {
@@ -174,6 +141,25 @@ func forbiddenMessage(err error) string {
 	}
 	return fmt.Sprintf("forbidden: user %q may not %s %s %s; ask a cluster administrator for a Role that allows it (check with: kubectl auth can-i %s %s%s)",
 		user, verb, resource, where, verb, resource, canI)
+}
+
+func kubeconfigReason(err error) string {
+	s := base.FirstLine(err)
+	if i := strings.Index(s, "error loading config file"); i >= 0 {
+		s = s[i+len("error loading config file"):]
+	}
+	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ":"))
+}
+
+func contextName(err error) string {
+	s := base.FirstLine(err)
+	if i := strings.LastIndex(s, "specified context: "); i >= 0 {
+		return strings.TrimSpace(s[i+len("specified context: "):])
+	}
+	if m := regexp.MustCompile(`context "([^"]+)" does not exist`).FindStringSubmatch(s); m != nil {
+		return m[1]
+	}
+	return s
 }
 
 func isClientTimeout(err error) bool {
@@ -200,14 +186,14 @@ func netReason(err error) string {
 	switch {
 	case errors.As(err, &dnsErr):
 		return fmt.Sprintf("host %q does not resolve", dnsErr.Name)
-	case utilnet.IsConnectionRefused(err):
+	case errors.Is(err, syscall.ECONNREFUSED):
 		return "connection refused"
 	}
 	var opErr *net.OpError
 	if errors.As(err, &opErr) && opErr.Err != nil {
 		return opErr.Err.Error()
 	}
-	return firstLine(err)
+	return base.FirstLine(err)
 }
 
 func tlsReason(err error) string {
@@ -221,43 +207,12 @@ func tlsReason(err error) string {
 	case errors.As(err, &hostname):
 		return hostname.Error()
 	}
-	s := firstLine(err)
+	s := base.FirstLine(err)
 	if i := strings.Index(s, "x509: "); i >= 0 {
 		return s[i:]
 	}
 	if i := strings.Index(s, "tls: "); i >= 0 {
 		return s[i:]
-	}
-	return s
-}
-
-// firstLine keeps messages to one line: multi-line server errors and
-// aggregated errors are joined with "; ".
-func firstLine(err error) string {
-	s := strings.TrimSpace(err.Error())
-	s = strings.ReplaceAll(s, "\r", "")
-	lines := strings.Split(s, "\n")
-	for i := range lines {
-		lines[i] = strings.TrimSpace(lines[i])
-	}
-	return strings.Join(lines, "; ")
-}
-
-func kubeconfigReason(err error) string {
-	s := firstLine(err)
-	if i := strings.Index(s, "error loading config file"); i >= 0 {
-		s = s[i+len("error loading config file"):]
-	}
-	return strings.TrimSpace(strings.Trim(strings.TrimSpace(s), ":"))
-}
-
-func contextName(err error) string {
-	s := firstLine(err)
-	if i := strings.LastIndex(s, "specified context: "); i >= 0 {
-		return strings.TrimSpace(s[i+len("specified context: "):])
-	}
-	if m := regexp.MustCompile(`context "([^"]+)" does not exist`).FindStringSubmatch(s); m != nil {
-		return m[1]
 	}
 	return s
 }

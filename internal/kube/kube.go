@@ -6,14 +6,12 @@ package kube
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
@@ -73,20 +71,10 @@ type Requirement struct {
 	Hint  string
 }
 
-// Discover reads the served groups and checks the requirements. A miss in
-// a cached discovery is checked once more against the server, so a cluster
-// that just got a CRD (or an aggregated API) is not misreported.
-func Discover(d discovery.DiscoveryInterface, reqs ...Requirement) (Served, error) {
-	served, err := discover(d, reqs)
-	var notServed *errs.NotServedError
-	if cached, ok := d.(discovery.CachedDiscoveryInterface); ok && errors.As(err, &notServed) && !cached.Fresh() {
-		cached.Invalidate()
-		return discover(d, reqs)
-	}
-	return served, err
-}
+// Discover reads the served groups and checks the requirements.
+func Discover(d *Discovery, reqs ...Requirement) (Served, error) { return discover(d, reqs) }
 
-func discover(d discovery.DiscoveryInterface, reqs []Requirement) (Served, error) {
+func discover(d *Discovery, reqs []Requirement) (Served, error) {
 	groups, err := d.ServerGroups()
 	if err != nil {
 		return nil, fmt.Errorf("discovering API groups: %w", err)

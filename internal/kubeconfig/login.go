@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strings"
 
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
@@ -142,7 +141,7 @@ type LoginPlan struct {
 // pinniped-info, and the Concierge of the target cluster when it offers a
 // working strategy; otherwise the ID token goes to the API server directly
 // (whose own JWT authentication must trust the issuer).
-func PlanLogin(ctx context.Context, info PinnipedInfo, cluster *clientcmdapi.Cluster, disc discovery.DiscoveryInterface, dyn dynamic.Interface, req LoginRequest) (*LoginPlan, error) {
+func PlanLogin(ctx context.Context, info PinnipedInfo, cluster *clientcmdapi.Cluster, disc *kube.Discovery, dyn dynamic.Interface, req LoginRequest) (*LoginPlan, error) {
 	plan := &LoginPlan{Login: Login{Issuer: info.Issuer, IssuerCA: info.IssuerCABase, ClientID: orDefault(req.ClientID, DefaultClientID),
 		RequestAudience: req.RequestAudience, UpstreamName: req.UpstreamName, UpstreamType: req.UpstreamType,
 		UpstreamFlow: req.UpstreamFlow, SkipBrowser: req.SkipBrowser, Command: req.Command}}
@@ -203,7 +202,7 @@ type LoginTarget struct {
 // login and builds the kubeconfig. info is the management cluster's
 // pinniped-info (ReadPinnipedInfo).
 func GetLogin(ctx context.Context, info PinnipedInfo, t LoginTarget, req LoginRequest) (*clientcmdapi.Config, *LoginPlan, error) {
-	disc, err := discovery.NewDiscoveryClientForConfig(t.Clients.Config)
+	disc, err := kube.NewDiscovery(t.Clients.Config)
 	if err != nil {
 		return nil, nil, fmt.Errorf("connecting to %s: %w", t.Name, err)
 	}

@@ -64,25 +64,25 @@ type Capacity struct {
 // their own) or by namespace, and ranks the top consumers: by usage when
 // metrics.k8s.io is served, else by CPU requests.
 func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, top int) (*Capacity, error) {
-	cs, served, err := clientsFor(c)
+	cs, _, served, err := clientsFor(c)
 	if err != nil {
 		return nil, err
 	}
 	capa := &Capacity{By: by, MetricsServed: served.Has(MetricsGroup), Total: CapacityRow{Name: "total"}}
 	rows := map[string]*CapacityRow{}
 	if by == "node" {
-		nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+		nodes, err := kube.List[corev1.Node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("listing nodes: %w", err)
 		}
 		capa.Total.Allocatable = &Resources{}
-		for _, n := range nodes.Items {
+		for _, n := range nodes {
 			alloc := Resources{CPU: n.Status.Allocatable.Cpu().MilliValue(), Memory: n.Status.Allocatable.Memory().Value()}
 			rows[n.Name] = &CapacityRow{Name: n.Name, Allocatable: &alloc}
 			capa.Total.Allocatable.add(alloc)
 		}
 	}
-	pods, err := cs.CoreV1().Pods(namespace).List(ctx, metav1.ListOptions{})
+	pods, err := kube.List[corev1.Pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, namespace, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing pods: %w", err)
 	}
@@ -93,8 +93,8 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 			return nil, err
 		}
 	}
-	for i := range pods.Items {
-		p := &pods.Items[i]
+	for i := range pods {
+		p := &pods[i]
 		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
 			continue
 		}

@@ -7,11 +7,11 @@ import (
 	"sort"
 	"strings"
 
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/discovery"
-	"k8s.io/client-go/kubernetes"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
@@ -56,18 +56,18 @@ type Health struct {
 // server's /readyz checks, and where served, Cluster API clusters and
 // PackageInstalls.
 func ReadHealth(ctx context.Context, c *kube.Clients, namespace string) (*Health, error) {
-	cs, served, err := clientsFor(c)
+	cs, disc, served, err := clientsFor(c)
 	if err != nil {
 		return nil, err
 	}
 	h := &Health{}
-	steps := []func(context.Context, kubernetes.Interface, string, *Health) error{nodeHealth, podHealth, workloadHealth, pvcHealth, eventHealth}
+	steps := []func(context.Context, *kube.REST, string, *Health) error{nodeHealth, podHealth, workloadHealth, pvcHealth, eventHealth}
 	for _, step := range steps {
 		if err := step(ctx, cs, namespace, h); err != nil {
 			return nil, err
 		}
 	}
-	readyz(ctx, cs.Discovery(), h)
+	readyz(ctx, disc, h)
 	if served.Has(capi.Group) {
 		h.Management = true
 		if err := clusterHealth(ctx, c, served, namespace, h); err != nil {
@@ -96,31 +96,36 @@ func ReadHealth(ctx context.Context, c *kube.Clients, namespace string) (*Health
 	return h, nil
 }
 
-// clientsFor returns a typed client and the groups the cluster serves
-// (discovered here for a workload cluster, whose Clients do not say).
-func clientsFor(c *kube.Clients) (kubernetes.Interface, kube.Served, error) {
-	cs, err := kubernetes.NewForConfig(c.Config)
+// clientsFor returns a typed REST client, a discovery client and the
+// groups the cluster serves (discovered here for a workload cluster, whose
+// Clients do not say).
+func clientsFor(c *kube.Clients) (*kube.REST, *kube.Discovery, kube.Served, error) {
+	cs, err := kube.NewREST(c.Config)
 	if err != nil {
-		return nil, nil, fmt.Errorf("building the client: %w", err)
+		return nil, nil, nil, err
+	}
+	disc, err := kube.NewDiscovery(c.Config)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	served := c.Served
 	if served == nil {
-		if served, err = kube.Discover(cs.Discovery()); err != nil {
-			return nil, nil, err
+		if served, err = kube.Discover(disc); err != nil {
+			return nil, nil, nil, err
 		}
 	}
-	return cs, served, nil
+	return cs, disc, served, nil
 }
 
 func (h *Health) add(f Finding) { h.Findings = append(h.Findings, f) }
 
-func nodeHealth(ctx context.Context, cs kubernetes.Interface, _ string, h *Health) error {
-	nodes, err := cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+func nodeHealth(ctx context.Context, cs *kube.REST, _ string, h *Health) error {
+	nodes, err := kube.List[corev1.Node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing nodes: %w", err)
 	}
-	h.Nodes = len(nodes.Items)
-	for _, n := range nodes.Items {
+	h.Nodes = len(nodes)
+	for _, n := range nodes {
 		ready := false
 		for _, cond := range n.Status.Conditions {
 			switch {
@@ -159,12 +164,12 @@ func hasCondition(conds []corev1.NodeCondition) bool {
 // badWaiting are the waiting reasons that will not fix themselves.
 var badWaiting = map[string]bool{"CrashLoopBackOff": true, "ImagePullBackOff": true, "ErrImagePull": true, "CreateContainerConfigError": true, "InvalidImageName": true, "CreateContainerError": true, "RunContainerError": true}
 
-func podHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
-	pods, err := cs.CoreV1().Pods(ns).List(ctx, metav1.ListOptions{})
+func podHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
+	pods, err := kube.List[corev1.Pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing pods: %w", err)
 	}
-	for _, p := range pods.Items {
+	for _, p := range pods {
 		if p.Status.Phase == corev1.PodSucceeded {
 			continue
 		}
@@ -226,7 +231,7 @@ func podFinding(p *corev1.Pod) (Finding, bool) {
 	return f, false
 }
 
-func workloadHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
+func workloadHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 	short := func(kind, namespace, name string, want, have int32) {
 		if have >= want {
 			return
@@ -237,44 +242,44 @@ func workloadHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *
 		}
 		h.add(Finding{Severity: sev, Area: "workload", Namespace: namespace, Name: kind + "/" + name, Reason: "ShortOfReplicas", Message: fmt.Sprintf("%d/%d ready", have, want)})
 	}
-	deps, err := cs.AppsV1().Deployments(ns).List(ctx, metav1.ListOptions{})
+	deps, err := kube.List[appsv1.Deployment](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing deployments: %w", err)
 	}
-	for _, d := range deps.Items {
+	for _, d := range deps {
 		want := int32(1)
 		if d.Spec.Replicas != nil {
 			want = *d.Spec.Replicas
 		}
 		short("deployment", d.Namespace, d.Name, want, d.Status.AvailableReplicas)
 	}
-	sts, err := cs.AppsV1().StatefulSets(ns).List(ctx, metav1.ListOptions{})
+	sts, err := kube.List[appsv1.StatefulSet](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing statefulsets: %w", err)
 	}
-	for _, s := range sts.Items {
+	for _, s := range sts {
 		want := int32(1)
 		if s.Spec.Replicas != nil {
 			want = *s.Spec.Replicas
 		}
 		short("statefulset", s.Namespace, s.Name, want, s.Status.ReadyReplicas)
 	}
-	dss, err := cs.AppsV1().DaemonSets(ns).List(ctx, metav1.ListOptions{})
+	dss, err := kube.List[appsv1.DaemonSet](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing daemonsets: %w", err)
 	}
-	for _, d := range dss.Items {
+	for _, d := range dss {
 		short("daemonset", d.Namespace, d.Name, d.Status.DesiredNumberScheduled, d.Status.NumberReady)
 	}
 	return nil
 }
 
-func pvcHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
-	pvcs, err := cs.CoreV1().PersistentVolumeClaims(ns).List(ctx, metav1.ListOptions{})
+func pvcHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
+	pvcs, err := kube.List[corev1.PersistentVolumeClaim](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing persistentvolumeclaims: %w", err)
 	}
-	for _, p := range pvcs.Items {
+	for _, p := range pvcs {
 		if p.Status.Phase == corev1.ClaimPending {
 			class := "the default StorageClass"
 			if p.Spec.StorageClassName != nil {
@@ -288,8 +293,8 @@ func pvcHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Healt
 
 // eventHealth groups Warning events by reason: one finding per reason with
 // the total count, the objects (up to three) and the latest message.
-func eventHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Health) error {
-	events, err := cs.CoreV1().Events(ns).List(ctx, metav1.ListOptions{FieldSelector: "type=Warning"})
+func eventHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
+	events, err := kube.List[corev1.Event](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "events"}, ns, metav1.ListOptions{FieldSelector: "type=Warning"})
 	if err != nil {
 		return fmt.Errorf("listing events: %w", err)
 	}
@@ -299,7 +304,7 @@ func eventHealth(ctx context.Context, cs kubernetes.Interface, ns string, h *Hea
 		latest  corev1.Event
 	}
 	groups := map[string]*group{}
-	for _, e := range events.Items {
+	for _, e := range events {
 		g := groups[e.Reason]
 		if g == nil {
 			g = &group{}
@@ -340,8 +345,8 @@ func eventTime(e corev1.Event) metav1.Time {
 
 // readyz reads the API server's verbose /readyz: each failed check is a
 // finding; a server that cannot answer is one too.
-func readyz(ctx context.Context, d discovery.DiscoveryInterface, h *Health) {
-	body, err := d.RESTClient().Get().AbsPath("/readyz").Param("verbose", "true").DoRaw(ctx)
+func readyz(ctx context.Context, d *kube.Discovery, h *Health) {
+	body, err := d.Get(ctx, "/readyz", map[string]string{"verbose": "true"})
 	text := string(body)
 	for _, line := range strings.Split(text, "\n") {
 		line = strings.TrimSpace(line)

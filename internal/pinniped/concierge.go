@@ -10,8 +10,9 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // The Concierge's strategies and frontends, as CredentialIssuer status reports them.
@@ -87,7 +88,7 @@ func (c *Concierge) AuthenticatorFor(issuer, fallback string) (JWTAuthenticator,
 
 // ReadConcierge reads a cluster's CredentialIssuers and JWTAuthenticators.
 // A cluster without the Concierge's API groups returns nil.
-func ReadConcierge(ctx context.Context, disc discovery.DiscoveryInterface, dyn dynamic.Interface) (*Concierge, error) {
+func ReadConcierge(ctx context.Context, disc *kube.Discovery, dyn dynamic.Interface) (*Concierge, error) {
 	groups, err := disc.ServerGroups()
 	if err != nil {
 		return nil, fmt.Errorf("listing the API groups: %w", err)

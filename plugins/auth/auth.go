@@ -6,6 +6,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/accessmatrix"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/claims"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/grant"
@@ -30,7 +31,7 @@ func Plugin() cli.Plugin {
 			oidc' and 'tanzu pinniped-auth login'), logout, the claims your identity
 			provider sent, and who the cluster takes you for.`,
 		Build: func(root *cobra.Command, f *cli.Factory, streams genericiooptions.IOStreams) {
-			root.Example = cli.Examples(`
+			root.Example = cmdutil.Examples(`
 				# A login kubeconfig for a workload cluster, merged into yours
 				kubectl tko auth kubeconfig get wc-prod-1 -n prod --merge
 

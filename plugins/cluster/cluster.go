@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/availableupgrades"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup"
@@ -33,7 +34,7 @@ func Plugin() cli.Plugin {
 			them, audit them against the TKO reference design, and back them up and
 			restore them with Velero.`,
 		Build: func(root *cobra.Command, f *cli.Factory, streams genericiooptions.IOStreams) {
-			root.Example = cli.Examples(`
+			root.Example = cmdutil.Examples(`
 				# Every workload cluster of the current management cluster
 				kubectl tko cluster list -A`)
 			root.AddCommand(

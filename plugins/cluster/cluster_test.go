@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/availableupgrades"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
@@ -41,7 +42,7 @@ var _ = []cli.Verb{
 // The split into one package per verb keeps every command name and alias.
 func TestEveryVerbIsWired(t *testing.T) {
 	root := &cobra.Command{Use: "cluster"}
-	streams, _, _, _ := cli.TestStreams(false)
+	streams, _, _, _ := cmdutil.TestStreams(false)
 	Plugin().Build(root, cli.NewFactory(), streams)
 	for _, path := range [][]string{
 		{"list"}, {"ls"}, {"describe"}, {"get"}, {"create"}, {"scale"}, {"upgrade"}, {"available-upgrades"}, {"delete"},

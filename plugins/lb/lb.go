@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/adc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/doctor"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/pools"
@@ -24,7 +25,7 @@ func Plugin() cli.Plugin {
 			is this LoadBalancer pending, which AKODeploymentConfig serves this cluster,
 			are we running out of VIPs; across the fleet from a management cluster.`,
 		Build: func(root *cobra.Command, f *cli.Factory, streams genericiooptions.IOStreams) {
-			root.Example = cli.Examples(`
+			root.Example = cmdutil.Examples(`
 				# Pending LoadBalancers and their cause, everywhere
 				kubectl tko lb services -A --all-workload-clusters --pending
 

@@ -6,6 +6,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/alerts"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/capacity"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/health"
@@ -28,7 +29,7 @@ func Plugin() cli.Plugin {
 			Prometheus package (namespace tanzu-system-monitoring), reached through
 			the API server's service proxy, or from any Prometheus and Alertmanager by URL.`,
 		Build: func(root *cobra.Command, f *cli.Factory, streams genericiooptions.IOStreams) {
-			root.Example = cli.Examples(`
+			root.Example = cmdutil.Examples(`
 				# What is wrong, everywhere
 				kubectl tko observe health -A --all-workload-clusters
 

@@ -6,6 +6,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/apply"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/available"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/install"
@@ -24,7 +25,7 @@ func Plugin() cli.Plugin {
 			before anything is created), dependency-ordered stacks such as the TKO shared
 			services, and rollouts to workload clusters from a management cluster.`,
 		Build: func(root *cobra.Command, f *cli.Factory, streams genericiooptions.IOStreams) {
-			root.Example = cli.Examples(`
+			root.Example = cmdutil.Examples(`
 				# What can be installed, and what is
 				kubectl tko package available list
 				kubectl tko package installed list -A

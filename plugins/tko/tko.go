@@ -1,6 +1,8 @@
 // Package tko is the umbrella plugin, `kubectl tko`: it lists the tko
 // plugins on PATH with their versions and forwards `kubectl tko <plugin>`
-// to `kubectl-tko-<plugin>` or krew's `kubectl-tko_<plugin>`.
+// to `kubectl-tko-<plugin>` or krew's `kubectl-tko_<plugin>`. It is built
+// on cmdutil alone, without Kubernetes client libraries: it never talks to
+// a cluster, and so stays a few megabytes and starts at once.
 package tko
 
 import (
@@ -16,22 +18,23 @@ import (
 	"strings"
 	"time"
 
+	"sync"
+
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/buildinfo"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain/base"
 )
 
 // builtins are the umbrella's own words; anything else names a plugin.
 var builtins = map[string]bool{"version": true, "help": true, "completion": true, "__complete": true, "__completeNoDesc": true}
 
 // Plugin returns the umbrella's definition.
-func Plugin() cli.Plugin {
-	return cli.Plugin{
+func Plugin() cmdutil.Plugin {
+	return cmdutil.Plugin{
 		Short: "Operate VMware Tanzu for Kubernetes Operations estates from kubectl",
 		Long: `
 			kubectl tko is a set of kubectl plugins for Tanzu for Kubernetes Operations:
@@ -45,9 +48,8 @@ func Plugin() cli.Plugin {
 			Run without arguments to list the installed plugins. 'kubectl tko PLUGIN ...'
 			runs kubectl-tko-PLUGIN (or krew's kubectl-tko_PLUGIN) with the same
 			arguments, input, output and exit code.`,
-		NoKubeFlags: true,
-		Version:     newCmdVersion,
-		Build:       build,
+		Version: newCmdVersion,
+		Build:   build,
 	}
 }
 
@@ -57,16 +59,16 @@ func Main() int {
 	args := os.Args[1:]
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") && !builtins[args[0]] {
 		if err := Dispatch(args[0], args[1:]); err != nil {
-			msg, code := explain.Explain(err)
+			msg, code := base.Explain(err)
 			fmt.Fprintf(streams.ErrOut, "error: %s\n", msg)
 			return code
 		}
 	}
-	return cli.Run(Plugin(), cli.NewFactory(), streams, args)
+	return cmdutil.Run(Plugin(), streams, args)
 }
 
-func build(root *cobra.Command, _ *cli.Factory, streams genericiooptions.IOStreams) {
-	root.Example = cli.Examples(`
+func build(root *cobra.Command, streams genericiooptions.IOStreams) {
+	root.Example = cmdutil.Examples(`
 		# List the installed tko plugins
 		kubectl tko
 
@@ -84,7 +86,7 @@ func build(root *cobra.Command, _ *cli.Factory, streams genericiooptions.IOStrea
 			if args[0] == "-h" || args[0] == "--help" {
 				return cmd.Help()
 			}
-			return cli.Usagef("unknown plugin %q: run 'kubectl tko' to list the installed plugins", args[0])
+			return cmdutil.Usagef("unknown plugin %q: run 'kubectl tko' to list the installed plugins", args[0])
 		}
 		return listPlugins(cmd.Context(), streams)
 	}
@@ -176,17 +178,22 @@ func collect(ctx context.Context) []Row {
 	for i, p := range found {
 		paths[i] = p.Path
 	}
-	results := fleet.Run(ctx, paths, fleet.Options{Parallel: 6, Timeout: 10 * time.Second}, pluginVersion)
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
 	rows := make([]Row, len(found))
-	for i, r := range results {
-		rows[i] = Row{Name: found[i].Name, Path: found[i].Path}
-		if r.Err != nil {
-			rows[i].Error = r.Err.Error()
-			continue
-		}
-		info := r.Value
-		rows[i].Info = &info
+	var wg sync.WaitGroup
+	for i, p := range found {
+		rows[i] = Row{Name: p.Name, Path: p.Path}
+		wg.Go(func() {
+			info, err := pluginVersion(ctx, paths[i])
+			if err != nil {
+				rows[i].Error = err.Error()
+				return
+			}
+			rows[i].Info = &info
+		})
 	}
+	wg.Wait()
 	return rows
 }
 
@@ -196,7 +203,7 @@ func listPlugins(ctx context.Context, streams genericiooptions.IOStreams) error 
 		fmt.Fprintln(streams.ErrOut, "no tko plugins found on PATH: install them with 'kubectl krew install tko-cluster' (and tko-package, tko-auth, tko-lb, tko-observe)")
 		return nil
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "PLUGIN"}, {Header: "VERSION"}, {Header: "PATH"}}}
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "PLUGIN"}, {Header: "VERSION"}, {Header: "PATH"}}}
 	for _, r := range rows {
 		version := "<error: " + r.Error + ">"
 		if r.Info != nil {
@@ -208,17 +215,17 @@ func listPlugins(ctx context.Context, streams genericiooptions.IOStreams) error 
 }
 
 func newCmdVersion(streams genericiooptions.IOStreams) *cobra.Command {
-	out := cli.NewOutputFlags()
+	out := cmdutil.NewOutputFlags()
 	cmd := &cobra.Command{
 		Use:   "version",
 		Short: "Print the version of kubectl tko and of every tko plugin on PATH",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# All versions
 			kubectl tko version
 
 			# As JSON, for a bug report
 			kubectl tko version -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.Validate(); err != nil {
 				return err
@@ -231,7 +238,7 @@ func newCmdVersion(streams genericiooptions.IOStreams) *cobra.Command {
 					Plugins  []Row          `json:"plugins"`
 				}{self, rows})
 			}
-			t := cli.Table{Columns: []cli.Column{{Header: "PLUGIN"}, {Header: "VERSION"}, {Header: "COMMIT"}, {Header: "BUILT"}, {Header: "PATH", Wide: true}}}
+			t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "PLUGIN"}, {Header: "VERSION"}, {Header: "COMMIT"}, {Header: "BUILT"}, {Header: "PATH", Wide: true}}}
 			t.Rows = append(t.Rows, []string{"tko", self.Version, self.Commit, self.Date, ""})
 			for _, r := range rows {
 				if r.Info == nil {

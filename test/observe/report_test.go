@@ -14,6 +14,7 @@ import (
 	"golang.org/x/net/html"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	observeplugin "github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
@@ -25,7 +26,7 @@ func TestRangePlotOnATerminal(t *testing.T) {
 	e := suite.New(t)
 	upQuery(t, e)
 	time.Sleep(2 * time.Second)
-	streams, _, out, errOut := cli.TestStreams(true)
+	streams, _, out, errOut := cmdutil.TestStreams(true)
 	code := cli.Run(observeplugin.Plugin(), cli.NewFactory(), streams, []string{"query", "up", "--range", "5s", "--step", "1s", "--kubeconfig", e.Kubeconfig})
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut.String())

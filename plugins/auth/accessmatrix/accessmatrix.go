@@ -12,13 +12,13 @@ import (
 
 	"github.com/spf13/cobra"
 	authzv1 "k8s.io/api/authorization/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/access"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // Options holds the flags of `auth access-matrix`.
@@ -37,18 +37,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "access-matrix [-n NAMESPACE] [--as USER | --as-group GROUP | --sa NAMESPACE:NAME] [--cluster-scoped]",
 		Short: "Show which verbs you may use on which resources, as a matrix",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			For every resource the cluster serves, whether get, list, watch, create,
 			update, patch and delete are allowed: for the namespaced resources of -n (or
 			the context's namespace) from one SelfSubjectRulesReview, and with
 			--cluster-scoped for the cluster-scoped resources from
 			SelfSubjectAccessReviews. kubectl's --as and --as-group, or --sa, ask for
 			another subject (you need the right to impersonate it).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko auth access-matrix -n team-a
 			kubectl tko auth access-matrix -n team-a --as oidc:alice@example.com
 			kubectl tko auth access-matrix --sa tkg-system:kapp-controller-sa --cluster-scoped -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -62,10 +62,10 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
 	if o.ServiceAcct != "" {
 		ns, name, ok := strings.Cut(o.ServiceAcct, ":")
 		if !ok || ns == "" || name == "" {
-			return cli.Usagef("--sa %q is not NAMESPACE:NAME", o.ServiceAcct)
+			return cmdutil.Usagef("--sa %q is not NAMESPACE:NAME", o.ServiceAcct)
 		}
 		user := "system:serviceaccount:" + ns + ":" + name
-		f.ConfigFlags.Impersonate = &user
+		f.Overrides.AuthInfo.Impersonate = user
 	}
 	ns, err := f.Namespace()
 	o.namespace = ns
@@ -74,8 +74,8 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
 
 // Validate checks -o and --sa against --as.
 func (o *Options) Validate() error {
-	if as := o.Factory.ConfigFlags.Impersonate; o.ServiceAcct != "" && as != nil && *as != "" && !strings.HasPrefix(*as, "system:serviceaccount:") {
-		return cli.FlagErrorf("--sa and --as cannot be used together")
+	if as := o.Factory.Overrides.AuthInfo.Impersonate; o.ServiceAcct != "" && as != "" && !strings.HasPrefix(as, "system:serviceaccount:") {
+		return cmdutil.FlagErrorf("--sa and --as cannot be used together")
 	}
 	return o.Output.Validate()
 }
@@ -86,7 +86,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, err := kube.NewREST(cfg)
 	if err != nil {
 		return err
 	}
@@ -94,13 +94,13 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	review, err := cs.AuthorizationV1().SelfSubjectRulesReviews().Create(ctx, &authzv1.SelfSubjectRulesReview{
-		Spec: authzv1.SelfSubjectRulesReviewSpec{Namespace: o.namespace}}, metav1.CreateOptions{})
+	review, err := kube.Create[authzv1.SelfSubjectRulesReview](ctx, cs, access.SelfSubjectRulesReviews, "", &authzv1.SelfSubjectRulesReview{
+		Spec: authzv1.SelfSubjectRulesReviewSpec{Namespace: o.namespace}})
 	if err != nil {
 		return err
 	}
 	if review.Status.Incomplete {
-		fmt.Fprintf(o.Streams.ErrOut, "warning: the rules review is incomplete (%s): a 'no' may still be allowed\n", cli.OrDash(review.Status.EvaluationError))
+		fmt.Fprintf(o.Streams.ErrOut, "warning: the rules review is incomplete (%s): a 'no' may still be allowed\n", cmdutil.OrDash(review.Status.EvaluationError))
 	}
 	rows := access.FromRulesReview(review.Status.ResourceRules, namespaced)
 	if o.ClusterScoped {
@@ -109,13 +109,13 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, rows)
 	}
-	cols := []cli.Column{{Header: "NAME"}}
+	cols := []cmdutil.Column{{Header: "NAME"}}
 	for _, v := range access.Verbs {
-		cols = append(cols, cli.Column{Header: strings.ToUpper(v)})
+		cols = append(cols, cmdutil.Column{Header: strings.ToUpper(v)})
 	}
-	t := cli.Table{Columns: cols}
+	t := cmdutil.Table{Columns: cols}
 	yes, no := "yes", "no"
-	if cli.IsTerminal(o.Streams.Out) {
+	if cmdutil.IsTerminal(o.Streams.Out) {
 		yes, no = "✔", "✖"
 	}
 	for _, r := range rows {
@@ -174,7 +174,7 @@ func contains(list []string, v string) bool {
 }
 
 // reviewEach asks a SelfSubjectAccessReview per resource and verb, eight at a time.
-func (o *Options) reviewEach(ctx context.Context, cs kubernetes.Interface, resources []access.Resource) []access.Row {
+func (o *Options) reviewEach(ctx context.Context, cs *kube.REST, resources []access.Resource) []access.Row {
 	rows := make([]access.Row, len(resources))
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -187,8 +187,8 @@ func (o *Options) reviewEach(ctx context.Context, cs kubernetes.Interface, resou
 			go func(i int, res access.Resource, verb string) {
 				defer wg.Done()
 				defer func() { <-sem }()
-				r, err := cs.AuthorizationV1().SelfSubjectAccessReviews().Create(ctx, &authzv1.SelfSubjectAccessReview{Spec: authzv1.SelfSubjectAccessReviewSpec{
-					ResourceAttributes: &authzv1.ResourceAttributes{Verb: verb, Group: res.Group, Resource: res.Resource}}}, metav1.CreateOptions{})
+				r, err := kube.Create[authzv1.SelfSubjectAccessReview](ctx, cs, access.SelfSubjectAccessReviews, "", &authzv1.SelfSubjectAccessReview{Spec: authzv1.SelfSubjectAccessReviewSpec{
+					ResourceAttributes: &authzv1.ResourceAttributes{Verb: verb, Group: res.Group, Resource: res.Resource}}})
 				mu.Lock()
 				rows[i].Allowed[verb] = err == nil && r.Status.Allowed
 				mu.Unlock()

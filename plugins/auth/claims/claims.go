@@ -13,6 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
@@ -33,16 +34,16 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "claims [-o json|yaml]",
 		Short: "Show the claims of the cached ID token of the current context's login",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Decode the ID token cached by the last login of the kubeconfig context in
 			use: issuer, subject, email, groups, audience and expiry, and with -o every
 			claim. This is what the identity provider said about you, before any
 			claim mapping of the cluster ('kubectl tko auth whoami' shows what the
 			cluster made of it). The token itself is never printed.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko auth claims
 			kubectl tko auth claims -o json | jq .claims.groups`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)

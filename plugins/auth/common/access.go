@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/access"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 )
@@ -49,7 +50,7 @@ func (o *AccessOptions) AddAccessFlags(cmd *cobra.Command) {
 // Complete reads USER or --group, and whether -n was given.
 func (o *AccessOptions) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	if len(args) > 1 {
-		return cli.FlagErrorf("unexpected arguments %q: name one user, or a group with --group", args[1:])
+		return cmdutil.FlagErrorf("unexpected arguments %q: name one user, or a group with --group", args[1:])
 	}
 	o.Grant = access.Grant{Kind: access.KindUser, Role: o.Role}
 	if len(args) == 1 {
@@ -57,7 +58,7 @@ func (o *AccessOptions) Complete(f *cli.Factory, cmd *cobra.Command, args []stri
 	}
 	if o.Group != "" {
 		if len(args) == 1 {
-			return cli.FlagErrorf("name a user or --group, not both")
+			return cmdutil.FlagErrorf("name a user or --group, not both")
 		}
 		o.Grant.Kind, o.Grant.Name = access.KindGroup, o.Group
 	}
@@ -76,14 +77,14 @@ func (o *AccessOptions) Complete(f *cli.Factory, cmd *cobra.Command, args []stri
 func (o *AccessOptions) Validate() error {
 	switch {
 	case o.Grant.Name == "":
-		return cli.FlagErrorf("missing USER (or --group GROUP)")
+		return cmdutil.FlagErrorf("missing USER (or --group GROUP)")
 	case o.Role == "":
-		return cli.FlagErrorf("--role is required (view, edit, admin, cluster-admin, ...)")
+		return cmdutil.FlagErrorf("--role is required (view, edit, admin, cluster-admin, ...)")
 	case o.nsSet == o.ClusterWide:
-		return cli.FlagErrorf("give exactly one of -n NAMESPACE and --cluster-wide")
+		return cmdutil.FlagErrorf("give exactly one of -n NAMESPACE and --cluster-wide")
 	}
 	if err := o.Grant.Validate(); err != nil {
-		return cli.Usagef("%v", err)
+		return cmdutil.Usagef("%v", err)
 	}
 	sel, err := o.Fleet.Selection(o.Factory)
 	if err != nil {

@@ -19,6 +19,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
@@ -94,22 +95,22 @@ func (l *LoginFlags) AddFlags(fs *pflag.FlagSet) {
 // Validate checks the flags before anything is read or sent.
 func (l *LoginFlags) Validate() error {
 	if l.Issuer == "" {
-		return cli.FlagErrorf("--issuer is required")
+		return cmdutil.FlagErrorf("--issuer is required")
 	}
 	if !strings.HasPrefix(l.Issuer, "https://") {
-		return cli.Usagef("--issuer %s must be an https URL", l.Issuer)
+		return cmdutil.Usagef("--issuer %s must be an https URL", l.Issuer)
 	}
 	switch l.UpstreamFlow {
 	case "", oidc.FlowBrowser, oidc.FlowPassword:
 	default:
-		return cli.Usagef("--upstream-identity-provider-flow %q is neither %s nor %s", l.UpstreamFlow, oidc.FlowBrowser, oidc.FlowPassword)
+		return cmdutil.Usagef("--upstream-identity-provider-flow %q is neither %s nor %s", l.UpstreamFlow, oidc.FlowBrowser, oidc.FlowPassword)
 	}
 	if l.EnableConcierge {
 		if l.ConciergeEndpoint == "" || l.ConciergeAuthName == "" {
-			return cli.FlagErrorf("--enable-concierge needs --concierge-endpoint and --concierge-authenticator-name")
+			return cmdutil.FlagErrorf("--enable-concierge needs --concierge-endpoint and --concierge-authenticator-name")
 		}
 		if t := strings.ToLower(l.ConciergeAuthType); t != "jwt" && t != "webhook" {
-			return cli.Usagef("--concierge-authenticator-type %q is neither jwt nor webhook", l.ConciergeAuthType)
+			return cmdutil.Usagef("--concierge-authenticator-type %q is neither jwt nor webhook", l.ConciergeAuthType)
 		}
 	}
 	return nil
@@ -124,7 +125,7 @@ func (l *LoginFlags) Config() (oidc.Config, error) {
 	for _, f := range l.CABundle {
 		raw, err := os.ReadFile(f)
 		if err != nil {
-			return cfg, cli.Usagef("--ca-bundle %s: %v", f, err)
+			return cfg, cmdutil.Usagef("--ca-bundle %s: %v", f, err)
 		}
 		bundle = append(append(bundle, raw...), '\n')
 	}
@@ -135,7 +136,7 @@ func (l *LoginFlags) Config() (oidc.Config, error) {
 	for _, d := range data {
 		raw, err := oidc.DecodeCABundle(d)
 		if err != nil {
-			return cfg, cli.Usagef("--ca-bundle-data: %v", err)
+			return cfg, cmdutil.Usagef("--ca-bundle-data: %v", err)
 		}
 		bundle = append(append(bundle, raw...), '\n')
 	}
@@ -143,7 +144,7 @@ func (l *LoginFlags) Config() (oidc.Config, error) {
 	if l.EnableConcierge {
 		ca, err := oidc.DecodeCABundle(l.ConciergeCABundleData)
 		if err != nil {
-			return cfg, cli.Usagef("--concierge-ca-bundle-data: %v", err)
+			return cfg, cmdutil.Usagef("--concierge-ca-bundle-data: %v", err)
 		}
 		cfg.Concierge = oidc.Concierge{Enabled: true, APIGroupSuffix: l.ConciergeSuffix, Endpoint: l.ConciergeEndpoint, CABundle: ca,
 			Authenticator: pinniped.Authenticator{Type: l.ConciergeAuthType, Name: l.ConciergeAuthName}}
@@ -188,24 +189,24 @@ func CurrentLogin(f *cli.Factory) (*LoginFlags, string, error) {
 		return nil, "", err
 	}
 	name := raw.CurrentContext
-	if f.ConfigFlags.Context != nil && *f.ConfigFlags.Context != "" {
-		name = *f.ConfigFlags.Context
+	if f.Context() != "" {
+		name = f.Context()
 	}
 	ctx, ok := raw.Contexts[name]
 	if !ok {
 		return nil, name, &errs.NotFoundError{Kind: "context", Name: name, Hint: "list the contexts with 'kubectl config get-contexts'"}
 	}
 	user := ctx.AuthInfo
-	if f.ConfigFlags.AuthInfoName != nil && *f.ConfigFlags.AuthInfoName != "" {
-		user = *f.ConfigFlags.AuthInfoName
+	if f.Overrides.Context.AuthInfo != "" {
+		user = f.Overrides.Context.AuthInfo
 	}
 	args, _, ok := kc.LoginArgs(authExec(raw.AuthInfos[user]))
 	if !ok {
-		return nil, name, cli.Usagef("the user %q of context %s does not log in through Pinniped or kubectl tko auth login: get such a kubeconfig with 'kubectl tko auth kubeconfig get'", user, name)
+		return nil, name, cmdutil.Usagef("the user %q of context %s does not log in through Pinniped or kubectl tko auth login: get such a kubeconfig with 'kubectl tko auth kubeconfig get'", user, name)
 	}
 	l, err := ParseLoginArgs(args)
 	if err != nil {
-		return nil, name, cli.Usagef("the login arguments of user %q: %v", user, err)
+		return nil, name, cmdutil.Usagef("the login arguments of user %q: %v", user, err)
 	}
 	return l, name, nil
 }
@@ -296,7 +297,7 @@ func Credentials(streams genericiooptions.IOStreams) func(context.Context) (stri
 		if user != "" && pass != "" {
 			return user, pass, nil
 		}
-		if !cli.IsTerminal(streams.In) {
+		if !cmdutil.IsTerminal(streams.In) {
 			return "", "", &oidc.LoginError{Code: "no_credentials", Description: "no terminal to ask for them"}
 		}
 		reader := bufio.NewReader(streams.In)

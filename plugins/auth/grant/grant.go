@@ -7,6 +7,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/access"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
@@ -16,7 +17,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "grant USER|--group GROUP --role ROLE (-n NAMESPACE | --cluster-wide)",
 		Short: "Give a Pinniped user or group a ClusterRole, in a namespace or cluster-wide",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Bind a ClusterRole to a user or group as the cluster sees them (the
 			username and groups 'kubectl tko auth whoami' shows, with the prefix of
 			the authenticator, e.g. oidc:alice@example.com): a RoleBinding in -n, or a
@@ -26,7 +27,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			--cluster, --all-workload-clusters or --cluster-selector it is done on
 			workload clusters through their kubeconfig Secrets; with --all-contexts on
 			every context.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Let a user see the team-a namespace
 			kubectl tko auth grant oidc:alice@example.com --role view -n team-a
 

@@ -6,6 +6,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/kubeconfig/convert"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/kubeconfig/get"
 )
@@ -15,8 +16,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kubeconfig",
 		Short: "Login kubeconfigs: get one for a cluster, convert pinniped and tanzu ones",
-		Args:  cli.NoArgs,
-		Example: cli.Examples(`
+		Args:  cmdutil.NoArgs,
+		Example: cmdutil.Examples(`
 			kubectl tko auth kubeconfig get wc-prod-1 --merge
 			kubectl tko auth kubeconfig convert -f ~/.kube/tanzu.yaml --in-place`),
 	}

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
@@ -32,7 +33,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "login --issuer URL [flags]",
 		Short: "The exec credential plugin of Pinniped kubeconfigs: log in and print an ExecCredential",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			kubectl runs this command for a kubeconfig user whose exec plugin it is (as
 			written by 'kubectl tko auth kubeconfig get'); you do not run it yourself. It
 			prints an ExecCredential (client.authentication.k8s.io/v1, or v1beta1 when
@@ -56,7 +57,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			the command swapped ('kubectl tko auth kubeconfig convert' does that).
 			Caches are files of mode 0600 under the user config directory (tko/); tokens
 			and passwords are never printed on standard error or logged.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# In a kubeconfig user (what 'auth kubeconfig get' writes)
 			#   exec:
 			#     apiVersion: client.authentication.k8s.io/v1
@@ -67,7 +68,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Log in without a browser, for scripts
 			PINNIPED_USERNAME=alice PINNIPED_PASSWORD=... kubectl get pods`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Login.AddFlags(cmd.Flags())
@@ -78,12 +79,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, _ []string) error {
 	info, err := oidc.ParseExecInfo(o.Getenv("KUBERNETES_EXEC_INFO"))
 	if err != nil {
-		return cli.Usagef("%v", err)
+		return cmdutil.Usagef("%v", err)
 	}
 	o.ExecInfo = info
 	d, err := time.ParseDuration(o.Login.CallbackTimeoutDuration)
 	if err != nil || d <= 0 {
-		return cli.Usagef("--callback-timeout %q is not a positive duration such as 5m", o.Login.CallbackTimeoutDuration)
+		return cmdutil.Usagef("--callback-timeout %q is not a positive duration such as 5m", o.Login.CallbackTimeoutDuration)
 	}
 	o.Timeout = d
 	return nil
@@ -92,8 +93,8 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, _ []string) error {
 // Validate checks the flags; run by hand on a terminal it explains what
 // the command is for.
 func (o *Options) Validate() error {
-	if o.ExecInfo == nil && cli.IsTerminal(o.Streams.Out) {
-		return cli.Usagef("kubectl tko auth login is the credential plugin kubectl runs for a kubeconfig user; it is not meant to be run by hand: get a kubeconfig with 'kubectl tko auth kubeconfig get', then run any kubectl command ('kubectl tko auth whoami' shows who you are)")
+	if o.ExecInfo == nil && cmdutil.IsTerminal(o.Streams.Out) {
+		return cmdutil.Usagef("kubectl tko auth login is the credential plugin kubectl runs for a kubeconfig user; it is not meant to be run by hand: get a kubeconfig with 'kubectl tko auth kubeconfig get', then run any kubectl command ('kubectl tko auth whoami' shows who you are)")
 	}
 	if err := o.Login.Validate(); err != nil {
 		return err

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth"
 )
@@ -16,7 +17,7 @@ func run(t *testing.T, tty bool, env map[string]string, args ...string) (string,
 	for k, v := range env {
 		t.Setenv(k, v)
 	}
-	streams, _, out, errOut := cli.TestStreams(tty)
+	streams, _, out, errOut := cmdutil.TestStreams(tty)
 	code := cli.Run(auth.Plugin(), cli.NewFactory(), streams, append([]string{"login"}, args...))
 	return out.String(), errOut.String(), code
 }

@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
@@ -29,13 +30,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "logout [--all] [--dry-run]",
 		Short: "Forget the login of the current context, or every login",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Remove the cached session (ID, access and refresh tokens) and the cached
 			cluster credentials of the kubeconfig context in use (--context to pick
 			another), so that the next kubectl command logs in again. With --all, every
 			session and credential of every issuer and cluster is removed.
 			Nothing is sent to the provider: its own session (a browser cookie) stays.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Log out of the current context's issuer
 			kubectl tko auth logout
 
@@ -44,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# What would go
 			kubectl tko auth logout --all --dry-run`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.All, "all", false, "Forget every session and credential, of every issuer and cluster.")

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
@@ -44,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "status [--all-workload-clusters | --cluster A,B | --all-contexts] [-o json|yaml]",
 		Aliases: []string{"doctor"},
 		Short:   "Check the Pinniped set-up: Concierge strategies, authenticators, Supervisor, pinniped-info and the issuer",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Read the Pinniped objects of the cluster (or of a fleet) and report what is
 			wrong, each finding with the object, the cause and the fix: the Concierge's
 			CredentialIssuer strategies (TokenCredentialRequest API, impersonation
@@ -54,13 +55,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			names answers with a discovery document its CA verifies, and whether a
 			JWTAuthenticator trusts it. Healthy objects are counted (--show-ok lists
 			them). Exits 1 when a finding is an error.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# The management cluster
 			kubectl tko auth status
 
 			# Every workload cluster, for a script
 			kubectl tko auth doctor --all-workload-clusters -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -151,12 +152,12 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	} else {
-		t := cli.Table{Columns: []cli.Column{{Header: "CLUSTER"}, {Header: "SEVERITY"}, {Header: "OBJECT"}, {Header: "CAUSE"}, {Header: "FIX"}}}
+		t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER"}, {Header: "SEVERITY"}, {Header: "OBJECT"}, {Header: "CAUSE"}, {Header: "FIX"}}}
 		if !o.sel.ContextFleet() && !o.sel.WorkloadFleet() {
 			t.Columns = t.Columns[1:]
 		}
 		for _, r := range rows {
-			cells := []string{r.Severity, r.Object, r.Cause, cli.OrDash(r.Fix)}
+			cells := []string{r.Severity, r.Object, r.Cause, cmdutil.OrDash(r.Fix)}
 			if len(t.Columns) == 5 {
 				cells = append([]string{r.Cluster}, cells...)
 			}

@@ -12,13 +12,14 @@ import (
 	"github.com/spf13/cobra"
 	authnv1 "k8s.io/api/authentication/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
@@ -48,17 +49,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "whoami [-o json|yaml]",
 		Short: "Show who the cluster says you are and how the kubeconfig authenticates",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Ask the API server who it takes you for (a SelfSubjectReview,
 			authentication.k8s.io/v1): username, UID, groups and extra attributes after
 			its claim mappings and prefixes (Pinniped users usually appear with the
 			prefix of the authenticator, e.g. oidc:alice@example.com). Also says how the
 			kubeconfig authenticates: client certificate, token, or which exec plugin and
 			issuer. Running it logs you in when the kubeconfig's login needs it.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko auth whoami
 			kubectl tko auth whoami --context wc-1@wc-1 -o yaml`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -79,8 +80,8 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	res.Context = raw.CurrentContext
-	if c := o.Factory.ConfigFlags.Context; c != nil && *c != "" {
-		res.Context = *c
+	if c := o.Factory.Context(); c != "" {
+		res.Context = c
 	}
 	user := ""
 	if kctx := raw.Contexts[res.Context]; kctx != nil {
@@ -89,8 +90,8 @@ func (o *Options) Run(ctx context.Context) error {
 			res.Server = cl.Server
 		}
 	}
-	if u := o.Factory.ConfigFlags.AuthInfoName; u != nil && *u != "" {
-		user = *u
+	if u := o.Factory.Overrides.Context.AuthInfo; u != "" {
+		user = u
 	}
 	res.Authentication = Describe(raw.AuthInfos[user], o.Factory)
 	cfg, err := o.Factory.RESTConfig()
@@ -98,11 +99,11 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	res.Server = cfg.Host
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, err := kube.NewREST(cfg)
 	if err != nil {
 		return err
 	}
-	review, err := cs.AuthenticationV1().SelfSubjectReviews().Create(ctx, &authnv1.SelfSubjectReview{}, metav1.CreateOptions{})
+	review, err := kube.Create[authnv1.SelfSubjectReview](ctx, cs, selfSubjectReviews, "", &authnv1.SelfSubjectReview{})
 	if apierrors.IsUnauthorized(err) {
 		if why := o.rejected(); why != nil {
 			return why
@@ -171,7 +172,7 @@ func (o *Options) rejected() error {
 func Describe(u *clientcmdapi.AuthInfo, f *cli.Factory) string {
 	var how string
 	switch {
-	case f != nil && f.ConfigFlags.BearerToken != nil && *f.ConfigFlags.BearerToken != "":
+	case f != nil && f.Overrides.AuthInfo.Token != "":
 		how = "bearer token (--token)"
 	case u == nil:
 		how = "none (anonymous)"
@@ -188,8 +189,8 @@ func Describe(u *clientcmdapi.AuthInfo, f *cli.Factory) string {
 	default:
 		how = "none (anonymous)"
 	}
-	if f != nil && f.ConfigFlags.Impersonate != nil && *f.ConfigFlags.Impersonate != "" {
-		how += ", impersonating " + *f.ConfigFlags.Impersonate
+	if f != nil && f.Overrides.AuthInfo.Impersonate != "" {
+		how += ", impersonating " + f.Overrides.AuthInfo.Impersonate
 	}
 	return how
 }
@@ -212,3 +213,6 @@ func describeExec(e *clientcmdapi.ExecConfig) string {
 	}
 	return s + ")"
 }
+
+// selfSubjectReviews is where a user asks the API server who it says they are.
+var selfSubjectReviews = schema.GroupVersionResource{Group: "authentication.k8s.io", Version: "v1", Resource: "selfsubjectreviews"}

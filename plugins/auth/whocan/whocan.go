@@ -8,14 +8,14 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
-	"k8s.io/apimachinery/pkg/api/meta"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/kubernetes"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/access"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // Options holds the flags of `auth who-can`.
@@ -33,7 +33,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "who-can VERB RESOURCE[/SUBRESOURCE][/NAME] [-n NAMESPACE]",
 		Short: "List the users, groups and service accounts RBAC allows an action, and through which binding",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Read the cluster's ClusterRoleBindings and the RoleBindings of the namespace
 			(-n, or the context's), and list every subject whose role allows VERB on
 			RESOURCE (named like kubectl names it: pods, deployments.apps,
@@ -41,11 +41,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			binding and role that allow it. Cluster-scoped resources ignore the
 			namespace. Reading bindings needs RBAC read access; the answer is what the
 			bindings say (the API server may also allow through other authorizers).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko auth who-can delete clusters.cluster.x-k8s.io -n team-a
 			kubectl tko auth who-can get secrets/wc-1-kubeconfig -n team-a
 			kubectl tko auth who-can create pods/exec -n default -o json`),
-		Args: cli.ExactArgs("VERB", "RESOURCE"),
+		Args: cmdutil.ExactArgs("VERB", "RESOURCE"),
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -63,7 +63,7 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks -o and the resource's shape.
 func (o *Options) Validate() error {
 	if strings.Count(o.raw, "/") > 2 || strings.HasPrefix(o.raw, "/") {
-		return cli.Usagef("RESOURCE %q is not RESOURCE[/SUBRESOURCE][/NAME]", o.raw)
+		return cmdutil.Usagef("RESOURCE %q is not RESOURCE[/SUBRESOURCE][/NAME]", o.raw)
 	}
 	return o.Output.Validate()
 }
@@ -76,23 +76,23 @@ func (o *Options) resolve() error {
 	if _, err := o.Factory.RESTConfig(); err != nil {
 		return err
 	}
-	mapper, err := o.Factory.ConfigFlags.ToRESTMapper()
+	disc, err := o.Factory.Discovery()
 	if err != nil {
 		return err
 	}
-	gvr, err := mapper.ResourceFor(gr.WithVersion(""))
-	if meta.IsNoMatchError(err) {
-		return &errs.NotFoundError{Kind: "resource type", Name: parts[0], Hint: "list them with 'kubectl api-resources'"}
-	}
+	gvr, res, ok, err := disc.ResourceFor(gr)
 	if err != nil {
 		// Discovery failed: the connection's own error says why.
 		return err
+	}
+	if !ok {
+		return &errs.NotFoundError{Kind: "resource type", Name: parts[0], Hint: "list them with 'kubectl api-resources'"}
 	}
 	o.Query.Group, o.Query.Resource = gvr.Group, gvr.Resource
 	switch len(parts) {
 	case 2:
 		// pods/log is a subresource; pods/web-0 a name: discovery says which.
-		if sub := gvr.Resource + "/" + parts[1]; o.isSubresource(sub, gvr.GroupVersion()) {
+		if sub := gvr.Resource + "/" + parts[1]; disc.HasSubresource(gvr.GroupVersion(), sub) {
 			o.Query.Resource = sub
 		} else {
 			o.Query.Name = parts[1]
@@ -100,30 +100,10 @@ func (o *Options) resolve() error {
 	case 3:
 		o.Query.Resource, o.Query.Name = gvr.Resource+"/"+parts[1], parts[2]
 	}
-	kinds, err := mapper.KindsFor(gvr)
-	if err == nil && len(kinds) > 0 {
-		if m, err := mapper.RESTMapping(kinds[0].GroupKind(), kinds[0].Version); err == nil && m.Scope.Name() == meta.RESTScopeNameRoot {
-			o.Query.Namespace = ""
-		}
+	if !res.Namespaced {
+		o.Query.Namespace = ""
 	}
 	return nil
-}
-
-func (o *Options) isSubresource(name string, gv schema.GroupVersion) bool {
-	disc, err := o.Factory.Discovery()
-	if err != nil {
-		return false
-	}
-	list, err := disc.ServerResourcesForGroupVersion(gv.String())
-	if err != nil {
-		return false
-	}
-	for _, r := range list.APIResources {
-		if r.Name == name {
-			return true
-		}
-	}
-	return false
 }
 
 // Run reads the bindings and prints the subjects.
@@ -135,7 +115,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	cs, err := kubernetes.NewForConfig(cfg)
+	cs, err := kube.NewREST(cfg)
 	if err != nil {
 		return err
 	}
@@ -154,9 +134,9 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "No binding allows %s.\n", o.what())
 		return nil
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "KIND"}, {Header: "NAME"}, {Header: "SA-NAMESPACE"}, {Header: "BINDING"}, {Header: "ROLE"}}}
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "KIND"}, {Header: "NAME"}, {Header: "SA-NAMESPACE"}, {Header: "BINDING"}, {Header: "ROLE"}}}
 	for _, m := range matches {
-		t.Rows = append(t.Rows, []string{m.Kind, m.Name, cli.OrDash(m.Namespace), m.Binding, m.Role})
+		t.Rows = append(t.Rows, []string{m.Kind, m.Name, cmdutil.OrDash(m.Namespace), m.Binding, m.Role})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

@@ -18,6 +18,7 @@ import (
 	tkoaudit "github.com/vmware-tanzu-labs/kubectl-tko/internal/audit"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
@@ -48,7 +49,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "audit [NAME...] [-A] [--all-contexts]",
 		Short: "Check workload clusters against the TKO reference design",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Check workload clusters against the TKO reference design: highly available
 			control plane, MachineHealthChecks, Antrea, a load-balanced API endpoint,
 			audit logging, Pinniped identity, the shared-services packages, a supported
@@ -60,7 +61,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			admin kubeconfig Secret; an unreachable cluster SKIPs those checks.
 
 			Exit code 1 when any check FAILs, so it can gate a pipeline (-o junit).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# One cluster
 			kubectl tko cluster audit wc-prod-1
 
@@ -188,7 +189,7 @@ func findAnywhere(ctx context.Context, c *common.Client, name string) (*unstruct
 	for _, item := range list.Items {
 		namespaces = append(namespaces, item.GetNamespace())
 	}
-	return nil, cli.Usagef("cluster %s exists in several namespaces (%s): pass -n", name, strings.Join(namespaces, ", "))
+	return nil, cmdutil.Usagef("cluster %s exists in several namespaces (%s): pass -n", name, strings.Join(namespaces, ", "))
 }
 
 func indexOf(list []string, s string) int {
@@ -273,12 +274,12 @@ func (o *Options) print(report tkoaudit.Report) error {
 		return o.Output.PrintData(o.Streams.Out, report)
 	}
 	fleetView := len(o.contexts) > 0
-	t := cli.Table{}
+	t := cmdutil.Table{}
 	if fleetView {
-		t.Columns = append(t.Columns, cli.Column{Header: "CONTEXT"})
+		t.Columns = append(t.Columns, cmdutil.Column{Header: "CONTEXT"})
 	}
-	t.Columns = append(t.Columns, cli.Column{Header: "NAMESPACE"}, cli.Column{Header: "CLUSTER"}, cli.Column{Header: "CHECK"},
-		cli.Column{Header: "SEVERITY"}, cli.Column{Header: "STATUS"}, cli.Column{Header: "REASON"}, cli.Column{Header: "TITLE", Wide: true})
+	t.Columns = append(t.Columns, cmdutil.Column{Header: "NAMESPACE"}, cmdutil.Column{Header: "CLUSTER"}, cmdutil.Column{Header: "CHECK"},
+		cmdutil.Column{Header: "SEVERITY"}, cmdutil.Column{Header: "STATUS"}, cmdutil.Column{Header: "REASON"}, cmdutil.Column{Header: "TITLE", Wide: true})
 	for _, c := range report.Clusters {
 		prefix := []string{}
 		if fleetView {

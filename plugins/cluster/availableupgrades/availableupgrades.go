@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -29,10 +30,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "available-upgrades NAME",
 		Short: "List the TanzuKubernetesReleases a cluster can be upgraded to",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko cluster available-upgrades wc-team-a -n team-a
 			kubectl tko cluster available-upgrades wc-team-a -n team-a -o json`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -77,7 +78,7 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "No upgrades available for %s at %s.\n", o.Name, current)
 		return nil
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "TKR"}, {Header: "KUBERNETES"}, {Header: "FROM"}}}
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "TKR"}, {Header: "KUBERNETES"}, {Header: "FROM"}}}
 	for _, up := range upgrades {
 		t.Rows = append(t.Rows, []string{up.Name, up.Kubernetes, current})
 	}

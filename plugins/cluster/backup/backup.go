@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/delete"
@@ -32,14 +33,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "backup",
 		Short: "Velero backups, schedules and storage locations, across the fleet",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Back up clusters with Velero, as Tanzu Mission Control's data protection
 			does: the full cluster, a set of namespaces or the objects a label selector
 			picks; on one cluster or on every selected workload cluster at once; on a
 			schedule; and restore them with 'kubectl tko cluster restore'. Velero's
 			objects are read in its namespace (--velero-namespace, default velero).
 			` + common.ExcludedNote),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Is the backup store reachable?
 			kubectl tko cluster backup location list
 
@@ -48,12 +49,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Nightly backups of every workload cluster
 			kubectl tko cluster backup schedule create nightly --schedule "0 2 * * *" --all-workload-clusters`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 	}
-	schedule := &cobra.Command{Use: "schedule", Short: "Velero schedules: create, list, pause, unpause, delete", Args: cli.NoArgs}
+	schedule := &cobra.Command{Use: "schedule", Short: "Velero schedules: create, list, pause, unpause, delete", Args: cmdutil.NoArgs}
 	schedule.AddCommand(schedulecreate.NewCmd(f, streams), schedulelist.NewCmd(f, streams), pause.NewCmd(f, streams, true),
 		pause.NewCmd(f, streams, false), scheduledelete.NewCmd(f, streams))
-	location := &cobra.Command{Use: "location", Aliases: []string{"locations"}, Short: "Backup storage locations: add, list with availability, delete", Args: cli.NoArgs}
+	location := &cobra.Command{Use: "location", Aliases: []string{"locations"}, Short: "Backup storage locations: add, list with availability, delete", Args: cmdutil.NoArgs}
 	location.AddCommand(locationadd.NewCmd(f, streams), locationlist.NewCmd(f, streams), locationdelete.NewCmd(f, streams))
 	cmd.AddCommand(create.NewCmd(f, streams), list.NewCmd(f, streams), get.NewCmd(f, streams), delete.NewCmd(f, streams),
 		logs.NewCmd(f, streams, "Backup"), status.NewCmd(f, streams), schedule, location)
@@ -65,10 +66,10 @@ func NewRestoreCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Co
 	cmd := &cobra.Command{
 		Use:   "restore",
 		Short: "Velero restores of Completed backups: create, list, get, logs",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Restore a namespace of a backup under a new name
 			kubectl tko cluster restore create --from-backup shop-0412 --namespace-mappings shop:shop-restored --wait`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 	}
 	cmd.AddCommand(restorecreate.NewCmd(f, streams), restorelist.NewCmd(f, streams), restoreget.NewCmd(f, streams), logs.NewCmd(f, streams, "Restore"))
 	return cmd

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/delete"
@@ -31,7 +32,7 @@ var _ = []cli.Verb{
 func run(t *testing.T, args ...string) (string, int) {
 	t.Helper()
 	root := &cobra.Command{Use: "cluster", SilenceErrors: true, SilenceUsage: true}
-	streams, _, out, errOut := cli.TestStreams(false)
+	streams, _, out, errOut := cmdutil.TestStreams(false)
 	f := cli.NewFactory()
 	root.AddCommand(NewCmd(f, streams), NewRestoreCmd(f, streams))
 	root.SetArgs(args)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
@@ -86,7 +87,7 @@ func WaitAvailable(ctx context.Context, streams genericiooptions.IOStreams, c *C
 		Check:     capi.AvailableCheck,
 		Summary:   capi.Progress,
 	}
-	if cli.IsTerminal(streams.ErrOut) {
+	if cmdutil.IsTerminal(streams.ErrOut) {
 		spec.Progress = streams.ErrOut
 	}
 	if _, err := wait.For(ctx, spec); err != nil {

@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkg"
@@ -47,7 +48,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create [NAME] -f FILE",
 		Short: "Create a workload cluster from a TKG cluster configuration or a Cluster manifest",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Create a class-based workload cluster. FILE is either a TKG flat cluster
 			configuration (UPPER_CASE variables such as CLUSTER_NAME, VSPHERE_SERVER,
 			CONTROL_PLANE_MACHINE_COUNT) mapped onto a Cluster exactly as TKG maps it, or a
@@ -62,7 +63,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 
 			--dry-run prints the exact Cluster that would be created. Running the same
 			command again converges instead of failing.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# From a TKG cluster configuration file
 			kubectl tko cluster create -f wc-1.yaml
 
@@ -73,7 +74,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			cat wc-1.yaml | kubectl tko cluster create -f - --wait --timeout 45m`),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
-				return cli.FlagErrorf("create takes at most one NAME, got %d", len(args))
+				return cmdutil.FlagErrorf("create takes at most one NAME, got %d", len(args))
 			}
 			return nil
 		},
@@ -82,7 +83,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "Cluster configuration or manifest; - for standard input.")
 	cmd.Flags().StringVar(&o.Class, "class", "", "ClusterClass to use (default: CLUSTER_CLASS, or the newest tkg-vsphere-default class in the namespace).")
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "TanzuKubernetesRelease or Kubernetes version (default: TKR/KUBERNETES_VERSION, or the newest TKR).")
-	cli.AddDryRunFlag(cmd, &o.DryRun, "Print the Cluster instead of creating it: client (default when given) or server (also checked by the API server).")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Print the Cluster instead of creating it: client (default when given) or server (also checked by the API server).")
 	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available, showing control plane and worker progress.")
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
 	o.Output.AddFlags(cmd)
@@ -102,13 +103,13 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.File == "" {
-		return cli.FlagErrorf("missing -f FILE (a TKG cluster configuration or a Cluster manifest; - for standard input)")
+		return cmdutil.FlagErrorf("missing -f FILE (a TKG cluster configuration or a Cluster manifest; - for standard input)")
 	}
-	if err := cli.ValidateDryRun(o.DryRun); err != nil {
+	if err := cmdutil.ValidateDryRun(o.DryRun); err != nil {
 		return err
 	}
 	if o.Wait && o.DryRun != "" {
-		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	return o.Output.Validate()
 }

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/clustertest"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -41,7 +42,7 @@ KUBERNETES_VERSION: v1.30.2+vmware.1
 func TestCreateWaitEndsWhenTheClusterIsAvailable(t *testing.T) {
 	fake, connect := clustertest.Fake(clustertest.ManagementCluster()...)
 	clustertest.WatchUntilAvailable(fake, "wc-new", 3, 3)
-	streams, _, out, errOut := cli.TestStreams(true)
+	streams, _, out, errOut := cmdutil.TestStreams(true)
 	cmd := newCmd(cli.NewFactory(), &Options{Streams: streams, Output: cli.NewOutputFlags(), Timeout: 10 * time.Second, Connect: connect})
 	cmd.SetArgs([]string{"-f", writeConfig(t, config), "--wait"})
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
@@ -70,7 +71,7 @@ func TestCreateWaitEndsWhenTheClusterIsAvailable(t *testing.T) {
 
 func TestCreateRefusesFlagsBeforeConnecting(t *testing.T) {
 	connected := false
-	streams, _, _, _ := cli.TestStreams(false)
+	streams, _, _, _ := cmdutil.TestStreams(false)
 	for _, args := range [][]string{{}, {"-f", "x.yaml", "--wait", "--dry-run"}, {"-f", "x.yaml", "--dry-run=maybe"}} {
 		cmd := newCmd(cli.NewFactory(), &Options{Streams: streams, Output: cli.NewOutputFlags(), Connect: func() (*common.Client, error) {
 			connected = true

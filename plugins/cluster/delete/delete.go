@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -36,17 +37,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Delete workload clusters (asks first)",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Delete workload clusters and, through Cluster API, their machines. On a
 			terminal it asks for confirmation; from a script or a pipe it refuses unless
 			--yes is given. Management clusters are refused.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Asks before deleting
 			kubectl tko cluster delete wc-dev-1
 
 			# From a script, waiting until it is gone
 			kubectl tko cluster delete wc-dev-1 --yes --wait --timeout 20m`),
-		Args:              cli.MinArgs("NAME"),
+		Args:              cmdutil.MinArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -68,7 +69,7 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.Wait && o.DryRun {
-		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	return nil
 }
@@ -87,12 +88,12 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 		if capi.FromUnstructured(u).Role == "management" {
-			return cli.Usagef("%s is a management cluster: kubectl tko does not delete management clusters", name)
+			return cmdutil.Usagef("%s is a management cluster: kubectl tko does not delete management clusters", name)
 		}
 		clusters[i] = u
 	}
 	if !o.Yes && !o.DryRun {
-		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut,
+		if err := cmdutil.Confirm(o.Streams.In, o.Streams.ErrOut,
 			fmt.Sprintf("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", ")),
 			fmt.Sprintf("Delete cluster(s) %s in namespace %s and all their machines?", strings.Join(o.Names, ", "), c.Namespace)); err != nil {
 			return err
@@ -117,7 +118,7 @@ func (o *Options) Run(ctx context.Context) error {
 	for _, name := range o.Names {
 		spec := wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
 			What: fmt.Sprintf("cluster %s/%s to be deleted", c.Namespace, name), Check: wait.Deleted, Summary: capi.Progress}
-		if cli.IsTerminal(o.Streams.ErrOut) {
+		if cmdutil.IsTerminal(o.Streams.ErrOut) {
 			spec.Progress = o.Streams.ErrOut
 		}
 		if _, err := wait.For(ctx, spec); err != nil {

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -35,14 +36,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "describe NAME...",
 		Aliases: []string{"get"},
 		Short:   "Show a cluster as a tree: control plane, machine deployments, machines, health checks",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Show the object tree of workload clusters, like clusterctl describe: the
 			Cluster, its control plane and machines, its machine deployments and their
 			machines, and its MachineHealthChecks, each with READY, SEVERITY, REASON,
 			SINCE and MESSAGE from its conditions (Cluster API v1beta2 or v1beta1).
 
 			-o json|yaml returns the same tree as data; -o name the cluster names.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# The tree of one cluster
 			kubectl tko cluster describe wc-prod-1
 
@@ -51,7 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# As data
 			kubectl tko cluster get wc-prod-1 -o json`),
-		Args:              cli.MinArgs("NAME"),
+		Args:              cmdutil.MinArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -72,7 +73,7 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.ShowConditions != "" && o.ShowConditions != "all" && o.ShowConditions != "failing" {
-		return cli.FlagErrorf("--show-conditions must be all or failing, not %q", o.ShowConditions)
+		return cmdutil.FlagErrorf("--show-conditions must be all or failing, not %q", o.ShowConditions)
 	}
 	return o.Output.Validate()
 }
@@ -152,7 +153,7 @@ func (o *Options) printTree(t *capi.Tree) error {
 		}
 		return s
 	}
-	table := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "READY"}, {Header: "SEVERITY"}, {Header: "REASON"}, {Header: "SINCE"}, {Header: "MESSAGE"}}}
+	table := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "READY"}, {Header: "SEVERITY"}, {Header: "REASON"}, {Header: "SINCE"}, {Header: "MESSAGE"}}}
 	add := func(n *capi.Node, prefix string) {
 		if o.ShowConditions == "failing" && n.Ready == "True" && len(n.Children) == 0 {
 			return

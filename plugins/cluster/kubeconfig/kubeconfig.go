@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	kubeconfigget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/kubeconfig/get"
 )
 
@@ -15,7 +16,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kubeconfig",
 		Short: "Get the kubeconfig of a workload cluster",
-		Args:  cli.NoArgs,
+		Args:  cmdutil.NoArgs,
 	}
 	cmd.AddCommand(kubeconfigget.NewCmd(f, streams))
 	return cmd

@@ -17,6 +17,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -48,7 +49,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List workload clusters, on one management cluster or across a fleet",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List the Cluster API workload clusters of a management cluster: class,
 			Kubernetes version, control-plane and worker readiness and an overall status
 			(Available, Provisioning, Degraded, Failed, Deleting, Paused).
@@ -57,7 +58,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubeconfig is listed concurrently and a CONTEXT column is added; a context
 			that cannot be reached shows as a row with its error (exit code 1 only
 			with --strict).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Clusters in the current namespace
 			kubectl tko cluster list
 
@@ -69,7 +70,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Names only, to feed another command
 			kubectl tko cluster list -A -o name`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "List clusters in all namespaces.")
@@ -293,19 +294,19 @@ func (o *Options) listTKCs(ctx context.Context, dyn dynamic.Interface, api capi.
 	return nil
 }
 
-func (o *Options) table(fleetView bool) *cli.Table {
-	t := &cli.Table{}
+func (o *Options) table(fleetView bool) *cmdutil.Table {
+	t := &cmdutil.Table{}
 	if fleetView {
-		t.Columns = append(t.Columns, cli.Column{Header: "CONTEXT"})
+		t.Columns = append(t.Columns, cmdutil.Column{Header: "CONTEXT"})
 	}
 	if o.AllNamespaces || fleetView {
-		t.Columns = append(t.Columns, cli.Column{Header: "NAMESPACE"})
+		t.Columns = append(t.Columns, cmdutil.Column{Header: "NAMESPACE"})
 	}
 	t.Columns = append(t.Columns,
-		cli.Column{Header: "NAME"}, cli.Column{Header: "CLASS"}, cli.Column{Header: "VERSION"},
-		cli.Column{Header: "CONTROLPLANE"}, cli.Column{Header: "WORKERS"}, cli.Column{Header: "STATUS"}, cli.Column{Header: "AGE"},
-		cli.Column{Header: "TKR", Wide: true}, cli.Column{Header: "PLAN", Wide: true}, cli.Column{Header: "ROLE", Wide: true},
-		cli.Column{Header: "ENDPOINT", Wide: true}, cli.Column{Header: "MESSAGE", Wide: true})
+		cmdutil.Column{Header: "NAME"}, cmdutil.Column{Header: "CLASS"}, cmdutil.Column{Header: "VERSION"},
+		cmdutil.Column{Header: "CONTROLPLANE"}, cmdutil.Column{Header: "WORKERS"}, cmdutil.Column{Header: "STATUS"}, cmdutil.Column{Header: "AGE"},
+		cmdutil.Column{Header: "TKR", Wide: true}, cmdutil.Column{Header: "PLAN", Wide: true}, cmdutil.Column{Header: "ROLE", Wide: true},
+		cmdutil.Column{Header: "ENDPOINT", Wide: true}, cmdutil.Column{Header: "MESSAGE", Wide: true})
 	return t
 }
 
@@ -317,8 +318,8 @@ func (o *Options) row(contextName string, c capi.Cluster, fleetView bool, now ti
 	if o.AllNamespaces || fleetView {
 		row = append(row, c.Namespace)
 	}
-	return append(row, c.Name, cli.OrDash(c.Class), cli.OrDash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
-		duration.HumanDuration(now.Sub(c.Created)), cli.OrDash(c.TKR), cli.OrDash(c.Plan), c.Role, cli.OrDash(c.Endpoint), cli.OrDash(c.Message))
+	return append(row, c.Name, cmdutil.OrDash(c.Class), cmdutil.OrDash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
+		duration.HumanDuration(now.Sub(c.Created)), cmdutil.OrDash(c.TKR), cmdutil.OrDash(c.Plan), c.Role, cmdutil.OrDash(c.Endpoint), cmdutil.OrDash(c.Message))
 }
 
 func (o *Options) reportEmpty(rows int) {

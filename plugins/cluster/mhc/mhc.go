@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	mhcdelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc/delete"
 	mhcget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc/get"
 	mhcset "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc/set"
@@ -18,7 +19,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "mhc",
 		Aliases: []string{"machinehealthcheck"},
 		Short:   "Show and configure the MachineHealthChecks of a cluster",
-		Args:    cli.NoArgs,
+		Args:    cmdutil.NoArgs,
 	}
 	cmd.AddCommand(mhcget.NewCmd(f, streams), mhcset.NewCmd(f, streams), mhcdelete.NewCmd(f, streams))
 	return cmd

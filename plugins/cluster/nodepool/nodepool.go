@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	pooldelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/delete"
 	poollist "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/list"
 	poolset "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool/set"
@@ -18,7 +19,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "node-pool",
 		Aliases: []string{"nodepool", "np"},
 		Short:   "List, add, change and remove the node pools (machine deployments) of a cluster",
-		Args:    cli.NoArgs,
+		Args:    cmdutil.NoArgs,
 	}
 	cmd.AddCommand(poollist.NewCmd(f, streams), poolset.NewCmd(f, streams), pooldelete.NewCmd(f, streams))
 	return cmd

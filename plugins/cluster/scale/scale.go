@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -40,7 +41,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "scale NAME [--controlplane N] [--worker N [--node-pool POOL]]",
 		Short: "Change the number of control-plane or worker machines of a cluster",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Three control-plane machines (always an odd number)
 			kubectl tko cluster scale wc-dev-1 --controlplane 3
 
@@ -49,7 +50,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 
 			# Show what would change
 			kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-0 --dry-run`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -74,22 +75,22 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if !o.setCP && !o.setWorkers {
-		return cli.FlagErrorf("nothing to scale: pass --controlplane N and/or --worker N")
+		return cmdutil.FlagErrorf("nothing to scale: pass --controlplane N and/or --worker N")
 	}
 	if o.Pool != "" && !o.setWorkers {
-		return cli.FlagErrorf("--node-pool goes with --worker N")
+		return cmdutil.FlagErrorf("--node-pool goes with --worker N")
 	}
 	if o.Wait && o.DryRun {
-		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	if o.setCP {
 		var even *capi.EvenControlPlaneError
 		if errors.As(capi.CheckControlPlaneReplicas(o.ControlPlane), &even) {
-			return cli.Usagef("--controlplane %d: %s", o.ControlPlane, even.Advice())
+			return cmdutil.Usagef("--controlplane %d: %s", o.ControlPlane, even.Advice())
 		}
 	}
 	if o.setWorkers && o.Workers < 0 {
-		return cli.Usagef("--worker %d: the worker count cannot be negative", o.Workers)
+		return cmdutil.Usagef("--worker %d: the worker count cannot be negative", o.Workers)
 	}
 	return nil
 }
@@ -109,7 +110,7 @@ func (o *Options) Run(ctx context.Context) error {
 	})
 	var pools *capi.PoolRequiredError
 	if errors.As(err, &pools) {
-		return cli.Usagef("%s with --node-pool", pools)
+		return cmdutil.Usagef("%s with --node-pool", pools)
 	}
 	if err != nil || !o.Wait || !changed {
 		return err

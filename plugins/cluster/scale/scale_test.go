@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/clustertest"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -14,7 +15,7 @@ import (
 // run executes `cluster scale ARGS` as the CLI does, on the given connector.
 func run(t *testing.T, tty bool, connect common.Connector, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
-	streams, _, out, errOut := cli.TestStreams(tty)
+	streams, _, out, errOut := cmdutil.TestStreams(tty)
 	cmd := newCmd(cli.NewFactory(), &Options{Streams: streams, Timeout: 10 * time.Second, Connect: connect})
 	cmd.SetArgs(args)
 	cmd.SetOut(out)

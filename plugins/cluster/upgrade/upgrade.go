@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -38,19 +39,19 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "upgrade NAME --version V | --tkr TKR",
 		Short: "Upgrade a cluster's Kubernetes version (one minor at a time, never down)",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Move a class-based cluster to a newer Kubernetes version. The target must be
 			a Ready TanzuKubernetesRelease of this management cluster (when it serves
 			them), must not be older than the current version and must not skip a minor
 			version. --dry-run shows the change without making it.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# What can this cluster move to?
 			kubectl tko cluster available-upgrades wc-team-a -n team-a
 
 			# Upgrade to a TKR, showing the change first
 			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
 			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --wait`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -75,11 +76,11 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 func (o *Options) Validate() error {
 	switch {
 	case o.Version != "" && o.TKR != "":
-		return cli.FlagErrorf("pass --version or --tkr, not both")
+		return cmdutil.FlagErrorf("pass --version or --tkr, not both")
 	case o.Version == "" && o.TKR == "":
-		return cli.FlagErrorf("missing the target: --version V or --tkr TKR (see available-upgrades)")
+		return cmdutil.FlagErrorf("missing the target: --version V or --tkr TKR (see available-upgrades)")
 	case o.Wait && o.DryRun:
-		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	return nil
 }
@@ -102,7 +103,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return &errs.NotFoundError{Kind: "TanzuKubernetesRelease", Name: target, Hint: "available here: " + capi.Names(tkrs)}
 		}
 		if !t.Ready || !t.Compatible {
-			return cli.Usagef("TanzuKubernetesRelease %s is not Ready and compatible with this management cluster", t.Name)
+			return cmdutil.Usagef("TanzuKubernetesRelease %s is not Ready and compatible with this management cluster", t.Name)
 		}
 		version, tkrName = t.Kubernetes, t.Name
 	}

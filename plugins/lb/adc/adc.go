@@ -6,6 +6,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/adc/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/adc/get"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/adc/list"
@@ -17,7 +18,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "adc",
 		Aliases: []string{"akodeploymentconfig"},
 		Short:   "AKODeploymentConfigs: list, inspect, create validated",
-		Args:    cli.NoArgs,
+		Args:    cmdutil.NoArgs,
 	}
 	cmd.AddCommand(list.NewCmd(f, streams), get.NewCmd(f, streams), create.NewCmd(f, streams))
 	return cmd

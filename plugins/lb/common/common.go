@@ -11,7 +11,6 @@ import (
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/discovery"
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
@@ -141,11 +140,11 @@ func Joined(list []string) string { return strings.Join(list, ",") }
 // readyz asks a workload cluster's API server whether it is ready, through
 // the server of its kubeconfig: its control-plane endpoint.
 func readyz(ctx context.Context, c *kube.Clients) error {
-	client, err := discovery.NewDiscoveryClientForConfig(c.Config)
+	client, err := kube.NewDiscovery(c.Config)
 	if err != nil {
 		return err
 	}
-	body, err := client.RESTClient().Get().AbsPath("/readyz").DoRaw(ctx)
+	body, err := client.Get(ctx, "/readyz", nil)
 	if err != nil {
 		return fmt.Errorf("%w %s", err, strings.TrimSpace(string(body)))
 	}

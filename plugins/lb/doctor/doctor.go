@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
@@ -31,7 +32,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "doctor [-n NS | -A] [--all-workload-clusters]",
 		Short: "Find what is wrong with load balancing: pending Services, clashing addresses, full pools, ADCs, AKO",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Check the load balancing of a cluster, or of every workload cluster: pending
 			LoadBalancer Services with their likeliest cause, one address held by two
 			Services, addresses outside every pool, pools at 80 % or full, kube-vip
@@ -44,13 +45,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			Each finding names the object, the cause and the fix. The exit code is 1
 			when any finding is an error, 0 otherwise (warnings only).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# This cluster, every namespace
 			kubectl tko lb doctor -A
 
 			# The whole fleet from its management cluster, as JSON
 			kubectl tko lb doctor -A --all-workload-clusters -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
@@ -176,7 +177,7 @@ func (o *Options) print(r Report, fleetView bool) error {
 		fmt.Fprintln(o.Streams.Out, "No problems found.")
 		return nil
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "SEVERITY"}, {Header: "CLUSTER", Hidden: !fleetView}, {Header: "OBJECT"}, {Header: "CAUSE"}, {Header: "FIX"}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "SEVERITY"}, {Header: "CLUSTER", Hidden: !fleetView}, {Header: "OBJECT"}, {Header: "CAUSE"}, {Header: "FIX"}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, f := range r.Findings {
 		w.Write([]string{f.Severity, f.Cluster, f.Object, f.Cause, f.Fix})

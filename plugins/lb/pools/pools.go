@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/common"
@@ -26,7 +27,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "pools [--all-workload-clusters]",
 		Short: "VIP pool usage: NSX ALB data networks and kube-vip ranges, size, used, free",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Show every VIP pool that hands out LoadBalancer addresses: the data network
 			(ipPools, or the whole CIDR) of each AKODeploymentConfig on a management
 			cluster, and each cidr-*/range-* key of kube-vip's ConfigMap
@@ -35,13 +36,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			used. A pool at 80 % or more is flagged on stderr, and so is a cidr-global
 			that hides a namespace's range-<ns> (kube-vip consults every cidr key
 			before any range key).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# The pools of this cluster
 			kubectl tko lb pools
 
 			# Every workload cluster's kube-vip pools, with the Services using them
 			kubectl tko lb pools --all-workload-clusters -o wide`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
@@ -108,7 +109,7 @@ func where(target string) string {
 }
 
 func (o *Options) print(rows []Row, fleetView bool) error {
-	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POOL"}, {Header: "SCOPE"}, {Header: "RANGES"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POOL"}, {Header: "SCOPE"}, {Header: "RANGES"},
 		{Header: "SIZE"}, {Header: "USED"}, {Header: "FREE"}, {Header: "USE%"}, {Header: "SERVICES", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/common"
@@ -29,7 +30,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "services [-A] [--all-workload-clusters]",
 		Aliases: []string{"svc"},
 		Short:   "Services of type LoadBalancer: who serves them, their address, and why a pending one waits",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List every Service of type LoadBalancer with the implementation that serves
 			it (AKO for NSX Advanced Load Balancer, kube-vip, or another controller), the
 			address it asked for (spec.loadBalancerIP, ako.vmware.com/load-balancer-ip,
@@ -41,7 +42,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			With --all-workload-clusters (or --cluster a,b, --cluster-selector), every
 			workload cluster of the management cluster is read through its kubeconfig
 			Secret; an unreachable one is a row of its own (exit 1 only with --strict).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every LoadBalancer Service of this cluster
 			kubectl tko lb services -A
 
@@ -50,7 +51,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# As JSON, for scripts
 			kubectl tko lb services -A -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
@@ -104,7 +105,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(rows []Row, fleetView bool) error {
-	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "IMPLEMENTATION"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "IMPLEMENTATION"},
 		{Header: "REQUESTED"}, {Header: "ADDRESS"}, {Header: "AGE"}, {Header: "CLASS", Wide: true}, {Header: "CAUSE", Wide: true}, {Header: "FIX", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()
@@ -121,8 +122,8 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 				address += " " + r.Cause
 			}
 		}
-		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, cli.OrDash(common.Joined(r.Requested)), address,
-			duration.HumanDuration(now.Sub(r.Created)), cli.OrDash(r.Class), cli.OrDash(r.Cause), cli.OrDash(r.Fix)})
+		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, cmdutil.OrDash(common.Joined(r.Requested)), address,
+			duration.HumanDuration(now.Sub(r.Created)), cmdutil.OrDash(r.Class), cmdutil.OrDash(r.Cause), cmdutil.OrDash(r.Fix)})
 	}
 	if err := w.Flush(); err != nil {
 		return err

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
@@ -38,7 +39,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status [CLUSTER...] [-A]",
 		Short: "Which AKODeploymentConfig serves each workload cluster and why, AKO's state, the control-plane endpoint provider",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			For each workload cluster of a management cluster: the AKODeploymentConfig
 			that selects it, by the AKO operator's own rules (a management cluster only
 			install-ako-for-management-cluster; else a matching non-empty selector wins;
@@ -48,7 +49,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			StatefulSet in the cluster's avi-system namespace (read through the
 			cluster's kubeconfig Secret), and what serves the control-plane
 			endpoint (NSX ALB or kube-vip, from the cluster's topology variables).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every workload cluster
 			kubectl tko lb status -A
 
@@ -72,7 +73,7 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
 	if o.Timeout.Parallel < 1 {
-		return cli.FlagErrorf("--parallel must be at least 1")
+		return cmdutil.FlagErrorf("--parallel must be at least 1")
 	}
 	return o.Output.Validate()
 }
@@ -156,7 +157,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(rows []Row) error {
-	t := &cli.Table{Columns: []cli.Column{{Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "ADC"}, {Header: "AKO"}, {Header: "ENDPOINT"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "ADC"}, {Header: "AKO"}, {Header: "ENDPOINT"},
 		{Header: "AKO PACKAGE", Wide: true}, {Header: "LABEL", Wide: true}, {Header: "REASON", Wide: true}, {Header: "AKO DETAIL", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {
@@ -168,7 +169,7 @@ func (o *Options) print(rows []Row) error {
 		if label != "" && r.ADC.ADC != "" && label != r.ADC.ADC {
 			label += " (operator disagrees: " + r.ADC.ADC + " expected)"
 		}
-		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), cli.OrDash(r.Endpoint), akoPackage(r), cli.OrDash(label), r.ADC.Reason, cli.OrDash(r.AKOError)})
+		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), cmdutil.OrDash(r.Endpoint), akoPackage(r), cmdutil.OrDash(label), r.ADC.Reason, cmdutil.OrDash(r.AKOError)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
@@ -183,7 +184,7 @@ func akoPackage(r Row) string {
 	if r.AKO == nil || r.AKO.Package == "" {
 		return "-"
 	}
-	return r.AKO.Package + " " + cli.OrDash(r.AKO.PackageState)
+	return r.AKO.Package + " " + cmdutil.OrDash(r.AKO.PackageState)
 }
 
 func akoCell(r Row) string {

@@ -12,6 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -29,17 +30,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "alerts [--silenced] [--severity S]",
 		Short: "Active alerts from Alertmanager, the worst severity first, with their labels and since when",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List the alerts Alertmanager holds (API v2), grouped by severity (critical,
 			warning, info, none) and oldest first within a severity. Silenced alerts are
 			left out unless --silenced is given; their silence is named.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# What is firing
 			kubectl tko observe alerts
 
 			# Critical ones, with the silenced ones, as JSON
 			kubectl tko observe alerts --severity critical --silenced -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Silenced, "silenced", false, "Include silenced alerts.")
@@ -85,7 +86,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		return o.Output.PrintData(o.Streams.Out, groups)
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "SEVERITY"}, {Header: "ALERT"}, {Header: "STATE"}, {Header: "SINCE"}, {Header: "LABELS"}, {Header: "SUMMARY", Wide: true}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "SEVERITY"}, {Header: "ALERT"}, {Header: "STATE"}, {Header: "SINCE"}, {Header: "LABELS"}, {Header: "SUMMARY", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, g := range groups {
 		for _, a := range g.Alerts {
@@ -93,7 +94,7 @@ func (o *Options) Run(ctx context.Context) error {
 			if len(a.SilencedBy) > 0 {
 				state = "silenced by " + strings.Join(a.SilencedBy, ",")
 			}
-			w.Write([]string{g.Severity, a.Name, state, duration.HumanDuration(time.Since(a.StartsAt)), labelText(a.Labels), cli.OrDash(a.Annotations["summary"])})
+			w.Write([]string{g.Severity, a.Name, state, duration.HumanDuration(time.Since(a.StartsAt)), labelText(a.Labels), cmdutil.OrDash(a.Annotations["summary"])})
 		}
 	}
 	return common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No alerts.")
@@ -108,7 +109,7 @@ func labelText(labels map[string]string) string {
 		}
 	}
 	sort.Strings(parts)
-	return cli.OrDash(strings.Join(parts, ","))
+	return cmdutil.OrDash(strings.Join(parts, ","))
 }
 
 func contains(list []string, s string) bool {

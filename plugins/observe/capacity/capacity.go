@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
@@ -31,19 +32,19 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "capacity [-A] [--by node|namespace]",
 		Short: "Requests and limits against allocatable, usage where metrics are served, the top consumers",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Sum the CPU and memory requests and limits of the pods that are not done,
 			by node (against each node's allocatable; pods no node runs in an
 			<unscheduled> row) or by namespace, with usage from metrics.k8s.io where
 			the cluster serves it (metrics-server), and the top consumers: by usage
 			when known, else by CPU requests. Works without the metrics API.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Nodes, every namespace's pods
 			kubectl tko observe capacity -A
 
 			# By namespace across the workload clusters
 			kubectl tko observe capacity -A --by namespace --all-workload-clusters`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.By, "by", o.By, "Rows by node or by namespace.")
@@ -63,7 +64,7 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.Top < 0 {
-		return cli.FlagErrorf("--top cannot be negative")
+		return cmdutil.FlagErrorf("--top cannot be negative")
 	}
 	if _, err := o.Scope.Fleet.Selection(o.Factory); err != nil {
 		return err
@@ -94,7 +95,7 @@ func (o *Options) print(out io.Writer, c *observe.Capacity) error {
 	if c.By == "namespace" {
 		head = "NAMESPACE"
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: head}, {Header: "PODS"}, {Header: "CPU REQ"}, {Header: "CPU LIM"}, {Header: "CPU ALLOC", Hidden: c.By != "node"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: head}, {Header: "PODS"}, {Header: "CPU REQ"}, {Header: "CPU LIM"}, {Header: "CPU ALLOC", Hidden: c.By != "node"},
 		{Header: "CPU REQ%", Hidden: c.By != "node"}, {Header: "CPU USED", Hidden: !c.MetricsServed}, {Header: "MEM REQ"}, {Header: "MEM LIM"},
 		{Header: "MEM ALLOC", Hidden: c.By != "node"}, {Header: "MEM REQ%", Hidden: c.By != "node"}, {Header: "MEM USED", Hidden: !c.MetricsServed}}}
 	w := t.Writer(out, o.Output.Wide(), o.Output.NoHeaders)
@@ -111,7 +112,7 @@ func (o *Options) print(out io.Writer, c *observe.Capacity) error {
 		return nil
 	}
 	fmt.Fprintln(out)
-	tt := &cli.Table{Columns: []cli.Column{{Header: "TOP PODS"}, {Header: "NODE"}, {Header: "CPU REQ"}, {Header: "MEM REQ"}, {Header: "CPU USED", Hidden: !c.MetricsServed}, {Header: "MEM USED", Hidden: !c.MetricsServed}}}
+	tt := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "TOP PODS"}, {Header: "NODE"}, {Header: "CPU REQ"}, {Header: "MEM REQ"}, {Header: "CPU USED", Hidden: !c.MetricsServed}, {Header: "MEM USED", Hidden: !c.MetricsServed}}}
 	tw := tt.Writer(out, o.Output.Wide(), false)
 	for _, p := range c.Top {
 		used := []string{"-", "-"}

@@ -16,6 +16,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
@@ -57,17 +58,17 @@ func (a *API) AddFlags(cmd *cobra.Command) {
 // Validate checks the flags before any connection.
 func (a *API) Validate(cmd *cobra.Command) error {
 	if a.URL != "" && cmd.Flags().Changed(a.flag+"-service") {
-		return cli.FlagErrorf("--%s-url and --%s-service are exclusive", a.flag, a.flag)
+		return cmdutil.FlagErrorf("--%s-url and --%s-service are exclusive", a.flag, a.flag)
 	}
 	if a.URL != "" {
 		if _, err := observe.Direct(a.Component, a.URL); err != nil {
-			return cli.FlagErrorf("--%s-url: %v", a.flag, err)
+			return cmdutil.FlagErrorf("--%s-url: %v", a.flag, err)
 		}
 		return nil
 	}
 	svc, err := observe.ParseService(a.Service)
 	if err != nil {
-		return cli.FlagErrorf("--%s-service: %v", a.flag, err)
+		return cmdutil.FlagErrorf("--%s-service: %v", a.flag, err)
 	}
 	a.svc = svc
 	return nil
@@ -218,7 +219,7 @@ func (b *Base) Validate() error {
 }
 
 // Finish flushes a table and says on stderr when it had no rows.
-func Finish(w *cli.RowWriter, errOut io.Writer, noHeaders bool, empty string) error {
+func Finish(w *cmdutil.RowWriter, errOut io.Writer, noHeaders bool, empty string) error {
 	if err := w.Flush(); err != nil {
 		return err
 	}
@@ -285,5 +286,5 @@ func OneOf(flag, value string, values ...string) error {
 	if slices.Contains(values, value) {
 		return nil
 	}
-	return cli.FlagErrorf("--%s must be %s, not %q", flag, strings.Join(values, " or "), value)
+	return cmdutil.FlagErrorf("--%s must be %s, not %q", flag, strings.Join(values, " or "), value)
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
@@ -64,7 +65,7 @@ func TestAPIValidate(t *testing.T) {
 func TestPrintSections(t *testing.T) {
 	results := []fleet.Result[int]{{Target: "a", Value: 1}, {Target: "b", Err: errors.New("boom")}}
 	print := func(w io.Writer, v int) error { _, err := fmt.Fprintf(w, "value %d\n", v); return err }
-	_, out, _, _ := cli.TestStreams(false)
+	_, out, _, _ := cmdutil.TestStreams(false)
 	failed, err := PrintSections(out, cli.NewOutputFlags(), results, print)
 	if err != nil || !failed || out.String() != "== a\nvalue 1\n\n== b\nunreachable: boom\n" {
 		t.Errorf("%v %v %q", failed, err, out.String())

@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -29,7 +30,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "health [-A] [--all-workload-clusters | --all-contexts]",
 		Short: "What is wrong in a cluster, or across the fleet, on one screen",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			One screen per cluster: nodes (Ready, pressure conditions, cordoned), pods
 			not running or crash-looping (with the container's last termination
 			reason), workloads short of replicas, pending PVCs, Warning events grouped
@@ -40,7 +41,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			Exit codes: 0 when nothing is wrong (or only warnings), 1 when any finding
 			is an error (with --fail-on warning: any finding), or a fleet target
 			failed under --strict.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# This cluster, every namespace
 			kubectl tko observe health -A
 
@@ -49,7 +50,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# For a script
 			kubectl tko observe health -A -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.FailOn, "fail-on", o.FailOn, "Exit 1 on findings of this severity or worse: error or warning.")
@@ -107,14 +108,14 @@ func (o *Options) print(out io.Writer, h *observe.Health) error {
 	if len(h.Findings) == 0 {
 		return nil
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "SEVERITY"}, {Header: "AREA"}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "REASON"}, {Header: "COUNT", Wide: true}, {Header: "MESSAGE"}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "SEVERITY"}, {Header: "AREA"}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "REASON"}, {Header: "COUNT", Wide: true}, {Header: "MESSAGE"}}}
 	w := t.Writer(out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, f := range h.Findings {
 		count := "-"
 		if f.Count > 0 {
 			count = fmt.Sprint(f.Count)
 		}
-		w.Write([]string{string(f.Severity), f.Area, cli.OrDash(f.Namespace), f.Name, f.Reason, count, cli.OrDash(f.Message)})
+		w.Write([]string{string(f.Severity), f.Area, cmdutil.OrDash(f.Namespace), f.Name, f.Reason, count, cmdutil.OrDash(f.Message)})
 	}
 	return w.Flush()
 }

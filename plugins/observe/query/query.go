@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -40,7 +41,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "query PROMQL [--time T] [--range 1h [--step 1m]]",
 		Short: "Run a PromQL query: an instant vector as a table, a range as a terminal plot",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Run a PromQL query against the cluster's Prometheus (TKG's Prometheus
 			package, reached through the API server's service proxy with your
 			credentials: RBAC get services/proxy in tanzu-system-monitoring), or any
@@ -51,7 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			piped. At most --max-series series are shown (a note says how many were
 			left out); a range with more points per series than --max-points is
 			refused before anything is asked.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# API server requests per second, by verb
 			kubectl tko observe query 'sum by (verb) (rate(apiserver_request_total[5m]))'
 
@@ -60,7 +61,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Through a port-forward, as JSON
 			kubectl tko observe query up --prometheus-url http://localhost:9090 -o json`),
-		Args: cli.ExactArgs("PROMQL"),
+		Args: cmdutil.ExactArgs("PROMQL"),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return nil, cobra.ShellCompDirectiveNoFileComp
 		},
@@ -84,29 +85,29 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
 	if o.Query == "" {
-		return cli.FlagErrorf("the query is empty")
+		return cmdutil.FlagErrorf("the query is empty")
 	}
 	at, err := ParseTime(o.Time, time.Now())
 	if err != nil {
-		return cli.FlagErrorf("--time: %v", err)
+		return cmdutil.FlagErrorf("--time: %v", err)
 	}
 	o.at = at
 	switch {
 	case o.Range < 0 || o.Step < 0:
-		return cli.FlagErrorf("--range and --step must be positive")
+		return cmdutil.FlagErrorf("--range and --step must be positive")
 	case o.Step > 0 && o.Range == 0:
-		return cli.FlagErrorf("--step needs --range")
+		return cmdutil.FlagErrorf("--step needs --range")
 	case o.MaxPoints < 2:
-		return cli.FlagErrorf("--max-points must be at least 2")
+		return cmdutil.FlagErrorf("--max-points must be at least 2")
 	case o.MaxSeries < 0:
-		return cli.FlagErrorf("--max-series cannot be negative")
+		return cmdutil.FlagErrorf("--max-series cannot be negative")
 	}
 	if o.Range > 0 {
 		if o.Step == 0 {
 			o.Step = max(observe.StepFor(o.Range, 61), time.Second)
 		}
 		if n := observe.Points(o.at.Add(-o.Range), o.at, o.Step); n > o.MaxPoints {
-			return cli.Usagef("--range %s at --step %s is %d points per series, more than --max-points %d: use --step %s or raise --max-points",
+			return cmdutil.Usagef("--range %s at --step %s is %d points per series, more than --max-points %d: use --step %s or raise --max-points",
 				o.Range, o.Step, n, o.MaxPoints, observe.StepFor(o.Range, o.MaxPoints))
 		}
 	}
@@ -164,14 +165,14 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(res *observe.Result) error {
-	if res.Type == "matrix" && cli.IsTerminal(o.Streams.Out) && len(res.Series) > 0 {
+	if res.Type == "matrix" && cmdutil.IsTerminal(o.Streams.Out) && len(res.Series) > 0 {
 		return o.plot(res)
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "SERIES"}, {Header: "TIME", Wide: res.Type != "matrix"}, {Header: "VALUE"}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "SERIES"}, {Header: "TIME", Wide: res.Type != "matrix"}, {Header: "VALUE"}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, s := range res.Series {
 		for _, p := range s.Points {
-			w.Write([]string{cli.OrDash(s.Key()), p.Time.UTC().Format(time.RFC3339), FormatValue(p.Value)})
+			w.Write([]string{cmdutil.OrDash(s.Key()), p.Time.UTC().Format(time.RFC3339), FormatValue(p.Value)})
 		}
 	}
 	return w.Flush()

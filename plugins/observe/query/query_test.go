@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 )
 
 func TestParseTime(t *testing.T) {
@@ -39,10 +40,10 @@ func TestValidateBeforeConnecting(t *testing.T) {
 		"up --prometheus-url http://x --prometheus-service a/b": "are exclusive",
 		"up -o table":                                           "unknown output format",
 	} {
-		streams, _, _, errOut := cli.TestStreams(false)
+		streams, _, _, errOut := cmdutil.TestStreams(false)
 		f := cli.NewFactory()
 		server := "https://127.0.0.1:1"
-		f.ConfigFlags.APIServer = &server
+		f.Overrides.ClusterInfo.Server = server
 		cmd := NewCmd(f, streams)
 		cmd.SetArgs(strings.Fields(args))
 		cmd.SetErr(errOut)

@@ -14,6 +14,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
@@ -42,7 +43,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "report --html FILE [-n NS | -A] [--all-workload-clusters | --all-contexts]",
 		Short: "Write a self-contained HTML report of health and capacity, with charts",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Write what 'observe health' and 'observe capacity' report, for one cluster
 			or the fleet, as one HTML file to keep or send: findings by area, CPU and
 			memory requests against each node's allocatable, and the tables behind
@@ -52,13 +53,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			Exit codes: 0 when written (whatever it reports), 2 for bad flags, and
 			the usual codes when the current cluster cannot be read.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# This cluster, every namespace
 			kubectl tko observe report --html report.html -A
 
 			# The fleet of workload clusters, without asking Prometheus
 			kubectl tko observe report --html fleet.html -A --all-workload-clusters --no-prometheus`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVar(&o.HTML, "html", "", "Write the report to this file (- for standard output).")
@@ -79,10 +80,10 @@ func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
 	if o.HTML == "" {
-		return cli.FlagErrorf("--html FILE is required")
+		return cmdutil.FlagErrorf("--html FILE is required")
 	}
 	if o.Range <= 0 {
-		return cli.FlagErrorf("--range must be positive")
+		return cmdutil.FlagErrorf("--range must be positive")
 	}
 	if _, err := o.Scope.Fleet.Selection(o.Factory); err != nil {
 		return err

@@ -9,6 +9,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/rules/recommend"
@@ -26,19 +27,19 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "rules [--firing]",
 		Short: "Prometheus's rule groups: each rule's health, state and active alerts",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List the recording and alerting rules Prometheus evaluates, with their
 			health (a rule whose last evaluation failed is "err", with the error) and,
 			for alerting rules, their state. Exit code 1 when any rule is unhealthy.
 			TKG's Prometheus package ships no alerting rules: 'rules recommend' prints
 			TKO's recommended set.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every rule
 			kubectl tko observe rules
 
 			# The alerting rules that fire
 			kubectl tko observe rules --firing`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Firing, "firing", false, "Only alerting rules that are firing or pending.")
@@ -72,7 +73,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	} else {
-		t := &cli.Table{Columns: []cli.Column{{Header: "GROUP"}, {Header: "RULE"}, {Header: "TYPE"}, {Header: "HEALTH"}, {Header: "STATE"}, {Header: "ALERTS"},
+		t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "GROUP"}, {Header: "RULE"}, {Header: "TYPE"}, {Header: "HEALTH"}, {Header: "STATE"}, {Header: "ALERTS"},
 			{Header: "SEVERITY", Wide: true}, {Header: "ERROR"}, {Header: "QUERY", Wide: true}}}
 		w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 		for _, r := range rules {
@@ -80,7 +81,7 @@ func (o *Options) Run(ctx context.Context) error {
 			if r.Type == "alerting" {
 				alerts = fmt.Sprint(r.Alerts)
 			}
-			w.Write([]string{r.Group, r.Name, r.Type, r.Health, cli.OrDash(r.State), alerts, cli.OrDash(r.Severity), cli.OrDash(r.LastError), r.Query})
+			w.Write([]string{r.Group, r.Name, r.Type, r.Health, cmdutil.OrDash(r.State), alerts, cmdutil.OrDash(r.Severity), cmdutil.OrDash(r.LastError), r.Query})
 		}
 		if err := common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No rules."); err != nil {
 			return err

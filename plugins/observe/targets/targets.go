@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -27,13 +28,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "targets [--down]",
 		Short: "Prometheus's scrape targets, up or down, with the last scrape's error",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every target
 			kubectl tko observe targets
 
 			# Only those down, with their error (exit 1 when any)
 			kubectl tko observe targets --down -o wide`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Down, "down", false, "Only targets that are not up; exit 1 when there are any.")
@@ -71,14 +72,14 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(targets []observe.Target) error {
-	t := &cli.Table{Columns: []cli.Column{{Header: "POOL"}, {Header: "URL"}, {Header: "HEALTH"}, {Header: "LAST SCRAPE"}, {Header: "DURATION", Wide: true}, {Header: "ERROR"}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "POOL"}, {Header: "URL"}, {Header: "HEALTH"}, {Header: "LAST SCRAPE"}, {Header: "DURATION", Wide: true}, {Header: "ERROR"}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, tg := range targets {
 		last := "never"
 		if !tg.LastScrape.IsZero() {
 			last = duration.HumanDuration(time.Since(tg.LastScrape)) + " ago"
 		}
-		w.Write([]string{tg.Pool, tg.URL, tg.Health, last, fmt.Sprintf("%.3fs", tg.Duration), cli.OrDash(tg.LastError)})
+		w.Write([]string{tg.Pool, tg.URL, tg.Health, last, fmt.Sprintf("%.3fs", tg.Duration), cmdutil.OrDash(tg.LastError)})
 	}
 	return common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No targets.")
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
@@ -36,7 +37,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "apply (-f STACK.yaml | --profile NAME)",
 		Short: "Apply a stack of packages in dependency order",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Apply a PackageStack: a declared set of installs with dependencies (format in
 			docs/package-stacks.md). Every install is resolved and its values validated
 			before anything changes; then the installs are applied wave by wave in
@@ -48,7 +49,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			cert-manager, then Contour, then ExternalDNS, Prometheus, Grafana and Harbor,
 			with Fluent Bit and Multus alongside. --export prints a profile as a stack
 			file to adapt (add values, pin versions).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# What would change
 			kubectl tko package apply --profile tko-shared-services --dry-run
 
@@ -58,7 +59,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Start your own stack from the profile
 			kubectl tko package apply --profile tko-shared-services --export > stack.yaml
 			kubectl tko package apply -f stack.yaml`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -79,15 +80,15 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if (o.File == "") == (o.Profile == "") {
-		return cli.FlagErrorf("give a stack with -f FILE or --profile NAME (one of them)")
+		return cmdutil.FlagErrorf("give a stack with -f FILE or --profile NAME (one of them)")
 	}
 	if o.Profile != "" {
 		if _, ok := carvel.Profiles[o.Profile]; !ok {
-			return cli.Usagef("unknown profile %q: use one of %s", o.Profile, strings.Join(carvel.ProfileNames(), ", "))
+			return cmdutil.Usagef("unknown profile %q: use one of %s", o.Profile, strings.Join(carvel.ProfileNames(), ", "))
 		}
 	}
 	if o.Export && o.Profile == "" {
-		return cli.FlagErrorf("--export goes with --profile")
+		return cmdutil.FlagErrorf("--export goes with --profile")
 	}
 	return nil
 }
@@ -144,7 +145,7 @@ func (o *Options) printPlan(plan *carvel.StackPlan) {
 	for _, ns := range plan.NewNamespaces {
 		fmt.Fprintf(o.Streams.Out, "namespace %s: create\n", ns)
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "WAVE"}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "PACKAGE"}, {Header: "VERSION"},
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "WAVE"}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "PACKAGE"}, {Header: "VERSION"},
 		{Header: "ACTION"}, {Header: "STATE"}, {Header: "DEPENDS-ON", Wide: true}}}
 	for _, s := range plan.Steps {
 		action := map[carvel.Result]string{carvel.Created: "create", carvel.Updated: "update", carvel.Unchanged: "unchanged"}[s.Action]
@@ -155,7 +156,7 @@ func (o *Options) printPlan(plan *carvel.StackPlan) {
 			}
 			action += " (" + strings.Join(paths, ", ") + ")"
 		}
-		t.Rows = append(t.Rows, []string{fmt.Sprint(s.Wave), s.Namespace, s.Name, s.Package, s.Version, action, cli.OrDash(s.State), cli.OrDash(strings.Join(s.DependsOn, ","))})
+		t.Rows = append(t.Rows, []string{fmt.Sprint(s.Wave), s.Namespace, s.Name, s.Package, s.Version, action, cmdutil.OrDash(s.State), cmdutil.OrDash(strings.Join(s.DependsOn, ","))})
 	}
 	_ = t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

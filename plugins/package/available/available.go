@@ -7,6 +7,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/available/get"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/available/list"
 )
@@ -16,7 +17,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "available",
 		Short: "Packages the repositories offer: versions, release dates, values schema",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package available list
 			kubectl tko package available list -p contour.tanzu.vmware.com
 			kubectl tko package available get contour.tanzu.vmware.com/1.26.1+vmware.1-tkg.1 --values-schema`),

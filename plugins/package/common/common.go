@@ -16,6 +16,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 )
 
 // Ref is a kapp-controller object by kind and name (PackageInstall,
@@ -88,14 +89,14 @@ func Age(u *unstructured.Unstructured) string {
 // WaitProgress is where wait progress goes: stderr on a terminal, nowhere
 // when piped (scripts read the final line or the exit code).
 func WaitProgress(errOut io.Writer) io.Writer {
-	if cli.IsTerminal(errOut) {
+	if cmdutil.IsTerminal(errOut) {
 		return errOut
 	}
 	return nil
 }
 
 // WaitDefault is --wait's default: on when a person is watching.
-func WaitDefault(errOut io.Writer) bool { return cli.IsTerminal(errOut) }
+func WaitDefault(errOut io.Writer) bool { return cmdutil.IsTerminal(errOut) }
 
 // Reconciled prints the closing line of a successful wait.
 func Reconciled(errOut io.Writer, what string, start time.Time) {

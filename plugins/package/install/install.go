@@ -17,6 +17,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -44,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "install NAME -p PACKAGE [--version VERSION | --version-constraint C] [--values-file FILE] [--values KEY=VALUE]...",
 		Short: "Install a package: ServiceAccount, RBAC, values Secret and PackageInstall, validated first",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Install a Carvel package with kapp-controller. Before anything is created the
 			package and version are resolved and the values are checked against the
 			package's values schema: unknown keys (with the closest known one), wrong
@@ -66,7 +67,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			workload clusters instead: one PackageInstall per cluster, in the cluster's
 			namespace, reconciled by kapp-controller through the cluster's kubeconfig
 			Secret (spec.cluster.kubeconfigSecretRef).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Install Contour with values, and wait until it is reconciled
 			kubectl tko package install contour -p contour.tanzu.vmware.com -n tanzu-packages --values-file contour.yaml --wait
 
@@ -81,7 +82,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Fluent Bit on two workload clusters, from the management cluster
 			kubectl tko package install fluent-bit -p fluent-bit.tanzu.vmware.com --cluster wc-1,wc-2`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE:              cli.RunE(f, o),
 	}
@@ -103,7 +104,7 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.Package == "" {
-		return cli.FlagErrorf("--package (-p) is required: list packages with 'kubectl tko package available list'")
+		return cmdutil.FlagErrorf("--package (-p) is required: list packages with 'kubectl tko package available list'")
 	}
 	if err := o.Request.Validate(); err != nil {
 		return err
@@ -114,13 +115,13 @@ func (o *Options) Validate() error {
 	}
 	o.sel = sel
 	if o.ServiceAccount != "" && sel.WorkloadFleet() {
-		return cli.FlagErrorf("--service-account-name does not apply to --cluster installs: kapp-controller uses the cluster's kubeconfig Secret")
+		return cmdutil.FlagErrorf("--service-account-name does not apply to --cluster installs: kapp-controller uses the cluster's kubeconfig Secret")
 	}
 	if !slices.Contains([]string{carvel.RBACClusterAdmin, carvel.RBACNamespace, carvel.RBACNone}, o.RBAC) {
-		return cli.Usagef("--rbac %q: use cluster-admin, namespace or none", o.RBAC)
+		return cmdutil.Usagef("--rbac %q: use cluster-admin, namespace or none", o.RBAC)
 	}
 	if o.RBAC == carvel.RBACNone && o.ServiceAccount == "" && !sel.WorkloadFleet() {
-		return cli.FlagErrorf("--rbac none needs --service-account-name: kapp-controller deploys with that ServiceAccount's permissions")
+		return cmdutil.FlagErrorf("--rbac none needs --service-account-name: kapp-controller deploys with that ServiceAccount's permissions")
 	}
 	return nil
 }
@@ -191,7 +192,7 @@ func (o *Options) ensureNamespace(ctx context.Context, c *carvel.Client) (func(e
 		return noop, err
 	}
 	if o.DryRun {
-		return noop, cli.Usagef("namespace %q does not exist and --dry-run does not create it: create it first, or run without --dry-run", c.Namespace)
+		return noop, cmdutil.Usagef("namespace %q does not exist and --dry-run does not create it: create it first, or run without --dry-run", c.Namespace)
 	}
 	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": c.Namespace}}}
 	if _, err := c.Dyn.Resource(carvel.Namespaces).Create(ctx, ns, metav1.CreateOptions{FieldManager: kube.FieldManager}); err != nil {

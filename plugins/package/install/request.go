@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
@@ -68,13 +69,13 @@ func (r *Request) Validate() error {
 		return err
 	}
 	if r.Version != "" && r.VersionConstraint != "" {
-		return cli.FlagErrorf("--version and --version-constraint are exclusive")
+		return cmdutil.FlagErrorf("--version and --version-constraint are exclusive")
 	}
 	if r.Wait && r.DryRun {
-		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	if r.ShowValues && !r.DryRun {
-		return cli.FlagErrorf("--show-values goes with --dry-run")
+		return cmdutil.FlagErrorf("--show-values goes with --dry-run")
 	}
 	return nil
 }
@@ -95,7 +96,7 @@ func (r *Request) LoadValues() (*carvel.Values, error) {
 	vals, err := carvel.LoadValues(r.ValuesFile, raw, r.Values)
 	var setting *carvel.SettingError
 	if errors.As(err, &setting) {
-		return nil, cli.Usagef("--values %q: %s", setting.Setting, setting.Reason)
+		return nil, cmdutil.Usagef("--values %q: %s", setting.Setting, setting.Reason)
 	}
 	return vals, err
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 )
 
 // --wait is on by default when a person watches a terminal, off when the
@@ -23,7 +24,7 @@ func TestWaitDefaultsOnATerminal(t *testing.T) {
 		{true, []string{"--wait=false"}, false},
 	}
 	for _, tc := range cases {
-		streams, _, _, _ := cli.TestStreams(tc.tty)
+		streams, _, _, _ := cmdutil.TestStreams(tc.tty)
 		o := &Options{Request: NewRequest(streams)}
 		cmd := &cobra.Command{Use: "install"}
 		o.AddFlags(cmd)
@@ -44,7 +45,7 @@ func TestWaitDefaultsOnATerminal(t *testing.T) {
 // "--wait and --dry-run", and piped output never waits.
 func TestInstallCommandOnTestStreams(t *testing.T) {
 	for _, tty := range []bool{true, false} {
-		streams, _, _, _ := cli.TestStreams(tty)
+		streams, _, _, _ := cmdutil.TestStreams(tty)
 		cmd := NewCmd(cli.NewFactory(), streams)
 		cmd.SetArgs([]string{"contour", "-p", "contour.tanzu.vmware.com", "--dry-run", "--show-values", "--rbac", "all"})
 		cmd.SilenceUsage, cmd.SilenceErrors = true, true

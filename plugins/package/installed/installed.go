@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/installed/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/installed/get"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/installed/kick"
@@ -24,7 +25,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "installed",
 		Aliases: []string{"installs"},
 		Short:   "Inspect and change installed packages (PackageInstalls)",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every install, with its state
 			kubectl tko package installed list -A
 

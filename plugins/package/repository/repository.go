@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/repository/add"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/repository/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/repository/get"
@@ -22,11 +23,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "repository",
 		Aliases: []string{"repo", "repositories"},
 		Short:   "Manage package repositories (PackageRepositories)",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Package repositories make packages available. One in kapp-controller's global
 			namespace (kapp-controller-packaging-global; tkg-system on TKG) serves every
 			namespace; one elsewhere serves its own namespace.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package repository add tanzu-standard -n tkg-system --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.8.21 --wait
 			kubectl tko package repository list -A`),
 	}

@@ -13,6 +13,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 )
@@ -32,14 +33,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "convert [-f FILE] [--in-place] [--dry-run]",
 		Short: "Swap pinniped and tanzu pinniped-auth logins in a kubeconfig for kubectl tko auth login",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Rewrite every kubeconfig user whose exec plugin is 'pinniped login oidc' or
 			'tanzu pinniped-auth login' to run 'kubectl tko auth login' with the same
 			flags; other users, clusters and contexts are left as they are. The file is
 			-f (default: the kubeconfig in use; - reads standard input). The result goes
 			to standard output, or back into the file with --in-place (mode 0600).
 			Each converted user is named on standard error.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# See the converted kubeconfig
 			kubectl tko auth kubeconfig convert -f ~/.kube/config-from-tanzu
 
@@ -48,7 +49,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Which users would change
 			kubectl tko auth kubeconfig convert --in-place --dry-run`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "The kubeconfig to convert (default: the one in use; - for standard input).")
@@ -69,7 +70,7 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.InPlace && o.File == "-" {
-		return cli.FlagErrorf("--in-place cannot write back to standard input")
+		return cmdutil.FlagErrorf("--in-place cannot write back to standard input")
 	}
 	return nil
 }

@@ -13,6 +13,7 @@ import (
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
@@ -40,7 +41,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get [CLUSTER] [--export-file FILE | --merge] [--validate]",
 		Short: "Write a kubeconfig that logs in through Pinniped, for a workload cluster or the management cluster",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Build a kubeconfig whose user logs in with 'kubectl tko auth login'; it holds
 			no credential. The issuer and its CA come from the management cluster's
 			kube-public/pinniped-info (as TKG publishes it; --issuer and
@@ -58,7 +59,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			merged into the kubeconfig in use (--merge). --validate first fetches the
 			issuer's discovery document with the CA, so a wrong issuer or CA is found now
 			rather than at the first kubectl command.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Log in to a workload cluster as yourself
 			kubectl tko auth kubeconfig get wc-prod-1 -n prod --merge
 
@@ -102,18 +103,18 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
 	if o.Merge && o.ExportFile != "" {
-		return cli.FlagErrorf("--merge and --export-file cannot be used together")
+		return cmdutil.FlagErrorf("--merge and --export-file cannot be used together")
 	}
 	switch o.Request.UpstreamFlow {
 	case "", oidc.FlowBrowser, oidc.FlowPassword:
 	default:
-		return cli.Usagef("--upstream-identity-provider-flow %q is neither %s nor %s", o.Request.UpstreamFlow, oidc.FlowBrowser, oidc.FlowPassword)
+		return cmdutil.Usagef("--upstream-identity-provider-flow %q is neither %s nor %s", o.Request.UpstreamFlow, oidc.FlowBrowser, oidc.FlowPassword)
 	}
 	if o.Issuer != "" && !strings.HasPrefix(o.Issuer, "https://") {
-		return cli.Usagef("--issuer %s must be an https URL", o.Issuer)
+		return cmdutil.Usagef("--issuer %s must be an https URL", o.Issuer)
 	}
 	if _, err := oidc.DecodeCABundle(o.IssuerCA); err != nil {
-		return cli.Usagef("--issuer-ca-bundle-data: %v", err)
+		return cmdutil.Usagef("--issuer-ca-bundle-data: %v", err)
 	}
 	return nil
 }
@@ -135,7 +136,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	if !ok {
-		return cli.Usagef("this management cluster has no identity management (no issuer in kube-public/pinniped-info): pass --issuer, or use 'kubectl tko cluster kubeconfig get --admin'")
+		return cmdutil.Usagef("this management cluster has no identity management (no issuer in kube-public/pinniped-info): pass --issuer, or use 'kubectl tko cluster kubeconfig get --admin'")
 	}
 	target, err := o.target(ctx, mgmt)
 	if err != nil {
@@ -179,12 +180,12 @@ func (o *Options) target(ctx context.Context, mgmt *kube.Clients) (kc.LoginTarge
 		return kc.LoginTarget{}, err
 	}
 	ctxName := raw.CurrentContext
-	if c := o.Factory.ConfigFlags.Context; c != nil && *c != "" {
-		ctxName = *c
+	if c := o.Factory.Context(); c != "" {
+		ctxName = c
 	}
 	kctx := raw.Contexts[ctxName]
 	if kctx == nil || raw.Clusters[kctx.Cluster] == nil {
-		return kc.LoginTarget{}, cli.Usagef("the kubeconfig context %q names no cluster", ctxName)
+		return kc.LoginTarget{}, cmdutil.Usagef("the kubeconfig context %q names no cluster", ctxName)
 	}
 	cluster := raw.Clusters[kctx.Cluster].DeepCopy()
 	cluster.Server = mgmt.Config.Host
@@ -201,7 +202,7 @@ func (o *Options) target(ctx context.Context, mgmt *kube.Clients) (kc.LoginTarge
 func (o *Options) validateIssuer(ctx context.Context, plan *kc.LoginPlan) error {
 	ca, err := oidc.DecodeCABundle(plan.Login.IssuerCA)
 	if err != nil {
-		return cli.Usagef("the issuer CA bundle: %v", err)
+		return cmdutil.Usagef("the issuer CA bundle: %v", err)
 	}
 	client, err := oidc.NewClient(oidc.Config{Issuer: plan.Login.Issuer, CABundle: ca}, &oidc.Store{}, oidc.Interaction{})
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
@@ -110,7 +111,7 @@ func (d DryRun) Validate() error {
 	case "", "client", "server":
 		return nil
 	}
-	return cli.FlagErrorf("--dry-run must be client or server, not %q", string(d))
+	return cmdutil.FlagErrorf("--dry-run must be client or server, not %q", string(d))
 }
 
 // Client reports --dry-run=client: nothing is sent.
@@ -138,7 +139,7 @@ func (w *Wait) AddFlags(cmd *cobra.Command, what string) {
 // Validate checks the timeout.
 func (w Wait) Validate() error {
 	if w.Timeout < 0 {
-		return cli.FlagErrorf("--timeout cannot be negative")
+		return cmdutil.FlagErrorf("--timeout cannot be negative")
 	}
 	return nil
 }
@@ -148,7 +149,7 @@ func (w Wait) Validate() error {
 // how to follow it; progress lines go to a terminal's stderr only.
 func (w Wait) For(ctx context.Context, c *kube.Clients, u *unstructured.Unstructured, errOut io.Writer, follow string) (backup.Outcome, error) {
 	var progress io.Writer
-	if cli.IsTerminal(errOut) {
+	if cmdutil.IsTerminal(errOut) {
 		progress = errOut
 	}
 	last, err := wait.For(ctx, backup.WaitSpec(c.Dynamic, u, w.Timeout, progress))
@@ -195,14 +196,14 @@ func (b *Base) PrintRows(results []fleet.Result[Row]) (failed bool, err error) {
 	if !b.Output.Human() {
 		return failed, b.Output.PrintData(b.Streams.Out, rows)
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER"}, {Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"}, {Header: "MESSAGE"}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER"}, {Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"}, {Header: "MESSAGE"}}}
 	w := t.Writer(b.Streams.Out, b.Output.Wide(), b.Output.NoHeaders)
 	for _, r := range rows {
 		items := "-"
 		if r.Total > 0 {
 			items = fmt.Sprintf("%d/%d", r.Items, r.Total)
 		}
-		w.Write([]string{r.Cluster, r.Name, cli.OrDash(r.Phase), items, strconv.FormatInt(r.Errors, 10), strconv.FormatInt(r.Warnings, 10), cli.OrDash(r.Error)})
+		w.Write([]string{r.Cluster, r.Name, cmdutil.OrDash(r.Phase), items, strconv.FormatInt(r.Errors, 10), strconv.FormatInt(r.Warnings, 10), cmdutil.OrDash(r.Error)})
 	}
 	return failed, w.Flush()
 }
@@ -250,7 +251,7 @@ func (s *Scope) Spec() (backup.Spec, error) {
 	spec, err := backup.SpecFor(s.opts)
 	var excluded *backup.ExcludedError
 	if errors.As(err, &excluded) {
-		return spec, cli.Usagef("--include-namespaces: %v", err)
+		return spec, cmdutil.Usagef("--include-namespaces: %v", err)
 	}
 	return spec, err
 }
@@ -292,7 +293,7 @@ func (l *Lister) Validate() error {
 // object and what to say when there is none.
 type Listing struct {
 	Resource schema.GroupVersionResource
-	Columns  []cli.Column
+	Columns  []cmdutil.Column
 	Row      func(u *unstructured.Unstructured, now time.Time) []string
 	Empty    string
 }
@@ -335,7 +336,7 @@ func (l *Lister) List(ctx context.Context, spec Listing) error {
 		return Strict(failed, l.sel)
 	}
 	fleetView := Fleet(l.sel)
-	t := &cli.Table{Columns: append([]cli.Column{{Header: "CLUSTER", Hidden: !fleetView}}, spec.Columns...)}
+	t := &cmdutil.Table{Columns: append([]cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}}, spec.Columns...)}
 	w := t.Writer(l.Streams.Out, l.Output.Wide(), l.Output.NoHeaders)
 	now := time.Now()
 	for _, r := range results {
@@ -367,7 +368,7 @@ func annotate(u *unstructured.Unstructured, target string) {
 }
 
 // Age renders a time as kubectl does, "-" for none.
-func Age(t *metav1.Time, now time.Time) string { return cli.OrDash(backup.Age(t, now)) }
+func Age(t *metav1.Time, now time.Time) string { return cmdutil.OrDash(backup.Age(t, now)) }
 
 // Count renders done/total, "-" when Velero has not counted.
 func Count(done, total int64) string {
@@ -465,7 +466,7 @@ func (g *Getter) Run(ctx context.Context) error {
 
 // Field prints one "Key:  value" line of a description.
 func Field(out io.Writer, key, value string) {
-	fmt.Fprintf(out, "%-20s %s\n", key+":", cli.OrDash(value))
+	fmt.Fprintf(out, "%-20s %s\n", key+":", cmdutil.OrDash(value))
 }
 
 // Failures prints the reasons Velero recorded, whole.
@@ -527,9 +528,9 @@ func NewListCmd(f *cli.Factory, streams genericiooptions.IOStreams, spec ListCmd
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   spec.Short,
-		Long:    cli.LongDesc(spec.Long),
-		Example: cli.Examples(spec.Example),
-		Args:    cli.NoArgs,
+		Long:    cmdutil.LongDesc(spec.Long),
+		Example: cmdutil.Examples(spec.Example),
+		Args:    cmdutil.NoArgs,
 		RunE:    cli.RunE(f, o),
 	}
 	o.AddFlags(cmd, spec.What)
@@ -566,5 +567,5 @@ func (d *Deletion) Confirm(question string) error {
 	if d.Yes || d.DryRun.Any() {
 		return nil
 	}
-	return cli.Confirm(d.Streams.In, d.Streams.ErrOut, "refusing to delete without --yes when not on a terminal", question)
+	return cmdutil.Confirm(d.Streams.In, d.Streams.ErrOut, "refusing to delete without --yes when not on a terminal", question)
 }

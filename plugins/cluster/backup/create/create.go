@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
@@ -36,7 +37,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create NAME [--include-namespaces NS,...] [--selector LABELS] [--wait]",
 		Short: "Back up a cluster, some namespaces or the objects a selector picks, with Velero",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Create a Velero Backup. Its scope is, as in Tanzu Mission Control: the full
 			cluster (the default), a set of namespaces (--include-namespaces), or the
 			objects a label selector picks (--selector), in any namespace not excluded.
@@ -53,7 +54,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			the same name is created on each selected workload cluster (through its
 			kubeconfig Secret), and a row per cluster says how it went; --strict exits
 			1 when any failed.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Back up two namespaces and wait for the result
 			kubectl tko cluster backup create shop-0412 --include-namespaces shop,payments --wait
 
@@ -65,7 +66,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# Show the Backup without creating it
 			kubectl tko cluster backup create shop --include-namespaces shop --dry-run -o yaml`),
-		Args: cli.ExactArgs("NAME"),
+		Args: cmdutil.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
@@ -28,16 +29,16 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a Velero backup and its data in the object store",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Delete a backup the way Velero does: through a DeleteBackupRequest, so its
 			data in the object store goes with it (deleting the Backup object alone
 			leaves the data, and Velero syncs the backup back from the store). Asks
 			first on a terminal; --yes skips the question (needed in scripts). --wait
 			watches until the Backup is gone.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Delete a backup and wait until Velero removed it
 			kubectl tko cluster backup delete shop-0412 --yes --wait`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),
 	}

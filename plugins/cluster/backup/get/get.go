@@ -13,6 +13,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -26,12 +27,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "get NAME",
 		Aliases: []string{"describe"},
 		Short:   "Show one Velero backup: scope, phase, counts and the failures Velero recorded",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Show a Velero Backup: its scope, location, phase, items, errors and
 			warnings, times, and, when it did not complete, Velero's failure reason and
 			validation errors in full (the per-item errors are in 'backup logs').
 			--wait first watches it until Velero ends it.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# How did last night's backup go?
 			kubectl tko cluster backup get nightly-20260412020000
 
@@ -40,7 +41,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			# The Backup object
 			kubectl tko cluster backup get shop-0412 -o yaml`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -32,7 +33,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		What: "backups",
 		Listing: common.Listing{
 			Resource: backup.Backups,
-			Columns: []cli.Column{{Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"},
+			Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"},
 				{Header: "STARTED"}, {Header: "COMPLETED"}, {Header: "EXPIRES"}, {Header: "LOCATION"}, {Header: "SCOPE", Wide: true}, {Header: "SCHEDULE", Wide: true}},
 			Row:   row,
 			Empty: "No backups found",
@@ -50,7 +51,7 @@ func row(u *unstructured.Unstructured, now time.Time) []string {
 	if st.Progress != nil {
 		items = common.Count(st.Progress.ItemsBackedUp, st.Progress.TotalItems)
 	}
-	return []string{b.Name, cli.OrDash(st.Phase), items, strconv.FormatInt(st.Errors, 10), strconv.FormatInt(st.Warnings, 10),
-		common.Age(st.StartTimestamp, now), common.Age(st.CompletionTimestamp, now), cli.OrDash(backup.Until(st.Expiration, now)), cli.OrDash(b.Spec.StorageLocation),
-		b.Spec.Scope(), cli.OrDash(b.Labels[backup.LabelSchedule])}
+	return []string{b.Name, cmdutil.OrDash(st.Phase), items, strconv.FormatInt(st.Errors, 10), strconv.FormatInt(st.Warnings, 10),
+		common.Age(st.StartTimestamp, now), common.Age(st.CompletionTimestamp, now), cmdutil.OrDash(backup.Until(st.Expiration, now)), cmdutil.OrDash(b.Spec.StorageLocation),
+		b.Spec.Scope(), cmdutil.OrDash(b.Labels[backup.LabelSchedule])}
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -33,17 +34,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams, kind string) *co
 	cmd := &cobra.Command{
 		Use:   "logs NAME",
 		Short: "Print Velero's log of a " + noun + ", from the object store",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Print the log Velero wrote for a ` + noun + `: Velero keeps it in the object
 			store when the ` + noun + ` ends, and signs a download URL for it when asked
 			(a DownloadRequest). The URL points to the location's s3Url, or to its
 			publicUrl when set: when this machine cannot reach it, the error says so
 			(set publicUrl to an address it can reach). The URL is never printed: it
 			carries a signature.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Why did it partially fail?
 			kubectl tko cluster ` + map[string]string{"Backup": "backup", "Restore": "restore"}[kind] + ` logs NAME | grep -i error`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, gvr),
 		RunE:              cli.RunE(f, o),
 	}
@@ -61,7 +62,7 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.Timeout <= 0 {
-		return cli.FlagErrorf("--timeout must be positive")
+		return cmdutil.FlagErrorf("--timeout must be positive")
 	}
 	return nil
 }

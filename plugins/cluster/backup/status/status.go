@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
@@ -31,7 +32,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status [--all-workload-clusters] [--max-age 26h]",
 		Short: "Is every cluster backed up? Velero, locations, the newest good backup, paused schedules, recent failures",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			For each cluster: the version of Velero's image, how many backup storage
 			locations are Available (and which are not), the newest Completed backup
 			and its age, schedules (and which are paused), and the backups that failed
@@ -39,13 +40,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			--max-age (default 26h: a nightly schedule with slack), so a CI job or a
 			monitor can run it; a cluster that cannot be read is a row of its own
 			(exit 1 with --strict).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Is every workload cluster backed up in the last day?
 			kubectl tko cluster backup status --all-workload-clusters
 
 			# Weekly backups are enough for the lab clusters
 			kubectl tko cluster backup status --cluster-selector env=lab --max-age 170h`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
@@ -63,7 +64,7 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.MaxAge <= 0 {
-		return cli.FlagErrorf("--max-age must be positive")
+		return cmdutil.FlagErrorf("--max-age must be positive")
 	}
 	var err error
 	o.sel, err = o.Fleet.Selection(o.Factory)
@@ -115,7 +116,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(rows []Row, now time.Time) error {
-	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !common.Fleet(o.sel)}, {Header: "VELERO"}, {Header: "LOCATIONS"}, {Header: "LAST SUCCESS"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !common.Fleet(o.sel)}, {Header: "VELERO"}, {Header: "LOCATIONS"}, {Header: "LAST SUCCESS"},
 		{Header: "AGE"}, {Header: "SCHEDULES"}, {Header: "FAILED 24H"}, {Header: "STATUS"}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {
@@ -135,8 +136,8 @@ func (o *Options) print(rows []Row, now time.Time) error {
 		if !r.WithinMaxAge {
 			status = "NO BACKUP WITHIN " + o.MaxAge.String()
 		}
-		w.Write([]string{r.Cluster, cli.OrDash(r.Velero), locations, cli.OrDash(r.LastSuccess), common.Age(r.LastSuccessAt, now),
-			schedules, cli.OrDash(strings.Join(r.FailedLastDay, ",")), status})
+		w.Write([]string{r.Cluster, cmdutil.OrDash(r.Velero), locations, cmdutil.OrDash(r.LastSuccess), common.Age(r.LastSuccessAt, now),
+			schedules, cmdutil.OrDash(strings.Join(r.FailedLastDay, ",")), status})
 	}
 	return w.Flush()
 }

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
@@ -34,7 +35,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get NAME [--admin] [--export-file FILE | --merge]",
 		Short: "Print, export or merge a workload cluster's kubeconfig",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Without --admin: a kubeconfig that logs in through Pinniped (kubectl tko auth
 			login), for clusters with identity management; it holds no credential.
 			With --admin: the cluster's admin kubeconfig (context NAME-admin@NAME) from
@@ -43,13 +44,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			--export-file writes a new file; --merge adds the context to your current
 			kubeconfig and makes it current. Files are written readable by you only (0600).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Log in as yourself through Pinniped
 			kubectl tko cluster kubeconfig get wc-prod-1 --merge
 
 			# The admin kubeconfig, into its own file
 			kubectl tko cluster kubeconfig get wc-prod-1 --admin --export-file ~/.kube/wc-prod-1.yaml`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -71,7 +72,7 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.Merge && o.ExportFile != "" {
-		return cli.FlagErrorf("--merge and --export-file cannot be used together")
+		return cmdutil.FlagErrorf("--merge and --export-file cannot be used together")
 	}
 	return nil
 }
@@ -96,7 +97,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 		if !ok {
-			return cli.Usagef("this management cluster has no identity management (no kube-public/pinniped-info): use --admin for the admin kubeconfig")
+			return cmdutil.Usagef("this management cluster has no identity management (no kube-public/pinniped-info): use --admin for the admin kubeconfig")
 		}
 		// The one implementation behind auth kubeconfig get too: the
 		// workload cluster's Concierge decides how its users log in.

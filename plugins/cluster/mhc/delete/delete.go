@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -26,8 +27,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "delete CLUSTER [--node-pool POOL]",
 		Short:             "Turn off the health check of the control plane or a node pool",
-		Example:           cli.Examples(`kubectl tko cluster mhc delete wc-dev-1 --node-pool md-0`),
-		Args:              cli.ExactArgs("CLUSTER"),
+		Example:           cmdutil.Examples(`kubectl tko cluster mhc delete wc-dev-1 --node-pool md-0`),
+		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}

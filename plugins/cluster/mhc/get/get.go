@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -22,8 +23,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "get CLUSTER",
 		Short:             "List a cluster's MachineHealthChecks with healthy/expected machines",
-		Example:           cli.Examples(`kubectl tko cluster mhc get wc-prod-1`),
-		Args:              cli.ExactArgs("CLUSTER"),
+		Example:           cmdutil.Examples(`kubectl tko cluster mhc get wc-prod-1`),
+		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -44,7 +45,7 @@ func (o *Options) Run(ctx context.Context) error {
 		_, err := o.Streams.ErrOut.Write([]byte("No MachineHealthChecks: enable them with 'kubectl tko cluster mhc set " + o.Cluster + "'.\n"))
 		return err
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "HEALTHY"}, {Header: "REMEDIATION"}, {Header: "TARGET"}, {Header: "MESSAGE"}}}
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "HEALTHY"}, {Header: "REMEDIATION"}, {Header: "TARGET"}, {Header: "MESSAGE"}}}
 	for _, n := range tree.MachineHealthChecks {
 		allowed := map[string]string{"True": "Allowed", "False": "Blocked"}[n.Ready]
 		t.Rows = append(t.Rows, []string{n.Name, n.Replicas, allowed, n.Selects, n.Message})

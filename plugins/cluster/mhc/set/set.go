@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -28,13 +29,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "set CLUSTER [--node-pool POOL] [--node-startup-timeout D] [--unhealthy-for D] [--max-unhealthy N|P%]",
 		Short: "Enable or tune the health check of the control plane or a node pool",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Control plane: remediate nodes NotReady for 5 minutes
 			kubectl tko cluster mhc set wc-prod-1
 
 			# A node pool, more patient, at most 40% remediated at once
 			kubectl tko cluster mhc set wc-prod-1 --node-pool md-0 --unhealthy-for 10m --max-unhealthy 40%`),
-		Args:              cli.ExactArgs("CLUSTER"),
+		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -49,7 +50,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.HealthCheck.NodeStartupTimeout < 0 || o.HealthCheck.UnhealthyFor < 0 {
-		return cli.FlagErrorf("timeouts cannot be negative")
+		return cmdutil.FlagErrorf("timeouts cannot be negative")
 	}
 	return nil
 }

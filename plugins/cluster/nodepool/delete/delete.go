@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -26,8 +27,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "delete CLUSTER --name POOL",
 		Short:             "Remove a node pool (not the last one)",
-		Example:           cli.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
-		Args:              cli.ExactArgs("CLUSTER"),
+		Example:           cmdutil.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
+		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -39,7 +40,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if o.Pool == "" {
-		return cli.FlagErrorf("missing --name POOL")
+		return cmdutil.FlagErrorf("missing --name POOL")
 	}
 	return nil
 }

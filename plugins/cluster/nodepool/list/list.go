@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -35,8 +36,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "list CLUSTER",
 		Short:             "List the node pools of a cluster with their readiness",
-		Example:           cli.Examples(`kubectl tko cluster node-pool list wc-prod-1`),
-		Args:              cli.ExactArgs("CLUSTER"),
+		Example:           cmdutil.Examples(`kubectl tko cluster node-pool list wc-prod-1`),
+		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -54,7 +55,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Cluster, "nodePools": rows})
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "CLASS"}, {Header: "READY"}, {Header: "STATUS"}, {Header: "FAILUREDOMAIN", Wide: true}}}
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "CLASS"}, {Header: "READY"}, {Header: "STATUS"}, {Header: "FAILUREDOMAIN", Wide: true}}}
 	for _, r := range rows {
 		t.Rows = append(t.Rows, []string{r.Name, r.Class, fmt.Sprintf("%d/%s", r.Ready, r.Replicas), r.Status, r.FailureDomain})
 	}

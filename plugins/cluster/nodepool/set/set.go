@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -30,13 +31,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "set CLUSTER --name POOL [--replicas N] [--class C] [--failure-domain AZ] [--label k=v]",
 		Short: "Add a node pool or change one",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# A GPU pool in az-2
 			kubectl tko cluster node-pool set wc-prod-1 --name md-gpu --replicas 2 --failure-domain az-2
 
 			# Resize an existing pool
 			kubectl tko cluster node-pool set wc-prod-1 --name md-0 --replicas 4 --dry-run`),
-		Args:              cli.ExactArgs("CLUSTER"),
+		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -63,18 +64,18 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 // Validate checks the flags and turns --label into the pool's labels.
 func (o *Options) Validate() error {
 	if o.Pool.Name == "" {
-		return cli.FlagErrorf("missing --name POOL")
+		return cmdutil.FlagErrorf("missing --name POOL")
 	}
 	o.Pool.Labels = map[string]string{}
 	for _, l := range o.Labels {
 		k, v, ok := strings.Cut(l, "=")
 		if !ok || k == "" {
-			return cli.FlagErrorf("--label %q: expected key=value", l)
+			return cmdutil.FlagErrorf("--label %q: expected key=value", l)
 		}
 		o.Pool.Labels[k] = v
 	}
 	if o.Pool.Replicas != nil && *o.Pool.Replicas < 0 {
-		return cli.Usagef("--replicas cannot be negative")
+		return cmdutil.Usagef("--replicas cannot be negative")
 	}
 	return nil
 }
@@ -85,7 +86,7 @@ func (o *Options) Run(ctx context.Context) error {
 		err := capi.SetPool(u, o.Pool)
 		var noClass *capi.PoolClassRequiredError
 		if errors.As(err, &noClass) {
-			return cli.Usagef("node pool %s is new: pass --class", noClass.Pool)
+			return cmdutil.Usagef("node pool %s is new: pass --class", noClass.Pool)
 		}
 		return err
 	})

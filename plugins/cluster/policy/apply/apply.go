@@ -13,6 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -53,7 +54,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	cmd := &cobra.Command{
 		Use:   "apply (TYPE NAME --recipe RECIPE [flags] | custom NAME -f VAP.yaml | -f POLICY.yaml)",
 		Short: "Apply a security, image registry, network or quota policy to a cluster or a fleet",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Apply a policy, given by flags or as ClusterPolicy documents in a file (see
 			docs/cluster-policies.md), to the current cluster, to kubeconfig contexts, or to
 			workload clusters through their kubeconfig Secrets (--cluster,
@@ -84,7 +85,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			--dry-run=client prints the objects; --dry-run=server has every target's API
 			server check them, and reports the existing pods a security policy's level
 			would refuse, as the API server warns about them.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Pod Security baseline on every namespace labelled env=prod
 			kubectl tko cluster policy apply security prod-baseline --level baseline --namespace-selector env=prod
 
@@ -121,7 +122,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	fl.Int64Var(&o.Pods, "pods", -1, "namespace-quota, recipe custom: the most pods.")
 	fl.StringSliceVar(&o.Namespaces, "namespaces", nil, "Namespaces the policy governs (comma-separated); a system namespace only when named.")
 	fl.StringVar(&o.NamespaceSelector, "namespace-selector", "", "Label selector of the namespaces the policy governs (env=prod,team in (a,b)).")
-	cli.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of applying: client (default when given: the objects) or server (every target's API server checks them).")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of applying: client (default when given: the objects) or server (every target's API server checks them).")
 	for _, name := range []string{"recipe", "level", "size"} {
 		_ = cmd.RegisterFlagCompletionFunc(name, completeRecipe)
 	}
@@ -166,7 +167,7 @@ var flagOf = map[string]string{
 
 // Validate checks the file or the flags whole, before any connection.
 func (o *Options) Validate() error {
-	if err := cli.ValidateDryRun(o.DryRun); err != nil {
+	if err := cmdutil.ValidateDryRun(o.DryRun); err != nil {
 		return err
 	}
 	if err := o.Base.Validate(); err != nil {
@@ -175,11 +176,11 @@ func (o *Options) Validate() error {
 	custom := len(o.args) > 0 && o.args[0] == policy.TypeCustom
 	if o.File != "" && !custom {
 		if len(o.args) > 0 {
-			return cli.FlagErrorf("give a policy by -f FILE or as TYPE NAME with flags, not both")
+			return cmdutil.FlagErrorf("give a policy by -f FILE or as TYPE NAME with flags, not both")
 		}
 		for _, name := range []string{"recipe", "level", "size", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"} {
 			if o.cmd.Flags().Changed(name) {
-				return cli.FlagErrorf("--%s describes a policy given by flags; with -f the file says it all", name)
+				return cmdutil.FlagErrorf("--%s describes a policy given by flags; with -f the file says it all", name)
 			}
 		}
 		raw, err := yamldoc.ReadFile(o.File, o.Streams.In)
@@ -194,11 +195,11 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if len(o.args) != 2 {
-		return cli.FlagErrorf("give TYPE NAME (TYPE one of %s) with flags, or -f POLICY.yaml", strings.Join(policy.Types, ", "))
+		return cmdutil.FlagErrorf("give TYPE NAME (TYPE one of %s) with flags, or -f POLICY.yaml", strings.Join(policy.Types, ", "))
 	}
 	typ := canonicalType(o.args[0])
 	if !slices.Contains(policy.Types, typ) {
-		return cli.FlagErrorf("unknown policy type %q: use one of %s", o.args[0], strings.Join(policy.Types, ", "))
+		return cmdutil.FlagErrorf("unknown policy type %q: use one of %s", o.args[0], strings.Join(policy.Types, ", "))
 	}
 	p, err := o.fromFlags(typ, o.args[1])
 	if err != nil {
@@ -206,7 +207,7 @@ func (o *Options) Validate() error {
 	}
 	if custom {
 		if o.File == "" {
-			return cli.FlagErrorf("a custom policy needs -f VAP.yaml: a ValidatingAdmissionPolicy whose spec it applies")
+			return cmdutil.FlagErrorf("a custom policy needs -f VAP.yaml: a ValidatingAdmissionPolicy whose spec it applies")
 		}
 		if p.Spec.Parameters.PolicySpec, err = o.readVAP(); err != nil {
 			return err
@@ -287,7 +288,7 @@ func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 	if o.NamespaceSelector != "" {
 		sel, err := metav1.ParseToLabelSelector(o.NamespaceSelector)
 		if err != nil {
-			return nil, cli.FlagErrorf("--namespace-selector: %v", err)
+			return nil, cmdutil.FlagErrorf("--namespace-selector: %v", err)
 		}
 		p.Spec.Scope.NamespaceSelector = sel
 	}

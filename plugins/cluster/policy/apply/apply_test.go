@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 )
 
@@ -30,7 +31,7 @@ func TestValidateRefusesBeforeConnecting(t *testing.T) {
 		{[]string{"security", "p", "--recipe", "baseline", "--dry-run=maybe"}, "--dry-run must be client or server"},
 		{[]string{"security", "p", "--recipe", "baseline", "--cluster", "a", "--all-workload-clusters"}, "--cluster and --all-workload-clusters are exclusive"},
 	} {
-		streams, _, _, _ := cli.TestStreams(false)
+		streams, _, _, _ := cmdutil.TestStreams(false)
 		f := cli.NewFactory()
 		cmd, opts := newCmd(f, streams)
 		if err := cmd.ParseFlags(tc.args); err != nil {

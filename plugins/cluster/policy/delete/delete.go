@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -31,18 +32,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Remove exactly what a policy wrote, from a cluster or every cluster of a fleet",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Remove a policy: every object carrying tko.tanzu.vmware.com/policy=NAME (on
 			namespaces, only the Pod Security labels the policy set) and its record in
 			tko-policies. Other policies' objects are never touched. On a fleet, clusters
 			without the policy are noted and skipped; exit 3 when no target has it.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# What would be removed
 			kubectl tko cluster policy delete harbor-only --dry-run
 
 			# Remove it from every workload cluster
 			kubectl tko cluster policy delete harbor-only --all-workload-clusters`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f),
 		RunE:              cli.RunE(f, o),
 	}

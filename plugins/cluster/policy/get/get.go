@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
 )
@@ -26,15 +27,15 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get NAME",
 		Short: "Print a policy of the current cluster as a ClusterPolicy document",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Print a policy as it was applied to the current cluster, as the ClusterPolicy
 			document 'policy apply -f' takes (YAML unless -o says otherwise): to keep
 			it in git, or to apply it to other clusters.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Export a policy and apply it to the prod workload clusters
 			kubectl tko cluster policy get harbor-only > harbor-only.yaml
 			kubectl tko cluster policy apply -f harbor-only.yaml --cluster-selector tkg.tanzu.vmware.com/cluster-plan=prod`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f),
 		RunE:              cli.RunE(f, o),
 	}

@@ -12,6 +12,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
@@ -30,18 +31,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List the policies applied to a cluster or across a fleet",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List the policies applied to the current cluster, or to every target of the
 			fleet flags, one row per cluster and policy: type, recipe, scope and the
 			namespaces it governed when it was applied. An unreachable cluster is a row
 			of its own (exit 1 only with --strict).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Policies of this cluster
 			kubectl tko cluster policy list
 
 			# Which policies are on which workload cluster
 			kubectl tko cluster policy list --all-workload-clusters -o wide`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
@@ -102,7 +103,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(rows []Row) error {
-	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !o.FleetView()}, {Header: "NAME"}, {Header: "TYPE"}, {Header: "RECIPE"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !o.FleetView()}, {Header: "NAME"}, {Header: "TYPE"}, {Header: "RECIPE"},
 		{Header: "NAMESPACES"}, {Header: "AGE"}, {Header: "SCOPE", Wide: true}, {Header: "RULES", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()
@@ -111,7 +112,7 @@ func (o *Options) print(rows []Row) error {
 			w.Write([]string{r.Cluster, "", "Error: " + r.Error})
 			continue
 		}
-		w.Write([]string{r.Cluster, r.Name, r.Type, r.Recipe, strconv.Itoa(len(r.Namespaces)), duration.HumanDuration(now.Sub(r.Applied)), r.Scope, cli.OrDash(r.Rules)})
+		w.Write([]string{r.Cluster, r.Name, r.Type, r.Recipe, strconv.Itoa(len(r.Namespaces)), duration.HumanDuration(now.Sub(r.Applied)), r.Scope, cmdutil.OrDash(r.Rules)})
 	}
 	if err := w.Flush(); err != nil {
 		return err

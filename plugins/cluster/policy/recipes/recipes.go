@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
 
@@ -26,13 +27,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "recipes [TYPE]",
 		Short: "List the policy types and recipes, and the Kubernetes objects each becomes",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List the recipes of each policy type, as Tanzu Mission Control names them
 			(security baseline and strict, image registry allowed-name-tag,
 			block-latest-tag and require-digest, the six network templates, namespace
 			quota small, medium, large and custom), and what each is rendered to.
 			Needs no cluster.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every recipe
 			kubectl tko cluster policy recipes
 
@@ -57,7 +58,7 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the type and -o.
 func (o *Options) Validate() error {
 	if o.Type != "" && !slices.Contains(policy.Types, o.Type) {
-		return cli.FlagErrorf("unknown policy type %q: use one of %s", o.Type, strings.Join(policy.Types, ", "))
+		return cmdutil.FlagErrorf("unknown policy type %q: use one of %s", o.Type, strings.Join(policy.Types, ", "))
 	}
 	return o.Output.Validate()
 }
@@ -73,7 +74,7 @@ func (o *Options) Run(context.Context) error {
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, rows)
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "TYPE"}, {Header: "RECIPE"}, {Header: "DESCRIPTION"}, {Header: "RENDERS", Wide: true}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "TYPE"}, {Header: "RECIPE"}, {Header: "DESCRIPTION"}, {Header: "RENDERS", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {
 		w.Write([]string{r.Type, r.Name, r.Description, r.Renders})

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
@@ -31,7 +32,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "status [NAME]",
 		Aliases: []string{"diff", "audit"},
 		Short:   "Show per cluster whether each policy is applied, drifted, or violated by running pods",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Compare each policy (or the one named) with every target cluster:
 
 			- drift: objects the policy should have and that are missing (deleted by
@@ -45,7 +46,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			Exit 1 when any policy drifted (rerun 'policy apply' to repair it) or a
 			cluster could not be read; violations alone exit 0.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every policy of this cluster
 			kubectl tko cluster policy status
 
@@ -135,7 +136,7 @@ func (o *Options) Run(ctx context.Context) error {
 
 func (o *Options) print(rows []Row) error {
 	fleetView := o.FleetView()
-	t := &cli.Table{Columns: []cli.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POLICY"}, {Header: "TYPE"}, {Header: "STATE"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POLICY"}, {Header: "TYPE"}, {Header: "STATE"},
 		{Header: "NAMESPACES"}, {Header: "DRIFT"}, {Header: "VIOLATIONS"}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	var details []string

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
@@ -35,7 +36,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create -f FILE",
 		Short: "Create an AKODeploymentConfig from a manifest or a short flat file, checked whole first",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Create an AKODeploymentConfig. FILE is an AKODeploymentConfig manifest or a
 			short flat file of ours:
 
@@ -53,17 +54,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			outside their network or overlapping, credential and CA Secrets that do not
 			exist (checked through their metadata: never read), an invalid selector,
 			or one that claims a cluster another ADC already selects.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Check and show what would be created
 			kubectl tko lb adc create -f prod-adc.yaml --dry-run -o yaml
 
 			# Create it
 			kubectl tko lb adc create -f prod-adc.yaml`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "ADC manifest or flat file; - for standard input.")
-	cli.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of creating: client (default when given) or server (also checked by the API server).")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of creating: client (default when given) or server (also checked by the API server).")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
@@ -74,9 +75,9 @@ func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { retur
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
 	if o.File == "" {
-		return cli.FlagErrorf("missing -f FILE (an AKODeploymentConfig or a flat ADC file; - for standard input)")
+		return cmdutil.FlagErrorf("missing -f FILE (an AKODeploymentConfig or a flat ADC file; - for standard input)")
 	}
-	if err := cli.ValidateDryRun(o.DryRun); err != nil {
+	if err := cmdutil.ValidateDryRun(o.DryRun); err != nil {
 		return err
 	}
 	return o.Output.Validate()

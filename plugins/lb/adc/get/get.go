@@ -13,6 +13,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 )
@@ -31,13 +32,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "get NAME",
 		Short: "Show one AKODeploymentConfig: controller, networks and pools, selector, Secret references, conditions",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# One ADC
 			kubectl tko lb adc get install-ako-for-all
 
 			# The object itself
 			kubectl tko lb adc get install-ako-for-all -o yaml`),
-		Args: cli.ExactArgs("NAME"),
+		Args: cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: func(cmd *cobra.Command, args []string, prefix string) ([]string, cobra.ShellCompDirective) {
 			if len(args) > 0 {
 				return nil, cobra.ShellCompDirectiveNoFileComp

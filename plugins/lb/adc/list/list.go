@@ -15,6 +15,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/common"
 )
@@ -33,13 +34,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "list",
 		Aliases: []string{"ls"},
 		Short:   "List AKODeploymentConfigs with their controller, data network, selector and the clusters they serve",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every ADC of this management cluster
 			kubectl tko lb adc list
 
 			# With cloud, service engine group and selector
 			kubectl tko lb adc list -o wide`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -79,7 +80,7 @@ func (o *Options) Run(ctx context.Context) error {
 			clusters = append(clusters, &list.Items[i])
 		}
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "CONTROLLER"}, {Header: "DATA NETWORK"}, {Header: "CIDR"}, {Header: "CLUSTERS"}, {Header: "AGE"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "CONTROLLER"}, {Header: "DATA NETWORK"}, {Header: "CIDR"}, {Header: "CLUSTERS"}, {Header: "AGE"},
 		{Header: "CLOUD", Wide: true}, {Header: "SERVICE ENGINE GROUP", Wide: true}, {Header: "SELECTOR", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()

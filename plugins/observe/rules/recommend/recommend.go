@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 )
 
@@ -23,20 +24,20 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "recommend",
 		Short: "Print TKO's recommended alerting rules for TKG's Prometheus package (which ships none)",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Print TKO's recommended Prometheus rule file: a watchdog that always fires
 			(proof that alerts reach Alertmanager), targets down, API server errors
 			and latency, crash-looping pods, workloads short of replicas, nodes not
 			Ready, volumes filling up, and failures of Prometheus and Alertmanager
 			themselves. Load it as a rule file, or put it under
 			prometheus.config.alerting_rules_yml in the Prometheus package's values.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Save the rule file
 			kubectl tko observe rules recommend > tko-rules.yaml
 
 			# As JSON
 			kubectl tko observe rules recommend -o json`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)

@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -31,18 +32,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add MATCHER... --comment TEXT [--duration 2h] [--dry-run]",
 		Short: "Silence the alerts that match every matcher, from now for --duration",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Create an Alertmanager silence. Matchers are NAME=VALUE, NAME!=VALUE,
 			NAME=~REGEX or NAME!~REGEX; an alert is silenced when it matches all of
 			them. Prints the silence's ID (-o json: the whole silence). --dry-run
 			prints the silence without creating it.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Two hours of quiet for one node's alerts
 			kubectl tko observe silence add alertname=TKONodeNotReady node=worker-1 --comment "replacing the node"
 
 			# Every warning in a namespace for a day, checked first
 			kubectl tko observe silence add severity=warning namespace=~"team-a|team-b" --duration 24h --comment load-test --dry-run -o yaml`),
-		Args: cli.MinArgs("MATCHER"),
+		Args: cmdutil.MinArgs("MATCHER"),
 		ValidArgsFunction: func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 			return []string{"alertname=", "severity=", "namespace="}, cobra.ShellCompDirectiveNoFileComp | cobra.ShellCompDirectiveNoSpace
 		},
@@ -62,7 +63,7 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 	for _, a := range args {
 		m, err := observe.ParseMatcher(a)
 		if err != nil {
-			return cli.FlagErrorf("%v", err)
+			return cmdutil.FlagErrorf("%v", err)
 		}
 		o.silence.Matchers = append(o.silence.Matchers, m)
 	}
@@ -70,8 +71,8 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 		o.Author = "kubectl-tko"
 		if raw, err := f.RawConfig(); err == nil {
 			ctx := raw.CurrentContext
-			if f.ConfigFlags.Context != nil && *f.ConfigFlags.Context != "" {
-				ctx = *f.ConfigFlags.Context
+			if f.Context() != "" {
+				ctx = f.Context()
 			}
 			if c := raw.Contexts[ctx]; c != nil && c.AuthInfo != "" {
 				o.Author = c.AuthInfo
@@ -85,9 +86,9 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 func (o *Options) Validate() error {
 	switch {
 	case o.Comment == "":
-		return cli.FlagErrorf("--comment is required: say why the alerts are silenced")
+		return cmdutil.FlagErrorf("--comment is required: say why the alerts are silenced")
 	case o.Duration <= 0:
-		return cli.FlagErrorf("--duration must be positive")
+		return cmdutil.FlagErrorf("--duration must be positive")
 	}
 	return o.Base.Validate()
 }

@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
@@ -32,13 +33,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "expire ID... [--dry-run]",
 		Short: "End silences now",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# End a silence
 			kubectl tko observe silence expire 0f1e9b6c-2a55-4f4e-9d57-1c1f0f3a9e11
 
 			# Check which silence it is first
 			kubectl tko observe silence expire 0f1e9b6c-2a55-4f4e-9d57-1c1f0f3a9e11 --dry-run`),
-		Args: cli.MinArgs("ID"),
+		Args: cmdutil.MinArgs("ID"),
 		ValidArgsFunction: func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
 			am, err := o.Alertmanager.Alertmanager(f)
 			if err != nil {

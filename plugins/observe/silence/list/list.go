@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
 
@@ -25,13 +26,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "list [--expired]",
 		Short: "Active and pending silences, the soonest to end first",
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# The silences in force
 			kubectl tko observe silence list
 
 			# With the expired ones, as YAML
 			kubectl tko observe silence list --expired -o yaml`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.Expired, "expired", false, "Include expired silences.")
@@ -52,14 +53,14 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, silences)
 	}
-	t := &cli.Table{Columns: []cli.Column{{Header: "ID"}, {Header: "STATE"}, {Header: "MATCHERS"}, {Header: "ENDS"}, {Header: "CREATED BY"}, {Header: "COMMENT", Wide: true}}}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "ID"}, {Header: "STATE"}, {Header: "MATCHERS"}, {Header: "ENDS"}, {Header: "CREATED BY"}, {Header: "COMMENT", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, s := range silences {
 		ends := "in " + duration.HumanDuration(time.Until(s.EndsAt))
 		if s.EndsAt.Before(time.Now()) {
 			ends = duration.HumanDuration(time.Since(s.EndsAt)) + " ago"
 		}
-		w.Write([]string{s.ID, s.State, s.MatcherText(), ends, cli.OrDash(s.CreatedBy), cli.OrDash(s.Comment)})
+		w.Write([]string{s.ID, s.State, s.MatcherText(), ends, cmdutil.OrDash(s.CreatedBy), cmdutil.OrDash(s.Comment)})
 	}
 	return common.Finish(w, o.Streams.ErrOut, o.Output.NoHeaders, "No silences.")
 }

@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -33,17 +34,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "get PACKAGE[/VERSION] [--values-schema] [--default-values-file-output FILE]",
 		Aliases: []string{"describe"},
 		Short:   "Show a package, or one version: its values schema and default values",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Show a package (description, versions) or one version of it (release date,
 			licenses, requirements). --values-schema lists every value the version
 			accepts with its type, default and description; --default-values-file-output
 			writes the defaults as a values file to start from (mode 0600, as values
 			often end up holding credentials). Without a version, the newest is used.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package available get contour.tanzu.vmware.com
 			kubectl tko package available get contour.tanzu.vmware.com/1.26.1+vmware.1-tkg.1 --values-schema
 			kubectl tko package available get contour.tanzu.vmware.com --default-values-file-output contour.yaml`),
-		Args:              cli.ExactArgs("PACKAGE[/VERSION]"),
+		Args:              cmdutil.ExactArgs("PACKAGE[/VERSION]"),
 		ValidArgsFunction: common.CompletePackages(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -97,7 +98,7 @@ func (o *Options) Run(ctx context.Context) error {
 			fmt.Fprintf(o.Streams.ErrOut, "%s %s declares no values schema.\n", pkg.Spec.RefName, pkg.Spec.Version)
 			return nil
 		}
-		t := cli.Table{Columns: []cli.Column{{Header: "KEY"}, {Header: "TYPE"}, {Header: "DEFAULT"}, {Header: "DESCRIPTION"}}}
+		t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "KEY"}, {Header: "TYPE"}, {Header: "DEFAULT"}, {Header: "DESCRIPTION"}}}
 		for _, fl := range fields {
 			def := ""
 			if fl.Default != nil {

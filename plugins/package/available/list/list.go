@@ -11,6 +11,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -27,14 +28,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "list [-p PACKAGE]",
 		Aliases: []string{"ls"},
 		Short:   "List available packages, or the versions of one",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List the packages installable in the namespace (its repositories and the
 			global ones): display name, short description and newest version. With -p,
 			every version of one package, newest first, with its release date.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package available list -n tanzu-packages
 			kubectl tko package available list -p contour.tanzu.vmware.com -o wide`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -61,14 +62,14 @@ func (o *Options) Run(ctx context.Context) error {
 			}
 			return o.Output.PrintObjects(o.Streams.Out, objs, false)
 		}
-		t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "VERSION"}, {Header: "RELEASED-AT"},
+		t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "VERSION"}, {Header: "RELEASED-AT"},
 			{Header: "KUBERNETES", Wide: true}, {Header: "LICENSES", Wide: true}}}
 		for _, p := range versions {
 			k8s := ""
 			if s := p.Spec.KubernetesVersionSelection; s != nil {
 				k8s = s.Constraints
 			}
-			t.Rows = append(t.Rows, []string{p.Spec.RefName, p.Spec.Version, cli.OrDash(p.Spec.ReleasedAt), cli.OrDash(k8s), cli.OrDash(strings.Join(p.Spec.Licenses, ", "))})
+			t.Rows = append(t.Rows, []string{p.Spec.RefName, p.Spec.Version, cmdutil.OrDash(p.Spec.ReleasedAt), cmdutil.OrDash(k8s), cmdutil.OrDash(strings.Join(p.Spec.Licenses, ", "))})
 		}
 		return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	}
@@ -86,7 +87,7 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "No packages available in namespace %s: add a repository with 'kubectl tko package repository add'.\n", cat.Namespace)
 		return nil
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "NAME"}, {Header: "DISPLAY-NAME"}, {Header: "SHORT-DESCRIPTION"}, {Header: "LATEST-VERSION"},
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "DISPLAY-NAME"}, {Header: "SHORT-DESCRIPTION"}, {Header: "LATEST-VERSION"},
 		{Header: "VERSIONS", Wide: true}, {Header: "PROVIDER", Wide: true}}}
 	for _, n := range names {
 		var display, desc, provider, latest string
@@ -96,7 +97,7 @@ func (o *Options) Run(ctx context.Context) error {
 		if v := cat.Versions[n]; len(v) > 0 {
 			latest = v[0].Spec.Version
 		}
-		t.Rows = append(t.Rows, []string{n, cli.OrDash(display), cli.OrDash(desc), cli.OrDash(latest), fmt.Sprint(len(cat.Versions[n])), cli.OrDash(provider)})
+		t.Rows = append(t.Rows, []string{n, cmdutil.OrDash(display), cmdutil.OrDash(desc), cmdutil.OrDash(latest), fmt.Sprint(len(cat.Versions[n])), cmdutil.OrDash(provider)})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

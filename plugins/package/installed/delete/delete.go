@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
@@ -37,19 +38,19 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Uninstall: delete the PackageInstall, then its ServiceAccount, RBAC and values Secret",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Uninstall packages. The PackageInstall is deleted first and followed by watch
 			until kapp-controller has removed what it deployed (it needs the install's
 			ServiceAccount for that); then the ServiceAccount, RBAC and values Secret
 			created for it (by this plugin, kctrl or the tanzu CLI) are deleted. On a
 			terminal it asks for confirmation; from a script it needs --yes. Rerunning
 			after an interruption finishes the job.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package installed delete contour -n tanzu-packages --yes
 
 			# Remove a fleet rollout from every workload cluster
 			kubectl tko package installed delete fluent-bit --all-workload-clusters --yes`),
-		Args:              cli.MinArgs("NAME"),
+		Args:              cmdutil.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -70,7 +71,7 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if len(o.Clusters) > 0 && o.AllClusters {
-		return cli.FlagErrorf("--cluster and --all-workload-clusters are exclusive")
+		return cmdutil.FlagErrorf("--cluster and --all-workload-clusters are exclusive")
 	}
 	return nil
 }
@@ -129,7 +130,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return nil
 	}
 	if !o.Yes {
-		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut,
+		if err := cmdutil.Confirm(o.Streams.In, o.Streams.ErrOut,
 			fmt.Sprintf("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", ")),
 			fmt.Sprintf("Delete package install(s) %s and everything they deployed?", strings.Join(installNames(installs, leftovers), ", "))); err != nil {
 			return err

@@ -13,6 +13,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -29,15 +30,15 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "get NAME [--values]",
 		Aliases: []string{"describe"},
 		Short:   "Show one install: package, versions, state, values Secret and the full error",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Show an install: its package and versions, state and conditions, the objects
 			created for it, and kapp-controller's useful error message in full. Values
 			stay in their Secret unless --values asks for them.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package installed get contour -n tanzu-packages
 			kubectl tko package installed get contour -n tanzu-packages --values > contour-values.yaml
 			kubectl tko package installed get contour -o jsonpath='{.status.version}'`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE:              cli.RunE(f, o),
 	}

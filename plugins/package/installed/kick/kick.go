@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -20,13 +21,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "kick NAME",
 		Short: "Make kapp-controller reconcile an install now",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Reconcile an install now instead of at its next sync period (or after a
 			failure's back-off): it is paused and resumed, which gives it a new
 			generation, as kctrl's kick does.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package installed kick prometheus -n tanzu-packages --wait`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE:              cli.RunE(f, o),
 	}

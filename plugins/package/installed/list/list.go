@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -29,16 +30,16 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "list [-A] [--cluster C,...]",
 		Aliases: []string{"ls"},
 		Short:   "List package installs with their version and state",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			List PackageInstalls: package, installed version, state (ReconcileSucceeded,
 			ReconcileFailed, Reconciling, Paused, Deleting) and, with -o wide, the first
 			line of kapp-controller's error. Installs made with --cluster show the
 			workload cluster they target; --cluster filters on it.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package installed list -A
 			kubectl tko package installed list -A --cluster wc-prod-1,wc-dev-1
 			kubectl tko package installed list -n tanzu-packages -o wide`),
-		Args: cli.NoArgs,
+		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -77,14 +78,14 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "No package installs found %s.\n", where)
 		return nil
 	}
-	t := cli.Table{Columns: []cli.Column{
+	t := cmdutil.Table{Columns: []cmdutil.Column{
 		{Header: "NAMESPACE", Hidden: !o.AllNamespaces}, {Header: "NAME"}, {Header: "CLUSTER", Hidden: !remote},
 		{Header: "PACKAGE"}, {Header: "VERSION"}, {Header: "STATUS"}, {Header: "AGE"},
 		{Header: "SERVICE-ACCOUNT", Wide: true}, {Header: "MESSAGE", Wide: true},
 	}}
 	for _, in := range installs {
-		t.Rows = append(t.Rows, []string{in.Namespace, in.Name, cli.OrDash(in.Cluster()), in.Spec.PackageRef.RefName, in.Version(), in.State(), common.Age(in.Object),
-			cli.OrDash(in.Spec.ServiceAccountName), cli.OrDash(carvel.Headline(in.Status.UsefulErrorMessage))})
+		t.Rows = append(t.Rows, []string{in.Namespace, in.Name, cmdutil.OrDash(in.Cluster()), in.Spec.PackageRef.RefName, in.Version(), in.State(), common.Age(in.Object),
+			cmdutil.OrDash(in.Spec.ServiceAccountName), cmdutil.OrDash(carvel.Headline(in.Status.UsefulErrorMessage))})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

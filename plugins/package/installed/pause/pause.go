@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -30,8 +31,8 @@ func NewCmdPaused(f *cli.Factory, streams genericiooptions.IOStreams, paused boo
 	o := &Options{Base: common.NewBase(streams, false), Paused: paused}
 	verb, _, _ := strings.Cut(use, " ")
 	return &cobra.Command{
-		Use: use, Short: short, Example: cli.Examples("kubectl tko package installed " + verb + " contour -n tanzu-packages"),
-		Args:              cli.ExactArgs("NAME"),
+		Use: use, Short: short, Example: cmdutil.Examples("kubectl tko package installed " + verb + " contour -n tanzu-packages"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE:              cli.RunE(f, o),
 	}

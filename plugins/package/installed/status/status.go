@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -22,13 +23,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "status NAME",
 		Short: "Show how kapp-controller's last reconcile went: fetch, template and deploy, in full",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Show the App behind an install: each stage of the last reconcile (fetch,
 			template, deploy) with its exit code and its full error output, never
 			truncated. -o prints the App object.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			kubectl tko package installed status prometheus -n tanzu-packages`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE:              cli.RunE(f, o),
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/install"
 )
@@ -29,7 +30,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "update NAME [--version VERSION | --version-constraint C] [--values-file FILE] [--values KEY=VALUE]... [--diff]",
 		Short: "Change an install's version or values, showing the difference first",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Change the version or the values of an install. --diff (or --dry-run) shows
 			the version change and every changed value before anything is written.
 
@@ -38,14 +39,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			version set and the install unpaused in one write. New values replace the old
 			ones (pass the whole values file); without --values-file/--values the values
 			are kept.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Show what changes, then apply and wait
 			kubectl tko package installed update contour -n tanzu-packages -f contour.yaml --diff
 			kubectl tko package installed update contour -n tanzu-packages -f contour.yaml --wait
 
 			# Move to a newer version, keeping the values
 			kubectl tko package installed update contour --version 1.26.1+vmware.1-tkg.1`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE:              cli.RunE(f, o),
 	}

@@ -21,6 +21,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
@@ -70,8 +71,8 @@ func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 		kubectl tko package repository update tanzu-standard -n tkg-system --url projects.registry.vmware.com/tkg/packages/standard/repo:v2024.11.1 --wait`
 	}
 	cmd := &cobra.Command{
-		Use: use, Short: short, Example: cli.Examples(example),
-		Args: cli.ExactArgs("NAME"),
+		Use: use, Short: short, Example: cmdutil.Examples(example),
+		Args: cmdutil.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
 	if update {
@@ -109,10 +110,10 @@ func (o *Options) Validate() error {
 		}
 	}
 	if n != 1 {
-		return cli.FlagErrorf("give exactly one source: --url IMAGE, --inline-dir DIR or --git URL@REF")
+		return cmdutil.FlagErrorf("give exactly one source: --url IMAGE, --inline-dir DIR or --git URL@REF")
 	}
 	if o.Wait && o.DryRun {
-		return cli.FlagErrorf("--wait and --dry-run cannot be used together")
+		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	var err error
 	o.spec, err = o.fetch()
@@ -124,14 +125,14 @@ func (o *Options) fetch() (map[string]any, error) {
 	switch {
 	case o.URL != "":
 		if strings.Contains(o.URL, "://") {
-			return nil, cli.Usagef("--url %q: give an image reference without a scheme, e.g. registry.example.com/packages/repo:1.0.0", o.URL)
+			return nil, cmdutil.Usagef("--url %q: give an image reference without a scheme, e.g. registry.example.com/packages/repo:1.0.0", o.URL)
 		}
 		return map[string]any{"imgpkgBundle": map[string]any{"image": o.URL}}, nil
 	case o.Git != "":
 		// The ref follows the last @; an @ before the host (git@github.com:...) is not one.
 		at := strings.LastIndex(o.Git, "@")
 		if at <= 0 || at == len(o.Git)-1 || strings.Contains(o.Git[at+1:], ":") {
-			return nil, cli.Usagef("--git %q: add the ref after @, e.g. https://github.com/example/packages@v1.2.0 or ...@origin/main", o.Git)
+			return nil, cmdutil.Usagef("--git %q: add the ref after @, e.g. https://github.com/example/packages@v1.2.0 or ...@origin/main", o.Git)
 		}
 		return map[string]any{"git": map[string]any{"url": o.Git[:at], "ref": o.Git[at+1:]}}, nil
 	}

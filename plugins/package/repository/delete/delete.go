@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
@@ -32,13 +33,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Delete package repositories (their packages stop being available)",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Delete package repositories and wait until kapp-controller has removed them.
 			Installs of their packages keep running but cannot be updated until another
 			repository provides the package. On a terminal it asks first; from a script
 			it needs --yes.`),
-		Example:           cli.Examples(`kubectl tko package repository delete dev --yes`),
-		Args:              cli.MinArgs("NAME"),
+		Example:           cmdutil.Examples(`kubectl tko package repository delete dev --yes`),
+		Args:              cmdutil.MinArgs("NAME"),
 		ValidArgsFunction: common.CompleteRepositories(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -65,7 +66,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	if !o.Yes {
-		if err := cli.Confirm(o.Streams.In, o.Streams.ErrOut,
+		if err := cmdutil.Confirm(o.Streams.In, o.Streams.ErrOut,
 			fmt.Sprintf("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", ")),
 			fmt.Sprintf("Delete package repository(ies) %s in namespace %s?", strings.Join(o.Names, ", "), c.Namespace)); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -22,8 +23,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "get NAME", Aliases: []string{"describe"},
 		Short:             "Show a package repository: source, conditions and the full error",
-		Example:           cli.Examples(`kubectl tko package repository get tanzu-standard -n tkg-system`),
-		Args:              cli.ExactArgs("NAME"),
+		Example:           cmdutil.Examples(`kubectl tko package repository get tanzu-standard -n tkg-system`),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteRepositories(f),
 		RunE:              cli.RunE(f, o),
 	}

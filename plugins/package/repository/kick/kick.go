@@ -8,6 +8,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -20,8 +21,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:               "kick NAME",
 		Short:             "Make kapp-controller fetch a package repository again now",
-		Example:           cli.Examples(`kubectl tko package repository kick tanzu-standard -n tkg-system --wait`),
-		Args:              cli.ExactArgs("NAME"),
+		Example:           cmdutil.Examples(`kubectl tko package repository kick tanzu-standard -n tkg-system --wait`),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteRepositories(f),
 		RunE:              cli.RunE(f, o),
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -26,8 +27,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use: "list [-A]", Aliases: []string{"ls"},
 		Short:   "List package repositories with their source and state",
-		Example: cli.Examples(`kubectl tko package repository list -A -o wide`),
-		Args:    cli.NoArgs,
+		Example: cmdutil.Examples(`kubectl tko package repository list -A -o wide`),
+		Args:    cmdutil.NoArgs,
 		RunE:    cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
@@ -52,9 +53,9 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintln(o.Streams.ErrOut, "No package repositories found.")
 		return nil
 	}
-	t := cli.Table{Columns: []cli.Column{{Header: "NAMESPACE", Hidden: !o.AllNamespaces}, {Header: "NAME"}, {Header: "SOURCE"}, {Header: "STATUS"}, {Header: "AGE"}, {Header: "MESSAGE", Wide: true}}}
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAMESPACE", Hidden: !o.AllNamespaces}, {Header: "NAME"}, {Header: "SOURCE"}, {Header: "STATUS"}, {Header: "AGE"}, {Header: "MESSAGE", Wide: true}}}
 	for _, r := range repos {
-		t.Rows = append(t.Rows, []string{r.Namespace, r.Name, r.Source(), r.State(), common.Age(r.Object), cli.OrDash(carvel.Headline(r.Status.UsefulErrorMessage))})
+		t.Rows = append(t.Rows, []string{r.Namespace, r.Name, r.Source(), r.State(), common.Age(r.Object), cmdutil.OrDash(carvel.Headline(r.Status.UsefulErrorMessage))})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

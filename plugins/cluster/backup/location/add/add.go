@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
@@ -32,7 +33,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "add NAME --bucket BUCKET [--s3-url URL] [--credentials-file FILE]",
 		Short: "Add an S3-compatible backup storage location, its credentials in a Secret",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Add a Velero BackupStorageLocation on an S3-compatible store (AWS S3, MinIO,
 			Ceph, versitygw...; provider aws, as Tanzu Mission Control's data
 			protection uses). --credentials-file is an AWS shared credentials file
@@ -41,13 +42,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			refers to; the credentials are never printed, at any verbosity, and
 			-o yaml shows the location alone. Velero then checks the store and marks
 			the location Available or Unavailable ('backup location list' shows it).`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# An on-premises S3 store
 			kubectl tko cluster backup location add default --bucket tko-backups --s3-url https://s3.example.com --region us-east-1 --credentials-file ./s3-credentials --default
 
 			# Show the location without creating it
 			kubectl tko cluster backup location add default --bucket tko-backups --dry-run -o yaml`),
-		Args: cli.ExactArgs("NAME"),
+		Args: cmdutil.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
@@ -70,7 +71,7 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.Location.Bucket == "" {
-		return cli.FlagErrorf("missing --bucket")
+		return cmdutil.FlagErrorf("missing --bucket")
 	}
 	o.Location.Name, o.Location.Namespace = o.Name, o.VeleroNamespace
 	var err error

@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -24,15 +25,15 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a backup storage location and the credentials Secret 'location add' made for it",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Delete a BackupStorageLocation, and its Secret NAME-credentials when 'location
 			add' made it. The data in the object store stays: adding the location again
 			brings its backups back (Velero syncs them). Asks first on a terminal; --yes
 			skips the question.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Retire the DR store
 			kubectl tko cluster backup location delete dr-site --yes`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Locations),
 		RunE:              cli.RunE(f, o),
 	}

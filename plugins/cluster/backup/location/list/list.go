@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -30,7 +31,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		What: "backup storage locations",
 		Listing: common.Listing{
 			Resource: backup.Locations,
-			Columns: []cli.Column{{Header: "NAME"}, {Header: "PROVIDER"}, {Header: "BUCKET/PREFIX"}, {Header: "PHASE"}, {Header: "LAST VALIDATED"},
+			Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "PROVIDER"}, {Header: "BUCKET/PREFIX"}, {Header: "PHASE"}, {Header: "LAST VALIDATED"},
 				{Header: "DEFAULT"}, {Header: "ACCESS", Wide: true}, {Header: "URL", Wide: true}, {Header: "CREDENTIAL", Wide: true}, {Header: "MESSAGE"}},
 			Row: func(u *unstructured.Unstructured, now time.Time) []string {
 				l, err := backup.Parse[backup.Location](u)
@@ -49,8 +50,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 				if access == "" {
 					access = "ReadWrite"
 				}
-				return []string{l.Name, l.Spec.Provider, where, cli.OrDash(l.Status.Phase), common.Age(l.Status.LastValidationTime, now),
-					strconv.FormatBool(l.Spec.Default), access, cli.OrDash(l.Spec.Config["s3Url"]), cli.OrDash(credential), cli.OrDash(l.Status.Message)}
+				return []string{l.Name, l.Spec.Provider, where, cmdutil.OrDash(l.Status.Phase), common.Age(l.Status.LastValidationTime, now),
+					strconv.FormatBool(l.Spec.Default), access, cmdutil.OrDash(l.Spec.Config["s3Url"]), cmdutil.OrDash(credential), cmdutil.OrDash(l.Status.Message)}
 			},
 			Empty: "No backup storage locations found",
 		},

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -30,7 +31,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create [NAME] --from-backup BACKUP [--namespace-mappings OLD:NEW,...] [--wait]",
 		Short: "Restore a Completed Velero backup, optionally into other namespaces",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Create a Velero Restore of a backup (NAME defaults to BACKUP-<timestamp>).
 			The backup must be Completed: otherwise nothing is created (exit 2).
 			--include-namespaces restores some of its namespaces only;
@@ -39,7 +40,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			as they are, as Velero does. --wait watches the restore until Velero ends
 			it: Completed exits 0, PartiallyFailed and Failed exit 1 with Velero's
 			reasons; when --timeout runs out the command exits 4 and the restore goes on.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Restore a namespace beside the original, and wait
 			kubectl tko cluster restore create --from-backup shop-0412 --namespace-mappings shop:shop-restored --wait
 
@@ -59,7 +60,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 func cobraMaxOne(cmd *cobra.Command, args []string) error {
 	if len(args) > 1 {
-		return cli.FlagErrorf("unexpected arguments %q: %s takes at most NAME", args[1:], cmd.Name())
+		return cmdutil.FlagErrorf("unexpected arguments %q: %s takes at most NAME", args[1:], cmd.Name())
 	}
 	return nil
 }
@@ -84,11 +85,11 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.Restore.Backup == "" {
-		return cli.FlagErrorf("missing --from-backup BACKUP")
+		return cmdutil.FlagErrorf("missing --from-backup BACKUP")
 	}
 	var err error
 	if o.obj, err = backup.NewRestore(o.VeleroNamespace, o.Name, o.Restore); err != nil {
-		return cli.Usagef("--namespace-mappings: %v", err)
+		return cmdutil.Usagef("--namespace-mappings: %v", err)
 	}
 	return nil
 }

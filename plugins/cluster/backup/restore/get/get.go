@@ -14,6 +14,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -27,14 +28,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Use:     "get NAME",
 		Aliases: []string{"describe"},
 		Short:   "Show one Velero restore: backup, mappings, phase, counts and failures",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Show a Velero Restore: the backup it restores, namespace mappings, phase,
 			items restored, errors and warnings, and Velero's failure reasons in full.
 			--wait first watches it until Velero ends it.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# How did the restore go?
 			kubectl tko cluster restore get shop-0412-20260412101500`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Restores),
 		RunE:              cli.RunE(f, o),
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -28,7 +29,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		What: "restores",
 		Listing: common.Listing{
 			Resource: backup.Restores,
-			Columns: []cli.Column{{Header: "NAME"}, {Header: "BACKUP"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"},
+			Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "BACKUP"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"},
 				{Header: "STARTED"}, {Header: "COMPLETED"}},
 			Row: func(u *unstructured.Unstructured, now time.Time) []string {
 				r, err := backup.Parse[backup.Restore](u)
@@ -40,7 +41,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 				if st.Progress != nil {
 					items = common.Count(st.Progress.ItemsRestored, st.Progress.TotalItems)
 				}
-				return []string{r.Name, r.Spec.BackupName, cli.OrDash(st.Phase), items, strconv.FormatInt(st.Errors, 10), strconv.FormatInt(st.Warnings, 10),
+				return []string{r.Name, r.Spec.BackupName, cmdutil.OrDash(st.Phase), items, strconv.FormatInt(st.Errors, 10), strconv.FormatInt(st.Warnings, 10),
 					common.Age(st.StartTimestamp, now), common.Age(st.CompletionTimestamp, now)}
 			},
 			Empty: "No restores found",

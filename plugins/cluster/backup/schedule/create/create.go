@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
@@ -33,7 +34,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create NAME --schedule CRON [scope flags]",
 		Short: "Schedule Velero backups with a cron expression, on one cluster or a fleet",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Create a Velero Schedule: Velero makes a backup named NAME-<timestamp>
 			whenever the cron expression (five fields: minute hour day-of-month month
 			day-of-week, or @daily, @every 6h) says, with the scope of the flags, as
@@ -44,13 +45,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			With --cluster, --all-workload-clusters or --cluster-selector, the same
 			Schedule is created on each selected workload cluster, a row per cluster.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Every night at 02:00, kept a week
 			kubectl tko cluster backup schedule create nightly --schedule "0 2 * * *" --ttl 168h
 
 			# Hourly backups of one namespace on every production cluster
 			kubectl tko cluster backup schedule create shop-hourly --schedule @hourly --include-namespaces shop --cluster-selector tkg.tanzu.vmware.com/cluster-plan=prod`),
-		Args: cli.ExactArgs("NAME"),
+		Args: cmdutil.ExactArgs("NAME"),
 		RunE: cli.RunE(f, o),
 	}
 	o.AddFlags(cmd)
@@ -67,14 +68,14 @@ func (o *Options) Validate() error {
 		return err
 	}
 	if o.Cron == "" {
-		return cli.FlagErrorf("missing --schedule CRON (e.g. \"0 2 * * *\" or @daily)")
+		return cmdutil.FlagErrorf("missing --schedule CRON (e.g. \"0 2 * * *\" or @daily)")
 	}
 	spec, err := o.Scope.Spec()
 	if err != nil {
 		return err
 	}
 	if o.obj, err = backup.NewSchedule(o.VeleroNamespace, o.Name, o.Cron, spec, o.Paused); err != nil {
-		return cli.Usagef("--schedule: %v", err)
+		return cmdutil.Usagef("--schedule: %v", err)
 	}
 	o.sel, err = o.Fleet.Selection(o.Factory)
 	return err

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -25,13 +26,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a Velero schedule (the backups it made stay)",
-		Long: cli.LongDesc(`
+		Long: cmdutil.LongDesc(`
 			Delete a Velero Schedule: no more backups are made; the backups it made stay
 			until their TTL ends. Asks first on a terminal; --yes skips the question.`),
-		Example: cli.Examples(`
+		Example: cmdutil.Examples(`
 			# Stop the nightly backups
 			kubectl tko cluster backup schedule delete nightly --yes`),
-		Args:              cli.ExactArgs("NAME"),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Schedules),
 		RunE:              cli.RunE(f, o),
 	}

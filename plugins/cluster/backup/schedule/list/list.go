@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -27,7 +28,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		What: "schedules",
 		Listing: common.Listing{
 			Resource: backup.Schedules,
-			Columns: []cli.Column{{Header: "NAME"}, {Header: "SCHEDULE"}, {Header: "PHASE"}, {Header: "PAUSED"}, {Header: "LAST BACKUP"},
+			Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "SCHEDULE"}, {Header: "PHASE"}, {Header: "PAUSED"}, {Header: "LAST BACKUP"},
 				{Header: "TTL"}, {Header: "SCOPE", Wide: true}, {Header: "MESSAGE", Wide: true}},
 			Row: func(u *unstructured.Unstructured, now time.Time) []string {
 				s, err := backup.Parse[backup.Schedule](u)
@@ -38,8 +39,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 				if s.Spec.Paused {
 					paused = "true"
 				}
-				return []string{s.Name, s.Spec.Schedule, cli.OrDash(s.Status.Phase), paused, common.Age(s.Status.LastBackup, now),
-					cli.OrDash(s.Spec.Template.TTL), s.Spec.Template.Scope(), cli.OrDash(common.Joined(s.Status.ValidationErrors))}
+				return []string{s.Name, s.Spec.Schedule, cmdutil.OrDash(s.Status.Phase), paused, common.Age(s.Status.LastBackup, now),
+					cmdutil.OrDash(s.Spec.Template.TTL), s.Spec.Template.Scope(), cmdutil.OrDash(common.Joined(s.Status.ValidationErrors))}
 			},
 			Empty: "No schedules found",
 		},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -30,10 +31,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams, paused bool) *co
 	cmd := &cobra.Command{
 		Use:   verb + " NAME",
 		Short: what,
-		Long: cli.LongDesc(what + `. Backups it made stay; running it again changes
+		Long: cmdutil.LongDesc(what + `. Backups it made stay; running it again changes
 			nothing.`),
-		Example:           cli.Examples(fmt.Sprintf("\n# %s\nkubectl tko cluster backup schedule %s nightly", what, verb)),
-		Args:              cli.ExactArgs("NAME"),
+		Example:           cmdutil.Examples(fmt.Sprintf("\n# %s\nkubectl tko cluster backup schedule %s nightly", what, verb)),
+		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Schedules),
 		RunE:              cli.RunE(f, o),
 	}

@@ -1,4 +1,4 @@
-package cli
+package cmdutil
 
 import (
 	"bufio"
@@ -6,7 +6,7 @@ import (
 	"io"
 	"strings"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain/base"
 )
 
 // Confirm asks a yes/no question on a terminal. From a script or a pipe it
@@ -20,7 +20,7 @@ func Confirm(in io.Reader, errOut io.Writer, refusal, question string) error {
 	answer, _ := bufio.NewReader(in).ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 		fmt.Fprintln(errOut, "Nothing deleted.")
-		return &explain.SilentError{Code: explain.ExitFailure}
+		return &base.SilentError{Code: base.ExitFailure}
 	}
 	return nil
 }

@@ -1,0 +1,173 @@
+// Package cmdutil is the part of the command layer that needs no
+// Kubernetes client library: the root command and its runner (signals,
+// errors to one line and an exit code), usage errors, argument checks,
+// tables, -o for records, prompts and test streams. The umbrella
+// kubectl-tko is built on it alone, which keeps it small and quick to
+// start; the plugins use it through package cli, which adds kubectl's
+// connection flags, the client factory and object printing.
+package cmdutil
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/buildinfo"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain/base"
+)
+
+// Plugin describes one kubectl-tko* binary.
+type Plugin struct {
+	Name  string // "cluster"; "" for the umbrella
+	Short string
+	Long  string
+	// Build adds the plugin's flags, nouns and verbs to its root command.
+	Build func(root *cobra.Command, streams genericiooptions.IOStreams)
+	// Version replaces the default version command (the umbrella reports
+	// every plugin it finds).
+	Version func(streams genericiooptions.IOStreams) *cobra.Command
+	// Explain turns an error into its line and exit code (base.Explain
+	// when nil).
+	Explain func(error) (string, int)
+}
+
+// DisplayName is how users type the plugin: "kubectl tko cluster".
+func (p Plugin) DisplayName() string {
+	if p.Name == "" {
+		return "kubectl tko"
+	}
+	return "kubectl tko " + p.Name
+}
+
+// BinaryName is the executable name: "kubectl-tko-cluster".
+func (p Plugin) BinaryName() string {
+	if p.Name == "" {
+		return "kubectl-tko"
+	}
+	return "kubectl-tko-" + p.Name
+}
+
+// NewRootCommand builds the root command of a plugin with a version
+// command and shell completion.
+func NewRootCommand(p Plugin, streams genericiooptions.IOStreams) *cobra.Command {
+	root := &cobra.Command{
+		Use:           p.BinaryName(),
+		Short:         p.Short,
+		Long:          LongDesc(p.Long),
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Annotations:   map[string]string{cobra.CommandDisplayNameAnnotation: p.DisplayName()},
+	}
+	root.SetIn(streams.In)
+	root.SetOut(streams.Out)
+	root.SetErr(streams.ErrOut)
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		return &UsageError{Msg: err.Error(), ShowHelp: true}
+	})
+	if p.Version != nil {
+		root.AddCommand(p.Version(streams))
+	} else {
+		root.AddCommand(NewCmdVersion(p, streams))
+	}
+	if p.Build != nil {
+		p.Build(root, streams)
+	}
+	return root
+}
+
+// Main runs a plugin on the process's arguments and streams and returns
+// its exit code. Only main() calls os.Exit.
+func Main(p Plugin) int {
+	return Run(p, genericiooptions.IOStreams{In: os.Stdin, Out: os.Stdout, ErrOut: os.Stderr}, os.Args[1:])
+}
+
+// Run executes a plugin with the given arguments; tests call it in-process.
+// SIGINT and SIGTERM cancel the command's context: it stops where it is
+// and says so (exit 5).
+func Run(p Plugin, streams genericiooptions.IOStreams, args []string) int {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	defer cancel(nil)
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(signals)
+	go func() {
+		select {
+		case <-signals:
+			cancel(errs.ErrInterrupted)
+		case <-ctx.Done():
+		}
+	}()
+
+	root := NewRootCommand(p, streams)
+	root.SetArgs(args)
+	cmd, err := root.ExecuteContextC(ctx)
+	if err == nil {
+		return base.ExitOK
+	}
+	if errors.Is(context.Cause(ctx), errs.ErrInterrupted) {
+		err = fmt.Errorf("%w: %w", errs.ErrInterrupted, err)
+	}
+	if isCobraUsageError(err) {
+		err = &UsageError{Msg: err.Error(), ShowHelp: true}
+	}
+	explain := p.Explain
+	if explain == nil {
+		explain = func(err error) (string, int) { return base.Explain(err) }
+	}
+	msg, code := explain(err)
+	if msg != "" {
+		fmt.Fprintf(streams.ErrOut, "error: %s\n", msg)
+	}
+	var usage *UsageError
+	if errors.As(err, &usage) && usage.ShowHelp && cmd != nil {
+		fmt.Fprintf(streams.ErrOut, "See '%s --help' for usage.\n", cmd.CommandPath())
+	}
+	return code
+}
+
+func isCobraUsageError(err error) bool {
+	s := err.Error()
+	for _, prefix := range []string{"unknown command", "required flag", "accepts ", "requires at least", "requires at most", "invalid argument", "if any flags in the group"} {
+		if strings.HasPrefix(s, prefix) {
+			return true
+		}
+	}
+	return false
+}
+
+// NewCmdVersion prints the plugin's version stamp.
+func NewCmdVersion(p Plugin, streams genericiooptions.IOStreams) *cobra.Command {
+	out := NewOutputFlags()
+	cmd := &cobra.Command{
+		Use:   "version",
+		Short: "Print the plugin version",
+		Example: Examples(fmt.Sprintf(`
+			# Show the version
+			%[1]s version
+
+			# As JSON, for scripts
+			%[1]s version -o json`, p.DisplayName())),
+		Args: NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			if err := out.Validate(); err != nil {
+				return err
+			}
+			info := buildinfo.Get(p.BinaryName())
+			if out.Human() {
+				fmt.Fprintf(streams.Out, "%s %s (commit %s, built %s, %s, %s)\n", info.Plugin, info.Version, info.Commit, info.Date, info.GoVersion, info.Platform)
+				return nil
+			}
+			return out.PrintData(streams.Out, info)
+		},
+	}
+	out.AddFlags(cmd)
+	return cmd
+}

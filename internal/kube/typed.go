@@ -1,0 +1,134 @@
+package kube
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+)
+
+// REST reads and creates typed objects (k8s.io/api structs, or small
+// structs of our own with only the fields a command needs) as JSON through
+// client-go's REST client: no unstructured maps, and no typed clientset,
+// whose generated clients for every API group would add ~15 MB to a plugin.
+type REST struct{ client rest.Interface }
+
+// NewREST returns a REST client for cfg; connections are shared with the
+// other clients of the same configuration (client-go's transport cache).
+func NewREST(cfg *rest.Config) (*REST, error) {
+	c := dynamic.ConfigFor(cfg)
+	c.GroupVersion = &schema.GroupVersion{}
+	client, err := rest.UnversionedRESTClientFor(c)
+	if err != nil {
+		return nil, fmt.Errorf("building the REST client: %w", err)
+	}
+	return &REST{client: client}, nil
+}
+
+// Path is the URL path of a resource's collection: /api/v1/namespaces/NS/pods.
+func Path(gvr schema.GroupVersionResource, namespace string) string {
+	p := "/apis/" + gvr.Group + "/" + gvr.Version
+	if gvr.Group == "" {
+		p = "/api/" + gvr.Version
+	}
+	if namespace != "" {
+		p += "/namespaces/" + namespace
+	}
+	return p + "/" + gvr.Resource
+}
+
+// pageSize is kubectl's chunk size for lists.
+const pageSize = 500
+
+// List reads every object of a resource (in one namespace, or all when
+// namespace is ""), page by page, decoding each page straight into T.
+func List[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions) ([]T, error) {
+	var out []T
+	err := Pages(ctx, r, gvr, namespace, opts, func(items []T) error {
+		out = append(out, items...)
+		return nil
+	})
+	return out, err
+}
+
+// Pages calls fn with each page of a list as it arrives; the next page is
+// already being fetched while fn works on this one.
+func Pages[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions, fn func(items []T) error) error {
+	type page struct {
+		items []T
+		err   error
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	pages := make(chan page, 1)
+	go func() {
+		defer close(pages)
+		cont := opts.Continue
+		for {
+			var list struct {
+				Metadata metav1.ListMeta `json:"metadata"`
+				Items    []T             `json:"items"`
+			}
+			req := r.client.Get().AbsPath(Path(gvr, namespace))
+			if opts.LabelSelector != "" {
+				req = req.Param("labelSelector", opts.LabelSelector)
+			}
+			if opts.FieldSelector != "" {
+				req = req.Param("fieldSelector", opts.FieldSelector)
+			}
+			limit := opts.Limit
+			if limit == 0 {
+				limit = pageSize
+			}
+			req = req.Param("limit", strconv.FormatInt(limit, 10))
+			if cont != "" {
+				req = req.Param("continue", cont)
+			}
+			body, err := req.DoRaw(ctx)
+			if err == nil {
+				err = json.Unmarshal(body, &list)
+			}
+			select {
+			case pages <- page{items: list.Items, err: err}:
+			case <-ctx.Done():
+				return
+			}
+			cont = list.Metadata.Continue
+			if err != nil || cont == "" || opts.Limit != 0 {
+				return
+			}
+		}
+	}()
+	for p := range pages {
+		if p.err != nil {
+			return fmt.Errorf("listing %s: %w", gvr.GroupResource(), p.err)
+		}
+		if err := fn(p.items); err != nil {
+			return err
+		}
+	}
+	return ctx.Err()
+}
+
+// Create posts obj to a resource's collection and decodes what the server
+// returns (a review's status, for example) into out.
+func Create[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, obj any) (*T, error) {
+	body, err := json.Marshal(obj)
+	if err != nil {
+		return nil, fmt.Errorf("encoding %s: %w", gvr.Resource, err)
+	}
+	raw, err := r.client.Post().AbsPath(Path(gvr, namespace)).SetHeader("Content-Type", "application/json").Body(body).DoRaw(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out T
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("reading the created %s: %w", gvr.Resource, err)
+	}
+	return &out, nil
+}
