@@ -45,13 +45,13 @@ func Explain(err error, rules ...Rule) (string, int) {
 		return "", ExitOK
 	}
 	var (
-		silent    *SilentError
-		problems  *errs.ProblemsError
-		detailed  *errs.DetailedError
-		input     *errs.InputError
-		timeout   *errs.TimeoutError
-		step      *errs.StepError
-		classed   errs.Classed
+		silent   *SilentError
+		problems *errs.ProblemsError
+		detailed *errs.DetailedError
+		input    *errs.InputError
+		timeout  *errs.TimeoutError
+		step     *errs.StepError
+		classed  errs.Classed
 	)
 	switch {
 	case errors.As(err, &silent):
