@@ -51,10 +51,10 @@ func (d *Discovery) getJSON(path, accept string, into any) (contentType string, 
 		req = req.SetHeader("Accept", accept)
 	}
 	result := req.Do(context.Background())
-	body, err := result.Raw()
-	if err != nil {
+	if err := result.Error(); err != nil {
 		return "", err
 	}
+	body, _ := result.Raw()
 	result.ContentType(&contentType)
 	if err := json.Unmarshal(body, into); err != nil {
 		return "", fmt.Errorf("reading %s: %w", path, err)

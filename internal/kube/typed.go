@@ -89,7 +89,7 @@ func Pages[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource,
 			if cont != "" {
 				req = req.Param("continue", cont)
 			}
-			body, err := req.DoRaw(ctx)
+			body, err := do(ctx, req)
 			if err == nil {
 				err = json.Unmarshal(body, &list)
 			}
@@ -122,7 +122,7 @@ func Create[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource
 	if err != nil {
 		return nil, fmt.Errorf("encoding %s: %w", gvr.Resource, err)
 	}
-	raw, err := r.client.Post().AbsPath(Path(gvr, namespace)).SetHeader("Content-Type", "application/json").Body(body).DoRaw(ctx)
+	raw, err := do(ctx, r.client.Post().AbsPath(Path(gvr, namespace)).SetHeader("Content-Type", "application/json").Body(body))
 	if err != nil {
 		return nil, err
 	}
@@ -131,4 +131,15 @@ func Create[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource
 		return nil, fmt.Errorf("reading the created %s: %w", gvr.Resource, err)
 	}
 	return &out, nil
+}
+
+// do sends a request and returns the body, or the API server's Status as a
+// typed error (apierrors.IsForbidden and friends work on it; DoRaw's error
+// would only carry the HTTP status).
+func do(ctx context.Context, req *rest.Request) ([]byte, error) {
+	result := req.Do(ctx)
+	if err := result.Error(); err != nil {
+		return nil, err
+	}
+	return result.Raw()
 }
