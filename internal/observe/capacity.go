@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"sort"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -71,7 +70,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 	capa := &Capacity{By: by, MetricsServed: served.Has(MetricsGroup), Total: CapacityRow{Name: "total"}}
 	rows := map[string]*CapacityRow{}
 	if by == "node" {
-		nodes, err := kube.List[corev1.Node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
+		nodes, err := kube.List[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 		if err != nil {
 			return nil, fmt.Errorf("listing nodes: %w", err)
 		}
@@ -82,7 +81,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 			capa.Total.Allocatable.add(alloc)
 		}
 	}
-	pods, err := kube.List[corev1.Pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, namespace, metav1.ListOptions{})
+	pods, err := kube.List[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, namespace, metav1.ListOptions{})
 	if err != nil {
 		return nil, fmt.Errorf("listing pods: %w", err)
 	}
@@ -95,7 +94,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 	}
 	for i := range pods {
 		p := &pods[i]
-		if p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+		if p.Status.Phase == "Succeeded" || p.Status.Phase == "Failed" {
 			continue
 		}
 		key := p.Namespace
@@ -110,7 +109,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 			row = &CapacityRow{Name: key}
 			rows[key] = row
 		}
-		req, lim := PodResources(p)
+		req, lim := podResources(p)
 		row.Pods++
 		row.Requests.add(req)
 		row.Limits.add(lim)
@@ -151,33 +150,33 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 	return capa, nil
 }
 
-// PodResources are a pod's effective requests and limits: its containers'
+// podResources are a pod's effective requests and limits: its containers'
 // sum, or its largest init container when that is more, plus its overhead.
-func PodResources(p *corev1.Pod) (requests, limits Resources) {
-	sum := func(list []corev1.Container, pick func(corev1.ResourceRequirements) corev1.ResourceList) Resources {
+func podResources(p *pod) (requests, limits Resources) {
+	sum := func(list []container, pick func(container) resourceList) Resources {
 		var r Resources
 		for _, c := range list {
-			rl := pick(c.Resources)
+			rl := pick(c)
 			r.add(Resources{CPU: rl.Cpu().MilliValue(), Memory: rl.Memory().Value()})
 		}
 		return r
 	}
-	maxInit := func(pick func(corev1.ResourceRequirements) corev1.ResourceList) Resources {
+	maxInit := func(pick func(container) resourceList) Resources {
 		var r Resources
 		for _, c := range p.Spec.InitContainers {
-			rl := pick(c.Resources)
+			rl := pick(c)
 			r.CPU, r.Memory = max(r.CPU, rl.Cpu().MilliValue()), max(r.Memory, rl.Memory().Value())
 		}
 		return r
 	}
-	eff := func(pick func(corev1.ResourceRequirements) corev1.ResourceList) Resources {
+	eff := func(pick func(container) resourceList) Resources {
 		r, init := sum(p.Spec.Containers, pick), maxInit(pick)
 		r.CPU, r.Memory = max(r.CPU, init.CPU), max(r.Memory, init.Memory)
 		r.add(Resources{CPU: p.Spec.Overhead.Cpu().MilliValue(), Memory: p.Spec.Overhead.Memory().Value()})
 		return r
 	}
-	return eff(func(r corev1.ResourceRequirements) corev1.ResourceList { return r.Requests }),
-		eff(func(r corev1.ResourceRequirements) corev1.ResourceList { return r.Limits })
+	return eff(func(c container) resourceList { return c.Resources.Requests }),
+		eff(func(c container) resourceList { return c.Resources.Limits })
 }
 
 func readPodMetrics(ctx context.Context, c *kube.Clients, ns string) (map[string]Resources, error) {

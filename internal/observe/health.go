@@ -7,8 +7,6 @@ import (
 	"sort"
 	"strings"
 
-	appsv1 "k8s.io/api/apps/v1"
-	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -120,7 +118,7 @@ func clientsFor(c *kube.Clients) (*kube.REST, *kube.Discovery, kube.Served, erro
 func (h *Health) add(f Finding) { h.Findings = append(h.Findings, f) }
 
 func nodeHealth(ctx context.Context, cs *kube.REST, _ string, h *Health) error {
-	nodes, err := kube.List[corev1.Node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
+	nodes, err := kube.List[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing nodes: %w", err)
 	}
@@ -129,13 +127,13 @@ func nodeHealth(ctx context.Context, cs *kube.REST, _ string, h *Health) error {
 		ready := false
 		for _, cond := range n.Status.Conditions {
 			switch {
-			case cond.Type == corev1.NodeReady && cond.Status == corev1.ConditionTrue:
+			case cond.Type == "Ready" && cond.Status == "True":
 				ready = true
-			case cond.Type == corev1.NodeReady:
+			case cond.Type == "Ready":
 				h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: "NotReady", Message: cond.Message})
-			case cond.Status == corev1.ConditionTrue && (cond.Type == corev1.NodeMemoryPressure || cond.Type == corev1.NodeDiskPressure || cond.Type == corev1.NodePIDPressure):
+			case cond.Status == "True" && (cond.Type == "MemoryPressure" || cond.Type == "DiskPressure" || cond.Type == "PIDPressure"):
 				h.add(Finding{Severity: SeverityWarning, Area: "node", Name: n.Name, Reason: string(cond.Type), Message: cond.Message})
-			case cond.Status == corev1.ConditionTrue && cond.Type == corev1.NodeNetworkUnavailable:
+			case cond.Status == "True" && cond.Type == "NetworkUnavailable":
 				h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: string(cond.Type), Message: cond.Message})
 			}
 		}
@@ -152,9 +150,9 @@ func nodeHealth(ctx context.Context, cs *kube.REST, _ string, h *Health) error {
 	return nil
 }
 
-func hasCondition(conds []corev1.NodeCondition) bool {
+func hasCondition(conds []condition) bool {
 	for _, c := range conds {
-		if c.Type == corev1.NodeReady {
+		if c.Type == "Ready" {
 			return true
 		}
 	}
@@ -165,12 +163,12 @@ func hasCondition(conds []corev1.NodeCondition) bool {
 var badWaiting = map[string]bool{"CrashLoopBackOff": true, "ImagePullBackOff": true, "ErrImagePull": true, "CreateContainerConfigError": true, "InvalidImageName": true, "CreateContainerError": true, "RunContainerError": true}
 
 func podHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
-	pods, err := kube.List[corev1.Pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, ns, metav1.ListOptions{})
+	pods, err := kube.List[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing pods: %w", err)
 	}
 	for _, p := range pods {
-		if p.Status.Phase == corev1.PodSucceeded {
+		if p.Status.Phase == "Succeeded" {
 			continue
 		}
 		h.Pods++
@@ -178,7 +176,7 @@ func podHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 			h.add(f)
 			continue
 		}
-		if p.Status.Phase == corev1.PodRunning {
+		if p.Status.Phase == "Running" {
 			h.PodsRunning++
 		}
 	}
@@ -186,9 +184,9 @@ func podHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 }
 
 // podFinding says what is wrong with a pod, if anything.
-func podFinding(p *corev1.Pod) (Finding, bool) {
+func podFinding(p *pod) (Finding, bool) {
 	f := Finding{Severity: SeverityError, Area: "pod", Namespace: p.Namespace, Name: p.Name}
-	for _, cs := range append(append([]corev1.ContainerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
+	for _, cs := range append(append([]containerStatus{}, p.Status.InitContainerStatuses...), p.Status.ContainerStatuses...) {
 		if w := cs.State.Waiting; w != nil && badWaiting[w.Reason] {
 			f.Reason = w.Reason
 			f.Message = fmt.Sprintf("container %s", cs.Name)
@@ -204,26 +202,26 @@ func podFinding(p *corev1.Pod) (Finding, bool) {
 		}
 	}
 	switch p.Status.Phase {
-	case corev1.PodPending:
+	case "Pending":
 		f.Reason = "Pending"
 		if p.Spec.NodeName == "" {
 			f.Reason, f.Message = "Unscheduled", "not scheduled to any node"
 			for _, c := range p.Status.Conditions {
-				if c.Type == corev1.PodScheduled && c.Status == corev1.ConditionFalse && c.Message != "" {
+				if c.Type == "PodScheduled" && c.Status == "False" && c.Message != "" {
 					f.Message = firstLine(c.Reason + ": " + c.Message)
 				}
 			}
 		}
 		return f, true
-	case corev1.PodFailed:
+	case "Failed":
 		f.Reason, f.Message = OrNone(p.Status.Reason), firstLine(p.Status.Message)
 		return f, true
-	case corev1.PodUnknown:
+	case "Unknown":
 		f.Reason, f.Message = "Unknown", "the pod's node does not report it"
 		return f, true
 	}
 	for _, c := range p.Status.Conditions {
-		if c.Type == corev1.PodReady && c.Status == corev1.ConditionFalse {
+		if c.Type == "Ready" && c.Status == "False" {
 			f.Severity, f.Reason, f.Message = SeverityWarning, "NotReady", firstLine(c.Message)
 			return f, true
 		}
@@ -242,7 +240,7 @@ func workloadHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) er
 		}
 		h.add(Finding{Severity: sev, Area: "workload", Namespace: namespace, Name: kind + "/" + name, Reason: "ShortOfReplicas", Message: fmt.Sprintf("%d/%d ready", have, want)})
 	}
-	deps, err := kube.List[appsv1.Deployment](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}, ns, metav1.ListOptions{})
+	deps, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing deployments: %w", err)
 	}
@@ -253,7 +251,7 @@ func workloadHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) er
 		}
 		short("deployment", d.Namespace, d.Name, want, d.Status.AvailableReplicas)
 	}
-	sts, err := kube.List[appsv1.StatefulSet](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}, ns, metav1.ListOptions{})
+	sts, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing statefulsets: %w", err)
 	}
@@ -264,7 +262,7 @@ func workloadHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) er
 		}
 		short("statefulset", s.Namespace, s.Name, want, s.Status.ReadyReplicas)
 	}
-	dss, err := kube.List[appsv1.DaemonSet](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}, ns, metav1.ListOptions{})
+	dss, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing daemonsets: %w", err)
 	}
@@ -275,12 +273,12 @@ func workloadHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) er
 }
 
 func pvcHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
-	pvcs, err := kube.List[corev1.PersistentVolumeClaim](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, ns, metav1.ListOptions{})
+	pvcs, err := kube.List[claim](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return fmt.Errorf("listing persistentvolumeclaims: %w", err)
 	}
 	for _, p := range pvcs {
-		if p.Status.Phase == corev1.ClaimPending {
+		if p.Status.Phase == "Pending" {
 			class := "the default StorageClass"
 			if p.Spec.StorageClassName != nil {
 				class = "StorageClass " + *p.Spec.StorageClassName
@@ -294,14 +292,14 @@ func pvcHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 // eventHealth groups Warning events by reason: one finding per reason with
 // the total count, the objects (up to three) and the latest message.
 func eventHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
-	events, err := kube.List[corev1.Event](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "events"}, ns, metav1.ListOptions{FieldSelector: "type=Warning"})
+	events, err := kube.List[event](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "events"}, ns, metav1.ListOptions{FieldSelector: "type=Warning"})
 	if err != nil {
 		return fmt.Errorf("listing events: %w", err)
 	}
 	type group struct {
 		count   int
 		objects []string
-		latest  corev1.Event
+		latest  event
 	}
 	groups := map[string]*group{}
 	for _, e := range events {
@@ -333,7 +331,7 @@ func eventHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error
 	return nil
 }
 
-func eventTime(e corev1.Event) metav1.Time {
+func eventTime(e event) metav1.Time {
 	switch {
 	case !e.LastTimestamp.IsZero():
 		return e.LastTimestamp

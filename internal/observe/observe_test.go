@@ -2,6 +2,7 @@ package observe
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -73,19 +74,34 @@ func TestPodFinding(t *testing.T) {
 	crash := &corev1.Pod{ObjectMeta: metav1.ObjectMeta{Name: "c", Namespace: "n"}, Status: corev1.PodStatus{Phase: corev1.PodRunning,
 		ContainerStatuses: []corev1.ContainerStatus{{Name: "app", RestartCount: 4, State: corev1.ContainerState{Waiting: &corev1.ContainerStateWaiting{Reason: "CrashLoopBackOff"}},
 			LastTerminationState: corev1.ContainerState{Terminated: &corev1.ContainerStateTerminated{Reason: "OOMKilled", ExitCode: 137}}}}}}
-	f, bad := podFinding(crash)
+	f, bad := podFinding(asPod(t, crash))
 	if !bad || f.Reason != "CrashLoopBackOff" || f.Message != "container app: last terminated OOMKilled (exit code 137), 4 restarts" {
 		t.Errorf("crash: %+v", f)
 	}
 	pending := &corev1.Pod{Status: corev1.PodStatus{Phase: corev1.PodPending, Conditions: []corev1.PodCondition{{Type: corev1.PodScheduled, Status: corev1.ConditionFalse,
 		Reason: "Unschedulable", Message: "0/3 nodes are available: 3 Insufficient cpu."}}}}
-	if f, _ := podFinding(pending); f.Reason != "Unscheduled" || f.Message != "Unschedulable: 0/3 nodes are available: 3 Insufficient cpu." {
+	if f, _ := podFinding(asPod(t, pending)); f.Reason != "Unscheduled" || f.Message != "Unschedulable: 0/3 nodes are available: 3 Insufficient cpu." {
 		t.Errorf("pending: %+v", f)
 	}
 	ok := &corev1.Pod{Status: corev1.PodStatus{Phase: corev1.PodRunning, Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}}}
-	if _, bad := podFinding(ok); bad {
+	if _, bad := podFinding(asPod(t, ok)); bad {
 		t.Error("a ready pod is a finding")
 	}
+}
+
+// asPod decodes a k8s.io/api Pod into the fields health reads, through
+// its JSON as the API server sends it.
+func asPod(t *testing.T, p *corev1.Pod) *pod {
+	t.Helper()
+	raw, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out pod
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatal(err)
+	}
+	return &out
 }
 
 func TestPodResources(t *testing.T) {
@@ -98,7 +114,7 @@ func TestPodResources(t *testing.T) {
 			{Resources: corev1.ResourceRequirements{Requests: rl("250m", "256Mi")}}},
 		Overhead: rl("100m", "0"),
 	}}
-	req, lim := PodResources(p)
+	req, lim := podResources(asPod(t, p))
 	if req.CPU != 2100 || req.Memory != 512<<20 || lim.CPU != 1100 || lim.Memory != 512<<20 {
 		t.Errorf("requests %+v limits %+v", req, lim)
 	}

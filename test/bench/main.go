@@ -122,21 +122,3 @@ func startup(bin, kubectl string, runs int) error {
 	}
 	return tw.Flush()
 }
-
-func sizes(bin, kubectl string) error {
-	ref, err := os.Stat(kubectl)
-	if err != nil {
-		return err
-	}
-	fmt.Println("\nBinary size (stripped, -trimpath) against kubectl")
-	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "BINARY\tSIZE\tKUBECTL\tRATIO")
-	for _, p := range pluginlist.Binaries() {
-		st, err := os.Stat(filepath.Join(bin, p))
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s\t%.1f MiB\t%.1f MiB\t%.2fx\n", p, float64(st.Size())/(1<<20), float64(ref.Size())/(1<<20), float64(st.Size())/float64(ref.Size()))
-	}
-	return tw.Flush()
-}
