@@ -32,6 +32,12 @@ type Factory struct {
 
 	loaderOnce sync.Once
 	loader     clientcmd.ClientConfig
+	// raw is the parent's kubeconfig, for a factory made by ForContext:
+	// read and parsed once for every context of a fleet run.
+	raw *clientcmdapi.Config
+	// served caches discovery by API server, shared with the factories
+	// ForContext makes: contexts of one cluster discover it once.
+	served *servedCache
 
 	once      sync.Once
 	config    *rest.Config
@@ -44,7 +50,40 @@ type Factory struct {
 
 // NewFactory returns a factory with kubectl's defaults.
 func NewFactory() *Factory {
-	return &Factory{Overrides: clientcmd.ConfigOverrides{ClusterDefaults: clientcmd.ClusterDefaults}}
+	return &Factory{Overrides: clientcmd.ConfigOverrides{ClusterDefaults: clientcmd.ClusterDefaults}, served: &servedCache{byHost: map[string]*servedEntry{}}}
+}
+
+// servedCache holds the API groups each API server serves.
+type servedCache struct {
+	mu     sync.Mutex
+	byHost map[string]*servedEntry
+}
+
+type servedEntry struct {
+	once   sync.Once
+	served kube.Served
+	err    error
+}
+
+// discover returns what cfg's server serves, asking it once per process
+// even when a fleet run's contexts ask at the same moment.
+func (c *servedCache) discover(cfg *rest.Config) (kube.Served, error) {
+	c.mu.Lock()
+	e, ok := c.byHost[cfg.Host]
+	if !ok {
+		e = &servedEntry{}
+		c.byHost[cfg.Host] = e
+	}
+	c.mu.Unlock()
+	e.once.Do(func() {
+		disc, err := kube.NewDiscovery(cfg)
+		if err != nil {
+			e.err = err
+			return
+		}
+		e.served, e.err = kube.Discover(disc)
+	})
+	return e.served, e.err
 }
 
 // AddFlags registers kubectl's connection flags: clientcmd's recommended
@@ -83,6 +122,10 @@ func (f *Factory) clientConfig() clientcmd.ClientConfig {
 					overrides.AuthInfo.ImpersonateUserExtra[key] = append(overrides.AuthInfo.ImpersonateUserExtra[key], value)
 				}
 			}
+		}
+		if f.raw != nil {
+			f.loader = clientcmd.NewNonInteractiveClientConfig(*f.raw, overrides.CurrentContext, &overrides, rules)
+			return
 		}
 		f.loader = clientcmd.NewNonInteractiveDeferredLoadingClientConfig(rules, &overrides)
 	})
@@ -164,8 +207,11 @@ func (f *Factory) RawConfig() (clientcmdapi.Config, error) {
 // ForContext returns a factory for another context of the same kubeconfig,
 // keeping every other connection flag the user gave.
 func (f *Factory) ForContext(name string) *Factory {
-	c := &Factory{Kubeconfig: f.Kubeconfig, Overrides: f.Overrides, UserExtra: f.UserExtra, CacheDir: f.CacheDir}
+	c := &Factory{Kubeconfig: f.Kubeconfig, Overrides: f.Overrides, UserExtra: f.UserExtra, CacheDir: f.CacheDir, served: f.served}
 	c.Overrides.CurrentContext = name
+	if raw, err := f.RawConfig(); err == nil {
+		c.raw = &raw
+	}
 	return c
 }
 
@@ -177,12 +223,11 @@ func (f *Factory) Connect(reqs ...kube.Requirement) (*kube.Clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	disc, err := f.Discovery()
+	served, err := f.served.discover(cfg)
 	if err != nil {
 		return nil, err
 	}
-	served, err := kube.Discover(disc, reqs...)
-	if err != nil {
+	if err := served.Require(reqs...); err != nil {
 		return nil, err
 	}
 	dyn, err := f.Dynamic()

@@ -31,7 +31,7 @@ type FleetFlags struct {
 
 // NewFleetFlags returns fleet flags with the defaults of every plugin.
 func NewFleetFlags() *FleetFlags {
-	return &FleetFlags{sel: fleet.Selection{Options: fleet.Options{Parallel: 8, Timeout: fleet.DefaultTimeout}}}
+	return &FleetFlags{sel: fleet.Selection{Options: fleet.Options{Parallel: fleet.DefaultParallel, Timeout: fleet.DefaultTimeout}}}
 }
 
 // AddContextFlags registers --all-contexts (--context a,b is kubectl's own

@@ -17,9 +17,14 @@ type Result[T any] struct {
 	Err    error
 }
 
+// DefaultParallel is how many targets a fleet run reaches at once: fleet
+// work waits on the network, not the CPU, and 16 covers most estates in
+// one wave while bounding connections and memory.
+const DefaultParallel = 16
+
 // Options bounds the fan-out.
 type Options struct {
-	Parallel int           // at most this many targets at once (default 8)
+	Parallel int           // at most this many targets at once (default DefaultParallel)
 	Timeout  time.Duration // per target; 0 for none
 }
 
@@ -29,7 +34,7 @@ type Options struct {
 func Run[T any](ctx context.Context, targets []string, opts Options, fn func(ctx context.Context, target string) (T, error)) []Result[T] {
 	parallel := opts.Parallel
 	if parallel <= 0 {
-		parallel = 8
+		parallel = DefaultParallel
 	}
 	results := make([]Result[T], len(targets))
 	slots := make(chan struct{}, parallel)

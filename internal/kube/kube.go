@@ -89,16 +89,21 @@ func discover(d *Discovery, reqs []Requirement) (Served, error) {
 		}
 		served[g.Name] = versions
 	}
+	return served, served.Require(reqs...)
+}
+
+// Require says which requirement, if any, the served groups miss.
+func (s Served) Require(reqs ...Requirement) error {
 	for _, r := range reqs {
-		if !served.Has(r.Group) {
+		if !s.Has(r.Group) {
 			name := r.Name
 			if name == "" {
 				name = r.Group
 			}
-			return served, &errs.NotServedError{Group: name, Hint: r.Hint}
+			return &errs.NotServedError{Group: name, Hint: r.Hint}
 		}
 	}
-	return served, nil
+	return nil
 }
 
 // SecretExists asks whether a Secret exists through the metadata API, so

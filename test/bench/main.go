@@ -22,7 +22,7 @@ func main() {
 	listRuns := flag.Int("list-runs", 7, "runs per measurement of the large list benchmarks")
 	clusters := flag.Int("clusters", 5000, "Clusters for the list benchmark (spread over 50 namespaces)")
 	installRuns := flag.Int("install-runs", 9, "runs per client of the install --wait latency benchmark")
-	only := flag.String("only", "", "run one benchmark: startup, size, list, install or login")
+	only := flag.String("only", "", "run one benchmark: startup, size, list, fleet, install or login")
 	flag.Parse()
 	if err := buildRSS(); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
@@ -41,6 +41,7 @@ func main() {
 		{"startup", func() error { return startup(*bin, kubectl, *runs) }},
 		{"size", func() error { return sizes(*bin, kubectl) }},
 		{"list", func() error { return clusterList(*bin, kubectl, *listRuns, 50, *clusters/50) }},
+		{"fleet", func() error { return fleetList(*bin, *runs) }},
 		{"install", func() error { return installLatency(*bin, kubectl, *installRuns) }},
 		{"login", func() error { return loginCached(*bin, kubectl, *runs) }},
 	}

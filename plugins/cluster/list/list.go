@@ -203,22 +203,25 @@ func (o *Options) Run(ctx context.Context) error {
 // list pages through the clusters of one context; with emit set, each
 // cluster is handed over as its page arrives instead of being kept.
 func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, emit func(capi.Cluster)) (Page, error) {
-	disc, err := f.Discovery()
+	c, err := f.Connect(capi.Requirement)
 	if err != nil {
 		return Page{}, err
 	}
-	api, err := capi.Discover(disc)
+	api, err := capi.FromServed(c.Served)
 	if err != nil {
 		return Page{}, err
 	}
-	dyn, err := f.Dynamic()
-	if err != nil {
-		return Page{}, err
-	}
+	dyn := c.Dynamic
 	ns := o.namespace
 	if o.AllNamespaces {
 		ns = metav1.NamespaceAll
 	}
+	// TanzuKubernetesClusters are listed while the Clusters page in.
+	tkcs := make(chan tkcResult, 1)
+	go func() {
+		list, err := o.listTKCs(ctx, dyn, api, ns)
+		tkcs <- tkcResult{list, err}
+	}()
 	var page Page
 	seen := map[string]bool{} // Clusters, so TKCs behind them are not listed twice
 	opts := metav1.ListOptions{LabelSelector: o.Selector, Limit: pageSize}
@@ -248,36 +251,12 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 		}
 		opts.Continue = list.GetContinue()
 	}
-	return page, o.listTKCs(ctx, dyn, api, ns, keepObjects, emit, &page, seen)
-}
-
-// listTKCs adds the TanzuKubernetesClusters of vSphere with Tanzu that no
-// Cluster represents; where run.tanzu.vmware.com is not served it does
-// nothing.
-func (o *Options) listTKCs(ctx context.Context, dyn dynamic.Interface, api capi.API, ns string, keepObjects bool, emit func(capi.Cluster), page *Page, seen map[string]bool) error {
-	// The group's preferred version may not serve TKCs (TKRs are newer).
-	var list *unstructured.UnstructuredList
-	for _, v := range api.Versions[capi.TKRGroup] {
-		gvr := schema.GroupVersionResource{Group: capi.TKRGroup, Version: v, Resource: "tanzukubernetesclusters"}
-		l, err := dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: o.Selector})
-		if apierrors.IsNotFound(err) {
-			continue
-		}
-		if apierrors.IsForbidden(err) {
-			// An optional addition: users who may not read TKCs see the Clusters.
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
-		}
-		list = l
-		break
+	t := <-tkcs
+	if t.err != nil || t.list == nil {
+		return page, t.err
 	}
-	if list == nil {
-		return nil
-	}
-	for i := range list.Items {
-		item := &list.Items[i]
+	for i := range t.list.Items {
+		item := &t.list.Items[i]
 		if seen[item.GetNamespace()+"/"+item.GetName()] {
 			continue
 		}
@@ -291,7 +270,35 @@ func (o *Options) listTKCs(ctx context.Context, dyn dynamic.Interface, api capi.
 			page.Objects = append(page.Objects, item)
 		}
 	}
-	return nil
+	return page, nil
+}
+
+type tkcResult struct {
+	list *unstructured.UnstructuredList
+	err  error
+}
+
+// listTKCs lists the TanzuKubernetesClusters of vSphere with Tanzu; where
+// run.tanzu.vmware.com is not served, or the user may not read them, it
+// returns none.
+func (o *Options) listTKCs(ctx context.Context, dyn dynamic.Interface, api capi.API, ns string) (*unstructured.UnstructuredList, error) {
+	// The group's preferred version may not serve TKCs (TKRs are newer).
+	for _, v := range api.Versions[capi.TKRGroup] {
+		gvr := schema.GroupVersionResource{Group: capi.TKRGroup, Version: v, Resource: "tanzukubernetesclusters"}
+		l, err := dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: o.Selector})
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if apierrors.IsForbidden(err) {
+			// An optional addition: users who may not read TKCs see the Clusters.
+			return nil, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
+		}
+		return l, nil
+	}
+	return nil, nil
 }
 
 func (o *Options) table(fleetView bool) *cmdutil.Table {
