@@ -55,6 +55,7 @@ step kubectl tko cluster policy delete team-a-baseline
 echo
 echo "Velero backups (recorded states: no Velero server runs in the demo):"
 table kubectl tko cluster backup location list
+step kubectl tko cluster backup location get dr-site
 table kubectl tko cluster backup list -o wide
 step kubectl tko cluster backup get pre-upgrade
 table kubectl tko cluster backup schedule list

@@ -146,12 +146,15 @@ type Location struct {
 			Name string `json:"name"`
 			Key  string `json:"key"`
 		} `json:"credential,omitempty"`
-		Default    bool   `json:"default,omitempty"`
-		AccessMode string `json:"accessMode,omitempty"`
+		Default             bool   `json:"default,omitempty"`
+		AccessMode          string `json:"accessMode,omitempty"`
+		BackupSyncPeriod    string `json:"backupSyncPeriod,omitempty"`
+		ValidationFrequency string `json:"validationFrequency,omitempty"`
 	} `json:"spec"`
 	Status struct {
 		Phase              string       `json:"phase,omitempty"`
 		LastValidationTime *metav1.Time `json:"lastValidationTime,omitempty"`
+		LastSyncedTime     *metav1.Time `json:"lastSyncedTime,omitempty"`
 		Message            string       `json:"message,omitempty"`
 	} `json:"status"`
 }

@@ -71,7 +71,7 @@ func TestOutcomeKeepsVelerosReasons(t *testing.T) {
 	}
 	err := o.Err()
 	var failed *backup.FailedError
-	if !errors.As(err, &failed) || !strings.Contains(err.Error(), "AccessDenied\nbucket tko") || !strings.Contains(err.Error(), "2 error(s)") {
+	if !errors.As(err, &failed) || !strings.Contains(err.Error(), "AccessDenied\nbucket tko") || !strings.Contains(err.Error(), "2 error(s), 0 warning(s) (their messages: kubectl tko cluster backup describe b)") {
 		t.Errorf("%v", err)
 	}
 	_ = unstructured.SetNestedField(u.Object, "Completed", "status", "phase")
@@ -114,5 +114,47 @@ func TestViewsReadVelerosFields(t *testing.T) {
 	}
 	if b.Status.Phase != "Completed" || b.Status.Expiration == nil || b.Status.Progress.ItemsBackedUp != 7 || b.Labels[backup.LabelSchedule] != "nightly" || b.Spec.Scope() != "namespaces shop" {
 		t.Errorf("%+v", b)
+	}
+}
+
+func TestLocationChange(t *testing.T) {
+	loc := func(o backup.LocationOptions) *unstructured.Unstructured {
+		t.Helper()
+		o.Name, o.Namespace, o.Provider = "default", "velero", "aws"
+		u, _, err := backup.NewLocation(o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u
+	}
+	base := backup.LocationOptions{Bucket: "tko", Prefix: "mgmt", S3URL: "https://s3.example.com", Region: "us-east-1", Default: true}
+	if change, err := backup.LocationChange(loc(base), loc(base)); err != nil || change != "" {
+		t.Errorf("same: %q %v", change, err)
+	}
+	other := base
+	other.Bucket, other.S3URL, other.Default = "dr", "https://s3.dr.example.com", false
+	change, err := backup.LocationChange(loc(base), loc(other))
+	if err != nil || change != `bucket "tko" (not "dr"), s3Url "https://s3.example.com" (not "https://s3.dr.example.com"), default true (not false)` {
+		t.Errorf("other: %q %v", change, err)
+	}
+}
+
+func TestNewestOfSchedule(t *testing.T) {
+	at := func(name, ns, schedule string, ago time.Duration) *backup.Backup {
+		b := &backup.Backup{}
+		b.Name, b.Namespace = name, ns
+		b.CreationTimestamp.Time = time.Date(2026, 4, 12, 12, 0, 0, 0, time.UTC).Add(-ago)
+		if schedule != "" {
+			b.Labels = map[string]string{backup.LabelSchedule: schedule}
+		}
+		return b
+	}
+	list := []*backup.Backup{at("nightly-1", "velero", "nightly", 48*time.Hour), at("nightly-2", "velero", "nightly", 24*time.Hour),
+		at("manual", "velero", "", time.Hour), at("nightly-other", "other", "nightly", time.Minute), at("weekly-1", "velero", "weekly", 2*time.Hour)}
+	if b := backup.NewestOfSchedule("velero", "nightly", list); b == nil || b.Name != "nightly-2" {
+		t.Errorf("%v", b)
+	}
+	if b := backup.NewestOfSchedule("velero", "hourly", list); b != nil {
+		t.Errorf("none: %v", b)
 	}
 }

@@ -2,9 +2,16 @@ package backup
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/base64"
+	"encoding/pem"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"slices"
+	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -152,6 +159,54 @@ func NewLocation(o LocationOptions) (loc, secret *unstructured.Unstructured, err
 	return loc, secret, err
 }
 
+// LocationChange says how an existing location differs from the one
+// wanted (store, credentials reference, default), "" when it is the same:
+// adding it again then only rewrites its credentials. The CA is compared,
+// never shown.
+func LocationChange(have, want *unstructured.Unstructured) (string, error) {
+	h, err := Parse[Location](have)
+	if err != nil {
+		return "", err
+	}
+	w, err := Parse[Location](want)
+	if err != nil {
+		return "", err
+	}
+	var diffs []string
+	differ := func(what, has, wanted string) {
+		if has != wanted {
+			diffs = append(diffs, fmt.Sprintf("%s %q (not %q)", what, has, wanted))
+		}
+	}
+	differ("provider", h.Spec.Provider, w.Spec.Provider)
+	differ("bucket", h.Spec.ObjectStorage.Bucket, w.Spec.ObjectStorage.Bucket)
+	differ("prefix", h.Spec.ObjectStorage.Prefix, w.Spec.ObjectStorage.Prefix)
+	keys := map[string]bool{}
+	for k := range h.Spec.Config {
+		keys[k] = true
+	}
+	for k := range w.Spec.Config {
+		keys[k] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		differ(k, h.Spec.Config[k], w.Spec.Config[k])
+	}
+	if h.Spec.ObjectStorage.CACert != w.Spec.ObjectStorage.CACert {
+		diffs = append(diffs, "another CA")
+	}
+	ref := func(l *Location) string {
+		if l.Spec.Credential == nil {
+			return ""
+		}
+		return l.Spec.Credential.Name + "/" + l.Spec.Credential.Key
+	}
+	differ("credentials", ref(h), ref(w))
+	if h.Spec.Default != w.Spec.Default {
+		diffs = append(diffs, fmt.Sprintf("default %t (not %t)", h.Spec.Default, w.Spec.Default))
+	}
+	return strings.Join(diffs, ", "), nil
+}
+
 // DeleteLocation deletes a location and the credentials Secret NewLocation
 // made for it (NAME-credentials, when the location refers to it); dryRun
 // asks the API server only. It returns what was deleted.
@@ -186,4 +241,50 @@ func DeleteLocation(ctx context.Context, dyn dynamic.Interface, namespace, name 
 	ref.SetNamespace(namespace)
 	ref.SetName(secret)
 	return append(deleted, ref), nil
+}
+
+// CACertPEM returns the PEM of a location's CA (the CRD's caCert, base64
+// in the object), nil when it has none or it is not base64.
+func (l *Location) CACertPEM() []byte {
+	if l.Spec.ObjectStorage.CACert == "" {
+		return nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(l.Spec.ObjectStorage.CACert)
+	if err != nil {
+		return nil
+	}
+	return raw
+}
+
+// DescribeCA says which CA a location trusts for its store: the subject and
+// expiry of each certificate of the PEM (public data), "" for none.
+func DescribeCA(raw []byte, now time.Time) string {
+	if len(raw) == 0 {
+		return ""
+	}
+	var certs []string
+	for rest := raw; ; {
+		var block *pem.Block
+		block, rest = pem.Decode(rest)
+		if block == nil {
+			break
+		}
+		if block.Type != "CERTIFICATE" {
+			continue
+		}
+		c, err := x509.ParseCertificate(block.Bytes)
+		if err != nil {
+			certs = append(certs, "a certificate that does not parse: "+err.Error())
+			continue
+		}
+		state := "expires"
+		if now.After(c.NotAfter) {
+			state = "EXPIRED"
+		}
+		certs = append(certs, fmt.Sprintf("%s, %s %s", c.Subject.String(), state, c.NotAfter.UTC().Format(time.DateOnly)))
+	}
+	if len(certs) == 0 {
+		return fmt.Sprintf("%d bytes, no PEM certificate in them", len(raw))
+	}
+	return strings.Join(certs, "; ")
 }

@@ -3,6 +3,9 @@ package backup
 import (
 	"compress/gzip"
 	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -46,7 +49,8 @@ func (e *FailedError) Error() string {
 	}
 	reasons = append(reasons, e.ValidationError...)
 	if e.Errors > 0 || e.Warnings > 0 {
-		reasons = append(reasons, fmt.Sprintf("%d error(s), %d warning(s)", e.Errors, e.Warnings))
+		kind := strings.ToLower(e.Kind)
+		reasons = append(reasons, fmt.Sprintf("%d error(s), %d warning(s) (their messages: kubectl tko cluster %s describe %s)", e.Errors, e.Warnings, kind, e.Name))
 	}
 	if len(reasons) > 0 {
 		msg += ": " + strings.Join(reasons, "; ")
@@ -90,7 +94,8 @@ func (o Outcome) Err() error {
 	return &FailedError{Outcome: o}
 }
 
-// Summary is one line of progress.
+// Summary is one line of progress; once Velero ended the backup or
+// restore, it always has the errors and warnings counts.
 func (o Outcome) Summary() string {
 	phase := o.Phase
 	if phase == "" {
@@ -100,7 +105,7 @@ func (o Outcome) Summary() string {
 	if o.Total > 0 {
 		s += fmt.Sprintf(", %d/%d items", o.Items, o.Total)
 	}
-	if o.Errors > 0 || o.Warnings > 0 {
+	if o.Done() || o.Errors > 0 || o.Warnings > 0 {
 		s += fmt.Sprintf(", %d error(s), %d warning(s)", o.Errors, o.Warnings)
 	}
 	return s
@@ -244,22 +249,88 @@ func (e *StoreUnreachableError) Unwrap() error { return e.Err }
 // Class implements errs.Classed.
 func (e *StoreUnreachableError) Class() errs.Class { return errs.ClassFailed }
 
+// StoreUntrustedError is an object store whose certificate this machine
+// does not trust, neither through the system's CAs nor the location's.
+type StoreUntrustedError struct {
+	Host, Location string
+	Err            error
+}
+
+func (e *StoreUntrustedError) Error() string {
+	location := "the backup's storage location"
+	if e.Location != "" {
+		location = "backup storage location " + e.Location
+	}
+	return fmt.Sprintf("the object store at %s presents a certificate this machine does not trust (%v): give %s the CA that signed it (its spec.objectStorage.caCert; 'kubectl tko cluster backup location add --cacert FILE')", e.Host, e.Err, location)
+}
+
+func (e *StoreUntrustedError) Unwrap() error { return e.Err }
+
+// Class implements errs.Classed.
+func (e *StoreUntrustedError) Class() errs.Class { return errs.ClassFailed }
+
 // Logs streams a backup's (or restore's) log, which Velero keeps gzipped in
 // the object store, through a DownloadRequest: Velero answers with a signed
 // URL, fetched here. The request is deleted afterwards.
 func Logs(ctx context.Context, dyn dynamic.Interface, kind, namespace, name string, timeout time.Duration, out io.Writer) error {
-	gvr, target := Backups, "BackupLog"
+	return download(ctx, dyn, kind, namespace, name, "Log", timeout, out)
+}
+
+// Result is what Velero recorded of one kind (errors or warnings) for a
+// backup or restore, by where it arose: Velero itself, cluster-scoped
+// objects, each namespace (Velero's results file).
+type Result struct {
+	Velero     []string            `json:"velero,omitempty"`
+	Cluster    []string            `json:"cluster,omitempty"`
+	Namespaces map[string][]string `json:"namespaces,omitempty"`
+}
+
+// Empty reports whether nothing was recorded.
+func (r Result) Empty() bool {
+	return len(r.Velero) == 0 && len(r.Cluster) == 0 && len(r.Namespaces) == 0
+}
+
+// Results are the errors and warnings Velero recorded for a backup or a
+// restore: the per-item messages its status only counts.
+type Results struct {
+	Errors   Result `json:"errors"`
+	Warnings Result `json:"warnings"`
+}
+
+// ResultsTimeout bounds the wait for Velero to sign the results' URL.
+const ResultsTimeout = 10 * time.Second
+
+// FetchResults reads the errors and warnings Velero recorded for a backup
+// (kind Backup) or restore (Restore), through a DownloadRequest as Logs.
+func FetchResults(ctx context.Context, dyn dynamic.Interface, kind, namespace, name string, timeout time.Duration) (*Results, error) {
+	var buf strings.Builder
+	if err := download(ctx, dyn, kind, namespace, name, "Results", timeout, &buf); err != nil {
+		return nil, err
+	}
+	r := &Results{}
+	if err := json.Unmarshal([]byte(buf.String()), r); err != nil {
+		return nil, fmt.Errorf("reading Velero's results of %s %s: %w", strings.ToLower(kind), name, err)
+	}
+	return r, nil
+}
+
+// download fetches one of the files Velero keeps for a backup or restore
+// (file Log or Results), gunzipped, trusting the location's CA.
+func download(ctx context.Context, dyn dynamic.Interface, kind, namespace, name, file string, timeout time.Duration, out io.Writer) error {
+	gvr := Backups
 	if kind == "Restore" {
-		gvr, target = Restores, "RestoreLog"
+		gvr = Restores
 	}
-	if _, err := Get(ctx, dyn, gvr, namespace, name); err != nil {
-		return err
-	}
-	req, err := object("DownloadRequest", namespace, "", nil, map[string]any{"target": map[string]any{"kind": target, "name": name}})
+	obj, err := Get(ctx, dyn, gvr, namespace, name)
 	if err != nil {
 		return err
 	}
-	req.SetGenerateName(name + "-log-")
+	location, cas := storeCAs(ctx, dyn, obj)
+	req, err := object("DownloadRequest", namespace, "", nil, map[string]any{"target": map[string]any{"kind": kind + file, "name": name}})
+	if err != nil {
+		return err
+	}
+	req.SetGenerateName(name + "-" + strings.ToLower(file) + "-")
 	created, err := Create(ctx, dyn, req, false)
 	if err != nil {
 		return err
@@ -267,7 +338,7 @@ func Logs(ctx context.Context, dyn dynamic.Interface, kind, namespace, name stri
 	res := dyn.Resource(DownloadRequests).Namespace(namespace)
 	defer func() { _ = res.Delete(context.WithoutCancel(ctx), created.GetName(), metav1.DeleteOptions{}) }()
 	done, err := wait.For(ctx, wait.Spec{Client: res, Namespace: namespace, Name: created.GetName(),
-		What: fmt.Sprintf("Velero to sign the download URL of %s %s's log (is the Velero server running?)", strings.ToLower(kind), name), Timeout: timeout,
+		What: fmt.Sprintf("Velero to sign the download URL of %s %s's %s (is the Velero server running?)", strings.ToLower(kind), name, strings.ToLower(file)), Timeout: timeout,
 		Check: func(obj *unstructured.Unstructured) (bool, error) {
 			phase, _, _ := unstructured.NestedString(obj.Object, "status", "phase")
 			return phase == PhaseProcessed, nil
@@ -276,10 +347,46 @@ func Logs(ctx context.Context, dyn dynamic.Interface, kind, namespace, name stri
 		return err
 	}
 	link, _, _ := unstructured.NestedString(done.Object, "status", "downloadURL")
-	return fetch(ctx, link, out)
+	return fetch(ctx, link, strings.ToLower(file), location, cas, out)
 }
 
-func fetch(ctx context.Context, link string, out io.Writer) error {
+// storeCAs finds the location a backup (or the backup of a restore) is
+// stored in, and the CA it trusts for the store, as Velero's own client
+// does; nil when it has none or it cannot be read (the system's CAs then).
+func storeCAs(ctx context.Context, dyn dynamic.Interface, obj *unstructured.Unstructured) (string, *x509.CertPool) {
+	b := obj
+	if obj.GetKind() == "Restore" {
+		from, _, _ := unstructured.NestedString(obj.Object, "spec", "backupName")
+		var err error
+		if b, err = dyn.Resource(Backups).Namespace(obj.GetNamespace()).Get(ctx, from, metav1.GetOptions{}); err != nil {
+			return "", nil
+		}
+	}
+	name, _, _ := unstructured.NestedString(b.Object, "spec", "storageLocation")
+	if name == "" {
+		return "", nil
+	}
+	u, err := dyn.Resource(Locations).Namespace(obj.GetNamespace()).Get(ctx, name, metav1.GetOptions{})
+	if err != nil {
+		return name, nil
+	}
+	l, err := Parse[Location](u)
+	if err != nil {
+		return name, nil
+	}
+	pem := l.CACertPEM()
+	if len(pem) == 0 {
+		return name, nil
+	}
+	pool, err := x509.SystemCertPool()
+	if err != nil {
+		pool = x509.NewCertPool()
+	}
+	pool.AppendCertsFromPEM(pem)
+	return name, pool
+}
+
+func fetch(ctx context.Context, link, what, location string, cas *x509.CertPool, out io.Writer) error {
 	u, err := url.Parse(link)
 	if err != nil || u.Host == "" {
 		return fmt.Errorf("velero returned an unusable download URL")
@@ -288,24 +395,37 @@ func fetch(ctx context.Context, link string, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	resp, err := http.DefaultClient.Do(req)
+	client := http.DefaultClient
+	if cas != nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.TLSClientConfig = &tls.Config{RootCAs: cas, MinVersion: tls.VersionTLS12}
+		client = &http.Client{Transport: t}
+	}
+	host := u.Scheme + "://" + u.Host
+	resp, err := client.Do(req)
 	if err != nil {
 		var uerr *url.Error
 		if errors.As(err, &uerr) {
 			err = uerr.Err // the URL carries a signature: never shown
 		}
-		return &StoreUnreachableError{Host: u.Scheme + "://" + u.Host, Err: err}
+		var unknown x509.UnknownAuthorityError
+		var verify *tls.CertificateVerificationError
+		var hostname x509.HostnameError
+		if errors.As(err, &unknown) || errors.As(err, &verify) || errors.As(err, &hostname) {
+			return &StoreUntrustedError{Host: host, Location: location, Err: err}
+		}
+		return &StoreUnreachableError{Host: host, Err: err}
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode == http.StatusNotFound {
-		return &errs.NotFoundError{Kind: "log", Name: strings.TrimPrefix(u.Path, "/"), Hint: "Velero has not uploaded it yet: logs are stored when the backup ends"}
+		return &errs.NotFoundError{Kind: what, Name: strings.TrimPrefix(u.Path, "/"), Hint: "Velero has not uploaded it yet: it stores it when the backup or restore ends"}
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("the object store at %s answered %s", u.Host, resp.Status)
 	}
 	gz, err := gzip.NewReader(resp.Body)
 	if err != nil {
-		return fmt.Errorf("reading the log: %w", err)
+		return fmt.Errorf("reading the %s: %w", what, err)
 	}
 	defer gz.Close()
 	_, err = io.Copy(out, gz)

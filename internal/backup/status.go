@@ -111,3 +111,19 @@ func imageTag(d *unstructured.Unstructured) string {
 	}
 	return ""
 }
+
+// NewestOfSchedule is the newest backup a schedule made (Velero labels them
+// with its name), nil when it made none yet.
+func NewestOfSchedule(namespace, schedule string, backups []*Backup) *Backup {
+	var newest *Backup
+	for _, b := range backups {
+		if b.Namespace != namespace || b.Labels[LabelSchedule] != schedule {
+			continue
+		}
+		if newest == nil || b.CreationTimestamp.After(newest.CreationTimestamp.Time) ||
+			(b.CreationTimestamp.Equal(&newest.CreationTimestamp) && b.Name > newest.Name) {
+			newest = b
+		}
+	}
+	return newest
+}

@@ -70,6 +70,40 @@ func TestWithVelero(t *testing.T) {
 	e.Kubectl("tko", "cluster", "backup", "location", "list").Success().StdoutContains("default\taws\t" + bucket + "\tAvailable")
 	e.Kubectl("tko", "cluster", "backup", "location", "list", "--all-workload-clusters").Success().
 		StdoutContains("default/wc-prod-1\tdefault\taws\t" + bucket + "\tAvailable")
+	// One location described: where its credentials are, never what they are.
+	r = e.Kubectl("tko", "cluster", "backup", "location", "get", "default", "-v=9").Success()
+	r.StdoutContains("Provider:            aws", "Bucket:              "+bucket, "S3 URL:              "+s.URL, "Region:              us-east-1",
+		"CA:                  none", "Credentials:         secret default-credentials, key cloud", "Default:             true",
+		"Phase:               Available", "Last validated:      20").StdoutLacks("Message:")
+	if strings.Contains(r.Stdout+r.Stderr, secretKey) {
+		t.Fatal("location get printed the credentials")
+	}
+	e.Kubectl("tko", "cluster", "backup", "location", "get", "default", "-o", "jsonpath={.status.phase}").Success().StdoutContains("Available")
+	e.Kubectl("tko", "cluster", "backup", "location", "get", "default", "-o", "name").Success().StdoutContains("backupstoragelocation.velero.io/default\n")
+	e.Kubectl("tko", "cluster", "backup", "location", "get", "default", "--cluster", "wc-prod-1").Success().
+		StdoutContains("Cluster:             default/wc-prod-1\nName:                default\n", "Phase:               Available")
+	// Added again for the same store: the credentials are written again (a
+	// rotation), the location is unchanged. Another store under its name is
+	// refused before anything is written, the Secret Velero uses included.
+	e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", bucket, "--s3-url", s.URL,
+		"--region", "us-east-1", "--credentials-file", creds, "--default").Success().
+		StdoutContains("secret/default-credentials configured", "backupstoragelocation.velero.io/default unchanged")
+	secretVersion := func() string {
+		u, err := e.Dyn().Resource(secretsGVR).Namespace("velero").Get(context.Background(), "default-credentials", metav1.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return u.GetResourceVersion()
+	}
+	before := secretVersion()
+	e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", "elsewhere", "--s3-url", s.URL,
+		"--region", "us-east-1", "--credentials-file", credentials(t, accessKey, "not-the-secret"), "--default").ExitCode(explain.ExitUsage).
+		OneLineError(`backup storage location default exists with bucket "` + bucket + `" (not "elsewhere"): nothing was changed`)
+	if secretVersion() != before {
+		t.Error("a refused location add rewrote the credentials")
+	}
+	e.Kubectl("tko", "cluster", "backup", "location", "get", "nope").ExitCode(explain.ExitNotFound).
+		OneLineError(`backup storage location "nope" not found in namespace "velero"`, "kubectl tko cluster backup location list")
 
 	// A namespace with a ConfigMap, a Secret and a Deployment.
 	ns := e.Namespace()
@@ -95,6 +129,14 @@ spec:
     spec: {containers: [{name: shop, image: nginx:1.27}]}
 `).Success()
 
+	// A schedule with a one-minute cron, made now and checked at the end:
+	// Velero makes its first backup at the first minute boundary after it
+	// was created (its schedule controller looks every minute), while the
+	// steps below run.
+	scheduled := time.Now()
+	e.Kubectl("tko", "cluster", "backup", "schedule", "create", "shop-minutely", "--schedule", "*/1 * * * *", "--include-namespaces", ns, "--ttl", "1h").Success().
+		StdoutContains("schedule.velero.io/shop-minutely created")
+
 	t.Run("unknown and unavailable locations are refused before anything is created", func(t *testing.T) {
 		e.Kubectl("tko", "cluster", "backup", "create", "nowhere", "--include-namespaces", ns, "--storage-location", "nope").
 			ExitCode(explain.ExitNotFound).OneLineError(`backup storage location "nope" not found in namespace "velero"`)
@@ -107,15 +149,30 @@ spec:
 		if strings.Contains(r.Stderr, "not-the-secret") {
 			t.Error("credentials in the message")
 		}
+		// location get shows Velero's reason in full.
+		r = e.Kubectl("tko", "cluster", "backup", "location", "get", "wrong-key").Success().
+			StdoutContains("Phase:               Unavailable", "Credentials:         secret wrong-key-credentials, key cloud",
+				`Message:             BackupStorageLocation "wrong-key" is unavailable: `)
+		if strings.Contains(r.Stdout, "not-the-secret") {
+			t.Error("location get printed the credentials")
+		}
 		if _, err := e.Dyn().Resource(backup.Backups).Namespace("velero").Get(context.Background(), "nowhere", metav1.GetOptions{}); err == nil {
 			t.Error("a backup was created")
 		}
 	})
 
+	t.Run("a location shows the CA it trusts, from the file it was added with", func(t *testing.T) {
+		e.Kubectl("tko", "cluster", "backup", "location", "add", "with-ca", "--bucket", bucket, "--prefix", "with-ca", "--s3-url", s.URL,
+			"--region", "us-east-1", "--cacert", caFile(t, "tko-test-ca")).Success()
+		t.Cleanup(func() { e.Kubectl("tko", "cluster", "backup", "location", "delete", "with-ca", "--yes").Success() })
+		e.Kubectl("tko", "cluster", "backup", "location", "get", "with-ca").Success().
+			StdoutContains("Prefix:              with-ca", "CA:                  CN=tko-test-ca, expires 20", "Credentials:         none (the Velero server's own credentials)")
+	})
+
 	t.Run("a namespace backup completes and its objects are in the bucket", func(t *testing.T) {
 		begin := time.Now()
 		r := e.Kubectl("tko", "cluster", "backup", "create", "shop", "--include-namespaces", ns, "--wait", "--timeout", "2m").Timeout(3 * time.Minute).Success()
-		r.StdoutContains("backup.velero.io/shop created").StderrContains("backup shop Completed, ")
+		r.StdoutContains("backup.velero.io/shop created").StderrContains("backup shop Completed, ", ", 0 error(s), 0 warning(s)")
 		t.Logf("backup completed in %s", time.Since(begin).Round(100*time.Millisecond))
 		files := bucketHas(t, s, "backups/shop")
 		if !contains(files, "shop.tar.gz") || !contains(files, "shop-logs.gz") {
@@ -170,6 +227,9 @@ spec:
 		}
 		e.Kubectl("tko", "cluster", "backup", "get", "idle", "--velero-namespace", other, "--wait").SignalAfter(time.Second, syscall.SIGINT).
 			ExitCode(explain.ExitInterrupted).OneLineError("backup idle goes on in Velero (follow it: kubectl tko cluster backup get idle --wait)")
+		// -A lists the backups of every namespace, Velero's and this one.
+		e.Kubectl("tko", "cluster", "backup", "list", "-A").Success().
+			StdoutContains("NAMESPACE\tNAME\tPHASE", other+"\tidle\t-\t", "velero\tshop\tCompleted\t")
 	})
 
 	t.Run("a wait that times out exits 4 and the backup goes on", func(t *testing.T) {
@@ -204,6 +264,18 @@ spec:
 		e.Kubectl("get", "deployment", "shop", "-n", target).Success()
 		e.Kubectl("tko", "cluster", "restore", "list").Success().StdoutContains("shop-back\tshop\tCompleted")
 		e.Kubectl("tko", "cluster", "restore", "logs", "shop-back").Success().StdoutContains("level=info")
+
+		// Restored again over a ConfigMap changed since: Velero leaves it and
+		// records a warning, which describe shows whole, by namespace.
+		e.Kubectl("patch", "configmap", "shop-config", "-n", target, "--type", "merge", "-p", `{"data":{"currency":"USD"}}`).Success()
+		r = e.Kubectl("tko", "cluster", "restore", "create", "shop-again", "--from-backup", "shop", "--namespace-mappings", ns+":"+target, "--wait", "--timeout", "2m").
+			Timeout(3*time.Minute).Success().StderrContains("restore shop-again Completed, ", " warning(s)")
+		if strings.Contains(r.Stderr, ", 0 warning(s)") {
+			t.Errorf("no warning counted: %s", r.Stderr)
+		}
+		e.Kubectl("tko", "cluster", "restore", "describe", "shop-again").Success().
+			StdoutContains("Warnings recorded:\n", "  Namespace "+target+": could not restore, ConfigMap:shop-config already exists. Warning: the in-cluster version is different than the backed-up version",
+				"Full log: kubectl tko cluster restore logs shop-again")
 	})
 
 	t.Run("a restore from a backup that did not complete is refused", func(t *testing.T) {
@@ -253,9 +325,39 @@ spec:
 		e.Kubectl("get", "secret", "wrong-key-credentials", "-n", "velero").ExitCode(1)
 	})
 
+	t.Run("the one-minute schedule made a backup by itself", func(t *testing.T) {
+		// Velero's own timing, bounded: the first minute boundary after the
+		// schedule was created, plus up to a minute for its controller to look.
+		b := waitScheduledBackup(t, "shop-minutely", scheduled.Add(150*time.Second))
+		t.Logf("scheduled backup %s Completed %s after the schedule was created", b.GetName(), time.Since(scheduled).Round(time.Second))
+		if !strings.HasPrefix(b.GetName(), "shop-minutely-") {
+			t.Errorf("scheduled backup named %s", b.GetName())
+		}
+		// schedule list: when it last made a backup, how that went, which it is.
+		row := ""
+		for _, line := range e.Kubectl("tko", "cluster", "backup", "schedule", "list", "-o", "wide").Success().StdoutLines() {
+			if strings.HasPrefix(line, "shop-minutely\t") {
+				row = line
+			}
+		}
+		if cells := strings.Split(row, "\t"); len(cells) < 8 || cells[1] != "*/1 * * * *" || cells[2] != "Enabled" || cells[4] == "-" ||
+			cells[5] != "Completed" || cells[7] != b.GetName() {
+			t.Errorf("schedule list row without its last backup: %q", row)
+		}
+		e.Kubectl("tko", "cluster", "backup", "list", "-o", "wide").Success().StdoutContains(b.GetName()+"\tCompleted\t", "\tshop-minutely\n")
+		e.Kubectl("tko", "cluster", "backup", "get", b.GetName()).Success().
+			StdoutContains("Phase:               Completed", "Schedule:            shop-minutely", "Scope:               namespaces "+ns)
+	})
+
 	t.Run("status says whether every cluster has a recent good backup", func(t *testing.T) {
+		// The newest Completed backup is the scheduled one, unless a step
+		// above ran after it: status names whichever is newest.
+		newest := newestCompleted(t)
+		if !strings.HasPrefix(newest, "shop-minutely-") {
+			t.Logf("the newest Completed backup is %s, not the scheduled one", newest)
+		}
 		e.Kubectl("tko", "cluster", "backup", "status").Success().
-			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t2/2 available\t", "\tbad\tOK")
+			StdoutContains("VELERO\tLOCATIONS\tLAST SUCCESS", "v1.18.3\t2/2 available\t"+newest+"\t", "\tbad\tOK")
 		e.Kubectl("tko", "cluster", "backup", "status", "--all-workload-clusters", "--max-age", "1ms").ExitCode(explain.ExitFailure).
 			StdoutContains("default/wc-prod-1\tv1.18.3\t", "NO BACKUP WITHIN 1ms").StderrContains("cluster(s) without a Completed backup in the last 1ms")
 	})

@@ -2,7 +2,14 @@ package backup
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
+	"math/big"
 	"net"
 	"os"
 	"os/exec"
@@ -11,6 +18,14 @@ import (
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/watch"
+	"k8s.io/client-go/tools/cache"
+	watchtools "k8s.io/client-go/tools/watch"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
@@ -187,4 +202,101 @@ func contains(list []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// caFile writes a self-signed CA certificate (PEM) with the given common
+// name, as an on-premises store's CA.
+func caFile(t *testing.T, cn string) string {
+	t.Helper()
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: cn}, IsCA: true, BasicConstraintsValid: true,
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(365 * 24 * time.Hour), KeyUsage: x509.KeyUsageCertSign}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := filepath.Join(t.TempDir(), "ca.pem")
+	if err := os.WriteFile(p, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// waitScheduledBackup watches Velero's backups for one the schedule made
+// (Velero labels it velero.io/schedule-name) until it is Completed; another
+// end, or the deadline, fails the test.
+func waitScheduledBackup(t *testing.T, schedule string, deadline time.Time) *unstructured.Unstructured {
+	t.Helper()
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
+	defer cancel()
+	res := suite.Dyn.Resource(backup.Backups).Namespace("velero")
+	selector := backup.LabelSchedule + "=" + schedule
+	lw := &cache.ListWatch{
+		ListWithContextFunc: func(ctx context.Context, o metav1.ListOptions) (runtime.Object, error) {
+			o.LabelSelector = selector
+			return res.List(ctx, o)
+		},
+		WatchFuncWithContext: func(ctx context.Context, o metav1.ListOptions) (watch.Interface, error) {
+			o.LabelSelector = selector
+			return res.Watch(ctx, o)
+		},
+	}
+	var done *unstructured.Unstructured
+	check := func(u *unstructured.Unstructured) (bool, error) {
+		switch o := backup.OutcomeOf(u); {
+		case o.Phase == backup.PhaseCompleted:
+			done = u
+			return true, nil
+		case o.Done():
+			return false, fmt.Errorf("scheduled %s", o.Summary())
+		}
+		return false, nil
+	}
+	seen := ""
+	_, err := watchtools.UntilWithSync(ctx, lw, &unstructured.Unstructured{}, func(store cache.Store) (bool, error) {
+		for _, item := range store.List() {
+			if ok, err := check(item.(*unstructured.Unstructured)); ok || err != nil {
+				return ok, err
+			}
+		}
+		return false, nil
+	}, func(ev watch.Event) (bool, error) {
+		u, ok := ev.Object.(*unstructured.Unstructured)
+		if !ok || ev.Type == watch.Deleted {
+			return false, nil
+		}
+		seen = backup.OutcomeOf(u).Summary()
+		return check(u)
+	})
+	if err != nil {
+		if seen == "" {
+			seen = "no backup of the schedule yet"
+		}
+		t.Fatalf("waiting for a backup of schedule %s until %s: %v (last seen: %s)", schedule, deadline.Format(time.TimeOnly), err, seen)
+	}
+	return done
+}
+
+// newestCompleted names the Completed backup in Velero's namespace that
+// completed last.
+func newestCompleted(t *testing.T) string {
+	t.Helper()
+	list, err := suite.Dyn.Resource(backup.Backups).Namespace("velero").List(context.Background(), metav1.ListOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newest, at := "", time.Time{}
+	for i := range list.Items {
+		b, err := backup.Parse[backup.Backup](&list.Items[i])
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := b.Status.CompletionTimestamp; b.Status.Phase == backup.PhaseCompleted && c != nil && c.After(at) {
+			newest, at = b.Name, c.Time
+		}
+	}
+	return newest
 }

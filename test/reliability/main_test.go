@@ -22,7 +22,8 @@ import (
 var suite harness.Suite
 
 func TestMain(m *testing.M) {
-	code := harness.Main(m, &suite, testenv.Options{Seed: true})
+	// Velero's CRDs and recorded objects too: the backup rows read them.
+	code := harness.Main(m, &suite, testenv.Options{Seed: true, Velero: true})
 	if n := figure.cases.Load(); n > 0 {
 		fmt.Printf("reliability: %d cases over %d commands; %d failures, %d objects leaked, %d secrets leaked\n",
 			n, len(Commands), figure.failures.Load(), figure.leakedObjects.Load(), figure.leakedSecrets.Load())

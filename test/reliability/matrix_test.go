@@ -105,7 +105,7 @@ const marker = "tko-planted-secret-5f3a9c"
 
 // plant puts the marker into every kind of Secret the commands may read:
 // a package's values, a workload cluster's kubeconfig (as an extra user),
-// the AKO controller's credentials.
+// the AKO controller's credentials, a backup storage location's credentials.
 func plant(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
@@ -145,6 +145,13 @@ func plant(t *testing.T) {
 	if _, err := secrets.Namespace("tkg-system-networking").Create(ctx, ako, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// The credentials of the seeded backup storage location.
+	velero := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret",
+		"metadata":   map[string]any{"name": "default-credentials", "namespace": "velero"},
+		"stringData": map[string]any{"cloud": "[default]\naws_access_key_id=tko\naws_secret_access_key=" + marker + "\n"}}}
+	if _, err := secrets.Namespace("velero").Create(ctx, velero, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestNoSecretLeaks runs every command with every output format and the
@@ -172,6 +179,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	// Fleet views read each workload cluster's kubeconfig Secret.
 	noLeak(t, e.Plugin("kubectl-tko-lb", "services", "-A", "--all-workload-clusters", "-o", "yaml", "-v=9").Run())
 	noLeak(t, e.Plugin("kubectl-tko-cluster", "audit", "-A", "-o", "json", "-v=9").Run())
+	noLeak(t, e.Plugin("kubectl-tko-cluster", "backup", "location", "get", "default", "--all-workload-clusters", "-o", "yaml", "-v=9").Run())
 	// A vSphere password in a cluster configuration never reaches the Cluster.
 	flat := filepath.Join(t.TempDir(), "wc.yaml")
 	raw, err := os.ReadFile(filepath.Join(suite.Root, "test", "testdata", "wc-new.yaml"))

@@ -16,6 +16,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/list"
 	locationadd "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/add"
 	locationdelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/delete"
+	locationget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/get"
 	locationlist "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/list"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/logs"
 	restorecreate "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/restore/create"
@@ -54,8 +55,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	schedule := &cobra.Command{Use: "schedule", Short: "Velero schedules: create, list, pause, unpause, delete", Args: cmdutil.NoArgs}
 	schedule.AddCommand(schedulecreate.NewCmd(f, streams), schedulelist.NewCmd(f, streams), pause.NewCmd(f, streams, true),
 		pause.NewCmd(f, streams, false), scheduledelete.NewCmd(f, streams))
-	location := &cobra.Command{Use: "location", Aliases: []string{"locations"}, Short: "Backup storage locations: add, list with availability, delete", Args: cmdutil.NoArgs}
-	location.AddCommand(locationadd.NewCmd(f, streams), locationlist.NewCmd(f, streams), locationdelete.NewCmd(f, streams))
+	location := &cobra.Command{Use: "location", Aliases: []string{"locations"}, Short: "Backup storage locations: add, list and get with availability, delete", Args: cmdutil.NoArgs}
+	location.AddCommand(locationadd.NewCmd(f, streams), locationlist.NewCmd(f, streams), locationget.NewCmd(f, streams), locationdelete.NewCmd(f, streams))
 	cmd.AddCommand(create.NewCmd(f, streams), list.NewCmd(f, streams), get.NewCmd(f, streams), delete.NewCmd(f, streams),
 		logs.NewCmd(f, streams, "Backup"), status.NewCmd(f, streams), schedule, location)
 	return cmd

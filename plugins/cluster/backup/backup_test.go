@@ -14,6 +14,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/get"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/add"
 	locationdelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/delete"
+	locationget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/get"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/logs"
 	restorecreate "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/restore/create"
 	restoreget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/restore/get"
@@ -25,7 +26,7 @@ import (
 
 // Every verb's Options has the one shape: Complete, Validate, Run.
 var _ = []cli.Verb{
-	&create.Options{}, &get.Options{}, &delete.Options{}, &logs.Options{}, &status.Options{}, &add.Options{}, &locationdelete.Options{},
+	&create.Options{}, &get.Options{}, &delete.Options{}, &logs.Options{}, &status.Options{}, &add.Options{}, &locationget.Options{}, &locationdelete.Options{},
 	&schedulecreate.Options{}, &scheduledelete.Options{}, &pause.Options{}, &restorecreate.Options{}, &restoreget.Options{},
 }
 
@@ -57,6 +58,9 @@ func TestFlagsAreCheckedBeforeAnyConnection(t *testing.T) {
 		{[]string{"backup", "status", "--max-age", "0s"}, "--max-age must be positive"},
 		{[]string{"backup", "location", "add", "l"}, "missing --bucket"},
 		{[]string{"backup", "location", "add", "l", "--bucket", "b", "--s3-url", "s3.example.com"}, "is not a URL"},
+		{[]string{"backup", "location", "get", "l", "--cluster", "a", "--cluster-selector", "env=lab"}, "exclusive"},
+		{[]string{"backup", "location", "get", "l", "-o", "table"}, "table"},
+		{[]string{"backup", "location", "get"}, "NAME"},
 		{[]string{"restore", "create"}, "missing --from-backup"},
 		{[]string{"restore", "create", "--from-backup", "b", "--namespace-mappings", "a:b,a:c"}, "mapped twice"},
 	} {
@@ -75,6 +79,11 @@ func TestClientDryRunNeedsNoCluster(t *testing.T) {
 	}
 	out, code = run(t, "backup", "schedule", "create", "nightly", "--schedule", "0 2 * * *", "--dry-run")
 	if code != 0 || !strings.Contains(out, "schedule.velero.io/nightly created (dry run)") {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+	out, code = run(t, "backup", "schedule", "create", "nightly", "--schedule", "*/1 * * * *", "--include-namespaces", "shop", "--ttl", "1h", "--dry-run", "-o", "yaml")
+	if code != 0 || !strings.Contains(out, "kind: Schedule") || !strings.Contains(out, "schedule: '*/1 * * * *'") || !strings.Contains(out, "ttl: 1h0m0s") ||
+		!strings.Contains(out, "- shop") {
 		t.Errorf("exit %d:\n%s", code, out)
 	}
 }

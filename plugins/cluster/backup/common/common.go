@@ -9,6 +9,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -261,8 +263,9 @@ func (s *Scope) Spec() (backup.Spec, error) {
 // table (with a CLUSTER column in a fleet) or as objects.
 type Lister struct {
 	Base
-	Fleet *cli.FleetFlags
-	sel   fleet.Selection
+	Fleet         *cli.FleetFlags
+	AllNamespaces bool
+	sel           fleet.Selection
 }
 
 // NewLister returns the options of a list verb.
@@ -270,9 +273,10 @@ func NewLister(f *cli.Factory, streams genericiooptions.IOStreams) Lister {
 	return Lister{Base: NewBase(f, streams), Fleet: cli.NewFleetFlags()}
 }
 
-// AddFlags registers --velero-namespace, -o and the fleet flags.
+// AddFlags registers --velero-namespace, -A, -o and the fleet flags.
 func (l *Lister) AddFlags(cmd *cobra.Command, what string) {
 	l.Base.AddFlags(cmd)
+	cmd.Flags().BoolVarP(&l.AllNamespaces, "all-namespaces", "A", false, "List "+what+" of every namespace, not only --velero-namespace's (a NAMESPACE column says where).")
 	AddFleetFlags(cmd, l.Fleet, "List "+what)
 }
 
@@ -295,22 +299,49 @@ type Listing struct {
 	Resource schema.GroupVersionResource
 	Columns  []cmdutil.Column
 	Row      func(u *unstructured.Unstructured, now time.Time) []string
-	Empty    string
+	// RowWithBackups, when set, is used instead of Row, with the backups of
+	// the same target (read only for a table): a schedule's newest backup.
+	RowWithBackups func(u *unstructured.Unstructured, now time.Time, backups []*backup.Backup) []string
+	Empty          string
+}
+
+// listed is what a list verb read on one target.
+type listed struct {
+	objs    []*unstructured.Unstructured
+	backups []*backup.Backup
 }
 
 // List reads and prints.
 func (l *Lister) List(ctx context.Context, spec Listing) error {
-	results, notes, err := cli.FleetRun(ctx, l.Factory, l.sel, Requirements, func(ctx context.Context, t cli.Target) ([]*unstructured.Unstructured, error) {
-		list, err := t.Clients.Dynamic.Resource(spec.Resource).Namespace(l.VeleroNamespace).List(ctx, metav1.ListOptions{})
+	ns := l.VeleroNamespace
+	if l.AllNamespaces {
+		ns = metav1.NamespaceAll
+	}
+	results, notes, err := cli.FleetRun(ctx, l.Factory, l.sel, Requirements, func(ctx context.Context, t cli.Target) (listed, error) {
+		list, err := t.Clients.Dynamic.Resource(spec.Resource).Namespace(ns).List(ctx, metav1.ListOptions{})
 		if err != nil {
-			return nil, err
+			return listed{}, err
 		}
-		out := make([]*unstructured.Unstructured, len(list.Items))
+		out := listed{objs: make([]*unstructured.Unstructured, len(list.Items))}
 		for i := range list.Items {
-			out[i] = &list.Items[i]
+			out.objs[i] = &list.Items[i]
 			if t.Name != "" {
-				annotate(out[i], t.Name)
+				Annotate(out.objs[i], t.Name)
 			}
+		}
+		if spec.RowWithBackups == nil || !l.Output.Human() || len(out.objs) == 0 {
+			return out, nil
+		}
+		backups, err := t.Clients.Dynamic.Resource(backup.Backups).Namespace(ns).List(ctx, metav1.ListOptions{})
+		if err != nil {
+			return listed{}, fmt.Errorf("listing backups: %w", err)
+		}
+		for i := range backups.Items {
+			b, err := backup.Parse[backup.Backup](&backups.Items[i])
+			if err != nil {
+				return listed{}, err
+			}
+			out.backups = append(out.backups, b)
 		}
 		return out, nil
 	})
@@ -324,7 +355,7 @@ func (l *Lister) List(ctx context.Context, spec Listing) error {
 	if !l.Output.Human() {
 		var objs []*unstructured.Unstructured
 		for _, r := range results {
-			objs = append(objs, r.Value...)
+			objs = append(objs, r.Value.objs...)
 			if r.Err != nil {
 				failed = true
 				fmt.Fprintf(l.Streams.ErrOut, "%s: %s\n", r.Target, explain.Message(r.Err))
@@ -336,29 +367,41 @@ func (l *Lister) List(ctx context.Context, spec Listing) error {
 		return Strict(failed, l.sel)
 	}
 	fleetView := Fleet(l.sel)
-	t := &cmdutil.Table{Columns: append([]cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}}, spec.Columns...)}
+	t := &cmdutil.Table{Columns: append([]cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "NAMESPACE", Hidden: !l.AllNamespaces}}, spec.Columns...)}
 	w := t.Writer(l.Streams.Out, l.Output.Wide(), l.Output.NoHeaders)
 	now := time.Now()
 	for _, r := range results {
 		if r.Err != nil {
 			failed = true
-			w.Write([]string{r.Target, "Error: " + explain.Message(r.Err)})
+			w.Write([]string{r.Target, "", "Error: " + explain.Message(r.Err)})
 			continue
 		}
-		for _, u := range r.Value {
-			w.Write(append([]string{r.Target}, spec.Row(u, now)...))
+		for _, u := range r.Value.objs {
+			var cells []string
+			if spec.RowWithBackups != nil {
+				cells = spec.RowWithBackups(u, now, r.Value.backups)
+			} else {
+				cells = spec.Row(u, now)
+			}
+			w.Write(append([]string{r.Target, u.GetNamespace()}, cells...))
 		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
 	}
 	if w.Rows == 0 {
-		fmt.Fprintf(l.Streams.ErrOut, "%s in namespace %s.\n", spec.Empty, l.VeleroNamespace)
+		where := "in namespace " + l.VeleroNamespace
+		if l.AllNamespaces {
+			where = "in any namespace"
+		}
+		fmt.Fprintf(l.Streams.ErrOut, "%s %s.\n", spec.Empty, where)
 	}
 	return Strict(failed, l.sel)
 }
 
-func annotate(u *unstructured.Unstructured, target string) {
+// Annotate records the fleet target an object was read from, for -o
+// formats (kubectl tko's context annotation).
+func Annotate(u *unstructured.Unstructured, target string) {
 	a := u.GetAnnotations()
 	if a == nil {
 		a = map[string]string{}
@@ -409,8 +452,16 @@ type Getter struct {
 	Wait     Wait
 	Resource schema.GroupVersionResource
 	Follow   string // the command that follows it, for a wait cut short
-	Describe func(out io.Writer, u *unstructured.Unstructured, now time.Time) error
+	Describe func(out io.Writer, u *unstructured.Unstructured, now time.Time, rec *Recorded) error
 	name     string
+}
+
+// Recorded is what a description shows of the errors and warnings Velero
+// recorded for a backup or restore (its status only counts them): the
+// messages, or why they could not be read from the object store.
+type Recorded struct {
+	Results *backup.Results
+	Err     error
 }
 
 // AddFlags registers --velero-namespace, -o, --wait and --timeout.
@@ -456,12 +507,62 @@ func (g *Getter) Run(ctx context.Context) error {
 	if !g.Output.Human() {
 		err = g.Output.PrintObjects(g.Streams.Out, []*unstructured.Unstructured{u}, true)
 	} else {
-		err = g.Describe(g.Streams.Out, u, time.Now())
+		rec := g.recorded(ctx, c, u)
+		if ctx.Err() != nil {
+			return context.Cause(ctx) // Ctrl-C while reading the store
+		}
+		err = g.Describe(g.Streams.Out, u, time.Now(), rec)
 	}
 	if err != nil {
 		return err
 	}
 	return waitErr
+}
+
+// recorded reads the messages Velero recorded for a backup or restore it
+// ended with errors or warnings; nil when there are none to read.
+func (g *Getter) recorded(ctx context.Context, c *kube.Clients, u *unstructured.Unstructured) *Recorded {
+	o := backup.OutcomeOf(u)
+	if !o.Done() || (o.Errors == 0 && o.Warnings == 0) {
+		return nil
+	}
+	res, err := backup.FetchResults(ctx, c.Dynamic, u.GetKind(), u.GetNamespace(), u.GetName(), backup.ResultsTimeout)
+	return &Recorded{Results: res, Err: err}
+}
+
+// PrintRecorded prints the errors and warnings Velero recorded, one line
+// each with where it arose, or why they could not be read; then where the
+// full log is.
+func PrintRecorded(out io.Writer, rec *Recorded, logs string) {
+	if rec == nil {
+		return
+	}
+	fmt.Fprintln(out)
+	if rec.Err != nil {
+		fmt.Fprintf(out, "Errors and warnings recorded: not read (%s)\n", explain.Message(rec.Err))
+	} else {
+		printResult(out, "Errors recorded", rec.Results.Errors)
+		printResult(out, "Warnings recorded", rec.Results.Warnings)
+	}
+	fmt.Fprintf(out, "Full log: %s\n", logs)
+}
+
+func printResult(out io.Writer, title string, r backup.Result) {
+	if r.Empty() {
+		return
+	}
+	fmt.Fprintf(out, "%s:\n", title)
+	for _, m := range r.Velero {
+		fmt.Fprintf(out, "  Velero: %s\n", m)
+	}
+	for _, m := range r.Cluster {
+		fmt.Fprintf(out, "  Cluster: %s\n", m)
+	}
+	for _, ns := range slices.Sorted(maps.Keys(r.Namespaces)) {
+		for _, m := range r.Namespaces[ns] {
+			fmt.Fprintf(out, "  Namespace %s: %s\n", ns, m)
+		}
+	}
 }
 
 // Field prints one "Key:  value" line of a description.

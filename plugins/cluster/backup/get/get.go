@@ -30,8 +30,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Long: cmdutil.LongDesc(`
 			Show a Velero Backup: its scope, location, phase, items, errors and
 			warnings, times, and, when it did not complete, Velero's failure reason and
-			validation errors in full (the per-item errors are in 'backup logs').
-			--wait first watches it until Velero ends it.`),
+			validation errors in full. When Velero ended it with errors or warnings,
+			the messages it recorded follow, one line each with the namespace they
+			concern (read from the object store through a DownloadRequest, as 'backup
+			logs' reads the log; when the store cannot be reached, the description
+			says why and goes on). --wait first watches it until Velero ends it.`),
 		Example: cmdutil.Examples(`
 			# How did last night's backup go?
 			kubectl tko cluster backup get nightly-20260412020000
@@ -49,7 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
-func describe(out io.Writer, u *unstructured.Unstructured, now time.Time) error {
+func describe(out io.Writer, u *unstructured.Unstructured, now time.Time, rec *common.Recorded) error {
 	b, err := backup.Parse[backup.Backup](u)
 	if err != nil {
 		return err
@@ -72,8 +75,6 @@ func describe(out io.Writer, u *unstructured.Unstructured, now time.Time) error 
 	common.Field(out, "Completed", common.Stamp(st.CompletionTimestamp, now))
 	common.Field(out, "Expires", backup.Until(st.Expiration, now))
 	common.Failures(out, st.FailureReason, st.ValidationErrors)
-	if st.Errors > 0 || st.Warnings > 0 {
-		fmt.Fprintf(out, "\nPer-item errors and warnings: kubectl tko cluster backup logs %s\n", b.Name)
-	}
+	common.PrintRecorded(out, rec, "kubectl tko cluster backup logs "+b.Name)
 	return nil
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
@@ -41,7 +42,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			in the Secret NAME-credentials in Velero's namespace, which the location
 			refers to; the credentials are never printed, at any verbosity, and
 			-o yaml shows the location alone. Velero then checks the store and marks
-			the location Available or Unavailable ('backup location list' shows it).`),
+			the location Available or Unavailable ('backup location list' shows it).
+
+			Running it again for the same store writes the credentials again (a
+			rotation: Velero reads the Secret at its next use) and leaves the
+			location unchanged; a location of the same name on another store,
+			prefix, URL, CA or credentials reference is refused (exit 2) before
+			anything is written.`),
 		Example: cmdutil.Examples(`
 			# An on-premises S3 store
 			kubectl tko cluster backup location add default --bucket tko-backups --s3-url https://s3.example.com --region us-east-1 --credentials-file ./s3-credentials --default
@@ -90,6 +97,25 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// A location of this name: the same store is a rerun (only its
+	// credentials are written again: a rotation); another is refused before
+	// anything is written, the Secret the running location uses included.
+	existing, err := c.Dynamic.Resource(backup.Locations).Namespace(o.VeleroNamespace).Get(ctx, o.Name, metav1.GetOptions{})
+	switch {
+	case err == nil:
+		change, err := backup.LocationChange(existing, o.loc)
+		if err != nil {
+			return err
+		}
+		if change != "" {
+			return errs.Invalidf("backup storage location %s exists with %s: nothing was changed; delete it first ('kubectl tko cluster backup location delete %s') or pick another name",
+				o.Name, change, o.Name)
+		}
+	case !apierrors.IsNotFound(err):
+		return fmt.Errorf("reading backup storage location %s: %w", o.Name, err)
+	default:
+		existing = nil
+	}
 	opts := metav1.CreateOptions{FieldManager: kube.FieldManager}
 	if o.DryRun.Server() {
 		opts.DryRun = []string{metav1.DryRunAll}
@@ -114,6 +140,9 @@ func (o *Options) Run(ctx context.Context) error {
 				return err
 			}
 		}
+	}
+	if existing != nil {
+		return o.Print(existing, "unchanged", o.DryRun.Server())
 	}
 	created, err := backup.Create(ctx, c.Dynamic, o.loc, o.DryRun.Server())
 	if err != nil {

@@ -30,8 +30,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Short:   "Show one Velero restore: backup, mappings, phase, counts and failures",
 		Long: cmdutil.LongDesc(`
 			Show a Velero Restore: the backup it restores, namespace mappings, phase,
-			items restored, errors and warnings, and Velero's failure reasons in full.
-			--wait first watches it until Velero ends it.`),
+			items restored, errors and warnings, Velero's failure reasons in full, and,
+			when Velero ended it with errors or warnings, the messages it recorded, one
+			line each with the namespace they concern (read from the object store, as
+			'restore logs' reads the log). --wait first watches it until Velero ends it.`),
 		Example: cmdutil.Examples(`
 			# How did the restore go?
 			kubectl tko cluster restore get shop-0412-20260412101500`),
@@ -43,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
-func describe(out io.Writer, u *unstructured.Unstructured, now time.Time) error {
+func describe(out io.Writer, u *unstructured.Unstructured, now time.Time, rec *common.Recorded) error {
 	r, err := backup.Parse[backup.Restore](u)
 	if err != nil {
 		return err
@@ -67,8 +69,6 @@ func describe(out io.Writer, u *unstructured.Unstructured, now time.Time) error 
 	common.Field(out, "Started", common.Stamp(st.StartTimestamp, now))
 	common.Field(out, "Completed", common.Stamp(st.CompletionTimestamp, now))
 	common.Failures(out, st.FailureReason, st.ValidationErrors)
-	if st.Errors > 0 || st.Warnings > 0 {
-		fmt.Fprintf(out, "\nPer-item errors and warnings: kubectl tko cluster restore logs %s\n", r.Name)
-	}
+	common.PrintRecorded(out, rec, "kubectl tko cluster restore logs "+r.Name)
 	return nil
 }
