@@ -32,14 +32,14 @@ func NewOutputFlags(extra ...string) *OutputFlags {
 // printer is what kubectl's PrintFlags.ToPrinter returns for the format.
 func (o *OutputFlags) printer() (printers.ResourcePrinter, error) {
 	var p printers.ResourcePrinter
-	switch f := o.Format(); {
-	case f == "json":
+	switch o.Format() {
+	case "json":
 		p = &printers.JSONPrinter{}
-	case f == "yaml":
+	case "yaml":
 		p = &printers.YAMLPrinter{}
-	case f == "kyaml":
+	case "kyaml":
 		p = &printers.KYAMLPrinter{}
-	case f == "name":
+	case "name":
 		return &printers.NamePrinter{}, nil
 	default:
 		kind, text, err := o.TemplateText()

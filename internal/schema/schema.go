@@ -2,18 +2,21 @@
 // Kubernetes objects carry (a ClusterClass variable's schema, a Carvel
 // package's valuesSchema, a CRD's openAPIV3Schema) and reports every
 // violation with the path of the value, so the caller can turn it into a
-// file line. It is the one JSON-schema validator of kubectl tko.
+// file line. It is the one JSON-schema validator of kubectl tko, and it
+// validates as the API server does a custom resource: with kube-openapi's
+// validator, which reads OpenAPI v3 (nullable) itself.
 package schema
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
-	"github.com/santhosh-tekuri/jsonschema/v6"
+	"k8s.io/kube-openapi/pkg/validation/spec"
+	"k8s.io/kube-openapi/pkg/validation/strfmt"
+	"k8s.io/kube-openapi/pkg/validation/validate"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
@@ -59,51 +62,41 @@ func (e *CompileError) Error() string { return "the schema cannot be used: " + e
 func (e *CompileError) Unwrap() error { return e.Err }
 
 // Validate checks value against an OpenAPI v3 schema and returns every
-// violation, ordered by path. OpenAPI specifics (nullable, x-kubernetes-*
-// keywords) are translated for the JSON-schema validator.
+// violation, ordered by path. x-kubernetes-int-or-string is read as the API
+// server reads it; the other x-kubernetes-* keywords do not validate.
 func Validate(openAPI map[string]any, value any, opts Options) ([]Violation, error) {
 	if len(openAPI) == 0 {
 		return nil, nil
 	}
-	var out []Violation
-	if opts.UnknownKeys {
-		unknownKeys(openAPI, value, nil, &out)
-	}
-	c := jsonschema.NewCompiler()
-	if err := c.AddResource("schema.json", toJSONSchema(openAPI, opts.UnknownKeys)); err != nil {
-		return nil, &CompileError{Err: err}
-	}
-	sch, err := c.Compile("schema.json")
+	sch, err := compile(openAPI)
 	if err != nil {
 		return nil, &CompileError{Err: err}
 	}
-	if err := sch.Validate(value); err != nil {
-		var verr *jsonschema.ValidationError
-		if !errors.As(err, &verr) {
-			return nil, err
-		}
-		seen := map[string]bool{}
-		for _, unit := range verr.BasicOutput().Errors {
-			if unit.Error == nil {
-				continue
-			}
-			msg := unit.Error.String()
-			// Summaries of the nested errors listed beside them.
-			if strings.HasPrefix(msg, "validation failed") || strings.Contains(msg, "failed to validate") {
-				continue
-			}
-			path := pointerSegments(unit.InstanceLocation)
-			if key := strings.Join(path, "\x00") + "\x00" + msg; !seen[key] {
-				seen[key] = true
-				out = append(out, Violation{Path: path, Message: msg})
-			}
-		}
-		if len(out) == 0 {
-			out = append(out, Violation{Message: verr.Error()})
+	var out []Violation
+	reported := map[string]bool{}
+	if opts.UnknownKeys {
+		unknownKeys(openAPI, value, nil, &out)
+		for _, v := range out {
+			reported[key(v.Path)] = true
 		}
 	}
+	result, err := run(sch, value)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, violations(result.Errors, value, reported)...)
 	slices.SortStableFunc(out, func(a, b Violation) int { return strings.Compare(a.Dotted(), b.Dotted()) })
 	return out, nil
+}
+
+// run validates, turning a panic of the validator into an error.
+func run(sch *spec.Schema, value any) (result *validate.Result, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("validating against the schema: %v", r)
+		}
+	}()
+	return validate.NewSchemaValidator(sch, nil, "", strfmt.Default).Validate(value), nil
 }
 
 // Dotted renders path segments as a.b[0].c.
@@ -130,15 +123,7 @@ func SplitDotted(p string) []string {
 	return strings.Split(strings.NewReplacer("[", ".", "]", "").Replace(strings.TrimPrefix(p, ".")), ".")
 }
 
-func pointerSegments(ptr string) []string {
-	var out []string
-	for _, part := range strings.Split(strings.TrimPrefix(ptr, "/"), "/") {
-		if part != "" {
-			out = append(out, strings.ReplaceAll(strings.ReplaceAll(part, "~1", "/"), "~0", "~"))
-		}
-	}
-	return out
-}
+func key(path []string) string { return strings.Join(path, "\x00") }
 
 func unknownKeys(schema map[string]any, value any, path []string, out *[]Violation) {
 	switch val := value.(type) {
@@ -185,40 +170,6 @@ func unknownKeys(schema map[string]any, value any, path []string, out *[]Violati
 			unknownKeys(items, item, append(slices.Clone(path), strconv.Itoa(i)), out)
 		}
 	}
-}
-
-// toJSONSchema rewrites OpenAPI v3 specifics for a JSON-schema validator:
-// nullable becomes a null type, x- keywords go. When unknown keys are
-// reported separately, additionalProperties: false goes too, so a typo is
-// reported once, with its suggestion.
-func toJSONSchema(v any, unknownKeysApart bool) any {
-	switch t := v.(type) {
-	case map[string]any:
-		out := make(map[string]any, len(t))
-		for k, val := range t {
-			if strings.HasPrefix(k, "x-") {
-				continue
-			}
-			out[k] = toJSONSchema(val, unknownKeysApart)
-		}
-		if nullable, _ := t["nullable"].(bool); nullable {
-			if typ, ok := t["type"].(string); ok {
-				out["type"] = []any{typ, "null"}
-			}
-		}
-		delete(out, "nullable")
-		if unknownKeysApart && out["additionalProperties"] == false {
-			delete(out, "additionalProperties")
-		}
-		return out
-	case []any:
-		out := make([]any, len(t))
-		for i, val := range t {
-			out[i] = toJSONSchema(val, unknownKeysApart)
-		}
-		return out
-	}
-	return v
 }
 
 // Closest returns the candidate within edit distance 3 of name, if any:

@@ -104,3 +104,120 @@ func TestClosest(t *testing.T) {
 		t.Errorf("got %q for a far name", got)
 	}
 }
+
+func TestMessages(t *testing.T) {
+	obj := func(props map[string]any) map[string]any {
+		return map[string]any{"type": "object", "properties": props}
+	}
+	for _, tc := range []struct {
+		name   string
+		schema map[string]any
+		value  any
+		want   []string // dotted path: message
+	}{
+		{"type", obj(map[string]any{"a": map[string]any{"type": "integer"}}), map[string]any{"a": "x"}, []string{"a: got string, want integer"}},
+		{"an integer is a number", obj(map[string]any{"a": map[string]any{"type": "string"}}), map[string]any{"a": int64(3)}, []string{"a: got number, want string"}},
+		{"null", obj(map[string]any{"a": map[string]any{"type": "string"}}), map[string]any{"a": nil}, []string{"a: got null, want string"}},
+		{"the type alone", obj(map[string]any{"a": map[string]any{"type": "string", "enum": []any{"x"}}}), map[string]any{"a": true}, []string{"a: got boolean, want string"}},
+		{"enum", obj(map[string]any{"a": map[string]any{"type": "string", "enum": []any{"a", "b"}}}), map[string]any{"a": "c"}, []string{"a: value must be one of 'a', 'b'"}},
+		{"enum of one", obj(map[string]any{"a": map[string]any{"enum": []any{int64(1)}}}), map[string]any{"a": int64(2)}, []string{"a: value must be 1"}},
+		{"minimum", obj(map[string]any{"a": map[string]any{"type": "integer", "minimum": int64(1)}}), map[string]any{"a": int64(0)}, []string{"a: minimum: got 0, want 1"}},
+		{"maximum", obj(map[string]any{"a": map[string]any{"type": "number", "maximum": 2.5}}), map[string]any{"a": 3.5}, []string{"a: maximum: got 3.5, want 2.5"}},
+		{"exclusive minimum", obj(map[string]any{"a": map[string]any{"type": "integer", "minimum": int64(1), "exclusiveMinimum": true}}), map[string]any{"a": int64(1)}, []string{"a: exclusiveMinimum: got 1, want 1"}},
+		{"multipleOf", obj(map[string]any{"a": map[string]any{"type": "integer", "multipleOf": int64(2)}}), map[string]any{"a": int64(3)}, []string{"a: multipleOf: got 3, want 2"}},
+		{"maxLength", obj(map[string]any{"a": map[string]any{"type": "string", "maxLength": int64(2)}}), map[string]any{"a": "abé"}, []string{"a: maxLength: got 3, want 2"}},
+		{"minLength", obj(map[string]any{"a": map[string]any{"type": "string", "minLength": int64(2)}}), map[string]any{"a": "a"}, []string{"a: minLength: got 1, want 2"}},
+		{"pattern", obj(map[string]any{"a": map[string]any{"type": "string", "pattern": "^[a-z]+$"}}), map[string]any{"a": "A1"}, []string{"a: 'A1' does not match pattern '^[a-z]+$'"}},
+		{"format", obj(map[string]any{"a": map[string]any{"type": "string", "format": "ipv4"}}), map[string]any{"a": "10.0.0"}, []string{"a: '10.0.0' is not valid ipv4"}},
+		{"unknown format", obj(map[string]any{"a": map[string]any{"type": "string", "format": "flavour"}}), map[string]any{"a": "x"}, nil},
+		{"int32", obj(map[string]any{"a": map[string]any{"type": "integer", "format": "int32"}}), map[string]any{"a": int64(1) << 40}, []string{"a: 1099511627776 is not valid int32"}},
+		{"items", map[string]any{"type": "array", "minItems": int64(3)}, []any{"a", "a"}, []string{": minItems: got 2, want 3"}},
+		{"unique", map[string]any{"type": "array", "uniqueItems": true}, []any{"a", "b", "a"}, []string{": items at 0 and 2 are equal"}},
+		{"maxProperties", map[string]any{"type": "object", "maxProperties": int64(1)}, map[string]any{"a": 1, "b": 2}, []string{": maxProperties: got 2, want 1"}},
+		{"missing", map[string]any{"type": "object", "required": []any{"a"}, "properties": map[string]any{"s": map[string]any{"type": "object", "required": []any{"x", "y.z"}}}},
+			map[string]any{"s": map[string]any{}}, []string{": missing property 'a'", "s: missing properties 'x', 'y.z'"}},
+		{"additional", map[string]any{"type": "object", "additionalProperties": false}, map[string]any{"b": 1, "a": 2}, []string{": additional properties 'a', 'b' not allowed"}},
+		{"int-or-string", obj(map[string]any{"port": map[string]any{"x-kubernetes-int-or-string": true}}), map[string]any{"port": true}, []string{"port: got boolean, want integer or string"}},
+		{"int-or-string holds either", obj(map[string]any{"a": map[string]any{"x-kubernetes-int-or-string": true}, "b": map[string]any{"x-kubernetes-int-or-string": true}}), map[string]any{"a": int64(80), "b": "http"}, nil},
+		{"anyOf", obj(map[string]any{"a": map[string]any{"anyOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "string", "pattern": "^x"}}}}),
+			map[string]any{"a": "y"}, []string{"a: must validate at least one schema (anyOf)", "a: 'y' does not match pattern '^x'"}},
+		{"allOf", obj(map[string]any{"a": map[string]any{"allOf": []any{map[string]any{"minLength": int64(3)}, map[string]any{"pattern": "^x"}}}}),
+			map[string]any{"a": "y"}, []string{"a: minLength: got 1, want 3", "a: 'y' does not match pattern '^x'"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := Validate(tc.schema, tc.value, Options{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var msgs []string
+			for _, v := range got {
+				msgs = append(msgs, v.Dotted()+": "+v.Message)
+			}
+			if strings.Join(msgs, "\n") != strings.Join(tc.want, "\n") {
+				t.Errorf("got\n%s\nwant\n%s", strings.Join(msgs, "\n"), strings.Join(tc.want, "\n"))
+			}
+		})
+	}
+}
+
+// A key holding dots or brackets stays one segment, so its line is found.
+func TestPathSegments(t *testing.T) {
+	doc := `metadata:
+  labels:
+    app.kubernetes.io/name: 3
+items:
+- a[0]: x
+`
+	docs, err := yamldoc.Parse("x.yaml", []byte(doc))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := map[string]any{"type": "object", "properties": map[string]any{
+		"metadata": map[string]any{"type": "object", "properties": map[string]any{
+			"labels": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "string"}}}},
+		"items": map[string]any{"type": "array", "items": map[string]any{"type": "object", "additionalProperties": map[string]any{"type": "integer"}}},
+	}}
+	got, err := Validate(s, docs[0].Data, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []struct {
+		path []string
+		line int
+	}{{[]string{"items", "0", "a[0]"}, 5}, {[]string{"metadata", "labels", "app.kubernetes.io/name"}, 3}}
+	if len(got) != len(want) {
+		t.Fatalf("got %+v", got)
+	}
+	for i, w := range want {
+		if strings.Join(got[i].Path, "|") != strings.Join(w.path, "|") || got[i].Line(docs[0]) != w.line {
+			t.Errorf("got %q (line %d), want %q (line %d)", got[i].Path, got[i].Line(docs[0]), w.path, w.line)
+		}
+	}
+}
+
+// With unknown keys reported, a closed object's extra key is reported once,
+// with its suggestion.
+func TestClosedObjectWithUnknownKeys(t *testing.T) {
+	closed := map[string]any{"type": "object", "additionalProperties": false, "properties": map[string]any{"name": map[string]any{"type": "string"}}}
+	got, err := Validate(closed, map[string]any{"nme": "x"}, Options{UnknownKeys: true})
+	if err != nil || len(got) != 1 || got[0].Message != `unknown key "nme" (did you mean "name"?)` {
+		t.Fatalf("got %+v, %v", got, err)
+	}
+}
+
+func TestUnusableSchemas(t *testing.T) {
+	for name, s := range map[string]map[string]any{
+		"type":      {"type": "strin"},
+		"pattern":   {"type": "string", "pattern": "("},
+		"nested":    {"type": "object", "properties": map[string]any{"a": map[string]any{"type": "array", "items": map[string]any{"pattern": "[a-"}}}},
+		"keyword":   {"type": "string", "minLength": "two"},
+		"reference": {"properties": map[string]any{"a": map[string]any{"$ref": "#/definitions/a"}}},
+		"multiple":  {"type": "integer", "multipleOf": int64(0)},
+	} {
+		_, err := Validate(s, "x", Options{})
+		var compile *CompileError
+		if !errors.As(err, &compile) {
+			t.Errorf("%s: want a CompileError, got %v", name, err)
+		}
+	}
+}

@@ -1,0 +1,187 @@
+package schema
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"regexp"
+
+	"k8s.io/kube-openapi/pkg/validation/spec"
+)
+
+// compile checks what the validator would only find out value by value, or
+// not at all (an unknown type, a pattern that is no regular expression, a
+// $ref it cannot follow), and reads the schema into the validator's form.
+func compile(openAPI map[string]any) (*spec.Schema, error) {
+	prepared, err := prepare(openAPI, "")
+	if err != nil {
+		return nil, err
+	}
+	raw, err := json.Marshal(prepared)
+	if err != nil {
+		return nil, err
+	}
+	sch := &spec.Schema{}
+	if err := sch.UnmarshalJSON(raw); err != nil {
+		return nil, err
+	}
+	return sch, nil
+}
+
+var jsonTypes = map[string]bool{"object": true, "array": true, "string": true, "integer": true, "number": true, "boolean": true, "null": true}
+
+// prepare returns a copy of the schema m at location at in which
+// x-kubernetes-int-or-string is the type it stands for, as the API server
+// has it, or the first reason the schema cannot be used.
+func prepare(m map[string]any, at string) (map[string]any, error) {
+	fail := func(keyword, format string, args ...any) error {
+		return fmt.Errorf("%s: %s", join(at, keyword), fmt.Sprintf(format, args...))
+	}
+	out := make(map[string]any, len(m)+1)
+	for k, v := range m {
+		out[k] = v
+		switch k {
+		case "$ref":
+			return nil, fail(k, "references are not supported")
+		case "type":
+			if !validType(v) {
+				return nil, fail(k, "%v is not a type (want one of object, array, string, integer, number, boolean, null)", v)
+			}
+		case "pattern":
+			s, ok := v.(string)
+			if !ok {
+				return nil, fail(k, "want a string, got %T", v)
+			}
+			if _, err := regexp.Compile(s); err != nil {
+				return nil, fail(k, "%v", err)
+			}
+		case "multipleOf":
+			if f, ok := number(v); !ok || f <= 0 {
+				return nil, fail(k, "want a number greater than 0, got %v", v)
+			}
+		case "properties", "patternProperties", "definitions":
+			props, ok := v.(map[string]any)
+			if !ok {
+				return nil, fail(k, "want a map of schemas, got %T", v)
+			}
+			prepared := make(map[string]any, len(props))
+			for name, sub := range props {
+				if k == "patternProperties" {
+					if _, err := regexp.Compile(name); err != nil {
+						return nil, fail(k, "%v", err)
+					}
+				}
+				s, err := prepareSchema(sub, join(join(at, k), name))
+				if err != nil {
+					return nil, err
+				}
+				prepared[name] = s
+			}
+			out[k] = prepared
+		case "additionalProperties", "additionalItems":
+			if _, ok := v.(bool); ok {
+				continue
+			}
+			s, err := prepareSchema(v, join(at, k))
+			if err != nil {
+				return nil, err
+			}
+			out[k] = s
+		case "items", "allOf", "anyOf", "oneOf":
+			list, ok := v.([]any)
+			if !ok && k == "items" {
+				s, err := prepareSchema(v, join(at, k))
+				if err != nil {
+					return nil, err
+				}
+				out[k] = s
+				continue
+			}
+			if !ok {
+				return nil, fail(k, "want a list of schemas, got %T", v)
+			}
+			prepared := make([]any, len(list))
+			for i, sub := range list {
+				s, err := prepareSchema(sub, fmt.Sprintf("%s[%d]", join(at, k), i))
+				if err != nil {
+					return nil, err
+				}
+				prepared[i] = s
+			}
+			out[k] = prepared
+		case "not":
+			s, err := prepareSchema(v, join(at, k))
+			if err != nil {
+				return nil, err
+			}
+			out[k] = s
+		case "dependencies":
+			deps, ok := v.(map[string]any)
+			if !ok {
+				return nil, fail(k, "want a map, got %T", v)
+			}
+			prepared := make(map[string]any, len(deps))
+			for name, dep := range deps {
+				prepared[name] = dep
+				if _, isList := dep.([]any); isList {
+					continue
+				}
+				s, err := prepareSchema(dep, join(join(at, k), name))
+				if err != nil {
+					return nil, err
+				}
+				prepared[name] = s
+			}
+			out[k] = prepared
+		}
+	}
+	if intOrString, _ := m["x-kubernetes-int-or-string"].(bool); intOrString && m["type"] == nil {
+		out["type"] = []any{"integer", "string"}
+	}
+	return out, nil
+}
+
+func prepareSchema(v any, at string) (map[string]any, error) {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New(at + ": want a schema, got " + fmt.Sprintf("%T", v))
+	}
+	return prepare(m, at)
+}
+
+func validType(v any) bool {
+	switch t := v.(type) {
+	case string:
+		return jsonTypes[t]
+	case []any:
+		for _, e := range t {
+			if s, ok := e.(string); !ok || !jsonTypes[s] {
+				return false
+			}
+		}
+		return len(t) > 0
+	}
+	return false
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	case json.Number:
+		f, err := n.Float64()
+		return f, err == nil
+	}
+	return 0, false
+}
+
+func join(at, k string) string {
+	if at == "" {
+		return k
+	}
+	return at + "." + k
+}
