@@ -68,7 +68,7 @@ func PlanCluster(ctx context.Context, dyn dynamic.Interface, api capi.API, in Pl
 	if err != nil {
 		return nil, fmt.Errorf("reading ClusterClass %s: %w", class, err)
 	}
-	for _, v := range capi.ValidateTopology(cluster, classObj) {
+	for _, v := range validateTopology(cluster, classObj) {
 		p.problems = append(p.problems, p.locate(v))
 	}
 	if len(p.problems) > 0 {
@@ -159,7 +159,7 @@ func (p *planner) fromManifest(tkrs []capi.TKR, tkrServed bool) (*unstructured.U
 
 // locate adds the file line to a violation: the flat variable it comes
 // from, or the manifest's field or variable entry.
-func (p *planner) locate(v capi.Violation) errs.Problem {
+func (p *planner) locate(v Violation) errs.Problem {
 	if p.flat != nil {
 		key := SourceOf(v.Variable, v.Path)
 		if key == "" {
