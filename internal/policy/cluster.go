@@ -332,7 +332,7 @@ func Owned(ctx context.Context, dyn dynamic.Interface, name, typ string) ([]*uns
 func kindsOf(typ string) []string {
 	switch typ {
 	case TypeSecurity:
-		return []string{"Namespace"}
+		return []string{"Namespace", "ValidatingAdmissionPolicyBinding", "ValidatingAdmissionPolicy"}
 	case TypeImageRegistry, TypeCustom:
 		return []string{"ValidatingAdmissionPolicyBinding", "ValidatingAdmissionPolicy"}
 	case TypeNetwork:

@@ -152,7 +152,20 @@ func Validate(p *Policy) []errs.Problem {
 		return out
 	}
 	pr := &s.Parameters
+	for _, name := range setParameters(pr) {
+		if typ := parameterTypes[name]; typ != s.Type {
+			add("spec.parameters."+name, "applies to %s policies, not to %s ones", typ, s.Type)
+		}
+	}
 	switch s.Type {
+	case TypeSecurity:
+		// Restricted already refuses what these add to baseline.
+		if s.Recipe != "baseline" && pr.DenyHostPath {
+			add("spec.parameters.denyHostPath", "%s already refuses hostPath, flexVolume and gitRepo volumes: this rule adds to baseline only", s.Recipe)
+		}
+		if s.Recipe != "baseline" && pr.DenyPrivileged {
+			add("spec.parameters.denyPrivileged", "%s already refuses privileged containers and privilege escalation: this rule adds to baseline only", s.Recipe)
+		}
 	case TypeImageRegistry:
 		switch s.Recipe {
 		case "allowed-name-tag":
@@ -220,4 +233,31 @@ func validateLabels(l map[string]string) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// parameterTypes names the policy type that reads each parameter.
+var parameterTypes = map[string]string{
+	"allow": TypeImageRegistry, "blockLatestTag": TypeImageRegistry, "requireDigest": TypeImageRegistry,
+	"podSelector": TypeNetwork, "policySpec": TypeCustom, "denyHostPath": TypeSecurity, "denyPrivileged": TypeSecurity,
+	"cpuRequests": TypeQuota, "cpuLimits": TypeQuota, "memoryRequests": TypeQuota, "memoryLimits": TypeQuota, "pods": TypeQuota,
+}
+
+// setParameters lists the parameters a policy gives.
+func setParameters(pr *Parameters) []string {
+	var out []string
+	for _, p := range []struct {
+		name string
+		set  bool
+	}{
+		{"denyHostPath", pr.DenyHostPath}, {"denyPrivileged", pr.DenyPrivileged},
+		{"allow", len(pr.Allow) > 0}, {"blockLatestTag", pr.BlockLatestTag}, {"requireDigest", pr.RequireDigest},
+		{"podSelector", len(pr.PodSelector) > 0},
+		{"cpuRequests", pr.CPURequests != ""}, {"cpuLimits", pr.CPULimits != ""}, {"memoryRequests", pr.MemoryRequests != ""}, {"memoryLimits", pr.MemoryLimits != ""}, {"pods", pr.Pods != nil},
+		{"policySpec", len(pr.PolicySpec) > 0},
+	} {
+		if p.set {
+			out = append(out, p.name)
+		}
+	}
+	return out
 }

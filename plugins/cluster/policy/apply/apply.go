@@ -23,6 +23,8 @@ type Options struct {
 
 	File              string
 	Recipe            string
+	DenyHostPath      bool
+	DenyPrivileged    bool
 	Allow             []string
 	BlockLatestTag    bool
 	RequireDigest     bool
@@ -55,7 +57,12 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			workload clusters through their kubeconfig Secrets (--cluster,
 			--cluster-selector, --all-workload-clusters). The Kubernetes API server
 			enforces every policy itself: security policies become Pod Security Admission
-			labels on the namespaces they govern; image registry policies a
+			labels on the namespaces they govern (with --deny-host-path or
+			--deny-privileged, a baseline policy also refuses, with a
+			ValidatingAdmissionPolicy, what baseline leaves open: flexVolume and
+			gitRepo volumes, and containers without allowPrivilegeEscalation: false;
+			it holds where Pod Security Admission is exempted or lowered by hand);
+			image registry policies a
 			ValidatingAdmissionPolicy (CEL over every container image) and its binding;
 			network policies NetworkPolicies (enforced by the cluster's CNI, only stored
 			without one); quota policies a ResourceQuota and a LimitRange; custom
@@ -84,6 +91,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			# Pod Security baseline on every namespace labelled env=prod
 			kubectl tko cluster policy apply security prod-baseline --level baseline --namespace-selector env=prod
 
+			# Baseline, plus no volumes into the node and no privilege escalation
+			kubectl tko cluster policy apply security team-a --level baseline --deny-host-path --deny-privileged --namespaces team-a
+
 			# Only images from Harbor, never :latest, on every workload cluster
 			kubectl tko cluster policy apply image-registry harbor-only --allow harbor.example.com --block-latest-tag --all-workload-clusters
 
@@ -108,6 +118,8 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	// TMC's words for the recipe of two types (--template is -o's).
 	fl.StringVar(&o.Recipe, "level", "", "security: the recipe, baseline or restricted (strict).")
 	fl.StringVar(&o.Recipe, "size", "", "namespace-quota: the recipe, small, medium or large.")
+	fl.BoolVar(&o.DenyHostPath, "deny-host-path", false, "security, baseline: also refuse flexVolume and gitRepo volumes (and hostPath where Pod Security Admission does not look).")
+	fl.BoolVar(&o.DenyPrivileged, "deny-privileged", false, "security, baseline: also require allowPrivilegeEscalation: false on every container (and refuse privileged ones where Pod Security Admission does not look).")
 	fl.StringSliceVar(&o.Allow, "allow", nil, "image-registry: registries or repositories images may come from (harbor.example.com,harbor.example.com/tkg).")
 	fl.BoolVar(&o.BlockLatestTag, "block-latest-tag", false, "image-registry: refuse images tagged latest or without a tag.")
 	fl.BoolVar(&o.RequireDigest, "require-digest", false, "image-registry: refuse images not pinned by a sha256 digest.")
@@ -158,6 +170,8 @@ var flagOf = map[string]string{
 	"metadata.name": "NAME", "spec.recipe": "--recipe", "spec.parameters.allow": "--allow", "spec.parameters.podSelector": "--pod-selector",
 	"spec.parameters.cpuLimits": "--cpu", "spec.parameters.cpuRequests": "--cpu", "spec.parameters.memoryRequests": "--memory", "spec.parameters.memoryLimits": "--memory", "spec.parameters": "--cpu, --memory, --pods", "spec.parameters.policySpec": "-f",
 	"spec.scope.namespaces": "--namespaces", "spec.scope.namespaceSelector": "--namespace-selector", "kind": "TYPE",
+	"spec.parameters.denyHostPath": "--deny-host-path", "spec.parameters.denyPrivileged": "--deny-privileged", "spec.parameters.pods": "--pods",
+	"spec.parameters.blockLatestTag": "--block-latest-tag", "spec.parameters.requireDigest": "--require-digest",
 }
 
 // Validate checks the file or the flags whole, before any connection.
@@ -173,7 +187,7 @@ func (o *Options) Validate() error {
 		if len(o.args) > 0 {
 			return cli.FlagErrorf("give a policy by -f FILE or as TYPE NAME with flags, not both")
 		}
-		for _, name := range []string{"recipe", "level", "size", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"} {
+		for _, name := range []string{"recipe", "level", "size", "deny-host-path", "deny-privileged", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"} {
 			if o.cmd.Flags().Changed(name) {
 				return cli.FlagErrorf("--%s describes a policy given by flags; with -f the file says it all", name)
 			}
@@ -256,6 +270,7 @@ func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 	p.Spec = policy.Spec{Type: typ, Recipe: o.Recipe}
 	pr := &p.Spec.Parameters
 	pr.Allow, pr.BlockLatestTag, pr.RequireDigest, pr.PodSelector = o.Allow, o.BlockLatestTag, o.RequireDigest, o.PodSelector
+	pr.DenyHostPath, pr.DenyPrivileged = o.DenyHostPath, o.DenyPrivileged
 	if typ == policy.TypeImageRegistry && o.Recipe == "" {
 		// The rules given by flags are the recipe.
 		switch {

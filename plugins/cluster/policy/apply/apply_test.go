@@ -29,6 +29,9 @@ func TestValidateRefusesBeforeConnecting(t *testing.T) {
 		{[]string{"-f", "x.yaml", "--recipe", "baseline"}, "--recipe describes a policy given by flags"},
 		{[]string{"security", "p", "--recipe", "baseline", "--dry-run=maybe"}, "--dry-run must be client or server"},
 		{[]string{"security", "p", "--recipe", "baseline", "--cluster", "a", "--all-workload-clusters"}, "--cluster and --all-workload-clusters are exclusive"},
+		{[]string{"security", "p", "--level", "strict", "--deny-host-path"}, "--deny-host-path: restricted already refuses hostPath, flexVolume and gitRepo volumes"},
+		{[]string{"image-registry", "p", "--block-latest-tag", "--deny-privileged"}, "--deny-privileged: applies to security policies, not to image-registry ones"},
+		{[]string{"-f", "x.yaml", "--deny-privileged"}, "--deny-privileged describes a policy given by flags"},
 	} {
 		streams, _, _, _ := cli.TestStreams(false)
 		f := cli.NewFactory()
