@@ -3,7 +3,6 @@ package policy
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -118,11 +117,6 @@ func pathOf(dotted string) []any {
 	return out
 }
 
-// registryRE is what a registry, repository or image prefix may look like
-// as it appears in an image reference: lowercase host (with a port), then
-// path components.
-var registryRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$`)
-
 // Validate checks what the schema cannot: the policy's name, the recipe of
 // its type and the parameters the recipe needs. It also normalizes TMC's
 // recipe names (strict is restricted) and the image-registry recipe into
@@ -178,8 +172,8 @@ func Validate(p *Policy) []errs.Problem {
 			pr.RequireDigest = true
 		}
 		for i, r := range pr.Allow {
-			if !registryRE.MatchString(r) {
-				add(fmt.Sprintf("spec.parameters.allow[%d]", i), "%q can never match an image: write a registry host or repository as images name it (harbor.example.com, harbor.example.com/tkg), without scheme, tag or trailing /", r)
+			if msg := registryProblem(r); msg != "" {
+				add(fmt.Sprintf("spec.parameters.allow[%d]", i), "%s", msg)
 			}
 		}
 	case TypeNetwork:

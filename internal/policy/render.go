@@ -171,12 +171,7 @@ func vapSpec(p *Policy) map[string]any {
 		validations = append(validations, map[string]any{"expression": expr, "message": fmt.Sprintf("policy %s: %s", p.Name(), msg), "reason": "Forbidden"})
 	}
 	if len(pr.Allow) > 0 {
-		quoted := make([]string, len(pr.Allow))
-		for i, r := range pr.Allow {
-			quoted[i] = strconv.Quote(r)
-		}
-		rule(fmt.Sprintf(`variables.images.all(i, [%s].exists(r, i.startsWith(r + "/") || i.startsWith(r + ":") || i.startsWith(r + "@")))`, strings.Join(quoted, ", ")),
-			"every image must come from "+strings.Join(pr.Allow, ", "))
+		rule(fmt.Sprintf(`variables.images.all(i, %s)`, allowExpr(pr.Allow)), "every image must come from "+strings.Join(pr.Allow, ", "))
 	}
 	if pr.BlockLatestTag {
 		// An image without a tag or digest is pulled as latest.

@@ -260,8 +260,9 @@ spec:
   type: image-registry
   recipe: allowed-name-tag
   parameters:
-    allow: [harbor.example.com, "https://gcr.io/"]
+    allow: [harbor.example.com, "https://gcr.io/", "harbor.example.com/app:1.0", "*"]
     blockLatest: true
+    denyPrivileged: true
 ---
 apiVersion: tko.tanzu.vmware.com/v1alpha1
 kind: ClusterPolicy
@@ -279,11 +280,21 @@ spec:
   type: firewall
   recipe: deny-all
 `)
-	e.Kubectl("tko", "cluster", "policy", "apply", "-f", bad).ExitCode(explain.ExitUsage).ProblemReport("4 problem(s), nothing was applied",
-		bad+`:9: spec.parameters.allow[1]: "https://gcr.io/" can never match an image`,
+	e.Kubectl("tko", "cluster", "policy", "apply", "-f", bad).ExitCode(explain.ExitUsage).ProblemReport("7 problem(s), nothing was applied",
+		bad+`:9: spec.parameters.allow[1]: "https://gcr.io/" can never match an image: images name a registry without a scheme (gcr.io)`,
+		bad+`:9: spec.parameters.allow[2]: "harbor.example.com/app:1.0" can never match an image: allow the repository (harbor.example.com/app) without a tag`,
+		bad+`:9: spec.parameters.allow[3]: "*" admits every image`,
 		bad+`:10: spec.parameters.blockLatest: unknown key "blockLatest" (did you mean "blockLatestTag"?)`,
-		bad+`:18: spec.recipe: "privileged" is not a recipe of security policies (one of: baseline, restricted)`,
-		bad+`:25: spec.type: value must be one of`)
+		bad+`:11: spec.parameters.denyPrivileged: applies to security policies, not to image-registry ones`,
+		bad+`:19: spec.recipe: "privileged" is not a recipe of security policies (one of: baseline, restricted)`,
+		bad+`:26: spec.type: value must be one of`)
+	// A pattern that cannot match, given by flags to every workload
+	// cluster: refused before any cluster is reached.
+	e.Kubectl("tko", "cluster", "policy", "apply", "image-registry", "harbor-only", "--allow", "https://harbor.example.com,harbor.example.com/tkg@sha256:0a1b", "--all-workload-clusters").
+		ExitCode(explain.ExitUsage).ProblemReport("policy harbor-only: 2 problem(s), nothing was applied",
+		`--allow: "https://harbor.example.com" can never match an image: images name a registry without a scheme (harbor.example.com)`,
+		`--allow: "harbor.example.com/tkg@sha256:0a1b" can never match an image: allow the repository (harbor.example.com/tkg) without a digest`)
+	e.Kubectl("tko", "cluster", "policy", "list", "--all-workload-clusters").Success().StdoutLacks("harbor-only")
 	e.Kubectl("tko", "cluster", "policy", "apply", "quota", "q", "--cpu", "lots").ExitCode(explain.ExitUsage).
 		ProblemReport("1 problem(s), nothing was applied", `--cpu: "lots" is not a quantity`)
 	e.Kubectl("tko", "cluster", "policy", "apply", "firewall", "x").ExitCode(explain.ExitUsage).StderrContains(`unknown policy type "firewall"`)
@@ -293,7 +304,7 @@ spec:
 		ExitCode(explain.ExitNotFound).OneLineError(`workload cluster "any" not found`)
 	e.Kubectl("tko", "cluster", "policy", "apply", "network", "n", "--recipe", "deny-all", "--as", localcp.ViewerUser).
 		ExitCode(explain.ExitForbidden).OneLineError(`user "tko-viewer" may not`)
-	e.Kubectl("tko", "cluster", "policy", "list").Success().StdoutLacks("bad-registry", "bad-security", "bad-net")
+	e.Kubectl("tko", "cluster", "policy", "list").Success().StdoutLacks("bad-registry", "bad-security", "bad-net", "harbor-only")
 	e.Kubectl("tko", "cluster", "policy", "recipes", "network").Success().StdoutContains("network\tdeny-all-egress")
 }
 

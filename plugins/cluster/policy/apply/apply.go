@@ -120,7 +120,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	fl.StringVar(&o.Recipe, "size", "", "namespace-quota: the recipe, small, medium or large.")
 	fl.BoolVar(&o.DenyHostPath, "deny-host-path", false, "security, baseline: also refuse flexVolume and gitRepo volumes (and hostPath where Pod Security Admission does not look).")
 	fl.BoolVar(&o.DenyPrivileged, "deny-privileged", false, "security, baseline: also require allowPrivilegeEscalation: false on every container (and refuse privileged ones where Pod Security Admission does not look).")
-	fl.StringSliceVar(&o.Allow, "allow", nil, "image-registry: registries or repositories images may come from (harbor.example.com,harbor.example.com/tkg).")
+	fl.StringSliceVar(&o.Allow, "allow", nil, "image-registry: registries or repositories images may come from (harbor.example.com,harbor.example.com/tkg,*.example.com).")
 	fl.BoolVar(&o.BlockLatestTag, "block-latest-tag", false, "image-registry: refuse images tagged latest or without a tag.")
 	fl.BoolVar(&o.RequireDigest, "require-digest", false, "image-registry: refuse images not pinned by a sha256 digest.")
 	fl.StringToStringVar(&o.PodSelector, "pod-selector", nil, "network: the pods of the *-to-pods recipes, as labels (app=web).")
@@ -274,7 +274,7 @@ func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 	if typ == policy.TypeImageRegistry && o.Recipe == "" {
 		// The rules given by flags are the recipe.
 		switch {
-		case len(o.Allow) > 0:
+		case len(o.Allow) > 0 || o.cmd != nil && o.cmd.Flags().Changed("allow"):
 			p.Spec.Recipe = "allowed-name-tag"
 		case o.BlockLatestTag:
 			p.Spec.Recipe = "block-latest-tag"
