@@ -13,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/schema"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
@@ -88,6 +89,11 @@ func parseOne(doc yamldoc.Document) (*Policy, []errs.Problem) {
 			add(doc.Node.Line, "", "%v", err)
 		}
 		return nil, problems
+	}
+	// Where a fleet `policy get` read the document is not part of it.
+	delete(p.Metadata.Annotations, kube.AnnotationContext)
+	if len(p.Metadata.Annotations) == 0 {
+		p.Metadata.Annotations = nil
 	}
 	for _, pr := range Validate(p) {
 		if slices.ContainsFunc(problems, func(q errs.Problem) bool { return q.Path == pr.Path }) {

@@ -56,6 +56,9 @@ type Policy struct {
 	Kind       string `json:"kind"`
 	Metadata   struct {
 		Name string `json:"name"`
+		// Annotations are kept as given; a fleet `policy get` names the
+		// cluster a document was read from in kube.AnnotationContext.
+		Annotations map[string]string `json:"annotations,omitempty"`
 	} `json:"metadata"`
 	Spec Spec `json:"spec"`
 }

@@ -219,3 +219,15 @@ func TestGovernedLeavesSystemNamespacesOut(t *testing.T) {
 		}
 	}
 }
+
+// TestParseDropsTheClusterAnnotation: a document exported by a fleet
+// `policy get` applies as it was, without the cluster it came from.
+func TestParseDropsTheClusterAnnotation(t *testing.T) {
+	ps, err := parse(t, strings.Replace(header, "  name: p\n", "  name: p\n  annotations:\n    tko.tanzu.vmware.com/context: default/wc-1\n    owner: team-a\n", 1)+"  type: security\n  recipe: baseline\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ps[0].Metadata.Annotations; len(got) != 1 || got["owner"] != "team-a" {
+		t.Errorf("annotations: %v", got)
+	}
+}

@@ -376,4 +376,35 @@ func TestFleetApplyIsAllOrNothing(t *testing.T) {
 		StdoutContains("cluster "+localcp.ContextName+":", "validatingadmissionpolicy.admissionregistration.k8s.io/tko-"+name+" created")
 	e.Kubectl("tko", "cluster", "policy", "list", "--context", targets).Success().
 		StdoutContains(localcp.ContextName+"\t"+name+"\timage-registry\trequire-digest", localcp.ViewerContext+"\t\tError: forbidden")
+
+	// get across a fleet: one document per cluster that has the policy,
+	// each naming its cluster; a failed target is an error line (exit 1
+	// only with --strict).
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--context", targets).Success().
+		StdoutContains("tko.tanzu.vmware.com/context: "+localcp.ContextName, "requireDigest: true").
+		StderrContains("error: cluster " + localcp.ViewerContext + ": forbidden")
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--context", targets, "--strict").ExitCode(explain.ExitFailure)
+	// The seeded workload clusters' kubeconfig Secrets all point at this
+	// API server: each has the policy.
+	r := e.Kubectl("tko", "cluster", "policy", "get", name, "--all-workload-clusters").Success().
+		StderrContains("skipping clusters without a kubeconfig Secret")
+	docs := strings.Split(r.Stdout, "---\n")
+	if len(docs) != 2 || !strings.Contains(docs[0], "tko.tanzu.vmware.com/context: default/wc-prod-1") || !strings.Contains(docs[1], "tko.tanzu.vmware.com/context: team-a/wc-team-a") {
+		t.Errorf("want one document per workload cluster:\n%s", r.Stdout)
+	}
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--all-workload-clusters", "-o", "jsonpath={.kind}{range .items[*]} {.metadata.annotations.tko\\.tanzu\\.vmware\\.com/context}{end}").Success().
+		StdoutContains("List default/wc-prod-1 team-a/wc-team-a")
+	// One cluster named: its document alone, which applies again as it is.
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--cluster", "wc-prod-1").Success().
+		StdoutContains("name: "+name, "requireDigest: true").StdoutLacks("tko.tanzu.vmware.com/context")
+	exported := writeFile(t, "exported.yaml", docs[0])
+	e.Kubectl("tko", "cluster", "policy", "apply", "-f", exported).Success().StdoutContains("tko-" + name + " unchanged")
+	e.Kubectl("tko", "cluster", "policy", "get", name).Success().StdoutLacks("annotations")
+	// Absent everywhere: a note per cluster, exit 3.
+	absent := "absent-" + strings.SplitN(ns, "-", 2)[0]
+	e.Kubectl("tko", "cluster", "policy", "get", absent, "--all-workload-clusters").ExitCode(explain.ExitNotFound).
+		StderrContains("cluster default/wc-prod-1: policy "+absent+" is not applied there", "cluster team-a/wc-team-a: policy "+absent+" is not applied there",
+			`error: policy "`+absent+`" not found`)
+	e.Kubectl("tko", "cluster", "policy", "get", absent, "--cluster", "wc-prod-1").ExitCode(explain.ExitNotFound).
+		OneLineError(`cluster default/wc-prod-1: policy "` + absent + `" not found`)
 }
