@@ -48,7 +48,12 @@ step kubectl tko cluster policy apply -f test/testdata/policies.yaml
 sleep 1 # the API server's admission policy informer
 step kubectl run web --image nginx:latest -n team-a --restart Never
 step kubectl run web --image nginx:1.27.2 -n team-a --restart Never --privileged
+step kubectl tko cluster policy apply security team-a-baseline --level baseline --deny-host-path --deny-privileged --namespaces team-a
+sleep 1 # the API server's admission policy informer
+step kubectl run web --image nginx:1.27.2 -n team-a --restart Never
+step kubectl tko cluster policy apply image-registry harbor-only --allow https://harbor.example.com,harbor.example.com/tkg:1.0 --all-workload-clusters
 table kubectl tko cluster policy list -o wide
+step kubectl tko cluster policy get team-a-baseline --all-workload-clusters
 table kubectl tko cluster policy status
 step kubectl tko cluster policy delete team-a-no-latest
 step kubectl tko cluster policy delete team-a-baseline

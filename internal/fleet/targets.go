@@ -44,6 +44,14 @@ func (s Selection) WorkloadFleet() bool {
 	return s.AllWorkloadClusters || len(s.Clusters) > 0 || s.ClusterSelector != ""
 }
 
+// Single reports whether the selection is one target named outright: the
+// current context, one context or one workload cluster. A get prints that
+// target's object alone; any other selection a list, however many targets
+// it resolves to, so scripts see one shape.
+func (s Selection) Single() bool {
+	return !s.AllContexts && !s.AllWorkloadClusters && s.ClusterSelector == "" && len(s.Contexts)+len(s.Clusters) <= 1
+}
+
 // ContextNames resolves the contexts of the selection against a kubeconfig:
 // every context (sorted) with AllContexts, else the named ones as given. A
 // named context the kubeconfig lacks stays: it fails as a target of its

@@ -43,6 +43,26 @@ func TestContextNames(t *testing.T) {
 	}
 }
 
+func TestSingle(t *testing.T) {
+	for _, tt := range []struct {
+		sel  Selection
+		want bool
+	}{
+		{Selection{}, true},
+		{Selection{Clusters: []string{"wc-1"}}, true},
+		{Selection{Contexts: []string{"mc-a"}}, true},
+		{Selection{Clusters: []string{"a", "b"}}, false},
+		{Selection{Contexts: []string{"a", "b"}}, false},
+		{Selection{AllWorkloadClusters: true}, false},
+		{Selection{ClusterSelector: "plan=prod"}, false},
+		{Selection{AllContexts: true}, false},
+	} {
+		if got := tt.sel.Single(); got != tt.want {
+			t.Errorf("%+v: Single() = %v, want %v", tt.sel, got, tt.want)
+		}
+	}
+}
+
 func cluster(ns, name string, labels map[string]any, extra func(map[string]any)) runtime.Object {
 	u := map[string]any{
 		"apiVersion": "cluster.x-k8s.io/v1beta2", "kind": "Cluster",

@@ -332,7 +332,7 @@ func Owned(ctx context.Context, dyn dynamic.Interface, name, typ string) ([]*uns
 func kindsOf(typ string) []string {
 	switch typ {
 	case TypeSecurity:
-		return []string{"Namespace"}
+		return []string{"Namespace", "ValidatingAdmissionPolicyBinding", "ValidatingAdmissionPolicy"}
 	case TypeImageRegistry, TypeCustom:
 		return []string{"ValidatingAdmissionPolicyBinding", "ValidatingAdmissionPolicy"}
 	case TypeNetwork:
@@ -460,11 +460,16 @@ func Records(ctx context.Context, dyn dynamic.Interface) ([]*Record, error) {
 	return out, nil
 }
 
+// NotFound is the error of a policy a cluster (or every target) does not have.
+func NotFound(name string) error {
+	return &errs.NotFoundError{Kind: "policy", Name: name, Hint: "list them with 'kubectl tko cluster policy list'"}
+}
+
 // GetRecord reads the record of one policy.
 func GetRecord(ctx context.Context, dyn dynamic.Interface, name string) (*Record, error) {
 	u, err := dyn.Resource(ConfigMaps).Namespace(RecordNamespace).Get(ctx, name, metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		return nil, &errs.NotFoundError{Kind: "policy", Name: name, Hint: "list them with 'kubectl tko cluster policy list'"}
+		return nil, NotFound(name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("reading policy %s: %w", name, err)

@@ -3,7 +3,6 @@ package policy
 import (
 	_ "embed"
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
@@ -14,6 +13,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/schema"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
@@ -90,6 +90,11 @@ func parseOne(doc yamldoc.Document) (*Policy, []errs.Problem) {
 		}
 		return nil, problems
 	}
+	// Where a fleet `policy get` read the document is not part of it.
+	delete(p.Metadata.Annotations, kube.AnnotationContext)
+	if len(p.Metadata.Annotations) == 0 {
+		p.Metadata.Annotations = nil
+	}
 	for _, pr := range Validate(p) {
 		if slices.ContainsFunc(problems, func(q errs.Problem) bool { return q.Path == pr.Path }) {
 			continue
@@ -117,11 +122,6 @@ func pathOf(dotted string) []any {
 	}
 	return out
 }
-
-// registryRE is what a registry, repository or image prefix may look like
-// as it appears in an image reference: lowercase host (with a port), then
-// path components.
-var registryRE = regexp.MustCompile(`^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:[0-9]+)?(/[a-z0-9]([a-z0-9._-]*[a-z0-9])?)*$`)
 
 // Validate checks what the schema cannot: the policy's name, the recipe of
 // its type and the parameters the recipe needs. It also normalizes TMC's
@@ -152,7 +152,20 @@ func Validate(p *Policy) []errs.Problem {
 		return out
 	}
 	pr := &s.Parameters
+	for _, name := range setParameters(pr) {
+		if typ := parameterTypes[name]; typ != s.Type {
+			add("spec.parameters."+name, "applies to %s policies, not to %s ones", typ, s.Type)
+		}
+	}
 	switch s.Type {
+	case TypeSecurity:
+		// Restricted already refuses what these add to baseline.
+		if s.Recipe != "baseline" && pr.DenyHostPath {
+			add("spec.parameters.denyHostPath", "%s already refuses hostPath, flexVolume and gitRepo volumes: this rule adds to baseline only", s.Recipe)
+		}
+		if s.Recipe != "baseline" && pr.DenyPrivileged {
+			add("spec.parameters.denyPrivileged", "%s already refuses privileged containers and privilege escalation: this rule adds to baseline only", s.Recipe)
+		}
 	case TypeImageRegistry:
 		switch s.Recipe {
 		case "allowed-name-tag":
@@ -165,8 +178,8 @@ func Validate(p *Policy) []errs.Problem {
 			pr.RequireDigest = true
 		}
 		for i, r := range pr.Allow {
-			if !registryRE.MatchString(r) {
-				add(fmt.Sprintf("spec.parameters.allow[%d]", i), "%q can never match an image: write a registry host or repository as images name it (harbor.example.com, harbor.example.com/tkg), without scheme, tag or trailing /", r)
+			if msg := registryProblem(r); msg != "" {
+				add(fmt.Sprintf("spec.parameters.allow[%d]", i), "%s", msg)
 			}
 		}
 	case TypeNetwork:
@@ -220,4 +233,31 @@ func validateLabels(l map[string]string) string {
 		return err.Error()
 	}
 	return ""
+}
+
+// parameterTypes names the policy type that reads each parameter.
+var parameterTypes = map[string]string{
+	"allow": TypeImageRegistry, "blockLatestTag": TypeImageRegistry, "requireDigest": TypeImageRegistry,
+	"podSelector": TypeNetwork, "policySpec": TypeCustom, "denyHostPath": TypeSecurity, "denyPrivileged": TypeSecurity,
+	"cpuRequests": TypeQuota, "cpuLimits": TypeQuota, "memoryRequests": TypeQuota, "memoryLimits": TypeQuota, "pods": TypeQuota,
+}
+
+// setParameters lists the parameters a policy gives.
+func setParameters(pr *Parameters) []string {
+	var out []string
+	for _, p := range []struct {
+		name string
+		set  bool
+	}{
+		{"denyHostPath", pr.DenyHostPath}, {"denyPrivileged", pr.DenyPrivileged},
+		{"allow", len(pr.Allow) > 0}, {"blockLatestTag", pr.BlockLatestTag}, {"requireDigest", pr.RequireDigest},
+		{"podSelector", len(pr.PodSelector) > 0},
+		{"cpuRequests", pr.CPURequests != ""}, {"cpuLimits", pr.CPULimits != ""}, {"memoryRequests", pr.MemoryRequests != ""}, {"memoryLimits", pr.MemoryLimits != ""}, {"pods", pr.Pods != nil},
+		{"policySpec", len(pr.PolicySpec) > 0},
+	} {
+		if p.set {
+			out = append(out, p.name)
+		}
+	}
+	return out
 }

@@ -56,6 +56,9 @@ type Policy struct {
 	Kind       string `json:"kind"`
 	Metadata   struct {
 		Name string `json:"name"`
+		// Annotations are kept as given; a fleet `policy get` names the
+		// cluster a document was read from in kube.AnnotationContext.
+		Annotations map[string]string `json:"annotations,omitempty"`
 	} `json:"metadata"`
 	Spec Spec `json:"spec"`
 }
@@ -70,6 +73,10 @@ type Spec struct {
 
 // Parameters of the recipes; each type reads its own.
 type Parameters struct {
+	// security, recipe baseline: what baseline leaves open, refused by a
+	// ValidatingAdmissionPolicy of the policy's (see securitySpec).
+	DenyHostPath   bool `json:"denyHostPath,omitempty"`
+	DenyPrivileged bool `json:"denyPrivileged,omitempty"`
 	// image-registry
 	Allow          []string `json:"allow,omitempty"`
 	BlockLatestTag bool     `json:"blockLatestTag,omitempty"`
@@ -112,7 +119,7 @@ type Recipe struct {
 
 // Recipes lists every recipe: TMC's, with what each becomes.
 var Recipes = []Recipe{
-	{TypeSecurity, "baseline", "Pod Security Standard baseline: no privileged pods, host namespaces, host ports or hostPath", "Pod Security Admission labels on each namespace (enforce, audit, warn)"},
+	{TypeSecurity, "baseline", "Pod Security Standard baseline: no privileged pods, host namespaces, host ports or hostPath; optionally (denyHostPath, denyPrivileged) no flexVolume or gitRepo volumes and no privilege escalation", "Pod Security Admission labels on each namespace (enforce, audit, warn); with denyHostPath or denyPrivileged also a ValidatingAdmissionPolicy (CEL) and its binding"},
 	{TypeSecurity, "restricted", "Pod Security Standard restricted (TMC's strict): baseline plus non-root, no privilege escalation, dropped capabilities, seccomp", "Pod Security Admission labels on each namespace (enforce, audit, warn)"},
 	{TypeImageRegistry, "allowed-name-tag", "Images only from the registries or repositories in parameters.allow", "ValidatingAdmissionPolicy (CEL over every container, init and ephemeral container) and its binding"},
 	{TypeImageRegistry, "block-latest-tag", "No image tagged latest or without a tag", "ValidatingAdmissionPolicy (CEL) and its binding"},
@@ -167,6 +174,15 @@ func IsSystemNamespace(ns string) bool {
 func (p *Policy) Describe() string {
 	s := p.Spec
 	switch s.Type {
+	case TypeSecurity:
+		rules := []string{s.Recipe}
+		if s.Parameters.DenyHostPath {
+			rules = append(rules, "deny host path")
+		}
+		if s.Parameters.DenyPrivileged {
+			rules = append(rules, "deny privileged")
+		}
+		return strings.Join(rules, "; ")
 	case TypeImageRegistry:
 		var rules []string
 		if len(s.Parameters.Allow) > 0 {

@@ -36,6 +36,11 @@ func TestParse(t *testing.T) {
 	}{
 		{"strict is restricted", "  type: security\n  recipe: strict\n", nil},
 		{"registry from recipe", "  type: image-registry\n  recipe: block-latest-tag\n", nil},
+		{"baseline and what it leaves open", "  type: security\n  recipe: baseline\n  parameters:\n    denyHostPath: true\n    denyPrivileged: true\n", nil},
+		{"restricted already denies", "  type: security\n  recipe: strict\n  parameters:\n    denyHostPath: true\n    denyPrivileged: true\n",
+			[]string{"9: spec.parameters.denyHostPath: restricted already refuses hostPath", "10: spec.parameters.denyPrivileged: restricted already refuses privileged"}},
+		{"a parameter of another type", "  type: image-registry\n  recipe: block-latest-tag\n  parameters:\n    denyPrivileged: true\n",
+			[]string{"9: spec.parameters.denyPrivileged: applies to security policies, not to image-registry ones"}},
 		{"allow needs registries", "  type: image-registry\n  recipe: allowed-name-tag\n", []string{"7: spec.parameters.allow: the allowed-name-tag recipe needs"}},
 		{"registry that cannot match", "  type: image-registry\n  recipe: allowed-name-tag\n  parameters:\n    allow:\n    - harbor.example.com\n    - Harbor.example.com/\n",
 			[]string{"11: spec.parameters.allow[1]: \"Harbor.example.com/\" can never match"}},
@@ -78,6 +83,38 @@ func TestParse(t *testing.T) {
 	}
 	if _, err := parse(t, header+"  type: security\n  recipe: baseline\n---\n"+header+"  type: security\n  recipe: baseline\n"); err == nil || !strings.Contains(err.Error(), "also defined on line 4") {
 		t.Errorf("a duplicate name: %v", err)
+	}
+}
+
+// TestRenderSecurity: a baseline policy with denyHostPath and
+// denyPrivileged is its namespaces' labels, then a ValidatingAdmissionPolicy
+// of one rule per kind of refusal, and its binding.
+func TestRenderSecurity(t *testing.T) {
+	p := &Policy{Spec: Spec{Type: TypeSecurity, Recipe: "baseline", Parameters: Parameters{DenyHostPath: true, DenyPrivileged: true}}}
+	p.Metadata.Name = "sec"
+	objs := Render(p, []string{"a"})
+	var kinds []string
+	for _, o := range objs {
+		kinds = append(kinds, o.GetKind())
+		if o.GetLabels()[LabelPolicy] != "sec" || o.GetLabels()[LabelType] != TypeSecurity {
+			t.Errorf("%s lacks our labels: %v", Ref(o), o.GetLabels())
+		}
+	}
+	if !slices.Equal(kinds, []string{"Namespace", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding"}) {
+		t.Fatalf("objects: %v", kinds)
+	}
+	validations, _, _ := unstructured.NestedSlice(objs[1].Object, "spec", "validations")
+	if len(validations) != 3 {
+		t.Fatalf("validations: %v", validations)
+	}
+	for i, want := range []string{"has(v.hostPath) || has(v.flexVolume) || has(v.gitRepo)", "privileged.orValue(false)", "allowPrivilegeEscalation.orValue(true)"} {
+		if v := validations[i].(map[string]any); !strings.Contains(v["expression"].(string), want) || !strings.HasPrefix(v["message"].(string), "policy sec: ") {
+			t.Errorf("validation %d: %v", i, v)
+		}
+	}
+	p.Spec.Parameters = Parameters{}
+	if objs := Render(p, []string{"a"}); len(objs) != 1 {
+		t.Errorf("plain baseline: %d objects", len(objs))
 	}
 }
 
@@ -180,5 +217,17 @@ func TestGovernedLeavesSystemNamespacesOut(t *testing.T) {
 		if IsSystemNamespace(ns) != want {
 			t.Errorf("IsSystemNamespace(%s) != %v", ns, want)
 		}
+	}
+}
+
+// TestParseDropsTheClusterAnnotation: a document exported by a fleet
+// `policy get` applies as it was, without the cluster it came from.
+func TestParseDropsTheClusterAnnotation(t *testing.T) {
+	ps, err := parse(t, strings.Replace(header, "  name: p\n", "  name: p\n  annotations:\n    tko.tanzu.vmware.com/context: default/wc-1\n    owner: team-a\n", 1)+"  type: security\n  recipe: baseline\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ps[0].Metadata.Annotations; len(got) != 1 || got["owner"] != "team-a" {
+		t.Errorf("annotations: %v", got)
 	}
 }

@@ -78,18 +78,13 @@ func Render(p *Policy, namespaces []string) []*unstructured.Unstructured {
 			}
 			out = append(out, object(p, "v1", "Namespace", "", ns, labels, nil))
 		}
-	case TypeImageRegistry, TypeCustom:
-		spec := vapSpec(p)
-		if p.Spec.Type == TypeCustom {
-			spec = customSpec(p)
+		if p.Spec.Parameters.DenyHostPath || p.Spec.Parameters.DenyPrivileged {
+			out = append(out, admissionPolicy(p, securitySpec(p), namespaces)...)
 		}
-		out = append(out, object(p, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "", name, nil, map[string]any{"spec": spec}),
-			object(p, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "", name, nil, map[string]any{"spec": map[string]any{
-				"policyName":        name,
-				"validationActions": []any{"Deny"},
-				"matchResources": map[string]any{"namespaceSelector": map[string]any{"matchExpressions": []any{map[string]any{
-					"key": "kubernetes.io/metadata.name", "operator": "In", "values": toAny(namespaces)}}}},
-			}}))
+	case TypeImageRegistry:
+		out = append(out, admissionPolicy(p, vapSpec(p), namespaces)...)
+	case TypeCustom:
+		out = append(out, admissionPolicy(p, customSpec(p), namespaces)...)
 	case TypeNetwork:
 		for _, ns := range namespaces {
 			out = append(out, object(p, "networking.k8s.io/v1", "NetworkPolicy", ns, name, nil, map[string]any{"spec": netpolSpec(p)}))
@@ -117,6 +112,23 @@ func Render(p *Policy, namespaces []string) []*unstructured.Unstructured {
 		}
 	}
 	return out
+}
+
+// admissionPolicy is a ValidatingAdmissionPolicy of the policy's and its
+// binding (action Deny) to the governed namespaces, by their name label,
+// which nobody can change: unlike Pod Security labels, it cannot be
+// lowered by hand.
+func admissionPolicy(p *Policy, spec map[string]any, namespaces []string) []*unstructured.Unstructured {
+	name := p.ObjectName()
+	return []*unstructured.Unstructured{
+		object(p, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicy", "", name, nil, map[string]any{"spec": spec}),
+		object(p, "admissionregistration.k8s.io/v1", "ValidatingAdmissionPolicyBinding", "", name, nil, map[string]any{"spec": map[string]any{
+			"policyName":        name,
+			"validationActions": []any{"Deny"},
+			"matchResources": map[string]any{"namespaceSelector": map[string]any{"matchExpressions": []any{map[string]any{
+				"key": "kubernetes.io/metadata.name", "operator": "In", "values": toAny(namespaces)}}}},
+		}}),
+	}
 }
 
 func object(p *Policy, apiVersion, kind, namespace, name string, labels map[string]any, body map[string]any) *unstructured.Unstructured {
@@ -159,12 +171,7 @@ func vapSpec(p *Policy) map[string]any {
 		validations = append(validations, map[string]any{"expression": expr, "message": fmt.Sprintf("policy %s: %s", p.Name(), msg), "reason": "Forbidden"})
 	}
 	if len(pr.Allow) > 0 {
-		quoted := make([]string, len(pr.Allow))
-		for i, r := range pr.Allow {
-			quoted[i] = strconv.Quote(r)
-		}
-		rule(fmt.Sprintf(`variables.images.all(i, [%s].exists(r, i.startsWith(r + "/") || i.startsWith(r + ":") || i.startsWith(r + "@")))`, strings.Join(quoted, ", ")),
-			"every image must come from "+strings.Join(pr.Allow, ", "))
+		rule(fmt.Sprintf(`variables.images.all(i, %s)`, allowExpr(pr.Allow)), "every image must come from "+strings.Join(pr.Allow, ", "))
 	}
 	if pr.BlockLatestTag {
 		// An image without a tag or digest is pulled as latest.

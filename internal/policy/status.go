@@ -157,16 +157,16 @@ func subset(want, have any, path string) (string, bool) {
 // create may not carry). Pod Security Admission and the policy's
 // ValidatingAdmissionPolicy judge it exactly as they would a new pod;
 // nothing is stored. Only refusals from this policy count: those of Pod
-// Security for a security policy, those naming the policy's
-// ValidatingAdmissionPolicy for an image-registry one. Network and quota
+// Security or the policy's ValidatingAdmissionPolicy for a security policy,
+// those naming the policy's ValidatingAdmissionPolicy for the others. Network and quota
 // policies judge no existing pod (a quota counts only new ones).
 func Violations(ctx context.Context, dyn dynamic.Interface, p *Policy, namespaces []string) ([]Violation, error) {
-	var marker string
+	var markers []string
 	switch p.Spec.Type {
 	case TypeSecurity:
-		marker = "violates PodSecurity"
+		markers = []string{"violates PodSecurity", p.ObjectName()}
 	case TypeImageRegistry, TypeCustom:
-		marker = p.ObjectName()
+		markers = []string{p.ObjectName()}
 	default:
 		return nil, nil
 	}
@@ -179,7 +179,7 @@ func Violations(ctx context.Context, dyn dynamic.Interface, p *Policy, namespace
 		for i := range list.Items {
 			pod := &list.Items[i]
 			_, err := dyn.Resource(Pods).Namespace(ns).Create(ctx, podCopy(pod), metav1.CreateOptions{DryRun: []string{metav1.DryRunAll}})
-			if err == nil || !apierrors.IsForbidden(err) && !apierrors.IsInvalid(err) || !strings.Contains(err.Error(), marker) {
+			if err == nil || !apierrors.IsForbidden(err) && !apierrors.IsInvalid(err) || !slices.ContainsFunc(markers, func(m string) bool { return strings.Contains(err.Error(), m) }) {
 				continue
 			}
 			out = append(out, Violation{Namespace: ns, Pod: pod.GetName(), Message: refusal(err)})

@@ -260,8 +260,9 @@ spec:
   type: image-registry
   recipe: allowed-name-tag
   parameters:
-    allow: [harbor.example.com, "https://gcr.io/"]
+    allow: [harbor.example.com, "https://gcr.io/", "harbor.example.com/app:1.0", "*"]
     blockLatest: true
+    denyPrivileged: true
 ---
 apiVersion: tko.tanzu.vmware.com/v1alpha1
 kind: ClusterPolicy
@@ -279,11 +280,21 @@ spec:
   type: firewall
   recipe: deny-all
 `)
-	e.Kubectl("tko", "cluster", "policy", "apply", "-f", bad).ExitCode(explain.ExitUsage).ProblemReport("4 problem(s), nothing was applied",
-		bad+`:9: spec.parameters.allow[1]: "https://gcr.io/" can never match an image`,
+	e.Kubectl("tko", "cluster", "policy", "apply", "-f", bad).ExitCode(explain.ExitUsage).ProblemReport("7 problem(s), nothing was applied",
+		bad+`:9: spec.parameters.allow[1]: "https://gcr.io/" can never match an image: images name a registry without a scheme (gcr.io)`,
+		bad+`:9: spec.parameters.allow[2]: "harbor.example.com/app:1.0" can never match an image: allow the repository (harbor.example.com/app) without a tag`,
+		bad+`:9: spec.parameters.allow[3]: "*" admits every image`,
 		bad+`:10: spec.parameters.blockLatest: unknown key "blockLatest" (did you mean "blockLatestTag"?)`,
-		bad+`:18: spec.recipe: "privileged" is not a recipe of security policies (one of: baseline, restricted)`,
-		bad+`:25: spec.type: value must be one of`)
+		bad+`:11: spec.parameters.denyPrivileged: applies to security policies, not to image-registry ones`,
+		bad+`:19: spec.recipe: "privileged" is not a recipe of security policies (one of: baseline, restricted)`,
+		bad+`:26: spec.type: value must be one of`)
+	// A pattern that cannot match, given by flags to every workload
+	// cluster: refused before any cluster is reached.
+	e.Kubectl("tko", "cluster", "policy", "apply", "image-registry", "harbor-only", "--allow", "https://harbor.example.com,harbor.example.com/tkg@sha256:0a1b", "--all-workload-clusters").
+		ExitCode(explain.ExitUsage).ProblemReport("policy harbor-only: 2 problem(s), nothing was applied",
+		`--allow: "https://harbor.example.com" can never match an image: images name a registry without a scheme (harbor.example.com)`,
+		`--allow: "harbor.example.com/tkg@sha256:0a1b" can never match an image: allow the repository (harbor.example.com/tkg) without a digest`)
+	e.Kubectl("tko", "cluster", "policy", "list", "--all-workload-clusters").Success().StdoutLacks("harbor-only")
 	e.Kubectl("tko", "cluster", "policy", "apply", "quota", "q", "--cpu", "lots").ExitCode(explain.ExitUsage).
 		ProblemReport("1 problem(s), nothing was applied", `--cpu: "lots" is not a quantity`)
 	e.Kubectl("tko", "cluster", "policy", "apply", "firewall", "x").ExitCode(explain.ExitUsage).StderrContains(`unknown policy type "firewall"`)
@@ -293,7 +304,7 @@ spec:
 		ExitCode(explain.ExitNotFound).OneLineError(`workload cluster "any" not found`)
 	e.Kubectl("tko", "cluster", "policy", "apply", "network", "n", "--recipe", "deny-all", "--as", localcp.ViewerUser).
 		ExitCode(explain.ExitForbidden).OneLineError(`user "tko-viewer" may not`)
-	e.Kubectl("tko", "cluster", "policy", "list").Success().StdoutLacks("bad-registry", "bad-security", "bad-net")
+	e.Kubectl("tko", "cluster", "policy", "list").Success().StdoutLacks("bad-registry", "bad-security", "bad-net", "harbor-only")
 	e.Kubectl("tko", "cluster", "policy", "recipes", "network").Success().StdoutContains("network\tdeny-all-egress")
 }
 
@@ -365,4 +376,35 @@ func TestFleetApplyIsAllOrNothing(t *testing.T) {
 		StdoutContains("cluster "+localcp.ContextName+":", "validatingadmissionpolicy.admissionregistration.k8s.io/tko-"+name+" created")
 	e.Kubectl("tko", "cluster", "policy", "list", "--context", targets).Success().
 		StdoutContains(localcp.ContextName+"\t"+name+"\timage-registry\trequire-digest", localcp.ViewerContext+"\t\tError: forbidden")
+
+	// get across a fleet: one document per cluster that has the policy,
+	// each naming its cluster; a failed target is an error line (exit 1
+	// only with --strict).
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--context", targets).Success().
+		StdoutContains("tko.tanzu.vmware.com/context: "+localcp.ContextName, "requireDigest: true").
+		StderrContains("error: cluster " + localcp.ViewerContext + ": forbidden")
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--context", targets, "--strict").ExitCode(explain.ExitFailure)
+	// The seeded workload clusters' kubeconfig Secrets all point at this
+	// API server: each has the policy.
+	r := e.Kubectl("tko", "cluster", "policy", "get", name, "--all-workload-clusters").Success().
+		StderrContains("skipping clusters without a kubeconfig Secret")
+	docs := strings.Split(r.Stdout, "---\n")
+	if len(docs) != 2 || !strings.Contains(docs[0], "tko.tanzu.vmware.com/context: default/wc-prod-1") || !strings.Contains(docs[1], "tko.tanzu.vmware.com/context: team-a/wc-team-a") {
+		t.Errorf("want one document per workload cluster:\n%s", r.Stdout)
+	}
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--all-workload-clusters", "-o", "jsonpath={.kind}{range .items[*]} {.metadata.annotations.tko\\.tanzu\\.vmware\\.com/context}{end}").Success().
+		StdoutContains("List default/wc-prod-1 team-a/wc-team-a")
+	// One cluster named: its document alone, which applies again as it is.
+	e.Kubectl("tko", "cluster", "policy", "get", name, "--cluster", "wc-prod-1").Success().
+		StdoutContains("name: "+name, "requireDigest: true").StdoutLacks("tko.tanzu.vmware.com/context")
+	exported := writeFile(t, "exported.yaml", docs[0])
+	e.Kubectl("tko", "cluster", "policy", "apply", "-f", exported).Success().StdoutContains("tko-" + name + " unchanged")
+	e.Kubectl("tko", "cluster", "policy", "get", name).Success().StdoutLacks("annotations")
+	// Absent everywhere: a note per cluster, exit 3.
+	absent := "absent-" + strings.SplitN(ns, "-", 2)[0]
+	e.Kubectl("tko", "cluster", "policy", "get", absent, "--all-workload-clusters").ExitCode(explain.ExitNotFound).
+		StderrContains("cluster default/wc-prod-1: policy "+absent+" is not applied there", "cluster team-a/wc-team-a: policy "+absent+" is not applied there",
+			`error: policy "`+absent+`" not found`)
+	e.Kubectl("tko", "cluster", "policy", "get", absent, "--cluster", "wc-prod-1").ExitCode(explain.ExitNotFound).
+		OneLineError(`cluster default/wc-prod-1: policy "` + absent + `" not found`)
 }

@@ -2,21 +2,17 @@
 package apply
 
 import (
-	"context"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -28,6 +24,8 @@ type Options struct {
 
 	File              string
 	Recipe            string
+	DenyHostPath      bool
+	DenyPrivileged    bool
 	Allow             []string
 	BlockLatestTag    bool
 	RequireDigest     bool
@@ -60,7 +58,12 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			workload clusters through their kubeconfig Secrets (--cluster,
 			--cluster-selector, --all-workload-clusters). The Kubernetes API server
 			enforces every policy itself: security policies become Pod Security Admission
-			labels on the namespaces they govern; image registry policies a
+			labels on the namespaces they govern (with --deny-host-path or
+			--deny-privileged, a baseline policy also refuses, with a
+			ValidatingAdmissionPolicy, what baseline leaves open: flexVolume and
+			gitRepo volumes, and containers without allowPrivilegeEscalation: false;
+			it holds where Pod Security Admission is exempted or lowered by hand);
+			image registry policies a
 			ValidatingAdmissionPolicy (CEL over every container image) and its binding;
 			network policies NetworkPolicies (enforced by the cluster's CNI, only stored
 			without one); quota policies a ResourceQuota and a LimitRange; custom
@@ -89,6 +92,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			# Pod Security baseline on every namespace labelled env=prod
 			kubectl tko cluster policy apply security prod-baseline --level baseline --namespace-selector env=prod
 
+			# Baseline, plus no volumes into the node and no privilege escalation
+			kubectl tko cluster policy apply security team-a --level baseline --deny-host-path --deny-privileged --namespaces team-a
+
 			# Only images from Harbor, never :latest, on every workload cluster
 			kubectl tko cluster policy apply image-registry harbor-only --allow harbor.example.com --block-latest-tag --all-workload-clusters
 
@@ -113,7 +119,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 	// TMC's words for the recipe of two types (--template is -o's).
 	fl.StringVar(&o.Recipe, "level", "", "security: the recipe, baseline or restricted (strict).")
 	fl.StringVar(&o.Recipe, "size", "", "namespace-quota: the recipe, small, medium or large.")
-	fl.StringSliceVar(&o.Allow, "allow", nil, "image-registry: registries or repositories images may come from (harbor.example.com,harbor.example.com/tkg).")
+	fl.BoolVar(&o.DenyHostPath, "deny-host-path", false, "security, baseline: also refuse flexVolume and gitRepo volumes (and hostPath where Pod Security Admission does not look).")
+	fl.BoolVar(&o.DenyPrivileged, "deny-privileged", false, "security, baseline: also require allowPrivilegeEscalation: false on every container (and refuse privileged ones where Pod Security Admission does not look).")
+	fl.StringSliceVar(&o.Allow, "allow", nil, "image-registry: registries or repositories images may come from (harbor.example.com,harbor.example.com/tkg,*.example.com).")
 	fl.BoolVar(&o.BlockLatestTag, "block-latest-tag", false, "image-registry: refuse images tagged latest or without a tag.")
 	fl.BoolVar(&o.RequireDigest, "require-digest", false, "image-registry: refuse images not pinned by a sha256 digest.")
 	fl.StringToStringVar(&o.PodSelector, "pod-selector", nil, "network: the pods of the *-to-pods recipes, as labels (app=web).")
@@ -163,6 +171,8 @@ var flagOf = map[string]string{
 	"metadata.name": "NAME", "spec.recipe": "--recipe", "spec.parameters.allow": "--allow", "spec.parameters.podSelector": "--pod-selector",
 	"spec.parameters.cpuLimits": "--cpu", "spec.parameters.cpuRequests": "--cpu", "spec.parameters.memoryRequests": "--memory", "spec.parameters.memoryLimits": "--memory", "spec.parameters": "--cpu, --memory, --pods", "spec.parameters.policySpec": "-f",
 	"spec.scope.namespaces": "--namespaces", "spec.scope.namespaceSelector": "--namespace-selector", "kind": "TYPE",
+	"spec.parameters.denyHostPath": "--deny-host-path", "spec.parameters.denyPrivileged": "--deny-privileged", "spec.parameters.pods": "--pods",
+	"spec.parameters.blockLatestTag": "--block-latest-tag", "spec.parameters.requireDigest": "--require-digest",
 }
 
 // Validate checks the file or the flags whole, before any connection.
@@ -178,7 +188,7 @@ func (o *Options) Validate() error {
 		if len(o.args) > 0 {
 			return cmdutil.FlagErrorf("give a policy by -f FILE or as TYPE NAME with flags, not both")
 		}
-		for _, name := range []string{"recipe", "level", "size", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"} {
+		for _, name := range []string{"recipe", "level", "size", "deny-host-path", "deny-privileged", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"} {
 			if o.cmd.Flags().Changed(name) {
 				return cmdutil.FlagErrorf("--%s describes a policy given by flags; with -f the file says it all", name)
 			}
@@ -261,10 +271,11 @@ func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 	p.Spec = policy.Spec{Type: typ, Recipe: o.Recipe}
 	pr := &p.Spec.Parameters
 	pr.Allow, pr.BlockLatestTag, pr.RequireDigest, pr.PodSelector = o.Allow, o.BlockLatestTag, o.RequireDigest, o.PodSelector
+	pr.DenyHostPath, pr.DenyPrivileged = o.DenyHostPath, o.DenyPrivileged
 	if typ == policy.TypeImageRegistry && o.Recipe == "" {
 		// The rules given by flags are the recipe.
 		switch {
-		case len(o.Allow) > 0:
+		case len(o.Allow) > 0 || o.cmd != nil && o.cmd.Flags().Changed("allow"):
 			p.Spec.Recipe = "allowed-name-tag"
 		case o.BlockLatestTag:
 			p.Spec.Recipe = "block-latest-tag"
@@ -293,155 +304,4 @@ func (o *Options) fromFlags(typ, name string) (*policy.Policy, error) {
 		p.Spec.Scope.NamespaceSelector = sel
 	}
 	return p, nil
-}
-
-// Run checks on every target, then applies on every target.
-func (o *Options) Run(ctx context.Context) error {
-	if o.DryRun == "client" {
-		return o.printClient(ctx)
-	}
-	// Every target checks every object first; nothing is changed anywhere
-	// unless all of them pass.
-	checked, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
-		return o.applyAll(ctx, c, true)
-	})
-	if err != nil {
-		return err
-	}
-	if n := common.Failed(o.Streams.ErrOut, checked); n > 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked))
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	if o.DryRun == "server" {
-		return o.print(checked, true)
-	}
-	done, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
-		return o.applyAll(ctx, c, false)
-	})
-	if err != nil {
-		return err
-	}
-	if err := o.print(done, false); err != nil {
-		return err
-	}
-	if common.Failed(o.Streams.ErrOut, done) > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	return nil
-}
-
-// applyAll plans every policy on one cluster and applies them together:
-// one failure rolls back every policy of the run there. With dryRun the
-// API server checks every object and stores nothing.
-func (o *Options) applyAll(ctx context.Context, c *kube.Clients, dryRun bool) (*policy.Result, error) {
-	dyn, warnings, err := policy.WarningClient(c)
-	if err != nil {
-		return nil, err
-	}
-	plans := make([]*policy.Plan, len(o.policies))
-	for i, p := range o.policies {
-		if plans[i], err = policy.PlanOn(ctx, dyn, p); err != nil {
-			return nil, err
-		}
-	}
-	res, err := policy.Apply(ctx, dyn, plans, dryRun)
-	if err != nil {
-		return nil, err
-	}
-	res.Warnings = warnings.Take()
-	for _, plan := range plans {
-		quota, err := policy.QuotaWarnings(ctx, dyn, plan)
-		if err != nil {
-			return nil, err
-		}
-		res.Warnings = append(res.Warnings, quota...)
-	}
-	return res, nil
-}
-
-func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) error {
-	if !o.Output.Human() {
-		var objs []*unstructured.Unstructured
-		for _, oc := range outcomes {
-			if oc.Err == nil {
-				for _, a := range oc.Value.Actions {
-					objs = append(objs, a.Object)
-				}
-			}
-		}
-		return o.Output.PrintObjects(o.Streams.Out, objs, false)
-	}
-	for _, oc := range outcomes {
-		if oc.Err != nil {
-			continue
-		}
-		if o.FleetView() {
-			fmt.Fprintf(o.Streams.Out, "cluster %s:\n", common.Name(oc.Cluster))
-		}
-		for _, a := range oc.Value.Actions {
-			fmt.Fprint(o.Streams.Out, indent(o.FleetView()))
-			if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, dryRun); err != nil {
-				return err
-			}
-		}
-		for _, w := range oc.Value.Warnings {
-			fmt.Fprintf(o.Streams.ErrOut, "Warning: %s%s\n", clusterPrefix(oc.Cluster), w)
-		}
-	}
-	return nil
-}
-
-func indent(fleetView bool) string {
-	if fleetView {
-		return "  "
-	}
-	return ""
-}
-
-func clusterPrefix(cluster string) string {
-	if cluster == "" {
-		return ""
-	}
-	return "cluster " + cluster + ": "
-}
-
-// printClient prints the objects of each policy as they would be on each
-// target (the namespaces of the scope are read from the cluster).
-func (o *Options) printClient(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*unstructured.Unstructured, error) {
-		var objs []*unstructured.Unstructured
-		for _, p := range o.policies {
-			plan, err := policy.PlanOn(ctx, c.Dynamic, p)
-			if err != nil {
-				return nil, err
-			}
-			objs = append(objs, plan.Objects...)
-		}
-		return objs, nil
-	})
-	if err != nil {
-		return err
-	}
-	var all []*unstructured.Unstructured
-	for _, oc := range outcomes {
-		all = append(all, oc.Value...)
-	}
-	if !o.Output.Human() {
-		if err := o.Output.PrintObjects(o.Streams.Out, all, false); err != nil {
-			return err
-		}
-	} else {
-		for _, oc := range outcomes {
-			for _, obj := range oc.Value {
-				fmt.Fprint(o.Streams.Out, clusterPrefix(oc.Cluster))
-				if err := cli.PrintAction(o.Streams.Out, obj, "configured", true); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	if common.Failed(o.Streams.ErrOut, outcomes) > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	return nil
 }

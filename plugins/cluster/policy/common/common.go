@@ -5,6 +5,7 @@ package common
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
@@ -83,6 +85,25 @@ func Failed[T any](errOut io.Writer, outcomes []Outcome[T]) int {
 		}
 	}
 	return n
+}
+
+// Present sorts the outcomes of a verb about one policy: a note for each
+// target where the policy is not applied, an error line for each failed
+// one. It returns the targets that have the policy and how many failed.
+func Present[T any](errOut io.Writer, name string, outcomes []Outcome[T]) (found []Outcome[T], failed int) {
+	for _, oc := range outcomes {
+		var nf *errs.NotFoundError
+		switch {
+		case errors.As(oc.Err, &nf):
+			fmt.Fprintf(errOut, "cluster %s: policy %s is not applied there\n", Name(oc.Cluster), name)
+		case oc.Err != nil:
+			failed++
+			fmt.Fprintf(errOut, "error: cluster %s: %s\n", Name(oc.Cluster), explain.Message(oc.Err))
+		default:
+			found = append(found, oc)
+		}
+	}
+	return found, failed
 }
 
 // CompleteNames completes policy names from the current cluster's records.

@@ -3,7 +3,6 @@ package delete
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
@@ -67,19 +65,8 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	var objs []*unstructured.Unstructured
-	found, failed := 0, 0
-	for _, oc := range outcomes {
-		var nf *errs.NotFoundError
-		switch {
-		case errors.As(oc.Err, &nf):
-			fmt.Fprintf(o.Streams.ErrOut, "cluster %s: policy %s is not applied there\n", common.Name(oc.Cluster), o.Name)
-			continue
-		case oc.Err != nil:
-			failed++
-			fmt.Fprintf(o.Streams.ErrOut, "error: cluster %s: %s\n", common.Name(oc.Cluster), explain.Message(oc.Err))
-			continue
-		}
-		found++
+	found, failed := common.Present(o.Streams.ErrOut, o.Name, outcomes)
+	for _, oc := range found {
 		for _, a := range oc.Value {
 			objs = append(objs, a.Object)
 			if o.Output.Human() {
@@ -100,8 +87,8 @@ func (o *Options) Run(ctx context.Context) error {
 	switch {
 	case failed > 0:
 		return &explain.SilentError{Code: explain.ExitFailure}
-	case found == 0:
-		return &errs.NotFoundError{Kind: "policy", Name: o.Name, Hint: "list them with 'kubectl tko cluster policy list'"}
+	case len(found) == 0:
+		return policy.NotFound(o.Name)
 	}
 	return nil
 }

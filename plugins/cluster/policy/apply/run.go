@@ -1,0 +1,165 @@
+package apply
+
+import (
+	"context"
+	"fmt"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
+)
+
+// Run checks on every target, then applies on every target.
+func (o *Options) Run(ctx context.Context) error {
+	if o.DryRun == "client" {
+		return o.printClient(ctx)
+	}
+	// Every target checks every object first; nothing is changed anywhere
+	// unless all of them pass.
+	checked, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
+		return o.applyAll(ctx, c, true)
+	})
+	if err != nil {
+		return err
+	}
+	if n := common.Failed(o.Streams.ErrOut, checked); n > 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked))
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	if o.DryRun == "server" {
+		return o.print(checked, true)
+	}
+	done, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
+		return o.applyAll(ctx, c, false)
+	})
+	if err != nil {
+		return err
+	}
+	if err := o.print(done, false); err != nil {
+		return err
+	}
+	if common.Failed(o.Streams.ErrOut, done) > 0 {
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return nil
+}
+
+// applyAll plans every policy on one cluster and applies them together:
+// one failure rolls back every policy of the run there. With dryRun the
+// API server checks every object and stores nothing.
+func (o *Options) applyAll(ctx context.Context, c *kube.Clients, dryRun bool) (*policy.Result, error) {
+	dyn, warnings, err := policy.WarningClient(c)
+	if err != nil {
+		return nil, err
+	}
+	plans := make([]*policy.Plan, len(o.policies))
+	for i, p := range o.policies {
+		if plans[i], err = policy.PlanOn(ctx, dyn, p); err != nil {
+			return nil, err
+		}
+	}
+	res, err := policy.Apply(ctx, dyn, plans, dryRun)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = warnings.Take()
+	for _, plan := range plans {
+		quota, err := policy.QuotaWarnings(ctx, dyn, plan)
+		if err != nil {
+			return nil, err
+		}
+		res.Warnings = append(res.Warnings, quota...)
+	}
+	return res, nil
+}
+
+func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) error {
+	if !o.Output.Human() {
+		var objs []*unstructured.Unstructured
+		for _, oc := range outcomes {
+			if oc.Err == nil {
+				for _, a := range oc.Value.Actions {
+					objs = append(objs, a.Object)
+				}
+			}
+		}
+		return o.Output.PrintObjects(o.Streams.Out, objs, false)
+	}
+	for _, oc := range outcomes {
+		if oc.Err != nil {
+			continue
+		}
+		if o.FleetView() {
+			fmt.Fprintf(o.Streams.Out, "cluster %s:\n", common.Name(oc.Cluster))
+		}
+		for _, a := range oc.Value.Actions {
+			fmt.Fprint(o.Streams.Out, indent(o.FleetView()))
+			if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, dryRun); err != nil {
+				return err
+			}
+		}
+		for _, w := range oc.Value.Warnings {
+			fmt.Fprintf(o.Streams.ErrOut, "Warning: %s%s\n", clusterPrefix(oc.Cluster), w)
+		}
+	}
+	return nil
+}
+
+func indent(fleetView bool) string {
+	if fleetView {
+		return "  "
+	}
+	return ""
+}
+
+func clusterPrefix(cluster string) string {
+	if cluster == "" {
+		return ""
+	}
+	return "cluster " + cluster + ": "
+}
+
+// printClient prints the objects of each policy as they would be on each
+// target (the namespaces of the scope are read from the cluster).
+func (o *Options) printClient(ctx context.Context) error {
+	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*unstructured.Unstructured, error) {
+		var objs []*unstructured.Unstructured
+		for _, p := range o.policies {
+			plan, err := policy.PlanOn(ctx, c.Dynamic, p)
+			if err != nil {
+				return nil, err
+			}
+			objs = append(objs, plan.Objects...)
+		}
+		return objs, nil
+	})
+	if err != nil {
+		return err
+	}
+	var all []*unstructured.Unstructured
+	for _, oc := range outcomes {
+		all = append(all, oc.Value...)
+	}
+	if !o.Output.Human() {
+		if err := o.Output.PrintObjects(o.Streams.Out, all, false); err != nil {
+			return err
+		}
+	} else {
+		for _, oc := range outcomes {
+			for _, obj := range oc.Value {
+				fmt.Fprint(o.Streams.Out, clusterPrefix(oc.Cluster))
+				if err := cli.PrintAction(o.Streams.Out, obj, "configured", true); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	if common.Failed(o.Streams.ErrOut, outcomes) > 0 {
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return nil
+}
