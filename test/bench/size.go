@@ -54,14 +54,18 @@ func sizes(bin, kubectl string) error {
 
 func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
-// archiveSize is the size of a release-style .tar.gz holding the binary.
+// archiveSize is the size of a .tar.gz holding the binary, compressed as
+// the release archives are.
 func archiveSize(path string) (int64, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return 0, err
 	}
 	var buf bytes.Buffer
-	gz := gzip.NewWriter(&buf)
+	gz, err := gzip.NewWriterLevel(&buf, gzip.BestCompression) // as hack/release writes them
+	if err != nil {
+		return 0, err
+	}
 	tw := tar.NewWriter(gz)
 	if err := tw.WriteHeader(&tar.Header{Name: filepath.Base(path), Mode: 0o755, Size: int64(len(data))}); err != nil {
 		return 0, err
