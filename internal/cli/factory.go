@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/spf13/pflag"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
@@ -63,6 +64,7 @@ type servedEntry struct {
 	once   sync.Once
 	served kube.Served
 	err    error
+	disc   *kube.Discovery // keeps what it read of each group version
 }
 
 // discover returns what cfg's server serves, asking it once per process
@@ -76,14 +78,36 @@ func (c *servedCache) discover(cfg *rest.Config) (kube.Served, error) {
 	}
 	c.mu.Unlock()
 	e.once.Do(func() {
-		disc, err := kube.NewDiscovery(cfg)
-		if err != nil {
-			e.err = err
-			return
+		e.disc, e.err = kube.NewDiscovery(cfg)
+		if e.err == nil {
+			e.served, e.err = kube.Discover(e.disc)
 		}
-		e.served, e.err = kube.Discover(disc)
 	})
 	return e.served, e.err
+}
+
+// ServedVersion returns the first of a group's served versions, preferred
+// first, that serves a resource: a group's preferred version may not serve
+// every resource (run.tanzu.vmware.com). Asked once per API server and
+// group version, so the contexts of one cluster share the answer.
+func (f *Factory) ServedVersion(group, resource string) (string, bool) {
+	cfg, err := f.RESTConfig()
+	if err != nil {
+		return "", false
+	}
+	served, err := f.served.discover(cfg)
+	if err != nil {
+		return "", false
+	}
+	f.served.mu.Lock()
+	disc := f.served.byHost[cfg.Host].disc
+	f.served.mu.Unlock()
+	for _, v := range served[group] {
+		if disc.Serves(schema.GroupVersion{Group: group, Version: v}, resource) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // AddFlags registers kubectl's connection flags: clientcmd's recommended

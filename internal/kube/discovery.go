@@ -23,7 +23,7 @@ type Discovery struct {
 	client rest.Interface
 
 	mu        sync.Mutex
-	resources map[string]*metav1.APIResourceList // group version → resources
+	resources map[string]*resourcesEntry // by group version
 	preferred []*metav1.APIResourceList
 }
 
@@ -33,7 +33,7 @@ func NewDiscovery(cfg *rest.Config) (*Discovery, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Discovery{client: r.client, resources: map[string]*metav1.APIResourceList{}}, nil
+	return &Discovery{client: r.client, resources: map[string]*resourcesEntry{}}, nil
 }
 
 // Get reads a path of the API server (/readyz, /livez, /version).
@@ -84,26 +84,33 @@ func (d *Discovery) ServerGroups() (*metav1.APIGroupList, error) {
 	return &list, nil
 }
 
-// ServerResourcesForGroupVersion lists the resources of one group version.
+// ServerResourcesForGroupVersion lists the resources of one group version,
+// asking the server once however many goroutines ask at the same time.
 func (d *Discovery) ServerResourcesForGroupVersion(groupVersion string) (*metav1.APIResourceList, error) {
 	d.mu.Lock()
-	cached := d.resources[groupVersion]
+	e, ok := d.resources[groupVersion]
+	if !ok {
+		e = &resourcesEntry{}
+		d.resources[groupVersion] = e
+	}
 	d.mu.Unlock()
-	if cached != nil {
-		return cached, nil
-	}
-	path := "/apis/" + groupVersion
-	if groupVersion == "v1" {
-		path = "/api/v1"
-	}
-	var list metav1.APIResourceList
-	if _, err := d.getJSON(path, "application/json", &list); err != nil {
-		return nil, err
-	}
-	d.mu.Lock()
-	d.resources[groupVersion] = &list
-	d.mu.Unlock()
-	return &list, nil
+	e.once.Do(func() {
+		path := "/apis/" + groupVersion
+		if groupVersion == "v1" {
+			path = "/api/v1"
+		}
+		var list metav1.APIResourceList
+		if _, e.err = d.getJSON(path, "application/json", &list); e.err == nil {
+			e.list = &list
+		}
+	})
+	return e.list, e.err
+}
+
+type resourcesEntry struct {
+	once sync.Once
+	list *metav1.APIResourceList
+	err  error
 }
 
 // aggregated is the part of the aggregated discovery document
@@ -224,8 +231,9 @@ func (d *Discovery) ResourceFor(gr schema.GroupResource) (gvr schema.GroupVersio
 	return gvr, res, false, nil
 }
 
-// HasSubresource reports whether a group version serves "resource/sub".
-func (d *Discovery) HasSubresource(gv schema.GroupVersion, name string) bool {
+// Serves reports whether a group version serves a resource, or a
+// subresource named "resource/sub".
+func (d *Discovery) Serves(gv schema.GroupVersion, name string) bool {
 	list, err := d.ServerResourcesForGroupVersion(gv.String())
 	if err != nil {
 		return false

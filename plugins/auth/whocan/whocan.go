@@ -92,7 +92,7 @@ func (o *Options) resolve() error {
 	switch len(parts) {
 	case 2:
 		// pods/log is a subresource; pods/web-0 a name: discovery says which.
-		if sub := gvr.Resource + "/" + parts[1]; disc.HasSubresource(gvr.GroupVersion(), sub) {
+		if sub := gvr.Resource + "/" + parts[1]; disc.Serves(gvr.GroupVersion(), sub) {
 			o.Query.Resource = sub
 		} else {
 			o.Query.Name = parts[1]

@@ -219,7 +219,7 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 	// TanzuKubernetesClusters are listed while the Clusters page in.
 	tkcs := make(chan tkcResult, 1)
 	go func() {
-		list, err := o.listTKCs(ctx, dyn, api, ns)
+		list, err := o.listTKCs(ctx, f, dyn, ns)
 		tkcs <- tkcResult{list, err}
 	}()
 	var page Page
@@ -279,26 +279,23 @@ type tkcResult struct {
 }
 
 // listTKCs lists the TanzuKubernetesClusters of vSphere with Tanzu; where
-// run.tanzu.vmware.com is not served, or the user may not read them, it
-// returns none.
-func (o *Options) listTKCs(ctx context.Context, dyn dynamic.Interface, api capi.API, ns string) (*unstructured.UnstructuredList, error) {
-	// The group's preferred version may not serve TKCs (TKRs are newer).
-	for _, v := range api.Versions[capi.TKRGroup] {
-		gvr := schema.GroupVersionResource{Group: capi.TKRGroup, Version: v, Resource: "tanzukubernetesclusters"}
-		l, err := dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: o.Selector})
-		if apierrors.IsNotFound(err) {
-			continue
-		}
-		if apierrors.IsForbidden(err) {
-			// An optional addition: users who may not read TKCs see the Clusters.
-			return nil, nil
-		}
-		if err != nil {
-			return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
-		}
-		return l, nil
+// no served version of run.tanzu.vmware.com has them, or the user may not
+// read them, it returns none.
+func (o *Options) listTKCs(ctx context.Context, f *cli.Factory, dyn dynamic.Interface, ns string) (*unstructured.UnstructuredList, error) {
+	version, ok := f.ServedVersion(capi.TKRGroup, "tanzukubernetesclusters")
+	if !ok {
+		return nil, nil
 	}
-	return nil, nil
+	gvr := schema.GroupVersionResource{Group: capi.TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
+	l, err := dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: o.Selector})
+	if apierrors.IsForbidden(err) {
+		// An optional addition: users who may not read TKCs see the Clusters.
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
+	}
+	return l, nil
 }
 
 func (o *Options) table(fleetView bool) *cmdutil.Table {
