@@ -307,6 +307,9 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return &errs.StepError{Where: "interrupted while the clusters checked the policy: nothing was applied on any cluster", Err: context.Cause(ctx)}
+	}
 	if n := common.Failed(o.Streams.ErrOut, checked); n > 0 {
 		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked))
 		return &explain.SilentError{Code: explain.ExitFailure}
@@ -319,6 +322,9 @@ func (o *Options) Run(ctx context.Context) error {
 	})
 	if err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		return interrupted(ctx, done)
 	}
 	if err := o.print(done, false); err != nil {
 		return err
@@ -388,6 +394,21 @@ func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) 
 		}
 	}
 	return nil
+}
+
+// interrupted says, for a fleet apply stopped by Ctrl-C, where the
+// policies are whole and where not: a cluster the interrupt caught in the
+// middle was rolled back.
+func interrupted(ctx context.Context, done []common.Outcome[*policy.Result]) error {
+	var whole, not []string
+	for _, oc := range done {
+		if oc.Err == nil {
+			whole = append(whole, common.Name(oc.Cluster))
+		} else {
+			not = append(not, common.Name(oc.Cluster))
+		}
+	}
+	return &errs.StepError{Where: fmt.Sprintf("applied on: %s; not applied (rolled back or not started) on: %s", errs.OrNone(whole), errs.OrNone(not)), Err: context.Cause(ctx)}
 }
 
 func indent(fleetView bool) string {
