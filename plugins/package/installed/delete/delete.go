@@ -139,7 +139,7 @@ func (o *Options) Run(ctx context.Context) error {
 	var deleted []string
 	for _, in := range installs {
 		if err := c.DeleteInstall(ctx, in, carvel.WaitOptions{Timeout: o.Timeout, Progress: common.WaitProgress(o.Streams.ErrOut)}); err != nil {
-			return wait.GoesOn(err, fmt.Sprintf("the deletion of package install %s/%s was requested and kapp-controller goes on with it; rerun the command to finish it (deleted before it: %s)",
+			return wait.GoesOn(err, fmt.Sprintf("the deletion of package install %s/%s was requested and kapp-controller goes on with it (deleted before it: %s)",
 				in.Namespace, in.Name, errs.OrNone(deleted)))
 		}
 		deleted = append(deleted, in.Namespace+"/"+in.Name)
