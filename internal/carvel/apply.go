@@ -6,13 +6,13 @@ import (
 	"fmt"
 	"io"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 )
@@ -173,13 +173,7 @@ func (p *StackPlan) Converged() bool {
 
 // stoppedAt says where an apply stopped and what was and was not applied.
 func stoppedAt(failed string, applied, notApplied []string) string {
-	list := func(names []string) string {
-		if len(names) == 0 {
-			return "none"
-		}
-		return strings.Join(names, ", ")
-	}
-	return fmt.Sprintf("stopped at %s (applied: %s; not applied: %s)", failed, list(applied), list(notApplied))
+	return fmt.Sprintf("stopped at %s (applied: %s; not applied: %s)", failed, errs.OrNone(applied), errs.OrNone(notApplied))
 }
 
 // ApplyOptions says how to apply a stack.
@@ -259,7 +253,7 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 			}
 		}
 		if opts.Wait && !opts.DryRun {
-			errs := make([]error, len(steps))
+			waitErrs := make([]error, len(steps))
 			took := make([]time.Duration, len(steps))
 			var wg sync.WaitGroup
 			for k, s := range steps {
@@ -274,20 +268,27 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 				go func() {
 					defer wg.Done()
 					start := time.Now()
-					_, errs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: progress})
+					_, waitErrs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: progress})
 					took[k] = time.Since(start)
 				}()
 			}
 			wg.Wait()
 			for k, s := range steps {
 				if s.State != "Paused" {
-					waited(s, errs[k], took[k])
+					waited(s, waitErrs[k], took[k])
 				}
 			}
 			for k, s := range steps {
-				if errs[k] != nil {
+				var timeout *errs.TimeoutError
+				switch err := waitErrs[k]; {
+				case err == nil:
+				case wait.Stopped(err) || errors.As(err, &timeout):
+					// The wave was applied; only the wait for it was cut short.
+					return &errs.StepError{Where: fmt.Sprintf("stopped waiting for %s (applied: %s; not applied: %s); kapp-controller goes on with what was applied",
+						s.Name, errs.OrNone(done), errs.OrNone(stepNames(plan.Steps[j:]))), Err: err}
+				default:
 					done = slices.DeleteFunc(done, func(n string) bool { return n == s.Name })
-					return fail(i, s.Name, errs[k])
+					return fail(i, s.Name, err)
 				}
 			}
 		}

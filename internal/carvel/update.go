@@ -215,7 +215,11 @@ func (c *Client) Kick(ctx context.Context, gvr schema.GroupVersionResource, name
 	if err := c.SetPaused(ctx, gvr, namespace, name, true); err != nil {
 		return err
 	}
-	return c.SetPaused(ctx, gvr, namespace, name, false)
+	// Once paused it is resumed, even when the command is interrupted now:
+	// a kick never leaves the object paused.
+	resume, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
+	return c.SetPaused(resume, gvr, namespace, name, false)
 }
 
 // DeleteInstall deletes a PackageInstall, follows it by watch until

@@ -221,3 +221,11 @@ type StepError struct {
 
 func (e *StepError) Error() string { return e.Where + ": " + e.Err.Error() }
 func (e *StepError) Unwrap() error { return e.Err }
+
+// OrNone lists names for a StepError's Where: "a, b", or "none".
+func OrNone(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}

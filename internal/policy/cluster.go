@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
 // Requirement is what policy commands need a cluster to serve: the
@@ -245,6 +247,10 @@ func Apply(ctx context.Context, dyn dynamic.Interface, plans []*Plan, dryRun boo
 // rollback puts back every object applied so far, newest first, and
 // returns the failure with what was undone and what could not be.
 func rollback(ctx context.Context, dyn dynamic.Interface, policyName string, applied [][2]*unstructured.Unstructured, failure error) error {
+	// The command's context may be the one that ended (Ctrl-C): the
+	// rollback runs on its own, bounded.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	var undone, stuck []string
 	for i := len(applied) - 1; i >= 0; i-- {
 		desired, before := applied[i][0], applied[i][1]
@@ -255,6 +261,9 @@ func rollback(ctx context.Context, dyn dynamic.Interface, policyName string, app
 		}
 	}
 	where := "applying policy " + policyName + " failed"
+	if wait.Stopped(failure) {
+		where = "applying policy " + policyName + " was interrupted"
+	}
 	if len(undone) > 0 {
 		where += "; rolled back " + strings.Join(undone, ", ")
 	}

@@ -134,3 +134,19 @@ func key(spec Spec) string {
 	}
 	return spec.Namespace + "/" + spec.Name
 }
+
+// GoesOn words a wait that ended before the object got there (a timeout,
+// an interrupt): what was done, which a controller goes on with, and how
+// to follow it, in front of the cause. Other errors pass unchanged.
+func GoesOn(err error, where string) error {
+	var timeout *errs.TimeoutError
+	if errors.As(err, &timeout) || Stopped(err) {
+		return &errs.StepError{Where: where, Err: err}
+	}
+	return err
+}
+
+// Stopped says the run was interrupted (Ctrl-C, SIGTERM), not failed.
+func Stopped(err error) bool {
+	return errors.Is(err, errs.ErrInterrupted) || errors.Is(err, context.Canceled)
+}

@@ -4,7 +4,6 @@
 package harness
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,7 +12,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -197,10 +195,7 @@ type Cmd struct {
 	env     []string
 	stdin   string
 	timeout time.Duration
-	signal  *struct {
-		after time.Duration
-		sig   syscall.Signal
-	}
+	trigger *trigger
 }
 
 // Stdin feeds the command's standard input.
@@ -211,15 +206,6 @@ func (c *Cmd) Env(kv string) *Cmd { c.env = append(c.env, kv); return c }
 
 // Timeout bounds the command (the test fails when it runs out).
 func (c *Cmd) Timeout(d time.Duration) *Cmd { c.timeout = d; return c }
-
-// SignalAfter sends sig to the command after d (to test Ctrl-C).
-func (c *Cmd) SignalAfter(d time.Duration, sig syscall.Signal) *Cmd {
-	c.signal = &struct {
-		after time.Duration
-		sig   syscall.Signal
-	}{d, sig}
-	return c
-}
 
 // Result is a finished command.
 type Result struct {
@@ -241,17 +227,21 @@ func (c *Cmd) Run() *Result {
 	cmd := exec.CommandContext(ctx, c.name, c.args...)
 	cmd.Env = c.env
 	cmd.Stdin = strings.NewReader(c.stdin)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	out := &watchedOutput{seen: make(chan struct{})}
+	if c.trigger != nil {
+		out.on = c.trigger.on
+	}
+	cmd.Stdout, cmd.Stderr = out.stream(&out.stdout), out.stream(&out.stderr)
 	if err := cmd.Start(); err != nil {
 		c.t.Fatalf("starting %s: %v", c.name, err)
 	}
-	if c.signal != nil {
-		timer := time.AfterFunc(c.signal.after, func() { _ = cmd.Process.Signal(c.signal.sig) })
-		defer timer.Stop()
+	if c.trigger != nil {
+		stop := c.trigger.start(cmd.Process, out.seen)
+		defer stop()
 	}
 	err := cmd.Wait()
-	r := &Result{t: c.t, line: filepath.Base(c.name) + " " + strings.Join(c.args, " "), Stdout: stdout.String(), Stderr: stderr.String()}
+	stdout, stderr := out.strings()
+	r := &Result{t: c.t, line: filepath.Base(c.name) + " " + strings.Join(c.args, " "), Stdout: stdout, Stderr: stderr}
 	if ctx.Err() != nil {
 		c.t.Fatalf("%s: did not finish within %s\nstdout:\n%s\nstderr:\n%s", r.line, c.timeout, r.Stdout, r.Stderr)
 	}

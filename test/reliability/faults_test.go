@@ -1,6 +1,7 @@
 package reliability
 
 import (
+	"context"
 	"crypto/tls"
 	"io"
 	"log"
@@ -11,6 +12,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -121,4 +123,39 @@ func emptyFile(t *testing.T, dir string) string {
 		t.Fatal(err)
 	}
 	return p
+}
+
+// TestAPIServerGoneDuringWait: the API server stops in the middle of a
+// --wait and comes back on the same etcd. The wait ends at its timeout
+// naming what it waited for; after the restart a rerun converges and
+// nothing was duplicated.
+func TestAPIServerGoneDuringWait(t *testing.T) {
+	e := suite.New(t)
+	before := versions(t)
+	cmd := e.Plugin("kubectl-tko-cluster", "scale", "wc-prod-1", "--node-pool", "md-1", "--worker", "6", "--wait", "--timeout", "6s")
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		time.Sleep(1500 * time.Millisecond)
+		suite.CP.StopAPIServer()
+	}()
+	r := cmd.Run()
+	<-done
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	if err := suite.CP.RestartAPIServer(ctx); err != nil {
+		t.Fatalf("restarting the API server: %v", err)
+	}
+	check(t, r, explain.ExitTimeout, "waiting for cluster default/wc-prod-1 to become Available")
+	rerun := e.Plugin("kubectl-tko-cluster", "scale", "wc-prod-1", "--node-pool", "md-1", "--worker", "6").Run()
+	figure.cases.Add(1)
+	if rerun.Code != 0 || rerun.Stdout != "cluster.cluster.x-k8s.io/wc-prod-1 unchanged\n" {
+		figure.failures.Add(1)
+		t.Errorf("a rerun after the restart does not converge: %s%s", rerun.Stdout, rerun.Stderr)
+	}
+	after := versions(t)
+	if len(after) != len(before) {
+		figure.leakedObjects.Add(int64(len(after) - len(before)))
+		t.Errorf("clusters before %d, after %d", len(before), len(after))
+	}
 }

@@ -76,8 +76,10 @@ func ParseNames(args []string) ([]string, error) {
 }
 
 // WaitAvailable follows a cluster by watch until it is Available, printing
-// control plane and worker progress on a terminal.
-func WaitAvailable(ctx context.Context, streams genericiooptions.IOStreams, c *Client, namespace, name string, timeout time.Duration) error {
+// control plane and worker progress on a terminal. stored says what the
+// command did before ("was created"): a wait cut short (timeout, Ctrl-C)
+// says it, as Cluster API goes on with it.
+func WaitAvailable(ctx context.Context, streams genericiooptions.IOStreams, c *Client, namespace, name, stored string, timeout time.Duration) error {
 	spec := wait.Spec{
 		Client:    c.Dyn.Resource(c.API.Clusters()).Namespace(namespace),
 		Namespace: namespace,
@@ -91,7 +93,8 @@ func WaitAvailable(ctx context.Context, streams genericiooptions.IOStreams, c *C
 		spec.Progress = streams.ErrOut
 	}
 	if _, err := wait.For(ctx, spec); err != nil {
-		return err
+		return wait.GoesOn(err, fmt.Sprintf("cluster %s/%s %s and Cluster API goes on with it (follow it: kubectl tko cluster describe %s -n %s)",
+			namespace, name, stored, name, namespace))
 	}
 	fmt.Fprintf(streams.ErrOut, "cluster %s/%s is Available\n", namespace, name)
 	return nil

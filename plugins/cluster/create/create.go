@@ -148,7 +148,11 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil || !o.Wait {
 		return err
 	}
-	return common.WaitAvailable(ctx, o.Streams, c, applied.GetNamespace(), applied.GetName(), o.Timeout)
+	stored := "was " + verb
+	if verb == "unchanged" {
+		stored = "is unchanged"
+	}
+	return common.WaitAvailable(ctx, o.Streams, c, applied.GetNamespace(), applied.GetName(), stored, o.Timeout)
 }
 
 // read reads the one document of -f.

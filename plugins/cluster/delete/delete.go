@@ -15,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -104,9 +105,15 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun {
 		opts.DryRun = []string{metav1.DryRunAll}
 	}
-	for _, u := range clusters {
+	for i, u := range clusters {
 		if err := client.Delete(ctx, u.GetName(), opts); err != nil {
-			return fmt.Errorf("deleting cluster %s: %w", u.GetName(), err)
+			err = fmt.Errorf("deleting cluster %s: %w", u.GetName(), err)
+			if i == 0 {
+				return err
+			}
+			// Deletions are not undone: say which went and which did not.
+			return &errs.StepError{Where: fmt.Sprintf("stopped at cluster %s (deleted: %s; not deleted: %s)",
+				u.GetName(), strings.Join(o.Names[:i], ", "), strings.Join(o.Names[i:], ", ")), Err: err}
 		}
 		if err := cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun); err != nil {
 			return err
@@ -115,6 +122,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.Wait {
 		return nil
 	}
+	goesOn := fmt.Sprintf("the deletion of cluster(s) %s was requested and Cluster API goes on with it (follow it: kubectl tko cluster list -n %s)",
+		strings.Join(o.Names, ", "), c.Namespace)
 	for _, name := range o.Names {
 		spec := wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
 			What: fmt.Sprintf("cluster %s/%s to be deleted", c.Namespace, name), Check: wait.Deleted, Summary: capi.Progress}
@@ -122,7 +131,7 @@ func (o *Options) Run(ctx context.Context) error {
 			spec.Progress = o.Streams.ErrOut
 		}
 		if _, err := wait.For(ctx, spec); err != nil {
-			return err
+			return wait.GoesOn(err, goesOn)
 		}
 		fmt.Fprintf(o.Streams.ErrOut, "cluster %s/%s is gone\n", c.Namespace, name)
 	}

@@ -115,5 +115,5 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil || !o.Wait || !changed {
 		return err
 	}
-	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
+	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), "was changed", o.Timeout)
 }

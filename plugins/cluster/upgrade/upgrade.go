@@ -123,7 +123,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := common.PrintChanges(o.Streams.Out, updated, changes, o.DryRun); err != nil || !o.Wait || len(changes) == 0 {
 		return err
 	}
-	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), o.Timeout)
+	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), "was changed", o.Timeout)
 }
 
 // checkClass refuses versions the cluster's ClusterClass does not list.

@@ -17,6 +17,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
 // Ref is a kapp-controller object by kind and name (PackageInstall,
@@ -97,6 +98,25 @@ func WaitProgress(errOut io.Writer) io.Writer {
 
 // WaitDefault is --wait's default: on when a person is watching.
 func WaitDefault(errOut io.Writer) bool { return cmdutil.IsTerminal(errOut) }
+
+// GoesOn words a wait for an install or a repository cut short (timeout,
+// Ctrl-C): what was done to it, that kapp-controller goes on, and how to
+// follow it. what is "package install" or "package repository".
+func GoesOn(err error, what, namespace, name, done string) error {
+	follow := "kubectl tko package installed status " + name + " -n " + namespace
+	if what == "package repository" {
+		follow = "kubectl tko package repository get " + name + " -n " + namespace
+	}
+	return wait.GoesOn(err, fmt.Sprintf("%s %s/%s %s and kapp-controller goes on with it (follow it: %s)", what, namespace, name, done, follow))
+}
+
+// Done says what an apply did, for GoesOn: "was created", "is unchanged".
+func Done(result string) string {
+	if result == "unchanged" {
+		return "is unchanged"
+	}
+	return "was " + result
+}
 
 // Reconciled prints the closing line of a successful wait.
 func Reconciled(errOut io.Writer, what string, start time.Time) {
@@ -217,7 +237,7 @@ func (o *KickOptions) Run(ctx context.Context) error {
 		return nil
 	}
 	if _, err := waitFor(ctx, c.Namespace, name, carvel.WaitOptions{Timeout: o.Timeout, Progress: WaitProgress(o.Streams.ErrOut)}); err != nil {
-		return err
+		return GoesOn(err, what, c.Namespace, name, "was kicked")
 	}
 	Reconciled(o.Streams.ErrOut, what+" "+c.Namespace+"/"+name, start)
 	return nil

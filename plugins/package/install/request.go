@@ -14,6 +14,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
@@ -128,12 +129,18 @@ func (r *Request) Apply(ctx context.Context, c *carvel.Client, plan *carvel.Stac
 	start := time.Now()
 	fleet := len(plan.Steps) > 1
 	failed, waited := 0, 0
+	var waitErr error // the one install's, or an interrupt of a fleet's
 	err := c.ApplyStack(ctx, plan, carvel.ApplyOptions{
 		Wait: r.Wait, Timeout: r.Timeout, DryRun: r.DryRun,
 		Progress: r.Streams.ErrOut, Verbose: common.WaitProgress(r.Streams.ErrOut), Applied: applied,
 		Waited: func(s carvel.StackStep, err error, _ time.Duration) {
 			waited++
 			switch {
+			case !fleet && err != nil:
+				waitErr = common.GoesOn(err, "package install", s.Namespace, s.Name, common.Done(string(s.Action)))
+			case fleet && wait.Stopped(err):
+				// Said once below, not as a failure of each cluster.
+				waitErr = err
 			case !fleet && err == nil:
 				common.Reconciled(r.Streams.ErrOut, "package install "+s.Namespace+"/"+s.Name, start)
 			case !fleet:
@@ -145,8 +152,15 @@ func (r *Request) Apply(ctx context.Context, c *carvel.Client, plan *carvel.Stac
 			}
 		},
 	})
+	if fleet && waitErr != nil {
+		return &errs.StepError{Where: fmt.Sprintf("package install %s was applied on %d cluster(s) and kapp-controller goes on with it (follow it: kubectl tko package installed list -A)",
+			r.Name, len(plan.Steps)), Err: waitErr}
+	}
 	if failed > 0 {
 		return fmt.Errorf("%d of %d installs failed to reconcile", failed, waited)
+	}
+	if waitErr != nil {
+		return waitErr
 	}
 	// Installs side by side have no order: the cause alone, without
 	// the stack's "stopped at".

@@ -24,7 +24,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -156,11 +155,7 @@ func (w Wait) For(ctx context.Context, c *kube.Clients, u *unstructured.Unstruct
 	}
 	last, err := wait.For(ctx, backup.WaitSpec(c.Dynamic, u, w.Timeout, progress))
 	if err != nil {
-		var timeout *errs.TimeoutError
-		if errors.As(err, &timeout) || errors.Is(err, context.Canceled) || errors.Is(err, errs.ErrInterrupted) {
-			return backup.Outcome{}, &errs.StepError{Where: fmt.Sprintf("%s %s goes on in Velero (follow it: %s)", strings.ToLower(u.GetKind()), u.GetName(), follow), Err: err}
-		}
-		return backup.Outcome{}, err
+		return backup.Outcome{}, wait.GoesOn(err, fmt.Sprintf("%s %s goes on in Velero (follow it: %s)", strings.ToLower(u.GetKind()), u.GetName(), follow))
 	}
 	o := backup.OutcomeOf(last)
 	return o, o.Err()

@@ -7,6 +7,7 @@ import (
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
@@ -26,6 +27,9 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if ctx.Err() != nil {
+		return &errs.StepError{Where: "interrupted while the clusters checked the policy: nothing was applied on any cluster", Err: context.Cause(ctx)}
+	}
 	if n := common.Failed(o.Streams.ErrOut, checked); n > 0 {
 		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked))
 		return &explain.SilentError{Code: explain.ExitFailure}
@@ -38,6 +42,9 @@ func (o *Options) Run(ctx context.Context) error {
 	})
 	if err != nil {
 		return err
+	}
+	if ctx.Err() != nil {
+		return interrupted(ctx, done)
 	}
 	if err := o.print(done, false); err != nil {
 		return err
@@ -107,6 +114,21 @@ func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) 
 		}
 	}
 	return nil
+}
+
+// interrupted says, for a fleet apply stopped by Ctrl-C, where the
+// policies are whole and where not: a cluster the interrupt caught in the
+// middle was rolled back.
+func interrupted(ctx context.Context, done []common.Outcome[*policy.Result]) error {
+	var whole, not []string
+	for _, oc := range done {
+		if oc.Err == nil {
+			whole = append(whole, common.Name(oc.Cluster))
+		} else {
+			not = append(not, common.Name(oc.Cluster))
+		}
+	}
+	return &errs.StepError{Where: fmt.Sprintf("applied on: %s; not applied (rolled back or not started) on: %s", errs.OrNone(whole), errs.OrNone(not)), Err: context.Cause(ctx)}
 }
 
 func indent(fleetView bool) string {

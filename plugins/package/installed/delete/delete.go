@@ -17,6 +17,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
 
@@ -136,10 +137,13 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	}
+	var deleted []string
 	for _, in := range installs {
 		if err := c.DeleteInstall(ctx, in, carvel.WaitOptions{Timeout: o.Timeout, Progress: common.WaitProgress(o.Streams.ErrOut)}); err != nil {
-			return err
+			return wait.GoesOn(err, fmt.Sprintf("the deletion of package install %s/%s was requested and kapp-controller goes on with it (deleted before it: %s)",
+				in.Namespace, in.Name, errs.OrNone(deleted)))
 		}
+		deleted = append(deleted, in.Namespace+"/"+in.Name)
 		if err := cli.PrintAction(o.Streams.Out, common.Ref("PackageInstall", in.Name), "deleted", false); err != nil {
 			return err
 		}

@@ -231,7 +231,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	start := time.Now()
 	if _, err := c.WaitRepository(ctx, c.Namespace, o.Name, carvel.WaitOptions{Timeout: o.Timeout, Progress: common.WaitProgress(o.Streams.ErrOut)}); err != nil {
-		return err
+		return common.GoesOn(err, "package repository", c.Namespace, o.Name, common.Done(result))
 	}
 	common.Reconciled(o.Streams.ErrOut, "package repository "+c.Namespace+"/"+o.Name, start)
 	return nil

@@ -15,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/common"
 )
@@ -74,13 +75,14 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	progress := common.WaitProgress(o.Streams.ErrOut)
 	client := c.Dyn.Resource(carvel.Repositories).Namespace(c.Namespace)
-	for _, name := range o.Names {
+	for i, name := range o.Names {
 		if err := client.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 			return err
 		}
 		if _, err := wait.For(ctx, wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
 			What: "package repository " + c.Namespace + "/" + name + " to be deleted", Check: wait.Deleted, Summary: carvel.Summary, Progress: progress}); err != nil {
-			return err
+			return wait.GoesOn(err, fmt.Sprintf("the deletion of package repository %s/%s was requested and kapp-controller goes on with it (follow it: kubectl tko package repository list -n %s; not deleted: %s)",
+				c.Namespace, name, c.Namespace, errs.OrNone(o.Names[i+1:])))
 		}
 		if err := cli.PrintAction(o.Streams.Out, common.Ref("PackageRepository", name), "deleted", false); err != nil {
 			return err
