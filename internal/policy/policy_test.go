@@ -154,6 +154,47 @@ func TestRender(t *testing.T) {
 	}
 }
 
+// TestRenderJudgesWhatARequestBrings: the admission policies judge a pod
+// on create, and on an update only what the update brings (images,
+// debug containers) or, for a custom policy's default match, an update of
+// what its rules may read, so that pods from before the policy can still
+// be updated and deleted.
+func TestRenderJudgesWhatARequestBrings(t *testing.T) {
+	reg := &Policy{Spec: Spec{Type: TypeImageRegistry, Recipe: "block-latest-tag", Parameters: Parameters{BlockLatestTag: true}}}
+	reg.Metadata.Name = "reg"
+	variables, _, _ := unstructured.NestedSlice(Render(reg, []string{"a"})[0].Object, "spec", "variables")
+	images := variables[0].(map[string]any)["expression"].(string)
+	for _, want := range []string{`request.operation == "CREATE" ? object.spec.containers`, `.filter(c, !(oldObject.spec.containers + `, `o.name == c.name && o.image == c.image`, `.map(c, c.image)`} {
+		if !strings.Contains(images, want) {
+			t.Errorf("images variable lacks %q: %s", want, images)
+		}
+	}
+	sec := &Policy{Spec: Spec{Type: TypeSecurity, Recipe: "baseline", Parameters: Parameters{DenyPrivileged: true}}}
+	sec.Metadata.Name = "sec"
+	variables, _, _ = unstructured.NestedSlice(Render(sec, []string{"a"})[1].Object, "spec", "variables")
+	if containers := variables[0].(map[string]any)["expression"].(string); !strings.Contains(containers, `.filter(c, !oldObject.spec.?ephemeralContainers.orValue([]).exists(o, o.name == c.name))`) {
+		t.Errorf("containers variable judges ephemeral containers already there: %s", containers)
+	}
+
+	own := map[string]any{"name": "mine", "expression": "true"}
+	custom := &Policy{Spec: Spec{Type: TypeCustom, Recipe: "validating-admission-policy", Parameters: Parameters{PolicySpec: map[string]any{
+		"validations": []any{map[string]any{"expression": "true"}}, "matchConditions": []any{own}}}}}
+	custom.Metadata.Name = "c"
+	conds, _, _ := unstructured.NestedSlice(Render(custom, []string{"a"})[0].Object, "spec", "matchConditions")
+	if len(conds) != 2 || conds[0].(map[string]any)["name"] != "mine" || conds[1].(map[string]any)["name"] != "tko-create-or-pod-changed" ||
+		!strings.HasPrefix(conds[1].(map[string]any)["expression"].(string), `request.operation != "UPDATE" || object.spec != oldObject.spec`) {
+		t.Errorf("default match conditions: %v", conds)
+	}
+	if got := custom.Spec.Parameters.PolicySpec["matchConditions"].([]any); len(got) != 1 {
+		t.Errorf("rendering changed the policy's own spec: %v", got)
+	}
+	custom.Spec.Parameters.PolicySpec["matchConstraints"] = map[string]any{"resourceRules": []any{}}
+	conds, _, _ = unstructured.NestedSlice(Render(custom, []string{"a"})[0].Object, "spec", "matchConditions")
+	if len(conds) != 1 {
+		t.Errorf("a policy's own matchConstraints got our condition: %v", conds)
+	}
+}
+
 func TestDifference(t *testing.T) {
 	desired := &unstructured.Unstructured{Object: map[string]any{"kind": "ResourceQuota", "metadata": map[string]any{"labels": map[string]any{LabelPolicy: "q"}},
 		"spec": map[string]any{"hard": map[string]any{"requests.cpu": "1"}}}}

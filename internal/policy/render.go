@@ -155,15 +155,26 @@ func toAny(ss []string) []any {
 	return out
 }
 
-// imagesExpr lists the image of every container, init container and
-// ephemeral container of a pod.
-const imagesExpr = `object.spec.containers.map(c, c.image)` +
-	` + (has(object.spec.initContainers) ? object.spec.initContainers.map(c, c.image) : [])` +
-	` + (has(object.spec.ephemeralContainers) ? object.spec.ephemeralContainers.map(c, c.image) : [])`
+// podContainers is every container, init container and ephemeral
+// container of a pod (their names are unique across the three).
+func podContainers(pod string) string {
+	return pod + `.spec.containers + ` + pod + `.spec.?initContainers.orValue([]) + ` + pod + `.spec.?ephemeralContainers.orValue([])`
+}
+
+// imagesExpr lists the images a request brings: on create, the image of
+// every container, init container and ephemeral container; on an update
+// (of the pod, or of pods/ephemeralcontainers, through which kubectl debug
+// adds a container), those of the containers that are new or whose image
+// changed. A pod that was there before the policy can then still be
+// labelled, annotated, have its finalizers removed and be deleted.
+var imagesExpr = `(request.operation == "CREATE" ? ` + podContainers("object") +
+	` : (` + podContainers("object") + `).filter(c, !(` + podContainers("oldObject") + `).exists(o, o.name == c.name && o.image == c.image)))` +
+	`.map(c, c.image)`
 
 // vapSpec is the ValidatingAdmissionPolicy of an image-registry policy:
-// one CEL validation per rule, over pods created or updated (ephemeral
-// containers arrive through the pods/ephemeralcontainers subresource).
+// one CEL validation per rule over the images a request brings (see
+// imagesExpr), of pods created or updated (ephemeral containers arrive
+// through the pods/ephemeralcontainers subresource).
 func vapSpec(p *Policy) map[string]any {
 	pr := p.Spec.Parameters
 	var validations []any
@@ -192,14 +203,33 @@ func vapSpec(p *Policy) map[string]any {
 	}
 }
 
+// customMatchCondition is the condition of a custom policy's default
+// match: a pod created, or an update that changes the pod's spec, labels
+// or annotations (what the rules may read). Updates that only remove a
+// finalizer or an owner reference — a controller letting the pod go, the
+// pod's deletion waiting on it — are not judged again, so that a pod that
+// was there before the policy, or before a rule of it, can still go.
+var customMatchCondition = map[string]any{
+	"name": "tko-create-or-pod-changed",
+	"expression": `request.operation != "UPDATE" || object.spec != oldObject.spec` +
+		` || object.metadata.?labels.orValue({}) != oldObject.metadata.?labels.orValue({})` +
+		` || object.metadata.?annotations.orValue({}) != oldObject.metadata.?annotations.orValue({})`,
+}
+
 // customSpec is a user's ValidatingAdmissionPolicy spec, matching pods
-// created or updated when it names no resources itself.
+// created or updated (see customMatchCondition) when it names no resources
+// itself.
 func customSpec(p *Policy) map[string]any {
 	spec := runtime.DeepCopyJSON(p.Spec.Parameters.PolicySpec)
 	if _, ok := spec["matchConstraints"]; !ok {
 		spec["matchConstraints"] = map[string]any{"resourceRules": []any{map[string]any{
 			"apiGroups": []any{""}, "apiVersions": []any{"v1"}, "operations": []any{"CREATE", "UPDATE"}, "resources": []any{"pods"},
 		}}}
+		// The user's own conditions are kept (something else than a list
+		// is left for the API server's check to refuse).
+		if conds, ok := spec["matchConditions"].([]any); ok || spec["matchConditions"] == nil {
+			spec["matchConditions"] = append(conds, runtime.DeepCopyJSONValue(customMatchCondition))
+		}
 	}
 	return spec
 }

@@ -27,8 +27,11 @@ import (
 const (
 	// securityContainers are those a request brings: every container on
 	// create; on an update of pods/ephemeralcontainers (the only way a
-	// container joins a running pod) the ephemeral ones.
-	securityContainers = `request.operation == "CREATE" ? object.spec.containers + object.spec.?initContainers.orValue([]) + object.spec.?ephemeralContainers.orValue([]) : object.spec.?ephemeralContainers.orValue([])`
+	// container joins a running pod) the ephemeral ones it adds (those
+	// already there cannot change, and one added before the policy must
+	// not keep a pod from being debugged again).
+	securityContainers = `request.operation == "CREATE" ? object.spec.containers + object.spec.?initContainers.orValue([]) + object.spec.?ephemeralContainers.orValue([]) : ` +
+		`object.spec.?ephemeralContainers.orValue([]).filter(c, !oldObject.spec.?ephemeralContainers.orValue([]).exists(o, o.name == c.name))`
 	// securityVolumes come with a create only: volumes are immutable.
 	securityVolumes = `request.operation == "CREATE" ? object.spec.?volumes.orValue([]) : []`
 

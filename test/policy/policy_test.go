@@ -67,6 +67,18 @@ func eventually(t *testing.T, what string, fn func() error) {
 	}
 }
 
+// podGone waits until a pod is deleted.
+func podGone(t *testing.T, e *harness.Env, ns, name string) {
+	t.Helper()
+	eventually(t, "pod "+name+" gone", func() error {
+		_, err := e.Dyn().Resource(policy.Pods).Namespace(ns).Get(context.Background(), name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil
+		}
+		return fmt.Errorf("still there (%w)", err)
+	})
+}
+
 func pod(name, image string, privileged bool, cpu string) string {
 	s := fmt.Sprintf("apiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec:\n  containers:\n  - name: app\n    image: %s\n", name, image)
 	if privileged {
@@ -325,12 +337,26 @@ spec:
   - expression: "has(object.metadata.labels) && 'team' in object.metadata.labels"
     message: every pod must say its team (label team)
 `)
+	// A pod from before the policy, which breaks its rule, with a finalizer.
+	old := "apiVersion: v1\nkind: Pod\nmetadata: {name: old, finalizers: [example.com/hold]}\nspec:\n  containers:\n  - {name: app, image: \"nginx:1.27.2\"}\n"
+	if r := createPod(e, ns, old); r.Code != 0 {
+		t.Fatalf("creating the old pod: %s", r.Stderr)
+	}
 	t.Cleanup(func() { e.Kubectl("tko", "cluster", "policy", "delete", name).Run() })
 	e.Kubectl("tko", "cluster", "policy", "apply", "custom", name, "-f", vap, "--namespaces", ns).Success().
 		StdoutContains("validatingadmissionpolicy.admissionregistration.k8s.io/tko-" + name + " created")
 	if msg := refused(t, e, ns, pod("unlabelled", "nginx:1.27.2", false, "")); !strings.Contains(msg, "every pod must say its team") {
 		t.Errorf("unlabelled pod refused for another reason: %s", msg)
 	}
+	// The rules judge an update of the old pod's spec, labels or
+	// annotations (they may read them), not the removal of its finalizer
+	// that its deletion waits for.
+	e.Kubectl("annotate", "pod", "old", "example.com/note=x", "-n", ns, "--as", localcp.ViewerUser).ExitCode(1).StderrContains("every pod must say its team")
+	e.Kubectl("delete", "pod", "old", "-n", ns, "--wait=false").Success()
+	e.Kubectl("patch", "pod", "old", "-n", ns, "--type=json", "-p", `[{"op":"remove","path":"/metadata/finalizers"}]`).Success()
+	podGone(t, e, ns, "old")
+	e.Kubectl("tko", "cluster", "policy", "apply", "custom", name, "-f", vap, "--namespaces", ns).Success().
+		StdoutContains("tko-"+name+" unchanged").StdoutLacks("created", " configured")
 	e.Kubectl("tko", "cluster", "policy", "status", name).Success().StdoutContains(name + "\tcustom\tApplied")
 
 	// NetworkPolicies are stored (no CNI runs here to enforce them).

@@ -9,6 +9,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
 
@@ -40,6 +41,8 @@ func TestBaselineDeniesWhatItLeavesOpen(t *testing.T) {
 	if r := createPod(e, ns, securityPod("old", "", "")); r.Code != 0 {
 		t.Fatalf("creating the old pod: %s", r.Stderr)
 	}
+	// Debugged before the policy, with a container that may escalate.
+	e.Kubectl("debug", "old", "-n", ns, "--profile", "legacy", "--image", "harbor.example.com/tools:1.0", "--", "true").Success()
 	name := "hardened-" + strings.SplitN(ns, "-", 2)[0]
 	t.Cleanup(func() { e.Kubectl("tko", "cluster", "policy", "delete", name).Run() })
 	e.Kubectl("tko", "cluster", "policy", "apply", "security", name, "--level", "baseline", "--deny-host-path", "--deny-privileged", "--namespaces", ns).Success().
@@ -68,6 +71,11 @@ func TestBaselineDeniesWhatItLeavesOpen(t *testing.T) {
 	// baseline profile passes Pod Security baseline, not the policy.
 	e.Kubectl("debug", "compliant", "-n", ns, "--profile", "baseline", "--image", "harbor.example.com/tools:1.0", "--", "true").ExitCode(1).
 		StderrContains("policy " + name + ": container debugger-")
+	// Only the containers a request adds are judged: the old pod's earlier
+	// debug container does not keep it from being debugged again, nor
+	// (not matched at all) from being labelled.
+	e.Kubectl("debug", "old", "-n", ns, "--profile", "restricted", "--image", "harbor.example.com/tools:1.0", "--", "true").Success()
+	e.Kubectl("label", "pod", "old", "team=a", "-n", ns, "--as", localcp.ViewerUser).Success()
 
 	// Rules, the file form, and the pod that was there before.
 	e.Kubectl("tko", "cluster", "policy", "list", "-o", "wide").Success().
