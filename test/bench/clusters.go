@@ -28,27 +28,13 @@ var clustersGVR = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version
 // fetching the same list (the server's own cost) and `kubectl get clusters
 // -A -o json`, on the same server.
 func clusterList(bin, kubectl string, runs, namespaces, perNamespace int) error {
-	dir, err := os.MkdirTemp("", "tko-bench-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	fmt.Fprintf(os.Stderr, "starting a local control plane and creating %d Clusters in %d namespaces...\n", namespaces*perNamespace, namespaces)
-	cp, _, _, err := testenv.StartInRepo(ctx, testenv.Options{Dir: filepath.Join(dir, "cp")})
+	e, err := startEnv(ctx, fmt.Sprintf("and creating %d Clusters in %d namespaces", namespaces*perNamespace, namespaces), testenv.Options{})
 	if err != nil {
 		return err
 	}
-	defer cp.Stop()
-	cfg, err := cp.RESTConfig()
-	if err != nil {
-		return err
-	}
-	cfg.QPS, cfg.Burst = 1000, 2000
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
+	defer e.Close()
+	dir, cp, cfg, dyn := e.Dir, e.CP, e.Cfg, e.Dyn
 	start := time.Now()
 	if err := fill(ctx, dyn, namespaces, perNamespace); err != nil {
 		return err
@@ -110,26 +96,13 @@ func curlFloor(dir string, cfg *rest.Config, runs int) (Sample, error) {
 // a management cluster with the seeded estate's five Clusters against
 // `cluster list -A` on one of them.
 func fleetList(bin string, runs int) error {
-	dir, err := os.MkdirTemp("", "tko-bench-fleet-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	fmt.Fprintln(os.Stderr, "starting a local control plane for the fleet benchmark...")
-	cp, _, _, err := testenv.StartInRepo(ctx, testenv.Options{Dir: filepath.Join(dir, "cp")})
+	e, err := startEnv(ctx, "for the fleet benchmark", testenv.Options{})
 	if err != nil {
 		return err
 	}
-	defer cp.Stop()
-	cfg, err := cp.RESTConfig()
-	if err != nil {
-		return err
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
+	defer e.Close()
+	dir, cp, dyn := e.Dir, e.CP, e.Dyn
 	if err := fillNamespace(ctx, dyn, "fleet", 5); err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -13,7 +14,12 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/rest"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 )
 
 func main() {
@@ -122,4 +128,43 @@ func startup(bin, kubectl string, runs int) error {
 			float64(s.Wall)/float64(ref.Wall), s.MaxRSS/1024, ref.MaxRSS/1024, float64(s.MaxRSS)/float64(ref.MaxRSS))
 	}
 	return tw.Flush()
+}
+
+// benchEnv is a local control plane in a temporary directory, with an
+// admin dynamic client, for one benchmark.
+type benchEnv struct {
+	Dir string
+	CP  *localcp.ControlPlane
+	Cfg *rest.Config
+	Dyn dynamic.Interface
+}
+
+// startEnv starts a control plane (what says why, on stderr).
+func startEnv(ctx context.Context, what string, opts testenv.Options) (*benchEnv, error) {
+	dir, err := os.MkdirTemp("", "tko-bench-")
+	if err != nil {
+		return nil, err
+	}
+	e := &benchEnv{Dir: dir}
+	fmt.Fprintf(os.Stderr, "starting a local control plane %s...\n", what)
+	opts.Dir = filepath.Join(dir, "cp")
+	if e.CP, _, _, err = testenv.StartInRepo(ctx, opts); err != nil {
+		e.Close()
+		return nil, err
+	}
+	if e.Cfg, err = e.CP.RESTConfig(); err == nil {
+		e.Cfg.QPS, e.Cfg.Burst = 1000, 2000
+		e.Dyn, err = dynamic.NewForConfig(e.Cfg)
+	}
+	if err != nil {
+		e.Close()
+		return nil, err
+	}
+	return e, nil
+}
+
+// Close stops the control plane and removes the directory.
+func (e *benchEnv) Close() {
+	e.CP.Stop()
+	os.RemoveAll(e.Dir)
 }

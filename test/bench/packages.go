@@ -28,26 +28,13 @@ import (
 // served by this machine's Go proxy, so its method is run with kubectl).
 // The moment of success is taken from a separate watch on the install.
 func installLatency(bin, kubectl string, runs int) error {
-	dir, err := os.MkdirTemp("", "tko-bench-pkg-")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
 	ctx := context.Background()
-	fmt.Fprintln(os.Stderr, "starting a local control plane with kapp-controller...")
-	cp, _, _, err := testenv.StartInRepo(ctx, testenv.Options{Dir: filepath.Join(dir, "cp"), Seed: true, KappController: true})
+	e, err := startEnv(ctx, "with kapp-controller", testenv.Options{Seed: true, KappController: true})
 	if err != nil {
 		return err
 	}
-	defer cp.Stop()
-	cfg, err := cp.RESTConfig()
-	if err != nil {
-		return err
-	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return err
-	}
+	defer e.Close()
+	dir, cp, dyn := e.Dir, e.CP, e.Dyn
 	c := &carvel.Client{Dyn: dyn}
 	if _, err := c.WaitRepository(ctx, seed.LocalRepositoryNamespace, seed.LocalRepository, carvel.WaitOptions{Timeout: 2 * time.Minute}); err != nil {
 		return err
