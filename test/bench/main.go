@@ -29,6 +29,7 @@ func main() {
 	clusters := flag.Int("clusters", 5000, "Clusters for the list benchmark (spread over 50 namespaces)")
 	installRuns := flag.Int("install-runs", 9, "runs per client of the install --wait latency benchmark")
 	only := flag.String("only", "", "run one benchmark: startup, size, list, fleet, install or login")
+	carriedToo := flag.Bool("carried", true, "with size: also build the plugins from this tree with symbols and print what each carries")
 	flag.Parse()
 	if err := buildRSS(); err != nil {
 		fmt.Fprintf(os.Stderr, "error: %v\n", err)
@@ -45,7 +46,7 @@ func main() {
 		run  func() error
 	}{
 		{"startup", func() error { return startup(*bin, kubectl, *runs) }},
-		{"size", func() error { return sizes(*bin, kubectl) }},
+		{"size", func() error { return sizes(*bin, kubectl, *carriedToo) }},
 		{"list", func() error { return clusterList(*bin, kubectl, *listRuns, 50, *clusters/50) }},
 		{"fleet", func() error { return fleetList(*bin, *runs) }},
 		{"install", func() error { return installLatency(*bin, kubectl, *installRuns) }},

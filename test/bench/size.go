@@ -19,7 +19,7 @@ import (
 
 // sizes compares each stripped binary with kubectl, then the gzipped
 // archives a krew user downloads, then says what each binary carries.
-func sizes(bin, kubectl string) error {
+func sizes(bin, kubectl string, carriedToo bool) error {
 	ref, err := os.Stat(kubectl)
 	if err != nil {
 		return err
@@ -46,7 +46,7 @@ func sizes(bin, kubectl string) error {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%.2fx\t%s\t%s\t%.2fx\n", p, mib(st.Size()), mib(ref.Size()), float64(st.Size())/float64(ref.Size()), mib(gz), mib(refGz), float64(gz)/float64(refGz))
 	}
 	fmt.Fprintf(tw, "all %d archives\t\t\t\t%s\t%s\t%.2fx\n", len(pluginlist.Binaries()), mib(total), mib(refGz), float64(total)/float64(refGz))
-	if err := tw.Flush(); err != nil {
+	if err := tw.Flush(); err != nil || !carriedToo {
 		return err
 	}
 	return carried()
