@@ -59,12 +59,3 @@ func ParseVersion(v string) (*semver.Version, error) {
 	}
 	return parsed, nil
 }
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}

@@ -132,9 +132,9 @@ func nodeHealth(ctx context.Context, cs *kube.REST, _ string, h *Health) error {
 			case cond.Type == "Ready":
 				h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: "NotReady", Message: cond.Message})
 			case cond.Status == "True" && (cond.Type == "MemoryPressure" || cond.Type == "DiskPressure" || cond.Type == "PIDPressure"):
-				h.add(Finding{Severity: SeverityWarning, Area: "node", Name: n.Name, Reason: string(cond.Type), Message: cond.Message})
+				h.add(Finding{Severity: SeverityWarning, Area: "node", Name: n.Name, Reason: cond.Type, Message: cond.Message})
 			case cond.Status == "True" && cond.Type == "NetworkUnavailable":
-				h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: string(cond.Type), Message: cond.Message})
+				h.add(Finding{Severity: SeverityError, Area: "node", Name: n.Name, Reason: cond.Type, Message: cond.Message})
 			}
 		}
 		if !ready && !hasCondition(n.Status.Conditions) {
