@@ -68,6 +68,7 @@ table kubectl tko cluster backup status --all-workload-clusters
 step kubectl tko cluster backup create shop-0412 --include-namespaces shop --ttl 168h --dry-run -o yaml
 step kubectl tko cluster backup create payments --storage-location dr-site
 step kubectl tko cluster backup schedule create nightly-shop --schedule "0 2 * *"
+table kubectl tko cluster backup schedule pause nightly --all-workload-clusters --dry-run
 step kubectl tko cluster restore create --from-backup shop-0412 --namespace-mappings shop:shop-2
 if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2>&1; then
   echo

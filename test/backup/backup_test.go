@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"strings"
 	"syscall"
 	"testing"
@@ -13,7 +14,11 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	clusterplugin "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
+	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
 
 // TestWithoutVelero runs first, before TestWithVelero installs Velero's
@@ -308,6 +313,76 @@ spec:
 		e.Kubectl("tko", "cluster", "backup", "schedule", "pause", "every-minute").Success().StdoutContains("schedule.velero.io/every-minute unchanged")
 		e.Kubectl("tko", "cluster", "backup", "schedule", "delete", "every-minute").ExitCode(explain.ExitUsage).OneLineError("refusing to delete without --yes")
 		e.Kubectl("tko", "cluster", "backup", "schedule", "delete", "every-minute", "--yes").Success().StdoutContains("schedule.velero.io/every-minute deleted")
+	})
+
+	t.Run("schedules are paused, unpaused and deleted across the fleet, a row per cluster", func(t *testing.T) {
+		// The two provisioned workload clusters, both served by this control
+		// plane: one Schedule object stands for the schedule on each. With
+		// --parallel 1 the first cluster changes it and the second finds it
+		// changed, as a rerun would.
+		fleetSel := []string{"--cluster-selector", "networking.tkg.tanzu.vmware.com/avi=install-ako-for-all"}
+		schedule := func(args ...string) *harness.Cmd {
+			return e.Kubectl(append(append([]string{"tko", "cluster", "backup", "schedule"}, args...), fleetSel...)...)
+		}
+		paused := func() string {
+			return e.Kubectl("get", "schedule", "fleet-nightly", "-n", "velero", "-o", "jsonpath={.spec.paused}").Success().Stdout
+		}
+		schedule("create", "fleet-nightly", "--schedule", "0 2 * * *", "--include-namespaces", ns, "--strict").Success().
+			StdoutContains("default/wc-prod-1\tfleet-nightly\t", "team-a/wc-team-a\tfleet-nightly\t")
+
+		schedule("pause", "fleet-nightly", "--dry-run").Success().
+			StdoutContains("CLUSTER\tSCHEDULE\tRESULT\n", "default/wc-prod-1\tfleet-nightly\tpaused (dry run)\n", "team-a/wc-team-a\tfleet-nightly\tpaused (dry run)\n")
+		if p := paused(); p == "true" {
+			t.Error("a fleet dry run paused the schedule")
+		}
+		schedule("pause", "fleet-nightly", "--parallel", "1", "--strict").Success().
+			StdoutContains("default/wc-prod-1\tfleet-nightly\tpaused\n", "team-a/wc-team-a\tfleet-nightly\tunchanged\n")
+		if p := paused(); p != "true" {
+			t.Errorf("spec.paused %q after a fleet pause", p)
+		}
+		schedule("unpause", "fleet-nightly", "--parallel", "1", "-o", "json").Success().
+			StdoutContains(`"cluster": "default/wc-prod-1"`, `"name": "fleet-nightly"`, `"result": "unpaused"`, `"result": "unchanged"`)
+		// Absent on every selected cluster: the rows, then exit 3.
+		schedule("pause", "never-made").ExitCode(explain.ExitNotFound).
+			StdoutContains("default/wc-prod-1\tnever-made\tnot found\n", "team-a/wc-team-a\tnever-made\tnot found\n").
+			OneLineError(`schedule "never-made" not found in namespace "velero": none of the 2 selected clusters has it`)
+		// A target that fails is its row's error; --strict makes it exit 1.
+		current := e.Kubectl("config", "current-context").Success().StdoutLines()[0]
+		e.Kubectl("tko", "cluster", "backup", "schedule", "pause", "fleet-nightly", "--context", current+",gone", "--dry-run").Success().
+			StdoutContains(current+"\tfleet-nightly\tpaused (dry run)\n", "gone\tfleet-nightly\tthe kubeconfig cannot be read")
+		e.Kubectl("tko", "cluster", "backup", "schedule", "pause", "fleet-nightly", "--context", current+",gone", "--dry-run", "--strict").ExitCode(explain.ExitFailure)
+
+		// Delete: from a script only with --yes; nothing goes without it.
+		schedule("delete", "fleet-nightly").ExitCode(explain.ExitUsage).OneLineError("refusing to delete without --yes")
+		schedule("delete", "fleet-nightly", "--dry-run").Success().
+			StdoutContains("default/wc-prod-1\tfleet-nightly\tdeleted (dry run)\n", "team-a/wc-team-a\tfleet-nightly\tdeleted (dry run)\n")
+		e.Kubectl("get", "schedule", "fleet-nightly", "-n", "velero").Success()
+		// On a terminal: one question for the whole set, naming how many
+		// clusters have the schedule.
+		onTerminal := func(answer string, args ...string) (int, string, string) {
+			streams, in, out, errOut := cmdutil.TestStreams(true)
+			in.WriteString(answer)
+			args = append(append(append([]string{"backup", "schedule"}, args...), fleetSel...), "--kubeconfig", e.Kubeconfig)
+			return cli.Run(clusterplugin.Plugin(), cli.NewFactory(), streams, args), out.String(), errOut.String()
+		}
+		code, out, errOut := onTerminal("n\n", "delete", "fleet-nightly")
+		if code != explain.ExitFailure || strings.Count(errOut, "[y/N]") != 1 || !strings.Contains(errOut, "Delete schedule fleet-nightly on 2 of 2 selected cluster(s)? [y/N] ") ||
+			!strings.Contains(errOut, "Nothing deleted.") || out != "" {
+			t.Errorf("answered no: exit %d\n%s%s", code, out, errOut)
+		}
+		e.Kubectl("get", "schedule", "fleet-nightly", "-n", "velero").Success()
+		code, out, errOut = onTerminal("y\n", "delete", "fleet-nightly", "--parallel", "1")
+		// A terminal's table is aligned with spaces: read its cells.
+		cells := regexp.MustCompile(` {2,}`).ReplaceAllString(out, "\t")
+		if code != 0 || strings.Count(errOut, "[y/N]") != 1 || !strings.Contains(cells, "default/wc-prod-1\tfleet-nightly\tdeleted\n") ||
+			!strings.Contains(cells, "team-a/wc-team-a\tfleet-nightly\tnot found\n") {
+			t.Errorf("answered yes: exit %d\n%s%s", code, out, errOut)
+		}
+		e.Kubectl("get", "schedule", "fleet-nightly", "-n", "velero").ExitCode(1)
+		// Gone everywhere: nothing to ask, the rows and exit 3.
+		schedule("delete", "fleet-nightly", "--yes").ExitCode(explain.ExitNotFound).
+			StdoutContains("default/wc-prod-1\tfleet-nightly\tnot found\n", "team-a/wc-team-a\tfleet-nightly\tnot found\n").
+			OneLineError(`schedule "fleet-nightly" not found in namespace "velero": none of the 2 selected clusters has it`)
 	})
 
 	t.Run("a backup is deleted with its data", func(t *testing.T) {

@@ -54,4 +54,7 @@ var Commands = []Command{
 	{"kubectl-tko-cluster", []string{"policy", "apply", "security", "team-a-baseline", "--level", "baseline", "--deny-host-path", "--deny-privileged", "--namespaces", "team-a", "--dry-run=server"}, false, nil},
 	{"kubectl-tko-cluster", []string{"backup", "list"}, true, nil},
 	{"kubectl-tko-cluster", []string{"backup", "location", "get", "default"}, true, nil},
+	{"kubectl-tko-cluster", []string{"backup", "schedule", "pause", "nightly", "--all-workload-clusters", "--dry-run"}, true, nil},
+	{"kubectl-tko-cluster", []string{"backup", "schedule", "unpause", "weekly-full", "--cluster", "wc-prod-1", "--dry-run"}, true, nil},
+	{"kubectl-tko-cluster", []string{"backup", "schedule", "delete", "nightly", "--all-workload-clusters", "--dry-run"}, true, nil},
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -22,15 +21,14 @@ type Options struct {
 	Scope  common.Scope
 	Cron   string
 	Paused bool
-	Fleet  *cli.FleetFlags
+	common.Fleetwide
 
 	obj *unstructured.Unstructured
-	sel fleet.Selection
 }
 
 // NewCmd returns the create command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Change: common.NewChange(f, streams), Fleet: cli.NewFleetFlags()}
+	o := &Options{Change: common.NewChange(f, streams), Fleetwide: common.NewFleetwide()}
 	cmd := &cobra.Command{
 		Use:   "create NAME --schedule CRON [scope flags]",
 		Short: "Schedule Velero backups with a cron expression, on one cluster or a fleet",
@@ -58,7 +56,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.Scope.AddFlags(cmd, f)
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "When to back up: a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "Create the schedule paused.")
-	common.AddFleetFlags(cmd, o.Fleet, "Schedule backups")
+	o.AddFleetFlags(cmd, "Schedule backups")
 	return cmd
 }
 
@@ -77,16 +75,15 @@ func (o *Options) Validate() error {
 	if o.obj, err = backup.NewSchedule(o.VeleroNamespace, o.Name, o.Cron, spec, o.Paused); err != nil {
 		return cmdutil.Usagef("--schedule: %v", err)
 	}
-	o.sel, err = o.Fleet.Selection(o.Factory)
-	return err
+	return o.Select(o.Factory)
 }
 
 // Run creates the schedule on every target.
 func (o *Options) Run(ctx context.Context) error {
-	if o.DryRun.Client() && !common.Fleet(o.sel) {
+	if o.DryRun.Client() && !o.IsFleet() {
 		return o.Print(o.obj, "created", true)
 	}
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, common.Requirements, func(ctx context.Context, t cli.Target) (common.Row, error) {
+	results, notes, err := cli.FleetRun(ctx, o.Factory, o.Selection(), common.Requirements, func(ctx context.Context, t cli.Target) (common.Row, error) {
 		row := common.Row{Name: o.Name, Phase: "(dry run)"}
 		if o.DryRun.Client() {
 			return row, nil
@@ -111,12 +108,12 @@ func (o *Options) Run(ctx context.Context) error {
 	for _, n := range notes {
 		fmt.Fprintln(o.Streams.ErrOut, n)
 	}
-	if !common.Fleet(o.sel) {
+	if !o.IsFleet() {
 		return nil
 	}
 	failed, err := o.PrintRows(results)
 	if err != nil {
 		return err
 	}
-	return common.Strict(failed, o.sel)
+	return common.Strict(failed, o.Selection())
 }
