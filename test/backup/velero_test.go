@@ -300,3 +300,31 @@ func newestCompleted(t *testing.T) string {
 	}
 	return newest
 }
+
+// settledScheduledBackup waits until every backup a schedule started has
+// ended (Velero's phase is final) and returns the newest, by creation.
+func settledScheduledBackup(t *testing.T, schedule string, deadline time.Time) *unstructured.Unstructured {
+	t.Helper()
+	for {
+		list, err := suite.Dyn.Resource(backup.Backups).Namespace("velero").List(context.Background(), metav1.ListOptions{LabelSelector: backup.LabelSchedule + "=" + schedule})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var newest *unstructured.Unstructured
+		settled := true
+		for i := range list.Items {
+			item := &list.Items[i]
+			settled = settled && backup.OutcomeOf(item).Done()
+			if newest == nil || newest.GetCreationTimestamp().Time.Before(item.GetCreationTimestamp().Time) {
+				newest = item
+			}
+		}
+		if settled && newest != nil {
+			return newest
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("backups of schedule %s still running at the deadline", schedule)
+		}
+		time.Sleep(time.Second)
+	}
+}
