@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strconv"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -56,63 +55,18 @@ func List[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, 
 	return out, err
 }
 
-// Pages calls fn with each page of a list as it arrives; the next page is
-// already being fetched while fn works on this one.
+// Pages calls fn with each page of a list, decoded into T; the next page
+// is already being fetched while fn works on this one.
 func Pages[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions, fn func(items []T) error) error {
-	type page struct {
-		items []T
-		err   error
-	}
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	pages := make(chan page, 1)
-	go func() {
-		defer close(pages)
-		cont := opts.Continue
-		for {
-			var list struct {
-				Metadata metav1.ListMeta `json:"metadata"`
-				Items    []T             `json:"items"`
-			}
-			req := r.client.Get().AbsPath(Path(gvr, namespace))
-			if opts.LabelSelector != "" {
-				req = req.Param("labelSelector", opts.LabelSelector)
-			}
-			if opts.FieldSelector != "" {
-				req = req.Param("fieldSelector", opts.FieldSelector)
-			}
-			limit := opts.Limit
-			if limit == 0 {
-				limit = pageSize
-			}
-			req = req.Param("limit", strconv.FormatInt(limit, 10))
-			if cont != "" {
-				req = req.Param("continue", cont)
-			}
-			body, err := do(ctx, req)
-			if err == nil {
-				err = json.Unmarshal(body, &list)
-			}
-			select {
-			case pages <- page{items: list.Items, err: err}:
-			case <-ctx.Done():
-				return
-			}
-			cont = list.Metadata.Continue
-			if err != nil || cont == "" || opts.Limit != 0 {
-				return
-			}
+	return rawPages(ctx, r, gvr, namespace, opts, func(raw []byte) error {
+		var list struct {
+			Items []T `json:"items"`
 		}
-	}()
-	for p := range pages {
-		if p.err != nil {
-			return fmt.Errorf("listing %s: %w", gvr.GroupResource(), p.err)
+		if err := json.Unmarshal(raw, &list); err != nil {
+			return fmt.Errorf("reading the list of %s: %w", gvr.GroupResource(), err)
 		}
-		if err := fn(p.items); err != nil {
-			return err
-		}
-	}
-	return ctx.Err()
+		return fn(list.Items)
+	})
 }
 
 // Create posts obj to a resource's collection and decodes what the server

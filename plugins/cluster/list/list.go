@@ -224,14 +224,14 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 	}()
 	var page Page
 	seen := map[string]bool{} // Clusters, so TKCs behind them are not listed twice
+	rest, err := kube.NewREST(c.Config)
+	if err != nil {
+		return Page{}, err
+	}
 	opts := metav1.ListOptions{LabelSelector: o.Selector, Limit: pageSize}
-	for {
-		list, err := dyn.Resource(api.Clusters()).Namespace(ns).List(ctx, opts)
-		if err != nil {
-			return Page{}, fmt.Errorf("listing clusters: %w", err)
-		}
-		for i := range list.Items {
-			item := &list.Items[i]
+	err = kube.ListPages(ctx, rest, api.Clusters(), ns, opts, func(items []unstructured.Unstructured) error {
+		for i := range items {
+			item := &items[i]
 			view := capi.FromUnstructured(item)
 			seen[item.GetNamespace()+"/"+item.GetName()] = true
 			if view.Role == "management" && !o.IncludeManagement {
@@ -246,10 +246,10 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 				page.Objects = append(page.Objects, item)
 			}
 		}
-		if list.GetContinue() == "" {
-			break
-		}
-		opts.Continue = list.GetContinue()
+		return nil
+	})
+	if err != nil {
+		return Page{}, err
 	}
 	t := <-tkcs
 	if t.err != nil || t.list == nil {
