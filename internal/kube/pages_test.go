@@ -5,9 +5,9 @@ import "testing"
 func TestContinueToken(t *testing.T) {
 	for body, want := range map[string]string{
 		`{"apiVersion":"v1","kind":"List","metadata":{"resourceVersion":"7","continue":"abc"},"items":[{"a":1}]}`: "abc",
-		`{"kind":"List","metadata":{"resourceVersion":"7"},"items":[]}`:                                         "",
-		`{"items":[{"metadata":{"continue":"not-this"}}],"metadata":{"continue":"late"}}`:                        "late",
-		`{"kind":"List","items":[]}`:                                                                             "",
+		`{"kind":"List","metadata":{"resourceVersion":"7"},"items":[]}`:                                           "",
+		`{"items":[{"metadata":{"continue":"not-this"}}],"metadata":{"continue":"late"}}`:                         "late",
+		`{"kind":"List","items":[]}`: "",
 	} {
 		got, err := continueToken([]byte(body))
 		if err != nil || got != want {
