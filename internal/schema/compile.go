@@ -5,27 +5,21 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-
-	"k8s.io/kube-openapi/pkg/validation/spec"
 )
 
 // compile checks what the validator would only find out value by value, or
 // not at all (an unknown type, a pattern that is no regular expression, a
-// $ref it cannot follow), and reads the schema into the validator's form.
-func compile(openAPI map[string]any) (*spec.Schema, error) {
-	prepared, err := prepare(openAPI, "")
-	if err != nil {
-		return nil, err
-	}
-	raw, err := json.Marshal(prepared)
-	if err != nil {
-		return nil, err
-	}
-	sch := &spec.Schema{}
-	if err := sch.UnmarshalJSON(raw); err != nil {
-		return nil, err
-	}
-	return sch, nil
+// keyword of the wrong kind, a $ref it cannot follow), and returns the
+// schema in the validator's form.
+func compile(openAPI map[string]any) (map[string]any, error) {
+	return prepare(openAPI, "")
+}
+
+// nullable are the keywords that may be null, as if absent.
+var nullable = map[string]bool{
+	"minLength": true, "maxLength": true, "minItems": true, "maxItems": true, "minProperties": true, "maxProperties": true,
+	"minimum": true, "maximum": true, "exclusiveMinimum": true, "exclusiveMaximum": true, "uniqueItems": true, "nullable": true,
+	"format": true, "enum": true, "required": true,
 }
 
 var jsonTypes = map[string]bool{"object": true, "array": true, "string": true, "integer": true, "number": true, "boolean": true, "null": true}
@@ -40,6 +34,9 @@ func prepare(m map[string]any, at string) (map[string]any, error) {
 	out := make(map[string]any, len(m)+1)
 	for k, v := range m {
 		out[k] = v
+		if v == nil && nullable[k] {
+			continue
+		}
 		switch k {
 		case "$ref":
 			return nil, fail(k, "references are not supported")
@@ -54,6 +51,36 @@ func prepare(m map[string]any, at string) (map[string]any, error) {
 			}
 			if _, err := regexp.Compile(s); err != nil {
 				return nil, fail(k, "%v", err)
+			}
+		case "minLength", "maxLength", "minItems", "maxItems", "minProperties", "maxProperties":
+			if f, ok := number(v); !ok || f != float64(int64(f)) {
+				return nil, fail(k, "want an integer, got %v", v)
+			}
+		case "minimum", "maximum":
+			if _, ok := number(v); !ok {
+				return nil, fail(k, "want a number, got %v", v)
+			}
+		case "exclusiveMinimum", "exclusiveMaximum", "uniqueItems", "nullable":
+			if _, ok := v.(bool); !ok {
+				return nil, fail(k, "want true or false, got %v", v)
+			}
+		case "format":
+			if _, ok := v.(string); !ok {
+				return nil, fail(k, "want a string, got %T", v)
+			}
+		case "enum":
+			if _, ok := v.([]any); !ok {
+				return nil, fail(k, "want a list, got %T", v)
+			}
+		case "required":
+			list, ok := v.([]any)
+			if !ok {
+				return nil, fail(k, "want a list of names, got %T", v)
+			}
+			for _, e := range list {
+				if _, ok := e.(string); !ok {
+					return nil, fail(k, "want a list of names, got %v", e)
+				}
 			}
 		case "multipleOf":
 			if f, ok := number(v); !ok || f <= 0 {
@@ -79,7 +106,7 @@ func prepare(m map[string]any, at string) (map[string]any, error) {
 			}
 			out[k] = prepared
 		case "additionalProperties", "additionalItems":
-			if _, ok := v.(bool); ok {
+			if _, ok := v.(bool); ok || v == nil {
 				continue
 			}
 			s, err := prepareSchema(v, join(at, k))
@@ -165,9 +192,7 @@ func validType(v any) bool {
 }
 
 func number(v any) (float64, bool) {
-	switch n := v.(type) {
-	case int:
-		return float64(n), true
+	switch n := native(v).(type) {
 	case int64:
 		return float64(n), true
 	case float64:

@@ -3,20 +3,19 @@
 // package's valuesSchema, a CRD's openAPIV3Schema) and reports every
 // violation with the path of the value, so the caller can turn it into a
 // file line. It is the one JSON-schema validator of kubectl tko, and it
-// validates as the API server does a custom resource: with kube-openapi's
-// validator, which reads OpenAPI v3 (nullable) itself.
+// validates as the API server does a custom resource, for the structural
+// schema subset of OpenAPI v3 that Kubernetes uses, with the API server's
+// validator's checks, order and formats.
 package schema
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/agnivade/levenshtein"
-	"k8s.io/kube-openapi/pkg/validation/spec"
-	"k8s.io/kube-openapi/pkg/validation/strfmt"
-	"k8s.io/kube-openapi/pkg/validation/validate"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 )
@@ -80,23 +79,10 @@ func Validate(openAPI map[string]any, value any, opts Options) ([]Violation, err
 			reported[key(v.Path)] = true
 		}
 	}
-	result, err := run(sch, value)
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, violations(result.Errors, value, reported)...)
+	c := &checker{patterns: map[string]*regexp.Regexp{}}
+	out = append(out, violations(c.check(sch, value, nil).found, reported)...)
 	slices.SortStableFunc(out, func(a, b Violation) int { return strings.Compare(a.Dotted(), b.Dotted()) })
 	return out, nil
-}
-
-// run validates, turning a panic of the validator into an error.
-func run(sch *spec.Schema, value any) (result *validate.Result, err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("validating against the schema: %v", r)
-		}
-	}()
-	return validate.NewSchemaValidator(sch, nil, "", strfmt.Default).Validate(value), nil
 }
 
 // Dotted renders path segments as a.b[0].c.
