@@ -69,9 +69,12 @@ func prepare(m map[string]any, at string) (map[string]any, error) {
 				return nil, fail(k, "want a string, got %T", v)
 			}
 		case "enum":
-			if _, ok := v.([]any); !ok {
+			list, ok := v.([]any)
+			if !ok {
 				return nil, fail(k, "want a list, got %T", v)
 			}
+			// The values as JSON has them: every number a float64.
+			out[k] = asJSON(list)
 		case "required":
 			list, ok := v.([]any)
 			if !ok {
@@ -209,4 +212,28 @@ func join(at, k string) string {
 		return k
 	}
 	return at + "." + k
+}
+
+// asJSON is v with every number a float64, as decoding JSON gives it.
+func asJSON(v any) any {
+	switch t := v.(type) {
+	case []any:
+		out := make([]any, len(t))
+		for i, e := range t {
+			out[i] = asJSON(e)
+		}
+		return out
+	case map[string]any:
+		out := make(map[string]any, len(t))
+		for k, e := range t {
+			out[k] = asJSON(e)
+		}
+		return out
+	case nil, string, bool:
+		return v
+	}
+	if f, ok := number(v); ok {
+		return f
+	}
+	return v
 }

@@ -6,6 +6,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -18,7 +19,7 @@ var (
 	uuidRe     = lazy(`(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$`)
 	uuid3Re    = lazy(`(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?3[0-9a-f]{3}-?[0-9a-f]{4}-?[0-9a-f]{12}$`)
 	uuid4Re    = lazy(`(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?4[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$`)
-	durationRe = lazy(`^(\s*[-+]?\d+(\.\d+)?\s*(ns|us|µs|ms|s|m|h|d|w)\s*)+$`)
+	durationRe = lazy(`((\d+)\s*([A-Za-zµ]+))`)
 	uuid5Re    = lazy(`(?i)^[0-9a-f]{8}-?[0-9a-f]{4}-?5[0-9a-f]{3}-?[89ab][0-9a-f]{3}-?[0-9a-f]{12}$`)
 )
 
@@ -33,6 +34,9 @@ var formats = map[string]func(string) bool{
 	"datetime": isDateTime,
 	"date":     isDate,
 	"byte": func(s string) bool {
+		if s == "" || strings.ContainsAny(s, "\r\n") {
+			return false
+		}
 		_, err := base64.StdEncoding.DecodeString(s)
 		return err == nil
 	},
@@ -136,12 +140,39 @@ func isDateTime(s string) bool {
 	return m != nil && m[1] <= "23" && m[2] <= "59" && m[3] <= "59"
 }
 
+// isDuration reads a duration as the API server does: Go's form, or any
+// count followed by a unit Go has or days and weeks, each unit known by
+// its variants.
 func isDuration(s string) bool {
 	if _, err := time.ParseDuration(s); err == nil {
 		return true
 	}
-	// Units Go does not read: days and weeks.
-	return durationRe().MatchString(s)
+	for _, m := range durationRe().FindAllStringSubmatch(s, -1) {
+		if _, err := strconv.Atoi(m[2]); err != nil {
+			return false
+		}
+		unit := strings.ToLower(strings.TrimSpace(m[3]))
+		for _, variants := range timeUnits {
+			last := len(variants) - 1
+			for i, variant := range variants {
+				if (last == i && strings.HasPrefix(unit, variant)) || strings.EqualFold(variant, unit) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var timeUnits = [][]string{
+	{"ns", "nano"},
+	{"us", "µs", "micro"},
+	{"ms", "milli"},
+	{"s", "sec"},
+	{"m", "min"},
+	{"h", "hr", "hour"},
+	{"d", "day"},
+	{"w", "wk", "week"},
 }
 
 func lazy(pattern string) func() *regexp.Regexp {

@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -143,6 +144,16 @@ func TestMessages(t *testing.T) {
 			map[string]any{"a": "y"}, []string{"a: must validate at least one schema (anyOf)", "a: 'y' does not match pattern '^x'"}},
 		{"allOf", obj(map[string]any{"a": map[string]any{"allOf": []any{map[string]any{"minLength": int64(3)}, map[string]any{"pattern": "^x"}}}}),
 			map[string]any{"a": "y"}, []string{"a: minLength: got 1, want 3", "a: 'y' does not match pattern '^x'"}},
+		{"oneOf", map[string]any{"oneOf": []any{map[string]any{"type": "integer"}, map[string]any{"type": "number"}}}, int64(3),
+			[]string{": must validate one and only one schema (oneOf). Found 2 valid alternatives"}},
+		{"not", map[string]any{"not": map[string]any{"enum": []any{"x"}}}, "x", []string{": must not validate the schema (not)"}},
+		{"a fraction divides an integer", map[string]any{"type": "number", "multipleOf": 0.5}, int64(3), nil},
+		{"a whole float is an integer", map[string]any{"type": "integer", "maximum": int64(2)}, 3.0, []string{": maximum: got 3, want 2"}},
+		{"a JSON number", map[string]any{"type": "integer", "minimum": int64(5)}, json.Number("4"), []string{": minimum: got 4, want 5"}},
+		{"a string stops at its first failed check", map[string]any{"type": "string", "maxLength": int64(1), "pattern": "^x"}, "ab", []string{": maxLength: got 2, want 1"}},
+		{"cidr", map[string]any{"type": "string", "format": "cidr"}, "10.0.0.0/33", []string{": '10.0.0.0/33' is not valid cidr"}},
+		{"date-time", map[string]any{"type": "string", "format": "date-time"}, "2024-01-02 03:04", []string{": '2024-01-02 03:04' is not valid date-time"}},
+		{"an enum value as JSON has it", map[string]any{"enum": []any{int64(1)}}, 1.5, []string{": value must be 1"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got, err := Validate(tc.schema, tc.value, Options{})

@@ -86,6 +86,13 @@ func (c *checker) check(s map[string]any, v any, path []string) result {
 		c.enum(s, v, path, &r)
 		return r
 	}
+	if num, ok := v.(json.Number); ok && !slices.Contains(types, "integer") && slices.Contains(types, "number") {
+		// A number schema reads a JSON number as a float, as the API
+		// server's validator does.
+		if f, err := num.Float64(); err == nil {
+			v = f
+		}
+	}
 	v = native(v)
 	if len(types) > 0 || format != "" {
 		if msg := typeFailure(types, format, v); msg != "" {
@@ -424,6 +431,9 @@ func (c *checker) number(s map[string]any, types []string, format string, v any,
 	if b, ok, fitting := bound("multipleOf", "MultipleOf"); ok {
 		factor := asFloat(b)
 		fail := false
+		// (the API server's validator truncates a factor below 1 to 0 for an
+		// integer value and says the factor must be positive; a fraction of
+		// an integer is compared as a float instead.)
 		if fitting && isInt && int64(factor) != 0 {
 			fail = i%int64(factor) != 0
 			if fail {
