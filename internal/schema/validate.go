@@ -201,14 +201,14 @@ func typeFailure(types []string, format string, v any) string {
 		isFloatInt = jsonInteger(f) && slices.Contains(types, "integer")
 	}
 	isIntFloat := schType == "integer" && slices.Contains(types, "number")
-	has := slices.Contains(types, schType)
-	if !isString && !isSlice && format != "" && !(has || format == valFormat || isFloatInt || isIntFloat) {
+	fitsType := slices.Contains(types, schType) || isFloatInt || isIntFloat
+	if !isString && !isSlice && format != "" && !fitsType && format != valFormat {
 		return invalidType([]string{format}, v)
 	}
 	if !slices.Contains(types, "number") && !slices.Contains(types, "integer") && format != "" && (isString || isSlice) {
 		return ""
 	}
-	if !(has || isFloatInt || isIntFloat) {
+	if !fitsType {
 		return invalidType(types, v)
 	}
 	return ""
