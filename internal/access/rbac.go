@@ -2,7 +2,6 @@ package access
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"strings"
 
@@ -45,14 +44,14 @@ func LoadRBAC(ctx context.Context, cs *kube.REST, namespace string) (*RBAC, erro
 	r := &RBAC{ClusterRoles: map[string]rbacv1.ClusterRole{}, Roles: map[string]rbacv1.Role{}}
 	crs, err := kube.List[rbacv1.ClusterRole](ctx, cs, clusterRoles, "", metav1.ListOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("listing ClusterRoles: %w", err)
+		return nil, err
 	}
 	for _, cr := range crs {
 		r.ClusterRoles[cr.Name] = cr
 	}
 	crbs, err := kube.List[rbacv1.ClusterRoleBinding](ctx, cs, clusterRoleBindings, "", metav1.ListOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("listing ClusterRoleBindings: %w", err)
+		return nil, err
 	}
 	r.ClusterRoleBindings = crbs
 	if namespace == "" {
@@ -60,14 +59,14 @@ func LoadRBAC(ctx context.Context, cs *kube.REST, namespace string) (*RBAC, erro
 	}
 	roles, err := kube.List[rbacv1.Role](ctx, cs, roles, namespace, metav1.ListOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("listing Roles in %s: %w", namespace, err)
+		return nil, err
 	}
 	for _, ro := range roles {
 		r.Roles[ro.Name] = ro
 	}
 	rbs, err := kube.List[rbacv1.RoleBinding](ctx, cs, roleBindings, namespace, metav1.ListOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("listing RoleBindings in %s: %w", namespace, err)
+		return nil, err
 	}
 	r.RoleBindings = rbs
 	return r, nil

@@ -54,36 +54,53 @@ func NewFactory() *Factory {
 	return &Factory{Overrides: clientcmd.ConfigOverrides{ClusterDefaults: clientcmd.ClusterDefaults}, served: &servedCache{byHost: map[string]*servedEntry{}}}
 }
 
-// servedCache holds the API groups each API server serves.
+// servedCache holds, per API server, a discovery client and the API
+// groups it serves: the contexts of one cluster ask once.
 type servedCache struct {
 	mu     sync.Mutex
 	byHost map[string]*servedEntry
 }
 
 type servedEntry struct {
-	once   sync.Once
-	served kube.Served
-	err    error
-	disc   *kube.Discovery // keeps what it read of each group version
+	discOnce sync.Once
+	disc     *kube.Discovery // keeps what it read of each group version
+	discErr  error
+
+	servedOnce sync.Once
+	served     kube.Served
+	servedErr  error
 }
 
-// discover returns what cfg's server serves, asking it once per process
-// even when a fleet run's contexts ask at the same moment.
-func (c *servedCache) discover(cfg *rest.Config) (kube.Served, error) {
+// entry returns cfg's server's entry, made on first use.
+func (c *servedCache) entry(cfg *rest.Config) *servedEntry {
 	c.mu.Lock()
+	defer c.mu.Unlock()
 	e, ok := c.byHost[cfg.Host]
 	if !ok {
 		e = &servedEntry{}
 		c.byHost[cfg.Host] = e
 	}
-	c.mu.Unlock()
-	e.once.Do(func() {
-		e.disc, e.err = kube.NewDiscovery(cfg)
-		if e.err == nil {
-			e.served, e.err = kube.Discover(e.disc)
+	return e
+}
+
+// discovery is the server's discovery client, made once.
+func (e *servedEntry) discovery(cfg *rest.Config) (*kube.Discovery, error) {
+	e.discOnce.Do(func() { e.disc, e.discErr = kube.NewDiscovery(cfg) })
+	return e.disc, e.discErr
+}
+
+// discover returns what the server serves, asking it once per process even
+// when a fleet run's contexts ask at the same moment.
+func (e *servedEntry) discover(cfg *rest.Config) (kube.Served, error) {
+	e.servedOnce.Do(func() {
+		disc, err := e.discovery(cfg)
+		if err != nil {
+			e.servedErr = err
+			return
 		}
+		e.served, e.servedErr = kube.Discover(disc)
 	})
-	return e.served, e.err
+	return e.served, e.servedErr
 }
 
 // ServedVersion returns the first of a group's served versions, preferred
@@ -95,13 +112,12 @@ func (f *Factory) ServedVersion(group, resource string) (string, bool) {
 	if err != nil {
 		return "", false
 	}
-	served, err := f.served.discover(cfg)
+	e := f.served.entry(cfg)
+	served, err := e.discover(cfg)
 	if err != nil {
 		return "", false
 	}
-	f.served.mu.Lock()
-	disc := f.served.byHost[cfg.Host].disc
-	f.served.mu.Unlock()
+	disc, _ := e.discovery(cfg)
 	for _, v := range served[group] {
 		if disc.Serves(schema.GroupVersion{Group: group, Version: v}, resource) {
 			return v, true
@@ -201,13 +217,14 @@ func (f *Factory) Dynamic() (dynamic.Interface, error) {
 	return f.dyn, f.dynErr
 }
 
-// Discovery returns the chosen cluster's discovery client.
+// Discovery returns the chosen cluster's discovery client, shared with
+// every factory of the run that reaches the same API server.
 func (f *Factory) Discovery() (*kube.Discovery, error) {
 	cfg, err := f.RESTConfig()
 	if err != nil {
 		return nil, err
 	}
-	return kube.NewDiscovery(cfg)
+	return f.served.entry(cfg).discovery(cfg)
 }
 
 // Namespace returns -n, or the kubeconfig context's namespace, or "default".
@@ -247,7 +264,7 @@ func (f *Factory) Connect(reqs ...kube.Requirement) (*kube.Clients, error) {
 	if err != nil {
 		return nil, err
 	}
-	served, err := f.served.discover(cfg)
+	served, err := f.served.entry(cfg).discover(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 	if by == "node" {
 		nodes, err := kube.List[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 		if err != nil {
-			return nil, fmt.Errorf("listing nodes: %w", err)
+			return nil, err
 		}
 		capa.Total.Allocatable = &Resources{}
 		for _, n := range nodes {
@@ -83,7 +83,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 	}
 	pods, err := kube.List[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, namespace, metav1.ListOptions{})
 	if err != nil {
-		return nil, fmt.Errorf("listing pods: %w", err)
+		return nil, err
 	}
 	usage := map[string]Resources{}
 	if capa.MetricsServed {

@@ -120,7 +120,7 @@ func (h *Health) add(f Finding) { h.Findings = append(h.Findings, f) }
 func nodeHealth(ctx context.Context, cs *kube.REST, _ string, h *Health) error {
 	nodes, err := kube.List[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 	if err != nil {
-		return fmt.Errorf("listing nodes: %w", err)
+		return err
 	}
 	h.Nodes = len(nodes)
 	for _, n := range nodes {
@@ -165,7 +165,7 @@ var badWaiting = map[string]bool{"CrashLoopBackOff": true, "ImagePullBackOff": t
 func podHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 	pods, err := kube.List[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, ns, metav1.ListOptions{})
 	if err != nil {
-		return fmt.Errorf("listing pods: %w", err)
+		return err
 	}
 	for _, p := range pods {
 		if p.Status.Phase == "Succeeded" {
@@ -240,42 +240,40 @@ func workloadHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) er
 		}
 		h.add(Finding{Severity: sev, Area: "workload", Namespace: namespace, Name: kind + "/" + name, Reason: "ShortOfReplicas", Message: fmt.Sprintf("%d/%d ready", have, want)})
 	}
-	deps, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "deployments"}, ns, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("listing deployments: %w", err)
+	kinds := []struct {
+		resource string
+		// counts says how many replicas are wanted and how many are ready.
+		counts func(w workload) (want, have int32)
+	}{
+		{"deployments", func(w workload) (int32, int32) { return replicas(w), w.Status.AvailableReplicas }},
+		{"statefulsets", func(w workload) (int32, int32) { return replicas(w), w.Status.ReadyReplicas }},
+		{"daemonsets", func(w workload) (int32, int32) { return w.Status.DesiredNumberScheduled, w.Status.NumberReady }},
 	}
-	for _, d := range deps {
-		want := int32(1)
-		if d.Spec.Replicas != nil {
-			want = *d.Spec.Replicas
+	for _, k := range kinds {
+		list, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: k.resource}, ns, metav1.ListOptions{})
+		if err != nil {
+			return err
 		}
-		short("deployment", d.Namespace, d.Name, want, d.Status.AvailableReplicas)
-	}
-	sts, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "statefulsets"}, ns, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("listing statefulsets: %w", err)
-	}
-	for _, s := range sts {
-		want := int32(1)
-		if s.Spec.Replicas != nil {
-			want = *s.Spec.Replicas
+		for _, w := range list {
+			want, have := k.counts(w)
+			short(strings.TrimSuffix(k.resource, "s"), w.Namespace, w.Name, want, have)
 		}
-		short("statefulset", s.Namespace, s.Name, want, s.Status.ReadyReplicas)
-	}
-	dss, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: "daemonsets"}, ns, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("listing daemonsets: %w", err)
-	}
-	for _, d := range dss {
-		short("daemonset", d.Namespace, d.Name, d.Status.DesiredNumberScheduled, d.Status.NumberReady)
 	}
 	return nil
+}
+
+// replicas is spec.replicas, 1 when unset (the API server's default).
+func replicas(w workload) int32 {
+	if w.Spec.Replicas != nil {
+		return *w.Spec.Replicas
+	}
+	return 1
 }
 
 func pvcHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 	pvcs, err := kube.List[claim](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, ns, metav1.ListOptions{})
 	if err != nil {
-		return fmt.Errorf("listing persistentvolumeclaims: %w", err)
+		return err
 	}
 	for _, p := range pvcs {
 		if p.Status.Phase == "Pending" {
@@ -294,7 +292,7 @@ func pvcHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 func eventHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 	events, err := kube.List[event](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "events"}, ns, metav1.ListOptions{FieldSelector: "type=Warning"})
 	if err != nil {
-		return fmt.Errorf("listing events: %w", err)
+		return err
 	}
 	type group struct {
 		count   int
