@@ -108,7 +108,12 @@ func continueToken(raw []byte) (string, error) {
 		}
 		return meta.Continue, nil
 	}
-	// No metadata before the items: read it the long way.
+	// Custom resources are listed with the metadata after the items (their
+	// keys are written in order): read it from the end.
+	if meta, ok := trailingListMeta(raw); ok {
+		return meta.Continue, nil
+	}
+	// Anything else: read it the long way.
 	var list struct {
 		Metadata metav1.ListMeta `json:"metadata"`
 	}
@@ -116,4 +121,22 @@ func continueToken(raw []byte) (string, error) {
 		return "", err
 	}
 	return list.Metadata.Continue, nil
+}
+
+// trailingListMeta reads a list's metadata when it is the last key of the
+// body, without scanning the items; ok is false when it is not.
+func trailingListMeta(raw []byte) (meta metav1.ListMeta, ok bool) {
+	key := []byte(`"metadata":`)
+	at := bytes.LastIndex(raw, key)
+	if at < 0 {
+		return meta, false
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw[at+len(key):]))
+	if err := dec.Decode(&meta); err != nil {
+		return meta, false
+	}
+	// Only the closing brace of the list may follow; otherwise the match was
+	// an item's metadata, or the list's was not last.
+	rest := bytes.TrimSpace(raw[at+len(key)+int(dec.InputOffset()):])
+	return meta, string(rest) == "}"
 }

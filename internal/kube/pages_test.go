@@ -8,6 +8,9 @@ func TestContinueToken(t *testing.T) {
 		`{"kind":"List","metadata":{"resourceVersion":"7"},"items":[]}`:                                           "",
 		`{"items":[{"metadata":{"continue":"not-this"}}],"metadata":{"continue":"late"}}`:                         "late",
 		`{"kind":"List","items":[]}`: "",
+		`{"items":[{"metadata":{"continue":"item"}}],"metadata":{"continue":"last"},"kind":"List"}`: "last",
+		`{"items":[{"metadata":{"continue":"item"}}]}`:                                              "",
+		`{"items":[],"metadata":{"continue":"tail", "resourceVersion":"7"} }` + "\n":                "tail",
 	} {
 		got, err := continueToken([]byte(body))
 		if err != nil || got != want {

@@ -81,14 +81,16 @@ func buildRSS() error {
 // Sample is one measured command.
 type Sample struct {
 	Wall   time.Duration
-	MaxRSS int64 // KiB
+	MaxRSS int64         // KiB
+	CPU    time.Duration // user and system
 }
 
-// measure runs a command n times and returns the median wall time and the
-// median peak resident set size.
+// measure runs a command n times and returns the median wall time, peak
+// resident set size and CPU time.
 func measure(n int, env []string, name string, args ...string) (Sample, error) {
 	walls := make([]time.Duration, 0, n)
 	rss := make([]int64, 0, n)
+	cpus := make([]time.Duration, 0, n)
 	for range n {
 		cmd := exec.Command(rssBinary, append([]string{name}, args...)...)
 		cmd.Env = env
@@ -97,16 +99,18 @@ func measure(n int, env []string, name string, args ...string) (Sample, error) {
 		if err != nil {
 			return Sample{}, fmt.Errorf("%s %v: %w", filepath.Base(name), args, err)
 		}
-		var wall, maxrss int64
-		if _, err := fmt.Sscanf(string(out), "%d %d", &wall, &maxrss); err != nil {
+		var wall, maxrss, cpu int64
+		if _, err := fmt.Sscanf(string(out), "%d %d %d", &wall, &maxrss, &cpu); err != nil {
 			return Sample{}, fmt.Errorf("reading the measurement of %s: %w", filepath.Base(name), err)
 		}
 		walls = append(walls, time.Duration(wall))
 		rss = append(rss, maxrss)
+		cpus = append(cpus, time.Duration(cpu))
 	}
 	slices.Sort(walls)
 	slices.Sort(rss)
-	return Sample{Wall: walls[len(walls)/2], MaxRSS: rss[len(rss)/2]}, nil
+	slices.Sort(cpus)
+	return Sample{Wall: walls[len(walls)/2], MaxRSS: rss[len(rss)/2], CPU: cpus[len(cpus)/2]}, nil
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }

@@ -17,16 +17,11 @@ import (
 )
 
 // Options holds the flags and state of `available-upgrades`.
-type Options struct {
-	Streams genericiooptions.IOStreams
-	Connect common.Connector
-	Output  *cli.OutputFlags
-	Name    string
-}
+type Options struct{ common.Show }
 
 // NewCmd returns `available-upgrades`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Output: cli.NewOutputFlags()}
+	o := &Options{Show: common.NewShow(streams)}
 	cmd := &cobra.Command{
 		Use:   "available-upgrades NAME",
 		Short: "List the TanzuKubernetesReleases a cluster can be upgraded to",
@@ -41,24 +36,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
-// Complete takes NAME.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	o.Connect = common.Connecting(f, o.Connect)
-	var err error
-	o.Name, err = common.ParseName(args)
-	return err
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error { return o.Output.Validate() }
-
 // Run lists the reachable TKRs.
 func (o *Options) Run(ctx context.Context) error {
 	c, err := o.Connect()
 	if err != nil {
 		return err
 	}
-	u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, o.Name)
+	u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, o.Cluster)
 	if err != nil {
 		return err
 	}
@@ -72,10 +56,10 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	upgrades := capi.AvailableUpgrades(current, tkrs)
 	if !o.Output.Human() {
-		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Name, "currentVersion": current, "upgrades": upgrades})
+		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Cluster, "currentVersion": current, "upgrades": upgrades})
 	}
 	if len(upgrades) == 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "No upgrades available for %s at %s.\n", o.Name, current)
+		fmt.Fprintf(o.Streams.ErrOut, "No upgrades available for %s at %s.\n", o.Cluster, current)
 		return nil
 	}
 	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "TKR"}, {Header: "KUBERNETES"}, {Header: "FROM"}}}

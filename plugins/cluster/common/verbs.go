@@ -2,35 +2,75 @@ package common
 
 import (
 	"context"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 )
+
+// One is what every verb on one named cluster shares: the streams, the
+// connection and the CLUSTER argument.
+type One struct {
+	Streams genericiooptions.IOStreams
+	Connect Connector
+
+	Cluster string
+}
+
+// Complete takes CLUSTER.
+func (o *One) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+	o.Connect = Connecting(f, o.Connect)
+	var err error
+	o.Cluster, err = ParseName(args)
+	return err
+}
+
+// Waiting is --dry-run, --wait and --timeout of a verb that starts
+// something slow; a dry run has nothing to wait for.
+type Waiting struct {
+	DryRun  bool
+	Wait    bool
+	Timeout time.Duration
+}
+
+// AddFlags registers the three flags; the help says what is checked and
+// what is waited for.
+func (w *Waiting) AddFlags(cmd *cobra.Command, dryRunHelp, waitHelp string) {
+	cmd.Flags().BoolVar(&w.DryRun, "dry-run", false, dryRunHelp)
+	cmd.Flags().BoolVar(&w.Wait, "wait", false, waitHelp)
+	cmd.Flags().DurationVar(&w.Timeout, "timeout", w.Timeout, "How long --wait waits.")
+}
+
+// Validate refuses --wait with --dry-run.
+func (w *Waiting) Validate() error {
+	if w.Wait && w.DryRun {
+		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
+	}
+	return nil
+}
+
+// DryRunHelp is the --dry-run help of the verbs that change a topology.
+const DryRunHelp = "Show the change; the API server checks it but nothing is stored."
 
 // Edit is what every verb that edits one cluster's topology shares: the
 // CLUSTER argument, --dry-run and the report of the change. Such a verb's
 // Options embed it and add their flags, Validate and Run.
 type Edit struct {
-	Streams genericiooptions.IOStreams
-	Connect Connector
+	One
+	DryRun bool
+}
 
-	Cluster string
-	DryRun  bool
+// NewEdit returns an Edit printing to streams.
+func NewEdit(streams genericiooptions.IOStreams) Edit {
+	return Edit{One: One{Streams: streams}}
 }
 
 // AddDryRunFlag registers --dry-run.
 func (e *Edit) AddDryRunFlag(cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&e.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
-}
-
-// Complete takes CLUSTER.
-func (e *Edit) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	e.Connect = Connecting(f, e.Connect)
-	var err error
-	e.Cluster, err = ParseName(args)
-	return err
+	cmd.Flags().BoolVar(&e.DryRun, "dry-run", false, DryRunHelp)
 }
 
 // Apply updates the cluster and prints what changed.
@@ -42,24 +82,13 @@ func (e *Edit) Apply(ctx context.Context, mutate Mutation) error {
 // Show is what every verb that prints one cluster's parts shares: the
 // CLUSTER argument and -o.
 type Show struct {
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Connect Connector
-
-	Cluster string
+	One
+	Output *cli.OutputFlags
 }
 
 // NewShow returns a Show printing to streams.
 func NewShow(streams genericiooptions.IOStreams) Show {
-	return Show{Streams: streams, Output: cli.NewOutputFlags()}
-}
-
-// Complete takes CLUSTER.
-func (s *Show) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	s.Connect = Connecting(f, s.Connect)
-	var err error
-	s.Cluster, err = ParseName(args)
-	return err
+	return Show{One: One{Streams: streams}, Output: cli.NewOutputFlags()}
 }
 
 // Validate checks -o.

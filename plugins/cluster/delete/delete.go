@@ -25,16 +25,15 @@ type Options struct {
 	Streams genericiooptions.IOStreams
 	Connect common.Connector
 
-	Names   []string
-	Yes     bool
-	DryRun  bool
-	Wait    bool
-	Timeout time.Duration
+	common.Waiting
+
+	Names []string
+	Yes   bool
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Timeout: 30 * time.Minute}
+	o := &Options{Streams: streams, Waiting: common.Waiting{Timeout: 30 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Delete workload clusters (asks first)",
@@ -53,9 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Check the deletion with the API server without doing it.")
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the clusters are gone.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	o.Waiting.AddFlags(cmd, "Check the deletion with the API server without doing it.", "Wait until the clusters are gone.")
 	return cmd
 }
 
@@ -65,14 +62,6 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 	var err error
 	o.Names, err = common.ParseNames(args)
 	return err
-}
-
-// Validate checks the flags.
-func (o *Options) Validate() error {
-	if o.Wait && o.DryRun {
-		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
-	}
-	return nil
 }
 
 // Run confirms and deletes.

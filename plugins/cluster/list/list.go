@@ -229,25 +229,36 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 		return Page{}, err
 	}
 	opts := metav1.ListOptions{LabelSelector: o.Selector, Limit: pageSize}
-	err = kube.ListPages(ctx, rest, api.Clusters(), ns, opts, func(items []unstructured.Unstructured) error {
-		for i := range items {
-			item := &items[i]
-			view := capi.FromUnstructured(item)
-			seen[item.GetNamespace()+"/"+item.GetName()] = true
-			if view.Role == "management" && !o.IncludeManagement {
-				continue
-			}
-			if emit != nil {
-				emit(view)
-				continue
-			}
+	add := func(view capi.Cluster, item *unstructured.Unstructured) {
+		seen[view.Namespace+"/"+view.Name] = true
+		switch {
+		case view.Role == "management" && !o.IncludeManagement:
+		case emit != nil:
+			emit(view)
+		default:
 			page.Clusters = append(page.Clusters, view)
 			if keepObjects {
 				page.Objects = append(page.Objects, item)
 			}
 		}
-		return nil
-	})
+	}
+	if keepObjects {
+		err = kube.ListPages(ctx, rest, api.Clusters(), ns, opts, func(items []unstructured.Unstructured) error {
+			for i := range items {
+				add(capi.FromUnstructured(&items[i]), &items[i])
+			}
+			return nil
+		})
+	} else {
+		// A table needs a few fields of each Cluster: decoding only those is
+		// most of what a fleet view costs the client per context.
+		err = kube.Pages(ctx, rest, api.Clusters(), ns, opts, func(items []capi.ClusterFields) error {
+			for i := range items {
+				add(items[i].View(), nil)
+			}
+			return nil
+		})
+	}
 	if err != nil {
 		return Page{}, err
 	}

@@ -18,23 +18,19 @@ import (
 
 // Options holds the flags and state of `cluster scale`.
 type Options struct {
-	Streams genericiooptions.IOStreams
-	Connect common.Connector
+	common.One
+	common.Waiting
 
-	Name         string
 	ControlPlane int64
 	Workers      int64
 	Pool         string
-	DryRun       bool
-	Wait         bool
-	Timeout      time.Duration
 
 	setCP, setWorkers bool
 }
 
 // NewCmd returns the scale command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(f, &Options{Streams: streams, Timeout: 30 * time.Minute})
+	return newCmd(f, &Options{One: common.One{Streams: streams}, Waiting: common.Waiting{Timeout: 30 * time.Minute}})
 }
 
 func newCmd(f *cli.Factory, o *Options) *cobra.Command {
@@ -57,19 +53,14 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
 	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")
 	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool (machine deployment) to scale; needed when the cluster has several.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available with the new counts.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	o.Waiting.AddFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available with the new counts.")
 	return cmd
 }
 
 // Complete takes NAME and which counts were given.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.setCP, o.setWorkers = cmd.Flags().Changed("controlplane"), cmd.Flags().Changed("worker")
-	o.Connect = common.Connecting(f, o.Connect)
-	var err error
-	o.Name, err = common.ParseName(args)
-	return err
+	return o.One.Complete(f, cmd, args)
 }
 
 // Validate checks the flags.
@@ -80,8 +71,8 @@ func (o *Options) Validate() error {
 	if o.Pool != "" && !o.setWorkers {
 		return cmdutil.FlagErrorf("--node-pool goes with --worker N")
 	}
-	if o.Wait && o.DryRun {
-		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
+	if err := o.Waiting.Validate(); err != nil {
+		return err
 	}
 	if o.setCP {
 		var even *capi.EvenControlPlaneError
@@ -97,7 +88,7 @@ func (o *Options) Validate() error {
 
 // Run scales the topology.
 func (o *Options) Run(ctx context.Context) error {
-	c, updated, changed, err := common.UpdateAndReport(ctx, o.Connect, o.Streams.Out, o.Name, o.DryRun, func(u *unstructured.Unstructured) error {
+	c, updated, changed, err := common.UpdateAndReport(ctx, o.Connect, o.Streams.Out, o.Cluster, o.DryRun, func(u *unstructured.Unstructured) error {
 		if o.setCP {
 			if err := capi.SetControlPlaneReplicas(u, o.ControlPlane); err != nil {
 				return err

@@ -19,20 +19,16 @@ import (
 
 // Options holds the flags and state of `cluster upgrade`.
 type Options struct {
-	Streams genericiooptions.IOStreams
-	Connect common.Connector
+	common.One
+	common.Waiting
 
-	Name    string
 	Version string // --version
 	TKR     string // --tkr
-	DryRun  bool
-	Wait    bool
-	Timeout time.Duration
 }
 
 // NewCmd returns the upgrade command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(f, &Options{Streams: streams, Timeout: 60 * time.Minute})
+	return newCmd(f, &Options{One: common.One{Streams: streams}, Waiting: common.Waiting{Timeout: 60 * time.Minute}})
 }
 
 func newCmd(f *cli.Factory, o *Options) *cobra.Command {
@@ -57,19 +53,9 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.Version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Show the change; the API server checks it but nothing is stored.")
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available at the new version.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	o.Waiting.AddFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version.")
 	_ = cmd.RegisterFlagCompletionFunc("tkr", completeTKRs(f))
 	return cmd
-}
-
-// Complete takes NAME.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	o.Connect = common.Connecting(f, o.Connect)
-	var err error
-	o.Name, err = common.ParseName(args)
-	return err
 }
 
 // Validate checks the flags.
@@ -79,10 +65,8 @@ func (o *Options) Validate() error {
 		return cmdutil.FlagErrorf("pass --version or --tkr, not both")
 	case o.Version == "" && o.TKR == "":
 		return cmdutil.FlagErrorf("missing the target: --version V or --tkr TKR (see available-upgrades)")
-	case o.Wait && o.DryRun:
-		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
-	return nil
+	return o.Waiting.Validate()
 }
 
 // Run checks the target and moves the topology version.
@@ -107,7 +91,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		version, tkrName = t.Kubernetes, t.Name
 	}
-	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Name, o.DryRun, func(u *unstructured.Unstructured) error {
+	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Cluster, o.DryRun, func(u *unstructured.Unstructured) error {
 		current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
 		if err := capi.UpgradeCheck(current, version); err != nil {
 			return err

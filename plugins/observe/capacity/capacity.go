@@ -66,7 +66,7 @@ func (o *Options) Validate() error {
 	if o.Top < 0 {
 		return cmdutil.FlagErrorf("--top cannot be negative")
 	}
-	if _, err := o.Scope.Fleet.Selection(o.Factory); err != nil {
+	if err := o.Scope.Validate(o.Factory); err != nil {
 		return err
 	}
 	return o.Output.Validate()
@@ -74,20 +74,10 @@ func (o *Options) Validate() error {
 
 // Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {
-	results, err := common.Run(ctx, o.Factory, o.Scope, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients, ns string) (*observe.Capacity, error) {
+	_, err := common.Report(ctx, o.Factory, o.Scope, o.Streams, o.Output, func(ctx context.Context, c *kube.Clients, ns string) (*observe.Capacity, error) {
 		return observe.ReadCapacity(ctx, c, ns, o.By, o.Top)
-	})
-	if err != nil {
-		return err
-	}
-	failed, err := common.PrintSections(o.Streams.Out, o.Output, results, o.print)
-	if err != nil {
-		return err
-	}
-	if failed && o.Scope.Strict(o.Factory) {
-		return common.Failed()
-	}
-	return nil
+	}, o.print)
+	return err
 }
 
 func (o *Options) print(out io.Writer, c *observe.Capacity) error {

@@ -162,6 +162,30 @@ func (s *Scope) Strict(f *cli.Factory) bool {
 	return err == nil && sel.Strict
 }
 
+// Validate checks the fleet flags before any connection.
+func (s *Scope) Validate(f *cli.Factory) error {
+	_, err := s.Fleet.Selection(f)
+	return err
+}
+
+// Report reads every target of the scope and prints a section per target;
+// a target that could not be read is exit 1 with --strict.
+func Report[T any](ctx context.Context, f *cli.Factory, s Scope, streams genericiooptions.IOStreams, output *cli.OutputFlags,
+	read func(ctx context.Context, c *kube.Clients, ns string) (T, error), print func(io.Writer, T) error) ([]fleet.Result[T], error) {
+	results, err := Run(ctx, f, s, streams.ErrOut, read)
+	if err != nil {
+		return nil, err
+	}
+	failed, err := PrintSections(streams.Out, output, results, print)
+	if err != nil {
+		return results, err
+	}
+	if failed && s.Strict(f) {
+		return results, Failed()
+	}
+	return results, nil
+}
+
 // Run calls read on every target of the scope with the namespace to read
 // ("" for all), and returns a result per target (the target's name, "" for
 // the current context alone).

@@ -68,7 +68,7 @@ func (o *Options) Validate() error {
 	if err := common.OneOf("fail-on", o.FailOn, "error", "warning"); err != nil {
 		return err
 	}
-	if _, err := o.Scope.Fleet.Selection(o.Factory); err != nil {
+	if err := o.Scope.Validate(o.Factory); err != nil {
 		return err
 	}
 	return o.Output.Validate()
@@ -76,11 +76,7 @@ func (o *Options) Validate() error {
 
 // Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {
-	results, err := common.Run(ctx, o.Factory, o.Scope, o.Streams.ErrOut, observe.ReadHealth)
-	if err != nil {
-		return err
-	}
-	targetsFailed, err := common.PrintSections(o.Streams.Out, o.Output, results, o.print)
+	results, err := common.Report(ctx, o.Factory, o.Scope, o.Streams, o.Output, observe.ReadHealth, o.print)
 	if err != nil {
 		return err
 	}
@@ -88,9 +84,6 @@ func (o *Options) Run(ctx context.Context) error {
 		if r.Err == nil && (r.Value.Errors > 0 || (o.FailOn == "warning" && r.Value.Warnings > 0)) {
 			return common.Failed()
 		}
-	}
-	if targetsFailed && o.Scope.Strict(o.Factory) {
-		return common.Failed()
 	}
 	return nil
 }

@@ -85,7 +85,7 @@ func (o *Options) Validate() error {
 	if o.Range <= 0 {
 		return cmdutil.FlagErrorf("--range must be positive")
 	}
-	if _, err := o.Scope.Fleet.Selection(o.Factory); err != nil {
+	if err := o.Scope.Validate(o.Factory); err != nil {
 		return err
 	}
 	return o.Prometheus.Validate(o.cmd)

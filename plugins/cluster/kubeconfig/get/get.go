@@ -18,10 +18,8 @@ import (
 
 // Options holds the flags and state of `kubeconfig get`.
 type Options struct {
-	Streams genericiooptions.IOStreams
-	Connect common.Connector
+	common.One
 
-	Name       string
 	Admin      bool
 	ExportFile string
 	Merge      bool
@@ -31,7 +29,7 @@ type Options struct {
 
 // NewCmd returns `kubeconfig get`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams}
+	o := &Options{One: common.One{Streams: streams}}
 	cmd := &cobra.Command{
 		Use:   "get NAME [--admin] [--export-file FILE | --merge]",
 		Short: "Print, export or merge a workload cluster's kubeconfig",
@@ -61,12 +59,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 }
 
 // Complete takes NAME and where --merge writes.
-func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
-	o.Connect = common.Connecting(f, o.Connect)
+func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.mergeTarget = f.KubeconfigPath()
-	var err error
-	o.Name, err = common.ParseName(args)
-	return err
+	return o.One.Complete(f, cmd, args)
 }
 
 // Validate checks the flags.
@@ -83,10 +78,10 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if _, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, o.Name); err != nil {
+	if _, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, o.Cluster); err != nil {
 		return err
 	}
-	admin, err := kc.Admin(ctx, c.Dyn, c.Namespace, o.Name)
+	admin, err := kc.Admin(ctx, c.Dyn, c.Namespace, o.Cluster)
 	if err != nil {
 		return err
 	}
@@ -105,12 +100,12 @@ func (o *Options) Run(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		clients, err := fleet.Connect(ctx, c.Dyn, c.Namespace, o.Name, nil)
+		clients, err := fleet.Connect(ctx, c.Dyn, c.Namespace, o.Cluster, nil)
 		if err != nil {
 			return err
 		}
 		var plan *kc.LoginPlan
-		if cfg, plan, err = kc.GetLogin(ctx, info, kc.LoginTarget{Name: o.Name, Cluster: cluster, Clients: clients}, kc.LoginRequest{}); err != nil {
+		if cfg, plan, err = kc.GetLogin(ctx, info, kc.LoginTarget{Name: o.Cluster, Cluster: cluster, Clients: clients}, kc.LoginRequest{}); err != nil {
 			return err
 		}
 		for _, note := range plan.Notes {
@@ -121,7 +116,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Merge {
 		dest.MergeInto = o.mergeTarget
 	}
-	done, err := kc.Deliver(cfg, o.Name, dest, o.Streams.Out)
+	done, err := kc.Deliver(cfg, o.Cluster, dest, o.Streams.Out)
 	if done != "" {
 		fmt.Fprintln(o.Streams.ErrOut, done)
 	}

@@ -23,7 +23,7 @@ type Options struct {
 
 // NewCmd returns `mhc delete`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Edit: common.Edit{Streams: streams}}
+	o := &Options{Edit: common.NewEdit(streams)}
 	cmd := &cobra.Command{
 		Use:               "delete CLUSTER [--node-pool POOL]",
 		Short:             "Turn off the health check of the control plane or a node pool",

@@ -25,7 +25,7 @@ type Options struct {
 
 // NewCmd returns `mhc set`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Edit: common.Edit{Streams: streams}, HealthCheck: capi.HealthCheck{Enabled: true, NodeStartupTimeout: 20 * time.Minute, UnhealthyFor: 5 * time.Minute}}
+	o := &Options{Edit: common.NewEdit(streams), HealthCheck: capi.HealthCheck{Enabled: true, NodeStartupTimeout: 20 * time.Minute, UnhealthyFor: 5 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "set CLUSTER [--node-pool POOL] [--node-startup-timeout D] [--unhealthy-for D] [--max-unhealthy N|P%]",
 		Short: "Enable or tune the health check of the control plane or a node pool",

@@ -23,7 +23,7 @@ type Options struct {
 
 // NewCmd returns `node-pool delete`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Edit: common.Edit{Streams: streams}}
+	o := &Options{Edit: common.NewEdit(streams)}
 	cmd := &cobra.Command{
 		Use:               "delete CLUSTER --name POOL",
 		Short:             "Remove a node pool (not the last one)",

@@ -27,7 +27,7 @@ type Options struct {
 
 // NewCmd returns `node-pool set`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Edit: common.Edit{Streams: streams}}
+	o := &Options{Edit: common.NewEdit(streams)}
 	cmd := &cobra.Command{
 		Use:   "set CLUSTER --name POOL [--replicas N] [--class C] [--failure-domain AZ] [--label k=v]",
 		Short: "Add a node pool or change one",
