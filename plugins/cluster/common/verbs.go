@@ -36,9 +36,9 @@ type Waiting struct {
 	Timeout time.Duration
 }
 
-// AddFlags registers the three flags; the help says what is checked and
+// AddWaitFlags registers the three flags; the help says what is checked and
 // what is waited for.
-func (w *Waiting) AddFlags(cmd *cobra.Command, dryRunHelp, waitHelp string) {
+func (w *Waiting) AddWaitFlags(cmd *cobra.Command, dryRunHelp, waitHelp string) {
 	cmd.Flags().BoolVar(&w.DryRun, "dry-run", false, dryRunHelp)
 	cmd.Flags().BoolVar(&w.Wait, "wait", false, waitHelp)
 	cmd.Flags().DurationVar(&w.Timeout, "timeout", w.Timeout, "How long --wait waits.")

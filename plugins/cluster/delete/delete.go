@@ -52,7 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
-	o.Waiting.AddFlags(cmd, "Check the deletion with the API server without doing it.", "Wait until the clusters are gone.")
+	o.AddWaitFlags(cmd, "Check the deletion with the API server without doing it.", "Wait until the clusters are gone.")
 	return cmd
 }
 

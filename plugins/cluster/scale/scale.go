@@ -53,7 +53,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
 	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")
 	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool (machine deployment) to scale; needed when the cluster has several.")
-	o.Waiting.AddFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available with the new counts.")
+	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available with the new counts.")
 	return cmd
 }
 

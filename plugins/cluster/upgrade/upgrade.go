@@ -53,7 +53,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.Version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
-	o.Waiting.AddFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version.")
+	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version.")
 	_ = cmd.RegisterFlagCompletionFunc("tkr", completeTKRs(f))
 	return cmd
 }
