@@ -32,7 +32,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
-	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool (default: the control plane).")
+	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool (default: the control plane).")
 	o.AddDryRunFlag(cmd)
 	return cmd
 }

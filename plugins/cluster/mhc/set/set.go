@@ -39,7 +39,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
-	cmd.Flags().StringVarP(&o.Pool, "node-pool", "p", "", "Node pool to configure (default: the control plane).")
+	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool to configure (default: the control plane).")
 	cmd.Flags().DurationVar(&o.HealthCheck.NodeStartupTimeout, "node-startup-timeout", o.HealthCheck.NodeStartupTimeout, "How long a new machine may take to become a node.")
 	cmd.Flags().DurationVar(&o.HealthCheck.UnhealthyFor, "unhealthy-for", o.HealthCheck.UnhealthyFor, "How long a node may be NotReady or Unknown before it is remediated.")
 	cmd.Flags().StringVar(&o.HealthCheck.MaxUnhealthy, "max-unhealthy", "", "Stop remediating when more machines than this (count or percentage) are unhealthy.")
