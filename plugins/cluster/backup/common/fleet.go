@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -180,3 +182,68 @@ func (w *Fleetwide) Report(b *Base, kind, name string, results []fleet.Result[Ap
 	}
 	return Strict(failed, w.sel)
 }
+
+// Row is one cluster's backup or restore in a fleet run.
+type Row struct {
+	Cluster  string `json:"cluster,omitempty"`
+	Name     string `json:"name"`
+	Phase    string `json:"phase,omitempty"`
+	Items    int64  `json:"items,omitempty"`
+	Total    int64  `json:"total,omitempty"`
+	Errors   int64  `json:"errors,omitempty"`
+	Warnings int64  `json:"warnings,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+// RowOf fills a row from an outcome.
+func RowOf(o backup.Outcome) Row {
+	return Row{Name: o.Name, Phase: o.Phase, Items: o.Items, Total: o.Total, Errors: o.Errors, Warnings: o.Warnings}
+}
+
+// PrintRows prints a fleet run's rows and says whether any failed (an
+// unreachable cluster, or a backup that did not complete).
+func (b *Base) PrintRows(results []fleet.Result[Row]) (failed bool, err error) {
+	rows := make([]Row, len(results))
+	for i, r := range results {
+		rows[i] = r.Value
+		rows[i].Cluster = r.Target
+		if r.Err != nil {
+			rows[i].Error = explain.Message(r.Err)
+		}
+		failed = failed || rows[i].Error != ""
+	}
+	if !b.Output.Human() {
+		return failed, b.Output.PrintData(b.Streams.Out, rows)
+	}
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER"}, {Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"}, {Header: "MESSAGE"}}}
+	w := t.Writer(b.Streams.Out, b.Output.Wide(), b.Output.NoHeaders)
+	for _, r := range rows {
+		items := "-"
+		if r.Total > 0 {
+			items = fmt.Sprintf("%d/%d", r.Items, r.Total)
+		}
+		w.Write([]string{r.Cluster, r.Name, cmdutil.OrDash(r.Phase), items, strconv.FormatInt(r.Errors, 10), strconv.FormatInt(r.Warnings, 10), cmdutil.OrDash(r.Error)})
+	}
+	return failed, w.Flush()
+}
+
+// Strict turns failed fleet rows into exit 1 with --strict.
+func Strict(failed bool, sel fleet.Selection) error {
+	if failed && sel.Strict {
+		return &explain.SilentError{Code: explain.ExitFailure}
+	}
+	return nil
+}
+
+// Fleet reports whether a selection runs on more than the current cluster.
+func Fleet(sel fleet.Selection) bool { return sel.ContextFleet() || sel.WorkloadFleet() }
+
+// AddFleetFlags registers the shared fleet flags of a verb that runs on
+// each selected cluster.
+func AddFleetFlags(cmd *cobra.Command, ff *cli.FleetFlags, what string) {
+	ff.AddContextFlags(cmd, "")
+	ff.AddClusterFlags(cmd, what+" on these workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
+}
+
+// Requirements of every verb.
+var Requirements = []kube.Requirement{backup.Requirement}
