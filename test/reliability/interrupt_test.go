@@ -250,6 +250,31 @@ func packageInterruptions() []interruption {
 			return r.pkg("installed", "delete", "int-app", "-n", r.ns, "--yes")
 		},
 		stdout: func(r *run) string { return "Secret/int-app-" + r.ns + "-values (left from install int-app) deleted" },
+	}, {
+		name: "package repository delete",
+		// The repository of the rows above; kapp-controller's finalizer is
+		// played by the test.
+		setup: func(t *testing.T, r *run) {
+			finalizer(t, repositories, r.ns, "int-repo", "finalizers.packagerepository.packaging.carvel.dev/delete")
+		},
+		cmd:  func(r *run) *harness.Cmd { return r.pkg("repository", "delete", "int-repo", "-n", r.ns, "--yes") },
+		when: func(r *run) <-chan struct{} { return untilDeleting(r.t, repositories, r.ns, "int-repo") },
+		says: func(r *run) string {
+			return "the deletion of package repository " + r.ns + "/int-repo was requested and kapp-controller goes on with it (follow it: kubectl tko package repository list -n " + r.ns + "; not deleted: none): interrupted"
+		},
+		state: func(r *run) error { return deleting(repositories, r.ns, "int-repo") },
+		// The rerun follows the deletion that is under way to its end:
+		// kapp-controller (the test) finishes two seconds into it.
+		rerun: func(r *run) *harness.Cmd {
+			go func() {
+				time.Sleep(2 * time.Second)
+				if err := setFinalizer(repositories, r.ns, "int-repo", ""); err != nil {
+					r.t.Error(err)
+				}
+			}()
+			return r.pkg("repository", "delete", "int-repo", "-n", r.ns, "--yes")
+		},
+		stdout: func(*run) string { return "packagerepository.packaging.carvel.dev/int-repo deleted" },
 	}}
 }
 
@@ -339,6 +364,13 @@ func wcNew() string { return filepath.Join(suite.Root, "test", "testdata", "wc-n
 // finalizer sets an object's finalizers to the one given (none when "").
 func finalizer(t *testing.T, gvr schema.GroupVersionResource, ns, name, f string) {
 	t.Helper()
+	if err := setFinalizer(gvr, ns, name, f); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// setFinalizer sets an object's one finalizer, or removes them all ("").
+func setFinalizer(gvr schema.GroupVersionResource, ns, name, f string) error {
 	list := "null"
 	if f != "" {
 		list = `["` + f + `"]`
@@ -346,14 +378,15 @@ func finalizer(t *testing.T, gvr schema.GroupVersionResource, ns, name, f string
 	patch := []byte(`{"metadata":{"finalizers":` + list + `}}`)
 	cfg, err := suite.CP.RESTConfig()
 	if err != nil {
-		t.Fatal(err)
+		return err
 	}
 	// Cluster API's finalizer is not domain-qualified: its warning is no news.
 	cfg.WarningHandler = rest.NoWarnings{}
 	_, err = dynamic.NewForConfigOrDie(cfg).Resource(gvr).Namespace(ns).Patch(context.Background(), name, types.MergePatchType, patch, metav1.PatchOptions{})
 	if err != nil {
-		t.Fatalf("setting the finalizer of %s %s/%s: %v", gvr.Resource, ns, name, err)
+		return fmt.Errorf("setting the finalizer of %s %s/%s: %w", gvr.Resource, ns, name, err)
 	}
+	return nil
 }
 
 // deleting says whether an object is there, being deleted.
