@@ -148,9 +148,14 @@ func fleetList(bin string, runs int) error {
 	// Every context here is served by the same local API server on the same
 	// cores as the client: no run can be shorter than the CPU both sides
 	// spend, spread over the cores.
-	floor := (multi.CPU + multiServer) / time.Duration(runtime.NumCPU())
-	fmt.Printf("per extra context: client %s, control plane %s of CPU; ten contexts on %d cores cannot take under %s (%.2fx)\n",
+	cores := time.Duration(runtime.NumCPU())
+	floor := (multi.CPU + multiServer) / cores
+	// The same with a client that would spend nothing per extra context:
+	// what the control plane alone imposes.
+	serverFloor := max(single.Wall, (single.CPU+multiServer)/cores)
+	fmt.Printf("per extra context: client %s, control plane %s of CPU; ten contexts on %d cores cannot take under %s (%.2fx),\n",
 		ms((multi.CPU-single.CPU)/9), ms((multiServer-singleServer)/9), runtime.NumCPU(), ms(floor), float64(floor)/float64(single.Wall))
+	fmt.Printf("nor under %s (%.2fx) with a client that spent nothing per extra context\n", ms(serverFloor), float64(serverFloor)/float64(single.Wall))
 	return nil
 }
 
