@@ -18,17 +18,15 @@ import (
 
 // Options holds the flags and state of `observe capacity`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Scope   common.Scope
-	By      string
-	Top     int
+	common.Sections
+
+	By  string
+	Top int
 }
 
 // NewCmd returns the capacity command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), By: "node", Top: 5}
+	o := &Options{Sections: common.NewSections(f, streams), By: "node", Top: 5}
 	cmd := &cobra.Command{
 		Use:   "capacity [-A] [--by node|namespace]",
 		Short: "Requests and limits against allocatable, usage where metrics are served, the top consumers",
@@ -50,13 +48,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&o.By, "by", o.By, "Rows by node or by namespace.")
 	cmd.Flags().IntVar(&o.Top, "top", o.Top, "How many top consumers to list.")
 	common.CompleteValues(cmd, "by", "node", "namespace")
-	o.Scope.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
-
-// Complete has nothing to take.
-func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
 
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
@@ -66,15 +60,12 @@ func (o *Options) Validate() error {
 	if o.Top < 0 {
 		return cmdutil.FlagErrorf("--top cannot be negative")
 	}
-	if err := o.Scope.Validate(o.Factory); err != nil {
-		return err
-	}
-	return o.Output.Validate()
+	return o.Sections.Validate()
 }
 
 // Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {
-	_, err := common.Report(ctx, o.Factory, o.Scope, o.Streams, o.Output, func(ctx context.Context, c *kube.Clients, ns string) (*observe.Capacity, error) {
+	_, err := common.Report(ctx, &o.Sections, func(ctx context.Context, c *kube.Clients, ns string) (*observe.Capacity, error) {
 		return observe.ReadCapacity(ctx, c, ns, o.By, o.Top)
 	}, o.print)
 	return err

@@ -168,19 +168,50 @@ func (s *Scope) Validate(f *cli.Factory) error {
 	return err
 }
 
+// Sections is what the verbs that print a report per cluster share: the
+// scope's flags, -o and the same checks. Such a verb's Options embed it and
+// add their flags, a Validate that ends with the embedded one, and Run.
+type Sections struct {
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Output  *cli.OutputFlags
+	Scope   Scope
+}
+
+// NewSections returns the shared options of a verb printing to streams.
+func NewSections(f *cli.Factory, streams genericiooptions.IOStreams) Sections {
+	return Sections{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
+}
+
+// AddFlags registers the scope's flags and -o.
+func (s *Sections) AddFlags(cmd *cobra.Command) {
+	s.Scope.AddFlags(cmd)
+	s.Output.AddFlags(cmd)
+}
+
+// Complete has nothing to take: the scope is read in Run.
+func (s *Sections) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
+
+// Validate checks the fleet flags and -o before any connection.
+func (s *Sections) Validate() error {
+	if err := s.Scope.Validate(s.Factory); err != nil {
+		return err
+	}
+	return s.Output.Validate()
+}
+
 // Report reads every target of the scope and prints a section per target;
 // a target that could not be read is exit 1 with --strict.
-func Report[T any](ctx context.Context, f *cli.Factory, s Scope, streams genericiooptions.IOStreams, output *cli.OutputFlags,
-	read func(ctx context.Context, c *kube.Clients, ns string) (T, error), print func(io.Writer, T) error) ([]fleet.Result[T], error) {
-	results, err := Run(ctx, f, s, streams.ErrOut, read)
+func Report[T any](ctx context.Context, s *Sections, read func(ctx context.Context, c *kube.Clients, ns string) (T, error), print func(io.Writer, T) error) ([]fleet.Result[T], error) {
+	results, err := Run(ctx, s.Factory, s.Scope, s.Streams.ErrOut, read)
 	if err != nil {
 		return nil, err
 	}
-	failed, err := PrintSections(streams.Out, output, results, print)
+	failed, err := PrintSections(s.Streams.Out, s.Output, results, print)
 	if err != nil {
 		return results, err
 	}
-	if failed && s.Strict(f) {
+	if failed && s.Scope.Strict(s.Factory) {
 		return results, Failed()
 	}
 	return results, nil

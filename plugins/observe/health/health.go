@@ -17,16 +17,14 @@ import (
 
 // Options holds the flags and state of `observe health`.
 type Options struct {
-	Factory *cli.Factory
-	Streams genericiooptions.IOStreams
-	Output  *cli.OutputFlags
-	Scope   common.Scope
-	FailOn  string
+	common.Sections
+
+	FailOn string
 }
 
 // NewCmd returns the health command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), FailOn: "error"}
+	o := &Options{Sections: common.NewSections(f, streams), FailOn: "error"}
 	cmd := &cobra.Command{
 		Use:   "health [-A] [--all-workload-clusters | --all-contexts]",
 		Short: "What is wrong in a cluster, or across the fleet, on one screen",
@@ -55,28 +53,21 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.FailOn, "fail-on", o.FailOn, "Exit 1 on findings of this severity or worse: error or warning.")
 	common.CompleteValues(cmd, "fail-on", "error", "warning")
-	o.Scope.AddFlags(cmd)
-	o.Output.AddFlags(cmd)
+	o.AddFlags(cmd)
 	return cmd
 }
-
-// Complete has nothing to take.
-func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
 
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
 	if err := common.OneOf("fail-on", o.FailOn, "error", "warning"); err != nil {
 		return err
 	}
-	if err := o.Scope.Validate(o.Factory); err != nil {
-		return err
-	}
-	return o.Output.Validate()
+	return o.Sections.Validate()
 }
 
 // Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {
-	results, err := common.Report(ctx, o.Factory, o.Scope, o.Streams, o.Output, observe.ReadHealth, o.print)
+	results, err := common.Report(ctx, &o.Sections, observe.ReadHealth, o.print)
 	if err != nil {
 		return err
 	}
