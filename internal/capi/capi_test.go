@@ -1,8 +1,6 @@
 package capi
 
 import (
-	"encoding/json"
-	"reflect"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -114,27 +112,6 @@ func TestFromUnstructuredV1beta2(t *testing.T) {
 	}
 	if c.Status != StatusFailed || c.Message != "unable to clone VM" || c.ControlPlane.String() != "0/1" {
 		t.Errorf("status %s %q cp %s", c.Status, c.Message, c.ControlPlane)
-	}
-}
-
-// A list page decodes each Cluster straight into ClusterFields; the view
-// must be the one FromUnstructured gives for the same object.
-func TestListDecodeMatchesFromUnstructured(t *testing.T) {
-	for name, doc := range map[string]string{"v1beta1": v1beta1Cluster, "legacy": v1beta1Legacy, "v1beta2": v1beta2Cluster} {
-		u := parse(t, doc)
-		raw, err := json.Marshal(map[string]any{"items": []any{u.Object}})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var page struct {
-			Items []ClusterFields `json:"items"`
-		}
-		if err := json.Unmarshal(raw, &page); err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if got, want := page.Items[0].View(), FromUnstructured(u); !reflect.DeepEqual(got, want) {
-			t.Errorf("%s: list view\n%+v\nFromUnstructured\n%+v", name, got, want)
-		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
@@ -74,12 +75,18 @@ type replicaCounts struct {
 	UpToDateReplicas  int64  `json:"upToDateReplicas"`
 }
 
-// FromUnstructured maps a Cluster of either version onto the view.
+// FromUnstructured maps a Cluster of either version onto the view. The
+// fields are read from the maps directly (managedFields are never walked).
 func FromUnstructured(u *unstructured.Unstructured) Cluster {
 	var f ClusterFields
-	if raw, err := u.MarshalJSON(); err == nil {
-		// A field of an unexpected type is left empty; the rest still reads.
-		_ = json.Unmarshal(raw, &f)
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(u.Object, &f); err != nil {
+		// A value of an unexpected type, in an object built in code or read
+		// from a file (the API server's schemas rule it out): read what JSON
+		// decoding can.
+		f = ClusterFields{}
+		if raw, err := u.MarshalJSON(); err == nil {
+			_ = json.Unmarshal(raw, &f)
+		}
 	}
 	return f.View()
 }

@@ -162,12 +162,13 @@ func fleetList(bin string, runs int) error {
 // measureWithServer is measure plus the mean CPU the control plane's
 // processes spent per run, less what they spend idle (their own loops).
 func measureWithServer(pids []int, runs int, env []string, name string, args ...string) (Sample, time.Duration, error) {
+	const quiet = 2 * time.Second
 	idleStart := processCPU(pids)
-	time.Sleep(2 * time.Second)
-	idlePerSecond := processCPU(pids) - idleStart
+	time.Sleep(quiet)
+	idleCPU := processCPU(pids) - idleStart
 	before, start := processCPU(pids), time.Now()
 	s, err := measure(runs, env, name, args...)
-	idle := time.Duration(float64(idlePerSecond) * time.Since(start).Seconds() / 2)
+	idle := time.Duration(float64(idleCPU) * time.Since(start).Seconds() / quiet.Seconds())
 	return s, max(0, processCPU(pids)-before-idle) / time.Duration(runs), err
 }
 
@@ -177,6 +178,8 @@ func processCPU(pids []int) time.Duration {
 	for _, pid := range pids {
 		raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 		if err != nil {
+			// The server's figures would read low: say so.
+			fmt.Fprintf(os.Stderr, "warning: the CPU of control-plane process %d is not counted: %v\n", pid, err)
 			continue
 		}
 		// Fields after the command name, which is in parentheses and may hold spaces.

@@ -264,15 +264,15 @@ func packageInterruptions() []interruption {
 		},
 		state: func(r *run) error { return deleting(repositories, r.ns, "int-repo") },
 		// The rerun follows the deletion that is under way to its end:
-		// kapp-controller (the test) finishes two seconds into it.
+		// kapp-controller (the test) finishes once the rerun has asked for
+		// the deletion again (client-go logs the request at -v=6).
 		rerun: func(r *run) *harness.Cmd {
-			go func() {
-				time.Sleep(2 * time.Second)
+			t := r.t
+			return r.pkg("repository", "delete", "int-repo", "-n", r.ns, "--yes", "-v=6").On(`verb="DELETE"`, func() {
 				if err := setFinalizer(repositories, r.ns, "int-repo", ""); err != nil {
-					r.t.Error(err)
+					t.Error(err)
 				}
-			}()
-			return r.pkg("repository", "delete", "int-repo", "-n", r.ns, "--yes")
+			})
 		},
 		stdout: func(*run) string { return "packagerepository.packaging.carvel.dev/int-repo deleted" },
 	}}

@@ -20,6 +20,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
+// Annotate records the fleet target an object was read from, for -o
 // formats (kubectl tko's context annotation).
 func Annotate(u *unstructured.Unstructured, target string) {
 	a := u.GetAnnotations()

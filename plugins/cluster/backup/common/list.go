@@ -159,8 +159,6 @@ func (l *Lister) List(ctx context.Context, spec Listing) error {
 	return Strict(failed, l.sel)
 }
 
-// Annotate records the fleet target an object was read from, for -o
-
 // ListCmd is what differs between the list verbs.
 type ListCmd struct {
 	Short, Long, Example string
