@@ -3,6 +3,7 @@ package list
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"time"
 
@@ -40,6 +41,7 @@ type Options struct {
 	namespace string
 	sel       fleet.Selection
 	contexts  []string // fleet mode when non-empty
+	raw       bool     // keep the objects as JSON (-o json on one context)
 }
 
 // NewCmd returns the list command.
@@ -126,6 +128,7 @@ func (o *Options) Validate() error {
 type Page struct {
 	Clusters []capi.Cluster
 	Objects  []*unstructured.Unstructured
+	Raw      []json.RawMessage // with -o json on one context: the objects as the server sent them
 }
 
 // Run lists and prints.
@@ -136,9 +139,15 @@ func (o *Options) Run(ctx context.Context) error {
 	keepObjects := !o.Output.Human()
 	if len(o.contexts) == 0 {
 		if keepObjects {
+			// -o json is printed from the bytes the server sent: thousands of
+			// Clusters are not held as maps.
+			o.raw = o.Output.JSONList()
 			page, err := o.list(ctx, o.Factory, true, nil)
 			if err != nil {
 				return err
+			}
+			if o.raw {
+				return o.Output.PrintJSONList(o.Streams.Out, page.Raw)
 			}
 			return o.Output.PrintObjects(o.Streams.Out, page.Objects, false)
 		}
@@ -229,7 +238,7 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 		return Page{}, err
 	}
 	opts := metav1.ListOptions{LabelSelector: o.Selector, Limit: pageSize}
-	add := func(view capi.Cluster, item *unstructured.Unstructured) {
+	add := func(view capi.Cluster, item *unstructured.Unstructured, raw json.RawMessage) {
 		seen[view.Namespace+"/"+view.Name] = true
 		switch {
 		case view.Role == "management" && !o.IncludeManagement:
@@ -237,24 +246,39 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 			emit(view)
 		default:
 			page.Clusters = append(page.Clusters, view)
-			if keepObjects {
+			switch {
+			case raw != nil:
+				page.Raw = append(page.Raw, raw)
+			case keepObjects:
 				page.Objects = append(page.Objects, item)
 			}
 		}
 	}
-	if keepObjects {
-		err = kube.ListPages(ctx, rest, api.Clusters(), ns, opts, func(items []unstructured.Unstructured) error {
-			for i := range items {
-				add(capi.FromUnstructured(&items[i]), &items[i])
+	switch {
+	case keepObjects && o.raw:
+		err = kube.Pages(ctx, rest, api.Clusters(), ns, opts, func(items []json.RawMessage) error {
+			for _, raw := range items {
+				var fields capi.ClusterFields
+				if err := json.Unmarshal(raw, &fields); err != nil {
+					return fmt.Errorf("reading a Cluster: %w", err)
+				}
+				add(fields.View(), nil, raw)
 			}
 			return nil
 		})
-	} else {
+	case keepObjects:
+		err = kube.ListPages(ctx, rest, api.Clusters(), ns, opts, func(items []unstructured.Unstructured) error {
+			for i := range items {
+				add(capi.FromUnstructured(&items[i]), &items[i], nil)
+			}
+			return nil
+		})
+	default:
 		// A table needs a few fields of each Cluster: decoding only those is
 		// most of what a fleet view costs the client per context.
 		err = kube.Pages(ctx, rest, api.Clusters(), ns, opts, func(items []capi.ClusterFields) error {
 			for i := range items {
-				add(items[i].View(), nil)
+				add(items[i].View(), nil, nil)
 			}
 			return nil
 		})
@@ -277,7 +301,14 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 			continue
 		}
 		page.Clusters = append(page.Clusters, view)
-		if keepObjects {
+		switch {
+		case o.raw:
+			raw, err := item.MarshalJSON()
+			if err != nil {
+				return Page{}, err
+			}
+			page.Raw = append(page.Raw, raw)
+		case keepObjects:
 			page.Objects = append(page.Objects, item)
 		}
 	}
