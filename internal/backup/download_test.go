@@ -14,6 +14,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
+	dynamicfake "k8s.io/client-go/dynamic/fake"
 	clienttesting "k8s.io/client-go/testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
@@ -106,5 +107,44 @@ func TestDescribeCA(t *testing.T) {
 	}
 	if backup.DescribeCA(nil, time.Now()) != "" {
 		t.Error("none")
+	}
+}
+
+// With Velero's Deployment down, reading what Velero recorded fails at once
+// with the reason, and no DownloadRequest is left or even made; where the
+// Deployment is up, scaled to zero or cannot be seen, the request is made
+// as before.
+func TestDownloadsNeedARunningVeleroServer(t *testing.T) {
+	deployment := func(desired, available int64) *unstructured.Unstructured {
+		return &unstructured.Unstructured{Object: map[string]any{"apiVersion": "apps/v1", "kind": "Deployment",
+			"metadata": map[string]any{"name": "velero", "namespace": "velero"},
+			"spec":     map[string]any{"replicas": desired}, "status": map[string]any{"availableReplicas": available}}}
+	}
+	objects := []runtime.Object{
+		veleroObject("Backup", "shop", map[string]any{"phase": "PartiallyFailed"}, map[string]any{"storageLocation": "onprem"}),
+	}
+	ctx := context.Background()
+	dyn := fake(append(objects, deployment(1, 0))...)
+	made := 0
+	dyn.PrependReactor("create", "downloadrequests", func(clienttesting.Action) (bool, runtime.Object, error) { made++; return false, nil, nil })
+	start := time.Now()
+	_, err := backup.FetchResults(ctx, dyn, "Backup", "velero", "shop", 5*time.Second)
+	var down *backup.NotRunningError
+	if !errors.As(err, &down) || !strings.Contains(err.Error(), "Deployment velero/velero has no available replica of 1") || made != 0 {
+		t.Errorf("err %v, %d requests made", err, made)
+	}
+	if time.Since(start) > time.Second {
+		t.Errorf("took %s: it waited for a signature that cannot come", time.Since(start))
+	}
+
+	for name, dyn := range map[string]*dynamicfake.FakeDynamicClient{
+		"up": fake(append(objects, deployment(1, 1))...), "scaled to zero (a server run elsewhere)": fake(append(objects, deployment(0, 0))...), "not seen": fake(objects...),
+	} {
+		made = 0
+		dyn.PrependReactor("create", "downloadrequests", func(clienttesting.Action) (bool, runtime.Object, error) { made++; return false, nil, nil })
+		_, err := backup.FetchResults(ctx, dyn, "Backup", "velero", "shop", 100*time.Millisecond)
+		if made != 1 || errors.As(err, &down) {
+			t.Errorf("%s: %d requests, err %v", name, made, err)
+		}
 	}
 }

@@ -325,6 +325,9 @@ func download(ctx context.Context, dyn dynamic.Interface, kind, namespace, name,
 	if err != nil {
 		return err
 	}
+	if err := serverRunning(ctx, dyn, namespace); err != nil {
+		return err
+	}
 	location, cas := storeCAs(ctx, dyn, obj)
 	req, err := object("DownloadRequest", namespace, "", nil, map[string]any{"target": map[string]any{"kind": kind + file, "name": name}})
 	if err != nil {
@@ -348,6 +351,42 @@ func download(ctx context.Context, dyn dynamic.Interface, kind, namespace, name,
 	}
 	link, _, _ := unstructured.NestedString(done.Object, "status", "downloadURL")
 	return fetch(ctx, link, strings.ToLower(file), location, cas, out)
+}
+
+// NotRunningError is a Velero Deployment with no available replica: no
+// server would answer a DownloadRequest, so none is made.
+type NotRunningError struct {
+	Namespace string
+	Desired   int64
+}
+
+func (e *NotRunningError) Error() string {
+	return fmt.Sprintf("the Velero server is not running (Deployment %s/velero has no available replica of %d): nothing signs download URLs; see why with 'kubectl -n %s describe deployment velero'",
+		e.Namespace, e.Desired, e.Namespace)
+}
+
+// Class implements errs.Classed.
+func (e *NotRunningError) Class() errs.Class { return errs.ClassFailed }
+
+// serverRunning refuses at once when Velero's Deployment wants a replica
+// and has none available (crash-looping, unschedulable, no image), instead
+// of waiting out the bound for a signature that cannot come. Where the
+// Deployment cannot be read (another name, no RBAC on Deployments) or is
+// scaled to zero (the server may run elsewhere), the bounded wait decides.
+func serverRunning(ctx context.Context, dyn dynamic.Interface, namespace string) error {
+	d, err := dyn.Resource(deployments).Namespace(namespace).Get(ctx, "velero", metav1.GetOptions{})
+	if err != nil {
+		return nil
+	}
+	desired, found, _ := unstructured.NestedInt64(d.Object, "spec", "replicas")
+	if !found {
+		desired = 1 // the API server's default
+	}
+	available, _, _ := unstructured.NestedInt64(d.Object, "status", "availableReplicas")
+	if desired == 0 || available > 0 {
+		return nil
+	}
+	return &NotRunningError{Namespace: namespace, Desired: desired}
 }
 
 // storeCAs finds the location a backup (or the backup of a restore) is
