@@ -220,6 +220,15 @@ spec:
 			Timeout(3 * time.Minute).Success()
 		r.StdoutContains("CLUSTER\tNAME\tPHASE\tITEMS", "default/wc-prod-1\tfleet\tCompleted\t").StderrContains("skipping clusters without a kubeconfig Secret")
 		e.Kubectl("tko", "cluster", "backup", "list", "--cluster", "wc-prod-1").Success().StdoutContains("default/wc-prod-1\tfleet\tCompleted")
+		// A description per cluster, headed by its name; a cluster without
+		// the backup says so in its section and fails only with --strict.
+		e.Kubectl("tko", "cluster", "backup", "get", "fleet", "--all-workload-clusters").Success().
+			StdoutContains("Cluster:             default/wc-prod-1\nName:                fleet\n", "Phase:               Completed")
+		e.Kubectl("tko", "cluster", "backup", "get", "fleet", "--cluster", "wc-prod-1", "-o", "name").Success().
+			StdoutContains("backup.velero.io/fleet")
+		e.Kubectl("tko", "cluster", "backup", "get", "nope", "--cluster", "wc-prod-1").ExitCode(explain.ExitNotFound).
+			StdoutContains("Cluster:             default/wc-prod-1\nError:               backup \"nope\" not found").
+			StderrContains("the selected cluster does not have it")
 	})
 
 	t.Run("Ctrl-C during --wait leaves the backup to Velero", func(t *testing.T) {

@@ -2,10 +2,12 @@ package common
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -16,7 +18,9 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
@@ -55,10 +59,12 @@ func Stamp(t *metav1.Time, now time.Time) string {
 type Getter struct {
 	Base
 	Wait     Wait
+	Fleet    *cli.FleetFlags
 	Resource schema.GroupVersionResource
 	Follow   string // the command that follows it, for a wait cut short
 	Describe func(out io.Writer, u *unstructured.Unstructured, now time.Time, rec *Recorded) error
 	name     string
+	sel      fleet.Selection
 }
 
 // Recorded is what a description shows of the errors and warnings Velero
@@ -69,10 +75,13 @@ type Recorded struct {
 	Err     error
 }
 
-// AddFlags registers --velero-namespace, -o, --wait and --timeout.
+// AddFlags registers --velero-namespace, -o, --wait, --timeout and the
+// fleet flags.
 func (g *Getter) AddFlags(cmd *cobra.Command, what string) {
 	g.Base.AddFlags(cmd)
 	g.Wait.AddFlags(cmd, what)
+	g.Fleet = cli.NewFleetFlags()
+	AddFleetFlags(cmd, g.Fleet, "Show the "+what)
 }
 
 // Complete takes the name.
@@ -81,47 +90,145 @@ func (g *Getter) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error
 	return nil
 }
 
-// Validate checks the flags.
+// Validate checks the flags before any connection.
 func (g *Getter) Validate() error {
 	if err := g.Base.Validate(); err != nil {
 		return err
 	}
-	return g.Wait.Validate()
+	if err := g.Wait.Validate(); err != nil {
+		return err
+	}
+	var err error
+	if g.sel, err = g.Fleet.Selection(g.Factory); err != nil {
+		return err
+	}
+	if g.Wait.Wait && g.sel.Timeout < g.Wait.Timeout {
+		// A target's wait is bounded by --timeout, not by the fleet's default.
+		g.sel.Timeout = g.Wait.Timeout + time.Minute
+	}
+	return nil
 }
 
-// Run reads (and waits) and prints.
+// got is what get read on one target.
+type got struct {
+	obj     *unstructured.Unstructured
+	rec     *Recorded
+	waitErr error // a wait cut short: the object is shown as last seen
+}
+
+// Run reads (and waits) on the current cluster or on each cluster of a
+// fleet, and prints: on the current cluster alone, the description or the
+// object; on a fleet, one per cluster, headed by its name.
 func (g *Getter) Run(ctx context.Context) error {
-	c, err := g.Connect()
+	results, notes, err := cli.FleetRun(ctx, g.Factory, g.sel, Requirements, g.read)
 	if err != nil {
 		return err
 	}
-	u, err := backup.Get(ctx, c.Dynamic, g.Resource, g.VeleroNamespace, g.name)
-	if err != nil {
-		return err
+	if ctx.Err() != nil {
+		return context.Cause(ctx) // Ctrl-C: nothing more to print
 	}
-	var waitErr error
-	if g.Wait.Wait {
-		_, waitErr = g.Wait.For(ctx, c, u, g.Streams.ErrOut, g.Follow+" "+g.name+" --wait")
-		if ctx.Err() != nil {
-			return waitErr // Ctrl-C: nothing more to read
-		}
-		if u, err = backup.Get(ctx, c.Dynamic, g.Resource, g.VeleroNamespace, g.name); err != nil {
+	for _, n := range notes {
+		fmt.Fprintln(g.Streams.ErrOut, n)
+	}
+	if !Fleet(g.sel) {
+		r := results[0].Value
+		if err := g.print(g.Streams.Out, r, true); err != nil {
 			return err
 		}
+		return r.waitErr
+	}
+	// A cluster without the object is a section of its own, not a failure;
+	// absent everywhere, it is not found (exit 3).
+	failed, missing := false, 0
+	problem := func(err error) string {
+		var notFound *errs.NotFoundError
+		if errors.As(err, &notFound) {
+			missing++
+		} else {
+			failed = true
+		}
+		return explain.Message(err)
 	}
 	if !g.Output.Human() {
-		err = g.Output.PrintObjects(g.Streams.Out, []*unstructured.Unstructured{u}, true)
-	} else {
-		rec := g.recorded(ctx, c, u)
-		if ctx.Err() != nil {
-			return context.Cause(ctx) // Ctrl-C while reading the store
+		var objs []*unstructured.Unstructured
+		for _, r := range results {
+			if r.Err != nil {
+				fmt.Fprintf(g.Streams.ErrOut, "%s: %s\n", r.Target, problem(r.Err))
+				continue
+			}
+			objs = append(objs, r.Value.obj)
 		}
-		err = g.Describe(g.Streams.Out, u, time.Now(), rec)
+		if err := g.Output.PrintObjects(g.Streams.Out, objs, false); err != nil {
+			return err
+		}
+	} else {
+		for i, r := range results {
+			if i > 0 {
+				fmt.Fprintln(g.Streams.Out)
+			}
+			Field(g.Streams.Out, "Cluster", r.Target)
+			if r.Err != nil {
+				Field(g.Streams.Out, "Error", problem(r.Err))
+				continue
+			}
+			if r.Value.waitErr != nil {
+				failed = true
+				Field(g.Streams.Out, "Wait", explain.Message(r.Value.waitErr))
+			}
+			if err := g.print(g.Streams.Out, r.Value, false); err != nil {
+				return err
+			}
+		}
 	}
+	if missing > 0 && missing == len(results) {
+		hint := fmt.Sprintf("none of the %d selected clusters has it", missing)
+		if missing == 1 {
+			hint = "the selected cluster does not have it"
+		}
+		kind := strings.TrimSuffix(g.Resource.Resource, "s")
+		return &errs.NotFoundError{Kind: kind, Name: g.name, Namespace: g.VeleroNamespace, Hint: hint}
+	}
+	return Strict(failed, g.sel)
+}
+
+// read gets the object on one target, follows it with --wait and reads
+// what Velero recorded for a description.
+func (g *Getter) read(ctx context.Context, t cli.Target) (got, error) {
+	c := t.Clients
+	u, err := backup.Get(ctx, c.Dynamic, g.Resource, g.VeleroNamespace, g.name)
 	if err != nil {
-		return err
+		return got{}, err
 	}
-	return waitErr
+	var out got
+	if g.Wait.Wait {
+		_, out.waitErr = g.Wait.For(ctx, c, u, g.Streams.ErrOut, g.Follow+" "+g.name+" --wait")
+		if ctx.Err() != nil {
+			return got{}, out.waitErr // Ctrl-C: nothing more to read
+		}
+		if u, err = backup.Get(ctx, c.Dynamic, g.Resource, g.VeleroNamespace, g.name); err != nil {
+			return got{}, err
+		}
+	}
+	if g.Output.Human() {
+		out.rec = g.recorded(ctx, c, u)
+		if ctx.Err() != nil {
+			return got{}, context.Cause(ctx) // Ctrl-C while reading the store
+		}
+	}
+	if t.Name != "" {
+		Annotate(u, t.Name)
+	}
+	out.obj = u
+	return out, nil
+}
+
+// print prints what was read on one target: the object for -o, else the
+// description.
+func (g *Getter) print(out io.Writer, r got, single bool) error {
+	if !g.Output.Human() {
+		return g.Output.PrintObjects(out, []*unstructured.Unstructured{r.obj}, single)
+	}
+	return g.Describe(out, r.obj, time.Now(), r.rec)
 }
 
 // recorded reads the messages Velero recorded for a backup or restore it

@@ -34,7 +34,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			the messages it recorded follow, one line each with the namespace they
 			concern (read from the object store through a DownloadRequest, as 'backup
 			logs' reads the log; when the store cannot be reached, the description
-			says why and goes on). --wait first watches it until Velero ends it.`),
+			says why and goes on). --wait first watches it until Velero ends it.
+
+			With --cluster a,b (or --all-workload-clusters, --cluster-selector,
+			--all-contexts) it is read on each cluster of the fleet, a description per
+			cluster headed by its name; a cluster without it, or unreachable, says so
+			in its section (exit 1 only with --strict).`),
 		Example: cmdutil.Examples(`
 			# How did last night's backup go?
 			kubectl tko cluster backup get nightly-20260412020000
@@ -43,7 +48,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster backup get shop-0412 --wait
 
 			# The Backup object
-			kubectl tko cluster backup get shop-0412 -o yaml`),
+			kubectl tko cluster backup get shop-0412 -o yaml
+
+			# A fleet backup, on every workload cluster
+			kubectl tko cluster backup get fleet-0412 --all-workload-clusters`),
 		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),

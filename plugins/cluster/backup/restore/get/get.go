@@ -33,10 +33,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			items restored, errors and warnings, Velero's failure reasons in full, and,
 			when Velero ended it with errors or warnings, the messages it recorded, one
 			line each with the namespace they concern (read from the object store, as
-			'restore logs' reads the log). --wait first watches it until Velero ends it.`),
+			'restore logs' reads the log). --wait first watches it until Velero ends it.
+
+			With --cluster a,b (or --all-workload-clusters, --cluster-selector,
+			--all-contexts) it is read on each cluster of the fleet, a description per
+			cluster headed by its name; a cluster without it, or unreachable, says so
+			in its section (exit 1 only with --strict).`),
 		Example: cmdutil.Examples(`
 			# How did the restore go?
-			kubectl tko cluster restore get shop-0412-20260412101500`),
+			kubectl tko cluster restore get shop-0412-20260412101500
+
+			# The same restore on two workload clusters
+			kubectl tko cluster restore get shop-dr --cluster wc-prod-1,wc-prod-2`),
 		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, backup.Restores),
 		RunE:              cli.RunE(f, o),
