@@ -63,6 +63,7 @@ table kubectl tko cluster backup location list
 step kubectl tko cluster backup location get dr-site
 table kubectl tko cluster backup list -o wide
 step kubectl tko cluster backup get pre-upgrade
+step kubectl tko cluster backup get pre-upgrade --cluster wc-prod-1
 table kubectl tko cluster backup schedule list
 table kubectl tko cluster backup status --all-workload-clusters
 step kubectl tko cluster backup create shop-0412 --include-namespaces shop --ttl 168h --dry-run -o yaml
