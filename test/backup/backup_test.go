@@ -229,6 +229,8 @@ spec:
 		e.Kubectl("tko", "cluster", "backup", "get", "nope", "--cluster", "wc-prod-1").ExitCode(explain.ExitNotFound).
 			StdoutContains("Cluster:             default/wc-prod-1\nError:               backup \"nope\" not found").
 			StderrContains("the selected cluster does not have it")
+		e.Kubectl("tko", "cluster", "backup", "logs", "fleet", "--cluster", "wc-prod-1").Success().
+			StdoutContains("==> default/wc-prod-1 <==\n", "Backed up a total of")
 	})
 
 	t.Run("Ctrl-C during --wait leaves the backup to Velero", func(t *testing.T) {

@@ -2,7 +2,6 @@ package common
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"maps"
@@ -18,7 +17,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -137,23 +135,12 @@ func (g *Getter) Run(ctx context.Context) error {
 		}
 		return r.waitErr
 	}
-	// A cluster without the object is a section of its own, not a failure;
-	// absent everywhere, it is not found (exit 3).
-	failed, missing := false, 0
-	problem := func(err error) string {
-		var notFound *errs.NotFoundError
-		if errors.As(err, &notFound) {
-			missing++
-		} else {
-			failed = true
-		}
-		return explain.Message(err)
-	}
+	var tally Tally
 	if !g.Output.Human() {
 		var objs []*unstructured.Unstructured
 		for _, r := range results {
 			if r.Err != nil {
-				fmt.Fprintf(g.Streams.ErrOut, "%s: %s\n", r.Target, problem(r.Err))
+				fmt.Fprintf(g.Streams.ErrOut, "%s: %s\n", r.Target, tally.Problem(r.Err))
 				continue
 			}
 			objs = append(objs, r.Value.obj)
@@ -168,11 +155,11 @@ func (g *Getter) Run(ctx context.Context) error {
 			}
 			Field(g.Streams.Out, "Cluster", r.Target)
 			if r.Err != nil {
-				Field(g.Streams.Out, "Error", problem(r.Err))
+				Field(g.Streams.Out, "Error", tally.Problem(r.Err))
 				continue
 			}
 			if r.Value.waitErr != nil {
-				failed = true
+				tally.Failed()
 				Field(g.Streams.Out, "Wait", explain.Message(r.Value.waitErr))
 			}
 			if err := g.print(g.Streams.Out, r.Value, false); err != nil {
@@ -180,15 +167,7 @@ func (g *Getter) Run(ctx context.Context) error {
 			}
 		}
 	}
-	if missing > 0 && missing == len(results) {
-		hint := fmt.Sprintf("none of the %d selected clusters has it", missing)
-		if missing == 1 {
-			hint = "the selected cluster does not have it"
-		}
-		kind := strings.TrimSuffix(g.Resource.Resource, "s")
-		return &errs.NotFoundError{Kind: kind, Name: g.name, Namespace: g.VeleroNamespace, Hint: hint}
-	}
-	return Strict(failed, g.sel)
+	return tally.Err(len(results), strings.TrimSuffix(g.Resource.Resource, "s"), g.name, g.VeleroNamespace, g.sel)
 }
 
 // read gets the object on one target, follows it with --wait and reads

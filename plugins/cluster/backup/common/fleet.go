@@ -247,3 +247,38 @@ func AddFleetFlags(cmd *cobra.Command, ff *cli.FleetFlags, what string) {
 
 // Requirements of every verb.
 var Requirements = []kube.Requirement{backup.Requirement}
+
+// Tally counts the targets of a fleet read: a target that lacks the object
+// is a section of its own, not a failure; absent from every target, the
+// object is not found (exit 3).
+type Tally struct {
+	missing, total int
+	failed         bool
+}
+
+// Problem counts a target's error and words it for its section.
+func (t *Tally) Problem(err error) string {
+	var notFound *errs.NotFoundError
+	if errors.As(err, &notFound) {
+		t.missing++
+	} else {
+		t.failed = true
+	}
+	return explain.Message(err)
+}
+
+// Failed counts a target that was read but failed (a wait cut short).
+func (t *Tally) Failed() { t.failed = true }
+
+// Err is the outcome of the run over total targets: not found when no
+// target has the object, exit 1 for a failed one under --strict.
+func (t *Tally) Err(total int, kind, name, namespace string, sel fleet.Selection) error {
+	if t.missing > 0 && t.missing == total {
+		hint := fmt.Sprintf("none of the %d selected clusters has it", t.missing)
+		if t.missing == 1 {
+			hint = "the selected cluster does not have it"
+		}
+		return &errs.NotFoundError{Kind: kind, Name: name, Namespace: namespace, Hint: hint}
+	}
+	return Strict(t.failed, sel)
+}

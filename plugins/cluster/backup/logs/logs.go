@@ -3,6 +3,8 @@ package logs
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -11,6 +13,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
 
@@ -21,12 +24,14 @@ type Options struct {
 	VeleroNamespace string
 	Kind            string // Backup or Restore
 	Timeout         time.Duration
+	Fleet           *cli.FleetFlags
 	name            string
+	sel             fleet.Selection
 }
 
 // NewCmd returns the logs command of backups (kind Backup) or restores.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams, kind string) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, VeleroNamespace: backup.DefaultNamespace, Kind: kind, Timeout: time.Minute}
+	o := &Options{Factory: f, Streams: streams, VeleroNamespace: backup.DefaultNamespace, Kind: kind, Timeout: time.Minute, Fleet: cli.NewFleetFlags()}
 	noun, gvr := "backup", backup.Backups
 	if kind == "Restore" {
 		noun, gvr = "restore", backup.Restores
@@ -40,16 +45,24 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams, kind string) *co
 			(a DownloadRequest). The URL points to the location's s3Url, or to its
 			publicUrl when set: when this machine cannot reach it, the error says so
 			(set publicUrl to an address it can reach). The URL is never printed: it
-			carries a signature.`),
+			carries a signature.
+
+			With --cluster a,b (or --all-workload-clusters, --cluster-selector,
+			--all-contexts) each cluster's log follows a "==> CLUSTER <==" line, as
+			tail prints several files; a cluster without the ` + noun + ` says so there.`),
 		Example: cmdutil.Examples(`
 			# Why did it partially fail?
-			kubectl tko cluster ` + map[string]string{"Backup": "backup", "Restore": "restore"}[kind] + ` logs NAME | grep -i error`),
+			kubectl tko cluster ` + map[string]string{"Backup": "backup", "Restore": "restore"}[kind] + ` logs NAME | grep -i error
+
+			# The same ` + noun + ` on a workload cluster
+			kubectl tko cluster ` + map[string]string{"Backup": "backup", "Restore": "restore"}[kind] + ` logs NAME --cluster wc-prod-1`),
 		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: common.CompleteNames(f, gvr),
 		RunE:              cli.RunE(f, o),
 	}
 	common.AddNamespaceFlag(cmd, &o.VeleroNamespace)
 	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for Velero to sign the download URL (exit 4).")
+	common.AddFleetFlags(cmd, o.Fleet, "Print the "+noun+"'s log")
 	return cmd
 }
 
@@ -64,14 +77,48 @@ func (o *Options) Validate() error {
 	if o.Timeout <= 0 {
 		return cmdutil.FlagErrorf("--timeout must be positive")
 	}
+	var err error
+	if o.sel, err = o.Fleet.Selection(o.Factory); err != nil {
+		return err
+	}
+	if o.sel.Timeout < o.Timeout {
+		// A target is bounded by --timeout, not by the fleet's default.
+		o.sel.Timeout = o.Timeout + time.Minute
+	}
 	return nil
 }
 
-// Run fetches and prints the log.
+// Run fetches and prints the log: straight through on the current cluster,
+// one after the other, each headed by its cluster, on a fleet.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := o.Factory.Connect(common.Requirements...)
-	if err != nil {
+	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, common.Requirements, func(ctx context.Context, t cli.Target) (string, error) {
+		if t.Name == "" {
+			return "", backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Timeout, o.Streams.Out)
+		}
+		var log strings.Builder
+		err := backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Timeout, &log)
+		return log.String(), err
+	})
+	if err != nil || !common.Fleet(o.sel) {
 		return err
 	}
-	return backup.Logs(ctx, c.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Timeout, o.Streams.Out)
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	for _, n := range notes {
+		fmt.Fprintln(o.Streams.ErrOut, n)
+	}
+	var tally common.Tally
+	for i, r := range results {
+		if i > 0 {
+			fmt.Fprintln(o.Streams.Out)
+		}
+		fmt.Fprintf(o.Streams.Out, "==> %s <==\n", r.Target)
+		if r.Err != nil {
+			fmt.Fprintf(o.Streams.Out, "error: %s\n", tally.Problem(r.Err))
+			continue
+		}
+		fmt.Fprint(o.Streams.Out, r.Value)
+	}
+	return tally.Err(len(results), strings.ToLower(o.Kind), o.name, o.VeleroNamespace, o.sel)
 }
