@@ -252,8 +252,8 @@ var Requirements = []kube.Requirement{backup.Requirement}
 // is a section of its own, not a failure; absent from every target, the
 // object is not found (exit 3).
 type Tally struct {
-	missing, total int
-	failed         bool
+	missing int
+	failed  bool
 }
 
 // Problem counts a target's error and words it for its section.
