@@ -54,6 +54,8 @@ var Commands = []Command{
 	{"kubectl-tko-cluster", []string{"policy", "apply", "security", "team-a-baseline", "--level", "baseline", "--deny-host-path", "--deny-privileged", "--namespaces", "team-a", "--dry-run=server"}, false, nil},
 	{"kubectl-tko-cluster", []string{"backup", "list"}, true, nil},
 	{"kubectl-tko-cluster", []string{"backup", "location", "get", "default"}, true, nil},
+	{"kubectl-tko-cluster", []string{"backup", "get", "pre-upgrade"}, true, nil},
+	{"kubectl-tko-cluster", []string{"backup", "get", "pre-upgrade", "--all-workload-clusters"}, true, nil},
 	{"kubectl-tko-cluster", []string{"backup", "schedule", "pause", "nightly", "--all-workload-clusters", "--dry-run"}, true, nil},
 	{"kubectl-tko-cluster", []string{"backup", "schedule", "unpause", "weekly-full", "--cluster", "wc-prod-1", "--dry-run"}, true, nil},
 	{"kubectl-tko-cluster", []string{"backup", "schedule", "delete", "nightly", "--all-workload-clusters", "--dry-run"}, true, nil},
