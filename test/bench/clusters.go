@@ -66,7 +66,7 @@ func clusterList(bin, kubectl string, runs, namespaces, perNamespace int) error 
 	}
 	row("curl (the server streaming the list)", floor)
 	row("kubectl get clusters -A -o json", ref)
-	for _, args := range [][]string{{"list", "-A"}, {"list", "-A", "-o", "wide"}, {"list", "-A", "-o", "json"}} {
+	for _, args := range [][]string{{"list", "-A"}, {"list", "-A", "-o", "wide"}, {"list", "-A", "-o", "json"}, {"list", "-A", "-o", "yaml"}} {
 		s, err := measure(runs, env, filepath.Join(bin, "kubectl-tko-cluster"), args...)
 		if err != nil {
 			return err

@@ -139,15 +139,15 @@ func (o *Options) Run(ctx context.Context) error {
 	keepObjects := !o.Output.Human()
 	if len(o.contexts) == 0 {
 		if keepObjects {
-			// -o json is printed from the bytes the server sent: thousands of
+			// -o json and yaml are printed from the bytes the server sent: thousands of
 			// Clusters are not held as maps.
-			o.raw = o.Output.JSONList()
+			o.raw = o.Output.RawList()
 			page, err := o.list(ctx, o.Factory, true, nil)
 			if err != nil {
 				return err
 			}
 			if o.raw {
-				return o.Output.PrintJSONList(o.Streams.Out, page.Raw)
+				return o.Output.PrintRawList(o.Streams.Out, page.Raw)
 			}
 			return o.Output.PrintObjects(o.Streams.Out, page.Objects, false)
 		}
