@@ -41,7 +41,7 @@ type Options struct {
 	namespace string
 	sel       fleet.Selection
 	contexts  []string // fleet mode when non-empty
-	raw       bool     // keep the objects as JSON (-o json on one context)
+	raw       bool     // keep the objects as JSON (-o json|yaml on one context)
 }
 
 // NewCmd returns the list command.
@@ -128,7 +128,7 @@ func (o *Options) Validate() error {
 type Page struct {
 	Clusters []capi.Cluster
 	Objects  []*unstructured.Unstructured
-	Raw      []json.RawMessage // with -o json on one context: the objects as the server sent them
+	Raw      []json.RawMessage // with -o json|yaml on one context: the objects as the server sent them
 }
 
 // Run lists and prints.
@@ -139,8 +139,8 @@ func (o *Options) Run(ctx context.Context) error {
 	keepObjects := !o.Output.Human()
 	if len(o.contexts) == 0 {
 		if keepObjects {
-			// -o json and yaml are printed from the bytes the server sent: thousands of
-			// Clusters are not held as maps.
+			// -o json and yaml are printed from the bytes the server sent:
+			// thousands of Clusters are not held as maps.
 			o.raw = o.Output.RawList()
 			page, err := o.list(ctx, o.Factory, true, nil)
 			if err != nil {
