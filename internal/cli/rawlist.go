@@ -22,7 +22,8 @@ func (o *OutputFlags) RawList() bool { f := o.Format(); return f == "json" || f 
 // once managedFields are dropped from a copy).
 func (o *OutputFlags) PrintRawList(out io.Writer, items []json.RawMessage) error {
 	w := bufio.NewWriter(out)
-	if o.Format() == "yaml" {
+	asYAML := o.Format() == "yaml"
+	if asYAML {
 		_, _ = w.WriteString("apiVersion: v1\nitems:")
 		if len(items) == 0 {
 			_, _ = w.WriteString(" []")
@@ -39,7 +40,7 @@ func (o *OutputFlags) PrintRawList(out io.Writer, items []json.RawMessage) error
 		if err != nil {
 			return fmt.Errorf("printing item %d: %w", i, err)
 		}
-		if o.Format() == "yaml" {
+		if asYAML {
 			// Marshalled inside a list of one, the item's lines are indented
 			// and folded at the columns they have in the whole List.
 			data, err := yaml.Marshal(map[string]any{"items": []any{obj}})
@@ -59,7 +60,7 @@ func (o *OutputFlags) PrintRawList(out io.Writer, items []json.RawMessage) error
 		_, _ = w.WriteString("\n        ")
 		_, _ = w.Write(data)
 	}
-	if o.Format() == "yaml" {
+	if asYAML {
 		_, _ = w.WriteString("kind: List\nmetadata:\n  resourceVersion: \"\"\n")
 	} else {
 		if len(items) > 0 {

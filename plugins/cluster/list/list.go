@@ -295,22 +295,13 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 		if seen[item.GetNamespace()+"/"+item.GetName()] {
 			continue
 		}
-		view := capi.FromTKC(item)
-		if emit != nil {
-			emit(view)
-			continue
-		}
-		page.Clusters = append(page.Clusters, view)
-		switch {
-		case o.raw:
-			raw, err := item.MarshalJSON()
-			if err != nil {
+		var raw json.RawMessage
+		if o.raw {
+			if raw, err = item.MarshalJSON(); err != nil {
 				return Page{}, err
 			}
-			page.Raw = append(page.Raw, raw)
-		case keepObjects:
-			page.Objects = append(page.Objects, item)
 		}
+		add(capi.FromTKC(item), item, raw)
 	}
 	return page, nil
 }
