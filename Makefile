@@ -39,8 +39,12 @@ BACKUP_TOOLS := velero velero-plugin-for-aws versitygw
 backup-tools: ## Build (once) velero, velero-plugin-for-aws and versitygw for test/backup
 	hack/tools.sh $(BACKUP_TOOLS)
 
+.PHONY: tools-check
+tools-check: ## Check every pin that needs no build (Debian packages, Go modules): seconds, before the long builds
+	hack/tools.sh --check $(TEST_TOOLS) $(BACKUP_TOOLS)
+
 .PHONY: test
-test: tools backup-tools build ## Unit and integration tests against a real local control plane
+test: tools-check tools backup-tools build ## Unit and integration tests against a real local control plane
 	@echo "go test ./... (control-plane binaries from hack/tools.sh --env)"
 	@$(TOOLS_ENV) export TKO_BIN_DIR=$(BIN) TKO_EXPECT_VERSION=$(VERSION); \
 	go test -count=1 -timeout 20m ./...

@@ -6,7 +6,10 @@
 # from Debian's packages, and caches them by version outside the repository
 # so only the first run pays for them.
 #
-# usage: hack/tools.sh [--print-dir] [TOOL...]   (no TOOL: all of them)
+# usage: hack/tools.sh [TOOL...]            build or fetch (no TOOL: all but the backup tools)
+#        hack/tools.sh --check TOOL...     only the checks that need no build (Debian pins, Go modules)
+#        hack/tools.sh --resolve [TOOL...] the Debian packages a fresh machine would fetch now
+#        hack/tools.sh --env [TOOL...]     TKO_<TOOL>=path lines
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -25,9 +28,14 @@ dex_version=v0.0.0-20260303133905-11d2eeb52b42
 # Debian bookworm's packages (apt-get download + dpkg -x, nothing installed):
 # Prometheus and Alertmanager as TKG's Prometheus package runs them, and
 # headless Chromium (with the libraries the base image lacks) for the
-# report's screenshot test.
-prometheus_deb=2.42.0+ds-5+b6
-alertmanager_deb=0.25.0-1+b4
+# report's screenshot test. Pinned by upstream version, never by Debian
+# revision: Debian replaces a revision with each security update and drops
+# the old one from its archive, so whatever revision Debian serves of the
+# upstream version is fetched, and cached under the exact version fetched.
+prometheus_version=2.42.0
+alertmanager_version=0.25.0
+# Any Chromium this recent renders the report; Debian ships only the newest.
+chromium_major_min=120
 chromium_libs=(libflac12 libxnvctrl0 libdouble-conversion3 libharfbuzz-subset0 libminizip1 libopenh264-7
   libopenjp2-7 libopus0 libpulse0 libasyncns0 libogg0 libsndfile1 libmp3lame0 libmpg123-0 libvorbis0a libvorbisenc2)
 velero_version=v1.18.3
@@ -84,24 +92,107 @@ crds() {
   fi
 }
 
-# debian NAME PACKAGE[=VERSION]...: downloads Debian packages and unpacks
-# them into $cache/debian/NAME/root. apt-get download needs package lists:
-# when it fails, the lists are refreshed once and it is tried again.
-debian() {
-  local name=$1 dest="$cache/debian/$1"
-  shift
-  [[ -f $dest/.complete ]] && return 0
-  echo "fetching Debian packages for $name: $* (first run only; cached in $dest)" >&2
-  local start=$SECONDS debs
-  rm -rf "$dest" && mkdir -p "$dest/debs"
-  if ! (cd "$dest/debs" && apt-get download "$@" >/dev/null 2>&1); then
-    apt-get update >/dev/null
-    (cd "$dest/debs" && apt-get download "$@" >/dev/null)
+# deb_upstream VERSION: the upstream part of a Debian version: no epoch, no
+# Debian revision, no repack suffix (+ds, +dfsg) or ~ tail.
+deb_upstream() {
+  local v=${1#*:}
+  v=${v%-*}
+  v=${v%%+*}
+  echo "${v%%~*}"
+}
+
+# apt_versions PACKAGE: the binary versions the package index offers, the
+# candidate first. With no index (a fresh machine, or an image whose lists
+# were cleaned) the index is refreshed once, as root; otherwise one line says
+# how to refresh it.
+apt_refreshed=""
+apt_versions() {
+  local versions
+  command -v apt-cache >/dev/null || { echo "hack/tools.sh: $1 comes from Debian's packages and this machine has no apt-cache: run on Debian or Ubuntu, or put the tool on TKO_TOOLS_DIR by hand" >&2; return 1; }
+  versions=$(apt_offers "$1")
+  if [[ -z $versions && -z $apt_refreshed ]]; then
+    apt_refreshed=1
+    if [[ $(id -u) != 0 ]]; then
+      echo "hack/tools.sh: the package index does not list $1: run 'sudo apt-get update' once, then rerun" >&2
+      return 1
+    fi
+    echo "refreshing the package index (apt-get update)" >&2
+    apt-get update >/dev/null || { echo "hack/tools.sh: apt-get update failed: check that Debian's archive is reachable" >&2; return 1; }
+    versions=$(apt_offers "$1")
   fi
-  for debs in "$dest"/debs/*.deb; do dpkg -x "$debs" "$dest/root"; done
-  rm -rf "$dest/debs"
-  touch "$dest/.complete"
-  echo "fetched $name in $((SECONDS - start))s" >&2
+  echo "$versions"
+}
+
+apt_offers() {
+  {
+    apt-cache policy "$1" 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '^(none)$' || true
+    apt-cache madison "$1" 2>/dev/null | awk -F'|' '$3 ~ /Packages/ {gsub(/ /, "", $2); print $2}'
+  } | awk 'NF && !seen[$0]++'
+}
+
+# deb_resolve TOOL: prints "PACKAGE=DEBIAN_VERSION ..." for what TOOL needs,
+# chosen by upstream version from what the package index offers now, without
+# looking at the cache; or one line naming what was wanted and what Debian
+# offers, and fails.
+deb_resolve() {
+  local tool=$1 package want v offered
+  case $tool in
+    prometheus) package=prometheus want=$prometheus_version ;;
+    alertmanager) package=prometheus-alertmanager want=$alertmanager_version ;;
+    chromium) package=chromium want="$chromium_major_min or newer" ;;
+  esac
+  offered=$(apt_versions "$package") || return 1
+  if [[ -z $offered ]]; then
+    echo "hack/tools.sh: Debian offers no $package package here (wanted upstream $want): check /etc/apt/sources.list for bookworm main" >&2
+    return 1
+  fi
+  for v in $offered; do
+    case $tool in
+      chromium) local major; major=$(deb_upstream "$v"); major=${major%%.*}
+        [[ $major =~ ^[0-9]+$ ]] && ((major >= chromium_major_min)) || continue
+        echo "chromium=$v chromium-common=$v ${chromium_libs[*]}"; return 0 ;;
+      *) [[ $(deb_upstream "$v") == "$want" ]] || continue
+        echo "$package=$v"; return 0 ;;
+    esac
+  done
+  echo "hack/tools.sh: $tool: wanted upstream $want, Debian offers $package $(echo $offered | sed 's/ /, /g'): pin a version Debian serves in hack/tools.sh" >&2
+  return 1
+}
+
+# deb_dir TOOL: the cache entry tests and the demo use; a link to the exact
+# version fetched.
+deb_dir() {
+  case $1 in
+    prometheus) echo "$cache/debian/prometheus-$prometheus_version" ;;
+    alertmanager) echo "$cache/debian/alertmanager-$alertmanager_version" ;;
+    chromium) echo "$cache/debian/chromium" ;;
+  esac
+}
+
+# debian TOOL: downloads the Debian packages TOOL needs and unpacks them into
+# $cache/debian/TOOL-EXACT_VERSION/root, linked from deb_dir.
+debian() {
+  local tool=$1 link packages exact dest debs
+  link=$(deb_dir "$tool")
+  [[ -f $link/.complete ]] && return 0
+  packages=$(deb_resolve "$tool") || return 1
+  exact=${packages%% *}
+  exact=${exact#*=}
+  dest="$cache/debian/$tool-$exact"
+  if [[ ! -f $dest/.complete ]]; then
+    echo "fetching Debian packages for $tool $exact (first run only; cached in $dest)" >&2
+    local start=$SECONDS
+    rm -rf "$dest" && mkdir -p "$dest/debs"
+    # shellcheck disable=SC2086 # one word per package
+    (cd "$dest/debs" && apt-get download $packages >/dev/null) ||
+      { echo "hack/tools.sh: apt-get download $packages failed: check that Debian's archive is reachable" >&2; return 1; }
+    for debs in "$dest"/debs/*.deb; do dpkg -x "$debs" "$dest/root"; done
+    rm -rf "$dest/debs"
+    echo "$exact" >"$dest/.complete"
+    echo "fetched $tool in $((SECONDS - start))s" >&2
+  fi
+  rm -rf "$link"
+  ln -s "$(basename "$dest")" "$link"
 }
 
 # velero_crds copies Velero's v1 and v2alpha1 CRDs (the server refuses to
@@ -151,9 +242,7 @@ tool() {
     versitygw) build versitygw "$versitygw_version" versitygw github.com/versity/versitygw/cmd/versitygw ;;
     velero-crds) velero_crds ;;
     crds) crds ;;
-    prometheus) debian prometheus-$prometheus_deb "prometheus=$prometheus_deb" ;;
-    alertmanager) debian alertmanager-$alertmanager_deb "prometheus-alertmanager=$alertmanager_deb" ;;
-    chromium) debian chromium chromium chromium-common "${chromium_libs[@]}" ;;
+    prometheus|alertmanager|chromium) debian "$1" ;;
     *) echo "unknown tool $1" >&2; return 2 ;;
   esac
 }
@@ -173,9 +262,9 @@ path_of() {
     versitygw) echo "$cache/$versitygw_version/versitygw" ;;
     velero-crds) echo "$cache/crds/velero-$velero_version" ;;
     crds) echo "$cache/crds" ;;
-    prometheus) echo "$cache/debian/prometheus-$prometheus_deb/root/usr/bin/prometheus" ;;
-    alertmanager) echo "$cache/debian/alertmanager-$alertmanager_deb/root/usr/bin/prometheus-alertmanager" ;;
-    chromium) echo "$cache/debian/chromium/root/usr/lib/chromium/chromium" ;;
+    prometheus) echo "$(deb_dir prometheus)/root/usr/bin/prometheus" ;;
+    alertmanager) echo "$(deb_dir alertmanager)/root/usr/bin/prometheus-alertmanager" ;;
+    chromium) echo "$(deb_dir chromium)/root/usr/lib/chromium/chromium" ;;
   esac
 }
 
@@ -197,6 +286,82 @@ if [[ ${1:-} == --env ]]; then
   exit 0
 fi
 
-for t in "${@:-${all[@]}}"; do
-  tool "$t"
+# go_dir TOOL: the directory under hack/tools whose go.mod pins TOOL, for the
+# tools built from Go modules.
+go_dir() {
+  case $1 in
+    kube-apiserver|kubectl|kube-controller-manager) echo kube ;;
+    etcd|krew|dex|vendir|velero|versitygw) echo "$1" ;;
+    kapp-controller) echo kappctrl ;;
+    kapp|ytt) echo carvel ;;
+    velero-plugin-for-aws) echo velero-aws ;;
+  esac
+}
+
+# built TOOL: whether the binary of a Go-built tool is in the cache.
+built() {
+  local p
+  p=$(path_of "$1")
+  [[ -d $p ]] && p=$p/$1
+  [[ -f $p && -x $p ]]
+}
+
+is_debian() { [[ $1 == prometheus || $1 == alertmanager || $1 == chromium ]]; }
+
+# preflight TOOL...: everything that can fail without compiling, before the
+# long builds: each Debian pin resolved against the package index and every
+# Go module each missing tool needs downloaded, so a fresh machine learns of a
+# vanished package or module in seconds, not after half an hour of building.
+preflight() {
+  local t dir start=$SECONDS checked=() dirs=()
+  for t in "$@"; do
+    if is_debian "$t"; then
+      [[ -f $(deb_dir "$t")/.complete ]] && continue
+      deb_resolve "$t" >/dev/null || return 1
+      checked+=("$t")
+    else
+      dir=$(go_dir "$t")
+      [[ -n $dir ]] && ! built "$t" || continue
+      [[ " ${dirs[*]} " == *" $dir "* ]] || dirs+=("$dir")
+    fi
+  done
+  # The plugins' own modules too: make builds them after the tools.
+  (cd "$here/.." && go mod download) ||
+    { echo "hack/tools.sh: the Go modules in go.mod could not be downloaded: check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2; return 1; }
+  for dir in "${dirs[@]}"; do
+    (cd "$here/tools/$dir" && go mod download) ||
+      { echo "hack/tools.sh: the Go modules pinned in hack/tools/$dir/go.mod could not be downloaded: check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2; return 1; }
+    checked+=("$dir")
+  done
+  if ((${#checked[@]})); then
+    echo "checked before building: ${checked[*]} ($((SECONDS - start))s)" >&2
+  fi
+}
+
+case ${1:-} in
+  --resolve)
+    # Resolves the Debian pins against the package index, ignoring the cache:
+    # what a fresh machine would fetch now. One "TOOL PACKAGES" line each.
+    shift
+    debs=("${@:-prometheus}")
+    [[ $# -gt 0 ]] || debs=(prometheus alertmanager chromium)
+    for t in "${debs[@]}"; do
+      packages=$(deb_resolve "$t") || exit 1
+      echo "$t $packages"
+    done
+    exit 0 ;;
+  --check)
+    shift
+    preflight "$@"
+    exit ;;
+esac
+
+tools=("${@:-${all[@]}}")
+preflight "${tools[@]}"
+# The Debian packages first: they take seconds and can still fail.
+for t in "${tools[@]}"; do
+  if is_debian "$t"; then tool "$t"; fi
+done
+for t in "${tools[@]}"; do
+  if ! is_debian "$t"; then tool "$t"; fi
 done
