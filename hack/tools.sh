@@ -148,8 +148,14 @@ deb_resolve() {
   fi
   for v in $offered; do
     case $tool in
-      chromium) local major; major=$(deb_upstream "$v"); major=${major%%.*}
+      chromium) local major lib offered_libs; major=$(deb_upstream "$v"); major=${major%%.*}
         [[ $major =~ ^[0-9]+$ ]] && ((major >= chromium_major_min)) || continue
+        offered_libs=" $(apt-cache policy "${chromium_libs[@]}" 2>/dev/null |
+          awk '/^[^ ]/ {p = $1; sub(/:$/, "", p)} /^ *Candidate:/ && $2 != "(none)" {printf "%s ", p}')"
+        for lib in "${chromium_libs[@]}"; do
+          [[ $offered_libs == *" $lib "* ]] ||
+            { echo "hack/tools.sh: chromium $v needs $lib, which Debian no longer offers: update chromium_libs in hack/tools.sh" >&2; return 1; }
+        done
         echo "chromium=$v chromium-common=$v ${chromium_libs[*]}"; return 0 ;;
       *) [[ $(deb_upstream "$v") == "$want" ]] || continue
         echo "$package=$v"; return 0 ;;
@@ -184,10 +190,12 @@ debian() {
     local start=$SECONDS
     rm -rf "$dest" && mkdir -p "$dest/debs"
     # shellcheck disable=SC2086 # one word per package
-    (cd "$dest/debs" && apt-get download $packages >/dev/null) ||
-      { echo "hack/tools.sh: apt-get download $packages failed: check that Debian's archive is reachable" >&2; return 1; }
+    # apt-get warns on every download as root (no _apt sandbox): its words
+    # are shown only when it fails.
+    (cd "$dest/debs" && apt-get download $packages >../apt.log 2>&1) ||
+      { cat "$dest/apt.log" >&2; echo "hack/tools.sh: apt-get download $packages failed: check that Debian's archive is reachable" >&2; return 1; }
     for debs in "$dest"/debs/*.deb; do dpkg -x "$debs" "$dest/root"; done
-    rm -rf "$dest/debs"
+    rm -rf "$dest/debs" "$dest/apt.log"
     echo "$exact" >"$dest/.complete"
     echo "fetched $tool in $((SECONDS - start))s" >&2
   fi
