@@ -116,11 +116,16 @@ apt_versions() {
       echo "hack/tools.sh: the package index does not list $1: run 'sudo apt-get update' once, then rerun" >&2
       return 1
     fi
-    echo "refreshing the package index (apt-get update)" >&2
-    apt-get update >/dev/null || { echo "hack/tools.sh: apt-get update failed: check that Debian's archive is reachable" >&2; return 1; }
+    apt_refresh || return 1
     versions=$(apt_offers "$1")
   fi
   echo "$versions"
+}
+
+apt_refresh() {
+  apt_refreshed=1
+  echo "refreshing the package index (apt-get update)" >&2
+  apt-get update >/dev/null || { echo "hack/tools.sh: apt-get update failed: check that Debian's archive is reachable" >&2; return 1; }
 }
 
 apt_offers() {
@@ -189,11 +194,21 @@ debian() {
     echo "fetching Debian packages for $tool $exact (first run only; cached in $dest)" >&2
     local start=$SECONDS
     rm -rf "$dest" && mkdir -p "$dest/debs"
-    # shellcheck disable=SC2086 # one word per package
     # apt-get warns on every download as root (no _apt sandbox): its words
-    # are shown only when it fails.
-    (cd "$dest/debs" && apt-get download $packages >../apt.log 2>&1) ||
-      { cat "$dest/apt.log" >&2; echo "hack/tools.sh: apt-get download $packages failed: check that Debian's archive is reachable" >&2; return 1; }
+    # are shown only when it fails. A stale index names revisions the archive
+    # has dropped: it is refreshed once and the pin resolved again.
+    # shellcheck disable=SC2086 # one word per package
+    if ! (cd "$dest/debs" && apt-get download $packages >../apt.log 2>&1); then
+      if [[ -z $apt_refreshed && $(id -u) == 0 ]] && apt_refresh; then
+        packages=$(deb_resolve "$tool") || return 1
+        exact=${packages%% *}
+        exact=${exact#*=}
+        rm -rf "$dest" && dest="$cache/debian/$tool-$exact" && rm -rf "$dest" && mkdir -p "$dest/debs"
+        (cd "$dest/debs" && apt-get download $packages >../apt.log 2>&1)
+      else
+        false
+      fi || { cat "$dest/apt.log" >&2; echo "hack/tools.sh: apt-get download $packages failed: check that Debian's archive is reachable" >&2; return 1; }
+    fi
     for debs in "$dest"/debs/*.deb; do dpkg -x "$debs" "$dest/root"; done
     rm -rf "$dest/debs" "$dest/apt.log"
     echo "$exact" >"$dest/.complete"
@@ -349,8 +364,11 @@ preflight() {
 case ${1:-} in
   --resolve)
     # Resolves the Debian pins against the package index, ignoring the cache:
-    # what a fresh machine would fetch now. One "TOOL PACKAGES" line each.
+    # what a fresh machine would fetch now. One "TOOL PACKAGES" line each. As
+    # root the index is refreshed first, so a revision the archive dropped is
+    # not reported as offered (TKO_APT_NO_REFRESH=1 leaves it as it is).
     shift
+    if [[ $(id -u) == 0 && ${TKO_APT_NO_REFRESH:-} == "" ]]; then apt_refresh || exit 1; fi
     debs=("${@:-prometheus}")
     [[ $# -gt 0 ]] || debs=(prometheus alertmanager chromium)
     for t in "${debs[@]}"; do
