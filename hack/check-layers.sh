@@ -5,28 +5,32 @@
 # library (it only lists and forwards): that keeps it a few megabytes.
 # golang.org/x/term is checked among direct imports only: client-go's exec
 # credential plugin (k8s.io/client-go/rest) needs it, so every package that
-# talks to an API server has it among its dependencies.
+# talks to an API server has it among its dependencies. Each check runs for
+# every OS a release is built for: build tags choose other files per OS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mod=$(go list -m)
 # The command layer and the local test environment are not domain packages.
 command_layer='^internal/(cli|cmdutil|docs|testenv|localcp|seed|buildinfo)$'
 bad=0
-for dir in $(go list -f '{{.Dir}}' ./internal/...); do
-  rel=${dir#"$PWD/"}
-  [[ $rel =~ $command_layer ]] && continue
-  [[ $rel == internal/cli/* ]] && continue
-  reach=$(go list -deps "./$rel" | grep -E "^(github.com/spf13/cobra|$mod/internal/cli|$mod/internal/cmdutil)$" || true)
-  direct=$(go list -f '{{join .Imports "\n"}}' "./$rel" | grep -E '^golang.org/x/term$' || true)
-  if [[ -n $reach || -n $direct ]]; then
-    echo "$rel reaches the command layer: $(echo $reach $direct)" >&2
+for goos in linux darwin windows; do
+  export GOOS=$goos
+  for dir in $(go list -f '{{.Dir}}' ./internal/...); do
+    rel=${dir#"$PWD/"}
+    [[ $rel =~ $command_layer ]] && continue
+    [[ $rel == internal/cli/* ]] && continue
+    reach=$(go list -deps "./$rel" | grep -E "^(github.com/spf13/cobra|$mod/internal/cli|$mod/internal/cmdutil)$" || true)
+    direct=$(go list -f '{{join .Imports "\n"}}' "./$rel" | grep -E '^golang.org/x/term$' || true)
+    if [[ -n $reach || -n $direct ]]; then
+      echo "$rel reaches the command layer on $goos: $(echo $reach $direct)" >&2
+      bad=1
+    fi
+  done
+  heavy=$(go list -deps ./plugins/kubectl-tko | grep -E "^(k8s.io/client-go/rest|k8s.io/apimachinery/pkg/apis/meta/v1|k8s.io/cli-runtime/pkg/printers|crypto/tls|$mod/internal/explain)$" || true)
+  if [[ -n $heavy ]]; then
+    echo "the umbrella kubectl-tko links $(echo $heavy) on $goos: it must stay on internal/cmdutil and explain/base" >&2
     bad=1
   fi
 done
-[[ $bad == 0 ]] && echo "domain packages: no cobra or internal/cli below them; no direct x/term"
-heavy=$(go list -deps ./plugins/kubectl-tko | grep -E '^(k8s.io/client-go/rest|k8s.io/apimachinery/pkg/apis/meta/v1|k8s.io/cli-runtime/pkg/printers|crypto/tls)$' || true)
-if [[ -n $heavy ]]; then
-  echo "the umbrella kubectl-tko links $(echo $heavy): it must stay on internal/cmdutil and explain/base" >&2
-  bad=1
-fi
+[[ $bad == 0 ]] && echo "domain packages: no cobra or internal/cli below them, no direct x/term; the umbrella links no Kubernetes client (linux, darwin, windows)"
 exit $bad

@@ -8,7 +8,7 @@ import (
 	"os"
 	"os/exec"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain/base"
 )
 
 // Dispatch runs the plugin as a child (Windows has no exec) and passes its
@@ -23,10 +23,10 @@ func Dispatch(name string, args []string) error {
 	err = cmd.Run()
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return &explain.SilentError{Code: exit.ExitCode()}
+		return &base.SilentError{Code: exit.ExitCode()}
 	}
 	if err != nil {
 		return fmt.Errorf("running %s: %w", path, err)
 	}
-	return &explain.SilentError{Code: 0}
+	return &base.SilentError{Code: 0}
 }
