@@ -41,7 +41,7 @@ backup-tools: ## Build (once) velero, velero-plugin-for-aws and versitygw for te
 
 .PHONY: tools-check
 tools-check: ## Check every pin that needs no build (Debian packages, Go modules): seconds, before the long builds
-	hack/tools.sh --check $(TEST_TOOLS) $(BACKUP_TOOLS)
+	hack/tools.sh --check $(TEST_TOOLS) $(BACKUP_TOOLS) golangci-lint
 
 .PHONY: test
 test: tools-check tools backup-tools build ## Unit and integration tests against a real local control plane

@@ -265,6 +265,7 @@ tool() {
     versitygw) build versitygw "$versitygw_version" versitygw github.com/versity/versitygw/cmd/versitygw ;;
     velero-crds) velero_crds ;;
     crds) crds ;;
+    golangci-lint) ;; # 'go tool' builds it on first use in make lint
     prometheus|alertmanager|chromium) debian "$1" ;;
     *) echo "unknown tool $1" >&2; return 2 ;;
   esac
@@ -318,6 +319,7 @@ go_dir() {
     kapp-controller) echo kappctrl ;;
     kapp|ytt) echo carvel ;;
     velero-plugin-for-aws) echo velero-aws ;;
+    golangci-lint) echo lint ;; # built by 'go tool' in make lint; only checked here
   esac
 }
 
