@@ -37,9 +37,9 @@ func Errors(fs []Finding) int {
 }
 
 // ClusterFindings checks the load balancing of one cluster: pending
-// Services, one address on two Services, addresses outside every pool,
-// pools running out, kube-vip ranges shadowed by cidr-global, AKO not
-// running, and what could not be checked.
+// Services, one address on two Services, addresses in no pool the cluster
+// knows or in another implementation's, pools running out, kube-vip ranges
+// shadowed by cidr-global, AKO not running, and what could not be checked.
 func ClusterFindings(c *Cluster, pools []*Pool) []Finding {
 	var out []Finding
 	add := func(sev, obj, cause, fix string) {
@@ -50,19 +50,14 @@ func ClusterFindings(c *Cluster, pools []*Pool) []Finding {
 	}
 	holders := map[netip.Addr][]string{}
 	for _, s := range c.Services {
-		obj := "service/" + s.Name + " -n " + s.Namespace
 		if s.Pending() {
-			add(SeverityError, obj, "LoadBalancer pending: "+s.Cause, s.Fix)
+			add(SeverityError, "service/"+s.Name+" -n "+s.Namespace, "LoadBalancer pending: "+s.Cause, s.Fix)
 		}
 		for _, a := range s.Addresses() {
 			holders[a] = append(holders[a], s.Namespace+"/"+s.Name)
 		}
-		if !s.Pending() {
-			if bad := outsidePools(s, pools); bad != "" {
-				add(SeverityWarning, obj, strings.Replace(bad, "requested address", "address", 1), "move the address into a pool, or the pool over the address")
-			}
-		}
 	}
+	out = append(out, addressFindings(c.Services, pools, holders)...)
 	addrs := make([]netip.Addr, 0, len(holders))
 	for a := range holders {
 		addrs = append(addrs, a)

@@ -55,7 +55,9 @@ type Service struct {
 	Created        time.Time `json:"created"`
 	Cause          string    `json:"cause,omitempty"` // why it is pending, when it is
 	Fix            string    `json:"fix,omitempty"`
+	Events         []Event   `json:"events,omitempty"` // on a pending Service, newest first
 	annotations    map[string]string
+	uid            string
 }
 
 // Pending reports a LoadBalancer with no address yet.
@@ -69,8 +71,9 @@ func (s Service) Addresses() []netip.Addr {
 	}
 	var out []netip.Addr
 	for _, a := range list {
+		// A hostname-only ingress has no address to account for.
 		if ip, err := netip.ParseAddr(a); err == nil {
-			out = append(out, ip)
+			out = append(out, ip.Unmap())
 		}
 	}
 	return out
@@ -81,7 +84,7 @@ func ServiceFrom(u *unstructured.Unstructured) (Service, bool) {
 	if t, _, _ := unstructured.NestedString(u.Object, "spec", "type"); t != "LoadBalancer" {
 		return Service{}, false
 	}
-	s := Service{Namespace: u.GetNamespace(), Name: u.GetName(), Created: u.GetCreationTimestamp().Time, annotations: u.GetAnnotations()}
+	s := Service{Namespace: u.GetNamespace(), Name: u.GetName(), Created: u.GetCreationTimestamp().Time, annotations: u.GetAnnotations(), uid: string(u.GetUID())}
 	s.Class, _, _ = unstructured.NestedString(u.Object, "spec", "loadBalancerClass")
 	if ip, _, _ := unstructured.NestedString(u.Object, "spec", "loadBalancerIP"); ip != "" {
 		s.Requested = append(s.Requested, ip)
@@ -147,14 +150,6 @@ func (a *AKO) readAKOPackage(ctx context.Context, dyn dynamic.Interface) {
 // Ready reports a running AKO.
 func (a *AKO) Ready() bool { return a != nil && a.Installed && a.ReadyReplicas > 0 }
 
-// Event is a Kubernetes Event, reduced.
-type Event struct {
-	Reason  string    `json:"reason"`
-	Message string    `json:"message"`
-	Count   int64     `json:"count"`
-	Last    time.Time `json:"last"`
-}
-
 // Cluster is what the lb commands read of one cluster.
 type Cluster struct {
 	Services []Service         `json:"services"`
@@ -194,20 +189,8 @@ func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluste
 		return nil, fmt.Errorf("reading AKO's StatefulSet: %w", err)
 	}
 	if c.AKO.Installed {
-		evs, err := dyn.Resource(events).Namespace(AKONamespace).List(ctx, metav1.ListOptions{FieldSelector: "involvedObject.name=" + AKOPod})
-		switch {
-		case err == nil:
-			for _, e := range evs.Items {
-				if t, _, _ := unstructured.NestedString(e.Object, "type"); t != "Warning" {
-					continue
-				}
-				c.AKO.Warnings = append(c.AKO.Warnings, eventFrom(&e))
-			}
-			sort.Slice(c.AKO.Warnings, func(i, j int) bool { return c.AKO.Warnings[i].Last.After(c.AKO.Warnings[j].Last) })
-		case apierrors.IsForbidden(err):
-			c.Unchecked = append(c.Unchecked, "AKO's Events in avi-system (forbidden)")
-		default:
-			return nil, fmt.Errorf("reading AKO's Events: %w", err)
+		if err := c.readAKOWarnings(ctx, dyn); err != nil {
+			return nil, err
 		}
 	}
 	c.AKO.readAKOPackage(ctx, dyn)
@@ -223,30 +206,18 @@ func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluste
 	case !apierrors.IsNotFound(err):
 		return nil, fmt.Errorf("reading kube-vip's ConfigMap: %w", err)
 	}
+	if err := c.readServiceEvents(ctx, dyn, namespace); err != nil {
+		return nil, err
+	}
 	for i := range c.Services {
 		c.Services[i].Implementation = c.implementation(c.Services[i])
 	}
 	return c, nil
 }
 
-func eventFrom(u *unstructured.Unstructured) Event {
-	e := Event{}
-	e.Reason, _, _ = unstructured.NestedString(u.Object, "reason")
-	e.Message, _, _ = unstructured.NestedString(u.Object, "message")
-	e.Count, _, _ = unstructured.NestedInt64(u.Object, "count")
-	for _, f := range [][]string{{"lastTimestamp"}, {"eventTime"}, {"metadata", "creationTimestamp"}} {
-		if s, _, _ := unstructured.NestedString(u.Object, f...); s != "" {
-			if t, err := time.Parse(time.RFC3339, s); err == nil {
-				e.Last = t
-				break
-			}
-		}
-	}
-	return e
-}
-
 // implementation names what serves a Service: its class or the
-// implementations' annotations first, then what runs in the cluster.
+// implementations' annotations first, then AKO's Events on it, then what
+// runs in the cluster.
 func (c *Cluster) implementation(s Service) string {
 	switch {
 	case s.Class == AKOClass, s.annotations[AKOVSAnnotation] != "", s.annotations[AKORequestedIP] != "":
@@ -255,7 +226,7 @@ func (c *Cluster) implementation(s Service) string {
 		return ImplKubeVIP
 	case s.Class != "":
 		return ImplOther
-	case c.AKO.Installed:
+	case s.reportedByAKO(), c.AKO.Installed:
 		return ImplAKO
 	case c.KubeVIP != nil:
 		return ImplKubeVIP
@@ -264,8 +235,8 @@ func (c *Cluster) implementation(s Service) string {
 }
 
 // Diagnose fills in the likeliest cause of every pending Service, and its
-// fix. AKO reports no per-Service error, only Events on its pod, so its
-// causes are correlated from AKO's state.
+// fix: what a controller said on the Service itself first (AKO since 1.6.1,
+// or any other), else what AKO's pod, AKO's state and the pools suggest.
 func (c *Cluster) Diagnose(pools []*Pool) {
 	for i := range c.Services {
 		s := &c.Services[i]
@@ -275,20 +246,28 @@ func (c *Cluster) Diagnose(pools []*Pool) {
 	}
 }
 
+const akoFix = "fix what AKO reports (NSX ALB network, IPAM or credentials), then check 'kubectl logs -n avi-system ako-0'"
+
 func (c *Cluster) cause(s Service, pools []*Pool) (cause, fix string) {
+	if w, ok := newest(s.Events, "Warning"); ok {
+		return w.reporter() + " reports " + w.Text(), s.fixFor(w)
+	}
 	if bad := outsidePools(s, pools); bad != "" {
 		return bad, "request an address inside a pool, or widen the pool"
 	}
+	last, reported := s.LastEvent()
 	switch s.Implementation {
 	case ImplAKO:
 		switch {
+		case !c.AKO.Installed && reported:
+			return s.lastWords(last)
 		case !c.AKO.Installed:
 			return "AKO is not installed (no StatefulSet avi-system/ako)", "check that an AKODeploymentConfig selects the cluster: kubectl tko lb status"
 		case c.AKO.ReadyReplicas == 0:
 			return fmt.Sprintf("AKO is not running (avi-system/ako has %d/%d ready replicas)", c.AKO.ReadyReplicas, c.AKO.Replicas), "check 'kubectl logs -n avi-system ako-0'"
 		case len(c.AKO.Warnings) > 0:
 			w := c.AKO.Warnings[0]
-			return fmt.Sprintf("AKO reports %s: %s", w.Reason, oneLine(w.Message)), "fix what AKO reports (NSX ALB network, IPAM or credentials), then check 'kubectl logs -n avi-system ako-0'"
+			return "AKO reports " + w.Text(), akoFix
 		}
 		return "AKO has not placed a virtual service yet and reports no warning", "check the virtual services on the NSX ALB controller and 'kubectl logs -n avi-system ako-0'"
 	case ImplKubeVIP:
@@ -313,25 +292,32 @@ func (c *Cluster) cause(s Service, pools []*Pool) (cause, fix string) {
 		}
 		return "kube-vip has not assigned an address", "check the kube-vip-cloud-provider logs in kube-system"
 	}
-	if s.Class != "" {
+	switch {
+	case reported:
+		return s.lastWords(last)
+	case s.Class != "":
 		return fmt.Sprintf("loadBalancerClass %s is served by neither AKO nor kube-vip", s.Class), "check that class's controller"
 	}
-	return "no load-balancer controller runs in this cluster (neither AKO nor kube-vip)", "install AKO (an AKODeploymentConfig selecting the cluster) or kube-vip's cloud provider"
+	return "no load-balancer controller runs in this cluster (neither AKO nor kube-vip) and none has reported on the Service", "install AKO (an AKODeploymentConfig selecting the cluster) or kube-vip's cloud provider"
+}
+
+// lastWords is the cause when a controller reported on the Service without
+// a warning, yet left it without an address.
+func (s Service) lastWords(e Event) (cause, fix string) {
+	return fmt.Sprintf("%s last reported %s, and assigned no address", e.reporter(), e.Text()), s.fixFor(e)
+}
+
+func (s Service) fixFor(e Event) string {
+	if e.Source == AKOComponent {
+		return akoFix
+	}
+	return fmt.Sprintf("fix what %s reports: 'kubectl describe service %s -n %s' lists its Events", e.reporter(), s.Name, s.Namespace)
 }
 
 // outsidePools names a requested address that no pool of the Service's
 // implementation holds.
 func outsidePools(s Service, pools []*Pool) string {
-	prefix := map[string]string{ImplAKO: "adc/", ImplKubeVIP: "kubevip "}[s.Implementation]
-	if prefix == "" {
-		return ""
-	}
-	var mine []*Pool
-	for _, p := range pools {
-		if strings.HasPrefix(p.Source, prefix) {
-			mine = append(mine, p)
-		}
-	}
+	mine := implPools(s.Implementation, pools)
 	if len(mine) == 0 {
 		return ""
 	}
@@ -341,6 +327,21 @@ func outsidePools(s Service, pools []*Pool) string {
 		}
 	}
 	return ""
+}
+
+// implPools are the pools of an implementation (none for another).
+func implPools(impl string, pools []*Pool) []*Pool {
+	prefix := map[string]string{ImplAKO: "adc/", ImplKubeVIP: "kubevip "}[impl]
+	if prefix == "" {
+		return nil
+	}
+	var out []*Pool
+	for _, p := range pools {
+		if strings.HasPrefix(p.Source, prefix) {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }

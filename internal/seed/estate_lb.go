@@ -4,7 +4,8 @@ import "time"
 
 // loadBalancingObjects: AKO running in avi-system with a warning Event on
 // its pod (as AKO emits them), a LoadBalancer Service AKO has not placed,
-// and kube-vip's cloud-provider pools with a Service it served. The
+// kube-vip's cloud-provider pools with a Service it served, and a Service
+// whose address lies in no pool (a status a former load balancer left). The
 // StatefulSet's and Services' statuses are written as their controllers
 // (the StatefulSet controller, AKO, kube-vip) would.
 func loadBalancingObjects(now time.Time) []map[string]any {
@@ -46,6 +47,14 @@ func loadBalancingObjects(now time.Time) []map[string]any {
 		},
 		"status": map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "10.20.30.1"}}}},
 	})
+	stray := obj("v1", "Service", "team-a", "legacy-ftp", map[string]any{"app": "legacy-ftp"}, map[string]any{
+		"spec": map[string]any{
+			"type":     "LoadBalancer",
+			"selector": map[string]any{"app": "legacy-ftp"},
+			"ports":    []any{map[string]any{"name": "ftp", "port": 21, "targetPort": 2121, "protocol": "TCP"}},
+		},
+		"status": map[string]any{"loadBalancer": map[string]any{"ingress": []any{map[string]any{"ip": "10.98.0.5"}}}},
+	})
 	// The management cluster's own ADC, as TKG creates it.
 	mgmt := obj("networking.tkg.tanzu.vmware.com/v1alpha1", "AKODeploymentConfig", "", "install-ako-for-management-cluster", nil, map[string]any{
 		"spec": map[string]any{
@@ -58,5 +67,5 @@ func loadBalancingObjects(now time.Time) []map[string]any {
 			"clusterSelector":         map[string]any{"matchLabels": map[string]any{"cluster-role.tkg.tanzu.vmware.com/management": ""}},
 		},
 	})
-	return []map[string]any{ako, warning, pending, kubeVIP, viaKubeVIP, mgmt}
+	return []map[string]any{ako, warning, pending, kubeVIP, viaKubeVIP, stray, mgmt}
 }

@@ -34,14 +34,24 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Short: "Find what is wrong with load balancing: pending Services, clashing addresses, full pools, ADCs, AKO",
 		Long: cmdutil.LongDesc(`
 			Check the load balancing of a cluster, or of every workload cluster: pending
-			LoadBalancer Services with their likeliest cause, one address held by two
-			Services, addresses outside every pool, pools at 80 % or full, kube-vip
-			ranges that cidr-global shadows, AKO not running, and what RBAC did not let
-			it check. On a management cluster it also checks the AKODeploymentConfigs:
-			one selecting no cluster, a cluster claimed by two, a missing credential or
-			CA Secret (never read beyond its existence). With --all-workload-clusters
-			each cluster's API server is asked for /readyz through its control-plane
-			endpoint.
+			LoadBalancer Services with their likeliest cause (a controller's Events on
+			the Service first), one address held by two Services, pools at 80 % or
+			full, kube-vip ranges that cidr-global shadows, AKO not running, and what
+			RBAC did not let it check. On a management cluster it also checks the
+			AKODeploymentConfigs: one selecting no cluster, a cluster claimed by two, a
+			missing credential or CA Secret (never read beyond its existence). With
+			--all-workload-clusters each cluster's API server is asked for /readyz
+			through its control-plane endpoint.
+
+			Every assigned address is compared with the pools the cluster knows (the
+			data networks of its AKODeploymentConfigs, kube-vip's global and
+			per-namespace ranges and CIDRs): one that no pool serving its namespace
+			holds is a stale status, an address something else handed out, or a VIP a
+			pool will hand out again. It is a warning naming the Service, the address
+			and the pools it was compared with, and an error when another Service holds
+			the address too. An address in the other implementation's pool is a
+			warning. Where the cluster knows no pool, or a Service's loadBalancerClass
+			is neither AKO's nor kube-vip's, its addresses are not compared.
 
 			Each finding names the object, the cause and the fix. The exit code is 1
 			when any finding is an error, 0 otherwise (warnings only).`),

@@ -35,9 +35,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			it (AKO for NSX Advanced Load Balancer, kube-vip, or another controller), the
 			address it asked for (spec.loadBalancerIP, ako.vmware.com/load-balancer-ip,
 			kube-vip.io/loadbalancerIPs), the address it got, and for a pending one the
-			likeliest cause. AKO reports no error on a Service, only Events on its pod
-			ako-0 in avi-system: those, AKO's own state and the VIP pools are correlated
-			with each Service.
+			likeliest cause. A controller's own words come first: the Events on the
+			Service itself, from any reporter (AKO writes them there since 1.6.1),
+			newest first; then AKO's Warning Events on its pod ako-0 in avi-system,
+			AKO's own state and the VIP pools, correlated with each Service. With -o
+			wide, EVENT is the newest Event on a pending Service: its reason and
+			message.
 
 			With --all-workload-clusters (or --cluster a,b, --cluster-selector), every
 			workload cluster of the management cluster is read through its kubeconfig
@@ -106,7 +109,7 @@ func (o *Options) Run(ctx context.Context) error {
 
 func (o *Options) print(rows []Row, fleetView bool) error {
 	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "IMPLEMENTATION"},
-		{Header: "REQUESTED"}, {Header: "ADDRESS"}, {Header: "AGE"}, {Header: "CLASS", Wide: true}, {Header: "CAUSE", Wide: true}, {Header: "FIX", Wide: true}}}
+		{Header: "REQUESTED"}, {Header: "ADDRESS"}, {Header: "AGE"}, {Header: "CLASS", Wide: true}, {Header: "EVENT", Wide: true}, {Header: "CAUSE", Wide: true}, {Header: "FIX", Wide: true}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()
 	for _, r := range rows {
@@ -114,7 +117,10 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 			w.Write([]string{r.Cluster, "", "", "Error: " + r.Error})
 			continue
 		}
-		address := common.Joined(r.Ingress)
+		address, event := common.Joined(r.Ingress), ""
+		if e, ok := r.LastEvent(); ok {
+			event = e.Text()
+		}
 		if address == "" {
 			address = "<pending>"
 			if !o.Output.Wide() && r.Cause != "" {
@@ -123,7 +129,7 @@ func (o *Options) print(rows []Row, fleetView bool) error {
 			}
 		}
 		w.Write([]string{r.Cluster, r.Namespace, r.Name, r.Implementation, cmdutil.OrDash(common.Joined(r.Requested)), address,
-			duration.HumanDuration(now.Sub(r.Created)), cmdutil.OrDash(r.Class), cmdutil.OrDash(r.Cause), cmdutil.OrDash(r.Fix)})
+			duration.HumanDuration(now.Sub(r.Created)), cmdutil.OrDash(r.Class), cmdutil.OrDash(event), cmdutil.OrDash(r.Cause), cmdutil.OrDash(r.Fix)})
 	}
 	if err := w.Flush(); err != nil {
 		return err
