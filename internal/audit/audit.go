@@ -152,28 +152,87 @@ func checkControlPlane(in Input) (string, string) {
 
 func checkHealthChecks(in Input) (string, string) {
 	cp, workers := false, false
+	covered := map[string]bool{}
 	for _, n := range in.Tree.MachineHealthChecks {
 		if n.Selects == "control-plane" {
 			cp = true
-		} else {
-			workers = true
+			continue
+		}
+		workers = true
+		for _, p := range n.Pools {
+			covered[p] = true
 		}
 	}
-	if hc, ok, _ := unstructured.NestedMap(in.Cluster.Object, "spec", "topology", "controlPlane", "healthCheck"); ok && hc["enabled"] == true {
+	if topologyHealthCheck(in.Cluster.Object, "spec", "topology", "controlPlane") {
 		cp = true
 	}
-	if hc, ok, _ := unstructured.NestedMap(in.Cluster.Object, "spec", "topology", "controlPlane", "machineHealthCheck"); ok && hc["enable"] == true {
-		cp = true
+	// A pool whose topology enables its check is covered: Cluster API creates the check.
+	pools := poolsOf(in)
+	var unchecked []string
+	for _, p := range pools {
+		switch {
+		case topologyHealthCheck(p.spec):
+			workers = true
+		case !covered[p.name]:
+			unchecked = append(unchecked, p.name)
+		}
 	}
+	fix := "kubectl tko cluster mhc set " + in.View.Name
 	switch {
-	case cp && workers:
-		return Pass, fmt.Sprintf("%d MachineHealthChecks cover the control plane and the workers", len(in.Tree.MachineHealthChecks))
-	case cp:
-		return Warn, "only the control plane is health-checked: kubectl tko cluster mhc set " + in.View.Name + " --node-pool POOL"
-	case workers:
-		return Warn, "only the workers are health-checked: kubectl tko cluster mhc set " + in.View.Name
+	case !cp && !workers:
+		return Fail, "no MachineHealthCheck: failed machines are never replaced; " + fix
+	case !cp:
+		return Warn, "only the workers are health-checked: " + fix
+	case len(unchecked) > 0:
+		return Warn, fmt.Sprintf("node pool(s) %s not health-checked: %s --node-pool %s", strings.Join(unchecked, ", "), fix, unchecked[0])
+	case !workers:
+		return Warn, "only the control plane is health-checked: " + fix + " --node-pool POOL"
 	}
-	return Fail, "no MachineHealthCheck: failed machines are never replaced; kubectl tko cluster mhc set " + in.View.Name
+	return Pass, "MachineHealthChecks cover the control plane and every node pool"
+}
+
+// pool is a node pool and its topology entry (nil when not class-based).
+type pool struct {
+	name string
+	spec map[string]any
+}
+
+// poolsOf lists the cluster's node pools: its topology's, else one per
+// MachineDeployment of the tree.
+func poolsOf(in Input) []pool {
+	var out []pool
+	mds, _, _ := unstructured.NestedSlice(in.Cluster.Object, "spec", "topology", "workers", "machineDeployments")
+	for _, item := range mds {
+		if m, ok := item.(map[string]any); ok {
+			name, _ := m["name"].(string)
+			out = append(out, pool{name: name, spec: m})
+		}
+	}
+	if len(out) > 0 || in.Tree.Root == nil {
+		return out
+	}
+	for _, n := range in.Tree.Root.Children {
+		if n.Kind != "Workers" {
+			continue
+		}
+		for _, md := range n.Children {
+			out = append(out, pool{name: md.Name})
+		}
+	}
+	return out
+}
+
+// topologyHealthCheck reports whether a topology entry enables its managed
+// check (v1beta2 healthCheck.enabled, v1beta1 machineHealthCheck.enable).
+func topologyHealthCheck(obj map[string]any, path ...string) bool {
+	if obj == nil {
+		return false
+	}
+	if hc, ok, _ := unstructured.NestedMap(obj, append(path, "healthCheck")...); ok && hc["enabled"] == true {
+		return true
+	}
+	hc, ok, _ := unstructured.NestedMap(obj, append(path, "machineHealthCheck")...)
+	return ok && hc["enable"] == true
 }
 
 func checkCNI(in Input) (string, string) {

@@ -11,6 +11,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
 
@@ -36,6 +37,7 @@ type Node struct {
 	Since      *time.Time       `json:"since,omitempty"`
 	Replicas   string           `json:"replicas,omitempty"` // ready/desired for control planes and pools
 	Selects    string           `json:"selects,omitempty"`  // MachineHealthChecks: control-plane or workers
+	Pools      []string         `json:"pools,omitempty"`    // MachineHealthChecks of workers: the node pools selected
 	Conditions []wait.Condition `json:"conditions,omitempty"`
 	Children   []*Node          `json:"children,omitempty"`
 }
@@ -184,6 +186,8 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 			n.Selects = "workers"
 			if selectsControlPlane(&mhcs.Items[i]) {
 				n.Selects = "control-plane"
+			} else {
+				n.Pools = selectedPools(&mhcs.Items[i], mds, name)
 			}
 			tree.MachineHealthChecks = append(tree.MachineHealthChecks, n)
 		}
@@ -239,6 +243,41 @@ func selectsControlPlane(mhc *unstructured.Unstructured) bool {
 		}
 	}
 	return false
+}
+
+// PoolName is a MachineDeployment's node pool: its topology name, else its own.
+func PoolName(md *unstructured.Unstructured) string {
+	if p := md.GetLabels()[LabelTopologyMD]; p != "" {
+		return p
+	}
+	return md.GetName()
+}
+
+// selectedPools names the pools whose machines a MachineHealthCheck's
+// selector matches: a machine carries its MachineDeployment's template
+// labels, the cluster name and the deployment name.
+func selectedPools(mhc *unstructured.Unstructured, mds []unstructured.Unstructured, cluster string) []string {
+	raw, _, _ := unstructured.NestedMap(mhc.Object, "spec", "selector")
+	var ls metav1.LabelSelector
+	if err := runtime.DefaultUnstructuredConverter.FromUnstructured(raw, &ls); err != nil {
+		return nil
+	}
+	sel, err := metav1.LabelSelectorAsSelector(&ls)
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for i := range mds {
+		set := labels.Set{LabelClusterName: cluster, LabelDeploymentName: mds[i].GetName()}
+		tmpl, _, _ := unstructured.NestedStringMap(mds[i].Object, "spec", "template", "metadata", "labels")
+		for k, v := range tmpl {
+			set[k] = v
+		}
+		if sel.Matches(set) {
+			out = append(out, PoolName(&mds[i]))
+		}
+	}
+	return out
 }
 
 // GetTKC reads a vSphere with Tanzu TanzuKubernetesCluster, trying each

@@ -360,8 +360,7 @@ func readyz(ctx context.Context, d *kube.Discovery, h *Health) {
 	}
 }
 
-// clusterHealth: Cluster API clusters whose Ready (v1beta1) or Available
-// (v1beta2) condition is not True.
+// clusterHealth: Cluster API clusters that are not Ready.
 func clusterHealth(ctx context.Context, c *kube.Clients, served kube.Served, ns string, h *Health) error {
 	api, err := capi.FromServed(served)
 	if err != nil {
@@ -371,25 +370,44 @@ func clusterHealth(ctx context.Context, c *kube.Clients, served kube.Served, ns 
 	if err != nil {
 		return fmt.Errorf("listing clusters: %w", err)
 	}
-	for _, u := range list.Items {
-		conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-		for _, raw := range conds {
-			cond, _ := raw.(map[string]any)
-			t, _ := cond["type"].(string)
-			status, _ := cond["status"].(string)
-			if (t == "Ready" || t == "Available") && status != "True" {
-				reason, _ := cond["reason"].(string)
-				msg, _ := cond["message"].(string)
-				sev := SeverityError
-				if phase, _, _ := unstructured.NestedString(u.Object, "status", "phase"); phase == "Provisioning" || phase == "Pending" {
-					sev = SeverityWarning
-				}
-				h.add(Finding{Severity: sev, Area: "cluster", Namespace: u.GetNamespace(), Name: u.GetName(), Reason: t + "=" + status + " " + reason, Message: firstLine(msg)})
-				break
-			}
+	for i := range list.Items {
+		if f, bad := clusterFinding(&list.Items[i]); bad {
+			h.add(f)
 		}
 	}
 	return nil
+}
+
+// clusterFinding says why a cluster is not Ready: its Ready (v1beta1) or
+// Available (v1beta2) condition is not True, or it has neither, so no
+// controller has said it is.
+func clusterFinding(u *unstructured.Unstructured) (Finding, bool) {
+	phase, _, _ := unstructured.NestedString(u.Object, "status", "phase")
+	f := Finding{Severity: SeverityError, Area: "cluster", Namespace: u.GetNamespace(), Name: u.GetName()}
+	if phase == "" || phase == "Provisioning" || phase == "Pending" {
+		f.Severity = SeverityWarning
+	}
+	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+	for _, raw := range conds {
+		cond, _ := raw.(map[string]any)
+		t, _ := cond["type"].(string)
+		if t != "Ready" && t != "Available" {
+			continue
+		}
+		status, _ := cond["status"].(string)
+		reason, _ := cond["reason"].(string)
+		msg, _ := cond["message"].(string)
+		f.Reason, f.Message = t+"="+status+" "+reason, firstLine(msg)
+		return f, status != "True"
+	}
+	f.Reason, f.Message = "NoReadyCondition", "no Ready or Available condition: Cluster API has not reported on it (is capi-controller-manager running?)"
+	if phase != "" {
+		f.Reason = "NoReadyCondition " + phase
+	}
+	if fm, _, _ := unstructured.NestedString(u.Object, "status", "failureMessage"); fm != "" {
+		f.Message = firstLine(fm)
+	}
+	return f, true
 }
 
 func packageHealth(ctx context.Context, c *kube.Clients, ns string, h *Health) error {

@@ -33,8 +33,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			not running or crash-looping (with the container's last termination
 			reason), workloads short of replicas, pending PVCs, Warning events grouped
 			by reason, the API server's /readyz checks and, on a management cluster,
-			Cluster API clusters that are not Ready and failed PackageInstalls. Needs
-			no Prometheus.
+			Cluster API clusters that are not Ready (one no controller has reported on
+			yet is a warning) and failed PackageInstalls. Needs no Prometheus.
 
 			Exit codes: 0 when nothing is wrong (or only warnings), 1 when any finding
 			is an error (with --fail-on warning: any finding), or a fleet target
