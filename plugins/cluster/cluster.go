@@ -19,6 +19,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/mhc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/nodepool"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/restore"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/scale"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade"
 )
@@ -41,7 +42,7 @@ func Plugin() cli.Plugin {
 				list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams),
 				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), availableupgrades.NewCmd(f, streams),
 				delete.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), mhc.NewCmd(f, streams), nodepool.NewCmd(f, streams),
-				audit.NewCmd(f, streams), policy.NewCmd(f, streams), backup.NewCmd(f, streams), backup.NewRestoreCmd(f, streams),
+				audit.NewCmd(f, streams), policy.NewCmd(f, streams), backup.NewCmd(f, streams), restore.NewCmd(f, streams),
 			)
 		},
 	}

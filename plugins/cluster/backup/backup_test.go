@@ -16,18 +16,17 @@ import (
 	locationdelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/delete"
 	locationget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/location/get"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/logs"
-	restorecreate "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/restore/create"
-	restoreget "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/restore/get"
 	schedulecreate "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/schedule/create"
 	scheduledelete "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/schedule/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/schedule/pause"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/schedule/unpause"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/status"
 )
 
 // Every verb's Options has the one shape: Complete, Validate, Run.
 var _ = []cli.Verb{
 	&create.Options{}, &get.Options{}, &delete.Options{}, &logs.Options{}, &status.Options{}, &add.Options{}, &locationget.Options{}, &locationdelete.Options{},
-	&schedulecreate.Options{}, &scheduledelete.Options{}, &pause.Options{}, &restorecreate.Options{}, &restoreget.Options{},
+	&schedulecreate.Options{}, &scheduledelete.Options{}, &pause.Options{}, &unpause.Options{},
 }
 
 func run(t *testing.T, args ...string) (string, int) {
@@ -35,7 +34,7 @@ func run(t *testing.T, args ...string) (string, int) {
 	root := &cobra.Command{Use: "cluster", SilenceErrors: true, SilenceUsage: true}
 	streams, _, out, errOut := cmdutil.TestStreams(false)
 	f := cli.NewFactory()
-	root.AddCommand(NewCmd(f, streams), NewRestoreCmd(f, streams))
+	root.AddCommand(NewCmd(f, streams))
 	root.SetArgs(args)
 	err := root.Execute()
 	msg, code := explain.Explain(err)
@@ -65,8 +64,7 @@ func TestFlagsAreCheckedBeforeAnyConnection(t *testing.T) {
 		{[]string{"backup", "location", "get", "l", "--cluster", "a", "--cluster-selector", "env=lab"}, "exclusive"},
 		{[]string{"backup", "location", "get", "l", "-o", "table"}, "table"},
 		{[]string{"backup", "location", "get"}, "NAME"},
-		{[]string{"restore", "create"}, "missing --from-backup"},
-		{[]string{"restore", "create", "--from-backup", "b", "--namespace-mappings", "a:b,a:c"}, "mapped twice"},
+		{[]string{"backup", "logs", "b", "--timeout", "0s"}, "--timeout must be positive"},
 	} {
 		msg, code := run(t, c.args...)
 		if code != explain.ExitUsage || !strings.Contains(msg, c.want) {

@@ -1,7 +1,8 @@
-// Package common holds what the `kubectl tko cluster backup` and `restore`
-// verbs share: Velero's namespace, the connection, completion of names,
-// --wait and --dry-run, and the fleet rows of the verbs that run on many
-// clusters.
+// Package common holds what the verbs of `kubectl tko cluster backup` and
+// `kubectl tko cluster restore` share: Velero's namespace, the connection,
+// completion of names, --wait and --dry-run, the fleet rows of the verbs
+// that run on many clusters, and the shapes of verbs that come in pairs
+// (logs of backups and restores, schedule pause and unpause).
 package common
 
 import (
@@ -27,22 +28,22 @@ import (
 // ExcludedNote is said in the help of every verb that backs up.
 var ExcludedNote = "Namespaces " + strings.Join(backup.Excluded, ", ") + " are never backed up (as Tanzu Mission Control's data protection): they are excluded from every backup and refused in --include-namespaces."
 
-// Base is what every verb has: the factory, streams, -o and Velero's
+// VeleroOptions is what every verb has: the factory, streams, -o and Velero's
 // namespace.
-type Base struct {
+type VeleroOptions struct {
 	Factory         *cli.Factory
 	Streams         genericiooptions.IOStreams
 	Output          *cli.OutputFlags
 	VeleroNamespace string
 }
 
-// NewBase returns the shared options.
-func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
-	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), VeleroNamespace: backup.DefaultNamespace}
+// NewVeleroOptions returns the shared options.
+func NewVeleroOptions(f *cli.Factory, streams genericiooptions.IOStreams) VeleroOptions {
+	return VeleroOptions{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), VeleroNamespace: backup.DefaultNamespace}
 }
 
 // AddFlags registers --velero-namespace and -o.
-func (b *Base) AddFlags(cmd *cobra.Command) {
+func (b *VeleroOptions) AddFlags(cmd *cobra.Command) {
 	AddNamespaceFlag(cmd, &b.VeleroNamespace)
 	b.Output.AddFlags(cmd)
 }
@@ -53,13 +54,15 @@ func AddNamespaceFlag(cmd *cobra.Command, ns *string) {
 }
 
 // Validate checks -o.
-func (b *Base) Validate() error { return b.Output.Validate() }
+func (b *VeleroOptions) Validate() error { return b.Output.Validate() }
 
 // Connect connects to the current cluster and checks that it serves Velero.
-func (b *Base) Connect() (*kube.Clients, error) { return b.Factory.Connect(backup.Requirement) }
+func (b *VeleroOptions) Connect() (*kube.Clients, error) {
+	return b.Factory.Connect(backup.Requirement)
+}
 
 // Print prints objects: -o formats through the printers, else "kind/name verb".
-func (b *Base) Print(u *unstructured.Unstructured, verb string, dryRun bool) error {
+func (b *VeleroOptions) Print(u *unstructured.Unstructured, verb string, dryRun bool) error {
 	if b.Output.Format() == "" {
 		return cli.PrintAction(b.Streams.Out, u, verb, dryRun)
 	}
@@ -155,12 +158,12 @@ func (w Wait) For(ctx context.Context, c *kube.Clients, u *unstructured.Unstruct
 	return o, o.Err()
 }
 
-// Scope is the flags that say what a backup covers (backup create and
+// BackupScope is the flags that say what a backup covers (backup create and
 // schedule create).
-type Scope struct{ opts backup.ScopeOptions }
+type BackupScope struct{ opts backup.ScopeOptions }
 
 // AddFlags registers the scope flags.
-func (s *Scope) AddFlags(cmd *cobra.Command, f *cli.Factory) {
+func (s *BackupScope) AddFlags(cmd *cobra.Command, f *cli.Factory) {
 	cmd.Flags().StringSliceVar(&s.opts.IncludeNamespaces, "include-namespaces", nil, "Back up these namespaces only (comma-separated); none for the full cluster.")
 	cmd.Flags().StringSliceVar(&s.opts.ExcludeNamespaces, "exclude-namespaces", nil, "Namespaces left out besides the ones always excluded.")
 	cmd.Flags().StringVarP(&s.opts.Selector, "selector", "l", "", "Back up only the objects this label selector picks (e.g. app=shop).")
@@ -173,7 +176,7 @@ func (s *Scope) AddFlags(cmd *cobra.Command, f *cli.Factory) {
 }
 
 // Spec checks the flags and turns them into Velero's fields.
-func (s *Scope) Spec() (backup.Spec, error) {
+func (s *BackupScope) Spec() (backup.Spec, error) {
 	spec, err := backup.SpecFor(s.opts)
 	var excluded *backup.ExcludedError
 	if errors.As(err, &excluded) {
@@ -193,27 +196,27 @@ func Ref(kind, namespace, name string) *unstructured.Unstructured {
 }
 
 // Location is --storage-location ("" for Velero's default).
-func (s *Scope) Location() string { return s.opts.Location }
+func (s *BackupScope) Location() string { return s.opts.Location }
 
 // Joined renders a list cell.
 func Joined(list []string) string { return strings.Join(list, "; ") }
 
-// Change is the shape of the verbs that write: Base, --dry-run and the
-// NAME argument (optional when a verb makes one up).
+// Change is the shape of the verbs that write: VeleroOptions, --dry-run and
+// the NAME argument (optional when a verb makes one up).
 type Change struct {
-	Base
+	VeleroOptions
 	DryRun DryRun
 	Name   string
 }
 
 // NewChange returns the options of a writing verb.
 func NewChange(f *cli.Factory, streams genericiooptions.IOStreams) Change {
-	return Change{Base: NewBase(f, streams)}
+	return Change{VeleroOptions: NewVeleroOptions(f, streams)}
 }
 
 // AddFlags registers --velero-namespace, -o and --dry-run.
 func (c *Change) AddFlags(cmd *cobra.Command) {
-	c.Base.AddFlags(cmd)
+	c.VeleroOptions.AddFlags(cmd)
 	AddDryRunFlag(cmd, &c.DryRun)
 }
 
@@ -227,7 +230,7 @@ func (c *Change) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error
 
 // Validate checks -o and --dry-run.
 func (c *Change) Validate() error {
-	if err := c.Base.Validate(); err != nil {
+	if err := c.VeleroOptions.Validate(); err != nil {
 		return err
 	}
 	return c.DryRun.Validate()

@@ -55,7 +55,7 @@ func Stamp(t *metav1.Time, now time.Time) string {
 // Getter is the shape of the get verbs of backups and restores: one
 // object, after --wait watched it end, as an object (-o) or described.
 type Getter struct {
-	Base
+	VeleroOptions
 	Wait     Wait
 	Fleet    *cli.FleetFlags
 	Resource schema.GroupVersionResource
@@ -76,7 +76,7 @@ type Recorded struct {
 // AddFlags registers --velero-namespace, -o, --wait, --timeout and the
 // fleet flags.
 func (g *Getter) AddFlags(cmd *cobra.Command, what string) {
-	g.Base.AddFlags(cmd)
+	g.VeleroOptions.AddFlags(cmd)
 	g.Wait.AddFlags(cmd, what)
 	g.Fleet = cli.NewFleetFlags()
 	AddFleetFlags(cmd, g.Fleet, "Show the "+what)
@@ -90,7 +90,7 @@ func (g *Getter) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error
 
 // Validate checks the flags before any connection.
 func (g *Getter) Validate() error {
-	if err := g.Base.Validate(); err != nil {
+	if err := g.VeleroOptions.Validate(); err != nil {
 		return err
 	}
 	if err := g.Wait.Validate(); err != nil {

@@ -73,7 +73,7 @@ func Done(verb string, dryRun bool) string {
 // Apply runs change on each selected cluster. A cluster where the object
 // does not exist is a NotFound row, not a failure; one that cannot be
 // reached, or refuses, is a failed row.
-func (w *Fleetwide) Apply(ctx context.Context, b *Base, change Changer) ([]fleet.Result[Applied], error) {
+func (w *Fleetwide) Apply(ctx context.Context, b *VeleroOptions, change Changer) ([]fleet.Result[Applied], error) {
 	results, notes, err := cli.FleetRun(ctx, b.Factory, w.sel, Requirements, func(ctx context.Context, t cli.Target) (Applied, error) {
 		return applyOn(ctx, t.Clients, change)
 	})
@@ -142,7 +142,7 @@ type appliedRow struct {
 // Report prints a row per cluster (CLUSTER, the kind, RESULT: what was
 // done, NotFound, or the one-line error) and gives the exit: 3 when the
 // object is on none of the clusters, 1 when a cluster failed and --strict.
-func (w *Fleetwide) Report(b *Base, kind, name string, results []fleet.Result[Applied]) error {
+func (w *Fleetwide) Report(b *VeleroOptions, kind, name string, results []fleet.Result[Applied]) error {
 	rows := make([]appliedRow, len(results))
 	failed, missing := false, 0
 	for i, r := range results {
@@ -202,7 +202,7 @@ func RowOf(o backup.Outcome) Row {
 
 // PrintRows prints a fleet run's rows and says whether any failed (an
 // unreachable cluster, or a backup that did not complete).
-func (b *Base) PrintRows(results []fleet.Result[Row]) (failed bool, err error) {
+func (b *VeleroOptions) PrintRows(results []fleet.Result[Row]) (failed bool, err error) {
 	rows := make([]Row, len(results))
 	for i, r := range results {
 		rows[i] = r.Value

@@ -63,7 +63,7 @@ func TestReportExit(t *testing.T) {
 		{"failed, strict", []fleet.Result[Applied]{row("a", NotFound, nil), row("b", "", errors.New("no route"))}, true, explain.ExitFailure, ""},
 	} {
 		streams, _, out, _ := cmdutil.TestStreams(false)
-		b := NewBase(cli.NewFactory(), streams)
+		b := NewVeleroOptions(cli.NewFactory(), streams)
 		w := NewFleetwide()
 		w.sel.Strict = c.strict
 		msg, code := explain.Explain(w.Report(&b, "schedule", "s", c.rows))

@@ -22,7 +22,7 @@ import (
 // resource on the current cluster or on each cluster of a fleet, as a
 // table (with a CLUSTER column in a fleet) or as objects.
 type Lister struct {
-	Base
+	VeleroOptions
 	Fleet         *cli.FleetFlags
 	AllNamespaces bool
 	sel           fleet.Selection
@@ -30,12 +30,12 @@ type Lister struct {
 
 // NewLister returns the options of a list verb.
 func NewLister(f *cli.Factory, streams genericiooptions.IOStreams) Lister {
-	return Lister{Base: NewBase(f, streams), Fleet: cli.NewFleetFlags()}
+	return Lister{VeleroOptions: NewVeleroOptions(f, streams), Fleet: cli.NewFleetFlags()}
 }
 
 // AddFlags registers --velero-namespace, -A, -o and the fleet flags.
 func (l *Lister) AddFlags(cmd *cobra.Command, what string) {
-	l.Base.AddFlags(cmd)
+	l.VeleroOptions.AddFlags(cmd)
 	cmd.Flags().BoolVarP(&l.AllNamespaces, "all-namespaces", "A", false, "List "+what+" of every namespace, not only --velero-namespace's (a NAMESPACE column says where).")
 	AddFleetFlags(cmd, l.Fleet, "List "+what)
 }
@@ -45,7 +45,7 @@ func (l *Lister) Complete(*cli.Factory, *cobra.Command, []string) error { return
 
 // Validate checks -o and the fleet flags.
 func (l *Lister) Validate() error {
-	if err := l.Base.Validate(); err != nil {
+	if err := l.VeleroOptions.Validate(); err != nil {
 		return err
 	}
 	var err error

@@ -23,7 +23,7 @@ import (
 // Options holds the flags and state of `backup create`.
 type Options struct {
 	common.Change
-	Scope common.Scope
+	Scope common.BackupScope
 	Wait  common.Wait
 	Fleet *cli.FleetFlags
 

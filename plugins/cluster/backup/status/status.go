@@ -20,7 +20,7 @@ import (
 
 // Options holds the flags and state of `backup status`.
 type Options struct {
-	common.Base
+	common.VeleroOptions
 	MaxAge time.Duration
 	Fleet  *cli.FleetFlags
 	sel    fleet.Selection
@@ -28,7 +28,7 @@ type Options struct {
 
 // NewCmd returns the status command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams), MaxAge: 26 * time.Hour, Fleet: cli.NewFleetFlags()}
+	o := &Options{VeleroOptions: common.NewVeleroOptions(f, streams), MaxAge: 26 * time.Hour, Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
 		Use:   "status [--all-workload-clusters] [--max-age 26h]",
 		Short: "Is every cluster backed up? Velero, locations, the newest good backup, paused schedules, recent failures",
@@ -60,7 +60,7 @@ func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error { retur
 
 // Validate checks the flags.
 func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
+	if err := o.VeleroOptions.Validate(); err != nil {
 		return err
 	}
 	if o.MaxAge <= 0 {

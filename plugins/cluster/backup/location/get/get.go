@@ -25,7 +25,7 @@ import (
 
 // Options holds the flags and state of `backup location get`.
 type Options struct {
-	common.Base
+	common.VeleroOptions
 	Fleet *cli.FleetFlags
 
 	name string
@@ -34,7 +34,7 @@ type Options struct {
 
 // NewCmd returns the get command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams), Fleet: cli.NewFleetFlags()}
+	o := &Options{VeleroOptions: common.NewVeleroOptions(f, streams), Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
 		Use:     "get NAME",
 		Aliases: []string{"describe"},
@@ -78,7 +78,7 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 
 // Validate checks -o and the fleet flags before any connection.
 func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
+	if err := o.VeleroOptions.Validate(); err != nil {
 		return err
 	}
 	var err error

@@ -18,7 +18,7 @@ import (
 // Options holds the flags and state of `backup schedule create`.
 type Options struct {
 	common.Change
-	Scope  common.Scope
+	Scope  common.BackupScope
 	Cron   string
 	Paused bool
 	common.Fleetwide

@@ -101,13 +101,13 @@ func (o *Options) runFleet(ctx context.Context) error {
 		return common.Done("deleted", o.DryRun.Server()), o.delete(ctx, c)
 	}
 	if o.Yes || o.DryRun.Any() {
-		results, err := o.Apply(ctx, &o.Base, remove)
+		results, err := o.Apply(ctx, &o.VeleroOptions, remove)
 		if err != nil {
 			return err
 		}
-		return o.Report(&o.Base, "schedule", o.Name, results)
+		return o.Report(&o.VeleroOptions, "schedule", o.Name, results)
 	}
-	looked, err := o.Apply(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (string, error) {
+	looked, err := o.Apply(ctx, &o.VeleroOptions, func(ctx context.Context, c *kube.Clients) (string, error) {
 		_, err := backup.Get(ctx, c.Dynamic, backup.Schedules, o.VeleroNamespace, o.Name)
 		return "found", err
 	})
@@ -116,12 +116,12 @@ func (o *Options) runFleet(ctx context.Context) error {
 	}
 	n := common.CountFound(looked)
 	if n == 0 {
-		return o.Report(&o.Base, "schedule", o.Name, looked)
+		return o.Report(&o.VeleroOptions, "schedule", o.Name, looked)
 	}
 	if err := o.Confirm(fmt.Sprintf("Delete schedule %s on %d of %d selected cluster(s)?", o.Name, n, len(looked))); err != nil {
 		return err
 	}
-	return o.Report(&o.Base, "schedule", o.Name, o.ApplyAgain(ctx, looked, remove))
+	return o.Report(&o.VeleroOptions, "schedule", o.Name, o.ApplyAgain(ctx, looked, remove))
 }
 
 // delete deletes the schedule (checked only, with --dry-run=server).

@@ -23,7 +23,7 @@ type Options struct{ common.Getter }
 
 // NewCmd returns the get command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Getter: common.Getter{Base: common.NewBase(f, streams), Resource: backup.Restores, Follow: "kubectl tko cluster restore get", Describe: describe}}
+	o := &Options{Getter: common.Getter{VeleroOptions: common.NewVeleroOptions(f, streams), Resource: backup.Restores, Follow: "kubectl tko cluster restore get", Describe: describe}}
 	cmd := &cobra.Command{
 		Use:     "get NAME",
 		Aliases: []string{"describe"},
