@@ -49,6 +49,8 @@ func TestEveryVerbIsWired(t *testing.T) {
 		{"kubeconfig", "get"}, {"mhc", "get"}, {"mhc", "set"}, {"mhc", "delete"}, {"machinehealthcheck", "get"},
 		{"node-pool", "list"}, {"node-pool", "set"}, {"node-pool", "delete"}, {"nodepool", "list"}, {"np", "set"}, {"audit"},
 		{"policy", "recipes"}, {"policy", "apply"}, {"policy", "list"}, {"policy", "get"}, {"policy", "status"}, {"policy", "diff"}, {"policy", "delete"},
+		{"backup", "logs"}, {"backup", "schedule", "pause"}, {"backup", "schedule", "unpause"}, {"backup", "locations", "get"},
+		{"restore", "create"}, {"restore", "list"}, {"restore", "get"}, {"restore", "logs"},
 	} {
 		cmd, rest, err := root.Find(path)
 		if err != nil || len(rest) != 0 || cmd == root || cmd.RunE == nil {

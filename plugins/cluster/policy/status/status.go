@@ -30,7 +30,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Base: common.NewBase(f, streams)}
 	cmd := &cobra.Command{
 		Use:     "status [NAME]",
-		Aliases: []string{"diff", "audit"},
+		Aliases: []string{"diff"},
 		Short:   "Show per cluster whether each policy is applied, drifted, or violated by running pods",
 		Long: cmdutil.LongDesc(`
 			Compare each policy (or the one named) with every target cluster:
