@@ -72,6 +72,24 @@ func (s *Server) SeedVelero() {
 	s.Add(seed.VeleroObjects(time.Now())...)
 }
 
+// SeedPackages adds, in each namespace, the Packages and PackageMetadatas
+// of the seed's local repository: what kapp-controller serves from it
+// under `make test` as root (contour, cert-manager, ... in TKG's names and
+// versions, with their values schemas).
+func (s *Server) SeedPackages(namespaces ...string) {
+	s.t.Helper()
+	repo := seed.LocalRepositoryObject()
+	paths, _, _ := unstructured.NestedMap(repo, "spec", "fetch", "inline", "paths")
+	for _, ns := range namespaces {
+		for _, doc := range paths {
+			for _, obj := range YAML(s.t, doc.(string)) {
+				obj.SetNamespace(ns)
+				s.Add(obj)
+			}
+		}
+	}
+}
+
 // RESTConfig is a client configuration for the server, unthrottled.
 func (s *Server) RESTConfig() *rest.Config {
 	s.t.Helper()

@@ -25,6 +25,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 )
 
 // Server is an in-memory API server. Tests seed it with objects, add
@@ -35,6 +36,8 @@ type Server struct {
 	// Kubeconfig names it by ("tko-mgmt" unless set).
 	URL     string
 	Context string
+	// User is who reviews say the caller is (the kubeadm admin unless set).
+	User User
 
 	t     testing.TB
 	http  *httptest.Server
@@ -98,7 +101,7 @@ func (r reaction) matches(req Request) bool {
 // kube-system and kube-public; it stops when the test ends.
 func NewServer(t testing.TB, objs ...*unstructured.Unstructured) *Server {
 	t.Helper()
-	s := &Server{Context: "tko-mgmt", t: t, store: newStore(), kinds: Kinds(), stop: make(chan struct{}), unserved: map[string]bool{}, proxies: map[string]http.Handler{}}
+	s := &Server{Context: "tko-mgmt", User: admin(), t: t, store: newStore(), kinds: Kinds(), stop: make(chan struct{}), unserved: map[string]bool{}, proxies: map[string]http.Handler{}}
 	for _, ns := range []string{"default", "kube-system", "kube-public"} {
 		s.Add(Namespace(ns))
 	}
@@ -304,12 +307,23 @@ func (s *Server) parse(r *http.Request, body []byte) Request {
 		}
 	}
 	if len(body) > 0 && (req.Verb == "create" || req.Verb == "update") {
-		u := &unstructured.Unstructured{}
-		if err := u.UnmarshalJSON(body); err == nil {
-			req.Object = u
-		}
+		req.Object = s.decode(req.Resource, body)
 	}
 	return req
+}
+
+// decode reads a body as an object; typed clients may leave apiVersion
+// and kind out, which the API server takes from the URL.
+func (s *Server) decode(gvr schema.GroupVersionResource, body []byte) *unstructured.Unstructured {
+	var m map[string]any
+	if utiljson.Unmarshal(body, &m) != nil || m == nil { // numbers as int64, as unstructured keeps them
+		return nil
+	}
+	u := &unstructured.Unstructured{Object: m}
+	if k, ok := s.kindOf(gvr); ok && u.GetKind() == "" {
+		u.SetGroupVersionKind(k.GroupVersionKind)
+	}
+	return u
 }
 
 func statusFor(req Request) int {

@@ -2,7 +2,6 @@ package clitest
 
 import (
 	"crypto/rand"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -13,6 +12,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
 	"k8s.io/apimachinery/pkg/util/managedfields"
 	"sigs.k8s.io/yaml"
 )
@@ -176,7 +176,7 @@ func (s *store) patch(k Kind, namespace, name string, pt types.PatchType, body [
 		return nil, apierrors.NewGenericServerResponse(415, "patch", k.GVR().GroupResource(), name, fmt.Sprintf("patch type %s is not served by the test API server", pt), 0, false)
 	}
 	var p map[string]any
-	if err := json.Unmarshal(body, &p); err != nil {
+	if err := utiljson.Unmarshal(body, &p); err != nil {
 		return nil, apierrors.NewBadRequest(fmt.Sprintf("the patch is not JSON: %v", err))
 	}
 	return s.modify(k, namespace, name, subresource, w, func(old *unstructured.Unstructured) (*unstructured.Unstructured, error) {
