@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
-	"strings"
 
 	"k8s.io/client-go/dynamic"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -52,37 +51,25 @@ type ConciergeLogin struct {
 }
 
 // Args renders the login arguments (after `kubectl tko auth login`).
-func (l Login) Args() []string {
-	clientID := l.ClientID
-	if clientID == "" {
-		clientID = DefaultClientID
-	}
-	// "--flag value" pairs: what `cluster kubeconfig get` has always written.
-	args := []string{"--issuer", l.Issuer, "--client-id", clientID, "--scopes", strings.Join(l.Scopes, ",")}
+func (l Login) Args() []string { return l.Flags().Args() }
+
+// Flags are the login as the flags of `kubectl tko auth login`.
+func (l Login) Flags() LoginFlags {
+	f := NewLoginFlags()
+	f.Issuer, f.ClientID, f.Scopes = l.Issuer, orDefault(l.ClientID, DefaultClientID), l.Scopes
 	if l.IssuerCA != "" {
-		args = append(args, "--ca-bundle-data", l.IssuerCA)
+		f.CABundleData = []string{l.IssuerCA}
 	}
-	if l.RequestAudience != "" {
-		args = append(args, "--request-audience", l.RequestAudience)
-	}
+	f.RequestAudience, f.SkipBrowser = l.RequestAudience, l.SkipBrowser
+	f.UpstreamName, f.UpstreamType, f.UpstreamFlow = l.UpstreamName, l.UpstreamType, l.UpstreamFlow
 	if c := l.Concierge; c != nil {
-		args = append(args, "--enable-concierge",
-			"--concierge-api-group-suffix", orDefault(c.APIGroupSuffix, pinniped.DefaultAPIGroupSuffix),
-			"--concierge-authenticator-type", orDefault(c.AuthenticatorType, "jwt"),
-			"--concierge-authenticator-name", c.AuthenticatorName,
-			"--concierge-endpoint", c.Endpoint,
-			"--concierge-ca-bundle-data", base64.StdEncoding.EncodeToString(c.CAData))
+		f.EnableConcierge = true
+		f.ConciergeSuffix = orDefault(c.APIGroupSuffix, pinniped.DefaultAPIGroupSuffix)
+		f.ConciergeAuthType = orDefault(c.AuthenticatorType, "jwt")
+		f.ConciergeAuthName, f.ConciergeEndpoint = c.AuthenticatorName, c.Endpoint
+		f.ConciergeCABundleData = base64.StdEncoding.EncodeToString(c.CAData)
 	}
-	for _, f := range [][2]string{{"--upstream-identity-provider-name", l.UpstreamName},
-		{"--upstream-identity-provider-type", l.UpstreamType}, {"--upstream-identity-provider-flow", l.UpstreamFlow}} {
-		if f[1] != "" {
-			args = append(args, f[0], f[1])
-		}
-	}
-	if l.SkipBrowser {
-		args = append(args, "--skip-browser")
-	}
-	return args
+	return f
 }
 
 func orDefault(s, d string) string {

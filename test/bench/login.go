@@ -4,10 +4,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
 )
 
@@ -38,7 +38,7 @@ func loginCached(bin, kubectl string, runs int) error {
 	env := append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME=", "KUBECONFIG=/nonexistent",
 		"PATH="+absBin+string(os.PathListSeparator)+filepath.Dir(kubectl)+string(os.PathListSeparator)+os.Getenv("PATH"),
 		`KUBERNETES_EXEC_INFO={"apiVersion":"client.authentication.k8s.io/v1","spec":{"cluster":{"server":"https://127.0.0.1:6443"},"interactive":false}}`)
-	args := []string{"login", "--issuer", cfg.Issuer, "--client-id", cfg.ClientID, "--scopes", strings.Join(cfg.Scopes, ",")}
+	args := append([]string{"login"}, kubeconfig.Login{Issuer: cfg.Issuer, ClientID: cfg.ClientID, Scopes: cfg.Scopes}.Args()...)
 	ref, err := measure(runs, env, kubectl, "version", "--client")
 	if err != nil {
 		return err

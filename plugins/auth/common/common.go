@@ -13,7 +13,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/spf13/pflag"
 	"golang.org/x/term"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -26,71 +25,11 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pinniped"
 )
 
-// LoginFlags are the arguments of `auth login`: every flag `pinniped login
-// oidc` and `tanzu pinniped-auth login` receive in the kubeconfigs they
-// write, so that such a kubeconfig works with the command swapped.
-type LoginFlags struct {
-	Issuer                  string
-	ClientID                string
-	Scopes                  []string
-	CABundle                []string // files
-	CABundleData            []string // base64 PEM
-	IssuerCABundleData      string   // older spelling of --ca-bundle-data
-	RequestAudience         string
-	SessionCache            string
-	CredentialCache         string
-	SkipBrowser             bool
-	SkipListen              bool
-	ListenPort              int
-	DebugSessionCache       bool
-	EnableConcierge         bool
-	ConciergeSuffix         string
-	ConciergeAuthType       string
-	ConciergeAuthName       string
-	ConciergeEndpoint       string
-	ConciergeCABundleData   string
-	ConciergeImpersonation  bool
-	ConciergeNamespace      string
-	UpstreamName            string
-	UpstreamType            string
-	UpstreamFlow            string
-	CallbackTimeoutDuration string
-}
-
-// DefaultScopes are Pinniped's.
-var defaultScopes = []string{"offline_access", "openid", "pinniped:request-audience", "username", "groups"}
-
-// AddFlags registers the login flags.
-func (l *LoginFlags) AddFlags(fs *pflag.FlagSet) {
-	fs.StringVar(&l.Issuer, "issuer", "", "OpenID Connect issuer URL (a Pinniped Supervisor FederationDomain or another provider).")
-	fs.StringVar(&l.ClientID, "client-id", "pinniped-cli", "OpenID Connect client ID.")
-	fs.StringSliceVar(&l.Scopes, "scopes", defaultScopes, "OpenID Connect scopes to request.")
-	fs.StringSliceVar(&l.CABundle, "ca-bundle", nil, "PEM file(s) of CAs the issuer's certificate chains to.")
-	fs.StringSliceVar(&l.CABundleData, "ca-bundle-data", nil, "Base64-encoded PEM CA bundle(s) of the issuer.")
-	fs.StringVar(&l.IssuerCABundleData, "issuer-ca-bundle-data", "", "Same as --ca-bundle-data (older spelling).")
-	fs.StringVar(&l.RequestAudience, "request-audience", "", "Exchange the token for one of this audience (RFC 8693, Pinniped Supervisor).")
-	fs.StringVar(&l.SessionCache, "session-cache", "", "Session cache file (default: the user config directory's tko/sessions.json).")
-	fs.StringVar(&l.CredentialCache, "credential-cache", "", "Credential cache file (default: next to the session cache).")
-	fs.BoolVar(&l.SkipBrowser, "skip-browser", false, "Print the login URL instead of opening a browser.")
-	fs.BoolVar(&l.SkipListen, "skip-listen", false, "Accepted for compatibility with pinniped; the localhost callback is always used.")
-	fs.IntVar(&l.ListenPort, "listen-port", 0, "Port of the localhost login callback (0: any free port).")
-	fs.BoolVar(&l.DebugSessionCache, "debug-session-cache", false, "Accepted for compatibility with pinniped; ignored (the cache is never printed).")
-	fs.BoolVar(&l.EnableConcierge, "enable-concierge", false, "Trade the token for a cluster credential with the Pinniped Concierge (TokenCredentialRequest).")
-	fs.StringVar(&l.ConciergeSuffix, "concierge-api-group-suffix", pinniped.DefaultAPIGroupSuffix, "API group suffix of the Concierge.")
-	fs.StringVar(&l.ConciergeAuthType, "concierge-authenticator-type", "", "Concierge authenticator type: jwt or webhook.")
-	fs.StringVar(&l.ConciergeAuthName, "concierge-authenticator-name", "", "Concierge authenticator name.")
-	fs.StringVar(&l.ConciergeEndpoint, "concierge-endpoint", "", "API endpoint of the Concierge (the cluster, or its impersonation proxy).")
-	fs.StringVar(&l.ConciergeCABundleData, "concierge-ca-bundle-data", "", "Base64-encoded PEM CA bundle of the Concierge endpoint.")
-	fs.BoolVar(&l.ConciergeImpersonation, "concierge-use-impersonation-proxy", false, "Accepted for compatibility with pinniped (the endpoint says where to go).")
-	fs.StringVar(&l.ConciergeNamespace, "concierge-namespace", "", "Accepted for compatibility with older pinniped kubeconfigs; ignored.")
-	fs.StringVar(&l.UpstreamName, "upstream-identity-provider-name", "", "The Supervisor's upstream identity provider to log in with.")
-	fs.StringVar(&l.UpstreamType, "upstream-identity-provider-type", "", "Its type: oidc, ldap, activedirectory or github.")
-	fs.StringVar(&l.UpstreamFlow, "upstream-identity-provider-flow", "", "Login flow: browser_authcode or cli_password.")
-	fs.StringVar(&l.CallbackTimeoutDuration, "callback-timeout", "5m", "How long a browser login waits for its callback.")
-	for _, n := range []string{"skip-listen", "debug-session-cache", "concierge-use-impersonation-proxy", "concierge-namespace", "issuer-ca-bundle-data"} {
-		_ = fs.MarkHidden(n)
-	}
-}
+// LoginFlags are the arguments of `auth login` (kubeconfig.LoginFlags,
+// which also writes them into kubeconfigs) with what the auth commands do
+// with them: check them, make the login library's configuration of them,
+// and open the caches they name.
+type LoginFlags struct{ kc.LoginFlags }
 
 // Validate checks the flags before anything is read or sent.
 func (l *LoginFlags) Validate() error {
@@ -171,15 +110,11 @@ func (l *LoginFlags) Store() (*oidc.Store, error) {
 // ParseLoginArgs reads the login flags from a kubeconfig exec entry's
 // arguments (after the `auth login` words).
 func ParseLoginArgs(args []string) (*LoginFlags, error) {
-	l := &LoginFlags{}
-	fs := pflag.NewFlagSet("login", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.ParseErrorsAllowlist.UnknownFlags = true
-	l.AddFlags(fs)
-	if err := fs.Parse(args); err != nil {
+	l, err := kc.ParseLoginFlags(args)
+	if err != nil {
 		return nil, err
 	}
-	return l, nil
+	return &LoginFlags{*l}, nil
 }
 
 // CurrentLogin reads the login flags of the kubeconfig context in use.
