@@ -70,6 +70,12 @@ func NewRootCommand(p Plugin, streams genericiooptions.IOStreams) *cobra.Command
 	root.SetOut(streams.Out)
 	root.SetErr(streams.ErrOut)
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
+		// A flag value that refused itself (an enum, --dry-run) words the
+		// error whole; pflag's "invalid argument" wrapping adds nothing.
+		var usage *UsageError
+		if errors.As(err, &usage) {
+			return usage
+		}
 		return &UsageError{Msg: err.Error(), ShowHelp: true}
 	})
 	if p.Version != nil {

@@ -22,6 +22,16 @@ import (
 // FieldManager owns the fields kubectl tko writes.
 const FieldManager = "kubectl-tko"
 
+// DryRun is the DryRun of the options of a write: with dryRun the API
+// server checks the write in full (admission, validation) and stores
+// nothing.
+func DryRun(dryRun bool) []string {
+	if dryRun {
+		return []string{metav1.DryRunAll}
+	}
+	return nil
+}
+
 // Domain prefixes every label and annotation kubectl tko writes.
 const Domain = "tko.tanzu.vmware.com"
 

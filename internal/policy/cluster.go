@@ -195,10 +195,7 @@ func (w *Warnings) Take() []string {
 func Apply(ctx context.Context, dyn dynamic.Interface, plans []*Plan, dryRun bool) (*Result, error) {
 	res := &Result{}
 	var applied [][2]*unstructured.Unstructured // desired, before
-	opts := metav1.ApplyOptions{FieldManager: kube.FieldManager, Force: true}
-	if dryRun {
-		opts.DryRun = []string{metav1.DryRunAll}
-	}
+	opts := metav1.ApplyOptions{FieldManager: kube.FieldManager, Force: true, DryRun: kube.DryRun(dryRun)}
 	for _, plan := range plans {
 		objs := slices.Clone(plan.Objects)
 		sortObjects(objs)
@@ -279,7 +276,7 @@ func rollback(ctx context.Context, dyn dynamic.Interface, policyName string, app
 func restore(ctx context.Context, dyn dynamic.Interface, desired, before *unstructured.Unstructured) error {
 	client := dyn.Resource(Resource(desired)).Namespace(desired.GetNamespace())
 	if desired.GetKind() == "Namespace" {
-		return unlabelNamespace(ctx, dyn, desired.GetName(), before)
+		return unlabelNamespace(ctx, dyn, desired.GetName(), before, false)
 	}
 	if before == nil {
 		err := client.Delete(ctx, desired.GetName(), metav1.DeleteOptions{})
@@ -296,7 +293,7 @@ func restore(ctx context.Context, dyn dynamic.Interface, desired, before *unstru
 
 // unlabelNamespace removes the labels a security policy set on a
 // namespace, or puts back their values of before.
-func unlabelNamespace(ctx context.Context, dyn dynamic.Interface, name string, before *unstructured.Unstructured) error {
+func unlabelNamespace(ctx context.Context, dyn dynamic.Interface, name string, before *unstructured.Unstructured, dryRun bool) error {
 	labels := map[string]any{}
 	for k := range psaLabels("") {
 		labels[k] = nil
@@ -308,7 +305,7 @@ func unlabelNamespace(ctx context.Context, dyn dynamic.Interface, name string, b
 		}
 	}
 	raw, _ := json.Marshal(map[string]any{"metadata": map[string]any{"labels": labels}})
-	_, err := dyn.Resource(Namespaces).Patch(ctx, name, types.MergePatchType, raw, metav1.PatchOptions{FieldManager: kube.FieldManager})
+	_, err := dyn.Resource(Namespaces).Patch(ctx, name, types.MergePatchType, raw, metav1.PatchOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)})
 	if apierrors.IsNotFound(err) {
 		return nil
 	}
@@ -352,7 +349,8 @@ func kindsOf(typ string) []string {
 	return nil
 }
 
-// prune removes what the policy wrote earlier and its plan no longer has.
+// prune removes what the policy wrote earlier and its plan no longer has;
+// with dryRun the API server checks each removal.
 func prune(ctx context.Context, dyn dynamic.Interface, plan *Plan, dryRun bool) ([]Action, error) {
 	owned, err := Owned(ctx, dyn, plan.Policy.Name(), plan.Policy.Spec.Type)
 	if err != nil {
@@ -363,10 +361,8 @@ func prune(ctx context.Context, dyn dynamic.Interface, plan *Plan, dryRun bool) 
 		if slices.ContainsFunc(plan.Objects, func(o *unstructured.Unstructured) bool { return Ref(o) == Ref(u) }) {
 			continue
 		}
-		if !dryRun {
-			if err := remove(ctx, dyn, u); err != nil {
-				return out, err
-			}
+		if err := remove(ctx, dyn, u, dryRun); err != nil {
+			return out, err
 		}
 		out = append(out, Action{Object: u, Ref: Ref(u), Verb: removedVerb(u)})
 	}
@@ -382,21 +378,21 @@ func removedVerb(u *unstructured.Unstructured) string {
 	return "deleted"
 }
 
-func remove(ctx context.Context, dyn dynamic.Interface, u *unstructured.Unstructured) error {
+func remove(ctx context.Context, dyn dynamic.Interface, u *unstructured.Unstructured, dryRun bool) error {
 	if u.GetKind() == "Namespace" {
-		return unlabelNamespace(ctx, dyn, u.GetName(), nil)
+		return unlabelNamespace(ctx, dyn, u.GetName(), nil, dryRun)
 	}
-	err := dyn.Resource(Resource(u)).Namespace(u.GetNamespace()).Delete(ctx, u.GetName(), metav1.DeleteOptions{})
+	err := dyn.Resource(Resource(u)).Namespace(u.GetNamespace()).Delete(ctx, u.GetName(), metav1.DeleteOptions{DryRun: kube.DryRun(dryRun)})
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting %s: %w", Ref(u), err)
 	}
 	return nil
 }
 
-// Delete removes exactly what a policy wrote on a cluster (found by our
-// label; on namespaces, only the labels it set) and its record. It returns
-// errs.NotFoundError when the cluster has no trace of the policy.
-func Delete(ctx context.Context, dyn dynamic.Interface, name string, dryRun bool) ([]Action, error) {
+// Removal lists what Delete removes on a cluster: every object a policy
+// wrote (found by our label; on namespaces, only the labels it set). It
+// returns errs.NotFoundError when the cluster has no trace of the policy.
+func Removal(ctx context.Context, dyn dynamic.Interface, name string) ([]Action, error) {
 	rec, err := GetRecord(ctx, dyn, name)
 	if err != nil {
 		return nil, err
@@ -405,22 +401,30 @@ func Delete(ctx context.Context, dyn dynamic.Interface, name string, dryRun bool
 	if err != nil {
 		return nil, err
 	}
-	var out []Action
-	for _, u := range owned {
-		if !dryRun {
-			if err := remove(ctx, dyn, u); err != nil {
-				return out, err
-			}
-		}
-		out = append(out, Action{Object: u, Ref: Ref(u), Verb: removedVerb(u)})
-	}
-	if !dryRun {
-		err := dyn.Resource(ConfigMaps).Namespace(RecordNamespace).Delete(ctx, name, metav1.DeleteOptions{})
-		if err != nil && !apierrors.IsNotFound(err) {
-			return out, fmt.Errorf("deleting the record of policy %s: %w", name, err)
-		}
+	out := make([]Action, len(owned))
+	for i, u := range owned {
+		out[i] = Action{Object: u, Ref: Ref(u), Verb: removedVerb(u)}
 	}
 	return out, nil
+}
+
+// Delete removes what Removal lists, then the policy's record. With dryRun
+// the API server checks every removal and nothing is removed.
+func Delete(ctx context.Context, dyn dynamic.Interface, name string, dryRun bool) ([]Action, error) {
+	actions, err := Removal(ctx, dyn, name)
+	if err != nil {
+		return nil, err
+	}
+	for i, a := range actions {
+		if err := remove(ctx, dyn, a.Object, dryRun); err != nil {
+			return actions[:i], err
+		}
+	}
+	err = dyn.Resource(ConfigMaps).Namespace(RecordNamespace).Delete(ctx, name, metav1.DeleteOptions{DryRun: kube.DryRun(dryRun)})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return actions, fmt.Errorf("deleting the record of policy %s: %w", name, err)
+	}
+	return actions, nil
 }
 
 // Record is a policy as applied to a cluster.

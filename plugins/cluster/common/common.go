@@ -88,9 +88,7 @@ func WaitAvailable(ctx context.Context, streams genericiooptions.IOStreams, c *C
 		Timeout:   timeout,
 		Check:     capi.AvailableCheck,
 		Summary:   capi.Progress,
-	}
-	if cmdutil.IsTerminal(streams.ErrOut) {
-		spec.Progress = streams.ErrOut
+		Progress:  cmdutil.WaitProgress(streams.ErrOut),
 	}
 	if _, err := wait.For(ctx, spec); err != nil {
 		return wait.GoesOn(err, fmt.Sprintf("cluster %s/%s %s and Cluster API goes on with it (follow it: kubectl tko cluster describe %s -n %s)",
@@ -135,10 +133,7 @@ func Update(ctx context.Context, c *Client, namespace, name string, dryRun bool,
 			result = current
 			return nil
 		}
-		opts := metav1.UpdateOptions{FieldManager: kube.FieldManager}
-		if dryRun {
-			opts.DryRun = []string{metav1.DryRunAll}
-		}
+		opts := metav1.UpdateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}
 		result, err = client.Update(ctx, updated, opts)
 		return err
 	})

@@ -31,36 +31,35 @@ func (o *One) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
 // Waiting is --dry-run, --wait and --timeout of a verb that starts
 // something slow; a dry run has nothing to wait for.
 type Waiting struct {
-	DryRun  bool
-	Wait    bool
-	Timeout time.Duration
+	DryRun cmdutil.DryRun
+	cmdutil.WaitFlags
+}
+
+// NewWaiting returns a Waiting whose --timeout defaults to timeout.
+func NewWaiting(timeout time.Duration) Waiting {
+	return Waiting{WaitFlags: cmdutil.WaitFlags{Timeout: timeout}}
 }
 
 // AddWaitFlags registers the three flags; the help says what is checked and
 // what is waited for.
 func (w *Waiting) AddWaitFlags(cmd *cobra.Command, dryRunHelp, waitHelp string) {
-	cmd.Flags().BoolVar(&w.DryRun, "dry-run", false, dryRunHelp)
-	cmd.Flags().BoolVar(&w.Wait, "wait", false, waitHelp)
-	cmd.Flags().DurationVar(&w.Timeout, "timeout", w.Timeout, "How long --wait waits.")
+	cmdutil.AddDryRunFlag(cmd, &w.DryRun, dryRunHelp)
+	w.AddFlags(cmd, waitHelp)
 }
 
 // Validate refuses --wait with --dry-run.
-func (w *Waiting) Validate() error {
-	if w.Wait && w.DryRun {
-		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
-	}
-	return nil
-}
+func (w *Waiting) Validate() error { return w.WaitFlags.Validate(w.DryRun) }
 
-// DryRunHelp is the --dry-run help of the verbs that change a topology.
-const DryRunHelp = "Show the change; the API server checks it but nothing is stored."
+// DryRunHelp is the --dry-run help of the verbs that change a topology,
+// which always send the change: client and server alike.
+const DryRunHelp = "Show the change; the API server checks it (client and server alike) but nothing is stored."
 
 // Edit is what every verb that edits one cluster's topology shares: the
 // CLUSTER argument, --dry-run and the report of the change. Such a verb's
 // Options embed it and add their flags, Validate and Run.
 type Edit struct {
 	One
-	DryRun bool
+	DryRun cmdutil.DryRun
 }
 
 // NewEdit returns an Edit printing to streams.
@@ -70,12 +69,12 @@ func NewEdit(streams genericiooptions.IOStreams) Edit {
 
 // AddDryRunFlag registers --dry-run.
 func (e *Edit) AddDryRunFlag(cmd *cobra.Command) {
-	cmd.Flags().BoolVar(&e.DryRun, "dry-run", false, DryRunHelp)
+	cmdutil.AddDryRunFlag(cmd, &e.DryRun, DryRunHelp)
 }
 
 // Apply updates the cluster and prints what changed.
 func (e *Edit) Apply(ctx context.Context, mutate Mutation) error {
-	_, _, _, err := UpdateAndReport(ctx, e.Connect, e.Streams.Out, e.Cluster, e.DryRun, mutate)
+	_, _, _, err := UpdateAndReport(ctx, e.Connect, e.Streams.Out, e.Cluster, e.DryRun.Any(), mutate)
 	return err
 }
 

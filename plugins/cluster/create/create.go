@@ -28,20 +28,18 @@ type Options struct {
 	Output  *cli.OutputFlags
 	Connect common.Connector
 
-	File    string
-	Name    string
-	Class   string
-	TKR     string
-	DryRun  string // "", client, server
-	Wait    bool
-	Timeout time.Duration
+	File  string
+	Name  string
+	Class string
+	TKR   string
+	common.Waiting
 
 	namespaceFlag bool
 }
 
 // NewCmd returns the create command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(f, &Options{Streams: streams, Output: cli.NewOutputFlags(), Timeout: 30 * time.Minute})
+	return newCmd(f, &Options{Streams: streams, Output: cli.NewOutputFlags(), Waiting: common.NewWaiting(30 * time.Minute)})
 }
 
 func newCmd(f *cli.Factory, o *Options) *cobra.Command {
@@ -83,9 +81,8 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "Cluster configuration or manifest; - for standard input.")
 	cmd.Flags().StringVar(&o.Class, "class", "", "ClusterClass to use (default: CLUSTER_CLASS, or the newest tkg-vsphere-default class in the namespace).")
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "TanzuKubernetesRelease or Kubernetes version (default: TKR/KUBERNETES_VERSION, or the newest TKR).")
-	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Print the Cluster instead of creating it: client (default when given) or server (also checked by the API server).")
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the cluster is Available, showing control plane and worker progress.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	o.AddWaitFlags(cmd, "Print the Cluster instead of creating it: client (default when given) or server (also checked by the API server).",
+		"Wait until the cluster is Available, showing control plane and worker progress")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
@@ -105,11 +102,8 @@ func (o *Options) Validate() error {
 	if o.File == "" {
 		return cmdutil.FlagErrorf("missing -f FILE (a TKG cluster configuration or a Cluster manifest; - for standard input)")
 	}
-	if err := cmdutil.ValidateDryRun(o.DryRun); err != nil {
+	if err := o.Waiting.Validate(); err != nil {
 		return err
-	}
-	if o.Wait && o.DryRun != "" {
-		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
 	}
 	return o.Output.Validate()
 }
@@ -130,14 +124,14 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.DryRun == "client" {
+	if o.DryRun.Client() {
 		return o.print(cluster)
 	}
-	applied, verb, err := apply(ctx, c, cluster, o.DryRun == "server")
+	applied, verb, err := apply(ctx, c, cluster, o.DryRun.Server())
 	if err != nil {
 		return err
 	}
-	if o.DryRun == "server" {
+	if o.DryRun.Server() {
 		return o.print(applied)
 	}
 	if o.Output.Format() == "" {
@@ -183,10 +177,7 @@ func apply(ctx context.Context, c *common.Client, cluster *unstructured.Unstruct
 	if err != nil {
 		return nil, "", err
 	}
-	opts := metav1.PatchOptions{FieldManager: kube.FieldManager}
-	if dryRun {
-		opts.DryRun = []string{metav1.DryRunAll}
-	}
+	opts := metav1.PatchOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}
 	applied, err := client.Patch(ctx, cluster.GetName(), types.ApplyPatchType, body, opts)
 	if err != nil {
 		return nil, "", fmt.Errorf("creating cluster %s/%s: %w", cluster.GetNamespace(), cluster.GetName(), err)

@@ -43,7 +43,7 @@ func TestCreateWaitEndsWhenTheClusterIsAvailable(t *testing.T) {
 	fake, connect := clustertest.Fake(clustertest.ManagementCluster()...)
 	clustertest.WatchUntilAvailable(fake, "wc-new", 3, 3)
 	streams, _, out, errOut := cmdutil.TestStreams(true)
-	cmd := newCmd(cli.NewFactory(), &Options{Streams: streams, Output: cli.NewOutputFlags(), Timeout: 10 * time.Second, Connect: connect})
+	cmd := newCmd(cli.NewFactory(), &Options{Streams: streams, Output: cli.NewOutputFlags(), Waiting: common.NewWaiting(10 * time.Second), Connect: connect})
 	cmd.SetArgs([]string{"-f", writeConfig(t, config), "--wait"})
 	cmd.SilenceUsage, cmd.SilenceErrors = true, true
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)

@@ -16,6 +16,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -33,7 +34,7 @@ type Options struct {
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Waiting: common.Waiting{Timeout: 30 * time.Minute}}
+	o := &Options{Streams: streams, Waiting: common.NewWaiting(30 * time.Minute)}
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Delete workload clusters (asks first)",
@@ -52,7 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
-	o.AddWaitFlags(cmd, "Check the deletion with the API server without doing it.", "Wait until the clusters are gone.")
+	o.AddWaitFlags(cmd, "Check the deletion with the API server without doing it (client and server alike).", "Wait until the clusters are gone")
 	return cmd
 }
 
@@ -82,7 +83,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		clusters[i] = u
 	}
-	if !o.Yes && !o.DryRun {
+	if !o.Yes && !o.DryRun.Any() {
 		if err := cmdutil.Confirm(o.Streams.In, o.Streams.ErrOut,
 			fmt.Sprintf("refusing to delete %s without --yes: standard input is not a terminal", strings.Join(o.Names, ", ")),
 			fmt.Sprintf("Delete cluster(s) %s in namespace %s and all their machines?", strings.Join(o.Names, ", "), c.Namespace)); err != nil {
@@ -90,10 +91,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	client := c.Dyn.Resource(c.API.Clusters()).Namespace(c.Namespace)
-	opts := metav1.DeleteOptions{}
-	if o.DryRun {
-		opts.DryRun = []string{metav1.DryRunAll}
-	}
+	opts := metav1.DeleteOptions{DryRun: kube.DryRun(o.DryRun.Any())}
 	for i, u := range clusters {
 		if err := client.Delete(ctx, u.GetName(), opts); err != nil {
 			err = fmt.Errorf("deleting cluster %s: %w", u.GetName(), err)
@@ -104,7 +102,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return &errs.StepError{Where: fmt.Sprintf("stopped at cluster %s (deleted: %s; not deleted: %s)",
 				u.GetName(), strings.Join(o.Names[:i], ", "), strings.Join(o.Names[i:], ", ")), Err: err}
 		}
-		if err := cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun); err != nil {
+		if err := cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun.Any()); err != nil {
 			return err
 		}
 	}
@@ -115,10 +113,7 @@ func (o *Options) Run(ctx context.Context) error {
 		strings.Join(o.Names, ", "), c.Namespace)
 	for _, name := range o.Names {
 		spec := wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
-			What: fmt.Sprintf("cluster %s/%s to be deleted", c.Namespace, name), Check: wait.Deleted, Summary: capi.Progress}
-		if cmdutil.IsTerminal(o.Streams.ErrOut) {
-			spec.Progress = o.Streams.ErrOut
-		}
+			What: fmt.Sprintf("cluster %s/%s to be deleted", c.Namespace, name), Check: wait.Deleted, Summary: capi.Progress, Progress: cmdutil.WaitProgress(o.Streams.ErrOut)}
 		if _, err := wait.For(ctx, spec); err != nil {
 			return wait.GoesOn(err, goesOn)
 		}

@@ -56,8 +56,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
-	cmd.Flags().StringVar(&o.ShowConditions, "show-conditions", "", "Also list conditions under each object: all or failing.")
-	_ = cmd.RegisterFlagCompletionFunc("show-conditions", cobra.FixedCompletions([]string{"all", "failing"}, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.EnumVar(cmd, &o.ShowConditions, "show-conditions", []string{"all", "failing"}, "Also list conditions under each object: all or failing.")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
@@ -71,12 +70,7 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 }
 
 // Validate checks the flags.
-func (o *Options) Validate() error {
-	if o.ShowConditions != "" && o.ShowConditions != "all" && o.ShowConditions != "failing" {
-		return cmdutil.FlagErrorf("--show-conditions must be all or failing, not %q", o.ShowConditions)
-	}
-	return o.Output.Validate()
-}
+func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Run reads and prints the trees.
 func (o *Options) Run(ctx context.Context) error {

@@ -30,7 +30,7 @@ type Options struct {
 
 // NewCmd returns the scale command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(f, &Options{One: common.One{Streams: streams}, Waiting: common.Waiting{Timeout: 30 * time.Minute}})
+	return newCmd(f, &Options{One: common.One{Streams: streams}, Waiting: common.NewWaiting(30 * time.Minute)})
 }
 
 func newCmd(f *cli.Factory, o *Options) *cobra.Command {
@@ -53,7 +53,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
 	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")
 	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool (machine deployment) to scale; needed when the cluster has several.")
-	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available with the new counts.")
+	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available with the new counts")
 	return cmd
 }
 
@@ -88,7 +88,7 @@ func (o *Options) Validate() error {
 
 // Run scales the topology.
 func (o *Options) Run(ctx context.Context) error {
-	c, updated, changed, err := common.UpdateAndReport(ctx, o.Connect, o.Streams.Out, o.Cluster, o.DryRun, func(u *unstructured.Unstructured) error {
+	c, updated, changed, err := common.UpdateAndReport(ctx, o.Connect, o.Streams.Out, o.Cluster, o.DryRun.Any(), func(u *unstructured.Unstructured) error {
 		if o.setCP {
 			if err := capi.SetControlPlaneReplicas(u, o.ControlPlane); err != nil {
 				return err

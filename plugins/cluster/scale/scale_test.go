@@ -16,7 +16,7 @@ import (
 func run(t *testing.T, tty bool, connect common.Connector, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	streams, _, out, errOut := cmdutil.TestStreams(tty)
-	cmd := newCmd(cli.NewFactory(), &Options{One: common.One{Streams: streams, Connect: connect}, Waiting: common.Waiting{Timeout: 10 * time.Second}})
+	cmd := newCmd(cli.NewFactory(), &Options{One: common.One{Streams: streams, Connect: connect}, Waiting: common.NewWaiting(10 * time.Second)})
 	cmd.SetArgs(args)
 	cmd.SetOut(out)
 	cmd.SetErr(errOut)

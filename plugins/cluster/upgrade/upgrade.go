@@ -28,7 +28,7 @@ type Options struct {
 
 // NewCmd returns the upgrade command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(f, &Options{One: common.One{Streams: streams}, Waiting: common.Waiting{Timeout: 60 * time.Minute}})
+	return newCmd(f, &Options{One: common.One{Streams: streams}, Waiting: common.NewWaiting(60 * time.Minute)})
 }
 
 func newCmd(f *cli.Factory, o *Options) *cobra.Command {
@@ -53,7 +53,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&o.Version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
-	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version.")
+	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version")
 	_ = cmd.RegisterFlagCompletionFunc("tkr", completeTKRs(f))
 	return cmd
 }
@@ -91,7 +91,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		version, tkrName = t.Kubernetes, t.Name
 	}
-	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Cluster, o.DryRun, func(u *unstructured.Unstructured) error {
+	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Cluster, o.DryRun.Any(), func(u *unstructured.Unstructured) error {
 		current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
 		if err := capi.UpgradeCheck(current, version); err != nil {
 			return err
@@ -104,7 +104,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := common.PrintChanges(o.Streams.Out, updated, changes, o.DryRun); err != nil || !o.Wait || len(changes) == 0 {
+	if err := common.PrintChanges(o.Streams.Out, updated, changes, o.DryRun.Any()); err != nil || !o.Wait || len(changes) == 0 {
 		return err
 	}
 	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), "was changed", o.Timeout)

@@ -34,7 +34,7 @@ type Options struct {
 	Pods              int64
 	Namespaces        []string
 	NamespaceSelector string
-	DryRun            string // "", client, server
+	DryRun            cmdutil.DryRun
 
 	cmd      *cobra.Command
 	args     []string
@@ -177,9 +177,6 @@ var flagOf = map[string]string{
 
 // Validate checks the file or the flags whole, before any connection.
 func (o *Options) Validate() error {
-	if err := cmdutil.ValidateDryRun(o.DryRun); err != nil {
-		return err
-	}
 	if err := o.Base.Validate(); err != nil {
 		return err
 	}

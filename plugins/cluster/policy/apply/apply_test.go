@@ -31,7 +31,7 @@ func TestValidateRefusesBeforeConnecting(t *testing.T) {
 		{[]string{"firewall", "p"}, `unknown policy type "firewall"`},
 		{[]string{"security"}, "give TYPE NAME"},
 		{[]string{"-f", "x.yaml", "--recipe", "baseline"}, "--recipe describes a policy given by flags"},
-		{[]string{"security", "p", "--recipe", "baseline", "--dry-run=maybe"}, "--dry-run must be client or server"},
+		{[]string{"security", "p", "--recipe", "baseline", "--dry-run=maybe"}, "--dry-run must be none, client or server"},
 		{[]string{"security", "p", "--recipe", "baseline", "--cluster", "a", "--all-workload-clusters"}, "--cluster and --all-workload-clusters are exclusive"},
 		{[]string{"security", "p", "--level", "strict", "--deny-host-path"}, "--deny-host-path: restricted already refuses hostPath, flexVolume and gitRepo volumes"},
 		{[]string{"image-registry", "p", "--block-latest-tag", "--deny-privileged"}, "--deny-privileged: applies to security policies, not to image-registry ones"},
@@ -40,10 +40,11 @@ func TestValidateRefusesBeforeConnecting(t *testing.T) {
 		streams, _, _, _ := cmdutil.TestStreams(false)
 		f := cli.NewFactory()
 		cmd, opts := newCmd(f, streams)
-		if err := cmd.ParseFlags(tc.args); err != nil {
-			t.Fatalf("%v: %v", tc.args, err)
+		// --dry-run refuses a bad value as it is parsed.
+		err := cmd.ParseFlags(tc.args)
+		if err == nil {
+			err = opts.Complete(f, cmd, cmd.Flags().Args())
 		}
-		err := opts.Complete(f, cmd, cmd.Flags().Args())
 		if err == nil {
 			err = opts.Validate()
 		}

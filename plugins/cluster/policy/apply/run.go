@@ -16,7 +16,7 @@ import (
 
 // Run checks on every target, then applies on every target.
 func (o *Options) Run(ctx context.Context) error {
-	if o.DryRun == "client" {
+	if o.DryRun.Client() {
 		return o.printClient(ctx)
 	}
 	// Every target checks every object first; nothing is changed anywhere
@@ -34,7 +34,7 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked))
 		return &explain.SilentError{Code: explain.ExitFailure}
 	}
-	if o.DryRun == "server" {
+	if o.DryRun.Server() {
 		return o.print(checked, true)
 	}
 	done, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {

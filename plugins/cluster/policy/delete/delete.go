@@ -21,7 +21,7 @@ import (
 type Options struct {
 	common.Base
 	Name   string
-	DryRun bool
+	DryRun cmdutil.DryRun
 }
 
 // NewCmd returns the delete command.
@@ -45,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f),
 		RunE:              cli.RunE(f, o),
 	}
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print what would be removed; remove nothing.")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Print what would be removed and remove nothing: client (default when given) or server (every target's API server checks each removal too).")
 	o.AddFlags(cmd)
 	return cmd
 }
@@ -59,7 +59,10 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 // Run deletes on every target.
 func (o *Options) Run(ctx context.Context) error {
 	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]policy.Action, error) {
-		return policy.Delete(ctx, c.Dynamic, o.Name, o.DryRun)
+		if o.DryRun.Client() {
+			return policy.Removal(ctx, c.Dynamic, o.Name)
+		}
+		return policy.Delete(ctx, c.Dynamic, o.Name, o.DryRun.Server())
 	})
 	if err != nil {
 		return err
@@ -73,7 +76,7 @@ func (o *Options) Run(ctx context.Context) error {
 				if o.FleetView() {
 					fmt.Fprintf(o.Streams.Out, "cluster %s: ", common.Name(oc.Cluster))
 				}
-				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, o.DryRun); err != nil {
+				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, o.DryRun.Any()); err != nil {
 					return err
 				}
 			}

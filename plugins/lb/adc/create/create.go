@@ -27,7 +27,7 @@ type Options struct {
 	Streams genericiooptions.IOStreams
 	Output  *cli.OutputFlags
 	File    string
-	DryRun  string // "", client, server
+	DryRun  cmdutil.DryRun
 }
 
 // NewCmd returns the create command.
@@ -77,9 +77,6 @@ func (o *Options) Validate() error {
 	if o.File == "" {
 		return cmdutil.FlagErrorf("missing -f FILE (an AKODeploymentConfig or a flat ADC file; - for standard input)")
 	}
-	if err := cmdutil.ValidateDryRun(o.DryRun); err != nil {
-		return err
-	}
 	return o.Output.Validate()
 }
 
@@ -108,13 +105,10 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.DryRun == "client" {
+	if o.DryRun.Client() {
 		return o.print(plan.ADC, "created", true)
 	}
-	opts := metav1.CreateOptions{FieldManager: kube.FieldManager}
-	if o.DryRun == "server" {
-		opts.DryRun = []string{metav1.DryRunAll}
-	}
+	opts := metav1.CreateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(o.DryRun.Server())}
 	created, err := c.Dynamic.Resource(lb.ADCs).Create(ctx, plan.ADC, opts)
 	if apierrors.IsAlreadyExists(err) {
 		// A rerun converges: the same spec is unchanged, another is refused.
@@ -127,7 +121,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("creating AKODeploymentConfig %s: %w", plan.ADC.GetName(), err)
 	}
-	return o.print(created, "created", o.DryRun == "server")
+	return o.print(created, "created", o.DryRun.Server())
 }
 
 func (o *Options) print(u *unstructured.Unstructured, verb string, dryRun bool) error {
