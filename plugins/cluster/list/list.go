@@ -8,13 +8,9 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
-	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
@@ -23,9 +19,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
-
-// pageSize keeps memory flat on management clusters with thousands of Clusters.
-const pageSize = 500
 
 // Options holds the flags and state of `cluster list`.
 type Options struct {
@@ -209,8 +202,8 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
-// list pages through the clusters of one context; with emit set, each
-// cluster is handed over as its page arrives instead of being kept.
+// list lists the clusters of one context; with emit set, each cluster is
+// handed over as its page arrives instead of being kept.
 func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, emit func(capi.Cluster)) (Page, error) {
 	c, err := f.Connect(capi.Requirement)
 	if err != nil {
@@ -220,115 +213,39 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 	if err != nil {
 		return Page{}, err
 	}
-	dyn := c.Dynamic
-	ns := o.namespace
-	if o.AllNamespaces {
-		ns = metav1.NamespaceAll
-	}
-	// TanzuKubernetesClusters are listed while the Clusters page in.
-	tkcs := make(chan tkcResult, 1)
-	go func() {
-		list, err := o.listTKCs(ctx, f, dyn, ns)
-		tkcs <- tkcResult{list, err}
-	}()
-	var page Page
-	seen := map[string]bool{} // Clusters, so TKCs behind them are not listed twice
 	rest, err := kube.NewREST(c.Config)
 	if err != nil {
 		return Page{}, err
 	}
-	opts := metav1.ListOptions{LabelSelector: o.Selector, Limit: pageSize}
-	add := func(view capi.Cluster, item *unstructured.Unstructured, raw json.RawMessage) {
-		seen[view.Namespace+"/"+view.Name] = true
-		switch {
-		case view.Role == "management" && !o.IncludeManagement:
-		case emit != nil:
-			emit(view)
-		default:
-			page.Clusters = append(page.Clusters, view)
-			switch {
-			case raw != nil:
-				page.Raw = append(page.Raw, raw)
-			case keepObjects:
-				page.Objects = append(page.Objects, item)
-			}
-		}
+	opts := capi.ListOptions{Selector: o.Selector, IncludeManagement: o.IncludeManagement,
+		TKCVersion: func() (string, bool) { return f.ServedVersion(capi.TKRGroup, "tanzukubernetesclusters") }}
+	if !o.AllNamespaces {
+		opts.Namespace = o.namespace
 	}
 	switch {
 	case keepObjects && o.raw:
-		err = kube.Pages(ctx, rest, api.Clusters(), ns, opts, func(items []json.RawMessage) error {
-			for _, raw := range items {
-				var fields capi.ClusterFields
-				if err := json.Unmarshal(raw, &fields); err != nil {
-					return fmt.Errorf("reading a Cluster: %w", err)
-				}
-				add(fields.View(), nil, raw)
-			}
-			return nil
-		})
+		opts.Mode = capi.ListRaw
 	case keepObjects:
-		err = kube.ListPages(ctx, rest, api.Clusters(), ns, opts, func(items []unstructured.Unstructured) error {
-			for i := range items {
-				add(capi.FromUnstructured(&items[i]), &items[i], nil)
-			}
-			return nil
-		})
-	default:
-		// A table needs a few fields of each Cluster: decoding only those is
-		// most of what a fleet view costs the client per context.
-		err = kube.Pages(ctx, rest, api.Clusters(), ns, opts, func(items []capi.ClusterFields) error {
-			for i := range items {
-				add(items[i].View(), nil, nil)
-			}
-			return nil
-		})
+		opts.Mode = capi.ListObjects
 	}
+	var page Page
+	err = capi.ListClusters(ctx, rest, c.Dynamic, api, opts, func(l capi.Listed) {
+		if emit != nil {
+			emit(l.Cluster)
+			return
+		}
+		page.Clusters = append(page.Clusters, l.Cluster)
+		switch {
+		case l.Raw != nil:
+			page.Raw = append(page.Raw, l.Raw)
+		case l.Object != nil:
+			page.Objects = append(page.Objects, l.Object)
+		}
+	})
 	if err != nil {
 		return Page{}, err
 	}
-	t := <-tkcs
-	if t.err != nil || t.list == nil {
-		return page, t.err
-	}
-	for i := range t.list.Items {
-		item := &t.list.Items[i]
-		if seen[item.GetNamespace()+"/"+item.GetName()] {
-			continue
-		}
-		var raw json.RawMessage
-		if o.raw {
-			if raw, err = item.MarshalJSON(); err != nil {
-				return Page{}, err
-			}
-		}
-		add(capi.FromTKC(item), item, raw)
-	}
 	return page, nil
-}
-
-type tkcResult struct {
-	list *unstructured.UnstructuredList
-	err  error
-}
-
-// listTKCs lists the TanzuKubernetesClusters of vSphere with Tanzu; where
-// no served version of run.tanzu.vmware.com has them, or the user may not
-// read them, it returns none.
-func (o *Options) listTKCs(ctx context.Context, f *cli.Factory, dyn dynamic.Interface, ns string) (*unstructured.UnstructuredList, error) {
-	version, ok := f.ServedVersion(capi.TKRGroup, "tanzukubernetesclusters")
-	if !ok {
-		return nil, nil
-	}
-	gvr := schema.GroupVersionResource{Group: capi.TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
-	l, err := dyn.Resource(gvr).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: o.Selector})
-	if apierrors.IsForbidden(err) {
-		// An optional addition: users who may not read TKCs see the Clusters.
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
-	}
-	return l, nil
 }
 
 func (o *Options) table(fleetView bool) *cmdutil.Table {

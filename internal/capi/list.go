@@ -1,0 +1,151 @@
+package capi
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+)
+
+// listPageSize keeps memory flat on management clusters with thousands of
+// Clusters.
+const listPageSize = 500
+
+// ListMode says what a listing keeps of each cluster besides its view.
+type ListMode int
+
+const (
+	// ListViews decodes only the fields of the view: most of what a table
+	// of thousands of Clusters costs the client.
+	ListViews ListMode = iota
+	// ListObjects keeps each object, decoded.
+	ListObjects
+	// ListRaw keeps each object as the server sent it, not held as a map.
+	ListRaw
+)
+
+// ListOptions say which clusters a listing reads and what it keeps.
+type ListOptions struct {
+	Namespace         string // "" for every namespace
+	Selector          string
+	IncludeManagement bool // also the management cluster's own Cluster
+	Mode              ListMode
+	// TKCVersion, when set, resolves the version of run.tanzu.vmware.com
+	// that serves TanzuKubernetesClusters (false: none is); it is asked
+	// while the Clusters page in.
+	TKCVersion func() (string, bool)
+}
+
+// Listed is one cluster of a listing: its view, and the object as the
+// mode keeps it.
+type Listed struct {
+	Cluster Cluster
+	Object  *unstructured.Unstructured // ListObjects
+	Raw     json.RawMessage            // ListRaw
+}
+
+// ListClusters pages through the Clusters of a management cluster and
+// hands each to visit as its page arrives, then the TanzuKubernetesClusters
+// of vSphere with Tanzu that no Cluster stands for (listed meanwhile).
+// TanzuKubernetesClusters the user may not read are left out: they are an
+// addition to the Clusters.
+func ListClusters(ctx context.Context, r *kube.REST, dyn dynamic.Interface, api API, opts ListOptions, visit func(Listed)) error {
+	tkcs := make(chan tkcResult, 1)
+	go func() {
+		list, err := listTKCs(ctx, dyn, opts)
+		tkcs <- tkcResult{list, err}
+	}()
+	seen := map[string]bool{} // Clusters, so TKCs behind them are not listed twice
+	add := func(l Listed) {
+		seen[l.Cluster.Namespace+"/"+l.Cluster.Name] = true
+		if l.Cluster.Role != "management" || opts.IncludeManagement {
+			visit(l)
+		}
+	}
+	lo := metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}
+	var err error
+	switch opts.Mode {
+	case ListRaw:
+		err = kube.Pages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []json.RawMessage) error {
+			for _, raw := range items {
+				var fields ClusterFields
+				if err := json.Unmarshal(raw, &fields); err != nil {
+					return fmt.Errorf("reading a Cluster: %w", err)
+				}
+				add(Listed{Cluster: fields.View(), Raw: raw})
+			}
+			return nil
+		})
+	case ListObjects:
+		err = kube.ListPages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []unstructured.Unstructured) error {
+			for i := range items {
+				add(Listed{Cluster: FromUnstructured(&items[i]), Object: &items[i]})
+			}
+			return nil
+		})
+	default:
+		err = kube.Pages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []ClusterFields) error {
+			for i := range items {
+				add(Listed{Cluster: items[i].View()})
+			}
+			return nil
+		})
+	}
+	if err != nil {
+		return err
+	}
+	t := <-tkcs
+	if t.err != nil || t.list == nil {
+		return t.err
+	}
+	for i := range t.list.Items {
+		item := &t.list.Items[i]
+		if seen[item.GetNamespace()+"/"+item.GetName()] {
+			continue
+		}
+		l := Listed{Cluster: FromTKC(item)}
+		switch opts.Mode {
+		case ListRaw:
+			if l.Raw, err = item.MarshalJSON(); err != nil {
+				return err
+			}
+		case ListObjects:
+			l.Object = item
+		}
+		add(l)
+	}
+	return nil
+}
+
+type tkcResult struct {
+	list *unstructured.UnstructuredList
+	err  error
+}
+
+// listTKCs lists the TanzuKubernetesClusters; where none is served, or
+// the user may not read them, it returns none.
+func listTKCs(ctx context.Context, dyn dynamic.Interface, opts ListOptions) (*unstructured.UnstructuredList, error) {
+	if opts.TKCVersion == nil {
+		return nil, nil
+	}
+	version, ok := opts.TKCVersion()
+	if !ok {
+		return nil, nil
+	}
+	gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
+	l, err := dyn.Resource(gvr).Namespace(opts.Namespace).List(ctx, metav1.ListOptions{LabelSelector: opts.Selector})
+	if apierrors.IsForbidden(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
+	}
+	return l, nil
+}
