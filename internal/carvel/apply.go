@@ -201,7 +201,7 @@ type ApplyOptions struct {
 func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOptions) error {
 	for _, ns := range plan.NewNamespaces {
 		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": ns}}}
-		if _, err := c.Dyn.Resource(Namespaces).Create(ctx, u, metav1.CreateOptions{FieldManager: kube.FieldManager}); err != nil {
+		if _, err := c.Dyn.Resource(Namespaces).Create(ctx, u, metav1.CreateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(opts.DryRun)}); err != nil {
 			return &errs.StepError{Where: stoppedAt("namespace "+ns, nil, stepNames(plan.Steps)), Err: err}
 		}
 		fmt.Fprintf(opts.Progress, "namespace %s created\n", ns)
@@ -308,9 +308,7 @@ func (c *Client) applyStep(ctx context.Context, s StackStep, dryRun bool) error 
 		_, err = c.Apply(ctx, objs, dryRun)
 		return err
 	case Updated:
-		if !dryRun {
-			return c.ApplyUpdate(ctx, s.update)
-		}
+		return c.ApplyUpdate(ctx, s.update, dryRun)
 	}
 	return nil
 }

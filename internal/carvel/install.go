@@ -270,10 +270,7 @@ func (c *Client) Apply(ctx context.Context, plan []Object, dryRun bool) (Result,
 // applyOne creates an object or brings an existing one of ours to the
 // planned content.
 func (c *Client) applyOne(ctx context.Context, o Object, dryRun bool) (Result, error) {
-	opts := metav1.CreateOptions{FieldManager: kube.FieldManager}
-	if dryRun {
-		opts.DryRun = []string{metav1.DryRunAll}
-	}
+	opts := metav1.CreateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}
 	ri := c.resource(o)
 	_, err := ri.Create(ctx, o.Obj, opts)
 	if err == nil {
@@ -319,10 +316,7 @@ func (c *Client) applyOne(ctx context.Context, o Object, dryRun bool) (Result, e
 		if equalContent(current, updated) {
 			return nil
 		}
-		uopts := metav1.UpdateOptions{FieldManager: kube.FieldManager}
-		if dryRun {
-			uopts.DryRun = []string{metav1.DryRunAll}
-		}
+		uopts := metav1.UpdateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}
 		if _, err := ri.Update(ctx, updated, uopts); err != nil {
 			return err
 		}
@@ -401,11 +395,12 @@ func Owned(in *Install) []Object {
 }
 
 // DeleteOwned deletes the objects created for an install; missing ones are
-// fine (a rerun after a partial delete converges).
-func (c *Client) DeleteOwned(ctx context.Context, objs []Object) error {
+// fine (a rerun after a partial delete converges). With dryRun the API
+// server checks each deletion and nothing is deleted.
+func (c *Client) DeleteOwned(ctx context.Context, objs []Object, dryRun bool) error {
 	var errs []error
 	for _, o := range objs {
-		if err := c.resource(o).Delete(ctx, o.Obj.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		if err := c.resource(o).Delete(ctx, o.Obj.GetName(), metav1.DeleteOptions{DryRun: kube.DryRun(dryRun)}); err != nil && !apierrors.IsNotFound(err) {
 			errs = append(errs, fmt.Errorf("deleting %s: %w", o, err))
 		}
 	}

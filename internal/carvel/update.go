@@ -64,19 +64,25 @@ func (c *Client) PlanUpdate(ctx context.Context, cur *Install, spec *InstallSpec
 // then update the version and unpause in one write. A failure after the
 // pause puts the old values back before unpausing, so the install never
 // reconciles the new values against the old version. An install the user
-// had paused stays paused.
-func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
+// had paused stays paused. With dryRun the API server checks the values
+// Secret and the install as they would end; nothing is paused or stored.
+func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan, dryRun bool) error {
 	if len(p.Changes) == 0 {
 		return nil
 	}
 	ns, name := p.Current.Namespace, p.Current.Name
 	wasPaused := p.Current.Spec.Paused
 	pis := c.Dyn.Resource(Installs).Namespace(ns)
-	if _, err := pis.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{FieldManager: kube.FieldManager}); err != nil {
-		return fmt.Errorf("pausing %s/%s: %w", ns, name, err)
+	if !dryRun {
+		if _, err := pis.Patch(ctx, name, types.MergePatchType, []byte(`{"spec":{"paused":true}}`), metav1.PatchOptions{FieldManager: kube.FieldManager}); err != nil {
+			return fmt.Errorf("pausing %s/%s: %w", ns, name, err)
+		}
 	}
 	var restoreSecret func(context.Context) error
 	undo := func(cause error) error {
+		if dryRun {
+			return cause
+		}
 		cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		defer cancel()
 		if restoreSecret != nil {
@@ -105,7 +111,7 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 			secret.Obj.SetName(owned)
 		}
 		secret.Obj.SetAnnotations(map[string]string{AnnotationOwner: p.Spec.owner(), AnnotationOwnerTKG: p.Spec.owner()})
-		if restoreSecret, err = c.writeSecret(ctx, secret); err != nil {
+		if restoreSecret, err = c.writeSecret(ctx, secret, dryRun); err != nil {
 			return undo(err)
 		}
 		secretName = secret.Obj.GetName()
@@ -135,7 +141,7 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan) error {
 		} else {
 			unstructured.RemoveNestedField(u.Object, "spec", "paused")
 		}
-		_, err = pis.Update(ctx, u, metav1.UpdateOptions{FieldManager: kube.FieldManager})
+		_, err = pis.Update(ctx, u, metav1.UpdateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)})
 		return err
 	})
 	if err != nil {
@@ -162,13 +168,13 @@ func (i *Install) ownedSecret() string {
 	return ""
 }
 
-// writeSecret creates or rewrites a Secret and returns how to put back
-// what was there before.
-func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.Context) error, error) {
+// writeSecret creates or rewrites a Secret (with dryRun, only checked)
+// and returns how to put back what was there before.
+func (c *Client) writeSecret(ctx context.Context, secret Object, dryRun bool) (func(context.Context) error, error) {
 	ri := c.resource(secret)
 	cur, err := ri.Get(ctx, secret.Obj.GetName(), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		if _, err := ri.Create(ctx, secret.Obj, metav1.CreateOptions{FieldManager: kube.FieldManager}); err != nil {
+		if _, err := ri.Create(ctx, secret.Obj, metav1.CreateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}); err != nil {
 			return nil, err
 		}
 		return func(ctx context.Context) error {
@@ -185,7 +191,7 @@ func (c *Client) writeSecret(ctx context.Context, secret Object) (func(context.C
 	before := cur.DeepCopy()
 	cur.Object["stringData"] = secret.Obj.Object["stringData"]
 	delete(cur.Object, "data")
-	if _, err := ri.Update(ctx, cur, metav1.UpdateOptions{FieldManager: kube.FieldManager}); err != nil {
+	if _, err := ri.Update(ctx, cur, metav1.UpdateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}); err != nil {
 		return nil, err
 	}
 	return func(ctx context.Context) error {
@@ -254,5 +260,15 @@ func (c *Client) DeleteInstall(ctx context.Context, in *Install, opts WaitOption
 	if err != nil {
 		return err
 	}
-	return c.DeleteOwned(ctx, owned)
+	return c.DeleteOwned(ctx, owned, false)
+}
+
+// CheckDelete has the API server check the deletion of an install and of
+// the objects created for it; nothing is deleted.
+func (c *Client) CheckDelete(ctx context.Context, in *Install) error {
+	err := c.Dyn.Resource(Installs).Namespace(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{DryRun: kube.DryRun(true)})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting package install %s/%s: %w", in.Namespace, in.Name, err)
+	}
+	return c.DeleteOwned(ctx, Owned(in), true)
 }

@@ -26,14 +26,13 @@ type Options struct {
 	File    string
 	Profile string
 	Export  bool
-	DryRun  bool
-	Wait    bool
-	Timeout time.Duration
+	DryRun  cmdutil.DryRun
+	cmdutil.WaitFlags
 }
 
 // NewCmd returns the apply command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true), Wait: true, Timeout: 10 * time.Minute}
+	o := &Options{Base: common.NewBase(streams, true), WaitFlags: cmdutil.WaitFlags{Wait: true, Timeout: 10 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "apply (-f STACK.yaml | --profile NAME)",
 		Short: "Apply a stack of packages in dependency order",
@@ -66,17 +65,26 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "Stack file ('-' reads standard input).")
 	cmd.Flags().StringVar(&o.Profile, "profile", "", "A built-in stack: "+strings.Join(carvel.ProfileNames(), ", ")+".")
 	cmd.Flags().BoolVar(&o.Export, "export", false, "Print the profile's stack file instead of applying it.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print the plan (create, update or unchanged per install); change nothing.")
-	cmd.Flags().BoolVar(&o.Wait, "wait", o.Wait, "Wait for each wave to reconcile before the next (without it, dependency order is only creation order).")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for each install.")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Print the plan (create, update or unchanged per install) and change nothing: client (default when given) or server (the API server checks every install too).")
+	o.AddWaitFlag(cmd, "Wait for each wave to reconcile before the next (without it, dependency order is only creation order)")
+	o.AddTimeoutFlag(cmd, "--wait waits for each install")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("profile", cobra.FixedCompletions(carvel.ProfileNames(), cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.CompleteValues(cmd, "profile", carvel.ProfileNames()...)
 	return cmd
+}
+
+// Complete takes the factory; a dry run does not wait.
+func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
+	o.WaitFlags.Complete(cmd, o.Streams.ErrOut, o.DryRun)
+	return o.Base.Complete(f, cmd, args)
 }
 
 // Validate checks the flags.
 func (o *Options) Validate() error {
 	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	if err := o.WaitFlags.Validate(o.DryRun); err != nil {
 		return err
 	}
 	if (o.File == "") == (o.Profile == "") {
@@ -121,11 +129,16 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if o.DryRun.Server() {
+		if err := check(ctx, c, plan); err != nil {
+			return err
+		}
+	}
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, plan)
 	}
 	o.printPlan(plan)
-	if o.DryRun {
+	if o.DryRun.Any() {
 		return nil
 	}
 	if plan.Converged() {
@@ -133,12 +146,23 @@ func (o *Options) Run(ctx context.Context) error {
 		return nil
 	}
 	start := time.Now()
-	opts := carvel.ApplyOptions{Wait: o.Wait, Timeout: o.Timeout, Progress: o.Streams.ErrOut, Verbose: common.WaitProgress(o.Streams.ErrOut)}
+	opts := carvel.ApplyOptions{Wait: o.Wait, Timeout: o.Timeout, Progress: o.Streams.ErrOut, Verbose: cmdutil.WaitProgress(o.Streams.ErrOut)}
 	if err := c.ApplyStack(ctx, plan, opts); err != nil {
 		return err
 	}
 	fmt.Fprintf(o.Streams.ErrOut, "stack %s applied (%d installs) in %s\n", stack.Name, len(plan.Steps), time.Since(start).Round(100*time.Millisecond))
 	return nil
+}
+
+// check has the API server check every install of the plan: nothing is
+// stored, nothing is waited for. A dry run cannot create namespaces, and
+// nothing can be checked in one that does not exist.
+func check(ctx context.Context, c *carvel.Client, plan *carvel.StackPlan) error {
+	if len(plan.NewNamespaces) > 0 {
+		return cmdutil.Usagef("--dry-run=server: namespace(s) %s do not exist and a dry run does not create them: create them first, or use --dry-run",
+			strings.Join(plan.NewNamespaces, ", "))
+	}
+	return c.ApplyStack(ctx, plan, carvel.ApplyOptions{DryRun: true, Progress: io.Discard})
 }
 
 func (o *Options) printPlan(plan *carvel.StackPlan) {

@@ -30,14 +30,6 @@ func Ref(kind, name string) *unstructured.Unstructured {
 	return u
 }
 
-// WaitFlag completes --wait: unless given, on when a person is watching
-// and nothing is a dry run.
-func WaitFlag(cmd *cobra.Command, errOut io.Writer, wait *bool, dryRun bool) {
-	if !cmd.Flags().Changed("wait") {
-		*wait = WaitDefault(errOut) && !dryRun
-	}
-}
-
 // Connect checks that kapp-controller's APIs are served and builds the
 // client. needData asks for the aggregated Package API as well.
 func Connect(f *cli.Factory, needData bool) (*carvel.Client, error) {
@@ -86,18 +78,6 @@ func Age(u *unstructured.Unstructured) string {
 	}
 	return duration.HumanDuration(time.Since(t.Time))
 }
-
-// WaitProgress is where wait progress goes: stderr on a terminal, nowhere
-// when piped (scripts read the final line or the exit code).
-func WaitProgress(errOut io.Writer) io.Writer {
-	if cmdutil.IsTerminal(errOut) {
-		return errOut
-	}
-	return nil
-}
-
-// WaitDefault is --wait's default: on when a person is watching.
-func WaitDefault(errOut io.Writer) bool { return cmdutil.IsTerminal(errOut) }
 
 // GoesOn words a wait for an install or a repository cut short (timeout,
 // Ctrl-C): what was done to it, that kapp-controller goes on, and how to
@@ -189,23 +169,30 @@ func PrintStages(w io.Writer, app *carvel.App, full bool) {
 // (Kind): both verbs' Options.
 type KickOptions struct {
 	Base
-	Kind    string
-	Wait    bool
-	Timeout time.Duration
+	Kind string
+	cmdutil.WaitFlags
+}
+
+// NewKickOptions returns the options of the kick of a Kind, whose --wait
+// waits up to timeout.
+func NewKickOptions(streams genericiooptions.IOStreams, kind string, timeout time.Duration) KickOptions {
+	return KickOptions{Base: NewBase(streams, false), Kind: kind, WaitFlags: cmdutil.WaitFlags{Timeout: timeout, OnTerminal: true}}
 }
 
 // AddFlags registers --wait and --timeout.
 func (o *KickOptions) AddFlags(cmd *cobra.Command, what string) {
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the "+what+" is reconciled again (default true on a terminal).")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	o.WaitFlags.AddFlags(cmd, "Wait until the "+what+" is reconciled again")
 }
 
 // Complete takes the factory and the name, and defaults --wait to on for
 // a person at a terminal.
 func (o *KickOptions) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
-	WaitFlag(cmd, o.Streams.ErrOut, &o.Wait, false)
+	o.WaitFlags.Complete(cmd, o.Streams.ErrOut, cmdutil.DryRunNone)
 	return o.Base.Complete(f, cmd, args)
 }
+
+// Validate checks --timeout.
+func (o *KickOptions) Validate() error { return o.WaitFlags.Validate(cmdutil.DryRunNone) }
 
 // Run makes kapp-controller reconcile the object now (pausing and resuming
 // it gives it a new generation) and, with Wait, follows it by watch until
@@ -236,7 +223,7 @@ func (o *KickOptions) Run(ctx context.Context) error {
 	if !o.Wait {
 		return nil
 	}
-	if _, err := waitFor(ctx, c.Namespace, name, carvel.WaitOptions{Timeout: o.Timeout, Progress: WaitProgress(o.Streams.ErrOut)}); err != nil {
+	if _, err := waitFor(ctx, c.Namespace, name, carvel.WaitOptions{Timeout: o.Timeout, Progress: cmdutil.WaitProgress(o.Streams.ErrOut)}); err != nil {
 		return GoesOn(err, what, c.Namespace, name, "was kicked")
 	}
 	Reconciled(o.Streams.ErrOut, what+" "+c.Namespace+"/"+name, start)

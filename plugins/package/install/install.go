@@ -86,7 +86,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: cobra.NoFileCompletions,
 		RunE:              cli.RunE(f, o),
 	}
-	o.AddFlags(cmd)
+	o.AddFlags(cmd, "Validate and print what would be created or changed; the API server checks it (client and server alike), nothing is stored.")
 	cmd.Flags().StringVarP(&o.Package, "package", "p", "", "Package name (refName), e.g. contour.tanzu.vmware.com.")
 	cmd.Flags().StringVar(&o.ServiceAccount, "service-account-name", "", "Use this existing ServiceAccount instead of creating one (and its RBAC).")
 	cmd.Flags().StringVar(&o.RBAC, "rbac", o.RBAC, "RBAC for the created ServiceAccount: cluster-admin (kctrl's), namespace (a Role in the install's namespace) or none.")
@@ -94,7 +94,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.Fleet.AddClusterFlags(cmd, "Install on these workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
 	cmd.Flags().StringVar(&o.TargetNamespace, "target-namespace", "", "With --cluster: the namespace on the workload cluster that holds the app (default: the kubeconfig's).")
 	_ = cmd.RegisterFlagCompletionFunc("package", common.CompletePackages(f))
-	_ = cmd.RegisterFlagCompletionFunc("rbac", cobra.FixedCompletions([]string{carvel.RBACClusterAdmin, carvel.RBACNamespace, carvel.RBACNone}, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.CompleteValues(cmd, "rbac", carvel.RBACClusterAdmin, carvel.RBACNamespace, carvel.RBACNone)
 	return cmd
 }
 
@@ -166,14 +166,14 @@ func (o *Options) Run(ctx context.Context) (retErr error) {
 		}
 		plan.Steps = append(plan.Steps, step)
 	}
-	if o.DryRun && !o.Output.Human() {
+	if o.DryRun.Any() && !o.Output.Human() {
 		if err := o.printObjects(plan); err != nil {
 			return err
 		}
 	}
 	var printErr error
 	err = o.Apply(ctx, c, plan, func(s carvel.StackStep) {
-		o.applied = !o.DryRun
+		o.applied = !o.DryRun.Any()
 		if perr := o.report(s); perr != nil && printErr == nil {
 			printErr = perr
 		}
@@ -191,7 +191,7 @@ func (o *Options) ensureNamespace(ctx context.Context, c *carvel.Client) (func(e
 	if err == nil || !errors.As(err, &nf) || !o.CreateNamespace {
 		return noop, err
 	}
-	if o.DryRun {
+	if o.DryRun.Any() {
 		return noop, cmdutil.Usagef("namespace %q does not exist and --dry-run does not create it: create it first, or run without --dry-run", c.Namespace)
 	}
 	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": c.Namespace}}}
@@ -271,7 +271,7 @@ func (o *Options) printObjects(plan *carvel.StackPlan) error {
 // with its package, version and where it went (not with --dry-run -o,
 // which printed the objects).
 func (o *Options) report(s carvel.StackStep) error {
-	if o.DryRun && !o.Output.Human() {
+	if o.DryRun.Any() && !o.Output.Human() {
 		return nil
 	}
 	where := ""
@@ -279,7 +279,7 @@ func (o *Options) report(s carvel.StackStep) error {
 		where = " on cluster " + s.Spec.Cluster
 	}
 	verb := fmt.Sprintf("%s: %s %s in %s%s", s.Action, s.Package, s.Version, s.Namespace, where)
-	return cli.PrintAction(o.Streams.Out, common.Ref("PackageInstall", s.Name), verb, o.DryRun)
+	return cli.PrintAction(o.Streams.Out, common.Ref("PackageInstall", s.Name), verb, o.DryRun.Any())
 }
 
 // redact hides the values of a dry-run Secret unless --show-values.

@@ -32,35 +32,34 @@ type Request struct {
 	VersionConstraint string
 	ValuesFile        string
 	Values            []string
-	DryRun            bool
+	DryRun            cmdutil.DryRun
 	ShowValues        bool
-	Wait              bool
-	Timeout           time.Duration
+	cmdutil.WaitFlags
 }
 
 // NewRequest returns a Request with the flags' defaults.
 func NewRequest(streams genericiooptions.IOStreams) Request {
-	return Request{Streams: streams, Output: cli.NewOutputFlags(), Timeout: 10 * time.Minute}
+	return Request{Streams: streams, Output: cli.NewOutputFlags(), WaitFlags: cmdutil.WaitFlags{Timeout: 10 * time.Minute, OnTerminal: true}}
 }
 
-// AddFlags registers the flags install and update share.
-func (r *Request) AddFlags(cmd *cobra.Command) {
+// AddFlags registers the flags install and update share; dryRunHelp says
+// what --dry-run checks.
+func (r *Request) AddFlags(cmd *cobra.Command, dryRunHelp string) {
 	r.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&r.Version, "version", "", "Exact package version (default: the newest; 1.26.1 names 1.26.1+vmware.1-tkg.1 when it is the only build).")
 	cmd.Flags().StringVar(&r.VersionConstraint, "version-constraint", "", "Newest version within a semver constraint, kept by kapp-controller, e.g. '>=1.2.0 <2.0.0'.")
 	cmd.Flags().StringVarP(&r.ValuesFile, "values-file", "f", "", "YAML file of values ('-' reads standard input).")
 	cmd.Flags().StringArrayVar(&r.Values, "values", nil, "A value as KEY=VALUE (dotted keys for nested values); repeatable, applied over --values-file.")
-	cmd.Flags().BoolVar(&r.DryRun, "dry-run", false, "Validate and print what would be created or changed; the API server checks it, nothing is stored.")
+	cmdutil.AddDryRunFlag(cmd, &r.DryRun, dryRunHelp)
 	cmd.Flags().BoolVar(&r.ShowValues, "show-values", false, "With --dry-run: print the values in the Secret instead of hiding them.")
-	cmd.Flags().BoolVar(&r.Wait, "wait", false, "Wait until kapp-controller has reconciled the install (default true on a terminal).")
-	cmd.Flags().DurationVar(&r.Timeout, "timeout", r.Timeout, "How long --wait waits.")
+	r.WaitFlags.AddFlags(cmd, "Wait until kapp-controller has reconciled the install")
 }
 
 // Complete takes the factory and the name, and defaults --wait to on for
 // a person at a terminal.
 func (r *Request) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	r.Factory, r.Name = f, args[0]
-	common.WaitFlag(cmd, r.Streams.ErrOut, &r.Wait, r.DryRun)
+	r.WaitFlags.Complete(cmd, r.Streams.ErrOut, r.DryRun)
 	return nil
 }
 
@@ -72,10 +71,10 @@ func (r *Request) Validate() error {
 	if r.Version != "" && r.VersionConstraint != "" {
 		return cmdutil.FlagErrorf("--version and --version-constraint are exclusive")
 	}
-	if r.Wait && r.DryRun {
-		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
+	if err := r.WaitFlags.Validate(r.DryRun); err != nil {
+		return err
 	}
-	if r.ShowValues && !r.DryRun {
+	if r.ShowValues && !r.DryRun.Any() {
 		return cmdutil.FlagErrorf("--show-values goes with --dry-run")
 	}
 	return nil
@@ -131,8 +130,8 @@ func (r *Request) Apply(ctx context.Context, c *carvel.Client, plan *carvel.Stac
 	failed, waited := 0, 0
 	var waitErr error // the one install's, or an interrupt of a fleet's
 	err := c.ApplyStack(ctx, plan, carvel.ApplyOptions{
-		Wait: r.Wait, Timeout: r.Timeout, DryRun: r.DryRun,
-		Progress: r.Streams.ErrOut, Verbose: common.WaitProgress(r.Streams.ErrOut), Applied: applied,
+		Wait: r.Wait, Timeout: r.Timeout, DryRun: r.DryRun.Any(),
+		Progress: r.Streams.ErrOut, Verbose: cmdutil.WaitProgress(r.Streams.ErrOut), Applied: applied,
 		Waited: func(s carvel.StackStep, err error, _ time.Duration) {
 			waited++
 			switch {

@@ -27,7 +27,7 @@ func TestWaitDefaultsOnATerminal(t *testing.T) {
 		streams, _, _, _ := cmdutil.TestStreams(tc.tty)
 		o := &Options{Request: NewRequest(streams)}
 		cmd := &cobra.Command{Use: "install"}
-		o.AddFlags(cmd)
+		o.AddFlags(cmd, "")
 		if err := cmd.ParseFlags(tc.args); err != nil {
 			t.Fatal(err)
 		}

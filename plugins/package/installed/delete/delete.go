@@ -23,19 +23,19 @@ import (
 
 // Options holds the flags of `installed delete`.
 type Options struct {
-	Factory     *cli.Factory
-	Streams     genericiooptions.IOStreams
-	Names       []string
-	Yes         bool
-	DryRun      bool
-	Timeout     time.Duration
+	Factory *cli.Factory
+	Streams genericiooptions.IOStreams
+	Names   []string
+	Yes     bool
+	DryRun  cmdutil.DryRun
+	cmdutil.WaitFlags
 	Clusters    []string
 	AllClusters bool
 }
 
 // NewCmd returns `installed delete`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Streams: streams, Timeout: 10 * time.Minute}
+	o := &Options{Streams: streams, WaitFlags: cmdutil.WaitFlags{Timeout: 10 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Uninstall: delete the PackageInstall, then its ServiceAccount, RBAC and values Secret",
@@ -56,8 +56,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "List what would be deleted.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for kapp-controller to remove the install.")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "List what would be deleted and delete nothing: client (default when given) or server (the API server checks each deletion too).")
+	o.AddTimeoutFlag(cmd, "to wait for kapp-controller to remove the install")
 	cmd.Flags().StringSliceVar(&o.Clusters, "cluster", nil, "Delete the installs NAME made with 'install --cluster' on these workload clusters.")
 	cmd.Flags().BoolVar(&o.AllClusters, "all-workload-clusters", false, "Delete the installs NAME made with 'install --cluster' on every workload cluster.")
 	return cmd
@@ -74,7 +74,7 @@ func (o *Options) Validate() error {
 	if len(o.Clusters) > 0 && o.AllClusters {
 		return cmdutil.FlagErrorf("--cluster and --all-workload-clusters are exclusive")
 	}
-	return nil
+	return o.WaitFlags.Validate(o.DryRun)
 }
 
 // Run deletes the installs.
@@ -114,7 +114,12 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		installs = append(installs, in)
 	}
-	if o.DryRun {
+	if o.DryRun.Server() {
+		if err := o.check(ctx, c, installs, leftovers); err != nil {
+			return err
+		}
+	}
+	if o.DryRun.Any() {
 		for _, in := range installs {
 			if err := cli.PrintAction(o.Streams.Out, common.Ref("PackageInstall", in.Name), "would be deleted", true); err != nil {
 				return err
@@ -139,7 +144,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	var deleted []string
 	for _, in := range installs {
-		if err := c.DeleteInstall(ctx, in, carvel.WaitOptions{Timeout: o.Timeout, Progress: common.WaitProgress(o.Streams.ErrOut)}); err != nil {
+		if err := c.DeleteInstall(ctx, in, carvel.WaitOptions{Timeout: o.Timeout, Progress: cmdutil.WaitProgress(o.Streams.ErrOut)}); err != nil {
 			return wait.GoesOn(err, fmt.Sprintf("the deletion of package install %s/%s was requested and kapp-controller goes on with it (deleted before it: %s)",
 				in.Namespace, in.Name, errs.OrNone(deleted)))
 		}
@@ -152,7 +157,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	for name, left := range leftovers {
-		if err := c.DeleteOwned(ctx, left); err != nil {
+		if err := c.DeleteOwned(ctx, left, false); err != nil {
 			return err
 		}
 		for _, obj := range left {
@@ -208,4 +213,19 @@ func (o *Options) fleetInstalls(ctx context.Context, c *carvel.Client) ([]*carve
 		}
 	}
 	return out, nil
+}
+
+// check has the API server check every deletion of a run: --dry-run=server.
+func (o *Options) check(ctx context.Context, c *carvel.Client, installs []*carvel.Install, leftovers map[string][]carvel.Object) error {
+	for _, in := range installs {
+		if err := c.CheckDelete(ctx, in); err != nil {
+			return err
+		}
+	}
+	for _, left := range leftovers {
+		if err := c.DeleteOwned(ctx, left, true); err != nil {
+			return err
+		}
+	}
+	return nil
 }

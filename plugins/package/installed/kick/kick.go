@@ -17,7 +17,7 @@ type Options struct{ common.KickOptions }
 
 // NewCmd returns `installed kick`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{common.KickOptions{Base: common.NewBase(streams, false), Kind: "PackageInstall", Timeout: 10 * time.Minute}}
+	o := &Options{common.NewKickOptions(streams, "PackageInstall", 10*time.Minute)}
 	cmd := &cobra.Command{
 		Use:   "kick NAME",
 		Short: "Make kapp-controller reconcile an install now",

@@ -50,7 +50,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteInstalls(f),
 		RunE:              cli.RunE(f, o),
 	}
-	o.AddFlags(cmd)
+	o.AddFlags(cmd, "Print what would change and change nothing: client (default when given) or server (the API server checks the new values Secret and install too).")
 	cmd.Flags().BoolVar(&o.Diff, "diff", false, "Print the version and values that change (values are shown: you asked for them).")
 	return cmd
 }
@@ -103,14 +103,14 @@ func (o *Options) Run(ctx context.Context) error {
 				result += " (dry run)"
 			}
 			return o.Output.PrintData(o.Streams.Out, map[string]any{"name": current.Name, "namespace": current.Namespace,
-				"result": result, "changes": step.Changes, "dryRun": o.DryRun})
+				"result": result, "changes": step.Changes, "dryRun": o.DryRun.Any()})
 		}
 		return cli.PrintAction(o.Streams.Out, common.Ref("PackageInstall", current.Name), verb, dryRun)
 	}
 	if len(step.Changes) == 0 {
 		return report("unchanged", false)
 	}
-	if (o.Diff || o.DryRun) && o.Output.Human() {
+	if (o.Diff || o.DryRun.Any()) && o.Output.Human() {
 		for _, ch := range step.Changes {
 			line := ch.String()
 			if !o.Diff && strings.HasPrefix(ch.Path, "values.") {
@@ -119,11 +119,17 @@ func (o *Options) Run(ctx context.Context) error {
 			fmt.Fprintf(o.Streams.Out, "  %s\n", line)
 		}
 	}
-	if o.DryRun {
+	plan := &carvel.StackPlan{Steps: []carvel.StackStep{step}}
+	if o.DryRun.Server() {
+		if err := o.Apply(ctx, c, plan, func(carvel.StackStep) {}); err != nil {
+			return err
+		}
+	}
+	if o.DryRun.Any() {
 		return report("would be updated", true)
 	}
 	var printErr error
-	err = o.Apply(ctx, c, &carvel.StackPlan{Steps: []carvel.StackStep{step}}, func(carvel.StackStep) {
+	err = o.Apply(ctx, c, plan, func(carvel.StackStep) {
 		printErr = report("updated", false)
 	})
 	return errors.Join(err, printErr)

@@ -35,9 +35,8 @@ type Options struct {
 	InlineDir string
 	Git       string
 	Update    bool
-	DryRun    bool
-	Wait      bool
-	Timeout   time.Duration
+	DryRun    cmdutil.DryRun
+	cmdutil.WaitFlags
 
 	spec map[string]any // spec.fetch, built by Validate
 }
@@ -54,7 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // the same create-or-update, update refusing a repository that does not
 // exist and add one with another source.
 func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true), Update: update, Timeout: 5 * time.Minute}
+	o := &Options{Base: common.NewBase(streams, true), Update: update, WaitFlags: cmdutil.WaitFlags{Timeout: 5 * time.Minute, OnTerminal: true}}
 	use, short := "add NAME (--url IMAGE | --inline-dir DIR | --git URL@REF)", "Add a package repository and wait until its packages are available"
 	example := `
 		# An imgpkg bundle, as TKG ships its standard repository
@@ -84,9 +83,8 @@ func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 	cmd.Flags().StringVar(&o.URL, "url", "", "imgpkg bundle image of the repository, e.g. projects.registry.vmware.com/tkg/packages/standard/repo:v2024.8.21.")
 	cmd.Flags().StringVar(&o.InlineDir, "inline-dir", "", "Directory whose files become the repository (inline fetch; up to 1 MiB).")
 	cmd.Flags().StringVar(&o.Git, "git", "", "Git repository and ref as URL@REF (a tag, or origin/BRANCH).")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print the PackageRepository; the API server checks it, nothing is stored.")
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until the repository is reconciled (default true on a terminal).")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits.")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Print the PackageRepository; the API server checks it (client and server alike), nothing is stored.")
+	o.WaitFlags.AddFlags(cmd, "Wait until the repository is reconciled")
 	_ = cmd.MarkFlagDirname("inline-dir")
 	return cmd
 }
@@ -94,7 +92,7 @@ func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 // Complete takes the factory and the name, and defaults --wait to on for
 // a person at a terminal.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
-	common.WaitFlag(cmd, o.Streams.ErrOut, &o.Wait, o.DryRun)
+	o.WaitFlags.Complete(cmd, o.Streams.ErrOut, o.DryRun)
 	return o.Base.Complete(f, cmd, args)
 }
 
@@ -112,8 +110,8 @@ func (o *Options) Validate() error {
 	if n != 1 {
 		return cmdutil.FlagErrorf("give exactly one source: --url IMAGE, --inline-dir DIR or --git URL@REF")
 	}
-	if o.Wait && o.DryRun {
-		return cmdutil.FlagErrorf("--wait and --dry-run cannot be used together")
+	if err := o.WaitFlags.Validate(o.DryRun); err != nil {
+		return err
 	}
 	var err error
 	o.spec, err = o.fetch()
@@ -189,10 +187,7 @@ func (o *Options) Run(ctx context.Context) error {
 		"metadata": map[string]any{"name": o.Name, "namespace": c.Namespace},
 		"spec":     map[string]any{"fetch": fetch},
 	}}
-	var dry []string
-	if o.DryRun {
-		dry = []string{metav1.DryRunAll}
-	}
+	dry := kube.DryRun(o.DryRun.Any())
 	current, err := client.Get(ctx, o.Name, metav1.GetOptions{})
 	var result string
 	switch {
@@ -223,14 +218,14 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.Output.Human() {
 		return o.Output.PrintObjects(o.Streams.Out, []*unstructured.Unstructured{want}, true)
 	}
-	if err := cli.PrintAction(o.Streams.Out, common.Ref("PackageRepository", o.Name), result, o.DryRun); err != nil {
+	if err := cli.PrintAction(o.Streams.Out, common.Ref("PackageRepository", o.Name), result, o.DryRun.Any()); err != nil {
 		return err
 	}
 	if !o.Wait {
 		return nil
 	}
 	start := time.Now()
-	if _, err := c.WaitRepository(ctx, c.Namespace, o.Name, carvel.WaitOptions{Timeout: o.Timeout, Progress: common.WaitProgress(o.Streams.ErrOut)}); err != nil {
+	if _, err := c.WaitRepository(ctx, c.Namespace, o.Name, carvel.WaitOptions{Timeout: o.Timeout, Progress: cmdutil.WaitProgress(o.Streams.ErrOut)}); err != nil {
 		return common.GoesOn(err, "package repository", c.Namespace, o.Name, common.Done(result))
 	}
 	common.Reconciled(o.Streams.ErrOut, "package repository "+c.Namespace+"/"+o.Name, start)

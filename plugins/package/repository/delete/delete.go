@@ -23,14 +23,14 @@ import (
 // Options holds the flags of `repository delete`.
 type Options struct {
 	common.Base
-	Names   []string
-	Yes     bool
-	Timeout time.Duration
+	Names []string
+	Yes   bool
+	cmdutil.WaitFlags
 }
 
 // NewCmd returns `repository delete`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, false), Timeout: 5 * time.Minute}
+	o := &Options{Base: common.NewBase(streams, false), WaitFlags: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Delete package repositories (their packages stop being available)",
@@ -45,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.Yes, "yes", "y", false, "Do not ask for confirmation.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for the deletion.")
+	o.AddTimeoutFlag(cmd, "to wait for the deletion")
 	return cmd
 }
 
@@ -54,6 +54,9 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 	o.Names = args
 	return o.Base.Complete(f, cmd, args)
 }
+
+// Validate checks --timeout.
+func (o *Options) Validate() error { return o.WaitFlags.Validate(cmdutil.DryRunNone) }
 
 // Run deletes the repositories, each followed by watch until it is gone.
 func (o *Options) Run(ctx context.Context) error {
@@ -73,7 +76,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	progress := common.WaitProgress(o.Streams.ErrOut)
+	progress := cmdutil.WaitProgress(o.Streams.ErrOut)
 	client := c.Dyn.Resource(carvel.Repositories).Namespace(c.Namespace)
 	for i, name := range o.Names {
 		if err := client.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {

@@ -17,7 +17,7 @@ type Options struct{ common.KickOptions }
 
 // NewCmd returns `repository kick`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{common.KickOptions{Base: common.NewBase(streams, false), Kind: "PackageRepository", Timeout: 5 * time.Minute}}
+	o := &Options{common.NewKickOptions(streams, "PackageRepository", 5*time.Minute)}
 	cmd := &cobra.Command{
 		Use:               "kick NAME",
 		Short:             "Make kapp-controller fetch a package repository again now",
