@@ -101,13 +101,6 @@ const (
 	Absent     = "absent"
 )
 
-func dryRunOpts(dryRun bool) []string {
-	if dryRun {
-		return []string{metav1.DryRunAll}
-	}
-	return nil
-}
-
 // Apply creates the binding, or repairs its subjects; a binding already
 // as wanted is left alone. dryRun asks the API server to check without
 // storing.
@@ -116,7 +109,7 @@ func Apply(ctx context.Context, dyn dynamic.Interface, g Grant, dryRun bool) (st
 	res := g.resource(dyn)
 	have, err := res.Get(ctx, want.GetName(), metav1.GetOptions{})
 	if apierrors.IsNotFound(err) {
-		obj, err := res.Create(ctx, want, metav1.CreateOptions{DryRun: dryRunOpts(dryRun), FieldManager: kube.FieldManager})
+		obj, err := res.Create(ctx, want, metav1.CreateOptions{DryRun: kube.DryRun(dryRun), FieldManager: kube.FieldManager})
 		if err != nil {
 			return "", nil, fmt.Errorf("creating %s %s: %w", want.GetKind(), want.GetName(), err)
 		}
@@ -130,7 +123,7 @@ func Apply(ctx context.Context, dyn dynamic.Interface, g Grant, dryRun bool) (st
 		return Unchanged, have, nil
 	}
 	have.Object["subjects"] = want.Object["subjects"]
-	obj, err := res.Update(ctx, have, metav1.UpdateOptions{DryRun: dryRunOpts(dryRun), FieldManager: kube.FieldManager})
+	obj, err := res.Update(ctx, have, metav1.UpdateOptions{DryRun: kube.DryRun(dryRun), FieldManager: kube.FieldManager})
 	if err != nil {
 		return "", nil, fmt.Errorf("updating %s %s: %w", want.GetKind(), want.GetName(), err)
 	}
@@ -140,7 +133,7 @@ func Apply(ctx context.Context, dyn dynamic.Interface, g Grant, dryRun bool) (st
 // Revoke deletes the binding Apply made; an absent one is not an error.
 func Revoke(ctx context.Context, dyn dynamic.Interface, g Grant, dryRun bool) (string, *unstructured.Unstructured, error) {
 	obj := g.Object()
-	err := g.resource(dyn).Delete(ctx, obj.GetName(), metav1.DeleteOptions{DryRun: dryRunOpts(dryRun)})
+	err := g.resource(dyn).Delete(ctx, obj.GetName(), metav1.DeleteOptions{DryRun: kube.DryRun(dryRun)})
 	if apierrors.IsNotFound(err) {
 		return Absent, obj, nil
 	}

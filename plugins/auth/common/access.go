@@ -27,7 +27,7 @@ type AccessOptions struct {
 	Group       string
 	Role        string
 	ClusterWide bool
-	DryRun      bool
+	DryRun      cmdutil.DryRun
 	Op          AccessOp // access.Apply for grant, access.Revoke for revoke
 
 	Grant access.Grant
@@ -40,11 +40,11 @@ func (o *AccessOptions) AddAccessFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVar(&o.Group, "group", "", "Grant to this group (as the cluster sees it) instead of a user.")
 	cmd.Flags().StringVar(&o.Role, "role", "", "The ClusterRole: view, edit, admin, cluster-admin or your own.")
 	cmd.Flags().BoolVar(&o.ClusterWide, "cluster-wide", false, "A ClusterRoleBinding, instead of a RoleBinding in -n.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Have the API server check the change without storing it.")
+	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Have the API server check the change without storing it (client and server alike).")
 	o.Fleet = cli.NewFleetFlags()
 	o.Fleet.AddContextFlags(cmd, "")
 	o.Fleet.AddClusterFlags(cmd, "Workload clusters to change (comma-separated), through their kubeconfig Secrets on this management cluster.")
-	_ = cmd.RegisterFlagCompletionFunc("role", cobra.FixedCompletions([]string{"view", "edit", "admin", "cluster-admin"}, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.CompleteValues(cmd, "role", "view", "edit", "admin", "cluster-admin")
 }
 
 // Complete reads USER or --group, and whether -n was given.
@@ -101,7 +101,7 @@ func (o *AccessOptions) Run(ctx context.Context) error {
 		obj  *unstructured.Unstructured
 	}
 	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, nil, func(ctx context.Context, t cli.Target) (done, error) {
-		verb, obj, err := o.Op(ctx, t.Clients.Dynamic, o.Grant, o.DryRun)
+		verb, obj, err := o.Op(ctx, t.Clients.Dynamic, o.Grant, o.DryRun.Any())
 		return done{verb, obj}, err
 	})
 	if err != nil {
@@ -129,7 +129,7 @@ func (o *AccessOptions) Run(ctx context.Context) error {
 		if verb == access.Absent {
 			verb = "not found (nothing to revoke)"
 		}
-		if err := cli.PrintAction(o.Streams.Out, r.Value.obj, verb, o.DryRun && changed); err != nil {
+		if err := cli.PrintAction(o.Streams.Out, r.Value.obj, verb, o.DryRun.Any() && changed); err != nil {
 			return err
 		}
 	}

@@ -19,7 +19,7 @@ type Options struct {
 	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
 	All     bool
-	DryRun  bool
+	DryRun  cmdutil.DryRun
 	Login   common.LoginFlags // the flags of the context's login (Complete)
 	Context string
 }
@@ -49,7 +49,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE: cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVar(&o.All, "all", false, "Forget every session and credential, of every issuer and cluster.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Say what would be removed, and remove nothing.")
+	cmdutil.AddLocalDryRunFlag(cmd, &o.DryRun, "Say what would be removed, and remove nothing",
+		"logout removes only this machine's cached logins, which no API server can check")
 	return cmd
 }
 
@@ -82,7 +83,7 @@ func (o *Options) Run(_ context.Context) error {
 	}
 	defer common.PrintNotices(o.Streams.ErrOut, store)
 	prefix := ""
-	if o.DryRun {
+	if o.DryRun.Any() {
 		prefix = "would have "
 	}
 	if o.All {
@@ -90,7 +91,7 @@ func (o *Options) Run(_ context.Context) error {
 			if _, err := os.Stat(p); err != nil {
 				continue
 			}
-			if !o.DryRun {
+			if !o.DryRun.Any() {
 				if err := os.Remove(p); err != nil {
 					return fmt.Errorf("removing %s: %w", p, err)
 				}
@@ -103,7 +104,7 @@ func (o *Options) Run(_ context.Context) error {
 	if err != nil {
 		return err
 	}
-	n, err := store.Forget(cfg.SessionKey(), o.DryRun)
+	n, err := store.Forget(cfg.SessionKey(), o.DryRun.Any())
 	if err != nil {
 		return common.Word(err)
 	}

@@ -24,7 +24,7 @@ type Options struct {
 	Streams genericiooptions.IOStreams
 	File    string
 	InPlace bool
-	DryRun  bool
+	DryRun  cmdutil.DryRun
 }
 
 // NewCmd returns the convert command.
@@ -54,7 +54,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().StringVarP(&o.File, "filename", "f", "", "The kubeconfig to convert (default: the one in use; - for standard input).")
 	cmd.Flags().BoolVar(&o.InPlace, "in-place", false, "Write the result back into the file.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Name the users that would change, and write nothing.")
+	cmdutil.AddLocalDryRunFlag(cmd, &o.DryRun, "Name the users that would change, and write nothing",
+		"convert rewrites a local kubeconfig file, which no API server can check")
 	_ = cmd.MarkFlagFilename("filename", "yaml", "yml")
 	return cmd
 }
@@ -93,7 +94,7 @@ func (o *Options) Run(_ context.Context) error {
 	}
 	changed := kc.Convert(cfg)
 	verb := "converted"
-	if o.DryRun {
+	if o.DryRun.Any() {
 		verb = "would convert"
 	}
 	for _, c := range changed {
@@ -102,7 +103,7 @@ func (o *Options) Run(_ context.Context) error {
 	if len(changed) == 0 {
 		fmt.Fprintf(o.Streams.ErrOut, "no pinniped or tanzu login in %s: nothing to convert\n", errs.DisplayFile(o.File))
 	}
-	if o.DryRun {
+	if o.DryRun.Any() {
 		return nil
 	}
 	if o.InPlace {

@@ -88,7 +88,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	fl.BoolVar(&o.Request.SkipBrowser, "skip-browser", false, "The login prints its URL instead of opening a browser.")
 	fl.StringVar(&o.Request.Command, "login-command", "", "Run the auth plugin binary (name or path, e.g. kubectl-tko-auth) as the exec plugin instead of 'kubectl tko auth login': faster on every call, tied to how the plugins were installed.")
 	_ = cmd.MarkFlagFilename("export-file", "yaml", "yml")
-	_ = cmd.RegisterFlagCompletionFunc("upstream-identity-provider-flow", cobra.FixedCompletions([]string{oidc.FlowBrowser, oidc.FlowPassword}, cobra.ShellCompDirectiveNoFileComp))
+	cmdutil.CompleteValues(cmd, "upstream-identity-provider-flow", oidc.FlowBrowser, oidc.FlowPassword)
 	return cmd
 }
 
