@@ -45,7 +45,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&o.Silenced, "silenced", false, "Include silenced alerts.")
 	cmd.Flags().StringSliceVar(&o.Severity, "severity", nil, "Only these severities (comma-separated: critical, warning, info, none).")
-	common.CompleteValues(cmd, "severity", "critical", "warning", "info", "none")
+	cmdutil.CompleteValues(cmd, "severity", "critical", "warning", "info", "none")
 	o.AddFlags(cmd)
 	return cmd
 }

@@ -45,18 +45,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
-	cmd.Flags().StringVar(&o.By, "by", o.By, "Rows by node or by namespace.")
+	cmdutil.EnumVar(cmd, &o.By, "by", []string{"node", "namespace"}, "Rows by node or by namespace.")
 	cmd.Flags().IntVar(&o.Top, "top", o.Top, "How many top consumers to list.")
-	common.CompleteValues(cmd, "by", "node", "namespace")
 	o.AddFlags(cmd)
 	return cmd
 }
 
 // Validate checks the flags before any connection.
 func (o *Options) Validate() error {
-	if err := common.OneOf("by", o.By, "node", "namespace"); err != nil {
-		return err
-	}
 	if o.Top < 0 {
 		return cmdutil.FlagErrorf("--top cannot be negative")
 	}

@@ -8,8 +8,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
-	"strings"
 
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -327,19 +325,4 @@ func PrintSections[T any](out io.Writer, output *cli.OutputFlags, results []flee
 		}
 	}
 	return failed, nil
-}
-
-// CompleteValues completes a flag from a fixed list of values.
-func CompleteValues(cmd *cobra.Command, flag string, values ...string) {
-	_ = cmd.RegisterFlagCompletionFunc(flag, func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
-		return values, cobra.ShellCompDirectiveNoFileComp
-	})
-}
-
-// OneOf refuses a flag value that is not one of values.
-func OneOf(flag, value string, values ...string) error {
-	if slices.Contains(values, value) {
-		return nil
-	}
-	return cmdutil.FlagErrorf("--%s must be %s, not %q", flag, strings.Join(values, " or "), value)
 }

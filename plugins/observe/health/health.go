@@ -51,19 +51,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
-	cmd.Flags().StringVar(&o.FailOn, "fail-on", o.FailOn, "Exit 1 on findings of this severity or worse: error or warning.")
-	common.CompleteValues(cmd, "fail-on", "error", "warning")
+	cmdutil.EnumVar(cmd, &o.FailOn, "fail-on", []string{"error", "warning"}, "Exit 1 on findings of this severity or worse: error or warning.")
 	o.AddFlags(cmd)
 	return cmd
 }
 
 // Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if err := common.OneOf("fail-on", o.FailOn, "error", "warning"); err != nil {
-		return err
-	}
-	return o.Sections.Validate()
-}
+func (o *Options) Validate() error { return o.Sections.Validate() }
 
 // Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {

@@ -21,7 +21,7 @@ type Options struct {
 	Duration time.Duration
 	Comment  string
 	Author   string
-	DryRun   bool
+	DryRun   cmdutil.DryRun
 
 	silence observe.Silence
 }
@@ -52,7 +52,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().DurationVar(&o.Duration, "duration", o.Duration, "How long the silence lasts, from now.")
 	cmd.Flags().StringVar(&o.Comment, "comment", "", "Why (required; Alertmanager shows it to everyone).")
 	cmd.Flags().StringVar(&o.Author, "author", "", "Who; default the kubeconfig user.")
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Print the silence without creating it.")
+	cmdutil.AddLocalDryRunFlag(cmd, &o.DryRun, "Print the silence without creating it",
+		"silences live in Alertmanager, whose API has no server-side dry run")
 	o.AddFlags(cmd)
 	return cmd
 }
@@ -98,7 +99,7 @@ func (o *Options) Run(ctx context.Context) error {
 	now := time.Now().UTC().Truncate(time.Second)
 	s := o.silence
 	s.StartsAt, s.EndsAt, s.Comment, s.CreatedBy = now, now.Add(o.Duration), o.Comment, o.Author
-	if !o.DryRun {
+	if !o.DryRun.Any() {
 		am, err := o.API.Alertmanager(o.Factory)
 		if err != nil {
 			return err
@@ -111,7 +112,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, s)
 	}
-	if o.DryRun {
+	if o.DryRun.Any() {
 		fmt.Fprintf(o.Streams.Out, "silence %s until %s (dry run)\n", s.MatcherText(), s.EndsAt.Format(time.RFC3339))
 		return nil
 	}

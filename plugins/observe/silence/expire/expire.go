@@ -24,7 +24,7 @@ type Options struct {
 	Alertmanager *common.API
 	cmd          *cobra.Command
 	IDs          []string
-	DryRun       bool
+	DryRun       cmdutil.DryRun
 }
 
 // NewCmd returns the expire command.
@@ -58,7 +58,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		},
 		RunE: cli.RunE(f, o),
 	}
-	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "Check that each silence exists without expiring it.")
+	cmdutil.AddLocalDryRunFlag(cmd, &o.DryRun, "Check that each silence exists without expiring it",
+		"silences live in Alertmanager, whose API has no server-side dry run")
 	o.Alertmanager.AddFlags(cmd)
 	return cmd
 }
@@ -88,7 +89,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return o.Alertmanager.Word(err)
 		}
 		suffix := ""
-		if o.DryRun {
+		if o.DryRun.Any() {
 			suffix = " (dry run)"
 		} else if err := am.ExpireSilence(ctx, id); err != nil {
 			return o.Alertmanager.Word(err)
