@@ -35,11 +35,13 @@ func NewFleetFlags() *FleetFlags {
 }
 
 // AddContextFlags registers --all-contexts (--context a,b is kubectl's own
-// flag, read from the factory) with --parallel, --strict and the timeout.
-func (ff *FleetFlags) AddContextFlags(cmd *cobra.Command, timeoutFlag string) {
+// flag, read from the factory) with --parallel, --strict and
+// --target-timeout; oldTimeout is a former name of --target-timeout that
+// the command still accepts ("" for none).
+func (ff *FleetFlags) AddContextFlags(cmd *cobra.Command, oldTimeout string) {
 	ff.contexts = true
 	cmd.Flags().BoolVar(&ff.sel.AllContexts, "all-contexts", false, "Run against every context in the kubeconfig (a fleet view).")
-	ff.AddRunFlags(cmd, timeoutFlag)
+	ff.AddRunFlags(cmd, oldTimeout)
 }
 
 // AddClusterFlags registers --cluster, --all-workload-clusters and
@@ -52,9 +54,9 @@ func (ff *FleetFlags) AddClusterFlags(cmd *cobra.Command, clusterUsage string) {
 	cmd.Flags().StringVar(&ff.sel.ClusterSelector, "cluster-selector", "", "Workload clusters whose Cluster object matches this label selector, e.g. tkg.tanzu.vmware.com/cluster-plan=prod.")
 }
 
-// AddRunFlags registers --parallel, --strict (unless FailAlways) and the
-// per-target timeout under the given name (default --target-timeout).
-func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, timeoutFlag string) {
+// AddRunFlags registers --parallel, --strict (unless FailAlways) and
+// --target-timeout, with oldTimeout as in AddContextFlags.
+func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, oldTimeout string) {
 	if cmd.Flags().Lookup("parallel") != nil {
 		return
 	}
@@ -62,11 +64,15 @@ func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, timeoutFlag string) {
 	if !ff.FailAlways {
 		cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")
 	}
-	if timeoutFlag == "" {
-		timeoutFlag = "target-timeout"
+	cmd.Flags().DurationVar(&ff.sel.Timeout, TargetTimeoutFlag, ff.sel.Timeout, "Give up on one target of a fleet run after this long.")
+	if oldTimeout != "" {
+		cmdutil.AliasFlag(cmd, oldTimeout, TargetTimeoutFlag)
 	}
-	cmd.Flags().DurationVar(&ff.sel.Timeout, timeoutFlag, ff.sel.Timeout, "Give up on one target of a fleet run after this long.")
 }
+
+// TargetTimeoutFlag is the one name of the per-target timeout of every
+// fleet command; --context-timeout and --cluster-timeout were others.
+const TargetTimeoutFlag = "target-timeout"
 
 // Selection validates the fleet flags (before any connection) and returns
 // what they select. The factory's --context may name several contexts,
@@ -93,7 +99,7 @@ func (ff *FleetFlags) Selection(f *Factory) (fleet.Selection, error) {
 	case sel.Parallel < 1:
 		return sel, cmdutil.FlagErrorf("--parallel must be at least 1")
 	case sel.Timeout < 0:
-		return sel, cmdutil.FlagErrorf("the per-target timeout cannot be negative")
+		return sel, cmdutil.FlagErrorf("--target-timeout cannot be negative")
 	}
 	return sel, nil
 }

@@ -59,7 +59,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Clusters of every namespace.")
 	cmd.Flags().IntVar(&o.Timeout.Parallel, "parallel", o.Timeout.Parallel, "Workload clusters read at once.")
-	cmd.Flags().DurationVar(&o.Timeout.Timeout, "target-timeout", o.Timeout.Timeout, "Give up on one workload cluster after this long.")
+	cmd.Flags().DurationVar(&o.Timeout.Timeout, cli.TargetTimeoutFlag, o.Timeout.Timeout, "Give up on one workload cluster after this long.")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
