@@ -8,16 +8,13 @@ import (
 	"io"
 	"time"
 
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/util/retry"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
@@ -98,51 +95,6 @@ func WaitAvailable(ctx context.Context, streams genericiooptions.IOStreams, c *C
 	return nil
 }
 
-// Mutation changes a Cluster in place; it may refuse with an error.
-type Mutation func(cluster *unstructured.Unstructured) error
-
-// Update reads a cluster, applies the mutation and writes it back, retrying
-// on conflicts with a fresh read. With dryRun the API server validates the
-// result without storing it. It returns the changes made.
-func Update(ctx context.Context, c *Client, namespace, name string, dryRun bool, mutate Mutation) (*unstructured.Unstructured, []capi.Change, error) {
-	var (
-		result  *unstructured.Unstructured
-		changes []capi.Change
-	)
-	client := c.Dyn.Resource(c.API.Clusters()).Namespace(namespace)
-	err := retry.RetryOnConflict(retry.DefaultRetry, func() error {
-		current, err := capi.GetCluster(ctx, c.Dyn, c.API, namespace, name)
-		if err != nil {
-			return err
-		}
-		updated := current.DeepCopy()
-		if err := mutate(updated); err != nil {
-			return err
-		}
-		changes = capi.Diff("", current.Object["spec"], updated.Object["spec"])
-		for i := range changes {
-			changes[i].Path = "spec." + changes[i].Path
-		}
-		before, _, _ := unstructured.NestedMap(current.Object, "metadata", "labels")
-		after, _, _ := unstructured.NestedMap(updated.Object, "metadata", "labels")
-		for _, ch := range capi.Diff("", before, after) {
-			ch.Path = "metadata.labels." + ch.Path
-			changes = append(changes, ch)
-		}
-		if len(changes) == 0 {
-			result = current
-			return nil
-		}
-		opts := metav1.UpdateOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}
-		result, err = client.Update(ctx, updated, opts)
-		return err
-	})
-	if err != nil {
-		return nil, nil, err
-	}
-	return result, changes, nil
-}
-
 // PrintChanges reports what an update changed (or would change), one
 // change a line under the cluster's line.
 func PrintChanges(out io.Writer, cluster *unstructured.Unstructured, changes []capi.Change, dryRun bool) error {
@@ -169,12 +121,12 @@ func PrintChanges(out io.Writer, cluster *unstructured.Unstructured, changes []c
 // UpdateAndReport connects, updates one cluster and prints what changed:
 // the body of every verb that edits the topology. It returns the client
 // and the cluster as updated, and whether anything changed.
-func UpdateAndReport(ctx context.Context, connect Connector, out io.Writer, cluster string, dryRun bool, mutate Mutation) (*Client, *unstructured.Unstructured, bool, error) {
+func UpdateAndReport(ctx context.Context, connect Connector, out io.Writer, cluster string, dryRun bool, mutate capi.Mutation) (*Client, *unstructured.Unstructured, bool, error) {
 	c, err := connect()
 	if err != nil {
 		return nil, nil, false, err
 	}
-	updated, changes, err := Update(ctx, c, c.Namespace, cluster, dryRun, mutate)
+	updated, changes, err := capi.UpdateCluster(ctx, c.Dyn, c.API, c.Namespace, cluster, dryRun, mutate)
 	if err != nil {
 		return nil, nil, false, err
 	}

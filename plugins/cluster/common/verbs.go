@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 )
@@ -73,7 +74,7 @@ func (e *Edit) AddDryRunFlag(cmd *cobra.Command) {
 }
 
 // Apply updates the cluster and prints what changed.
-func (e *Edit) Apply(ctx context.Context, mutate Mutation) error {
+func (e *Edit) Apply(ctx context.Context, mutate capi.Mutation) error {
 	_, _, _, err := UpdateAndReport(ctx, e.Connect, e.Streams.Out, e.Cluster, e.DryRun.Any(), mutate)
 	return err
 }

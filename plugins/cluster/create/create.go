@@ -7,16 +7,13 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkg"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
@@ -127,7 +124,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun.Client() {
 		return o.print(cluster)
 	}
-	applied, verb, err := apply(ctx, c, cluster, o.DryRun.Server())
+	applied, verb, err := capi.ApplyCluster(ctx, c.Dyn, c.API, cluster, o.DryRun.Server())
 	if err != nil {
 		return err
 	}
@@ -163,32 +160,6 @@ func (o *Options) read() (yamldoc.Document, error) {
 		return yamldoc.Document{}, &errs.InputError{File: o.File, Err: fmt.Errorf("expected one document (a cluster configuration or a Cluster), found %d", len(docs))}
 	}
 	return docs[0], nil
-}
-
-// apply server-side applies the cluster and says whether it was created,
-// configured or unchanged.
-func apply(ctx context.Context, c *common.Client, cluster *unstructured.Unstructured, dryRun bool) (*unstructured.Unstructured, string, error) {
-	client := c.Dyn.Resource(c.API.Clusters()).Namespace(cluster.GetNamespace())
-	existing, err := client.Get(ctx, cluster.GetName(), metav1.GetOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return nil, "", fmt.Errorf("checking for cluster %s: %w", cluster.GetName(), err)
-	}
-	body, err := cluster.MarshalJSON()
-	if err != nil {
-		return nil, "", err
-	}
-	opts := metav1.PatchOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}
-	applied, err := client.Patch(ctx, cluster.GetName(), types.ApplyPatchType, body, opts)
-	if err != nil {
-		return nil, "", fmt.Errorf("creating cluster %s/%s: %w", cluster.GetNamespace(), cluster.GetName(), err)
-	}
-	switch {
-	case existing == nil:
-		return applied, "created", nil
-	case existing.GetResourceVersion() == applied.GetResourceVersion():
-		return applied, "unchanged", nil
-	}
-	return applied, "configured", nil
 }
 
 func (o *Options) print(u *unstructured.Unstructured) error {

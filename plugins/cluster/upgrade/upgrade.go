@@ -91,7 +91,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		version, tkrName = t.Kubernetes, t.Name
 	}
-	updated, changes, err := common.Update(ctx, c, c.Namespace, o.Cluster, o.DryRun.Any(), func(u *unstructured.Unstructured) error {
+	updated, changes, err := capi.UpdateCluster(ctx, c.Dyn, c.API, c.Namespace, o.Cluster, o.DryRun.Any(), func(u *unstructured.Unstructured) error {
 		current, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version")
 		if err := capi.UpgradeCheck(current, version); err != nil {
 			return err
