@@ -17,9 +17,6 @@ import (
 // client), --timeout by the wait kit, and the per-target timeout is
 // --target-timeout, its old names hidden.
 func TestCommonFlagsAreTheKits(t *testing.T) {
-	// Trees that adopt the kits with work in flight; an entry goes when
-	// its tree does.
-	adopting := []string{"kubectl tko cluster backup", "kubectl tko cluster restore"}
 	plugins, err := Plugins()
 	if err != nil {
 		t.Fatal(err)
@@ -29,19 +26,15 @@ func TestCommonFlagsAreTheKits(t *testing.T) {
 	var visit func(c *cobra.Command)
 	visit = func(c *cobra.Command) {
 		path := c.CommandPath()
-		pending := false
-		for _, p := range adopting {
-			pending = pending || path == p || strings.HasPrefix(path, p+" ")
-		}
 		c.LocalFlags().VisitAll(func(f *pflag.Flag) {
 			switch f.Name {
 			case "dry-run":
 				dryRuns++
-				if _, ok := f.Value.(*cmdutil.DryRunValue); (!ok || f.NoOptDefVal != "client") && !pending {
+				if _, ok := f.Value.(*cmdutil.DryRunValue); (!ok || f.NoOptDefVal != "client") {
 					t.Errorf("%s: --dry-run is a %T with NoOptDefVal %q, not the kit's (cmdutil.AddDryRunFlag)", path, f.Value, f.NoOptDefVal)
 				}
 			case "timeout":
-				if !strings.HasSuffix(f.Usage, "(0: no limit; exit 4 when it runs out).") && !pending {
+				if !strings.HasSuffix(f.Usage, "(0: no limit; exit 4 when it runs out).") {
 					t.Errorf("%s: --timeout is not the wait kit's (cmdutil.WaitFlags): %q", path, f.Usage)
 				}
 			case "wait":

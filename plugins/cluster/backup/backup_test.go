@@ -49,14 +49,14 @@ func TestFlagsAreCheckedBeforeAnyConnection(t *testing.T) {
 		want string
 	}{
 		{[]string{"backup", "create", "b", "--include-namespaces", "vmware-system-tmc"}, "never backed up"},
-		{[]string{"backup", "create", "b", "--dry-run=maybe"}, "--dry-run must be client or server"},
+		{[]string{"backup", "create", "b", "--dry-run=maybe"}, "--dry-run must be none, client or server"},
 		{[]string{"backup", "create", "b", "--ttl", "-1h"}, "cannot be negative"},
 		{[]string{"backup", "create", "b", "--cluster", "a", "--all-workload-clusters"}, "exclusive"},
 		{[]string{"backup", "schedule", "create", "s", "--schedule", "@fortnightly"}, "invalid cron expression"},
 		{[]string{"backup", "schedule", "create", "s"}, "missing --schedule"},
 		{[]string{"backup", "schedule", "pause", "s", "--cluster", "a", "--all-workload-clusters"}, "exclusive"},
 		{[]string{"backup", "schedule", "unpause", "s", "--all-contexts", "--cluster-selector", "env=lab"}, "not both"},
-		{[]string{"backup", "schedule", "delete", "s", "--all-workload-clusters", "--dry-run=maybe"}, "--dry-run must be client or server"},
+		{[]string{"backup", "schedule", "delete", "s", "--all-workload-clusters", "--dry-run=maybe"}, "--dry-run must be none, client or server"},
 		{[]string{"backup", "schedule", "delete", "s", "--cluster", "a", "--parallel", "0"}, "--parallel must be at least 1"},
 		{[]string{"backup", "status", "--max-age", "0s"}, "--max-age must be positive"},
 		{[]string{"backup", "location", "add", "l"}, "missing --bucket"},
@@ -64,7 +64,9 @@ func TestFlagsAreCheckedBeforeAnyConnection(t *testing.T) {
 		{[]string{"backup", "location", "get", "l", "--cluster", "a", "--cluster-selector", "env=lab"}, "exclusive"},
 		{[]string{"backup", "location", "get", "l", "-o", "table"}, "table"},
 		{[]string{"backup", "location", "get"}, "NAME"},
-		{[]string{"backup", "logs", "b", "--timeout", "0s"}, "--timeout must be positive"},
+		{[]string{"backup", "logs", "b", "--timeout", "-1s"}, "--timeout cannot be negative"},
+		{[]string{"backup", "create", "b", "--wait", "--dry-run"}, "--wait and --dry-run cannot be used together"},
+		{[]string{"backup", "delete", "b", "--wait", "--dry-run=server"}, "--wait and --dry-run cannot be used together"},
 	} {
 		msg, code := run(t, c.args...)
 		if code != explain.ExitUsage || !strings.Contains(msg, c.want) {

@@ -26,8 +26,9 @@ func TestFlagsAreCheckedBeforeAnyConnection(t *testing.T) {
 	}{
 		{[]string{"restore", "create"}, "missing --from-backup"},
 		{[]string{"restore", "create", "--from-backup", "b", "--namespace-mappings", "a:b,a:c"}, "mapped twice"},
-		{[]string{"restore", "create", "--from-backup", "b", "--dry-run=maybe"}, "--dry-run must be client or server"},
-		{[]string{"restore", "logs", "r", "--timeout", "0s"}, "--timeout must be positive"},
+		{[]string{"restore", "create", "--from-backup", "b", "--dry-run=maybe"}, "--dry-run must be none, client or server"},
+		{[]string{"restore", "logs", "r", "--timeout", "-1s"}, "--timeout cannot be negative"},
+		{[]string{"restore", "create", "--from-backup", "b", "--wait", "--dry-run"}, "--wait and --dry-run cannot be used together"},
 	} {
 		root := &cobra.Command{Use: "cluster", SilenceErrors: true, SilenceUsage: true}
 		streams, _, out, errOut := cmdutil.TestStreams(false)

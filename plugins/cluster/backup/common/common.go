@@ -21,6 +21,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
@@ -94,63 +95,32 @@ func namespaceOf(cmd *cobra.Command) string {
 	return backup.DefaultNamespace
 }
 
-// DryRun is --dry-run: "", client or server.
-type DryRun string
-
-// AddDryRunFlag registers --dry-run.
-func AddDryRunFlag(cmd *cobra.Command, d *DryRun) {
-	cmd.Flags().StringVar((*string)(d), "dry-run", "", "Print instead of storing: client (default when given) or server (also checked by the API server and Velero's CRD).")
-	cmd.Flags().Lookup("dry-run").NoOptDefVal = "client"
-}
-
-// Validate refuses other values.
-func (d DryRun) Validate() error {
-	switch d {
-	case "", "client", "server":
-		return nil
-	}
-	return cmdutil.FlagErrorf("--dry-run must be client or server, not %q", string(d))
-}
-
-// Client reports --dry-run=client: nothing is sent.
-func (d DryRun) Client() bool { return d == "client" }
-
-// Server reports --dry-run=server.
-func (d DryRun) Server() bool { return d == "server" }
-
-// Any reports either.
-func (d DryRun) Any() bool { return d != "" }
-
-// Wait is --wait and --timeout of the verbs that start a backup or restore.
-type Wait struct {
-	Wait    bool
-	Timeout time.Duration
-}
+// Wait is --wait and --timeout of the verbs that watch a backup or
+// restore until Velero ends it: the wait kit, 30 minutes by default.
+type Wait struct{ cmdutil.WaitFlags }
 
 // AddFlags registers --wait and --timeout.
 func (w *Wait) AddFlags(cmd *cobra.Command, what string) {
 	w.Timeout = 30 * time.Minute
-	cmd.Flags().BoolVar(&w.Wait, "wait", false, "Watch the "+what+" until Velero ends it: Completed (exit 0), PartiallyFailed or Failed (exit 1, with Velero's reasons).")
-	cmd.Flags().DurationVar(&w.Timeout, "timeout", w.Timeout, "How long --wait waits (exit 4 when it runs out; Velero goes on, and a rerun waits again).")
+	w.WaitFlags.AddFlags(cmd, "Watch the "+what+" until Velero ends it: Completed (exit 0), PartiallyFailed or Failed (exit 1, with Velero's reasons)")
 }
 
-// Validate checks the timeout.
-func (w Wait) Validate() error {
-	if w.Timeout < 0 {
-		return cmdutil.FlagErrorf("--timeout cannot be negative")
+// Bound lets each target of a fleet run wait timeout (0: no limit) before
+// the per-target limit stops it.
+func Bound(sel *fleet.Selection, timeout time.Duration) {
+	switch {
+	case timeout == 0:
+		sel.Timeout = 0
+	case sel.Timeout != 0 && sel.Timeout < timeout:
+		sel.Timeout = timeout + time.Minute
 	}
-	return nil
 }
 
 // For watches a backup or restore until Velero ends it. When the wait
 // stops first (timeout, Ctrl-C), the error says the object goes on and
 // how to follow it; progress lines go to a terminal's stderr only.
 func (w Wait) For(ctx context.Context, c *kube.Clients, u *unstructured.Unstructured, errOut io.Writer, follow string) (backup.Outcome, error) {
-	var progress io.Writer
-	if cmdutil.IsTerminal(errOut) {
-		progress = errOut
-	}
-	last, err := wait.For(ctx, backup.WaitSpec(c.Dynamic, u, w.Timeout, progress))
+	last, err := wait.For(ctx, backup.WaitSpec(c.Dynamic, u, w.Timeout, cmdutil.WaitProgress(errOut)))
 	if err != nil {
 		return backup.Outcome{}, wait.GoesOn(err, fmt.Sprintf("%s %s goes on in Velero (follow it: %s)", strings.ToLower(u.GetKind()), u.GetName(), follow))
 	}
@@ -205,7 +175,7 @@ func Joined(list []string) string { return strings.Join(list, "; ") }
 // the NAME argument (optional when a verb makes one up).
 type Change struct {
 	VeleroOptions
-	DryRun DryRun
+	DryRun cmdutil.DryRun
 	Name   string
 }
 
@@ -217,7 +187,7 @@ func NewChange(f *cli.Factory, streams genericiooptions.IOStreams) Change {
 // AddFlags registers --velero-namespace, -o and --dry-run.
 func (c *Change) AddFlags(cmd *cobra.Command) {
 	c.VeleroOptions.AddFlags(cmd)
-	AddDryRunFlag(cmd, &c.DryRun)
+	cmdutil.AddDryRunFlag(cmd, &c.DryRun, "Print instead of storing: client (default when given) or server (also checked by the API server and Velero's CRD).")
 }
 
 // Complete takes NAME when given.
@@ -228,13 +198,8 @@ func (c *Change) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error
 	return nil
 }
 
-// Validate checks -o and --dry-run.
-func (c *Change) Validate() error {
-	if err := c.VeleroOptions.Validate(); err != nil {
-		return err
-	}
-	return c.DryRun.Validate()
-}
+// Validate checks -o; --dry-run was checked as it was parsed.
+func (c *Change) Validate() error { return c.VeleroOptions.Validate() }
 
 // Deletion is the shape of the delete verbs: a Change with --yes.
 type Deletion struct {

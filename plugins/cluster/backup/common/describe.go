@@ -93,16 +93,15 @@ func (g *Getter) Validate() error {
 	if err := g.VeleroOptions.Validate(); err != nil {
 		return err
 	}
-	if err := g.Wait.Validate(); err != nil {
+	if err := g.Wait.Validate(cmdutil.DryRunNone); err != nil {
 		return err
 	}
 	var err error
 	if g.sel, err = g.Fleet.Selection(g.Factory); err != nil {
 		return err
 	}
-	if g.Wait.Wait && g.sel.Timeout < g.Wait.Timeout {
-		// A target's wait is bounded by --timeout, not by the fleet's default.
-		g.sel.Timeout = g.Wait.Timeout + time.Minute
+	if g.Wait.Wait {
+		Bound(&g.sel, g.Wait.Timeout)
 	}
 	return nil
 }

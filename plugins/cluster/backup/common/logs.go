@@ -22,8 +22,8 @@ type Logs struct {
 	Factory         *cli.Factory
 	Streams         genericiooptions.IOStreams
 	VeleroNamespace string
-	Kind            string // Backup or Restore
-	Timeout         time.Duration
+	Kind            string            // Backup or Restore
+	Wait            cmdutil.WaitFlags // --timeout of the signed download URL
 	Fleet           *cli.FleetFlags
 	name            string
 	sel             fleet.Selection
@@ -31,7 +31,8 @@ type Logs struct {
 
 // NewLogs returns the options of the logs verb of kind (Backup or Restore).
 func NewLogs(f *cli.Factory, streams genericiooptions.IOStreams, kind string) Logs {
-	return Logs{Factory: f, Streams: streams, VeleroNamespace: backup.DefaultNamespace, Kind: kind, Timeout: time.Minute, Fleet: cli.NewFleetFlags()}
+	return Logs{Factory: f, Streams: streams, VeleroNamespace: backup.DefaultNamespace, Kind: kind,
+		Wait: cmdutil.WaitFlags{Timeout: time.Minute}, Fleet: cli.NewFleetFlags()}
 }
 
 // Command completes help (Short, Long, Example) into the `logs NAME`
@@ -43,7 +44,7 @@ func (o *Logs) Command(f *cli.Factory, v cli.Verb, help *cobra.Command) *cobra.C
 	}
 	help.Use, help.Args, help.ValidArgsFunction, help.RunE = "logs NAME", cmdutil.ExactArgs("NAME"), CompleteNames(f, gvr), cli.RunE(f, v)
 	AddNamespaceFlag(help, &o.VeleroNamespace)
-	help.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long to wait for Velero to sign the download URL (exit 4).")
+	o.Wait.AddTimeoutFlag(help, "to wait for Velero to sign the download URL")
 	AddFleetFlags(help, o.Fleet, "Print the "+noun+"'s log")
 	return help
 }
@@ -56,17 +57,14 @@ func (o *Logs) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
 
 // Validate checks the flags.
 func (o *Logs) Validate() error {
-	if o.Timeout <= 0 {
-		return cmdutil.FlagErrorf("--timeout must be positive")
+	if err := o.Wait.Validate(cmdutil.DryRunNone); err != nil {
+		return err
 	}
 	var err error
 	if o.sel, err = o.Fleet.Selection(o.Factory); err != nil {
 		return err
 	}
-	if o.sel.Timeout < o.Timeout {
-		// A target is bounded by --timeout, not by the fleet's default.
-		o.sel.Timeout = o.Timeout + time.Minute
-	}
+	Bound(&o.sel, o.Wait.Timeout)
 	return nil
 }
 
@@ -75,10 +73,10 @@ func (o *Logs) Validate() error {
 func (o *Logs) Run(ctx context.Context) error {
 	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, Requirements, func(ctx context.Context, t cli.Target) (string, error) {
 		if t.Name == "" {
-			return "", backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Timeout, o.Streams.Out)
+			return "", backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Wait.Timeout, o.Streams.Out)
 		}
 		var log strings.Builder
-		err := backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Timeout, &log)
+		err := backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Wait.Timeout, &log)
 		return log.String(), err
 	})
 	if err != nil || !Fleet(o.sel) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"slices"
-	"time"
 
 	"github.com/spf13/cobra"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -81,7 +80,7 @@ func (o *Options) Validate() error {
 	if err := o.Change.Validate(); err != nil {
 		return err
 	}
-	if err := o.Wait.Validate(); err != nil {
+	if err := o.Wait.Validate(o.DryRun); err != nil {
 		return err
 	}
 	var err error
@@ -91,9 +90,8 @@ func (o *Options) Validate() error {
 	if o.sel, err = o.Fleet.Selection(o.Factory); err != nil {
 		return err
 	}
-	if o.Wait.Wait && o.sel.Timeout < o.Wait.Timeout {
-		// A target's wait is bounded by --timeout, not by the fleet's default.
-		o.sel.Timeout = o.Wait.Timeout + time.Minute
+	if o.Wait.Wait {
+		common.Bound(&o.sel, o.Wait.Timeout)
 	}
 	return nil
 }

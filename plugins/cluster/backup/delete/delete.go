@@ -19,13 +19,12 @@ import (
 // Options holds the flags and state of `backup delete`.
 type Options struct {
 	common.Deletion
-	Wait    bool
-	Timeout time.Duration
+	Wait cmdutil.WaitFlags
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Deletion: common.NewDeletion(f, streams), Timeout: 5 * time.Minute}
+	o := &Options{Deletion: common.NewDeletion(f, streams), Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "delete NAME --yes",
 		Short: "Delete a Velero backup and its data in the object store",
@@ -42,10 +41,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),
 	}
-	o.AddFlags(cmd)
-	cmd.Flags().BoolVar(&o.Wait, "wait", false, "Wait until Velero has removed the backup.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "How long --wait waits (exit 4 when it runs out).")
+	o.Deletion.AddFlags(cmd)
+	o.Wait.AddFlags(cmd, "Wait until Velero has removed the backup")
 	return cmd
+}
+
+// Validate checks -o, --wait and --timeout.
+func (o *Options) Validate() error {
+	if err := o.Deletion.Validate(); err != nil {
+		return err
+	}
+	return o.Wait.Validate(o.DryRun)
 }
 
 // Run asks Velero to delete the backup.
@@ -71,11 +77,11 @@ func (o *Options) Run(ctx context.Context) error {
 	if err := cli.PrintAction(o.Streams.Out, ref, "deletion requested", o.DryRun.Server()); err != nil {
 		return err
 	}
-	if !o.Wait || o.DryRun.Any() {
+	if !o.Wait.Wait || o.DryRun.Any() {
 		return nil
 	}
 	_, err = wait.For(ctx, wait.Spec{Client: c.Dynamic.Resource(backup.Backups).Namespace(o.VeleroNamespace), Namespace: o.VeleroNamespace, Name: o.Name,
-		What: "backup " + o.Name + " to be deleted", Timeout: o.Timeout, Check: wait.Deleted})
+		What: "backup " + o.Name + " to be deleted", Timeout: o.Wait.Timeout, Check: wait.Deleted})
 	if err == nil {
 		return cli.PrintAction(o.Streams.Out, ref, "deleted", false)
 	}

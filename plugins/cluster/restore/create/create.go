@@ -81,7 +81,7 @@ func (o *Options) Validate() error {
 	if err := o.Change.Validate(); err != nil {
 		return err
 	}
-	if err := o.Wait.Validate(); err != nil {
+	if err := o.Wait.Validate(o.DryRun); err != nil {
 		return err
 	}
 	if o.Restore.Backup == "" {
