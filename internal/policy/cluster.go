@@ -105,7 +105,7 @@ func PlanOn(ctx context.Context, dyn dynamic.Interface, p *Policy) (*Plan, error
 }
 
 // ScopeText renders a scope in one line.
-func ScopeText(s Scope) string {
+func ScopeText(s NamespaceScope) string {
 	var parts []string
 	if len(s.Namespaces) > 0 {
 		parts = append(parts, "namespaces "+strings.Join(s.Namespaces, ","))

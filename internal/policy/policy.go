@@ -65,10 +65,10 @@ type Policy struct {
 
 // Spec says what a policy enforces and where.
 type Spec struct {
-	Type       string     `json:"type"`
-	Recipe     string     `json:"recipe"`
-	Parameters Parameters `json:"parameters,omitempty"`
-	Scope      Scope      `json:"scope,omitempty"`
+	Type       string         `json:"type"`
+	Recipe     string         `json:"recipe"`
+	Parameters Parameters     `json:"parameters,omitempty"`
+	Scope      NamespaceScope `json:"scope,omitempty"`
 }
 
 // Parameters of the recipes; each type reads its own.
@@ -95,10 +95,10 @@ type Parameters struct {
 	PolicySpec map[string]any `json:"policySpec,omitempty"`
 }
 
-// Scope is the namespaces a policy governs on each cluster: those named
-// (when any), narrowed by the label selector (when given). The system
-// namespaces are never selected unless named.
-type Scope struct {
+// NamespaceScope is the namespaces a policy governs on each cluster: those
+// named (when any), narrowed by the label selector (when given). The
+// system namespaces are never selected unless named.
+type NamespaceScope struct {
 	Namespaces        []string              `json:"namespaces,omitempty"`
 	NamespaceSelector *metav1.LabelSelector `json:"namespaceSelector,omitempty"`
 }

@@ -17,7 +17,7 @@ import (
 // one that left it still has it (extra); both are drift.
 func TestStatusFindsNewAndLeftNamespaces(t *testing.T) {
 	p := &Policy{Spec: Spec{Type: TypeNetwork, Recipe: "deny-all",
-		Scope: Scope{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "a"}}}}}
+		Scope: NamespaceScope{NamespaceSelector: &metav1.LabelSelector{MatchLabels: map[string]string{"team": "a"}}}}}
 	p.Metadata.Name = "n"
 	ns := func(name string, labels map[string]any) runtime.Object {
 		return &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace",

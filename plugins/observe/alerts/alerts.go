@@ -19,14 +19,14 @@ import (
 
 // Options holds the flags and state of `observe alerts`.
 type Options struct {
-	common.Base
+	common.APIOptions
 	Silenced bool
 	Severity []string
 }
 
 // NewCmd returns the alerts command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams, common.NewAlertmanager())}
+	o := &Options{APIOptions: common.NewAPIOptions(f, streams, common.NewAlertmanager())}
 	cmd := &cobra.Command{
 		Use:   "alerts [--silenced] [--severity S]",
 		Short: "Active alerts from Alertmanager, the worst severity first, with their labels and since when",

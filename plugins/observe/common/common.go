@@ -140,14 +140,15 @@ func (e *Error) Class() errs.Class { return e.Kind }
 // Failed is exit code 1 for a report that already said what is wrong.
 func Failed() error { return &explain.SilentError{Code: explain.ExitFailure} }
 
-// Scope is the cluster-reading verbs' scope: -n/-A and the fleet flags.
-type Scope struct {
+// Targets are the clusters and namespaces a cluster-reading verb reads:
+// -n/-A and the fleet flags.
+type Targets struct {
 	AllNamespaces bool
 	Fleet         *cli.FleetFlags
 }
 
 // AddFlags registers -A and the fleet flags.
-func (s *Scope) AddFlags(cmd *cobra.Command) {
+func (s *Targets) AddFlags(cmd *cobra.Command) {
 	s.Fleet = cli.NewFleetFlags()
 	cmd.Flags().BoolVarP(&s.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
 	s.Fleet.AddContextFlags(cmd, "")
@@ -155,25 +156,25 @@ func (s *Scope) AddFlags(cmd *cobra.Command) {
 }
 
 // Strict reports --strict.
-func (s *Scope) Strict(f *cli.Factory) bool {
+func (s *Targets) Strict(f *cli.Factory) bool {
 	sel, err := s.Fleet.Selection(f)
 	return err == nil && sel.Strict
 }
 
 // Validate checks the fleet flags before any connection.
-func (s *Scope) Validate(f *cli.Factory) error {
+func (s *Targets) Validate(f *cli.Factory) error {
 	_, err := s.Fleet.Selection(f)
 	return err
 }
 
 // Sections is what the verbs that print a report per cluster share: the
-// scope's flags, -o and the same checks. Such a verb's Options embed it and
+// targets' flags, -o and the same checks. Such a verb's Options embed it and
 // add their flags, a Validate that ends with the embedded one, and Run.
 type Sections struct {
 	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
 	Output  *cli.OutputFlags
-	Scope   Scope
+	Targets Targets
 }
 
 // NewSections returns the shared options of a verb printing to streams.
@@ -181,27 +182,27 @@ func NewSections(f *cli.Factory, streams genericiooptions.IOStreams) Sections {
 	return Sections{Factory: f, Streams: streams, Output: cli.NewOutputFlags()}
 }
 
-// AddFlags registers the scope's flags and -o.
+// AddFlags registers the targets' flags and -o.
 func (s *Sections) AddFlags(cmd *cobra.Command) {
-	s.Scope.AddFlags(cmd)
+	s.Targets.AddFlags(cmd)
 	s.Output.AddFlags(cmd)
 }
 
-// Complete has nothing to take: the scope is read in Run.
+// Complete has nothing to take: the targets are read in Run.
 func (s *Sections) Complete(*cli.Factory, *cobra.Command, []string) error { return nil }
 
 // Validate checks the fleet flags and -o before any connection.
 func (s *Sections) Validate() error {
-	if err := s.Scope.Validate(s.Factory); err != nil {
+	if err := s.Targets.Validate(s.Factory); err != nil {
 		return err
 	}
 	return s.Output.Validate()
 }
 
-// Report reads every target of the scope and prints a section per target;
+// Report reads every target and prints a section per target;
 // a target that could not be read is exit 1 with --strict.
 func Report[T any](ctx context.Context, s *Sections, read func(ctx context.Context, c *kube.Clients, ns string) (T, error), print func(io.Writer, T) error) ([]fleet.Result[T], error) {
-	results, err := Run(ctx, s.Factory, s.Scope, s.Streams.ErrOut, read)
+	results, err := Run(ctx, s.Factory, s.Targets, s.Streams.ErrOut, read)
 	if err != nil {
 		return nil, err
 	}
@@ -209,16 +210,16 @@ func Report[T any](ctx context.Context, s *Sections, read func(ctx context.Conte
 	if err != nil {
 		return results, err
 	}
-	if failed && s.Scope.Strict(s.Factory) {
+	if failed && s.Targets.Strict(s.Factory) {
 		return results, Failed()
 	}
 	return results, nil
 }
 
-// Run calls read on every target of the scope with the namespace to read
+// Run calls read on every target with the namespace to read
 // ("" for all), and returns a result per target (the target's name, "" for
 // the current context alone).
-func Run[T any](ctx context.Context, f *cli.Factory, s Scope, errOut io.Writer, read func(ctx context.Context, c *kube.Clients, ns string) (T, error)) ([]fleet.Result[T], error) {
+func Run[T any](ctx context.Context, f *cli.Factory, s Targets, errOut io.Writer, read func(ctx context.Context, c *kube.Clients, ns string) (T, error)) ([]fleet.Result[T], error) {
 	sel, err := s.Fleet.Selection(f)
 	if err != nil {
 		return nil, err
@@ -236,9 +237,9 @@ func Run[T any](ctx context.Context, f *cli.Factory, s Scope, errOut io.Writer, 
 	return results, err
 }
 
-// Base is what the verbs that talk to Prometheus or Alertmanager share:
+// APIOptions is what the verbs that talk to Prometheus or Alertmanager share:
 // the factory, streams, -o, the API's flags, and the same flag checks.
-type Base struct {
+type APIOptions struct {
 	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
 	Output  *cli.OutputFlags
@@ -246,25 +247,25 @@ type Base struct {
 	cmd     *cobra.Command
 }
 
-// NewBase returns the shared options of a verb that talks to api.
-func NewBase(f *cli.Factory, streams genericiooptions.IOStreams, api *API) Base {
-	return Base{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), API: api}
+// NewAPIOptions returns the shared options of a verb that talks to api.
+func NewAPIOptions(f *cli.Factory, streams genericiooptions.IOStreams, api *API) APIOptions {
+	return APIOptions{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), API: api}
 }
 
 // AddFlags registers the API's flags and -o.
-func (b *Base) AddFlags(cmd *cobra.Command) {
+func (b *APIOptions) AddFlags(cmd *cobra.Command) {
 	b.API.AddFlags(cmd)
 	b.Output.AddFlags(cmd)
 }
 
 // Complete keeps the command, for the flag checks.
-func (b *Base) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
+func (b *APIOptions) Complete(_ *cli.Factory, cmd *cobra.Command, _ []string) error {
 	b.cmd = cmd
 	return nil
 }
 
 // Validate checks the API's flags and -o before any connection.
-func (b *Base) Validate() error {
+func (b *APIOptions) Validate() error {
 	if err := b.API.Validate(b.cmd); err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ const maxPlotted = 6
 
 // Options holds the flags and state of `observe query`.
 type Options struct {
-	common.Base
+	common.APIOptions
 	Query     string
 	Time      string
 	Range     time.Duration
@@ -37,7 +37,7 @@ type Options struct {
 
 // NewCmd returns the query command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams, common.NewPrometheus()), MaxPoints: 1000, MaxSeries: 50}
+	o := &Options{APIOptions: common.NewAPIOptions(f, streams, common.NewPrometheus()), MaxPoints: 1000, MaxSeries: 50}
 	cmd := &cobra.Command{
 		Use:   "query PROMQL [--time T] [--range 1h [--step 1m]]",
 		Short: "Run a PromQL query: an instant vector as a table, a range as a terminal plot",
@@ -79,7 +79,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Complete takes the query.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.Query = strings.TrimSpace(args[0])
-	return o.Base.Complete(f, cmd, args)
+	return o.APIOptions.Complete(f, cmd, args)
 }
 
 // Validate checks the flags before any connection.
@@ -111,7 +111,7 @@ func (o *Options) Validate() error {
 				o.Range, o.Step, n, o.MaxPoints, observe.StepFor(o.Range, o.MaxPoints))
 		}
 	}
-	return o.Base.Validate()
+	return o.APIOptions.Validate()
 }
 
 // ParseTime reads RFC 3339, a Unix timestamp or a duration ago.

@@ -28,7 +28,7 @@ const requestsQuery = `sum by (code) (rate(apiserver_request_total[5m]))`
 type Options struct {
 	Factory    *cli.Factory
 	Streams    genericiooptions.IOStreams
-	Scope      common.Scope
+	Targets    common.Targets
 	Prometheus *common.API
 	cmd        *cobra.Command
 
@@ -66,7 +66,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().DurationVar(&o.Range, "range", o.Range, "How far back the Prometheus chart goes.")
 	cmd.Flags().BoolVar(&o.NoPrometheus, "no-prometheus", false, "Do not ask Prometheus for the request-rate chart.")
 	_ = cmd.MarkFlagFilename("html", "html")
-	o.Scope.AddFlags(cmd)
+	o.Targets.AddFlags(cmd)
 	o.Prometheus.AddFlags(cmd)
 	return cmd
 }
@@ -85,7 +85,7 @@ func (o *Options) Validate() error {
 	if o.Range <= 0 {
 		return cmdutil.FlagErrorf("--range must be positive")
 	}
-	if err := o.Scope.Validate(o.Factory); err != nil {
+	if err := o.Targets.Validate(o.Factory); err != nil {
 		return err
 	}
 	return o.Prometheus.Validate(o.cmd)
@@ -98,7 +98,7 @@ type reading struct {
 
 // Run reads every target, asks Prometheus, and writes the file.
 func (o *Options) Run(ctx context.Context) error {
-	results, err := common.Run(ctx, o.Factory, o.Scope, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients, ns string) (reading, error) {
+	results, err := common.Run(ctx, o.Factory, o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients, ns string) (reading, error) {
 		h, err := observe.ReadHealth(ctx, c, ns)
 		if err != nil {
 			return reading{}, err
@@ -111,7 +111,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	ns, _ := o.Factory.Namespace()
 	rep := &observe.Report{Title: "TKO cluster report", Generated: time.Now(), Scope: "namespace " + ns}
-	if o.Scope.AllNamespaces {
+	if o.Targets.AllNamespaces {
 		rep.Scope = "all namespaces"
 	}
 	for _, r := range results {

@@ -17,13 +17,13 @@ import (
 
 // Options holds the flags and state of `observe rules`.
 type Options struct {
-	common.Base
+	common.APIOptions
 	Firing bool
 }
 
 // NewCmd returns the rules command and its recommend verb.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams, common.NewPrometheus())}
+	o := &Options{APIOptions: common.NewAPIOptions(f, streams, common.NewPrometheus())}
 	cmd := &cobra.Command{
 		Use:   "rules [--firing]",
 		Short: "Prometheus's rule groups: each rule's health, state and active alerts",

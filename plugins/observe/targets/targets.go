@@ -18,13 +18,13 @@ import (
 
 // Options holds the flags and state of `observe targets`.
 type Options struct {
-	common.Base
+	common.APIOptions
 	Down bool
 }
 
 // NewCmd returns the targets command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams, common.NewPrometheus())}
+	o := &Options{APIOptions: common.NewAPIOptions(f, streams, common.NewPrometheus())}
 	cmd := &cobra.Command{
 		Use:   "targets [--down]",
 		Short: "Prometheus's scrape targets, up or down, with the last scrape's error",

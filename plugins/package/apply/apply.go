@@ -22,7 +22,7 @@ import (
 
 // Options holds the flags of `package apply`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	File    string
 	Profile string
 	Export  bool
@@ -32,7 +32,7 @@ type Options struct {
 
 // NewCmd returns the apply command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true), WaitFlags: cmdutil.WaitFlags{Wait: true, Timeout: 10 * time.Minute}}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true), WaitFlags: cmdutil.WaitFlags{Wait: true, Timeout: 10 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "apply (-f STACK.yaml | --profile NAME)",
 		Short: "Apply a stack of packages in dependency order",
@@ -76,7 +76,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Complete takes the factory; a dry run does not wait.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.WaitFlags.Complete(cmd, o.Streams.ErrOut, o.DryRun)
-	return o.Base.Complete(f, cmd, args)
+	return o.VerbOptions.Complete(f, cmd, args)
 }
 
 // Validate checks the flags.

@@ -168,7 +168,7 @@ func PrintStages(w io.Writer, app *carvel.App, full bool) {
 // KickOptions is the kick of a PackageInstall or a PackageRepository
 // (Kind): both verbs' Options.
 type KickOptions struct {
-	Base
+	VerbOptions
 	Kind string
 	cmdutil.WaitFlags
 }
@@ -176,7 +176,7 @@ type KickOptions struct {
 // NewKickOptions returns the options of the kick of a Kind, whose --wait
 // waits up to timeout.
 func NewKickOptions(streams genericiooptions.IOStreams, kind string, timeout time.Duration) KickOptions {
-	return KickOptions{Base: NewBase(streams, false), Kind: kind, WaitFlags: cmdutil.WaitFlags{Timeout: timeout, OnTerminal: true}}
+	return KickOptions{VerbOptions: NewVerbOptions(streams, false), Kind: kind, WaitFlags: cmdutil.WaitFlags{Timeout: timeout, OnTerminal: true}}
 }
 
 // AddFlags registers --wait and --timeout.
@@ -188,7 +188,7 @@ func (o *KickOptions) AddFlags(cmd *cobra.Command, what string) {
 // a person at a terminal.
 func (o *KickOptions) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.WaitFlags.Complete(cmd, o.Streams.ErrOut, cmdutil.DryRunNone)
-	return o.Base.Complete(f, cmd, args)
+	return o.VerbOptions.Complete(f, cmd, args)
 }
 
 // Validate checks --timeout.
@@ -230,19 +230,19 @@ func (o *KickOptions) Run(ctx context.Context) error {
 	return nil
 }
 
-// Base is what every verb's Options holds: the factory (set by Complete),
-// the streams, the output flags (nil for verbs that print no objects) and
-// the NAME argument, if any.
-type Base struct {
+// VerbOptions is what every verb's Options holds: the factory (set by
+// Complete), the streams, the output flags (nil for verbs that print no
+// objects) and the NAME argument, if any.
+type VerbOptions struct {
 	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
 	Output  *cli.OutputFlags
 	Name    string
 }
 
-// NewBase returns a Base; output adds the -o flags.
-func NewBase(streams genericiooptions.IOStreams, output bool) Base {
-	b := Base{Streams: streams}
+// NewVerbOptions returns the shared options; output adds the -o flags.
+func NewVerbOptions(streams genericiooptions.IOStreams, output bool) VerbOptions {
+	b := VerbOptions{Streams: streams}
 	if output {
 		b.Output = cli.NewOutputFlags()
 	}
@@ -250,7 +250,7 @@ func NewBase(streams genericiooptions.IOStreams, output bool) Base {
 }
 
 // Complete takes the factory and the NAME argument.
-func (b *Base) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
+func (b *VerbOptions) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
 	b.Factory = f
 	if len(args) > 0 {
 		b.Name = args[0]
@@ -259,7 +259,7 @@ func (b *Base) Complete(f *cli.Factory, _ *cobra.Command, args []string) error {
 }
 
 // Validate checks the output flags.
-func (b *Base) Validate() error {
+func (b *VerbOptions) Validate() error {
 	if b.Output == nil {
 		return nil
 	}

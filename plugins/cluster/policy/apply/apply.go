@@ -20,7 +20,7 @@ import (
 
 // Options holds the flags and state of `policy apply`.
 type Options struct {
-	common.Base
+	common.PolicyOptions
 
 	File              string
 	Recipe            string
@@ -48,7 +48,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 }
 
 func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command, *Options) {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{PolicyOptions: common.NewPolicyOptions(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "apply (TYPE NAME --recipe RECIPE [flags] | custom NAME -f VAP.yaml | -f POLICY.yaml)",
 		Short: "Apply a security, image registry, network or quota policy to a cluster or a fleet",
@@ -177,7 +177,7 @@ var flagOf = map[string]string{
 
 // Validate checks the file or the flags whole, before any connection.
 func (o *Options) Validate() error {
-	if err := o.Base.Validate(); err != nil {
+	if err := o.PolicyOptions.Validate(); err != nil {
 		return err
 	}
 	custom := len(o.args) > 0 && o.args[0] == policy.TypeCustom

@@ -21,7 +21,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	// Every target checks every object first; nothing is changed anywhere
 	// unless all of them pass.
-	checked, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
+	checked, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
 		return o.applyAll(ctx, c, true)
 	})
 	if err != nil {
@@ -37,7 +37,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun.Server() {
 		return o.print(checked, true)
 	}
-	done, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
+	done, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
 		return o.applyAll(ctx, c, false)
 	})
 	if err != nil {
@@ -148,7 +148,7 @@ func clusterPrefix(cluster string) string {
 // printClient prints the objects of each policy as they would be on each
 // target (the namespaces of the scope are read from the cluster).
 func (o *Options) printClient(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*unstructured.Unstructured, error) {
+	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) ([]*unstructured.Unstructured, error) {
 		var objs []*unstructured.Unstructured
 		for _, p := range o.policies {
 			plan, err := policy.PlanOn(ctx, c.Dynamic, p)

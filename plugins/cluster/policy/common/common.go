@@ -21,18 +21,18 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
 
-// Base is what the options of every verb that reaches clusters hold: the
+// PolicyOptions is what the options of every policy verb hold: the
 // fleet options (the current cluster by default, kubeconfig contexts, or
 // workload clusters through their kubeconfig Secrets).
-type Base struct{ cli.FleetOptions }
+type PolicyOptions struct{ cli.FleetOptions }
 
-// NewBase returns the base options of a verb.
-func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
-	return Base{cli.NewFleetOptions(f, streams)}
+// NewPolicyOptions returns the shared options of a verb.
+func NewPolicyOptions(f *cli.Factory, streams genericiooptions.IOStreams) PolicyOptions {
+	return PolicyOptions{cli.NewFleetOptions(f, streams)}
 }
 
 // AddFlags registers the fleet flags and -o.
-func (b *Base) AddFlags(cmd *cobra.Command) {
+func (b *PolicyOptions) AddFlags(cmd *cobra.Command) {
 	b.FleetOptions.AddFlags(cmd, "Workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
 
@@ -46,7 +46,7 @@ type Outcome[T any] struct {
 // Run calls fn on every target (the policy requirement checked on each)
 // and prints the fleet's notes. On the current cluster alone, its error is
 // returned as is, so it keeps its own exit code.
-func Run[T any](ctx context.Context, b *Base, fn func(ctx context.Context, c *kube.Clients) (T, error)) ([]Outcome[T], error) {
+func Run[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error)) ([]Outcome[T], error) {
 	results, notes, err := cli.FleetRun(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, func(ctx context.Context, tg cli.Target) (T, error) {
 		return fn(ctx, tg.Clients)
 	})

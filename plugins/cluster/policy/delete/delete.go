@@ -19,14 +19,14 @@ import (
 
 // Options holds the flags of `policy delete`.
 type Options struct {
-	common.Base
+	common.PolicyOptions
 	Name   string
 	DryRun cmdutil.DryRun
 }
 
 // NewCmd returns the delete command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{PolicyOptions: common.NewPolicyOptions(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "delete NAME",
 		Short: "Remove exactly what a policy wrote, from a cluster or every cluster of a fleet",
@@ -58,7 +58,7 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 
 // Run deletes on every target.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]policy.Action, error) {
+	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) ([]policy.Action, error) {
 		if o.DryRun.Client() {
 			return policy.Removal(ctx, c.Dynamic, o.Name)
 		}

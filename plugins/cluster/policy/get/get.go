@@ -21,13 +21,13 @@ import (
 
 // Options holds the flags of `policy get`.
 type Options struct {
-	common.Base
+	common.PolicyOptions
 	Name string
 }
 
 // NewCmd returns the get command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{PolicyOptions: common.NewPolicyOptions(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "get NAME",
 		Short: "Print a policy as a ClusterPolicy document, from a cluster or every cluster of a fleet",
@@ -71,7 +71,7 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 
 // Run reads the policy's record on every target and prints it.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) (*policy.Policy, error) {
+	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) (*policy.Policy, error) {
 		rec, err := policy.GetRecord(ctx, c.Dynamic, o.Name)
 		if err != nil {
 			return nil, err

@@ -26,7 +26,7 @@ func TestFleetOutput(t *testing.T) {
 	}
 	for _, format := range []string{"yaml", "json"} {
 		streams, _, out, errOut := cmdutil.TestStreams(false)
-		o := &Options{Base: common.NewBase(cli.NewFactory(), streams), Name: "sec"}
+		o := &Options{PolicyOptions: common.NewPolicyOptions(cli.NewFactory(), streams), Name: "sec"}
 		cmd := &cobra.Command{Use: "get"}
 		o.AddFlags(cmd)
 		if err := cmd.ParseFlags([]string{"-o", format}); err != nil {

@@ -21,12 +21,12 @@ import (
 
 // Options holds the flags of `policy list`.
 type Options struct {
-	common.Base
+	common.PolicyOptions
 }
 
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{PolicyOptions: common.NewPolicyOptions(f, streams)}
 	cmd := &cobra.Command{
 		Use:     "list",
 		Aliases: []string{"ls"},
@@ -69,7 +69,7 @@ type Row struct {
 
 // Run reads every target's records.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*policy.Record, error) {
+	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) ([]*policy.Record, error) {
 		return policy.Records(ctx, c.Dynamic)
 	})
 	if err != nil {

@@ -20,14 +20,14 @@ import (
 
 // Options holds the flags of `policy status`.
 type Options struct {
-	common.Base
+	common.PolicyOptions
 	Name   string
 	NoPods bool
 }
 
 // NewCmd returns the status command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{PolicyOptions: common.NewPolicyOptions(f, streams)}
 	cmd := &cobra.Command{
 		Use:     "status [NAME]",
 		Aliases: []string{"diff"},
@@ -78,7 +78,7 @@ type Row struct {
 
 // Run checks every policy on every target.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.Base, func(ctx context.Context, c *kube.Clients) ([]*policy.Status, error) {
+	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) ([]*policy.Status, error) {
 		var recs []*policy.Record
 		if o.Name != "" {
 			rec, err := policy.GetRecord(ctx, c.Dynamic, o.Name)

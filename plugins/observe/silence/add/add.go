@@ -17,7 +17,7 @@ import (
 
 // Options holds the flags and state of `observe silence add`.
 type Options struct {
-	common.Base
+	common.APIOptions
 	Duration time.Duration
 	Comment  string
 	Author   string
@@ -28,7 +28,7 @@ type Options struct {
 
 // NewCmd returns the add command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams, common.NewAlertmanager()), Duration: 2 * time.Hour}
+	o := &Options{APIOptions: common.NewAPIOptions(f, streams, common.NewAlertmanager()), Duration: 2 * time.Hour}
 	cmd := &cobra.Command{
 		Use:   "add MATCHER... --comment TEXT [--duration 2h] [--dry-run]",
 		Short: "Silence the alerts that match every matcher, from now for --duration",
@@ -60,7 +60,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Complete builds the silence from the matchers.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
-	_ = o.Base.Complete(f, cmd, args)
+	_ = o.APIOptions.Complete(f, cmd, args)
 	for _, a := range args {
 		m, err := observe.ParseMatcher(a)
 		if err != nil {
@@ -91,7 +91,7 @@ func (o *Options) Validate() error {
 	case o.Duration <= 0:
 		return cmdutil.FlagErrorf("--duration must be positive")
 	}
-	return o.Base.Validate()
+	return o.APIOptions.Validate()
 }
 
 // Run creates the silence.

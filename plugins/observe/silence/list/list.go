@@ -16,13 +16,13 @@ import (
 
 // Options holds the flags and state of `observe silence list`.
 type Options struct {
-	common.Base
+	common.APIOptions
 	Expired bool
 }
 
 // NewCmd returns the list command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams, common.NewAlertmanager())}
+	o := &Options{APIOptions: common.NewAPIOptions(f, streams, common.NewAlertmanager())}
 	cmd := &cobra.Command{
 		Use:   "list [--expired]",
 		Short: "Active and pending silences, the soonest to end first",

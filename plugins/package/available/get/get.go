@@ -20,7 +20,7 @@ import (
 
 // Options holds the flags of `available get`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	Package       string
 	Version       string
 	ValuesSchema  bool
@@ -29,7 +29,7 @@ type Options struct {
 
 // NewCmd returns `available get`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true)}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true)}
 	cmd := &cobra.Command{
 		Use:     "get PACKAGE[/VERSION] [--values-schema] [--default-values-file-output FILE]",
 		Aliases: []string{"describe"},

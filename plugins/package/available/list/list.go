@@ -17,13 +17,13 @@ import (
 
 // Options holds the flags of `available list`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	Package string
 }
 
 // NewCmd returns `available list`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true)}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true)}
 	cmd := &cobra.Command{
 		Use:     "list [-p PACKAGE]",
 		Aliases: []string{"ls"},

@@ -19,13 +19,13 @@ import (
 
 // Options holds the flags of `installed get`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	ShowValues bool
 }
 
 // NewCmd returns `installed get`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true)}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true)}
 	cmd := &cobra.Command{
 		Use:     "get NAME [--values]",
 		Aliases: []string{"describe"},

@@ -18,14 +18,14 @@ import (
 
 // Options holds the flags of `installed list`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	AllNamespaces bool
 	Clusters      []string
 }
 
 // NewCmd returns `installed list`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true)}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true)}
 	cmd := &cobra.Command{
 		Use:     "list [-A] [--cluster C,...]",
 		Aliases: []string{"ls"},

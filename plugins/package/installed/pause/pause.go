@@ -17,7 +17,7 @@ import (
 
 // Options holds the state of `installed pause` and `installed resume`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	Paused bool
 }
 
@@ -28,7 +28,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // NewCmdPaused returns the command that sets spec.paused to paused.
 func NewCmdPaused(f *cli.Factory, streams genericiooptions.IOStreams, paused bool, use, short string) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, false), Paused: paused}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, false), Paused: paused}
 	verb, _, _ := strings.Cut(use, " ")
 	return &cobra.Command{
 		Use: use, Short: short, Example: cmdutil.Examples("kubectl tko package installed " + verb + " contour -n tanzu-packages"),

@@ -15,11 +15,11 @@ import (
 )
 
 // Options holds the flags of `installed status`.
-type Options struct{ common.Base }
+type Options struct{ common.VerbOptions }
 
 // NewCmd returns `installed status`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true)}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true)}
 	cmd := &cobra.Command{
 		Use:   "status NAME",
 		Short: "Show how kapp-controller's last reconcile went: fetch, template and deploy, in full",

@@ -30,7 +30,7 @@ import (
 
 // Options holds the flags of `repository add` and `repository update`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	URL       string
 	InlineDir string
 	Git       string
@@ -53,7 +53,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // the same create-or-update, update refusing a repository that does not
 // exist and add one with another source.
 func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true), Update: update, WaitFlags: cmdutil.WaitFlags{Timeout: 5 * time.Minute, OnTerminal: true}}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true), Update: update, WaitFlags: cmdutil.WaitFlags{Timeout: 5 * time.Minute, OnTerminal: true}}
 	use, short := "add NAME (--url IMAGE | --inline-dir DIR | --git URL@REF)", "Add a package repository and wait until its packages are available"
 	example := `
 		# An imgpkg bundle, as TKG ships its standard repository
@@ -93,7 +93,7 @@ func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 // a person at a terminal.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.WaitFlags.Complete(cmd, o.Streams.ErrOut, o.DryRun)
-	return o.Base.Complete(f, cmd, args)
+	return o.VerbOptions.Complete(f, cmd, args)
 }
 
 // Validate checks the flags and reads the source they name.

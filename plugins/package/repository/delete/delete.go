@@ -22,7 +22,7 @@ import (
 
 // Options holds the flags of `repository delete`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	Names []string
 	Yes   bool
 	cmdutil.WaitFlags
@@ -30,7 +30,7 @@ type Options struct {
 
 // NewCmd returns `repository delete`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, false), WaitFlags: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, false), WaitFlags: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "delete NAME...",
 		Short: "Delete package repositories (their packages stop being available)",
@@ -52,7 +52,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 // Complete takes the factory and the names.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.Names = args
-	return o.Base.Complete(f, cmd, args)
+	return o.VerbOptions.Complete(f, cmd, args)
 }
 
 // Validate checks --timeout.

@@ -15,11 +15,11 @@ import (
 )
 
 // Options holds the flags of `repository get`.
-type Options struct{ common.Base }
+type Options struct{ common.VerbOptions }
 
 // NewCmd returns `repository get`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true)}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true)}
 	cmd := &cobra.Command{
 		Use: "get NAME", Aliases: []string{"describe"},
 		Short:             "Show a package repository: source, conditions and the full error",

@@ -17,13 +17,13 @@ import (
 
 // Options holds the flags of `repository list`.
 type Options struct {
-	common.Base
+	common.VerbOptions
 	AllNamespaces bool
 }
 
 // NewCmd returns `repository list`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(streams, true)}
+	o := &Options{VerbOptions: common.NewVerbOptions(streams, true)}
 	cmd := &cobra.Command{
 		Use: "list [-A]", Aliases: []string{"ls"},
 		Short:   "List package repositories with their source and state",
