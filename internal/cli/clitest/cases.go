@@ -12,7 +12,7 @@ type Case struct {
 	Name string
 	Args []string
 	// Server makes the server the run talks to: Estate when nil.
-	Server func(t *testing.T) *Server
+	Server func(t testing.TB) *Server
 	// Setup changes the server before the run (objects, reactions).
 	Setup func(s *Server)
 	TTY   bool
@@ -28,7 +28,7 @@ type Case struct {
 	// fine).
 	NoChanges bool
 	// Check makes assertions of its own (objects written, requests).
-	Check func(t *testing.T, s *Server, r Result)
+	Check CheckFunc
 }
 
 // Args splits a command line on spaces, for table cases.

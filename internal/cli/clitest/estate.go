@@ -32,6 +32,17 @@ func Estate(t testing.TB) *Server {
 	return s
 }
 
+// PackagesEstate is Estate with kapp-controller at work, as under `make
+// test` as root: the local repository's packages served in tanzu-packages
+// and every install and repository reconciled (KappController).
+func PackagesEstate(t testing.TB) *Server {
+	t.Helper()
+	s := Estate(t)
+	s.SeedPackages("tanzu-packages")
+	s.KappController(nil)
+	return s
+}
+
 // Seed stores objects as seed.Apply writes them: the generation an apply
 // gives, the status stamped (condition times, observed generations), and
 // a deletion when the seed asks for one.
