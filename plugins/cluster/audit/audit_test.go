@@ -1,0 +1,29 @@
+package audit_test
+
+import (
+	"testing"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
+)
+
+// TestAudit checks the seeded clusters against the reference design,
+// reading identity and packages from each workload cluster through its
+// kubeconfig Secret: a FAIL exits 1.
+func TestAudit(t *testing.T) {
+	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
+		{Name: "every namespace", Args: clitest.Args("audit -A"), Code: 1,
+			Stdout: []string{
+				"default\twc-prod-1\tTKO-CP-001\thigh\tPASS\t3 control-plane nodes\n",
+				"default\twc-prod-1\tTKO-IDM-001\thigh\tPASS\tJWTAuthenticator tkg-jwt-authenticator is Ready\n",
+				"default\twc-prod-1\tTKO-PKG-001\tmedium\tFAIL\tmissing: grafana; not reconciled: tanzu-packages/prometheus\n",
+				"team-a\twc-team-a\tTKO-MHC-001\tmedium\tFAIL\t",
+				"default\twc-dev-1\tTKO-IDM-001\thigh\tSKIP\tno admin kubeconfig Secret yet",
+			},
+			Stderr: []string{"audit: ", " FAIL, ", " across 5 cluster(s)\n"}, Absent: []string{"tkg-mgmt"}, NoChanges: true},
+		{Name: "junit", Args: clitest.Args("audit wc-prod-1 -o junit"), Code: 1, Stdout: []string{"<testsuite", `name="TKO-PKG-001`, "<failure"}},
+		{Name: "found in another namespace", Args: clitest.Args("audit wc-team-a"), Code: 1, Stdout: []string{"team-a\twc-team-a\tTKO-CP-001"}},
+		{Name: "not found", Args: clitest.Args("audit wc-nope"), Code: 3, Stderr: []string{"wc-nope"}},
+		{Name: "bad output", Args: clitest.Args("audit -o table"), Code: 2, NoRequests: true},
+	})
+}

@@ -1,0 +1,48 @@
+package list_test
+
+import (
+	"testing"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
+)
+
+// TestList runs `cluster list` against the seeded estate: every workload
+// cluster with its state, the management cluster only when asked, and
+// refusals before any request.
+func TestList(t *testing.T) {
+	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
+		{Name: "all namespaces", Args: clitest.Args("list -A"),
+			Stdout: []string{"NAMESPACE\tNAME\tCLASS", "default\twc-prod-1\t", "\tAvailable\t", "team-a\twc-team-a\t", "\tDegraded\t", "\tFailed\t", "\tDeleting\t", "tkc-guest-1\tTanzuKubernetesCluster"},
+			Absent: []string{"tkg-mgmt"}, NoChanges: true},
+		{Name: "one namespace", Args: clitest.Args("list -n team-a"),
+			Stdout: []string{"wc-team-a", "wc-failed"}, Absent: []string{"wc-prod-1", "NAMESPACE"}},
+		{Name: "management cluster", Args: clitest.Args("list -A --include-management-cluster -o name"),
+			Stdout: []string{"cluster.cluster.x-k8s.io/tkg-mgmt\n", "cluster.cluster.x-k8s.io/wc-prod-1\n"}},
+		{Name: "wide", Args: clitest.Args("list -n default -o wide"),
+			Stdout: []string{"\tTKR\tPLAN\tROLE\tENDPOINT\tMESSAGE", "v1.30.2---vmware.1-tkg.1\tprod\tworkload\t10.20.0.21:6443"}},
+		{Name: "selector", Args: clitest.Args("list -A -l networking.tkg.tanzu.vmware.com/avi=install-ako-for-all -o name"),
+			Stdout: []string{"/wc-prod-1\n", "/wc-team-a\n"}, Absent: []string{"wc-dev-1"}},
+		{Name: "nothing found", Args: clitest.Args("list -n kube-public"), Stderr: []string{"No"}},
+		{Name: "bad output", Args: clitest.Args("list -o table"), Code: 2, Stderr: []string{"table"}, NoRequests: true},
+		{Name: "bad flag", Args: clitest.Args("list --bogus"), Code: 2, Stderr: []string{"unknown flag: --bogus"}, NoRequests: true},
+		{Name: "no Cluster API", Setup: func(s *clitest.Server) { s.Unserve(capi.Group) }, Args: clitest.Args("list -A"),
+			Code: 3, Stderr: []string{"cluster.x-k8s.io"}},
+	})
+}
+
+// TestListAllContexts lists the clusters of every management cluster of
+// the kubeconfig, each row under its context.
+func TestListAllContexts(t *testing.T) {
+	a, b := clitest.Estate(t), clitest.NewServer(t)
+	b.Context = "tko-mgmt-2"
+	b.AddYAML(`
+apiVersion: cluster.x-k8s.io/v1beta2
+kind: Cluster
+metadata: {name: wc-edge-1, namespace: default}
+spec: {topology: {classRef: {name: tkg-vsphere-default-v1.2.0}, version: v1.31.1+vmware.2}}
+`)
+	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, a, b)}.Run(t, "list", "-A", "--all-contexts")
+	r.Check(t, 0, "CONTEXT\t", "tko-mgmt\tdefault\twc-prod-1\t", "tko-mgmt-2\tdefault\twc-edge-1\t")
+}
