@@ -173,6 +173,14 @@ func (s *Server) Requests() []Request {
 	return slices.Clone(s.requests)
 }
 
+// Forget drops the requests seen so far: what a test's own set-up asked
+// is not the command's.
+func (s *Server) Forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.requests = nil
+}
+
 // Changes returns the requests that may have changed something: creates,
 // updates, patches and deletes other than dry runs.
 func (s *Server) Changes() []Request {

@@ -98,6 +98,9 @@ func TestApplyOwnsFields(t *testing.T) {
 	if _, found, _ := unstructured.NestedFieldNoCopy(got.Object, "spec", "paused"); found || got.GetGeneration() != 2 || len(got.GetManagedFields()) == 0 {
 		t.Errorf("the field no longer applied stays (found %v), generation %d", found, got.GetGeneration())
 	}
+	if again, err := apply("kubectl-tko", true, cluster("wc-1")); err != nil || again.GetResourceVersion() != got.GetResourceVersion() {
+		t.Errorf("an apply that changes nothing moved the resourceVersion %s to %s (%v)", got.GetResourceVersion(), again.GetResourceVersion(), err)
+	}
 	other := cluster("wc-1")
 	_ = unstructured.SetNestedField(other.Object, "v1.29.0", "spec", "topology", "version")
 	if _, err := apply("someone-else", false, other); !apierrors.IsConflict(err) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"time"
 
+	"k8s.io/apimachinery/pkg/api/equality"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -98,6 +99,11 @@ func (s *store) finish(k Kind, old, obj *unstructured.Unstructured, w write) (*u
 			obj.SetGeneration(old.GetGeneration() + 1)
 		}
 	}
+	if old != nil && unchanged(old, obj) {
+		// The API server skips a write that changes nothing: no new
+		// resourceVersion, no watch event.
+		return old.DeepCopy(), nil
+	}
 	if w.dryRun {
 		return obj, nil
 	}
@@ -108,6 +114,22 @@ func (s *store) finish(k Kind, old, obj *unstructured.Unstructured, w write) (*u
 	s.rv = next
 	s.store(k.GVR(), obj)
 	return obj.DeepCopy(), nil
+}
+
+// unchanged compares two versions of an object but for their resource
+// version and the times in their managed fields.
+func unchanged(old, obj *unstructured.Unstructured) bool {
+	norm := func(u *unstructured.Unstructured) *unstructured.Unstructured {
+		c := u.DeepCopy()
+		c.SetResourceVersion("")
+		fields := c.GetManagedFields()
+		for i := range fields {
+			fields[i].Time = nil
+		}
+		c.SetManagedFields(fields)
+		return c
+	}
+	return equality.Semantic.DeepEqual(norm(old).Object, norm(obj).Object)
 }
 
 // update replaces an object, as PUT does: a stale resourceVersion is a
