@@ -93,7 +93,7 @@ else
   table kubectl tko package installed list -A
 fi
 echo
-echo "kubectl tko lb: NSX ALB (AKO) and kube-vip, with AKO's own warning Event correlated to the pending Service:"
+echo "kubectl tko lb: NSX ALB (AKO) and kube-vip; a pending Service's cause from the Events on it, and an address no pool accounts for (team-a/legacy-ftp):"
 table kubectl tko lb services -A -o wide
 table kubectl tko lb status -A
 table kubectl tko lb pools
