@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
+
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 )
 
@@ -17,6 +19,11 @@ type Case struct {
 	Setup func(s *Server)
 	TTY   bool
 	Stdin string
+	Env   map[string]string
+	// Kubeconfig edits the kubeconfig of the run (Config of the server)
+	// before it is written; Home fills the run's fresh $HOME.
+	Kubeconfig func(cfg *clientcmdapi.Config)
+	Home       func(t testing.TB, home string)
 
 	Code   int
 	Stdout []string // each must be in standard output
@@ -51,7 +58,15 @@ func (c Case) Run(t *testing.T, p cli.Plugin) (*Server, Result) {
 	if c.Setup != nil {
 		c.Setup(s)
 	}
-	r := Cmd{Plugin: p, Kubeconfig: Kubeconfig(t, s), TTY: c.TTY, Stdin: c.Stdin}.Run(t, c.Args...)
+	cfg := Config(s)
+	if c.Kubeconfig != nil {
+		c.Kubeconfig(cfg)
+	}
+	home := t.TempDir()
+	if c.Home != nil {
+		c.Home(t, home)
+	}
+	r := Cmd{Plugin: p, Kubeconfig: WriteKubeconfig(t, cfg), TTY: c.TTY, Stdin: c.Stdin, Env: c.Env, Home: home}.Run(t, c.Args...)
 	r.Check(t, c.Code, c.Stdout...)
 	if r.Code == c.Code {
 		r.CheckErr(t, c.Code, c.Stderr...)

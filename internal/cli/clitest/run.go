@@ -33,6 +33,8 @@ type Cmd struct {
 	// TTY makes stdin, stdout and stderr terminals.
 	TTY   bool
 	Stdin string
+	// Env sets more environment variables for the run.
+	Env map[string]string
 	// Home is $HOME (and the XDG directories under it); a fresh directory
 	// when "", so no test reads or writes the user's caches.
 	Home string
@@ -50,6 +52,9 @@ func (c Cmd) Run(t testing.TB, args ...string) Result {
 	t.Setenv("XDG_CONFIG_HOME", filepath.Join(home, ".config"))
 	t.Setenv("XDG_CACHE_HOME", filepath.Join(home, ".cache"))
 	t.Setenv("KUBERNETES_SERVICE_HOST", "")
+	for k, v := range c.Env {
+		t.Setenv(k, v)
+	}
 	streams, in, out, errOut := cmdutil.TestStreams(c.TTY)
 	in.WriteString(c.Stdin)
 	code := cli.Run(c.Plugin, cli.NewFactory(), streams, args)
@@ -66,6 +71,16 @@ func (s *Server) Run(p cli.Plugin, args ...string) Result {
 func (s *Server) RunTTY(p cli.Plugin, args ...string) Result {
 	s.t.Helper()
 	return Cmd{Plugin: p, Kubeconfig: Kubeconfig(s.t, s), TTY: true}.Run(s.t, args...)
+}
+
+// Prepare runs a command as a test's set-up: it must succeed, and its
+// requests are forgotten.
+func (s *Server) Prepare(p cli.Plugin, args ...string) {
+	s.t.Helper()
+	if r := s.Run(p, args...); r.Code != 0 {
+		s.t.Fatalf("clitest: set-up %v failed: exit %d\n%s", args, r.Code, r)
+	}
+	s.Forget()
 }
 
 // Config is a kubeconfig with a context for each server (named by its
@@ -88,7 +103,14 @@ func Config(servers ...*Server) *clientcmdapi.Config {
 // and returns its path.
 func Kubeconfig(t testing.TB, servers ...*Server) string {
 	t.Helper()
-	raw, err := clientcmd.Write(*Config(servers...))
+	return WriteKubeconfig(t, Config(servers...))
+}
+
+// WriteKubeconfig writes cfg to a file of the test's (0600) and returns
+// its path.
+func WriteKubeconfig(t testing.TB, cfg *clientcmdapi.Config) string {
+	t.Helper()
+	raw, err := clientcmd.Write(*cfg)
 	if err != nil {
 		t.Fatalf("clitest: %v", err)
 	}
