@@ -15,14 +15,7 @@ import (
 func Applied(t testing.TB) *clitest.Server {
 	t.Helper()
 	s := clitest.Estate(t)
-	for _, args := range [][]string{
-		clitest.Args("policy apply quota team-a --size medium --namespaces team-a"),
-		clitest.Args("policy apply network lockdown --recipe deny-all --namespaces team-a"),
-	} {
-		if r := s.Run(cluster.Plugin(), args...); r.Code != 0 {
-			t.Fatalf("applying the policies: %s", r)
-		}
-	}
-	s.Forget()
+	s.Prepare(cluster.Plugin(), clitest.Args("policy apply quota team-a --size medium --namespaces team-a")...)
+	s.Prepare(cluster.Plugin(), clitest.Args("policy apply network lockdown --recipe deny-all --namespaces team-a")...)
 	return s
 }
