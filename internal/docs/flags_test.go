@@ -30,7 +30,7 @@ func TestCommonFlagsAreTheKits(t *testing.T) {
 			switch f.Name {
 			case "dry-run":
 				dryRuns++
-				if _, ok := f.Value.(*cmdutil.DryRunValue); (!ok || f.NoOptDefVal != "client") {
+				if _, ok := f.Value.(*cmdutil.DryRunValue); !ok || f.NoOptDefVal != "client" {
 					t.Errorf("%s: --dry-run is a %T with NoOptDefVal %q, not the kit's (cmdutil.AddDryRunFlag)", path, f.Value, f.NoOptDefVal)
 				}
 			case "timeout":
