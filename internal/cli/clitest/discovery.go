@@ -1,6 +1,8 @@
 package clitest
 
 import (
+	"fmt"
+	"maps"
 	"net/http"
 	"strings"
 
@@ -25,8 +27,7 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request, req Request)
 	case path == "/version":
 		writeJSON(w, http.StatusOK, ServerVersion())
 	case path == "/healthz" || path == "/livez" || path == "/readyz":
-		w.Header().Set("Content-Type", "text/plain")
-		_, _ = w.Write([]byte("ok"))
+		s.serveHealth(w, r, strings.TrimPrefix(path, "/"))
 	case path == "/api":
 		writeJSON(w, http.StatusOK, metav1.APIVersions{TypeMeta: metav1.TypeMeta{Kind: "APIVersions"}, Versions: []string{"v1"},
 			ServerAddressByClientCIDRs: []metav1.ServerAddressByClientCIDR{{ClientCIDR: "0.0.0.0/0", ServerAddress: strings.TrimPrefix(s.URL, "https://")}}})
@@ -53,6 +54,40 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request, req Request)
 	default:
 		writeError(w, apierrors.NewNotFound(schema.GroupResource{}, ""))
 	}
+}
+
+// serveHealth answers a health endpoint as kube-apiserver does: "ok", or
+// with ?verbose one line per check; a failed check fails it (500).
+func (s *Server) serveHealth(w http.ResponseWriter, r *http.Request, endpoint string) {
+	s.mu.Lock()
+	failing := maps.Clone(s.failing)
+	s.mu.Unlock()
+	var b strings.Builder
+	for _, check := range []string{"ping", "log", "etcd", "informer-sync", "poststarthook/start-apiextensions-controllers"} {
+		if _, bad := failing[check]; bad {
+			fmt.Fprintf(&b, "[-]%s failed: reason withheld\n", check)
+		} else {
+			fmt.Fprintf(&b, "[+]%s ok\n", check)
+		}
+	}
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	switch {
+	case len(failing) > 0:
+		w.WriteHeader(http.StatusInternalServerError)
+		fmt.Fprintf(w, "%s%s check failed\n", b.String(), endpoint)
+	case r.URL.Query().Has("verbose"):
+		fmt.Fprintf(w, "%s%s check passed\n", b.String(), endpoint)
+	default:
+		_, _ = w.Write([]byte("ok"))
+	}
+}
+
+// FailCheck makes a health check of /readyz, /livez and /healthz fail
+// (ping, log, etcd, informer-sync or poststarthook/...).
+func (s *Server) FailCheck(name string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.failing[name] = true
 }
 
 // served lists the kinds of the groups still served.
