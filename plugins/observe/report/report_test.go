@@ -1,0 +1,32 @@
+package report_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/observetest"
+)
+
+// TestReport writes one self-contained HTML file of the seeded estate's
+// health and capacity.
+func TestReport(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "report.html")
+	clitest.RunCases(t, observe.Plugin(), []clitest.Case{
+		{Name: "file", Server: observetest.Monitoring, Args: []string{"report", "--html", file, "-A"},
+			Stdout: []string{"report written to " + file + " (1 cluster(s))\n"}, NoChanges: true,
+			Check: func(t *testing.T, _ *clitest.Server, _ clitest.Result) {
+				raw, err := os.ReadFile(file)
+				html := string(raw)
+				if err != nil || !strings.HasPrefix(html, "<!DOCTYPE html>") || !strings.Contains(html, "wc-failed") || !strings.Contains(html, "fluent-bit-x7k2q") {
+					t.Errorf("the report (%d bytes, %v) lacks the estate's findings", len(raw), err)
+				}
+			}},
+		{Name: "stdout without prometheus", Args: clitest.Args("report --html - -A --no-prometheus"), Stdout: []string{"<title>TKO cluster report</title>", "unhealthy"}},
+		{Name: "no file", Args: clitest.Args("report -A"), Code: 2, Stderr: []string{"--html FILE is required"}, NoRequests: true},
+		{Name: "bad range", Args: clitest.Args("report --html - --range -1h"), Code: 2, Stderr: []string{"--range must be positive"}, NoRequests: true},
+	})
+}
