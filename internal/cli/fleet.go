@@ -112,6 +112,7 @@ func (ff *FleetFlags) SetTimeout(d time.Duration) { ff.sel.Timeout = d }
 type Target struct {
 	Name    string        // the context, or namespace/name of the workload cluster; "" for the current context
 	Clients *kube.Clients // connected, with the command's requirements checked
+	Factory *Factory      // the context's factory; nil for a workload cluster
 }
 
 // FleetRun connects to every target of a selection and calls fn for each,
@@ -132,12 +133,13 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 			return nil, nil, err
 		}
 		return fleet.Run(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
-			c, err := f.ForContext(name).Connect(reqs...)
+			cf := f.ForContext(name)
+			c, err := cf.Connect(reqs...)
 			if err != nil {
 				var zero T
 				return zero, err
 			}
-			return fn(ctx, Target{Name: name, Clients: c})
+			return fn(ctx, Target{Name: name, Clients: c, Factory: cf})
 		}), nil, nil
 	case sel.WorkloadFleet():
 		mgmt, err := f.Connect(capi.Requirement)
@@ -179,7 +181,7 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 	if err != nil {
 		return nil, nil, err
 	}
-	v, err := fn(ctx, Target{Clients: c})
+	v, err := fn(ctx, Target{Clients: c, Factory: f})
 	if err != nil {
 		return nil, nil, err
 	}

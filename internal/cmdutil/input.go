@@ -20,7 +20,7 @@ func Confirm(in io.Reader, errOut io.Writer, refusal, question string) error {
 	answer, _ := bufio.NewReader(in).ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a != "y" && a != "yes" {
 		fmt.Fprintln(errOut, "Nothing deleted.")
-		return &base.SilentError{Code: base.ExitFailure}
+		return base.Failure()
 	}
 	return nil
 }

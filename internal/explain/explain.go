@@ -43,6 +43,10 @@ const (
 // reported in its output (an audit with FAIL rows, a failed fleet target).
 type SilentError = base.SilentError
 
+// Failure is exit 1 for a failure the output has already shown (an audit
+// FAIL, a failed fleet target under --strict): the one way to say it.
+func Failure() error { return base.Failure() }
+
 // KubeconfigError is a kubeconfig that cannot be loaded.
 type KubeconfigError struct{ Err error }
 

@@ -33,6 +33,9 @@ type SilentError struct{ Code int }
 
 func (e *SilentError) Error() string { return fmt.Sprintf("exit status %d", e.Code) }
 
+// Failure is exit 1 for a failure the output has already shown.
+func Failure() error { return &SilentError{Code: ExitFailure} }
+
 // Rule words one family of errors; ok is false when err is not of it.
 // Rules run after the typed errors of package errs.
 type Rule func(err error) (msg string, code int, ok bool)

@@ -16,8 +16,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 )
@@ -137,9 +135,6 @@ func (e *Error) Unwrap() error { return e.Err }
 // Class implements errs.Classed.
 func (e *Error) Class() errs.Class { return e.Kind }
 
-// Failed is exit code 1 for a report that already said what is wrong.
-func Failed() error { return &explain.SilentError{Code: explain.ExitFailure} }
-
 // Targets are the clusters and namespaces a cluster-reading verb reads:
 // -n/-A and the fleet flags.
 type Targets struct {
@@ -153,12 +148,6 @@ func (s *Targets) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().BoolVarP(&s.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
 	s.Fleet.AddContextFlags(cmd, "")
 	s.Fleet.AddClusterFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.")
-}
-
-// Strict reports --strict.
-func (s *Targets) Strict(f *cli.Factory) bool {
-	sel, err := s.Fleet.Selection(f)
-	return err == nil && sel.Strict
 }
 
 // Validate checks the fleet flags before any connection.
@@ -201,40 +190,31 @@ func (s *Sections) Validate() error {
 
 // Report reads every target and prints a section per target;
 // a target that could not be read is exit 1 with --strict.
-func Report[T any](ctx context.Context, s *Sections, read func(ctx context.Context, c *kube.Clients, ns string) (T, error), print func(io.Writer, T) error) ([]fleet.Result[T], error) {
-	results, err := Run(ctx, s.Factory, s.Targets, s.Streams.ErrOut, read)
+func Report[T any](ctx context.Context, s *Sections, read func(ctx context.Context, c *kube.Clients, ns string) (T, error), print func(io.Writer, T) error) (*cli.FleetReport[T], error) {
+	report, err := Run(ctx, s.Factory, s.Targets, s.Streams.ErrOut, read)
 	if err != nil {
 		return nil, err
 	}
-	failed, err := PrintSections(s.Streams.Out, s.Output, results, print)
-	if err != nil {
-		return results, err
+	if err := report.Sections(s.Streams.Out, s.Output, print); err != nil {
+		return report, err
 	}
-	if failed && s.Targets.Strict(s.Factory) {
-		return results, Failed()
-	}
-	return results, nil
+	return report, report.Exit()
 }
 
 // Run calls read on every target with the namespace to read
-// ("" for all), and returns a result per target (the target's name, "" for
-// the current context alone).
-func Run[T any](ctx context.Context, f *cli.Factory, s Targets, errOut io.Writer, read func(ctx context.Context, c *kube.Clients, ns string) (T, error)) ([]fleet.Result[T], error) {
+// ("" for all), and returns the report of the run.
+func Run[T any](ctx context.Context, f *cli.Factory, s Targets, errOut io.Writer, read func(ctx context.Context, c *kube.Clients, ns string) (T, error)) (*cli.FleetReport[T], error) {
 	sel, err := s.Fleet.Selection(f)
 	if err != nil {
 		return nil, err
 	}
-	results, notes, err := cli.FleetRun(ctx, f, sel, nil, func(ctx context.Context, t cli.Target) (T, error) {
+	return cli.RunFleet(ctx, f, sel, nil, errOut, func(ctx context.Context, t cli.Target) (T, error) {
 		ns := t.Clients.Namespace
 		if s.AllNamespaces {
 			ns = metav1.NamespaceAll
 		}
 		return read(ctx, t.Clients, ns)
 	})
-	for _, n := range notes {
-		fmt.Fprintln(errOut, n)
-	}
-	return results, err
 }
 
 // APIOptions is what the verbs that talk to Prometheus or Alertmanager share:
@@ -281,49 +261,4 @@ func Finish(w *cmdutil.RowWriter, errOut io.Writer, noHeaders bool, empty string
 		fmt.Fprintln(errOut, empty)
 	}
 	return nil
-}
-
-// Section is one cluster's report in a fleet run.
-type Section[T any] struct {
-	Cluster string `json:"cluster,omitempty"`
-	Report  T      `json:"report,omitempty"`
-	Error   string `json:"error,omitempty"`
-}
-
-// PrintSections prints one report per target: machine formats as a list
-// of sections (the report alone when the run was the current context
-// only), human ones as a section per cluster headed "== NAME". It reports
-// whether a target could not be read.
-func PrintSections[T any](out io.Writer, output *cli.OutputFlags, results []fleet.Result[T], print func(io.Writer, T) error) (bool, error) {
-	sections := make([]Section[T], len(results))
-	failed := false
-	for i, r := range results {
-		sections[i] = Section[T]{Cluster: r.Target, Report: r.Value}
-		if r.Err != nil {
-			sections[i].Error, failed = explain.Message(r.Err), true
-		}
-	}
-	if !output.Human() {
-		var data any = sections
-		if len(sections) == 1 && sections[0].Cluster == "" {
-			data = sections[0].Report
-		}
-		return failed, output.PrintData(out, data)
-	}
-	for i, s := range sections {
-		if i > 0 {
-			fmt.Fprintln(out)
-		}
-		if s.Cluster != "" {
-			fmt.Fprintf(out, "== %s\n", s.Cluster)
-		}
-		if s.Error != "" {
-			fmt.Fprintf(out, "unreachable: %s\n", s.Error)
-			continue
-		}
-		if err := print(out, s.Report); err != nil {
-			return failed, err
-		}
-	}
-	return failed, nil
 }

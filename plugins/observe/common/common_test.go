@@ -2,17 +2,12 @@ package common
 
 import (
 	"errors"
-	"fmt"
-	"io"
 	"strings"
 	"testing"
 
 	"github.com/spf13/cobra"
 
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 )
 
@@ -59,19 +54,5 @@ func TestAPIValidate(t *testing.T) {
 		if (want == "") != (err == nil) || (err != nil && !strings.Contains(err.Error(), want)) {
 			t.Errorf("%q: %v, want %q", args, err, want)
 		}
-	}
-}
-
-func TestPrintSections(t *testing.T) {
-	results := []fleet.Result[int]{{Target: "a", Value: 1}, {Target: "b", Err: errors.New("boom")}}
-	print := func(w io.Writer, v int) error { _, err := fmt.Fprintf(w, "value %d\n", v); return err }
-	_, out, _, _ := cmdutil.TestStreams(false)
-	failed, err := PrintSections(out, cli.NewOutputFlags(), results, print)
-	if err != nil || !failed || out.String() != "== a\nvalue 1\n\n== b\nunreachable: boom\n" {
-		t.Errorf("%v %v %q", failed, err, out.String())
-	}
-	out.Reset()
-	if failed, _ := PrintSections(out, cli.NewOutputFlags(), []fleet.Result[int]{{Value: 2}}, print); failed || out.String() != "value 2\n" {
-		t.Errorf("current context alone: %q", out.String())
 	}
 }

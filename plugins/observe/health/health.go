@@ -11,6 +11,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -61,13 +62,13 @@ func (o *Options) Validate() error { return o.Sections.Validate() }
 
 // Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {
-	results, err := common.Report(ctx, &o.Sections, observe.ReadHealth, o.print)
+	report, err := common.Report(ctx, &o.Sections, observe.ReadHealth, o.print)
 	if err != nil {
 		return err
 	}
-	for _, r := range results {
+	for _, r := range report.Results {
 		if r.Err == nil && (r.Value.Errors > 0 || (o.FailOn == "warning" && r.Value.Warnings > 0)) {
-			return common.Failed()
+			return explain.Failure()
 		}
 	}
 	return nil

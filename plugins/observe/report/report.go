@@ -98,7 +98,7 @@ type reading struct {
 
 // Run reads every target, asks Prometheus, and writes the file.
 func (o *Options) Run(ctx context.Context) error {
-	results, err := common.Run(ctx, o.Factory, o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients, ns string) (reading, error) {
+	run, err := common.Run(ctx, o.Factory, o.Targets, o.Streams.ErrOut, func(ctx context.Context, c *kube.Clients, ns string) (reading, error) {
 		h, err := observe.ReadHealth(ctx, c, ns)
 		if err != nil {
 			return reading{}, err
@@ -114,14 +114,10 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Targets.AllNamespaces {
 		rep.Scope = "all namespaces"
 	}
-	for _, r := range results {
-		rc := observe.ReportCluster{Name: r.Target, Health: r.Value.health, Capacity: r.Value.capacity}
-		if r.Err != nil {
-			rc.Error = explain.Message(r.Err)
-		}
-		rep.Clusters = append(rep.Clusters, rc)
+	for i, r := range run.Results {
+		rep.Clusters = append(rep.Clusters, observe.ReportCluster{Name: r.Target, Health: r.Value.health, Capacity: r.Value.capacity, Error: run.Message(i)})
 	}
-	if len(results) == 1 && results[0].Target == "" && !o.NoPrometheus {
+	if !run.IsFleet() && !o.NoPrometheus {
 		rep.Requests, rep.PrometheusNote = o.requests(ctx)
 	}
 	var buf bytes.Buffer
@@ -129,14 +125,16 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if o.HTML == "-" {
-		_, err := o.Streams.Out.Write(buf.Bytes())
-		return err
+		if _, err := o.Streams.Out.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		return run.Exit()
 	}
 	if err := os.WriteFile(o.HTML, buf.Bytes(), 0o644); err != nil { //nolint:gosec // a report to share
 		return fmt.Errorf("writing the report: %w", err)
 	}
 	fmt.Fprintf(o.Streams.Out, "report written to %s (%d cluster(s))\n", o.HTML, len(rep.Clusters))
-	return nil
+	return run.Exit()
 }
 
 // requests asks Prometheus for the request-rate chart; a Prometheus that

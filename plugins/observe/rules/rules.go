@@ -10,6 +10,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/rules/recommend"
@@ -89,7 +90,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if unhealthy > 0 {
 		fmt.Fprintf(o.Streams.ErrOut, "%d rule(s) failed their last evaluation\n", unhealthy)
-		return common.Failed()
+		return explain.Failure()
 	}
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -66,7 +67,7 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if o.Down && len(targets) > 0 {
-		return common.Failed()
+		return explain.Failure()
 	}
 	return nil
 }
