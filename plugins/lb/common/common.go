@@ -14,21 +14,22 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 )
 
-// Scope is the namespace flags of the lb verbs that read Services.
-type Scope struct {
+// NamespaceFlags is the namespace scope of the lb verbs that read
+// Services, with what else each target is asked.
+type NamespaceFlags struct {
 	AllNamespaces bool
 	// CheckEndpoint asks each workload cluster's API server for /readyz
 	// through its control-plane endpoint (the VIP AKO or kube-vip serves).
 	CheckEndpoint bool
 }
 
-// Scanned is the load balancing of one target cluster.
+// Scanned is the load balancing of one target cluster; Target, Err and
+// Error repeat its fleet result for machine output.
 type Scanned struct {
 	Target   string      `json:"cluster,omitempty"`
 	Cluster  *lb.Cluster `json:"state,omitempty"`
@@ -42,8 +43,8 @@ type Scanned struct {
 // LoadBalancer, AKO and kube-vip, and its pools (kube-vip's, and the ADC
 // pools of the management cluster it runs on, when it is one), each pending
 // Service diagnosed.
-func Scan(ctx context.Context, f *cli.Factory, sel fleet.Selection, scope Scope, errOut io.Writer) ([]Scanned, error) {
-	results, notes, err := cli.FleetRun(ctx, f, sel, nil, func(ctx context.Context, t cli.Target) (Scanned, error) {
+func Scan(ctx context.Context, f *cli.Factory, sel fleet.Selection, scope NamespaceFlags, errOut io.Writer) (*cli.FleetReport[Scanned], error) {
+	report, err := cli.RunFleet(ctx, f, sel, nil, errOut, func(ctx context.Context, t cli.Target) (Scanned, error) {
 		ns := t.Clients.Namespace
 		if scope.AllNamespaces {
 			ns = metav1.NamespaceAll
@@ -67,18 +68,11 @@ func Scan(ctx context.Context, f *cli.Factory, sel fleet.Selection, scope Scope,
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(errOut, n)
+	for i := range report.Results {
+		r := &report.Results[i]
+		r.Value.Target, r.Value.Err, r.Value.Error = r.Target, r.Err, report.Message(i)
 	}
-	out := make([]Scanned, len(results))
-	for i, r := range results {
-		out[i] = r.Value
-		out[i].Target = r.Target
-		if r.Err != nil {
-			out[i].Err, out[i].Error = r.Err, explain.Message(r.Err)
-		}
-	}
-	return out, nil
+	return report, nil
 }
 
 // Pools are the VIP pools that serve a cluster: kube-vip's ranges, and the
@@ -131,9 +125,6 @@ func ADCs(ctx context.Context, dyn dynamic.Interface, c *kube.Clients) ([]*lb.AD
 	return out, nil
 }
 
-// Fleet reports whether rows need a CLUSTER column.
-func Fleet(sel fleet.Selection) bool { return sel.ContextFleet() || sel.WorkloadFleet() }
-
 // Joined renders a list cell.
 func Joined(list []string) string { return strings.Join(list, ",") }
 
@@ -151,25 +142,25 @@ func readyz(ctx context.Context, c *kube.Clients) error {
 	return nil
 }
 
-// Base is what the verbs that scan clusters share: the fleet options and
-// the namespace scope.
-type Base struct {
+// ScanOptions is what the verbs that scan clusters share: the fleet
+// options and the namespace flags.
+type ScanOptions struct {
 	cli.FleetOptions
-	Scope Scope
+	Namespaces NamespaceFlags
 }
 
-// NewBase returns the shared options of a scanning verb.
-func NewBase(f *cli.Factory, streams genericiooptions.IOStreams) Base {
-	return Base{FleetOptions: cli.NewFleetOptions(f, streams)}
+// NewScanOptions returns the shared options of a scanning verb.
+func NewScanOptions(f *cli.Factory, streams genericiooptions.IOStreams) ScanOptions {
+	return ScanOptions{FleetOptions: cli.NewFleetOptions(f, streams)}
 }
 
 // AddFlags registers -A, the fleet flags and -o.
-func (b *Base) AddFlags(cmd *cobra.Command) {
-	cmd.Flags().BoolVarP(&b.Scope.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
+func (b *ScanOptions) AddFlags(cmd *cobra.Command) {
+	cmd.Flags().BoolVarP(&b.Namespaces.AllNamespaces, "all-namespaces", "A", false, "Look in every namespace.")
 	b.FleetOptions.AddFlags(cmd, "Workload clusters to look at (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
 
 // Scan reads every target of the verb's selection (see Scan).
-func (b *Base) Scan(ctx context.Context) ([]Scanned, error) {
-	return Scan(ctx, b.Factory, b.Selection, b.Scope, b.Streams.ErrOut)
+func (b *ScanOptions) Scan(ctx context.Context) (*cli.FleetReport[Scanned], error) {
+	return Scan(ctx, b.Factory, b.Selection, b.Namespaces, b.Streams.ErrOut)
 }

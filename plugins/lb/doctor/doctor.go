@@ -23,12 +23,12 @@ import (
 
 // Options holds the flags and state of `lb doctor`.
 type Options struct {
-	common.Base
+	common.ScanOptions
 }
 
 // NewCmd returns the doctor command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{ScanOptions: common.NewScanOptions(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "doctor [-n NS | -A] [--all-workload-clusters]",
 		Short: "Find what is wrong with load balancing: pending Services, clashing addresses, full pools, ADCs, AKO",
@@ -70,7 +70,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Complete asks the scan to check control-plane endpoints.
 func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error {
-	o.Scope.CheckEndpoint = true
+	o.Namespaces.CheckEndpoint = true
 	return nil
 }
 
@@ -83,13 +83,13 @@ type Report struct {
 
 // Run checks and prints.
 func (o *Options) Run(ctx context.Context) error {
-	scanned, err := o.Scan(ctx)
-	sel := o.Selection
+	run, err := o.Scan(ctx)
 	if err != nil {
 		return err
 	}
 	var findings []lb.Finding
-	for _, s := range scanned {
+	for _, r := range run.Results {
+		s := r.Value
 		if s.Err != nil {
 			findings = append(findings, lb.Finding{Severity: lb.SeverityError, Cluster: s.Target, Object: "cluster", Cause: "cannot be read: " + s.Error, Fix: "check the cluster and its kubeconfig Secret"})
 			continue
@@ -103,7 +103,7 @@ func (o *Options) Run(ctx context.Context) error {
 				Cause: "/readyz failed: " + explain.Message(s.Endpoint), Fix: "check the VIP of the control plane (NSX ALB virtual service or kube-vip) and the control-plane machines"})
 		}
 	}
-	if !sel.ContextFleet() {
+	if !o.Selection.ContextFleet() {
 		adcFindings, err := o.adcFindings(ctx)
 		if err != nil {
 			return err
@@ -116,11 +116,11 @@ func (o *Options) Run(ctx context.Context) error {
 		if err := o.Output.PrintData(o.Streams.Out, report); err != nil {
 			return err
 		}
-	} else if err := o.print(report, common.Fleet(sel)); err != nil {
+	} else if err := o.print(report, run.IsFleet()); err != nil {
 		return err
 	}
 	if report.Errors > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
+		return explain.Failure()
 	}
 	return nil
 }

@@ -11,19 +11,18 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/common"
 )
 
 // Options holds the flags and state of `lb pools`.
 type Options struct {
-	common.Base
+	common.ScanOptions
 }
 
 // NewCmd returns the pools command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Base: common.NewBase(f, streams)}
+	o := &Options{ScanOptions: common.NewScanOptions(f, streams)}
 	cmd := &cobra.Command{
 		Use:   "pools [--all-workload-clusters]",
 		Short: "VIP pool usage: NSX ALB data networks and kube-vip ranges, size, used, free",
@@ -51,7 +50,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Complete reads every namespace: a pool serves Services anywhere.
 func (o *Options) Complete(*cli.Factory, *cobra.Command, []string) error {
-	o.Scope.AllNamespaces = true
+	o.Namespaces.AllNamespaces = true
 	return nil
 }
 
@@ -65,16 +64,14 @@ type Row struct {
 
 // Run reads and prints.
 func (o *Options) Run(ctx context.Context) error {
-	scanned, err := o.Scan(ctx)
-	sel := o.Selection
+	report, err := o.Scan(ctx)
 	if err != nil {
 		return err
 	}
 	var rows []Row
-	failed := 0
-	for _, s := range scanned {
+	for _, r := range report.Results {
+		s := r.Value
 		if s.Err != nil {
-			failed++
 			rows = append(rows, Row{Cluster: s.Target, Pool: &lb.Pool{}, Error: s.Error})
 			continue
 		}
@@ -92,13 +89,10 @@ func (o *Options) Run(ctx context.Context) error {
 		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
 			return err
 		}
-	} else if err := o.print(rows, common.Fleet(sel)); err != nil {
+	} else if err := o.print(rows, report.IsFleet()); err != nil {
 		return err
 	}
-	if failed > 0 && sel.Strict {
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	return nil
+	return report.Exit()
 }
 
 func where(target string) string {

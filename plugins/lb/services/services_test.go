@@ -24,7 +24,7 @@ func TestWideShowsTheNewestEvent(t *testing.T) {
 		}}
 	served := lb.Service{Namespace: "team-a", Name: "web", Implementation: lb.ImplAKO, Ingress: []string{"10.99.0.12"}, Created: now}
 	streams, _, out, _ := cmdutil.TestStreams(false)
-	o := &Options{Base: common.NewBase(cli.NewFactory(), streams)}
+	o := &Options{ScanOptions: common.NewScanOptions(cli.NewFactory(), streams)}
 	cmd := &cobra.Command{Use: "services"}
 	o.AddFlags(cmd)
 	if err := cmd.ParseFlags([]string{"-o", "wide"}); err != nil {
