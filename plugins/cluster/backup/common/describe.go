@@ -17,6 +17,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
@@ -117,15 +118,13 @@ type got struct {
 // fleet, and prints: on the current cluster alone, the description or the
 // object; on a fleet, one per cluster, headed by its name.
 func (g *Getter) Run(ctx context.Context) error {
-	results, notes, err := cli.FleetRun(ctx, g.Factory, g.sel, Requirements, g.read)
+	report, err := cli.RunFleet(ctx, g.Factory, g.sel, Requirements, g.Streams.ErrOut, g.read)
 	if err != nil {
 		return err
 	}
+	results := report.Results
 	if ctx.Err() != nil {
 		return context.Cause(ctx) // Ctrl-C: nothing more to print
-	}
-	for _, n := range notes {
-		fmt.Fprintln(g.Streams.ErrOut, n)
 	}
 	if !Fleet(g.sel) {
 		r := results[0].Value
@@ -134,16 +133,15 @@ func (g *Getter) Run(ctx context.Context) error {
 		}
 		return r.waitErr
 	}
-	var tally Tally
+	report.Object = &errs.NotFoundError{Kind: strings.TrimSuffix(g.Resource.Resource, "s"), Name: g.name, Namespace: g.VeleroNamespace}
 	if !g.Output.Human() {
 		var objs []*unstructured.Unstructured
 		for _, r := range results {
-			if r.Err != nil {
-				fmt.Fprintf(g.Streams.ErrOut, "%s: %s\n", r.Target, tally.Problem(r.Err))
-				continue
+			if r.Err == nil {
+				objs = append(objs, r.Value.obj)
 			}
-			objs = append(objs, r.Value.obj)
 		}
+		report.Warn(g.Streams.ErrOut)
 		if err := g.Output.PrintObjects(g.Streams.Out, objs, false); err != nil {
 			return err
 		}
@@ -154,11 +152,11 @@ func (g *Getter) Run(ctx context.Context) error {
 			}
 			Field(g.Streams.Out, "Cluster", r.Target)
 			if r.Err != nil {
-				Field(g.Streams.Out, "Error", tally.Problem(r.Err))
+				Field(g.Streams.Out, "Error", report.Message(i))
 				continue
 			}
 			if r.Value.waitErr != nil {
-				tally.Failed()
+				report.Fail(i)
 				Field(g.Streams.Out, "Wait", explain.Message(r.Value.waitErr))
 			}
 			if err := g.print(g.Streams.Out, r.Value, false); err != nil {
@@ -166,7 +164,7 @@ func (g *Getter) Run(ctx context.Context) error {
 			}
 		}
 	}
-	return tally.Err(len(results), strings.TrimSuffix(g.Resource.Resource, "s"), g.name, g.VeleroNamespace, g.sel)
+	return report.Exit()
 }
 
 // read gets the object on one target, follows it with --wait and reads

@@ -14,7 +14,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
@@ -74,13 +73,13 @@ func Done(verb string, dryRun bool) string {
 // does not exist is a NotFound row, not a failure; one that cannot be
 // reached, or refuses, is a failed row.
 func (w *Fleetwide) Apply(ctx context.Context, b *VeleroOptions, change Changer) ([]fleet.Result[Applied], error) {
-	results, notes, err := cli.FleetRun(ctx, b.Factory, w.sel, Requirements, func(ctx context.Context, t cli.Target) (Applied, error) {
+	report, err := cli.RunFleet(ctx, b.Factory, w.sel, Requirements, b.Streams.ErrOut, func(ctx context.Context, t cli.Target) (Applied, error) {
 		return applyOn(ctx, t.Clients, change)
 	})
-	for _, n := range notes {
-		fmt.Fprintln(b.Streams.ErrOut, n)
+	if err != nil {
+		return nil, err
 	}
-	return results, err
+	return report.Results, nil
 }
 
 // ApplyAgain runs change on the clusters where an earlier pass found the
@@ -140,19 +139,20 @@ type appliedRow struct {
 }
 
 // Report prints a row per cluster (CLUSTER, the kind, RESULT: what was
-// done, NotFound, or the one-line error) and gives the exit: 3 when the
-// object is on none of the clusters, 1 when a cluster failed and --strict.
+// done, NotFound, or the one-line error) and gives the fleet report's exit:
+// 3 when the object is on none of the clusters, 1 when a cluster failed
+// and --strict.
 func (w *Fleetwide) Report(b *VeleroOptions, kind, name string, results []fleet.Result[Applied]) error {
+	report := cli.NewFleetReport(w.sel, results)
+	report.Object = &errs.NotFoundError{Kind: kind, Name: name, Namespace: b.VeleroNamespace}
 	rows := make([]appliedRow, len(results))
-	failed, missing := false, 0
 	for i, r := range results {
 		rows[i] = appliedRow{Cluster: r.Target, Name: name, Result: r.Value.Result}
 		switch {
 		case r.Err != nil:
-			failed = true
-			rows[i].Result, rows[i].Error = "failed", explain.Message(r.Err)
+			rows[i].Result, rows[i].Error = "failed", report.Message(i)
 		case r.Value.Result == NotFound:
-			missing++
+			report.Miss(i)
 		}
 	}
 	var err error
@@ -173,14 +173,7 @@ func (w *Fleetwide) Report(b *VeleroOptions, kind, name string, results []fleet.
 	if err != nil {
 		return err
 	}
-	if missing > 0 && missing == len(rows) {
-		hint := fmt.Sprintf("none of the %d selected clusters has it", missing)
-		if missing == 1 {
-			hint = "the selected cluster does not have it"
-		}
-		return &errs.NotFoundError{Kind: kind, Name: name, Namespace: b.VeleroNamespace, Hint: hint}
-	}
-	return Strict(failed, w.sel)
+	return report.Exit()
 }
 
 // Row is one cluster's backup or restore in a fleet run.
@@ -200,20 +193,25 @@ func RowOf(o backup.Outcome) Row {
 	return Row{Name: o.Name, Phase: o.Phase, Items: o.Items, Total: o.Total, Errors: o.Errors, Warnings: o.Warnings}
 }
 
-// PrintRows prints a fleet run's rows and says whether any failed (an
-// unreachable cluster, or a backup that did not complete).
-func (b *VeleroOptions) PrintRows(results []fleet.Result[Row]) (failed bool, err error) {
-	rows := make([]Row, len(results))
-	for i, r := range results {
+// PrintRows prints a fleet run's rows and gives its exit: a row fails
+// for an unreachable cluster or a backup that did not complete.
+func (b *VeleroOptions) PrintRows(report *cli.FleetReport[Row]) error {
+	rows := make([]Row, len(report.Results))
+	for i, r := range report.Results {
 		rows[i] = r.Value
 		rows[i].Cluster = r.Target
 		if r.Err != nil {
-			rows[i].Error = explain.Message(r.Err)
+			rows[i].Error = report.Message(i)
 		}
-		failed = failed || rows[i].Error != ""
+		if rows[i].Error != "" {
+			report.Fail(i)
+		}
 	}
 	if !b.Output.Human() {
-		return failed, b.Output.PrintData(b.Streams.Out, rows)
+		if err := b.Output.PrintData(b.Streams.Out, rows); err != nil {
+			return err
+		}
+		return report.Exit()
 	}
 	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER"}, {Header: "NAME"}, {Header: "PHASE"}, {Header: "ITEMS"}, {Header: "ERRORS"}, {Header: "WARNINGS"}, {Header: "MESSAGE"}}}
 	w := t.Writer(b.Streams.Out, b.Output.Wide(), b.Output.NoHeaders)
@@ -224,15 +222,10 @@ func (b *VeleroOptions) PrintRows(results []fleet.Result[Row]) (failed bool, err
 		}
 		w.Write([]string{r.Cluster, r.Name, cmdutil.OrDash(r.Phase), items, strconv.FormatInt(r.Errors, 10), strconv.FormatInt(r.Warnings, 10), cmdutil.OrDash(r.Error)})
 	}
-	return failed, w.Flush()
-}
-
-// Strict turns failed fleet rows into exit 1 with --strict.
-func Strict(failed bool, sel fleet.Selection) error {
-	if failed && sel.Strict {
-		return &explain.SilentError{Code: explain.ExitFailure}
+	if err := w.Flush(); err != nil {
+		return err
 	}
-	return nil
+	return report.Exit()
 }
 
 // Fleet reports whether a selection runs on more than the current cluster.
@@ -247,38 +240,3 @@ func AddFleetFlags(cmd *cobra.Command, ff *cli.FleetFlags, what string) {
 
 // Requirements of every verb.
 var Requirements = []kube.Requirement{backup.Requirement}
-
-// Tally counts the targets of a fleet read: a target that lacks the object
-// is a section of its own, not a failure; absent from every target, the
-// object is not found (exit 3).
-type Tally struct {
-	missing int
-	failed  bool
-}
-
-// Problem counts a target's error and words it for its section.
-func (t *Tally) Problem(err error) string {
-	var notFound *errs.NotFoundError
-	if errors.As(err, &notFound) {
-		t.missing++
-	} else {
-		t.failed = true
-	}
-	return explain.Message(err)
-}
-
-// Failed counts a target that was read but failed (a wait cut short).
-func (t *Tally) Failed() { t.failed = true }
-
-// Err is the outcome of the run over total targets: not found when no
-// target has the object, exit 1 for a failed one under --strict.
-func (t *Tally) Err(total int, kind, name, namespace string, sel fleet.Selection) error {
-	if t.missing > 0 && t.missing == total {
-		hint := fmt.Sprintf("none of the %d selected clusters has it", t.missing)
-		if t.missing == 1 {
-			hint = "the selected cluster does not have it"
-		}
-		return &errs.NotFoundError{Kind: kind, Name: name, Namespace: namespace, Hint: hint}
-	}
-	return Strict(t.failed, sel)
-}

@@ -14,7 +14,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 )
 
@@ -77,7 +76,7 @@ func (l *Lister) List(ctx context.Context, spec Listing) error {
 	if l.AllNamespaces {
 		ns = metav1.NamespaceAll
 	}
-	results, notes, err := cli.FleetRun(ctx, l.Factory, l.sel, Requirements, func(ctx context.Context, t cli.Target) (listed, error) {
+	report, err := cli.RunFleet(ctx, l.Factory, l.sel, Requirements, l.Streams.ErrOut, func(ctx context.Context, t cli.Target) (listed, error) {
 		list, err := t.Clients.Dynamic.Resource(spec.Resource).Namespace(ns).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			return listed{}, err
@@ -108,32 +107,25 @@ func (l *Lister) List(ctx context.Context, spec Listing) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(l.Streams.ErrOut, n)
-	}
-	failed := false
+	results := report.Results
 	if !l.Output.Human() {
 		var objs []*unstructured.Unstructured
 		for _, r := range results {
 			objs = append(objs, r.Value.objs...)
-			if r.Err != nil {
-				failed = true
-				fmt.Fprintf(l.Streams.ErrOut, "%s: %s\n", r.Target, explain.Message(r.Err))
-			}
 		}
+		report.Warn(l.Streams.ErrOut)
 		if err := l.Output.PrintObjects(l.Streams.Out, objs, false); err != nil {
 			return err
 		}
-		return Strict(failed, l.sel)
+		return report.Exit()
 	}
-	fleetView := Fleet(l.sel)
+	fleetView := report.IsFleet()
 	t := &cmdutil.Table{Columns: append([]cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "NAMESPACE", Hidden: !l.AllNamespaces}}, spec.Columns...)}
 	w := t.Writer(l.Streams.Out, l.Output.Wide(), l.Output.NoHeaders)
 	now := time.Now()
-	for _, r := range results {
+	for i, r := range results {
 		if r.Err != nil {
-			failed = true
-			w.Write([]string{r.Target, "", "Error: " + explain.Message(r.Err)})
+			w.Write([]string{r.Target, "", "Error: " + report.Message(i)})
 			continue
 		}
 		for _, u := range r.Value.objs {
@@ -156,7 +148,7 @@ func (l *Lister) List(ctx context.Context, spec Listing) error {
 		}
 		fmt.Fprintf(l.Streams.ErrOut, "%s %s.\n", spec.Empty, where)
 	}
-	return Strict(failed, l.sel)
+	return report.Exit()
 }
 
 // ListCmd is what differs between the list verbs.

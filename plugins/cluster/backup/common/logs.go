@@ -12,6 +12,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 )
 
@@ -71,7 +72,7 @@ func (o *Logs) Validate() error {
 // Run fetches and prints the log: straight through on the current cluster,
 // one after the other, each headed by its cluster, on a fleet.
 func (o *Logs) Run(ctx context.Context) error {
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, Requirements, func(ctx context.Context, t cli.Target) (string, error) {
+	report, err := cli.RunFleet(ctx, o.Factory, o.sel, Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (string, error) {
 		if t.Name == "" {
 			return "", backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Wait.Timeout, o.Streams.Out)
 		}
@@ -85,20 +86,17 @@ func (o *Logs) Run(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx)
 	}
-	for _, n := range notes {
-		fmt.Fprintln(o.Streams.ErrOut, n)
-	}
-	var tally Tally
-	for i, r := range results {
+	report.Object = &errs.NotFoundError{Kind: strings.ToLower(o.Kind), Name: o.name, Namespace: o.VeleroNamespace}
+	for i, r := range report.Results {
 		if i > 0 {
 			fmt.Fprintln(o.Streams.Out)
 		}
 		fmt.Fprintf(o.Streams.Out, "==> %s <==\n", r.Target)
 		if r.Err != nil {
-			fmt.Fprintf(o.Streams.Out, "error: %s\n", tally.Problem(r.Err))
+			fmt.Fprintf(o.Streams.Out, "error: %s\n", report.Message(i))
 			continue
 		}
 		fmt.Fprint(o.Streams.Out, r.Value)
 	}
-	return tally.Err(len(results), strings.ToLower(o.Kind), o.name, o.VeleroNamespace, o.sel)
+	return report.Exit()
 }

@@ -105,23 +105,16 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun.Client() && !common.Fleet(o.sel) {
 		return o.Print(b, "created", true)
 	}
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, common.Requirements, func(ctx context.Context, t cli.Target) (common.Row, error) {
+	report, err := cli.RunFleet(ctx, o.Factory, o.sel, common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (common.Row, error) {
 		return o.one(ctx, t, b.DeepCopy())
 	})
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(o.Streams.ErrOut, n)
-	}
 	if !common.Fleet(o.sel) {
 		return nil // printed by one
 	}
-	failed, err := o.PrintRows(results)
-	if err != nil {
-		return err
-	}
-	return common.Strict(failed, o.sel)
+	return o.PrintRows(report)
 }
 
 // one creates (or finds, on a rerun) the backup on one cluster and waits.

@@ -81,22 +81,18 @@ type Row struct {
 // Run reads every target and reports.
 func (o *Options) Run(ctx context.Context) error {
 	now := time.Now()
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, common.Requirements, func(ctx context.Context, t cli.Target) (backup.Health, error) {
+	report, err := cli.RunFleet(ctx, o.Factory, o.sel, common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (backup.Health, error) {
 		return backup.ReadHealth(ctx, t.Clients.Dynamic, o.VeleroNamespace, now, o.MaxAge)
 	})
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(o.Streams.ErrOut, n)
-	}
+	results := report.Results
 	rows := make([]Row, len(results))
-	stale, failed := 0, false
+	stale := 0
 	for i, r := range results {
-		rows[i] = Row{Cluster: r.Target, Health: r.Value}
-		if r.Err != nil {
-			rows[i].Error, failed = explain.Message(r.Err), true
-		} else if !r.Value.WithinMaxAge {
+		rows[i] = Row{Cluster: r.Target, Health: r.Value, Error: report.Message(i)}
+		if r.Err == nil && !r.Value.WithinMaxAge {
 			stale++
 		}
 	}
@@ -110,9 +106,9 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if stale > 0 {
 		fmt.Fprintf(o.Streams.ErrOut, "%d cluster(s) without a Completed backup in the last %s\n", stale, o.MaxAge)
-		return &explain.SilentError{Code: explain.ExitFailure}
+		return explain.Failure()
 	}
-	return common.Strict(failed, o.sel)
+	return report.Exit()
 }
 
 func (o *Options) print(rows []Row, now time.Time) error {

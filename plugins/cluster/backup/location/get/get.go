@@ -18,7 +18,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 )
@@ -89,7 +88,7 @@ func (o *Options) Validate() error {
 // Run reads the location on every target and prints it. On the current
 // cluster alone a missing location is the error (exit 3).
 func (o *Options) Run(ctx context.Context) error {
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, common.Requirements, func(ctx context.Context, t cli.Target) (*unstructured.Unstructured, error) {
+	report, err := cli.RunFleet(ctx, o.Factory, o.sel, common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (*unstructured.Unstructured, error) {
 		u, err := backup.Get(ctx, t.Clients.Dynamic, backup.Locations, o.VeleroNamespace, o.name)
 		if err == nil && t.Name != "" {
 			common.Annotate(u, t.Name)
@@ -99,25 +98,20 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(o.Streams.ErrOut, n)
-	}
-	fleetView := common.Fleet(o.sel)
-	failed := false
+	results := report.Results
+	fleetView := report.IsFleet()
 	if !o.Output.Human() {
 		var objs []*unstructured.Unstructured
 		for _, r := range results {
-			if r.Err != nil {
-				failed = true
-				fmt.Fprintf(o.Streams.ErrOut, "%s: %s\n", r.Target, explain.Message(r.Err))
-				continue
+			if r.Err == nil {
+				objs = append(objs, r.Value)
 			}
-			objs = append(objs, r.Value)
 		}
+		report.Warn(o.Streams.ErrOut)
 		if err := o.Output.PrintObjects(o.Streams.Out, objs, !fleetView); err != nil {
 			return err
 		}
-		return common.Strict(failed, o.sel)
+		return report.Exit()
 	}
 	now := time.Now()
 	for i, r := range results {
@@ -128,15 +122,14 @@ func (o *Options) Run(ctx context.Context) error {
 			common.Field(o.Streams.Out, "Cluster", r.Target)
 		}
 		if r.Err != nil {
-			failed = true
-			common.Field(o.Streams.Out, "Error", explain.Message(r.Err))
+			common.Field(o.Streams.Out, "Error", report.Message(i))
 			continue
 		}
 		if err := Describe(o.Streams.Out, r.Value, now); err != nil {
 			return err
 		}
 	}
-	return common.Strict(failed, o.sel)
+	return report.Exit()
 }
 
 // Config keys shown in fields of their own.

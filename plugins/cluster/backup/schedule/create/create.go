@@ -3,7 +3,6 @@ package create
 
 import (
 	"context"
-	"fmt"
 
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -83,7 +82,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun.Client() && !o.IsFleet() {
 		return o.Print(o.obj, "created", true)
 	}
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.Selection(), common.Requirements, func(ctx context.Context, t cli.Target) (common.Row, error) {
+	report, err := cli.RunFleet(ctx, o.Factory, o.Selection(), common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (common.Row, error) {
 		row := common.Row{Name: o.Name, Phase: "(dry run)"}
 		if o.DryRun.Client() {
 			return row, nil
@@ -105,15 +104,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(o.Streams.ErrOut, n)
-	}
 	if !o.IsFleet() {
 		return nil
 	}
-	failed, err := o.PrintRows(results)
-	if err != nil {
-		return err
-	}
-	return common.Strict(failed, o.Selection())
+	return o.PrintRows(report)
 }
