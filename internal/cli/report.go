@@ -24,6 +24,10 @@ type FleetReport[T any] struct {
 	// one: a target without it counts as missing, not failed, and a run
 	// where every target misses it is not found (exit 3).
 	Object *errs.NotFoundError
+	// FailAlways fails the run on any failed target, --strict or not: a
+	// write that must land everywhere, or a check. Failures are then
+	// errors, not warnings.
+	FailAlways bool
 
 	sel    fleet.Selection
 	failed []bool
@@ -114,12 +118,17 @@ func (r *FleetReport[T]) Noun() string {
 }
 
 // Warn says on errOut why each failed target failed, one line each:
-// "warning: context NAME: cause".
+// "warning: context NAME: cause" ("error: ..." with FailAlways). A target
+// without the Object is no failure: the verb says so where it lists them.
 func (r *FleetReport[T]) Warn(errOut io.Writer) {
+	level := "warning"
+	if r.FailAlways {
+		level = "error"
+	}
 	r.classify()
 	for i, res := range r.Results {
 		if r.failed[i] && res.Err != nil {
-			fmt.Fprintf(errOut, "warning: %s %s: %s\n", r.Noun(), TargetName(res.Target), explain.Message(res.Err))
+			fmt.Fprintf(errOut, "%s: %s %s: %s\n", level, r.Noun(), TargetName(res.Target), explain.Message(res.Err))
 		}
 	}
 }
@@ -134,8 +143,9 @@ func TargetName(target string) string {
 }
 
 // Exit is the run's one outcome: not found (exit 3) when the verb looks for
-// an Object and no target has it, exit 1 when a target failed and --strict
-// asks for it, else success.
+// an Object and no target has it; exit 1 when a target failed and --strict
+// (or FailAlways) asks for it, or when the Object could be read nowhere;
+// else success.
 func (r *FleetReport[T]) Exit() error {
 	failed := r.Failed()
 	missing := 0
@@ -152,7 +162,7 @@ func (r *FleetReport[T]) Exit() error {
 		}
 		return &nf
 	}
-	if failed > 0 && r.sel.Strict {
+	if failed > 0 && (r.sel.Strict || r.FailAlways || (r.Object != nil && failed+missing == len(r.Results))) {
 		return explain.Failure()
 	}
 	return nil

@@ -8,7 +8,6 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -30,12 +29,14 @@ func (o *Options) Run(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return &errs.StepError{Where: "interrupted while the clusters checked the policy: nothing was applied on any cluster", Err: context.Cause(ctx)}
 	}
-	if n := common.Failed(o.Streams.ErrOut, checked); n > 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked))
-		return &explain.SilentError{Code: explain.ExitFailure}
+	checked.FailAlways = true
+	checked.Warn(o.Streams.ErrOut)
+	if n := checked.Failed(); n > 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "%d of %d cluster(s) refused the policy: nothing was applied\n", n, len(checked.Results))
+		return checked.Exit()
 	}
 	if o.DryRun.Server() {
-		return o.print(checked, true)
+		return o.print(checked.Results, true)
 	}
 	done, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) (*policy.Result, error) {
 		return o.applyAll(ctx, c, false)
@@ -44,15 +45,14 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if ctx.Err() != nil {
-		return interrupted(ctx, done)
+		return interrupted(ctx, done.Results)
 	}
-	if err := o.print(done, false); err != nil {
+	if err := o.print(done.Results, false); err != nil {
 		return err
 	}
-	if common.Failed(o.Streams.ErrOut, done) > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	return nil
+	done.FailAlways = true
+	done.Warn(o.Streams.ErrOut)
+	return done.Exit()
 }
 
 // applyAll plans every policy on one cluster and applies them together:
@@ -101,7 +101,7 @@ func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) 
 			continue
 		}
 		if o.FleetView() {
-			fmt.Fprintf(o.Streams.Out, "cluster %s:\n", common.Name(oc.Cluster))
+			fmt.Fprintf(o.Streams.Out, "cluster %s:\n", common.Name(oc.Target))
 		}
 		for _, a := range oc.Value.Actions {
 			fmt.Fprint(o.Streams.Out, indent(o.FleetView()))
@@ -110,7 +110,7 @@ func (o *Options) print(outcomes []common.Outcome[*policy.Result], dryRun bool) 
 			}
 		}
 		for _, w := range oc.Value.Warnings {
-			fmt.Fprintf(o.Streams.ErrOut, "Warning: %s%s\n", clusterPrefix(oc.Cluster), w)
+			fmt.Fprintf(o.Streams.ErrOut, "Warning: %s%s\n", clusterPrefix(oc.Target), w)
 		}
 	}
 	return nil
@@ -123,9 +123,9 @@ func interrupted(ctx context.Context, done []common.Outcome[*policy.Result]) err
 	var whole, not []string
 	for _, oc := range done {
 		if oc.Err == nil {
-			whole = append(whole, common.Name(oc.Cluster))
+			whole = append(whole, common.Name(oc.Target))
 		} else {
-			not = append(not, common.Name(oc.Cluster))
+			not = append(not, common.Name(oc.Target))
 		}
 	}
 	return &errs.StepError{Where: fmt.Sprintf("applied on: %s; not applied (rolled back or not started) on: %s", errs.OrNone(whole), errs.OrNone(not)), Err: context.Cause(ctx)}
@@ -163,7 +163,7 @@ func (o *Options) printClient(ctx context.Context) error {
 		return err
 	}
 	var all []*unstructured.Unstructured
-	for _, oc := range outcomes {
+	for _, oc := range outcomes.Results {
 		all = append(all, oc.Value...)
 	}
 	if !o.Output.Human() {
@@ -171,17 +171,16 @@ func (o *Options) printClient(ctx context.Context) error {
 			return err
 		}
 	} else {
-		for _, oc := range outcomes {
+		for _, oc := range outcomes.Results {
 			for _, obj := range oc.Value {
-				fmt.Fprint(o.Streams.Out, clusterPrefix(oc.Cluster))
+				fmt.Fprint(o.Streams.Out, clusterPrefix(oc.Target))
 				if err := cli.PrintAction(o.Streams.Out, obj, "configured", true); err != nil {
 					return err
 				}
 			}
 		}
 	}
-	if common.Failed(o.Streams.ErrOut, outcomes) > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	return nil
+	outcomes.FailAlways = true
+	outcomes.Warn(o.Streams.ErrOut)
+	return outcomes.Exit()
 }

@@ -16,7 +16,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
@@ -36,74 +36,44 @@ func (b *PolicyOptions) AddFlags(cmd *cobra.Command) {
 	b.FleetOptions.AddFlags(cmd, "Workload clusters (comma-separated), through their kubeconfig Secrets on this management cluster.")
 }
 
-// Outcome is one target's result.
-type Outcome[T any] struct {
-	Cluster string // "" for the current cluster
-	Value   T
-	Err     error
-}
+// Outcome is one target's result; Target is "" for the current cluster.
+type Outcome[T any] = fleet.Result[T]
 
 // Run calls fn on every target (the policy requirement checked on each)
-// and prints the fleet's notes. On the current cluster alone, its error is
+// and returns the run's report. On the current cluster alone, its error is
 // returned as is, so it keeps its own exit code.
-func Run[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error)) ([]Outcome[T], error) {
-	results, notes, err := cli.FleetRun(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, func(ctx context.Context, tg cli.Target) (T, error) {
+func Run[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error)) (*cli.FleetReport[T], error) {
+	report, err := cli.RunFleet(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
 		return fn(ctx, tg.Clients)
 	})
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(b.Streams.ErrOut, n)
+	if err := report.Alone(); err != nil {
+		return nil, err
 	}
-	out := make([]Outcome[T], len(results))
-	for i, r := range results {
-		out[i] = Outcome[T]{Cluster: r.Target, Value: r.Value, Err: r.Err}
-		if r.Err != nil && !b.FleetView() {
-			return nil, r.Err
-		}
-	}
-	return out, nil
+	return report, nil
 }
 
 // Name is how a target is named in output: "current cluster" alone.
-func Name(cluster string) string {
-	if cluster == "" {
-		return "current cluster"
-	}
-	return cluster
-}
-
-// Failed prints a line for each failed target ("cluster X: error") and
-// says how many failed.
-func Failed[T any](errOut io.Writer, outcomes []Outcome[T]) int {
-	n := 0
-	for _, o := range outcomes {
-		if o.Err != nil {
-			n++
-			fmt.Fprintf(errOut, "error: cluster %s: %s\n", Name(o.Cluster), explain.Message(o.Err))
-		}
-	}
-	return n
-}
+func Name(cluster string) string { return cli.TargetName(cluster) }
 
 // Present sorts the outcomes of a verb about one policy: a note for each
-// target where the policy is not applied, an error line for each failed
-// one. It returns the targets that have the policy and how many failed.
-func Present[T any](errOut io.Writer, name string, outcomes []Outcome[T]) (found []Outcome[T], failed int) {
-	for _, oc := range outcomes {
+// target where the policy is not applied, a line for each failed one. It
+// returns the targets that have the policy.
+func Present[T any](errOut io.Writer, name string, report *cli.FleetReport[T]) (found []Outcome[T]) {
+	report.Object = &errs.NotFoundError{Kind: "policy", Name: name}
+	for _, oc := range report.Results {
 		var nf *errs.NotFoundError
 		switch {
 		case errors.As(oc.Err, &nf):
-			fmt.Fprintf(errOut, "cluster %s: policy %s is not applied there\n", Name(oc.Cluster), name)
-		case oc.Err != nil:
-			failed++
-			fmt.Fprintf(errOut, "error: cluster %s: %s\n", Name(oc.Cluster), explain.Message(oc.Err))
-		default:
+			fmt.Fprintf(errOut, "cluster %s: policy %s is not applied there\n", Name(oc.Target), name)
+		case oc.Err == nil:
 			found = append(found, oc)
 		}
 	}
-	return found, failed
+	report.Warn(errOut)
+	return found
 }
 
 // CompleteNames completes policy names from the current cluster's records.

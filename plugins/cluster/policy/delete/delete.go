@@ -11,7 +11,6 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -68,13 +67,14 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	var objs []*unstructured.Unstructured
-	found, failed := common.Present(o.Streams.ErrOut, o.Name, outcomes)
+	outcomes.FailAlways = true
+	found := common.Present(o.Streams.ErrOut, o.Name, outcomes)
 	for _, oc := range found {
 		for _, a := range oc.Value {
 			objs = append(objs, a.Object)
 			if o.Output.Human() {
 				if o.FleetView() {
-					fmt.Fprintf(o.Streams.Out, "cluster %s: ", common.Name(oc.Cluster))
+					fmt.Fprintf(o.Streams.Out, "cluster %s: ", common.Name(oc.Target))
 				}
 				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, o.DryRun.Any()); err != nil {
 					return err
@@ -87,11 +87,5 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	switch {
-	case failed > 0:
-		return &explain.SilentError{Code: explain.ExitFailure}
-	case len(found) == 0:
-		return policy.NotFound(o.Name)
-	}
-	return nil
+	return outcomes.Exit()
 }

@@ -13,7 +13,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -81,26 +80,20 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.Selection.Single() && len(outcomes) == 1 {
-		oc := outcomes[0]
+	if o.Selection.Single() && len(outcomes.Results) == 1 {
+		oc := outcomes.Results[0]
 		if oc.Err != nil {
-			return &errs.StepError{Where: "cluster " + oc.Cluster, Err: oc.Err}
+			return &errs.StepError{Where: "cluster " + oc.Target, Err: oc.Err}
 		}
 		return o.Output.PrintData(o.Streams.Out, oc.Value)
 	}
-	found, failed := common.Present(o.Streams.ErrOut, o.Name, outcomes)
+	found := common.Present(o.Streams.ErrOut, o.Name, outcomes)
 	if len(found) > 0 {
 		if err := o.print(o.Streams.Out, found); err != nil {
 			return err
 		}
 	}
-	switch {
-	case failed > 0 && (len(found) == 0 || o.Selection.Strict):
-		return &explain.SilentError{Code: explain.ExitFailure}
-	case len(found) == 0 && failed == 0:
-		return policy.NotFound(o.Name)
-	}
-	return nil
+	return outcomes.Exit()
 }
 
 // print writes one document per cluster, each naming its cluster: a YAML
@@ -117,7 +110,7 @@ func (o *Options) print(out io.Writer, found []common.Outcome[*policy.Policy]) e
 		if annotations == nil {
 			annotations = map[string]any{}
 		}
-		annotations[kube.AnnotationContext] = oc.Cluster
+		annotations[kube.AnnotationContext] = oc.Target
 		meta["annotations"] = annotations
 		items[i] = doc
 	}

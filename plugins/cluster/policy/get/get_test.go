@@ -9,6 +9,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
 )
@@ -19,10 +20,10 @@ import (
 func TestFleetOutput(t *testing.T) {
 	p := &policy.Policy{APIVersion: policy.APIVersion, Kind: policy.Kind, Spec: policy.Spec{Type: policy.TypeSecurity, Recipe: "baseline"}}
 	p.Metadata.Name = "sec"
-	outcomes := []common.Outcome[*policy.Policy]{
-		{Cluster: "default/wc-1", Value: p},
-		{Cluster: "default/wc-2", Err: policy.NotFound("sec")},
-		{Cluster: "team-a/wc-3", Value: p},
+	results := []common.Outcome[*policy.Policy]{
+		{Target: "default/wc-1", Value: p},
+		{Target: "default/wc-2", Err: policy.NotFound("sec")},
+		{Target: "team-a/wc-3", Value: p},
 	}
 	for _, format := range []string{"yaml", "json"} {
 		streams, _, out, errOut := cmdutil.TestStreams(false)
@@ -32,9 +33,10 @@ func TestFleetOutput(t *testing.T) {
 		if err := cmd.ParseFlags([]string{"-o", format}); err != nil {
 			t.Fatal(err)
 		}
-		found, failed := common.Present(errOut, o.Name, outcomes)
-		if len(found) != 2 || failed != 0 {
-			t.Fatalf("found %d, failed %d", len(found), failed)
+		outcomes := cli.NewFleetReport(fleet.Selection{AllWorkloadClusters: true}, results)
+		found := common.Present(errOut, o.Name, outcomes)
+		if len(found) != 2 || outcomes.Failed() != 0 {
+			t.Fatalf("found %d, failed %d", len(found), outcomes.Failed())
 		}
 		if err := o.print(out, found); err != nil {
 			t.Fatal(err)

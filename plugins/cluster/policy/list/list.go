@@ -13,7 +13,6 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -76,16 +75,14 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	var rows []Row
-	failed := 0
-	for _, oc := range outcomes {
+	for i, oc := range outcomes.Results {
 		if oc.Err != nil {
-			failed++
-			rows = append(rows, Row{Cluster: oc.Cluster, Error: explain.Message(oc.Err)})
+			rows = append(rows, Row{Cluster: oc.Target, Error: outcomes.Message(i)})
 			continue
 		}
 		for _, r := range oc.Value {
 			p := r.Policy
-			rows = append(rows, Row{Cluster: oc.Cluster, Name: p.Name(), Type: p.Spec.Type, Recipe: p.Spec.Recipe, Scope: policy.ScopeText(p.Spec.Scope),
+			rows = append(rows, Row{Cluster: oc.Target, Name: p.Name(), Type: p.Spec.Type, Recipe: p.Spec.Recipe, Scope: policy.ScopeText(p.Spec.Scope),
 				Namespaces: r.Namespaces, Applied: r.Applied.Time, Rules: p.Describe()})
 		}
 	}
@@ -96,10 +93,7 @@ func (o *Options) Run(ctx context.Context) error {
 	} else if err := o.print(rows); err != nil {
 		return err
 	}
-	if failed > 0 && o.Selection.Strict {
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	return nil
+	return outcomes.Exit()
 }
 
 func (o *Options) print(rows []Row) error {

@@ -107,18 +107,17 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	var rows []Row
-	failed, drifted := 0, 0
-	for _, oc := range outcomes {
+	drifted := 0
+	for i, oc := range outcomes.Results {
 		if oc.Err != nil {
-			failed++
-			rows = append(rows, Row{Cluster: oc.Cluster, Error: explain.Message(oc.Err)})
+			rows = append(rows, Row{Cluster: oc.Target, Error: outcomes.Message(i)})
 			continue
 		}
 		for _, st := range oc.Value {
 			if len(st.Drift) > 0 {
 				drifted++
 			}
-			rows = append(rows, Row{Cluster: oc.Cluster, Status: st})
+			rows = append(rows, Row{Cluster: oc.Target, Status: st})
 		}
 	}
 	if !o.Output.Human() {
@@ -128,10 +127,12 @@ func (o *Options) Run(ctx context.Context) error {
 	} else if err := o.print(rows); err != nil {
 		return err
 	}
-	if drifted > 0 || failed > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
+	if drifted > 0 {
+		return explain.Failure()
 	}
-	return nil
+	// Status is a check: a cluster that cannot be read fails it.
+	outcomes.FailAlways = true
+	return outcomes.Exit()
 }
 
 func (o *Options) print(rows []Row) error {
