@@ -100,31 +100,24 @@ func (o *AccessOptions) Run(ctx context.Context) error {
 		verb string
 		obj  *unstructured.Unstructured
 	}
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, nil, func(ctx context.Context, t cli.Target) (done, error) {
+	report, err := cli.RunFleet(ctx, o.Factory, o.sel, nil, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (done, error) {
 		verb, obj, err := o.Op(ctx, t.Clients.Dynamic, o.Grant, o.DryRun.Any())
 		return done{verb, obj}, err
 	})
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(o.Streams.ErrOut, n)
+	if err := report.Alone(); err != nil {
+		return err
 	}
-	failed := 0
-	for _, r := range results {
-		prefix := ""
-		if r.Target != "" {
-			prefix = r.Target + ": "
-		}
+	report.Warn(o.Streams.ErrOut)
+	for _, r := range report.Results {
 		if r.Err != nil {
-			failed++
-			if len(results) == 1 && r.Target == "" {
-				return r.Err
-			}
-			fmt.Fprintf(o.Streams.ErrOut, "%serror: %s\n", prefix, explain.Message(r.Err))
 			continue
 		}
-		fmt.Fprint(o.Streams.Out, prefix)
+		if r.Target != "" {
+			fmt.Fprint(o.Streams.Out, r.Target+": ")
+		}
 		verb, changed := r.Value.verb, r.Value.verb != access.Unchanged && r.Value.verb != access.Absent
 		if verb == access.Absent {
 			verb = "not found (nothing to revoke)"
@@ -133,8 +126,8 @@ func (o *AccessOptions) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	if failed > 0 && (o.sel.Strict || failed == len(results)) {
-		return &explain.SilentError{Code: explain.ExitFailure}
+	if n := report.Failed(); n > 0 && n == len(report.Results) {
+		return explain.Failure() // granted nowhere
 	}
-	return nil
+	return report.Exit()
 }
