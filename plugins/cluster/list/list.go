@@ -15,7 +15,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
@@ -31,10 +30,9 @@ type Options struct {
 	IncludeManagement bool
 	Fleet             *cli.FleetFlags
 
-	namespace string
+	namespace string // the current context's, for the note on an empty list
 	sel       fleet.Selection
-	contexts  []string // fleet mode when non-empty
-	raw       bool     // keep the objects as JSON (-o json|yaml on one context)
+	raw       bool // keep the objects as JSON (-o json|yaml on one context)
 }
 
 // NewCmd returns the list command.
@@ -76,37 +74,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
-// Complete resolves the fleet of contexts.
+// Complete checks the fleet flags.
 func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
 	o.Factory = f
-	sel, err := o.Fleet.Selection(f)
-	if err != nil {
-		return err
-	}
-	o.sel = sel
-	if !sel.ContextFleet() {
-		return nil
-	}
-	raw, err := f.RawConfig()
-	if err != nil {
-		return err
-	}
-	o.contexts, err = fleet.ContextNames(raw, sel)
+	var err error
+	o.sel, err = o.Fleet.Selection(f)
 	return err
-}
-
-// resolveNamespace reads the namespace to list (-n or the context's); a
-// fleet view resolves it per context.
-func (o *Options) resolveNamespace() error {
-	if o.AllNamespaces {
-		return nil
-	}
-	ns, err := o.Factory.Namespace()
-	if err != nil && len(o.contexts) == 0 {
-		return err
-	}
-	o.namespace = ns
-	return nil
 }
 
 // Validate checks flag combinations.
@@ -126,89 +99,71 @@ type Page struct {
 
 // Run lists and prints.
 func (o *Options) Run(ctx context.Context) error {
-	if err := o.resolveNamespace(); err != nil {
+	keepObjects, fleetView := !o.Output.Human(), o.sel.ContextFleet()
+	o.namespace, _ = o.Factory.Namespace()
+	// -o json and yaml on one context are printed from the bytes the
+	// server sent: thousands of Clusters are not held as maps.
+	o.raw = keepObjects && !fleetView && o.Output.RawList()
+	var rows *cmdutil.RowWriter
+	now := time.Now()
+	if !keepObjects && !fleetView {
+		// Rows are printed page by page as they arrive.
+		rows = o.table(false).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	}
+	report, err := cli.RunFleet(ctx, o.Factory, o.sel, []kube.Requirement{capi.Requirement}, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (Page, error) {
+		var emit func(capi.Cluster)
+		if rows != nil {
+			emit = func(c capi.Cluster) { rows.Write(o.row("", c, false, now)) }
+		}
+		return o.list(ctx, t, keepObjects, emit)
+	})
+	if err != nil {
 		return err
 	}
-	keepObjects := !o.Output.Human()
-	if len(o.contexts) == 0 {
-		if keepObjects {
-			// -o json and yaml are printed from the bytes the server sent:
-			// thousands of Clusters are not held as maps.
-			o.raw = o.Output.RawList()
-			page, err := o.list(ctx, o.Factory, true, nil)
-			if err != nil {
+	if !fleetView {
+		page := report.Results[0].Value
+		switch {
+		case rows != nil:
+			if err := rows.Flush(); err != nil {
 				return err
 			}
-			if o.raw {
-				return o.Output.PrintRawList(o.Streams.Out, page.Raw)
-			}
-			return o.Output.PrintObjects(o.Streams.Out, page.Objects, false)
+			o.reportEmpty(rows.Rows)
+			return nil
+		case o.raw:
+			return o.Output.PrintRawList(o.Streams.Out, page.Raw)
 		}
-		// Rows are printed page by page as they arrive.
-		rows := o.table(false).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
-		now := time.Now()
-		if _, err := o.list(ctx, o.Factory, false, func(c capi.Cluster) { rows.Write(o.row("", c, false, now)) }); err != nil {
-			return err
-		}
-		if err := rows.Flush(); err != nil {
-			return err
-		}
-		o.reportEmpty(rows.Rows)
-		return nil
+		return o.Output.PrintObjects(o.Streams.Out, page.Objects, false)
 	}
-	results := fleet.Run(ctx, o.contexts, o.sel.Options, func(ctx context.Context, name string) (Page, error) {
-		return o.list(ctx, o.Factory.ForContext(name), keepObjects, nil)
-	})
-	pages := map[string]Page{}
-	failures := map[string]error{}
-	var order []string
-	for _, r := range results {
-		order = append(order, r.Target)
-		if r.Err != nil {
-			failures[r.Target] = r.Err
-			continue
-		}
-		pages[r.Target] = r.Value
-	}
-	if keepObjects {
-		var all []*unstructured.Unstructured
-		for _, name := range order {
-			for _, obj := range pages[name].Objects {
-				// The context is recorded on each object so merged output stays traceable.
-				anns := obj.GetAnnotations()
-				if anns == nil {
-					anns = map[string]string{}
-				}
-				anns[kube.AnnotationContext] = name
-				obj.SetAnnotations(anns)
-				all = append(all, obj)
-			}
-		}
-		for _, name := range order {
-			if err := failures[name]; err != nil {
-				msg, _ := explain.Explain(err)
-				fmt.Fprintf(o.Streams.ErrOut, "warning: context %s: %s\n", name, msg)
-			}
-		}
-		if err := o.Output.PrintObjects(o.Streams.Out, all, false); err != nil {
+	if !keepObjects {
+		if err := o.printTable(report); err != nil {
 			return err
 		}
-	} else if err := o.printTable(pages, failures, order); err != nil {
+		return report.Exit()
+	}
+	var all []*unstructured.Unstructured
+	for _, r := range report.Results {
+		for _, obj := range r.Value.Objects {
+			// The context is recorded on each object so merged output stays traceable.
+			anns := obj.GetAnnotations()
+			if anns == nil {
+				anns = map[string]string{}
+			}
+			anns[kube.AnnotationContext] = r.Target
+			obj.SetAnnotations(anns)
+			all = append(all, obj)
+		}
+	}
+	report.Warn(o.Streams.ErrOut)
+	if err := o.Output.PrintObjects(o.Streams.Out, all, false); err != nil {
 		return err
 	}
-	if o.sel.Strict && len(failures) > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
-	}
-	return nil
+	return report.Exit()
 }
 
 // list lists the clusters of one context; with emit set, each cluster is
 // handed over as its page arrives instead of being kept.
-func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, emit func(capi.Cluster)) (Page, error) {
-	c, err := f.Connect(capi.Requirement)
-	if err != nil {
-		return Page{}, err
-	}
+func (o *Options) list(ctx context.Context, t cli.Target, keepObjects bool, emit func(capi.Cluster)) (Page, error) {
+	c := t.Clients
 	api, err := capi.FromServed(c.Served)
 	if err != nil {
 		return Page{}, err
@@ -218,9 +173,9 @@ func (o *Options) list(ctx context.Context, f *cli.Factory, keepObjects bool, em
 		return Page{}, err
 	}
 	opts := capi.ListOptions{Selector: o.Selector, IncludeManagement: o.IncludeManagement,
-		TKCVersion: func() (string, bool) { return f.ServedVersion(capi.TKRGroup, "tanzukubernetesclusters") }}
+		TKCVersion: func() (string, bool) { return t.Factory.ServedVersion(capi.TKRGroup, "tanzukubernetesclusters") }}
 	if !o.AllNamespaces {
-		opts.Namespace = o.namespace
+		opts.Namespace = c.Namespace // each context's own in a fleet view
 	}
 	switch {
 	case keepObjects && o.raw:
@@ -289,22 +244,22 @@ func (o *Options) reportEmpty(rows int) {
 
 // printTable prints a fleet view: contexts in the order given, a failed
 // context as a row with its error.
-func (o *Options) printTable(pages map[string]Page, failures map[string]error, order []string) error {
+func (o *Options) printTable(report *cli.FleetReport[Page]) error {
 	rows := o.table(true).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()
-	for _, name := range order {
-		if err := failures[name]; err != nil {
-			msg, _ := explain.Explain(err)
+	for i, r := range report.Results {
+		if r.Err != nil {
+			msg := report.Message(i)
 			status := "Error"
 			if !o.Output.Wide() {
 				// Without -o wide the MESSAGE column is hidden; keep the cause visible.
 				status += ": " + msg
 			}
-			rows.Write([]string{name, "", "", "", "", "", "", status, "", "", "", "", "", msg})
+			rows.Write([]string{r.Target, "", "", "", "", "", "", status, "", "", "", "", "", msg})
 			continue
 		}
-		for _, c := range pages[name].Clusters {
-			rows.Write(o.row(name, c, true, now))
+		for _, c := range r.Value.Clusters {
+			rows.Write(o.row(r.Target, c, true, now))
 		}
 	}
 	if err := rows.Flush(); err != nil {
