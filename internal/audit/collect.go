@@ -11,11 +11,10 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
-	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 )
 
 // Management is a connection to the management cluster.
@@ -49,18 +48,12 @@ var (
 )
 
 func readWorkload(ctx context.Context, m Management, cluster *unstructured.Unstructured) (*Workload, error) {
-	admin, err := kc.Admin(ctx, m.Dyn, cluster.GetNamespace(), cluster.GetName())
+	// The same connection as every fleet run on workload clusters.
+	wc, err := fleet.Connect(ctx, m.Dyn, cluster.GetNamespace(), cluster.GetName(), m.Tune)
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := clientcmd.NewDefaultClientConfig(*admin, &clientcmd.ConfigOverrides{}).ClientConfig()
-	if err != nil {
-		return nil, fmt.Errorf("workload kubeconfig: %w", err)
-	}
-	if m.Tune != nil {
-		m.Tune(cfg)
-	}
-	disc, err := kube.NewDiscovery(cfg)
+	disc, err := kube.NewDiscovery(wc.Config)
 	if err != nil {
 		return nil, err
 	}
@@ -72,10 +65,7 @@ func readWorkload(ctx context.Context, m Management, cluster *unstructured.Unstr
 	for _, g := range groups.Groups {
 		served[g.Name] = true
 	}
-	dyn, err := dynamic.NewForConfig(cfg)
-	if err != nil {
-		return nil, err
-	}
+	dyn := wc.Dynamic
 	w := &Workload{PinnipedServed: served[jwtAuthenticators.Group], PackagesServed: served[packageInstalls.Group]}
 	list := func(gvr schema.GroupVersionResource) ([]*unstructured.Unstructured, error) {
 		l, err := dyn.Resource(gvr).List(ctx, metav1.ListOptions{})

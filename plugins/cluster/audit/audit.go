@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -22,6 +23,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -37,7 +39,6 @@ type Options struct {
 	Fleet             *cli.FleetFlags
 
 	sel           fleet.Selection
-	contexts      []string
 	namespaceFlag bool
 }
 
@@ -80,7 +81,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	return cmd
 }
 
-// Complete takes the names, -n and the fleet of contexts.
+// Complete takes the names, -n and the fleet flags.
 func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.Factory = f
 	o.namespaceFlag = cmd.Flags().Changed("namespace")
@@ -88,14 +89,7 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 	if o.Names, err = common.ParseNames(args); err != nil {
 		return err
 	}
-	if o.sel, err = o.Fleet.Selection(f); err != nil || !o.sel.ContextFleet() {
-		return err
-	}
-	raw, err := f.RawConfig()
-	if err != nil {
-		return err
-	}
-	o.contexts, err = fleet.ContextNames(raw, o.sel)
+	o.sel, err = o.Fleet.Selection(f)
 	return err
 }
 
@@ -104,41 +98,41 @@ func (o *Options) Validate() error { return o.Output.Validate() }
 
 // Run audits and reports.
 func (o *Options) Run(ctx context.Context) error {
+	// A context audits its clusters in parallel itself: fewer contexts at
+	// once, and --target-timeout bounds each workload cluster, not a
+	// whole management cluster.
+	sel := o.sel
+	sel.Parallel, sel.Timeout = min(sel.Parallel, 4), 0
+	run, err := cli.RunFleet(ctx, o.Factory, sel, []kube.Requirement{capi.Requirement}, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) ([]tkoaudit.ClusterReport, error) {
+		return o.auditContext(ctx, t)
+	})
+	if err != nil {
+		return err
+	}
 	var reports []tkoaudit.ClusterReport
-	if len(o.contexts) == 0 {
-		r, err := o.auditContext(ctx, o.Factory, "")
-		if err != nil {
-			return err
+	for i, r := range run.Results {
+		if r.Err != nil {
+			reports = append(reports, tkoaudit.ClusterReport{Context: r.Target, Error: run.Message(i)})
+			continue
 		}
-		reports = r
-	} else {
-		results := fleet.Run(ctx, o.contexts, fleet.Options{Parallel: min(o.sel.Parallel, 4)}, func(ctx context.Context, name string) ([]tkoaudit.ClusterReport, error) {
-			return o.auditContext(ctx, o.Factory.ForContext(name), name)
-		})
-		for _, r := range results {
-			if r.Err != nil {
-				msg, _ := explain.Explain(r.Err)
-				reports = append(reports, tkoaudit.ClusterReport{Context: r.Target, Error: msg})
-				continue
-			}
-			reports = append(reports, r.Value...)
-		}
+		reports = append(reports, r.Value...)
 	}
 	report := tkoaudit.NewReport(reports)
-	if err := o.print(report); err != nil {
+	if err := o.print(report, run.IsFleet()); err != nil {
 		return err
 	}
 	if report.Failed() {
-		return &explain.SilentError{Code: explain.ExitFailure}
+		return explain.Failure()
 	}
 	return nil
 }
 
-func (o *Options) auditContext(ctx context.Context, f *cli.Factory, contextName string) ([]tkoaudit.ClusterReport, error) {
-	c, err := common.Connect(f)
+func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.ClusterReport, error) {
+	api, err := capi.FromServed(t.Clients.Served)
 	if err != nil {
 		return nil, err
 	}
+	c := &common.Client{API: api, Dyn: t.Clients.Dynamic, Namespace: t.Clients.Namespace}
 	clusters, err := o.clusters(ctx, c)
 	if err != nil {
 		return nil, err
@@ -155,18 +149,17 @@ func (o *Options) auditContext(ctx context.Context, f *cli.Factory, contextName 
 		keys[i] = u.GetNamespace() + "/" + u.GetName()
 	}
 	results := fleet.Run(ctx, keys, fleet.Options{Parallel: o.sel.Parallel}, func(ctx context.Context, key string) (tkoaudit.ClusterReport, error) {
-		u := clusters[indexOf(keys, key)]
+		u := clusters[slices.Index(keys, key)]
 		in, err := tkoaudit.Collect(ctx, m, u)
 		if err != nil {
 			return tkoaudit.ClusterReport{}, err
 		}
-		return tkoaudit.ClusterReport{Context: contextName, Namespace: u.GetNamespace(), Name: u.GetName(), Results: tkoaudit.Run(in)}, nil
+		return tkoaudit.ClusterReport{Context: t.Name, Namespace: u.GetNamespace(), Name: u.GetName(), Results: tkoaudit.Run(in)}, nil
 	})
 	out := make([]tkoaudit.ClusterReport, 0, len(results))
 	for i, r := range results {
 		if r.Err != nil {
-			msg, _ := explain.Explain(r.Err)
-			out = append(out, tkoaudit.ClusterReport{Context: contextName, Namespace: clusters[i].GetNamespace(), Name: clusters[i].GetName(), Error: msg})
+			out = append(out, tkoaudit.ClusterReport{Context: t.Name, Namespace: clusters[i].GetNamespace(), Name: clusters[i].GetName(), Error: explain.Message(r.Err)})
 			continue
 		}
 		out = append(out, r.Value)
@@ -190,15 +183,6 @@ func findAnywhere(ctx context.Context, c *common.Client, name string) (*unstruct
 		namespaces = append(namespaces, item.GetNamespace())
 	}
 	return nil, cmdutil.Usagef("cluster %s exists in several namespaces (%s): pass -n", name, strings.Join(namespaces, ", "))
-}
-
-func indexOf(list []string, s string) int {
-	for i, x := range list {
-		if x == s {
-			return i
-		}
-	}
-	return -1
 }
 
 // clusters resolves what to audit: the named clusters (in the namespace,
@@ -261,7 +245,7 @@ func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructur
 	return out, nil
 }
 
-func (o *Options) print(report tkoaudit.Report) error {
+func (o *Options) print(report tkoaudit.Report, fleetView bool) error {
 	switch {
 	case o.Output.Format() == "junit":
 		x, err := report.JUnit()
@@ -273,7 +257,6 @@ func (o *Options) print(report tkoaudit.Report) error {
 	case !o.Output.Human():
 		return o.Output.PrintData(o.Streams.Out, report)
 	}
-	fleetView := len(o.contexts) > 0
 	t := cmdutil.Table{}
 	if fleetView {
 		t.Columns = append(t.Columns, cmdutil.Column{Header: "CONTEXT"})
