@@ -14,14 +14,12 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	gooidc "github.com/coreos/go-oidc/v3/oidc"
@@ -133,19 +131,7 @@ func httpClient(pem []byte) (*http.Client, error) {
 
 // DecodeCABundle accepts a base64-encoded PEM bundle (as kubeconfigs carry
 // it) or the PEM itself.
-func DecodeCABundle(s string) ([]byte, error) {
-	if s == "" {
-		return nil, nil
-	}
-	if strings.Contains(s, "-----BEGIN") {
-		return []byte(s), nil
-	}
-	raw, err := base64.StdEncoding.DecodeString(strings.TrimSpace(s))
-	if err != nil {
-		return nil, fmt.Errorf("the CA bundle is neither PEM nor base64-encoded PEM: %w", err)
-	}
-	return raw, nil
-}
+func DecodeCABundle(s string) ([]byte, error) { return pinniped.DecodeCABundle(s) }
 
 // Credential returns the cluster credential for kubectl: from the
 // credential cache when still valid (no network at all), else from the
@@ -425,7 +411,7 @@ func classifyIssuerError(issuer string, err error) error {
 	case errors.As(err, &unknownCA), errors.As(err, &hostname), errors.As(err, &verify):
 		return &IssuerError{Issuer: issuer, Problem: ProblemCA, Err: err}
 	case errors.As(err, &mismatch):
-		return &IssuerError{Issuer: issuer, Problem: ProblemDiscovery, Err: err}
+		return &IssuerError{Issuer: issuer, Problem: ProblemMismatch, Err: err, Named: mismatch.Discovered}
 	case errors.As(err, &urlErr):
 		return &IssuerError{Issuer: issuer, Problem: ProblemUnreachable, Err: urlErr.Err}
 	}
@@ -434,25 +420,18 @@ func classifyIssuerError(issuer string, err error) error {
 
 // The problems of IssuerError.
 const (
-	ProblemUnreachable = "unreachable"
-	ProblemCA          = "ca"
-	ProblemBadCA       = "bad-ca"
-	ProblemDiscovery   = "discovery"
+	ProblemUnreachable = pinniped.ProblemUnreachable
+	ProblemCA          = pinniped.ProblemCA
+	ProblemBadCA       = pinniped.ProblemBadCA
+	ProblemDiscovery   = pinniped.ProblemDiscovery
+	ProblemMismatch    = pinniped.ProblemMismatch
+	ProblemJWKS        = pinniped.ProblemJWKS
+	ProblemURL         = pinniped.ProblemURL
 )
 
 // IssuerError is an issuer that cannot be used: unreachable, not trusted
 // with the CA given, or without a usable discovery document.
-type IssuerError struct {
-	Issuer  string
-	Problem string
-	Err     error
-}
-
-func (e *IssuerError) Error() string {
-	return fmt.Sprintf("issuer %s: %s: %v", e.Issuer, e.Problem, e.Err)
-}
-func (e *IssuerError) Unwrap() error     { return e.Err }
-func (e *IssuerError) Class() errs.Class { return errs.ClassUnreachable }
+type IssuerError = pinniped.IssuerError
 
 // LoginError is a login the provider refused (a wrong password, an
 // expired refresh token, a refused exchange): Code and Description are the

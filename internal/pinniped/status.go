@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -35,10 +36,6 @@ type Info struct {
 	CABundle string // base64 PEM
 }
 
-// CheckIssuer fetches an issuer's discovery document with a CA (the login
-// library's), returning a worded cause when it fails.
-type CheckIssuer func(ctx context.Context, issuer, caBase64 string) error
-
 // kinds the status reads, with the fix to suggest when one is not Ready.
 var statusKinds = []struct {
 	group, resource, kind string
@@ -62,11 +59,14 @@ var statusKinds = []struct {
 }
 
 // Status reads a cluster's Pinniped objects and returns its findings,
-// errors first. info is nil when the cluster publishes no pinniped-info;
-// check (may be nil) verifies the issuer it names.
-func Status(ctx context.Context, dyn dynamic.Interface, suffix string, info *Info, check CheckIssuer) ([]Finding, error) {
-	var out []Finding
-	var authIssuers []string
+// errors first. info is nil when the cluster publishes no pinniped-info.
+// check probes the issuer of every JWTAuthenticator and the one
+// pinniped-info names, in parallel, each within timeout (0:
+// DefaultProbeTimeout).
+func Status(ctx context.Context, dyn dynamic.Interface, suffix string, info *Info, check IssuerProbe, timeout time.Duration) ([]Finding, error) {
+	var rest []Finding
+	var jwts []unstructured.Unstructured
+	var jwtFix string
 	for _, k := range statusKinds {
 		gvr := schema.GroupVersionResource{Group: Group(k.group, suffix), Version: "v1alpha1", Resource: k.resource}
 		list, err := dyn.Resource(gvr).List(ctx, metav1.ListOptions{})
@@ -76,14 +76,32 @@ func Status(ctx context.Context, dyn dynamic.Interface, suffix string, info *Inf
 		if err != nil {
 			return nil, fmt.Errorf("listing %s: %w", k.resource, err)
 		}
+		if k.kind == "JWTAuthenticator" {
+			jwts, jwtFix = list.Items, k.fix
+			continue
+		}
 		for _, obj := range list.Items {
-			out = append(out, phaseFinding(obj, k.kind, k.fix))
-			if k.kind == "JWTAuthenticator" {
-				iss, _, _ := unstructured.NestedString(obj.Object, "spec", "issuer")
-				authIssuers = append(authIssuers, iss)
-			}
+			rest = append(rest, phaseFinding(obj, k.kind, k.fix))
 		}
 	}
+	srcs := make([]issuerSource, 0, len(jwts)+1)
+	var authIssuers []string
+	for _, obj := range jwts {
+		src := jwtSource(obj)
+		srcs = append(srcs, src)
+		authIssuers = append(authIssuers, src.issuer)
+	}
+	infoSrc := issuerSource{issuerField: "issuer", caField: "issuer_ca_bundle_data"}
+	if info != nil && strings.HasPrefix(info.Issuer, "https://") {
+		infoSrc.issuer, infoSrc.caData = info.Issuer, info.CABundle
+		srcs = append(srcs, infoSrc)
+	}
+	probed := probeAll(ctx, check, srcs, timeout)
+	out := make([]Finding, 0, len(jwts)+len(rest))
+	for i, obj := range jwts {
+		out = append(out, jwtFinding(obj, jwtFix, probed[i], srcs[i]))
+	}
+	out = append(out, rest...)
 	issuers, err := dyn.Resource(schema.GroupVersionResource{Group: Group("config.concierge", suffix), Version: "v1alpha1", Resource: "credentialissuers"}).
 		List(ctx, metav1.ListOptions{})
 	switch {
@@ -100,10 +118,25 @@ func Status(ctx context.Context, dyn dynamic.Interface, suffix string, info *Inf
 		}
 	}
 	if info != nil {
-		out = append(out, infoFindings(ctx, *info, authIssuers, check)...)
+		var infoErr error
+		if len(probed) > len(jwts) {
+			infoErr = probed[len(jwts)]
+		}
+		out = append(out, infoFindings(*info, infoSrc, authIssuers, infoErr)...)
 	}
 	sort.SliceStable(out, func(i, j int) bool { return rank(out[i].Severity) < rank(out[j].Severity) })
 	return out, nil
+}
+
+// jwtSource reads a JWTAuthenticator's issuer and CA.
+func jwtSource(obj unstructured.Unstructured) issuerSource {
+	src := issuerSource{issuerField: "spec.issuer", caField: "spec.tls.certificateAuthorityData"}
+	src.issuer, _, _ = unstructured.NestedString(obj.Object, "spec", "issuer")
+	src.caData, _, _ = unstructured.NestedString(obj.Object, "spec", "tls", "certificateAuthorityData")
+	if ref, ok, _ := unstructured.NestedStringMap(obj.Object, "spec", "tls", "certificateAuthorityDataSource"); ok && src.caData == "" {
+		src.caElsewhere = fmt.Sprintf("%s %s (key %s) in the Concierge's namespace", ref["kind"], ref["name"], ref["key"])
+	}
+	return src
 }
 
 func rank(s string) int {
@@ -183,20 +216,18 @@ func strategyFindings(ci unstructured.Unstructured) []Finding {
 	return out
 }
 
-func infoFindings(ctx context.Context, info Info, authIssuers []string, check CheckIssuer) []Finding {
+func infoFindings(info Info, src issuerSource, authIssuers []string, probeErr error) []Finding {
 	const obj = "ConfigMap/kube-public/pinniped-info"
 	if !strings.HasPrefix(info.Issuer, "https://") {
 		return []Finding{{Severity: SeverityError, Object: obj, Cause: fmt.Sprintf("issuer %q is not an https URL", info.Issuer),
 			Fix: "TKG writes it from the Supervisor's FederationDomain; re-run the identity management set-up"}}
 	}
 	var out []Finding
-	if check != nil {
-		if err := check(ctx, info.Issuer, info.CABundle); err != nil {
-			out = append(out, Finding{Severity: SeverityError, Object: obj, Cause: err.Error(),
-				Fix: "check that the Supervisor serves the issuer and that issuer_ca_bundle_data is the CA of its TLS certificate"})
-		} else {
-			out = append(out, Finding{Severity: SeverityOK, Object: obj, Cause: "issuer " + info.Issuer + " reachable, its discovery document verified with issuer_ca_bundle_data"})
-		}
+	if probeErr != nil {
+		cause, fix := issuerWords(probeErr, src)
+		out = append(out, Finding{Severity: SeverityError, Object: obj, Cause: cause, Fix: fix})
+	} else {
+		out = append(out, Finding{Severity: SeverityOK, Object: obj, Cause: "issuer " + info.Issuer + " reachable, its discovery document and keys verified with issuer_ca_bundle_data"})
 	}
 	if len(authIssuers) > 0 {
 		trusted := false

@@ -4,7 +4,6 @@ package status
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -17,7 +16,6 @@ import (
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pinniped"
-	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
 // Options holds the flags of `auth status`.
@@ -49,12 +47,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			Read the Pinniped objects of the cluster (or of a fleet) and report what is
 			wrong, each finding with the object, the cause and the fix: the Concierge's
 			CredentialIssuer strategies (TokenCredentialRequest API, impersonation
-			proxy); JWTAuthenticators and WebhookAuthenticators and their conditions;
-			the Supervisor's FederationDomains and OIDC, LDAP, Active Directory and
-			GitHub identity providers; kube-public/pinniped-info, whether the issuer it
-			names answers with a discovery document its CA verifies, and whether a
-			JWTAuthenticator trusts it. Healthy objects are counted (--show-ok lists
-			them). Exits 1 when a finding is an error.`),
+			proxy); JWTAuthenticators, each issuer probed from here as the Concierge
+			probes it (the discovery document at ISSUER/.well-known/openid-configuration,
+			which must name that issuer, and the key set it names, trusting
+			spec.tls.certificateAuthorityData): an issuer that is unreachable, fails TLS
+			verification or names another issuer is an error whatever the
+			authenticator's status says, which is shown beside it; WebhookAuthenticators
+			and their conditions; the Supervisor's FederationDomains and OIDC, LDAP,
+			Active Directory and GitHub identity providers; kube-public/pinniped-info,
+			whether the issuer it names passes the same probe with its CA, and whether a
+			JWTAuthenticator trusts it. Probes run in parallel, each within
+			--request-timeout (10s when it is not set). Healthy objects are counted
+			(--show-ok lists them). Exits 1 when a finding is an error.`),
 		Example: cmdutil.Examples(`
 			# The management cluster
 			kubectl tko auth status
@@ -85,22 +89,6 @@ func (o *Options) Validate() error {
 	return err
 }
 
-// checkIssuer verifies an issuer's discovery document with its CA.
-func checkIssuer(ctx context.Context, issuer, caBase64 string) error {
-	ca, err := oidc.DecodeCABundle(caBase64)
-	if err != nil {
-		return fmt.Errorf("issuer_ca_bundle_data: %w", err)
-	}
-	client, err := oidc.NewClient(oidc.Config{Issuer: issuer, CABundle: ca}, &oidc.Store{}, oidc.Interaction{})
-	if err != nil {
-		return fmt.Errorf("issuer_ca_bundle_data holds no usable PEM certificate: %w", errors.Unwrap(err))
-	}
-	if _, err := client.Discovery(ctx); err != nil {
-		return common.Word(err)
-	}
-	return nil
-}
-
 // Run checks every target.
 func (o *Options) Run(ctx context.Context) error {
 	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, nil, func(ctx context.Context, t cli.Target) ([]pinniped.Finding, error) {
@@ -112,7 +100,8 @@ func (o *Options) Run(ctx context.Context) error {
 		if ok {
 			info = &pinniped.Info{Issuer: pi.Issuer, CABundle: pi.IssuerCABase}
 		}
-		return pinniped.Status(ctx, t.Clients.Dynamic, o.Suffix, info, checkIssuer)
+		// --request-timeout bounds each issuer probe as it bounds each API request.
+		return pinniped.Status(ctx, t.Clients.Dynamic, o.Suffix, info, oidc.ProbeIssuer, t.Clients.Config.Timeout)
 	})
 	if err != nil {
 		return err
