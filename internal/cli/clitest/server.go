@@ -67,6 +67,8 @@ type Request struct {
 	DryRun      bool
 	// Object is the body decoded, for creates, updates and patches.
 	Object *unstructured.Unstructured
+	// Status is the HTTP status of the answer (200 while a watch streams).
+	Status int
 }
 
 func (r Request) String() string {
@@ -179,14 +181,14 @@ func (s *Server) Forget() {
 	s.requests = nil
 }
 
-// Changes returns the requests that may have changed something: creates,
-// updates, patches and deletes other than dry runs.
+// Changes returns the requests that changed something: creates, updates,
+// patches and deletes that succeeded and were not dry runs.
 func (s *Server) Changes() []Request {
 	var out []Request
 	for _, r := range s.Requests() {
 		switch r.Verb {
 		case "create", "update", "patch", "delete", "deletecollection":
-			if !r.DryRun && !s.virtual(r.Resource) {
+			if !r.DryRun && r.Status < 300 && !s.virtual(r.Resource) {
 				out = append(out, r)
 			}
 		}
@@ -220,8 +222,39 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	r.Body = io.NopCloser(bytes.NewReader(body))
 	req := s.parse(r, body)
 	s.mu.Lock()
+	index := len(s.requests)
 	s.requests = append(s.requests, req)
 	s.mu.Unlock()
+	rec := &recorder{ResponseWriter: w, status: http.StatusOK}
+	defer func() {
+		s.mu.Lock()
+		if index < len(s.requests) {
+			s.requests[index].Status = rec.status
+		}
+		s.mu.Unlock()
+	}()
+	s.route(rec, r, req)
+}
+
+// recorder keeps the status of an answer; it flushes, for watches.
+type recorder struct {
+	http.ResponseWriter
+	status int
+}
+
+func (r *recorder) WriteHeader(code int) {
+	r.status = code
+	r.ResponseWriter.WriteHeader(code)
+}
+
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}
+
+// route hands a request to discovery, the proxy, a reaction or the store.
+func (s *Server) route(w http.ResponseWriter, r *http.Request, req Request) {
 	if req.Verb == "" {
 		s.serveOther(w, r, req)
 		return
