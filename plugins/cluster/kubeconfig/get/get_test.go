@@ -36,7 +36,9 @@ func TestKubeconfigGet(t *testing.T) {
 				}
 			}},
 		{Name: "not provisioned", Args: clitest.Args("kubeconfig get wc-dev-1 --admin"), Code: 3, Stderr: []string{"wc-dev-1-kubeconfig"}},
-		{Name: "no identity management", Setup: func(s *clitest.Server) { s.Fail("get", "configmaps", apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, "pinniped-info")) },
+		{Name: "no identity management", Setup: func(s *clitest.Server) {
+			s.Fail("get", "configmaps", apierrors.NewNotFound(schema.GroupResource{Resource: "configmaps"}, "pinniped-info"))
+		},
 			Args: clitest.Args("kubeconfig get wc-prod-1"), Code: 2, Stderr: []string{"use --admin"}},
 		{Name: "merge and export", Args: clitest.Args("kubeconfig get wc-prod-1 --merge --export-file x"), Code: 2, Stderr: []string{"cannot be used together"}, NoRequests: true},
 	})
