@@ -55,3 +55,19 @@ func TestFleetReportExit(t *testing.T) {
 		t.Errorf("missing on one target is no failure: %v", some.Exit())
 	}
 }
+
+func TestFleetReportFailAlways(t *testing.T) {
+	r := NewFleetReport(fleet.Selection{AllContexts: true}, []fleet.Result[int]{{Target: "a"}, {Target: "b", Err: errors.New("refused")}})
+	r.FailAlways = true
+	_, _, errOut, _ := cmdutil.TestStreams(false)
+	r.Warn(errOut)
+	if _, code := explain.Explain(r.Exit()); code != explain.ExitFailure || errOut.String() != "error: context b: refused\n" {
+		t.Errorf("exit %d, %q", code, errOut.String())
+	}
+	workload := NewFleetReport(fleet.Selection{AllWorkloadClusters: true}, []fleet.Result[int]{{Target: "ns/wc", Err: errors.New("down")}})
+	errOut.Reset()
+	workload.Warn(errOut)
+	if errOut.String() != "warning: cluster ns/wc: down\n" {
+		t.Errorf("workload cluster: %q", errOut.String())
+	}
+}
