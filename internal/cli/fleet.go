@@ -236,5 +236,5 @@ func (o *FleetOptions) Validate() error {
 
 // FleetView reports whether the verb runs on more than the current cluster.
 func (o *FleetOptions) FleetView() bool {
-	return o.Selection.ContextFleet() || o.Selection.WorkloadFleet()
+	return o.Selection.Fleet()
 }

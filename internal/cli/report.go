@@ -59,7 +59,7 @@ func RunFleet[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 
 // IsFleet reports whether the run covered more than the current context:
 // rows then need a CLUSTER or CONTEXT column.
-func (r *FleetReport[T]) IsFleet() bool { return r.sel.ContextFleet() || r.sel.WorkloadFleet() }
+func (r *FleetReport[T]) IsFleet() bool { return r.sel.Fleet() }
 
 // Alone is the error of the current context when the run was that context
 // alone, kept whole so that it has its own exit code.

@@ -44,6 +44,10 @@ func (s Selection) WorkloadFleet() bool {
 	return s.AllWorkloadClusters || len(s.Clusters) > 0 || s.ClusterSelector != ""
 }
 
+// Fleet reports whether the selection spans more than the current context:
+// the one test of "is this a fleet run".
+func (s Selection) Fleet() bool { return s.ContextFleet() || s.WorkloadFleet() }
+
 // Single reports whether the selection is one target named outright: the
 // current context, one context or one workload cluster. A get prints that
 // target's object alone; any other selection a list, however many targets

@@ -126,7 +126,7 @@ func (g *Getter) Run(ctx context.Context) error {
 	if ctx.Err() != nil {
 		return context.Cause(ctx) // Ctrl-C: nothing more to print
 	}
-	if !Fleet(g.sel) {
+	if !g.sel.Fleet() {
 		r := results[0].Value
 		if err := g.print(g.Streams.Out, r, true); err != nil {
 			return err

@@ -48,7 +48,7 @@ func (w *Fleetwide) Select(f *cli.Factory) error {
 func (w *Fleetwide) Selection() fleet.Selection { return w.sel }
 
 // IsFleet reports whether the verb runs on a fleet, not the current cluster.
-func (w *Fleetwide) IsFleet() bool { return Fleet(w.sel) }
+func (w *Fleetwide) IsFleet() bool { return w.sel.Fleet() }
 
 // Changer changes one object on one cluster and says what it did:
 // "paused", "deleted (dry run)", "unchanged".
@@ -227,9 +227,6 @@ func (b *VeleroOptions) PrintRows(report *cli.FleetReport[Row]) error {
 	}
 	return report.Exit()
 }
-
-// Fleet reports whether a selection runs on more than the current cluster.
-func Fleet(sel fleet.Selection) bool { return sel.ContextFleet() || sel.WorkloadFleet() }
 
 // AddFleetFlags registers the shared fleet flags of a verb that runs on
 // each selected cluster.

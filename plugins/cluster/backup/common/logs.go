@@ -80,7 +80,7 @@ func (o *Logs) Run(ctx context.Context) error {
 		err := backup.Logs(ctx, t.Clients.Dynamic, o.Kind, o.VeleroNamespace, o.name, o.Wait.Timeout, &log)
 		return log.String(), err
 	})
-	if err != nil || !Fleet(o.sel) {
+	if err != nil || !o.sel.Fleet() {
 		return err
 	}
 	if ctx.Err() != nil {

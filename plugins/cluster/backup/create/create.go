@@ -102,7 +102,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if o.DryRun.Client() && !common.Fleet(o.sel) {
+	if o.DryRun.Client() && !o.sel.Fleet() {
 		return o.Print(b, "created", true)
 	}
 	report, err := cli.RunFleet(ctx, o.Factory, o.sel, common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (common.Row, error) {
@@ -111,7 +111,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	if !common.Fleet(o.sel) {
+	if !o.sel.Fleet() {
 		return nil // printed by one
 	}
 	return o.PrintRows(report)

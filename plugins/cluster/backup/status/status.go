@@ -112,7 +112,7 @@ func (o *Options) Run(ctx context.Context) error {
 }
 
 func (o *Options) print(rows []Row, now time.Time) error {
-	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !common.Fleet(o.sel)}, {Header: "VELERO"}, {Header: "LOCATIONS"}, {Header: "LAST SUCCESS"},
+	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !o.sel.Fleet()}, {Header: "VELERO"}, {Header: "LOCATIONS"}, {Header: "LAST SUCCESS"},
 		{Header: "AGE"}, {Header: "SCHEDULES"}, {Header: "FAILED 24H"}, {Header: "STATUS"}}}
 	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {
