@@ -100,7 +100,14 @@ type Page struct {
 // Run lists and prints.
 func (o *Options) Run(ctx context.Context) error {
 	keepObjects, fleetView := !o.Output.Human(), o.sel.ContextFleet()
-	o.namespace, _ = o.Factory.Namespace()
+	if !o.AllNamespaces {
+		// Read first: a missing context is "not found" here (exit 3).
+		ns, err := o.Factory.Namespace()
+		if err != nil && !fleetView {
+			return err
+		}
+		o.namespace = ns
+	}
 	// -o json and yaml on one context are printed from the bytes the
 	// server sent: thousands of Clusters are not held as maps.
 	o.raw = keepObjects && !fleetView && o.Output.RawList()
