@@ -7,29 +7,15 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/clustertest"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
 )
-
-// flat is a TKG cluster configuration file for a prod cluster.
-const flat = `CLUSTER_NAME: wc-new
-CLUSTER_PLAN: prod
-AVI_CONTROL_PLANE_HA_PROVIDER: true
-VSPHERE_SERVER: vcsa-01
-VSPHERE_USERNAME: administrator@vsphere.local
-VSPHERE_PASSWORD: "VMware1!"
-VSPHERE_DATACENTER: /dc-01
-VSPHERE_DATASTORE: /dc-01/datastore/ds
-VSPHERE_NETWORK: /dc-01/network/seg
-VSPHERE_RESOURCE_POOL: /dc-01/host/c/Resources
-VSPHERE_FOLDER: /dc-01/vm
-KUBERNETES_VERSION: v1.30.2+vmware.1
-`
 
 // TestCreateOnTheAPIServer creates a cluster from a flat configuration
 // file through the whole command, the seeded ClusterClass and TKRs read
 // from the server, and waits while Cluster API brings it up.
 func TestCreateOnTheAPIServer(t *testing.T) {
 	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
-		{Name: "waiting on a terminal", Setup: clustertest.Provision, TTY: true, Stdin: flat, Args: clitest.Args("create -f - --wait"),
+		{Name: "waiting on a terminal", Setup: clustertest.Provision, TTY: true, Stdin: create.Config, Args: clitest.Args("create -f - --wait"),
 			Stdout: []string{"cluster.cluster.x-k8s.io/wc-new created"}, Stderr: []string{"cluster default/wc-new is Available\n"},
 			Check: clitest.All(clitest.Stored("clusters", "default/wc-new", "v1.30.2+vmware.1", "spec", "topology", "version"),
 				func(t *testing.T, s *clitest.Server, _ clitest.Result) {
@@ -38,8 +24,8 @@ func TestCreateOnTheAPIServer(t *testing.T) {
 						t.Error("the vSphere password reached the Cluster")
 					}
 				})},
-		{Name: "server dry run", Stdin: flat, Args: clitest.Args("create -f - --dry-run=server -o name"), Stdout: []string{"cluster.cluster.x-k8s.io/wc-new\n"}, NoChanges: true},
-		{Name: "another's cluster of that name", Stdin: strings.Replace(flat, "wc-new", "wc-prod-1", 1), Args: clitest.Args("create -f -"),
+		{Name: "server dry run", Stdin: create.Config, Args: clitest.Args("create -f - --dry-run=server -o name"), Stdout: []string{"cluster.cluster.x-k8s.io/wc-new\n"}, NoChanges: true},
+		{Name: "another's cluster of that name", Stdin: strings.Replace(create.Config, "wc-new", "wc-prod-1", 1), Args: clitest.Args("create -f -"),
 			Code: 1, Stderr: []string{"Apply failed with 2 conflicts", ".spec.topology.variables"}, NoChanges: true},
 		{Name: "no file", Args: clitest.Args("create"), Code: 2, NoRequests: true},
 	})
