@@ -102,7 +102,7 @@ step kubectl tko lb adc create -f test/testdata/adc-overlap.yaml
 echo
 echo "kubectl tko auth (the login itself runs against a real OpenID provider in test/auth):"
 step kubectl tko auth whoami
-table kubectl tko auth status
+table kubectl tko auth doctor
 table kubectl tko auth who-can delete clusters.cluster.x-k8s.io -n team-a
 step kubectl tko auth kubeconfig get wc-prod-1 --export-file "$tour/wc-prod-1.yaml"
 echo

@@ -155,7 +155,7 @@ func PlanLogin(ctx context.Context, info PinnipedInfo, cluster *clientcmdapi.Clu
 				}
 				plan.Notes = append(plan.Notes, fmt.Sprintf("the Pinniped Concierge (%s, JWTAuthenticator %s) trades the token for a cluster credential", s.Frontend, auth.Name))
 			} else {
-				plan.Notes = append(plan.Notes, "the Pinniped Concierge has no working strategy (see kubectl tko auth status): the ID token goes to the API server directly")
+				plan.Notes = append(plan.Notes, "the Pinniped Concierge has no working strategy (see kubectl tko auth doctor): the ID token goes to the API server directly")
 			}
 		}
 	}

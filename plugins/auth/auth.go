@@ -9,12 +9,12 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/accessmatrix"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/claims"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/doctor"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/grant"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/login"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/logout"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/revoke"
-	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/status"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whoami"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whocan"
 )
@@ -43,7 +43,7 @@ func Plugin() cli.Plugin {
 				kubectl tko auth logout`)
 			root.AddCommand(login.NewCmd(f, streams), logout.NewCmd(f, streams), claims.NewCmd(f, streams),
 				whoami.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), grant.NewCmd(f, streams), revoke.NewCmd(f, streams),
-				status.NewCmd(f, streams), accessmatrix.NewCmd(f, streams), whocan.NewCmd(f, streams))
+				doctor.NewCmd(f, streams), doctor.NewStatusCmd(f, streams), accessmatrix.NewCmd(f, streams), whocan.NewCmd(f, streams))
 		},
 	}
 }

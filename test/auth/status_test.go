@@ -22,7 +22,7 @@ import (
 func TestStatusFindsABrokenAuthenticator(t *testing.T) {
 	e := suite.New(t)
 	publishIssuer(t, e)
-	e.Kubectl("tko", "auth", "status", "--show-ok").Success().
+	e.Kubectl("tko", "auth", "doctor", "--show-ok").Success().
 		StdoutContains("ConfigMap/kube-public/pinniped-info", "issuer "+dex.Issuer+" reachable").
 		StderrContains("0 error(s)")
 
@@ -50,7 +50,7 @@ func TestStatusFindsABrokenAuthenticator(t *testing.T) {
 			"Concierge: phase Error: JWKSFetchValid False: could not fetch keys",
 			"spec.issuer is right", "no JWTAuthenticator on this cluster trusts the published issuer "+dex.Issuer).
 		StderrContains("1 error(s)")
-	e.Kubectl("tko", "auth", "status", "-o", "json").ExitCode(1).StdoutContains(`"severity": "error"`, `"object": "JWTAuthenticator/tkg-jwt-authenticator"`)
+	e.Kubectl("tko", "auth", "doctor", "-o", "json").ExitCode(1).StdoutContains(`"severity": "error"`, `"object": "JWTAuthenticator/tkg-jwt-authenticator"`)
 }
 
 var jwtAuthenticators = schema.GroupVersionResource{Group: "authentication.concierge.pinniped.dev", Version: "v1alpha1", Resource: "jwtauthenticators"}
@@ -144,7 +144,7 @@ func TestStatusProbesEveryAuthenticatorIssuer(t *testing.T) {
 	if seen != len(want) {
 		t.Fatalf("%d of %d authenticators reported: %s", seen, len(want), r.Stdout)
 	}
-	e.Kubectl("tko", "auth", "status").ExitCode(1).
+	e.Kubectl("tko", "auth", "doctor").ExitCode(1).
 		StdoutContains("error\tJWTAuthenticator/unreachable", "error\tJWTAuthenticator/wrong-ca", "error\tJWTAuthenticator/other-issuer",
 			"warning\tJWTAuthenticator/dex", "spec.tls.certificateAuthorityData is not the CA", "spec.issuer must be exactly the issuer the provider names").
 		StderrContains("3 error(s)", "1 healthy object(s)")

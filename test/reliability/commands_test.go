@@ -43,7 +43,7 @@ var Commands = []Command{
 	{"kubectl-tko-lb", []string{"adc", "list"}, true, nil},
 	{"kubectl-tko-lb", []string{"adc", "get", "install-ako-for-all"}, true, nil},
 	{"kubectl-tko-auth", []string{"whoami"}, true, map[string]Expect{"no rights": {Skip: true}}},
-	{"kubectl-tko-auth", []string{"status"}, true, nil},
+	{"kubectl-tko-auth", []string{"doctor"}, true, nil},
 	{"kubectl-tko-auth", []string{"who-can", "delete", "clusters.cluster.x-k8s.io"}, true, nil},
 	{"kubectl-tko-auth", []string{"kubeconfig", "get", "wc-prod-1"}, false, nil},
 	{"kubectl-tko-observe", []string{"health", "-A"}, true, nil},

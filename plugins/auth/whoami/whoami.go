@@ -164,7 +164,7 @@ func (o *Options) rejected() error {
 		return nil
 	}
 	return &common.Error{Cls: errs.ClassUnreachable, Msg: fmt.Sprintf(
-		"the API server rejected the token (401 Unauthorized) of issuer %s for audience %s: the cluster's JWT authentication (JWTAuthenticator, or the API server's AuthenticationConfiguration) must trust that issuer and audience; check with 'kubectl tko auth status', or get a fresh kubeconfig with 'kubectl tko auth kubeconfig get'",
+		"the API server rejected the token (401 Unauthorized) of issuer %s for audience %s: the cluster's JWT authentication (JWTAuthenticator, or the API server's AuthenticationConfiguration) must trust that issuer and audience; check with 'kubectl tko auth doctor', or get a fresh kubeconfig with 'kubectl tko auth kubeconfig get'",
 		c.Issuer, strings.Join(c.Audience, ","))}
 }
 

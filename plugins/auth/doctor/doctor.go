@@ -1,6 +1,8 @@
-// Package status implements `kubectl tko auth status` (alias doctor): the
-// Pinniped set-up of a cluster or a fleet, as findings with cause and fix.
-package status
+// Package doctor implements `kubectl tko auth doctor`: the Pinniped set-up
+// of a cluster or a fleet, as findings with cause and fix, as `lb doctor`
+// reports load balancing. `auth status`, its former name, stays for a
+// release as a hidden command that says so.
+package doctor
 
 import (
 	"context"
@@ -18,7 +20,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pinniped"
 )
 
-// Options holds the flags of `auth status`.
+// Options holds the flags of `auth doctor`.
 type Options struct {
 	Factory *cli.Factory
 	Streams genericiooptions.IOStreams
@@ -36,13 +38,29 @@ type Row struct {
 	pinniped.Finding
 }
 
-// NewCmd returns the status command.
+// NewCmd returns the doctor command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	return newCmd(f, streams, "doctor")
+}
+
+// NewStatusCmd returns `auth status`, the former name: hidden, and a
+// warning on stderr (never stdout, which may carry -o json) before it runs.
+func NewStatusCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	cmd := newCmd(f, streams, "status")
+	cmd.Hidden = true
+	run := cmd.RunE
+	cmd.RunE = func(c *cobra.Command, args []string) error {
+		fmt.Fprintln(streams.ErrOut, "warning: 'kubectl tko auth status' is now 'kubectl tko auth doctor'; the old name goes in a later release")
+		return run(c, args)
+	}
+	return cmd
+}
+
+func newCmd(f *cli.Factory, streams genericiooptions.IOStreams, name string) *cobra.Command {
 	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
-		Use:     "status [--all-workload-clusters | --cluster A,B | --all-contexts] [-o json|yaml]",
-		Aliases: []string{"doctor"},
-		Short:   "Check the Pinniped set-up: Concierge strategies, authenticators, Supervisor, pinniped-info and the issuer",
+		Use:   name + " [--all-workload-clusters | --cluster A,B | --all-contexts] [-o json|yaml]",
+		Short: "Check the Pinniped set-up: Concierge strategies, authenticators, Supervisor, pinniped-info and the issuer",
 		Long: cmdutil.LongDesc(`
 			Read the Pinniped objects of the cluster (or of a fleet) and report what is
 			wrong, each finding with the object, the cause and the fix: the Concierge's
@@ -61,7 +79,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			(--show-ok lists them). Exits 1 when a finding is an error.`),
 		Example: cmdutil.Examples(`
 			# The management cluster
-			kubectl tko auth status
+			kubectl tko auth doctor
 
 			# Every workload cluster, for a script
 			kubectl tko auth doctor --all-workload-clusters -o json`),
@@ -91,7 +109,7 @@ func (o *Options) Validate() error {
 
 // Run checks every target.
 func (o *Options) Run(ctx context.Context) error {
-	results, notes, err := cli.FleetRun(ctx, o.Factory, o.sel, nil, func(ctx context.Context, t cli.Target) ([]pinniped.Finding, error) {
+	report, err := cli.RunFleet(ctx, o.Factory, o.sel, nil, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) ([]pinniped.Finding, error) {
 		var info *pinniped.Info
 		pi, ok, err := kc.ReadPinnipedInfo(ctx, t.Clients.Dynamic)
 		if err != nil {
@@ -106,17 +124,16 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, n := range notes {
-		fmt.Fprintln(o.Streams.ErrOut, n)
+	if err := report.Alone(); err != nil {
+		return err
 	}
 	var rows []Row
 	failures, healthy := 0, 0
-	for _, r := range results {
+	// A target that could not be checked is itself a finding of a doctor:
+	// an error row, so the run fails whatever --strict says.
+	for i, r := range report.Results {
 		if r.Err != nil {
-			if r.Target == "" {
-				return r.Err
-			}
-			rows = append(rows, Row{Cluster: r.Target, Finding: pinniped.Finding{Severity: pinniped.SeverityError, Object: "cluster", Cause: explain.Message(r.Err)}})
+			rows = append(rows, Row{Cluster: r.Target, Finding: pinniped.Finding{Severity: pinniped.SeverityError, Object: "cluster", Cause: report.Message(i)}})
 			failures++
 			continue
 		}
@@ -142,7 +159,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	} else {
 		t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER"}, {Header: "SEVERITY"}, {Header: "OBJECT"}, {Header: "CAUSE"}, {Header: "FIX"}}}
-		if !o.sel.ContextFleet() && !o.sel.WorkloadFleet() {
+		if !report.IsFleet() {
 			t.Columns = t.Columns[1:]
 		}
 		for _, r := range rows {
@@ -160,7 +177,7 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "%d error(s), %d other finding(s), %d healthy object(s)\n", failures, len(rows)-failures-boolInt(o.All, healthy), healthy)
 	}
 	if failures > 0 {
-		return &explain.SilentError{Code: explain.ExitFailure}
+		return explain.Failure()
 	}
 	return nil
 }
