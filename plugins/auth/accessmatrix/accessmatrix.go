@@ -29,6 +29,7 @@ type Options struct {
 	ServiceAcct   string
 	ClusterScoped bool
 	namespace     string
+	as            string // --as as given, before --sa replaces it
 }
 
 // NewCmd returns the access-matrix command.
@@ -59,7 +60,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Complete sets the impersonation of --sa before any client is built.
 func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
-	if o.ServiceAcct != "" {
+	o.as = f.Overrides.AuthInfo.Impersonate
+	if o.ServiceAcct != "" && o.as == "" {
 		ns, name, ok := strings.Cut(o.ServiceAcct, ":")
 		if !ok || ns == "" || name == "" {
 			return cmdutil.Usagef("--sa %q is not NAMESPACE:NAME", o.ServiceAcct)
@@ -74,8 +76,8 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, _ []string) error {
 
 // Validate checks -o and --sa against --as.
 func (o *Options) Validate() error {
-	if as := o.Factory.Overrides.AuthInfo.Impersonate; o.ServiceAcct != "" && as != "" && !strings.HasPrefix(as, "system:serviceaccount:") {
-		return cmdutil.FlagErrorf("--sa and --as cannot be used together")
+	if o.ServiceAcct != "" && o.as != "" {
+		return cmdutil.FlagErrorf("--sa and --as cannot be used together: --sa NAMESPACE:NAME impersonates the service account")
 	}
 	return o.Output.Validate()
 }

@@ -23,6 +23,8 @@ func TestAccessMatrix(t *testing.T) {
 		{Name: "viewer", Setup: viewer, Args: clitest.Args("access-matrix -n team-a"),
 			Stdout: []string{"pods\tyes\tyes\tno\tno\tno\tno\tno\n", "secrets\tno\tno\tno\tno\tno\tno\tno\n"}},
 		{Name: "bad service account", Args: clitest.Args("access-matrix --sa nobody"), Code: 2, Stderr: []string{"is not NAMESPACE:NAME"}, NoRequests: true},
+		{Name: "service account and user", Args: clitest.Args("access-matrix --sa team-a:ci --as alice"), Code: 2,
+			Stderr: []string{"--sa and --as cannot be used together"}, NoRequests: true},
 		{Name: "bad output", Args: clitest.Args("access-matrix -o table"), Code: 2, NoRequests: true},
 	})
 }
