@@ -3,11 +3,13 @@ package capi
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/Masterminds/semver/v3"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 )
@@ -279,6 +281,14 @@ func SetHealthCheck(u *unstructured.Unstructured, pool string, hc HealthCheck) e
 	if err != nil {
 		return err
 	}
+	var maxUnhealthy any
+	if hc.MaxUnhealthy != "" {
+		v, err := ParseMaxUnhealthy(hc.MaxUnhealthy)
+		if err != nil {
+			return err
+		}
+		maxUnhealthy = unstructuredIntOrString(v)
+	}
 	field := healthCheckField(u)
 	secs := func(d time.Duration) int64 { return int64(d / time.Second) }
 	if field == "machineHealthCheck" {
@@ -292,8 +302,8 @@ func SetHealthCheck(u *unstructured.Unstructured, pool string, hc HealthCheck) e
 				map[string]any{"type": "Ready", "status": "False", "timeout": hc.UnhealthyFor.String()},
 			}
 		}
-		if hc.MaxUnhealthy != "" {
-			m["maxUnhealthy"] = hc.MaxUnhealthy
+		if maxUnhealthy != nil {
+			m["maxUnhealthy"] = maxUnhealthy
 		}
 		parent[field] = m
 		return save()
@@ -312,19 +322,33 @@ func SetHealthCheck(u *unstructured.Unstructured, pool string, hc HealthCheck) e
 	if len(checks) > 0 {
 		m["checks"] = checks
 	}
-	if hc.MaxUnhealthy != "" {
-		m["remediation"] = map[string]any{"triggerIf": map[string]any{"unhealthyLessThanOrEqualTo": intOrString(hc.MaxUnhealthy)}}
+	if maxUnhealthy != nil {
+		m["remediation"] = map[string]any{"triggerIf": map[string]any{"unhealthyLessThanOrEqualTo": maxUnhealthy}}
 	}
 	parent[field] = m
 	return save()
 }
 
-func intOrString(s string) any {
-	var n int64
-	if _, err := fmt.Sscanf(s, "%d", &n); err == nil && fmt.Sprint(n) == s {
-		return n
+// ParseMaxUnhealthy reads a count ("2") or a percentage ("40%") as Cluster
+// API's webhook takes an IntOrString; negative values are refused too.
+func ParseMaxUnhealthy(s string) (intstr.IntOrString, error) {
+	v := intstr.FromString(s)
+	// intstr.Parse would log an error for counts beyond int32; they are refused below instead.
+	if n, err := strconv.ParseInt(s, 10, 32); err == nil {
+		v = intstr.FromInt32(int32(n))
 	}
-	return s
+	if n, err := intstr.GetScaledValueFromIntOrPercent(&v, 100, false); err != nil || n < 0 {
+		return v, errs.Invalidf("max unhealthy %q is not a count (2) or a percentage (40%%)", s)
+	}
+	return v, nil
+}
+
+// unstructuredIntOrString is v as an unstructured object holds it: int64 or string.
+func unstructuredIntOrString(v intstr.IntOrString) any {
+	if v.Type == intstr.Int {
+		return int64(v.IntVal)
+	}
+	return v.StrVal
 }
 
 // DisableHealthCheck turns the managed check off.

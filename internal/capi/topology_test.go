@@ -76,3 +76,32 @@ func TestClassAllows(t *testing.T) {
 		t.Errorf("got %v", err)
 	}
 }
+
+// TestMaxUnhealthy takes what Cluster API's IntOrString takes, and stores a
+// count as a number in both API versions.
+func TestMaxUnhealthy(t *testing.T) {
+	for _, ok := range []string{"0", "2", "40%", "100%"} {
+		if _, err := ParseMaxUnhealthy(ok); err != nil {
+			t.Errorf("%q refused: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"abc", "40 %", "2.5", "-1", "-5%", "%", "x%", "99999999999"} {
+		if _, err := ParseMaxUnhealthy(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	u := parse(t, v1beta1Cluster)
+	if err := SetHealthCheck(u, "md-0", HealthCheck{Enabled: true, MaxUnhealthy: "2"}); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range pools(u) {
+		if m := m.(map[string]any); m["name"] == "md-0" {
+			if got := m["machineHealthCheck"].(map[string]any)["maxUnhealthy"]; got != int64(2) {
+				t.Errorf("maxUnhealthy %#v, want int64(2)", got)
+			}
+		}
+	}
+	if err := SetHealthCheck(u, "md-0", HealthCheck{Enabled: true, MaxUnhealthy: "many"}); err == nil {
+		t.Error("SetHealthCheck accepted max unhealthy \"many\"")
+	}
+}

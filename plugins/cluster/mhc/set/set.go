@@ -52,6 +52,11 @@ func (o *Options) Validate() error {
 	if o.HealthCheck.NodeStartupTimeout < 0 || o.HealthCheck.UnhealthyFor < 0 {
 		return cmdutil.FlagErrorf("timeouts cannot be negative")
 	}
+	if o.HealthCheck.MaxUnhealthy != "" {
+		if _, err := capi.ParseMaxUnhealthy(o.HealthCheck.MaxUnhealthy); err != nil {
+			return cmdutil.FlagErrorf("--max-unhealthy %q is not a count (2) or a percentage (40%%)", o.HealthCheck.MaxUnhealthy)
+		}
+	}
 	return nil
 }
 
