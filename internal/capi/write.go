@@ -11,6 +11,7 @@ import (
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/util/retry"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
@@ -75,6 +76,10 @@ func ApplyCluster(ctx context.Context, dyn dynamic.Interface, api API, cluster *
 	}
 	opts := metav1.PatchOptions{FieldManager: kube.FieldManager, DryRun: kube.DryRun(dryRun)}
 	applied, err := client.Patch(ctx, cluster.GetName(), types.ApplyPatchType, body, opts)
+	if apierrors.IsConflict(err) && apierrors.HasStatusCause(err, metav1.CauseTypeFieldManagerConflict) {
+		return nil, "", &errs.ManagedError{Kind: "cluster", Name: cluster.GetName(), Namespace: cluster.GetNamespace(), Err: err,
+			Hint: "pick another name, or change it with kubectl tko cluster scale, upgrade or node-pool set"}
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("creating cluster %s/%s: %w", cluster.GetNamespace(), cluster.GetName(), err)
 	}

@@ -85,6 +85,29 @@ func (e *NotServedError) Error() string {
 	return msg
 }
 
+// ManagedError is a create refused because the object already exists and
+// another field manager owns fields of it (a server-side apply conflict):
+// unlike a conflict with a concurrent write, rerunning cannot succeed.
+type ManagedError struct {
+	Kind, Name, Namespace string
+	Hint                  string // what to do instead, e.g. "pick another name, or ..."
+	Err                   error  // the API server's conflict, which names the managers
+}
+
+func (e *ManagedError) Error() string {
+	msg := fmt.Sprintf("%s %q", e.Kind, e.Name)
+	if e.Namespace != "" {
+		msg += fmt.Sprintf(" in namespace %q", e.Namespace)
+	}
+	msg += " already exists and is managed by another field manager"
+	if e.Hint != "" {
+		msg += ": " + e.Hint
+	}
+	return msg + ": " + e.Err.Error()
+}
+
+func (e *ManagedError) Unwrap() error { return e.Err }
+
 // TimeoutError is returned by waits whose timeout ran out.
 type TimeoutError struct {
 	What    string

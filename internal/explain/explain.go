@@ -17,13 +17,17 @@ import (
 	"net/url"
 	"os"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/api/meta"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain/base"
 )
 
@@ -80,6 +84,7 @@ func kubernetes(err error) (string, int, bool) {
 		record    tls.RecordHeaderError
 		dnsErr    *net.DNSError
 		urlErr    *url.Error
+		managed   *errs.ManagedError
 	)
 	switch {
 	case errors.As(err, &noMatch), errors.As(err, &noRes):
@@ -110,12 +115,77 @@ func kubernetes(err error) (string, int, bool) {
 		return fmt.Sprintf("request to the Kubernetes API server %s failed: %v; is the cluster running and is --context/--server right?", host(err), urlErr.Err), ExitUnreachable, true
 	case apierrors.IsInvalid(err) || apierrors.IsBadRequest(err):
 		return fmt.Sprintf("the API server refused the object: %s", statusMessage(err)), ExitUsage, true
+	case errors.As(err, &managed):
+		return managedMessage(managed), ExitFailure, true
+	case isApplyConflict(err):
+		return fmt.Sprintf("fields this apply sets are managed by %s (%s); rerunning cannot succeed: change them through that manager",
+			conflictManagers(err), conflictFields(err)), ExitFailure, true
 	case apierrors.IsAlreadyExists(err):
 		return fmt.Sprintf("%s: pick another name or delete the existing one first", statusMessage(err)), ExitFailure, true
 	case apierrors.IsConflict(err):
 		return fmt.Sprintf("%s: the object changed while we worked on it; rerun the command", statusMessage(err)), ExitFailure, true
 	}
 	return "", 0, false
+}
+
+// isApplyConflict tells a server-side apply's conflict over field ownership,
+// which no retry resolves, from a concurrent write's (optimistic lock).
+func isApplyConflict(err error) bool {
+	return apierrors.IsConflict(err) && apierrors.HasStatusCause(err, metav1.CauseTypeFieldManagerConflict)
+}
+
+func managedMessage(e *errs.ManagedError) string {
+	msg := fmt.Sprintf("%s %q", e.Kind, e.Name)
+	if e.Namespace != "" {
+		msg += fmt.Sprintf(" in namespace %q", e.Namespace)
+	}
+	msg += " already exists and is managed by " + conflictManagers(e.Err)
+	if e.Hint != "" {
+		msg += ": " + e.Hint
+	}
+	return msg
+}
+
+// conflictManagers names the managers of an apply conflict's causes, each
+// "conflict with \"NAME\" ...", quoted: `"a"`, `"a", "b"`.
+func conflictManagers(err error) string {
+	var names []string
+	for _, c := range conflictCauses(err) {
+		rest := strings.TrimPrefix(c.Message, "conflict with ")
+		name, qerr := strconv.QuotedPrefix(rest)
+		if qerr != nil {
+			name = strconv.Quote(rest)
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return "another field manager"
+	}
+	return strings.Join(names, ", ")
+}
+
+func conflictFields(err error) string {
+	var fields []string
+	for _, c := range conflictCauses(err) {
+		fields = append(fields, c.Field)
+	}
+	return strings.Join(fields, ", ")
+}
+
+func conflictCauses(err error) []metav1.StatusCause {
+	var status apierrors.APIStatus
+	if !errors.As(err, &status) || status.Status().Details == nil {
+		return nil
+	}
+	var causes []metav1.StatusCause
+	for _, c := range status.Status().Details.Causes {
+		if c.Type == metav1.CauseTypeFieldManagerConflict {
+			causes = append(causes, c)
+		}
+	}
+	return causes
 }
 
 var forbiddenRE = regexp.MustCompile(`User "([^"]*)" cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?`)

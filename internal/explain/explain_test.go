@@ -12,11 +12,17 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 )
 
 func TestExplain(t *testing.T) {
 	gr := schema.GroupResource{Group: "cluster.x-k8s.io", Resource: "clusters"}
+	applyConflict := apierrors.NewApplyConflict([]metav1.StatusCause{
+		{Type: metav1.CauseTypeFieldManagerConflict, Message: `conflict with "tanzu-cli" using cluster.x-k8s.io/v1beta1`, Field: ".spec.topology.version"},
+		{Type: metav1.CauseTypeFieldManagerConflict, Message: `conflict with "capi-topology"`, Field: ".spec.topology.variables"},
+		{Type: metav1.CauseTypeFieldManagerConflict, Message: `conflict with "tanzu-cli" using cluster.x-k8s.io/v1beta1`, Field: ".spec.paused"},
+	}, "Apply failed with 3 conflicts: conflicts with \"capi-topology\":\n- .spec.topology.variables")
 	refused := &url.Error{Op: "Get", URL: "https://10.1.2.3:6443/api", Err: &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}}
 	tests := []struct {
 		name string
@@ -38,6 +44,12 @@ func TestExplain(t *testing.T) {
 		{"wait timeout", &errs.TimeoutError{What: "x", Timeout: "5s", Last: "1/3 ready"}, ExitTimeout, []string{"timed out after 5s waiting for x (last seen: 1/3 ready)"}},
 		{"interrupted", fmt.Errorf("%w: %w", errs.ErrInterrupted, context.Canceled), ExitInterrupted, []string{"interrupted"}},
 		{"interrupted step", fmt.Errorf("%w: %w", errs.ErrInterrupted, &errs.StepError{Where: "backup b goes on in Velero", Err: context.Canceled}), ExitInterrupted, []string{"backup b goes on in Velero: interrupted"}},
+		{"concurrent write", fmt.Errorf("updating: %w", apierrors.NewConflict(gr, "x", errors.New("the object has been modified"))), ExitFailure,
+			[]string{`clusters.cluster.x-k8s.io "x"`, "the object changed while we worked on it; rerun the command"}},
+		{"apply conflict", fmt.Errorf("applying: %w", applyConflict), ExitFailure,
+			[]string{`managed by "tanzu-cli", "capi-topology" (.spec.topology.version, .spec.topology.variables, .spec.paused); rerunning cannot succeed`}},
+		{"managed", fmt.Errorf("creating: %w", &errs.ManagedError{Kind: "cluster", Name: "wc-1", Namespace: "ns", Hint: "pick another name", Err: applyConflict}), ExitFailure,
+			[]string{`cluster "wc-1" in namespace "ns" already exists and is managed by "tanzu-cli", "capi-topology": pick another name`}},
 		{"silent", &SilentError{Code: 1}, ExitFailure, nil},
 		{"multi-line", errors.New("first\nsecond"), ExitFailure, []string{"first; second"}},
 	}

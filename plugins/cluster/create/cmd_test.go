@@ -26,7 +26,8 @@ func TestCreateOnTheAPIServer(t *testing.T) {
 				})},
 		{Name: "server dry run", Stdin: create.Config, Args: clitest.Args("create -f - --dry-run=server -o name"), Stdout: []string{"cluster.cluster.x-k8s.io/wc-new\n"}, NoChanges: true},
 		{Name: "another's cluster of that name", Stdin: strings.Replace(create.Config, "wc-new", "wc-prod-1", 1), Args: clitest.Args("create -f -"),
-			Code: 1, Stderr: []string{"Apply failed with 2 conflicts", ".spec.topology.variables"}, NoChanges: true},
+			Code: 1, Stderr: []string{`error: cluster "wc-prod-1" in namespace "default" already exists and is managed by "before-first-apply": pick another name, or change it with kubectl tko cluster scale, upgrade or node-pool set` + "\n"},
+			Absent: []string{"rerun"}, NoChanges: true},
 		{Name: "no file", Args: clitest.Args("create"), Code: 2, NoRequests: true},
 	})
 }
