@@ -205,12 +205,13 @@ func Apply(ctx context.Context, dyn dynamic.Interface, plans []*Plan, dryRun boo
 				var after *unstructured.Unstructured
 				after, err = dyn.Resource(Resource(obj)).Namespace(obj.GetNamespace()).Apply(ctx, obj.GetName(), obj, opts)
 				if err == nil {
-					verb := "configured"
-					switch {
-					case before == nil:
-						verb = "created"
-					case dryRun && !changed(obj, before), !dryRun && after.GetResourceVersion() == before.GetResourceVersion():
-						verb = "unchanged"
+					verb := wouldDo(obj, before)
+					if !dryRun && before != nil {
+						// What was stored, not what we compare, says whether it changed.
+						verb = "configured"
+						if after.GetResourceVersion() == before.GetResourceVersion() {
+							verb = "unchanged"
+						}
 					}
 					res.Actions = append(res.Actions, Action{Object: after, Ref: Ref(obj), Verb: verb})
 					applied = append(applied, [2]*unstructured.Unstructured{obj, before})
@@ -239,6 +240,32 @@ func Apply(ctx context.Context, dyn dynamic.Interface, plans []*Plan, dryRun boo
 		}
 	}
 	return res, nil
+}
+
+// wouldDo says what applying desired over the live object would do:
+// created, configured or unchanged (live is nil when there is none).
+func wouldDo(desired, live *unstructured.Unstructured) string {
+	switch {
+	case live == nil:
+		return "created"
+	case changed(desired, live):
+		return "configured"
+	}
+	return "unchanged"
+}
+
+// Preview is what applying the plan would do to each of its objects, from
+// the live objects alone (a client dry run): nothing is sent to be checked.
+func Preview(ctx context.Context, dyn dynamic.Interface, plan *Plan) ([]Action, error) {
+	actions := make([]Action, 0, len(plan.Objects))
+	for _, obj := range plan.Objects {
+		live, err := get(ctx, dyn, obj)
+		if err != nil {
+			return nil, err
+		}
+		actions = append(actions, Action{Object: obj, Ref: Ref(obj), Verb: wouldDo(obj, live)})
+	}
+	return actions, nil
 }
 
 // rollback puts back every object applied so far, newest first, and

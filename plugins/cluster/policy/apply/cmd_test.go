@@ -22,6 +22,13 @@ func TestPolicyApply(t *testing.T) {
 			Stdout: []string{"networkpolicy.networking.k8s.io/tko-lockdown created (dry run)\n"}, NoChanges: true},
 		{Name: "client dry run as yaml", Args: clitest.Args("policy apply network lockdown --recipe deny-all --namespaces team-a --dry-run -o yaml"),
 			Stdout: []string{"kind: NetworkPolicy\n", "name: tko-lockdown\n"}, NoChanges: true},
+		{Name: "client dry run of a new policy", Args: clitest.Args("policy apply network lockdown --recipe deny-all --namespaces team-a --dry-run"),
+			Stdout: []string{"networkpolicy.networking.k8s.io/tko-lockdown created (dry run)\n"}, Absent: []string{"configured"}, NoChanges: true},
+		{Name: "client dry run of a changed policy", Server: policytest.Applied, Args: clitest.Args("policy apply quota team-a --size large --namespaces team-a --dry-run=client"),
+			// The container defaults of the LimitRange are the same in both sizes.
+			Stdout: []string{"resourcequota/tko-team-a configured (dry run)\n", "limitrange/tko-team-a unchanged (dry run)\n"}, NoChanges: true},
+		{Name: "client dry run of an applied policy", Server: policytest.Applied, Args: clitest.Args("policy apply quota team-a --size medium --namespaces team-a --dry-run"),
+			Stdout: []string{"limitrange/tko-team-a unchanged (dry run)\n", "resourcequota/tko-team-a unchanged (dry run)\n"}, Absent: []string{"configured", "created"}, NoChanges: true},
 		{Name: "selects nothing", Args: clitest.Args("policy apply security prod --level baseline --namespace-selector env=prod"),
 			Code: 2, Stderr: []string{"selects no namespace on this cluster"}, NoChanges: true},
 		{Name: "bad recipe", Args: clitest.Args("policy apply quota team-a --size huge"), Code: 2, Stderr: []string{`"huge" is not a recipe`}, NoRequests: true},

@@ -146,35 +146,42 @@ func clusterPrefix(cluster string) string {
 }
 
 // printClient prints the objects of each policy as they would be on each
-// target (the namespaces of the scope are read from the cluster).
+// target (the namespaces of the scope are read from the cluster), and what
+// applying each would do to the object there.
 func (o *Options) printClient(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) ([]*unstructured.Unstructured, error) {
-		var objs []*unstructured.Unstructured
+	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) ([]policy.Action, error) {
+		var actions []policy.Action
 		for _, p := range o.policies {
 			plan, err := policy.PlanOn(ctx, c.Dynamic, p)
 			if err != nil {
 				return nil, err
 			}
-			objs = append(objs, plan.Objects...)
+			planned, err := policy.Preview(ctx, c.Dynamic, plan)
+			if err != nil {
+				return nil, err
+			}
+			actions = append(actions, planned...)
 		}
-		return objs, nil
+		return actions, nil
 	})
 	if err != nil {
 		return err
 	}
-	var all []*unstructured.Unstructured
-	for _, oc := range outcomes.Results {
-		all = append(all, oc.Value...)
-	}
 	if !o.Output.Human() {
+		var all []*unstructured.Unstructured
+		for _, oc := range outcomes.Results {
+			for _, a := range oc.Value {
+				all = append(all, a.Object)
+			}
+		}
 		if err := o.Output.PrintObjects(o.Streams.Out, all, false); err != nil {
 			return err
 		}
 	} else {
 		for _, oc := range outcomes.Results {
-			for _, obj := range oc.Value {
+			for _, a := range oc.Value {
 				fmt.Fprint(o.Streams.Out, clusterPrefix(oc.Target))
-				if err := cli.PrintAction(o.Streams.Out, obj, "configured", true); err != nil {
+				if err := cli.PrintAction(o.Streams.Out, a.Object, a.Verb, true); err != nil {
 					return err
 				}
 			}
