@@ -147,7 +147,7 @@ func TestDebianPinByUpstreamVersion(t *testing.T) {
 		name     string
 		versions []string
 		updated  []string // offered after apt-get update, when set
-		want     string // the package line, or the one error line's words
+		want     string   // the package line, or the one error line's words
 		wantErr  bool
 	}{
 		{name: "security update of the pinned upstream", versions: []string{"2.42.0+ds-5+deb12u1"}, want: "prometheus=2.42.0+ds-5+deb12u1"},
