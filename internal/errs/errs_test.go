@@ -86,7 +86,7 @@ func TestUnwrapAndClass(t *testing.T) {
 		wrapped := fmt.Errorf("doing it: %w", tc.err)
 		// A pointer to a variable of the error's own type, as callers write it.
 		target := reflect.New(reflect.TypeOf(tc.err))
-		if !errors.As(wrapped, target.Interface()) || target.Elem().Interface() != tc.err {
+		if !errors.As(wrapped, target.Interface()) || !reflect.DeepEqual(target.Elem().Interface(), any(tc.err)) {
 			t.Errorf("%T: errors.As does not find it wrapped", tc.err)
 		}
 		if got := errors.Is(wrapped, cause); got != tc.cause {

@@ -320,7 +320,7 @@ func (s *store) delete(k Kind, namespace, name string, w write) (*unstructured.U
 // fieldManager is apimachinery's field manager for a kind (or its status),
 // with types deduced from the objects, as for a CRD without a schema.
 func (s *store) fieldManager(k Kind, subresource string) (*managedfields.FieldManager, error) {
-	key := k.GroupVersionKind.String() + "/" + subresource
+	key := k.String() + "/" + subresource
 	if m := s.managers[key]; m != nil {
 		return m, nil
 	}

@@ -36,7 +36,7 @@ func (o *Pausing) Command(f *cli.Factory, v cli.Verb, fleetWhat string, help *co
 		help.Use = "pause NAME"
 	}
 	help.Args, help.ValidArgsFunction, help.RunE = cmdutil.ExactArgs("NAME"), CompleteNames(f, backup.Schedules), cli.RunE(f, v)
-	o.Change.AddFlags(help)
+	o.AddFlags(help)
 	o.AddFleetFlags(help, fleetWhat)
 	help.Flags().Lookup("dry-run").Usage = "Check with the API server instead of storing (client and server both ask the server)."
 	return help

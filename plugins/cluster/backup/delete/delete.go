@@ -41,7 +41,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f, backup.Backups),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Deletion.AddFlags(cmd)
+	o.AddFlags(cmd)
 	o.Wait.AddFlags(cmd, "Wait until Velero has removed the backup")
 	return cmd
 }

@@ -84,7 +84,7 @@ func NewCmdFor(f *cli.Factory, streams genericiooptions.IOStreams, update bool) 
 	cmd.Flags().StringVar(&o.InlineDir, "inline-dir", "", "Directory whose files become the repository (inline fetch; up to 1 MiB).")
 	cmd.Flags().StringVar(&o.Git, "git", "", "Git repository and ref as URL@REF (a tag, or origin/BRANCH).")
 	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Print the PackageRepository; the API server checks it (client and server alike), nothing is stored.")
-	o.WaitFlags.AddFlags(cmd, "Wait until the repository is reconciled")
+	o.AddFlags(cmd, "Wait until the repository is reconciled")
 	_ = cmd.MarkFlagDirname("inline-dir")
 	return cmd
 }
