@@ -180,39 +180,49 @@ deb_dir() {
   esac
 }
 
-# debian TOOL: downloads the Debian packages TOOL needs and unpacks them into
-# $cache/debian/TOOL-EXACT_VERSION/root, linked from deb_dir.
-debian() {
-  local tool=$1 link packages exact dest debs
-  link=$(deb_dir "$tool")
-  [[ -f $link/.complete ]] && return 0
+# deb_fetch TOOL: resolves TOOL's packages, downloads and unpacks them into
+# $cache/debian/TOOL-EXACT_VERSION/root (once) and prints that directory. A
+# failed download leaves apt-get's words in $cache/debian/TOOL.log and
+# nothing in the cache: apt-get warns on every download as root (no _apt
+# sandbox), so its words are shown only when the fetch fails for good.
+deb_fetch() {
+  local tool=$1 packages exact dest debs start=$SECONDS
   packages=$(deb_resolve "$tool") || return 1
   exact=${packages%% *}
   exact=${exact#*=}
   dest="$cache/debian/$tool-$exact"
   if [[ ! -f $dest/.complete ]]; then
     echo "fetching Debian packages for $tool $exact (first run only; cached in $dest)" >&2
-    local start=$SECONDS
     rm -rf "$dest" && mkdir -p "$dest/debs"
-    # apt-get warns on every download as root (no _apt sandbox): its words
-    # are shown only when it fails. A stale index names revisions the archive
-    # has dropped: it is refreshed once and the pin resolved again.
     # shellcheck disable=SC2086 # one word per package
-    if ! (cd "$dest/debs" && apt-get download $packages >../apt.log 2>&1); then
-      if [[ -z $apt_refreshed && $(id -u) == 0 ]] && apt_refresh; then
-        packages=$(deb_resolve "$tool") || return 1
-        exact=${packages%% *}
-        exact=${exact#*=}
-        rm -rf "$dest" && dest="$cache/debian/$tool-$exact" && rm -rf "$dest" && mkdir -p "$dest/debs"
-        (cd "$dest/debs" && apt-get download $packages >../apt.log 2>&1)
-      else
-        false
-      fi || { cat "$dest/apt.log" >&2; echo "hack/tools.sh: apt-get download $packages failed: check that Debian's archive is reachable" >&2; return 1; }
+    if ! (cd "$dest/debs" && apt-get download $packages >"$cache/debian/$tool.log" 2>&1); then
+      echo "apt-get download $packages failed" >>"$cache/debian/$tool.log"
+      rm -rf "$dest"
+      return 1
     fi
     for debs in "$dest"/debs/*.deb; do dpkg -x "$debs" "$dest/root"; done
-    rm -rf "$dest/debs" "$dest/apt.log"
+    rm -rf "$dest/debs" "$cache/debian/$tool.log"
     echo "$exact" >"$dest/.complete"
     echo "fetched $tool in $((SECONDS - start))s" >&2
+  fi
+  echo "$dest"
+}
+
+# debian TOOL: fetches TOOL's packages and links deb_dir to them. A stale
+# index names revisions the archive has dropped: after a failed download it
+# is refreshed once (as root) and the pin resolved again.
+debian() {
+  local tool=$1 link dest
+  link=$(deb_dir "$tool")
+  [[ -f $link/.complete ]] && return 0
+  rm -f "$cache/debian/$tool.log"
+  if ! dest=$(deb_fetch "$tool"); then
+    if [[ ! -f $cache/debian/$tool.log ]]; then return 1; fi # the pin did not resolve: already said
+    if ! { [[ -z $apt_refreshed && $(id -u) == 0 ]] && apt_refresh && dest=$(deb_fetch "$tool"); }; then
+      [[ -f $cache/debian/$tool.log ]] && cat "$cache/debian/$tool.log" >&2
+      echo "hack/tools.sh: fetching $tool from Debian failed: check that Debian's archive is reachable" >&2
+      return 1
+    fi
   fi
   rm -rf "$link"
   ln -s "$(basename "$dest")" "$link"
