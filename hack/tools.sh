@@ -360,13 +360,15 @@ preflight() {
       [[ " ${dirs[*]} " == *" $dir "* ]] || dirs+=("$dir")
     fi
   done
-  # The plugins' own modules too: make builds them after the tools.
-  (cd "$here/.." && go mod download) ||
-    { echo "hack/tools.sh: the Go modules in go.mod could not be downloaded: check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2; return 1; }
-  for dir in "${dirs[@]}"; do
-    (cd "$here/tools/$dir" && go mod download) ||
-      { echo "hack/tools.sh: the Go modules pinned in hack/tools/$dir/go.mod could not be downloaded: check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2; return 1; }
-    checked+=("$dir")
+  # With everything cached there is nothing to check; otherwise the
+  # plugins' own modules too, which make builds after the tools.
+  ((${#checked[@]} + ${#dirs[@]})) || return 0
+  for dir in . "${dirs[@]}"; do
+    local gomod=hack/tools/$dir/go.mod
+    [[ $dir == . ]] && gomod=go.mod
+    (cd "$here/../$(dirname "$gomod")" && go mod download) ||
+      { echo "hack/tools.sh: the Go modules pinned in $gomod could not be downloaded: check that the Go module proxy is reachable (GOPROXY=$(go env GOPROXY))" >&2; return 1; }
+    [[ $dir == . ]] || checked+=("$dir")
   done
   if ((${#checked[@]})); then
     echo "checked before building: ${checked[*]} ($((SECONDS - start))s)" >&2
