@@ -233,11 +233,10 @@ func (c *Client) Kick(ctx context.Context, gvr schema.GroupVersionResource, name
 // created for it. A DeleteFailed condition ends the wait with its error.
 func (c *Client) DeleteInstall(ctx context.Context, in *Install, opts WaitOptions) error {
 	owned := Owned(in)
-	err := c.Dyn.Resource(Installs).Namespace(in.Namespace).Delete(ctx, in.Name, metav1.DeleteOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
+	if err := wait.Delete(ctx, c.Dyn.Resource(Installs).Namespace(in.Namespace), in.Name, metav1.DeleteOptions{}); err != nil {
 		return err
 	}
-	_, err = wait.For(ctx, wait.Spec{
+	_, err := wait.For(ctx, wait.Spec{
 		Client: c.Dyn.Resource(Installs).Namespace(in.Namespace), Namespace: in.Namespace, Name: in.Name,
 		What: fmt.Sprintf("package install %s/%s to be deleted", in.Namespace, in.Name), Timeout: opts.Timeout,
 		Summary: Summary, Progress: opts.Progress,

@@ -93,7 +93,7 @@ func (o *Options) Run(ctx context.Context) error {
 	client := c.Dyn.Resource(c.API.Clusters()).Namespace(c.Namespace)
 	opts := metav1.DeleteOptions{DryRun: kube.DryRun(o.DryRun.Any())}
 	for i, u := range clusters {
-		if err := client.Delete(ctx, u.GetName(), opts); err != nil {
+		if err := wait.Delete(ctx, client, u.GetName(), opts); err != nil {
 			err = fmt.Errorf("deleting cluster %s: %w", u.GetName(), err)
 			if i == 0 {
 				return err

@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -79,7 +78,7 @@ func (o *Options) Run(ctx context.Context) error {
 	progress := cmdutil.WaitProgress(o.Streams.ErrOut)
 	client := c.Dyn.Resource(carvel.Repositories).Namespace(c.Namespace)
 	for i, name := range o.Names {
-		if err := client.Delete(ctx, name, metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
+		if err := wait.Delete(ctx, client, name, metav1.DeleteOptions{}); err != nil {
 			return err
 		}
 		if _, err := wait.For(ctx, wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
