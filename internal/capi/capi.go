@@ -183,8 +183,10 @@ func str(obj map[string]any, path ...string) string {
 	return s
 }
 
-// int64At reads a number whether it was decoded as int64 (API responses)
+// Int64At reads a number whether it was decoded as int64 (API responses)
 // or float64 (YAML and JSON files).
+func Int64At(obj map[string]any, path ...string) (int64, bool) { return int64At(obj, path...) }
+
 func int64At(obj map[string]any, path ...string) (int64, bool) {
 	v, found, err := unstructured.NestedFieldNoCopy(obj, path...)
 	if !found || err != nil {
