@@ -143,6 +143,18 @@ func writeFile[T any](path, kind string, entries map[string]T) error {
 	return nil
 }
 
+// ReadCache loads a cache file of entries of kind, as the session and
+// credential caches are read: a missing or corrupt file is empty, a file
+// others can read is tightened to 0600 first (said in a Notice).
+func ReadCache[T any](path, kind string) (map[string]T, []Notice, error) {
+	return readFile[T](path, kind)
+}
+
+// WriteCache replaces a cache file atomically, mode 0600 in a 0700 directory.
+func WriteCache[T any](path, kind string, entries map[string]T) error {
+	return writeFile(path, kind, entries)
+}
+
 // CacheModeError is a cache file readable by others whose mode cannot be fixed.
 type CacheModeError struct {
 	Path string
