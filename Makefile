@@ -16,7 +16,7 @@ PREFIX  ?= /usr/local
 BIN     := $(CURDIR)/bin
 ENVDIR  := $(CURDIR)/.tko-env
 # The control-plane binaries and CRDs that tests and the demo need.
-TEST_TOOLS := crds velero-crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir dex prometheus alertmanager chromium
+TEST_TOOLS := crds velero-crds etcd kube-apiserver kubectl kube-controller-manager krew kapp-controller kapp ytt vendir dex prometheus alertmanager chromium slapd
 TOOLS_ENV = $(shell hack/tools.sh --env | sed 's/^/export /;s/$$/;/')
 # kapp-controller runs in a private mount namespace, which needs root; as
 # another user the demo tours the package plugin without it.
@@ -28,7 +28,7 @@ build: ## Build every plugin into bin/
 	CGO_ENABLED=0 go build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN)/ ./plugins/... ./test/tko-env
 
 .PHONY: tools
-tools: ## Build (once) the pinned kube-apiserver, etcd, kube-controller-manager, kubectl; fetch the CRDs, Prometheus, Alertmanager, Chromium
+tools: ## Build (once) the pinned kube-apiserver, etcd, kube-controller-manager, kubectl; fetch the CRDs, Prometheus, Alertmanager, Chromium, slapd
 	hack/tools.sh $(TEST_TOOLS)
 
 # Velero, its AWS plugin and an S3 store for test/backup: the slowest builds

@@ -2,9 +2,10 @@
 # Builds the upstream binaries the local TKO control plane and the tests need
 # (kube-apiserver, kube-controller-manager, kubectl, etcd, kapp-controller,
 # kapp, ytt, vendir, krew, and dex, the OpenID provider of the auth tests) from
-# pinned Go modules, fetches Prometheus, Alertmanager and headless Chromium
-# from Debian's packages, and caches them by version outside the repository
-# so only the first run pays for them.
+# pinned Go modules, fetches Prometheus, Alertmanager, headless Chromium and
+# OpenLDAP's slapd (the directory behind Dex in the LDAP login test) from
+# Debian's packages, and caches them by version outside the repository so
+# only the first run pays for them.
 #
 # usage: hack/tools.sh [TOOL...]            build or fetch (no TOOL: all but the backup tools)
 #        hack/tools.sh --check TOOL...     only the checks that need no build (Debian pins, Go modules)
@@ -38,6 +39,12 @@ alertmanager_version=0.25.0
 chromium_major_min=120
 chromium_libs=(libflac12 libxnvctrl0 libdouble-conversion3 libharfbuzz-subset0 libminizip1 libopenh264-7
   libopenjp2-7 libopus0 libpulse0 libasyncns0 libogg0 libsndfile1 libmp3lame0 libmpg123-0 libvorbis0a libvorbisenc2)
+# OpenLDAP's slapd (and slapadd, the same binary) for the LDAP login test,
+# with libldap of the same Debian version (slapd depends on exactly that
+# one) and the two libraries ldd finds missing on the base image; the
+# modules (back_mdb, memberof) are in the slapd package's usr/lib/ldap.
+slapd_version=2.5.13
+slapd_libs=(libltdl7 libwrap0)
 velero_version=v1.18.3
 velero_aws_version=v1.14.3
 versitygw_version=v1.8.0
@@ -145,6 +152,7 @@ deb_resolve() {
     prometheus) package=prometheus want=$prometheus_version ;;
     alertmanager) package=prometheus-alertmanager want=$alertmanager_version ;;
     chromium) package=chromium want="$chromium_major_min or newer" ;;
+    slapd) package=slapd want=$slapd_version ;;
   esac
   offered=$(apt_versions "$package") || return 1
   if [[ -z $offered ]]; then
@@ -153,21 +161,35 @@ deb_resolve() {
   fi
   for v in $offered; do
     case $tool in
-      chromium) local major lib offered_libs; major=$(deb_upstream "$v"); major=${major%%.*}
+      chromium) local major; major=$(deb_upstream "$v"); major=${major%%.*}
         [[ $major =~ ^[0-9]+$ ]] && ((major >= chromium_major_min)) || continue
-        offered_libs=" $(apt-cache policy "${chromium_libs[@]}" 2>/dev/null |
-          awk '/^[^ ]/ {p = $1; sub(/:$/, "", p)} /^ *Candidate:/ && $2 != "(none)" {printf "%s ", p}')"
-        for lib in "${chromium_libs[@]}"; do
-          [[ $offered_libs == *" $lib "* ]] ||
-            { echo "hack/tools.sh: chromium $v needs $lib, which Debian no longer offers: update chromium_libs in hack/tools.sh" >&2; return 1; }
-        done
+        deb_libs_offered chromium "$v" "${chromium_libs[@]}" || return 1
         echo "chromium=$v chromium-common=$v ${chromium_libs[*]}"; return 0 ;;
+      slapd) [[ $(deb_upstream "$v") == "$want" ]] || continue
+        apt_offers libldap-2.5-0 | grep -qxF "$v" ||
+          { echo "hack/tools.sh: slapd $v needs libldap-2.5-0 $v, which Debian does not offer: pin a version Debian serves in hack/tools.sh" >&2; return 1; }
+        deb_libs_offered slapd "$v" "${slapd_libs[@]}" || return 1
+        echo "slapd=$v libldap-2.5-0=$v ${slapd_libs[*]}"; return 0 ;;
       *) [[ $(deb_upstream "$v") == "$want" ]] || continue
         echo "$package=$v"; return 0 ;;
     esac
   done
   echo "hack/tools.sh: $tool: wanted upstream $want, Debian offers $package $(echo $offered | sed 's/ /, /g'): pin a version Debian serves in hack/tools.sh" >&2
   return 1
+}
+
+# deb_libs_offered TOOL VERSION LIB...: whether the index offers every
+# library TOOL needs beside its own package (any version: the libraries
+# follow Debian's candidate, as the base image's own libraries do); or one
+# line naming the one gone.
+deb_libs_offered() {
+  local tool=$1 v=$2 lib offered; shift 2
+  offered=" $(apt-cache policy "$@" 2>/dev/null |
+    awk '/^[^ ]/ {p = $1; sub(/:$/, "", p)} /^ *Candidate:/ && $2 != "(none)" {printf "%s ", p}')"
+  for lib; do
+    [[ $offered == *" $lib "* ]] ||
+      { echo "hack/tools.sh: $tool $v needs $lib, which Debian no longer offers: update ${tool}_libs in hack/tools.sh" >&2; return 1; }
+  done
 }
 
 # deb_dir TOOL: the cache entry tests and the demo use; a link to the exact
@@ -177,6 +199,7 @@ deb_dir() {
     prometheus) echo "$cache/debian/prometheus-$prometheus_version" ;;
     alertmanager) echo "$cache/debian/alertmanager-$alertmanager_version" ;;
     chromium) echo "$cache/debian/chromium" ;;
+    slapd) echo "$cache/debian/slapd-$slapd_version" ;;
   esac
 }
 
@@ -276,7 +299,7 @@ tool() {
     velero-crds) velero_crds ;;
     crds) crds ;;
     golangci-lint) ;; # 'go tool' builds it on first use in make lint
-    prometheus|alertmanager|chromium) debian "$1" ;;
+    prometheus|alertmanager|chromium|slapd) debian "$1" ;;
     *) echo "unknown tool $1" >&2; return 2 ;;
   esac
 }
@@ -299,10 +322,11 @@ path_of() {
     prometheus) echo "$(deb_dir prometheus)/root/usr/bin/prometheus" ;;
     alertmanager) echo "$(deb_dir alertmanager)/root/usr/bin/prometheus-alertmanager" ;;
     chromium) echo "$(deb_dir chromium)/root/usr/lib/chromium/chromium" ;;
+    slapd) echo "$(deb_dir slapd)/root/usr/sbin/slapd" ;;
   esac
 }
 
-all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew dex prometheus alertmanager chromium)
+all=(crds etcd kube-apiserver kubectl kube-controller-manager kapp-controller kapp ytt vendir krew dex prometheus alertmanager chromium slapd)
 # Built only when asked for (test/backup needs them): velero is the slowest build.
 backup_tools=(velero-crds velero velero-plugin-for-aws versitygw)
 
@@ -341,7 +365,7 @@ built() {
   [[ -f $p && -x $p ]]
 }
 
-is_debian() { [[ $1 == prometheus || $1 == alertmanager || $1 == chromium ]]; }
+is_debian() { [[ $1 == prometheus || $1 == alertmanager || $1 == chromium || $1 == slapd ]]; }
 
 # preflight TOOL...: everything that can fail without compiling, before the
 # long builds: each Debian pin resolved against the package index and every
@@ -384,7 +408,7 @@ case ${1:-} in
     shift
     if [[ $(id -u) == 0 && ${TKO_APT_NO_REFRESH:-} == "" ]]; then apt_refresh || exit 1; fi
     debs=("${@:-prometheus}")
-    [[ $# -gt 0 ]] || debs=(prometheus alertmanager chromium)
+    [[ $# -gt 0 ]] || debs=(prometheus alertmanager chromium slapd)
     for t in "${debs[@]}"; do
       packages=$(deb_resolve "$t") || exit 1
       echo "$t $packages"

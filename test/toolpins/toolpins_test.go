@@ -73,7 +73,7 @@ func TestDebianPinsResolve(t *testing.T) {
 		got[tool] = packages
 	}
 	pinned := pins(t)
-	for tool, pkg := range map[string]string{"prometheus": "prometheus=", "alertmanager": "prometheus-alertmanager="} {
+	for tool, pkg := range map[string]string{"prometheus": "prometheus=", "alertmanager": "prometheus-alertmanager=", "slapd": "slapd="} {
 		want := pinned[tool]
 		if want == "" {
 			t.Fatalf("hack/tools.sh pins no %s_version", tool)
@@ -81,6 +81,10 @@ func TestDebianPinsResolve(t *testing.T) {
 		if !strings.HasPrefix(got[tool], pkg+want) {
 			t.Errorf("%s resolves to %q, want upstream %s", tool, got[tool], want)
 		}
+	}
+	// slapd depends on exactly its own version of libldap.
+	if slapd, _, _ := strings.Cut(got["slapd"], " "); !strings.Contains(got["slapd"], " libldap-2.5-0="+strings.TrimPrefix(slapd, "slapd=")+" ") {
+		t.Errorf("slapd resolves to %q, want libldap-2.5-0 of the same version beside it", got["slapd"])
 	}
 	if !strings.HasPrefix(got["chromium"], "chromium=") || !strings.Contains(got["chromium"], "chromium-common=") {
 		t.Errorf("chromium resolves to %q, want chromium and chromium-common of one version", got["chromium"])
