@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
 )
 
 // CRDSources says where the CRDs of a TKO management cluster come from.
@@ -41,10 +42,10 @@ func TKOCRDs(src CRDSources) ([]*unstructured.Unstructured, error) {
 			if err != nil {
 				return nil, err
 			}
-			return append(crds, upstream...), nil
+			return WithTKCv1alpha3(append(crds, upstream...))
 		}
 	}
-	return append(crds, MinimalCRDs()...), nil
+	return WithTKCv1alpha3(append(crds, MinimalCRDs()...))
 }
 
 // FindShared returns ../shared/crds next to the repository, if present.
@@ -61,29 +62,35 @@ type minimalKind struct {
 	cluster             bool
 	versions            []string // the last one is the storage version
 	shortNames          []string
+	// fields are top-level fields besides spec and status, kept whole
+	// (a VirtualMachineClassBinding's classRef).
+	fields []string
 }
 
 // minimalKinds are the kinds of the groups the Go module proxy cannot serve
-// (Pinniped, AKO, the AKO operator, run.tanzu.vmware.com): what the plugins
-// read, with the upstream group, version, kind and scope.
+// (Pinniped, AKO, the AKO operator, run.tanzu.vmware.com, vSphere's VM
+// Operator): what the plugins read, with the upstream group, version, kind
+// and scope.
 var minimalKinds = []minimalKind{
-	{"authentication.concierge.pinniped.dev", "JWTAuthenticator", "jwtauthenticators", true, []string{"v1alpha1"}, nil},
-	{"authentication.concierge.pinniped.dev", "WebhookAuthenticator", "webhookauthenticators", true, []string{"v1alpha1"}, nil},
-	{"config.concierge.pinniped.dev", "CredentialIssuer", "credentialissuers", true, []string{"v1alpha1"}, nil},
-	{"config.supervisor.pinniped.dev", "FederationDomain", "federationdomains", false, []string{"v1alpha1"}, nil},
-	{"idp.supervisor.pinniped.dev", "OIDCIdentityProvider", "oidcidentityproviders", false, []string{"v1alpha1"}, nil},
-	{"idp.supervisor.pinniped.dev", "LDAPIdentityProvider", "ldapidentityproviders", false, []string{"v1alpha1"}, nil},
-	{"idp.supervisor.pinniped.dev", "ActiveDirectoryIdentityProvider", "activedirectoryidentityproviders", false, []string{"v1alpha1"}, nil},
-	{"idp.supervisor.pinniped.dev", "GitHubIdentityProvider", "githubidentityproviders", false, []string{"v1alpha1"}, nil},
-	{"networking.tkg.tanzu.vmware.com", "AKODeploymentConfig", "akodeploymentconfigs", true, []string{"v1alpha1"}, []string{"adc"}},
-	{"ako.vmware.com", "AviInfraSetting", "aviinfrasettings", true, []string{"v1beta1"}, nil},
-	{"ako.vmware.com", "HostRule", "hostrules", false, []string{"v1beta1"}, []string{"hostrule", "hr"}},
-	{"ako.vmware.com", "HTTPRule", "httprules", false, []string{"v1beta1"}, []string{"httprule"}},
-	{"ako.vmware.com", "L4Rule", "l4rules", false, []string{"v1alpha2"}, []string{"l4rule"}},
-	{"run.tanzu.vmware.com", "TanzuKubernetesRelease", "tanzukubernetesreleases", true, []string{"v1alpha3"}, []string{"tkr"}},
-	{"run.tanzu.vmware.com", "OSImage", "osimages", true, []string{"v1alpha3"}, []string{"osimg"}},
-	{"run.tanzu.vmware.com", "ClusterBootstrap", "clusterbootstraps", false, []string{"v1alpha3"}, []string{"cb"}},
-	{"run.tanzu.vmware.com", "TanzuKubernetesCluster", "tanzukubernetesclusters", false, []string{"v1alpha2"}, []string{"tkc"}},
+	{"authentication.concierge.pinniped.dev", "JWTAuthenticator", "jwtauthenticators", true, []string{"v1alpha1"}, nil, nil},
+	{"authentication.concierge.pinniped.dev", "WebhookAuthenticator", "webhookauthenticators", true, []string{"v1alpha1"}, nil, nil},
+	{"config.concierge.pinniped.dev", "CredentialIssuer", "credentialissuers", true, []string{"v1alpha1"}, nil, nil},
+	{"config.supervisor.pinniped.dev", "FederationDomain", "federationdomains", false, []string{"v1alpha1"}, nil, nil},
+	{"idp.supervisor.pinniped.dev", "OIDCIdentityProvider", "oidcidentityproviders", false, []string{"v1alpha1"}, nil, nil},
+	{"idp.supervisor.pinniped.dev", "LDAPIdentityProvider", "ldapidentityproviders", false, []string{"v1alpha1"}, nil, nil},
+	{"idp.supervisor.pinniped.dev", "ActiveDirectoryIdentityProvider", "activedirectoryidentityproviders", false, []string{"v1alpha1"}, nil, nil},
+	{"idp.supervisor.pinniped.dev", "GitHubIdentityProvider", "githubidentityproviders", false, []string{"v1alpha1"}, nil, nil},
+	{"networking.tkg.tanzu.vmware.com", "AKODeploymentConfig", "akodeploymentconfigs", true, []string{"v1alpha1"}, []string{"adc"}, nil},
+	{"ako.vmware.com", "AviInfraSetting", "aviinfrasettings", true, []string{"v1beta1"}, nil, nil},
+	{"ako.vmware.com", "HostRule", "hostrules", false, []string{"v1beta1"}, []string{"hostrule", "hr"}, nil},
+	{"ako.vmware.com", "HTTPRule", "httprules", false, []string{"v1beta1"}, []string{"httprule"}, nil},
+	{"ako.vmware.com", "L4Rule", "l4rules", false, []string{"v1alpha2"}, []string{"l4rule"}, nil},
+	{"run.tanzu.vmware.com", "TanzuKubernetesRelease", "tanzukubernetesreleases", true, []string{"v1alpha3"}, []string{"tkr"}, nil},
+	{"run.tanzu.vmware.com", "OSImage", "osimages", true, []string{"v1alpha3"}, []string{"osimg"}, nil},
+	{"run.tanzu.vmware.com", "ClusterBootstrap", "clusterbootstraps", false, []string{"v1alpha3"}, []string{"cb"}, nil},
+	{"run.tanzu.vmware.com", "TanzuKubernetesCluster", "tanzukubernetesclusters", false, []string{"v1alpha2"}, []string{"tkc"}, nil},
+	{"vmoperator.vmware.com", "VirtualMachineClass", "virtualmachineclasses", false, []string{"v1alpha3"}, []string{"vmclass"}, nil},
+	{"vmoperator.vmware.com", "VirtualMachineClassBinding", "virtualmachineclassbindings", false, []string{"v1alpha1"}, []string{"vmclassbinding"}, []string{"classRef"}},
 }
 
 // MinimalCRDs returns structural CRDs for the kinds above: spec and status
@@ -97,21 +104,22 @@ func MinimalCRDs() []*unstructured.Unstructured {
 		if k.cluster {
 			scope = "Cluster"
 		}
+		props := map[string]any{
+			"apiVersion": map[string]any{"type": "string"},
+			"kind":       map[string]any{"type": "string"},
+			"metadata":   map[string]any{"type": "object"},
+			"spec":       open,
+			"status":     open,
+		}
+		for _, f := range k.fields {
+			props[f] = open
+		}
 		var versions []any
 		for i, v := range k.versions {
 			versions = append(versions, map[string]any{
 				"name": v, "served": true, "storage": i == len(k.versions)-1,
 				"subresources": map[string]any{"status": map[string]any{}},
-				"schema": map[string]any{"openAPIV3Schema": map[string]any{
-					"type": "object",
-					"properties": map[string]any{
-						"apiVersion": map[string]any{"type": "string"},
-						"kind":       map[string]any{"type": "string"},
-						"metadata":   map[string]any{"type": "object"},
-						"spec":       open,
-						"status":     open,
-					},
-				}},
+				"schema":       map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "properties": props}},
 			})
 		}
 		names := map[string]any{"kind": k.kind, "listKind": k.kind + "List", "plural": k.plural, "singular": strings.ToLower(k.kind)}
@@ -154,4 +162,122 @@ func OnlyVersion(crds []*unstructured.Unstructured, groupSuffix, version string)
 			_ = unstructured.SetNestedSlice(crd.Object, kept, "spec", "versions")
 		}
 	}
+}
+
+// tkcV1alpha3 is our own v1alpha3 version of the TanzuKubernetesCluster
+// CRD: vSphere 8 serves v1alpha3 but its CRD is unpublished, so this is
+// written from the shape of vSphere 8's documented examples. It is served
+// beside v1alpha2 and is the storage version. Conversion is None: the
+// fields both versions carry (topology.controlPlane, topology.nodePools
+// with replicas, vmClass, storageClass and tkr.reference, settings.network
+// and settings.storage, status) have the same shape in both, so an object
+// reads the same through either version.
+const tkcV1alpha3 = `
+name: v1alpha3
+served: true
+storage: true
+subresources: {status: {}}
+additionalPrinterColumns:
+- {name: Control Plane, type: integer, jsonPath: .spec.topology.controlPlane.replicas}
+- {name: Worker, type: integer, jsonPath: .status.totalWorkerReplicas}
+- {name: TKR Name, type: string, jsonPath: .spec.topology.controlPlane.tkr.reference.name}
+- {name: Age, type: date, jsonPath: .metadata.creationTimestamp}
+- {name: Ready, type: string, jsonPath: ".status.conditions[?(@.type=='Ready')].status"}
+- {name: TKR Compatible, type: string, jsonPath: ".status.conditions[?(@.type=='TanzuKubernetesReleaseCompatible')].status"}
+schema:
+  openAPIV3Schema:
+    type: object
+    properties:
+      apiVersion: {type: string}
+      kind: {type: string}
+      metadata: {type: object}
+      spec:
+        type: object
+        required: [topology]
+        properties:
+          distribution: {type: object, x-kubernetes-preserve-unknown-fields: true}
+          settings:
+            type: object
+            properties:
+              network:
+                type: object
+                properties:
+                  cni: {type: object, properties: {name: {type: string}}}
+                  pods: {type: object, properties: {cidrBlocks: {type: array, items: {type: string}}}}
+                  services: {type: object, properties: {cidrBlocks: {type: array, items: {type: string}}}}
+                  serviceDomain: {type: string}
+                  proxy: {type: object, x-kubernetes-preserve-unknown-fields: true}
+                  trust: {type: object, x-kubernetes-preserve-unknown-fields: true}
+              storage:
+                type: object
+                properties:
+                  classes: {type: array, items: {type: string}}
+                  defaultClass: {type: string}
+          topology:
+            type: object
+            required: [controlPlane]
+            properties:
+              controlPlane:
+                type: object
+                required: [vmClass, storageClass]
+                properties: &pool
+                  replicas: {type: integer, format: int32, minimum: 0}
+                  vmClass: {type: string}
+                  storageClass: {type: string}
+                  nodeDrainTimeout: {type: string}
+                  tkr: {type: object, properties: {reference: {type: object, properties: {name: {type: string}}}}}
+                  volumes:
+                    type: array
+                    items:
+                      type: object
+                      required: [name, mountPath, capacity]
+                      properties:
+                        name: {type: string}
+                        mountPath: {type: string}
+                        storageClass: {type: string}
+                        capacity: {type: object, additionalProperties: {x-kubernetes-int-or-string: true}}
+                  name: {type: string}
+                  failureDomain: {type: string}
+                  labels: {type: object, additionalProperties: {type: string}}
+                  taints:
+                    type: array
+                    items:
+                      type: object
+                      required: [key, effect]
+                      properties: {key: {type: string}, value: {type: string}, effect: {type: string}, timeAdded: {type: string, format: date-time}}
+              nodePools:
+                type: array
+                items:
+                  type: object
+                  required: [name, vmClass, storageClass]
+                  properties: *pool
+      status:
+        type: object
+        x-kubernetes-preserve-unknown-fields: true
+`
+
+// WithTKCv1alpha3 adds our v1alpha3 version to the TanzuKubernetesCluster
+// CRD (upstream's or the minimal one) and makes it the storage version.
+func WithTKCv1alpha3(crds []*unstructured.Unstructured) ([]*unstructured.Unstructured, error) {
+	for _, crd := range crds {
+		if crd.GetName() != "tanzukubernetesclusters.run.tanzu.vmware.com" {
+			continue
+		}
+		var version map[string]any
+		if err := yaml.Unmarshal([]byte(tkcV1alpha3), &version); err != nil {
+			return nil, fmt.Errorf("decoding the v1alpha3 TanzuKubernetesCluster version: %w", err)
+		}
+		versions, _, _ := unstructured.NestedSlice(crd.Object, "spec", "versions")
+		kept := []any{}
+		for _, v := range versions {
+			if m, ok := v.(map[string]any); ok && m["name"] != "v1alpha3" {
+				m["storage"] = false
+				kept = append(kept, m)
+			}
+		}
+		if err := unstructured.SetNestedSlice(crd.Object, append(kept, version), "spec", "versions"); err != nil {
+			return nil, err
+		}
+	}
+	return crds, nil
 }

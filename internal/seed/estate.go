@@ -111,6 +111,9 @@ func Objects(kubeconfig []byte, realPackages bool) []*unstructured.Unstructured 
 	for _, o := range observeObjects() {
 		add(o)
 	}
+	for _, o := range vsphereObjects() {
+		add(o)
+	}
 	return out
 }
 

@@ -54,7 +54,8 @@ func virtual(gv, k, resource string, namespaced bool) Kind {
 // Kinds are what a TKO management cluster serves, as the local control
 // plane of `make test` does: Kubernetes' built-in kinds the plugins read,
 // Cluster API v1beta2, kapp-controller (with its aggregated Package API),
-// Velero, AKO and its operator, Pinniped and run.tanzu.vmware.com. Within a
+// Velero, AKO and its operator, Pinniped, run.tanzu.vmware.com and
+// vSphere's VM Operator. Within a
 // group, the first version listed is the preferred one.
 func Kinds() []Kind {
 	const ns, cl = true, false
@@ -106,7 +107,14 @@ func Kinds() []Kind {
 		kind("run.tanzu.vmware.com/v1alpha3", "TanzuKubernetesRelease", "tanzukubernetesreleases", cl, true, "tkr"),
 		kind("run.tanzu.vmware.com/v1alpha3", "OSImage", "osimages", cl, true, "osimg"),
 		kind("run.tanzu.vmware.com/v1alpha3", "ClusterBootstrap", "clusterbootstraps", ns, true, "cb"),
+		// TanzuKubernetesClusters are served in v1alpha2 and (ours) v1alpha3,
+		// as the local control plane serves them. Unlike it, this server does
+		// not convert: each version keeps its own objects, and v1alpha2, the
+		// version of the estate's tkc-guest-1, stays the preferred one.
 		kind("run.tanzu.vmware.com/v1alpha2", "TanzuKubernetesCluster", "tanzukubernetesclusters", ns, true, "tkc"),
+		kind("run.tanzu.vmware.com/v1alpha3", "TanzuKubernetesCluster", "tanzukubernetesclusters", ns, true, "tkc"),
+		kind("vmoperator.vmware.com/v1alpha3", "VirtualMachineClass", "virtualmachineclasses", ns, true, "vmclass"),
+		kind("vmoperator.vmware.com/v1alpha1", "VirtualMachineClassBinding", "virtualmachineclassbindings", ns, false, "vmclassbinding"),
 
 		kind("packaging.carvel.dev/v1alpha1", "PackageInstall", "packageinstalls", ns, true, "pkgi"),
 		kind("packaging.carvel.dev/v1alpha1", "PackageRepository", "packagerepositories", ns, true, "pkgr"),
