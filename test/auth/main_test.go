@@ -1,8 +1,9 @@
 // Package auth proves `kubectl tko auth` against a real OpenID provider:
 // Dex on loopback with TLS from a CA the test makes, static users with
-// groups, and a kube-apiserver whose structured AuthenticationConfiguration
-// trusts Dex (what the Pinniped Concierge's JWTAuthenticator does). Real
-// kubectl runs our login as its exec credential plugin.
+// groups, a second Dex whose users live in a real OpenLDAP directory, and a
+// kube-apiserver whose structured AuthenticationConfiguration trusts both
+// (what the Pinniped Concierge's JWTAuthenticator does). Real kubectl runs
+// our login as its exec credential plugin.
 //
 // Pinniped's own servers (Concierge TokenCredentialRequest, Supervisor
 // token exchange) cannot be built here: internal/pinniped tests their wire
@@ -13,6 +14,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"flag"
 	"fmt"
 	"net/http"
@@ -31,6 +33,10 @@ import (
 var (
 	suite harness.Suite
 	dex   *Dex
+	// ldapDex logs users in against the directory of the LDAP test, which
+	// starts slapd on ldapPort itself.
+	ldapDex  *Dex
+	ldapPort int
 )
 
 // Users of the test provider; the password of both is "password".
@@ -48,16 +54,34 @@ func TestMain(m *testing.M) {
 	if testing.Short() {
 		os.Exit(harness.Main(m, &suite, testenv.Options{}))
 	}
+	// The two Dexes start side by side: each takes about half a second.
 	var err error
-	dex, err = StartDex()
+	ldapPort, err = localcp.FreePort()
+	if err == nil {
+		var ldapErr error
+		started := make(chan struct{})
+		go func() { ldapDex, ldapErr = StartLDAPDex(ldapPort); close(started) }()
+		dex, err = StartDex()
+		<-started
+		err = errors.Join(err, ldapErr)
+	}
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "starting Dex: %v\n", err)
+		stopDexes()
 		os.Exit(1)
 	}
-	code := harness.Main(m, &suite, testenv.Options{AuthenticationConfig: dex.AuthenticationConfig()})
-	dex.Stop()
-	os.RemoveAll(dex.Dir)
+	code := harness.Main(m, &suite, testenv.Options{AuthenticationConfig: AuthenticationConfig(dex, ldapDex)})
+	stopDexes()
 	os.Exit(code)
+}
+
+func stopDexes() {
+	for _, d := range []*Dex{dex, ldapDex} {
+		if d != nil {
+			d.Stop()
+			os.RemoveAll(d.Dir)
+		}
+	}
 }
 
 // Dex is a running Dex.
@@ -65,15 +89,37 @@ type Dex struct {
 	Dir    string
 	Issuer string
 	CAPEM  []byte
-	bin    string
-	port   int
-	cmd    *exec.Cmd
-	done   chan struct{}
+	// UsernamePrefix is what the API server puts before the email claim.
+	UsernamePrefix string
+	bin            string
+	port           int
+	cmd            *exec.Cmd
+	done           chan struct{}
 }
 
-// StartDex writes a CA, a serving certificate and a configuration, and
-// starts Dex on a free loopback port.
+// StartDex starts Dex with static users, their passwords checked by its
+// local connector.
 func StartDex() (*Dex, error) {
+	return startDex("oidc:", fmt.Sprintf(`oauth2:
+  passwordConnector: local
+  skipApprovalScreen: true
+enablePasswordDB: true
+staticPasswords:
+- email: %[1]s
+  hash: "%[2]s"
+  username: alice
+  userID: 0a1b2c3d-alice
+  groups: [%[3]s, tko-developers]
+- email: bob@example.com
+  hash: "%[2]s"
+  username: bob
+  userID: 0a1b2c3d-bob
+`, aliceEmail, passwordHash, aliceGroup))
+}
+
+// startDex writes a CA, a serving certificate and a configuration whose
+// users and connectors are users, and starts Dex on a free loopback port.
+func startDex(usernamePrefix, users string) (*Dex, error) {
 	root, err := testenv.RepoRoot()
 	if err != nil {
 		return nil, err
@@ -103,7 +149,7 @@ func StartDex() (*Dex, error) {
 			return nil, err
 		}
 	}
-	d := &Dex{Dir: dir, Issuer: fmt.Sprintf("https://127.0.0.1:%d/dex", port), CAPEM: caPEM, bin: bin, port: port}
+	d := &Dex{Dir: dir, Issuer: fmt.Sprintf("https://127.0.0.1:%d/dex", port), CAPEM: caPEM, UsernamePrefix: usernamePrefix, bin: bin, port: port}
 	config := fmt.Sprintf(`issuer: %[1]s
 storage:
   type: memory
@@ -113,12 +159,8 @@ web:
   tlsKey: %[3]s/tls.key
 logger:
   level: warn
-oauth2:
-  passwordConnector: local
-  skipApprovalScreen: true
 expiry:
   idTokens: 1h
-enablePasswordDB: true
 staticClients:
 - id: %[4]s
   name: Pinniped CLI
@@ -126,17 +168,7 @@ staticClients:
 - id: other-cli
   name: A client the cluster does not trust
   public: true
-staticPasswords:
-- email: %[5]s
-  hash: "%[6]s"
-  username: alice
-  userID: 0a1b2c3d-alice
-  groups: [%[7]s, tko-developers]
-- email: bob@example.com
-  hash: "%[6]s"
-  username: bob
-  userID: 0a1b2c3d-bob
-`, d.Issuer, port, dir, clientID, aliceEmail, passwordHash, aliceGroup)
+%[5]s`, d.Issuer, port, dir, clientID, users)
 	if err := os.WriteFile(filepath.Join(dir, "config.yaml"), []byte(config), 0o600); err != nil {
 		return nil, err
 	}
@@ -186,14 +218,13 @@ func (d *Dex) Stop() {
 	}
 }
 
-// AuthenticationConfig trusts Dex's ID tokens for the pinniped-cli audience,
-// usernames oidc:<email>, groups as Dex sends them.
-func (d *Dex) AuthenticationConfig() []byte {
-	indented := "      " + strings.ReplaceAll(strings.TrimSpace(string(d.CAPEM)), "\n", "\n      ")
-	return []byte(fmt.Sprintf(`apiVersion: apiserver.config.k8s.io/v1
-kind: AuthenticationConfiguration
-jwt:
-- issuer:
+// AuthenticationConfig trusts each Dex's ID tokens for the pinniped-cli
+// audience, usernames <UsernamePrefix><email>, groups as Dex sends them.
+func AuthenticationConfig(dexes ...*Dex) []byte {
+	config := "apiVersion: apiserver.config.k8s.io/v1\nkind: AuthenticationConfiguration\njwt:\n"
+	for _, d := range dexes {
+		indented := "      " + strings.ReplaceAll(strings.TrimSpace(string(d.CAPEM)), "\n", "\n      ")
+		config += fmt.Sprintf(`- issuer:
     url: %s
     audiences: [%s]
     certificateAuthority: |
@@ -201,9 +232,11 @@ jwt:
   claimMappings:
     username:
       claim: email
-      prefix: "oidc:"
+      prefix: %q
     groups:
       claim: groups
       prefix: ""
-`, d.Issuer, clientID, indented))
+`, d.Issuer, clientID, indented, d.UsernamePrefix)
+	}
+	return []byte(config)
 }
