@@ -108,9 +108,8 @@ func Kinds() []Kind {
 		kind("run.tanzu.vmware.com/v1alpha3", "OSImage", "osimages", cl, true, "osimg"),
 		kind("run.tanzu.vmware.com/v1alpha3", "ClusterBootstrap", "clusterbootstraps", ns, true, "cb"),
 		// TanzuKubernetesClusters are served in v1alpha2 and (ours) v1alpha3,
-		// as the local control plane serves them. Unlike it, this server does
-		// not convert: each version keeps its own objects, and v1alpha2, the
-		// version of the estate's tkc-guest-1, stays the preferred one.
+		// as the local control plane serves them: one set of objects, each
+		// served in the version asked for (conversion strategy None).
 		kind("run.tanzu.vmware.com/v1alpha2", "TanzuKubernetesCluster", "tanzukubernetesclusters", ns, true, "tkc"),
 		kind("run.tanzu.vmware.com/v1alpha3", "TanzuKubernetesCluster", "tanzukubernetesclusters", ns, true, "tkc"),
 		kind("vmoperator.vmware.com/v1alpha3", "VirtualMachineClass", "virtualmachineclasses", ns, true, "vmclass"),

@@ -63,6 +63,7 @@ func (s *Server) serveResource(w http.ResponseWriter, r *http.Request, k Kind, r
 		writeError(w, err)
 		return
 	}
+	obj = served(k, obj)
 	if obj != nil && !req.DryRun && !k.Virtual {
 		s.runAfter(req, obj)
 	}

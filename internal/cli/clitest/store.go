@@ -47,7 +47,8 @@ type change struct {
 }
 
 type watcher struct {
-	gvr       schema.GroupVersionResource
+	gvr       schema.GroupVersionResource // where the objects are kept
+	kind      Kind                        // the version the watch asked for
 	namespace string
 	match     func(*unstructured.Unstructured) bool
 	ch        chan change
@@ -69,14 +70,34 @@ func newStore() *store {
 	}
 }
 
+// storageGVR is where a resource's objects are kept whatever version a
+// request names: the API server keeps a CRD's versions in one place and,
+// with conversion strategy None (ours for TanzuKubernetesCluster), serves
+// each object in the version asked for.
+func storageGVR(gvr schema.GroupVersionResource) schema.GroupVersionResource {
+	gvr.Version = ""
+	return gvr
+}
+
+// served is obj as k's version serves it: only its apiVersion changes.
+func served(k Kind, obj *unstructured.Unstructured) *unstructured.Unstructured {
+	gv := k.GroupVersion().String()
+	if obj == nil || obj.GetAPIVersion() == "" || obj.GetAPIVersion() == gv {
+		return obj
+	}
+	out := obj.DeepCopy()
+	out.SetAPIVersion(gv)
+	return out
+}
+
 func notFound(k Kind, name string) error { return apierrors.NewNotFound(k.GVR().GroupResource(), name) }
 
 // get returns a copy of a stored object.
 func (s *store) get(k Kind, namespace, name string) (*unstructured.Unstructured, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if obj := s.objects[k.GVR()][objKey{namespace, name}]; obj != nil {
-		return obj.DeepCopy(), nil
+	if obj := s.objects[storageGVR(k.GVR())][objKey{namespace, name}]; obj != nil {
+		return served(k, obj).DeepCopy(), nil
 	}
 	return nil, notFound(k, name)
 }
@@ -88,9 +109,9 @@ func (s *store) list(k Kind, namespace string, match func(*unstructured.Unstruct
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []*unstructured.Unstructured
-	for key, obj := range s.objects[k.GVR()] {
+	for key, obj := range s.objects[storageGVR(k.GVR())] {
 		if (namespace == "" || key.namespace == namespace) && (match == nil || match(obj)) {
-			out = append(out, obj)
+			out = append(out, served(k, obj))
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return before(out[i], out[j]) })
@@ -110,7 +131,7 @@ func before(a, b *unstructured.Unstructured) bool {
 func (s *store) put(k Kind, obj *unstructured.Unstructured) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if ns := obj.GetNamespace(); k.Namespaced && ns != "" && s.objects[nsGVR()][objKey{"", ns}] == nil {
+	if ns := obj.GetNamespace(); k.Namespaced && ns != "" && s.objects[storageGVR(nsGVR())][objKey{"", ns}] == nil {
 		nsObj := &unstructured.Unstructured{}
 		nsObj.SetAPIVersion("v1")
 		nsObj.SetKind("Namespace")
@@ -119,7 +140,7 @@ func (s *store) put(k Kind, obj *unstructured.Unstructured) {
 		s.store(nsGVR(), nsObj)
 	}
 	obj = obj.DeepCopy()
-	if old := s.objects[k.GVR()][objKey{obj.GetNamespace(), obj.GetName()}]; old != nil && obj.GetUID() == "" {
+	if old := s.objects[storageGVR(k.GVR())][objKey{obj.GetNamespace(), obj.GetName()}]; old != nil && obj.GetUID() == "" {
 		obj.SetUID(old.GetUID())
 		obj.SetCreationTimestamp(old.GetCreationTimestamp())
 	}
@@ -150,6 +171,7 @@ func uid(n int64) types.UID { return types.UID(fmt.Sprintf("00000000-0000-4000-8
 
 // store keeps obj (resource version already set) and tells the watchers.
 func (s *store) store(gvr schema.GroupVersionResource, obj *unstructured.Unstructured) {
+	gvr = storageGVR(gvr)
 	byKey := s.objects[gvr]
 	if byKey == nil {
 		byKey = map[objKey]*unstructured.Unstructured{}
@@ -165,6 +187,7 @@ func (s *store) store(gvr schema.GroupVersionResource, obj *unstructured.Unstruc
 }
 
 func (s *store) remove(gvr schema.GroupVersionResource, obj *unstructured.Unstructured) {
+	gvr = storageGVR(gvr)
 	delete(s.objects[gvr], objKey{obj.GetNamespace(), obj.GetName()})
 	s.rv++
 	gone := obj.DeepCopy()
@@ -181,6 +204,7 @@ func (s *store) notify(c change) {
 		if w.gvr != c.gvr || (w.namespace != "" && w.namespace != c.obj.GetNamespace()) || (w.match != nil && !w.match(c.obj)) {
 			continue
 		}
+		c.obj = served(w.kind, c.obj)
 		select {
 		case w.ch <- c:
 		default:
@@ -195,17 +219,18 @@ func (s *store) notify(c change) {
 func (s *store) watch(k Kind, namespace string, match func(*unstructured.Unstructured) bool, fromRV int64, initial bool) (w *watcher, backlog []change, rv int64) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	w = &watcher{gvr: k.GVR(), namespace: namespace, match: match, ch: make(chan change, 1024)}
+	w = &watcher{gvr: storageGVR(k.GVR()), kind: k, namespace: namespace, match: match, ch: make(chan change, 1024)}
 	if initial {
 		for key, obj := range s.objects[w.gvr] {
 			if (namespace == "" || key.namespace == namespace) && (match == nil || match(obj)) {
-				backlog = append(backlog, change{typ: watch.Added, gvr: w.gvr, obj: obj})
+				backlog = append(backlog, change{typ: watch.Added, gvr: w.gvr, obj: served(k, obj)})
 			}
 		}
 		sort.Slice(backlog, func(i, j int) bool { return before(backlog[i].obj, backlog[j].obj) })
 	} else {
 		for _, c := range s.history {
 			if c.rv > fromRV && c.gvr == w.gvr && (namespace == "" || namespace == c.obj.GetNamespace()) && (match == nil || match(c.obj)) {
+				c.obj = served(k, c.obj)
 				backlog = append(backlog, c)
 			}
 		}

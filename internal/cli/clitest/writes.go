@@ -33,7 +33,7 @@ func (s *store) create(k Kind, namespace string, obj *unstructured.Unstructured,
 	if err := s.checkTarget(k, namespace, obj); err != nil {
 		return nil, err
 	}
-	if s.objects[k.GVR()][objKey{namespace, obj.GetName()}] != nil {
+	if s.objects[storageGVR(k.GVR())][objKey{namespace, obj.GetName()}] != nil {
 		return nil, apierrors.NewAlreadyExists(k.GVR().GroupResource(), obj.GetName())
 	}
 	if k.Status {
@@ -55,7 +55,7 @@ func (s *store) checkTarget(k Kind, namespace string, obj *unstructured.Unstruct
 	if obj.GetNamespace() != namespace {
 		return apierrors.NewBadRequest("the namespace of the provided object does not match the namespace sent on the request")
 	}
-	if k.Namespaced && s.objects[nsGVR()][objKey{"", namespace}] == nil {
+	if k.Namespaced && s.objects[storageGVR(nsGVR())][objKey{"", namespace}] == nil {
 		return apierrors.NewNotFound(schema.GroupResource{Resource: "namespaces"}, namespace)
 	}
 	return nil
@@ -146,7 +146,7 @@ func (s *store) update(k Kind, namespace, name string, obj *unstructured.Unstruc
 func (s *store) modify(k Kind, namespace, name, subresource string, w write, change func(old *unstructured.Unstructured) (*unstructured.Unstructured, error)) (*unstructured.Unstructured, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old := s.objects[k.GVR()][objKey{namespace, name}]
+	old := s.objects[storageGVR(k.GVR())][objKey{namespace, name}]
 	if old == nil {
 		return nil, notFound(k, name)
 	}
@@ -249,7 +249,7 @@ func (s *store) apply(k Kind, namespace, name string, body []byte, subresource s
 	if err := s.checkTarget(k, namespace, applied); err != nil {
 		return nil, err
 	}
-	old := s.objects[k.GVR()][objKey{namespace, name}]
+	old := s.objects[storageGVR(k.GVR())][objKey{namespace, name}]
 	live := old
 	if live == nil {
 		if subresource != "" {
@@ -284,7 +284,7 @@ func (s *store) apply(k Kind, namespace, name string, body []byte, subresource s
 func (s *store) delete(k Kind, namespace, name string, w write) (*unstructured.Unstructured, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	old := s.objects[k.GVR()][objKey{namespace, name}]
+	old := s.objects[storageGVR(k.GVR())][objKey{namespace, name}]
 	if old == nil {
 		return nil, notFound(k, name)
 	}
