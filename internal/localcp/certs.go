@@ -129,11 +129,25 @@ func NewCAPEM(name string) ([]byte, error) {
 // 127.0.0.1 and localhost, PEM encoded: for loopback servers of tests (an
 // OpenID provider) that clients must verify.
 func NewServingPair(name string) (caPEM, certPEM, keyPEM []byte, err error) {
+	return NewServingPairFor(name, "127.0.0.1")
+}
+
+// NewServingPairFor is NewServingPair for the given IP addresses (a played
+// vCenter on the loopback address of its Supervisor).
+func NewServingPairFor(name string, addresses ...string) (caPEM, certPEM, keyPEM []byte, err error) {
+	ips := make([]net.IP, 0, len(addresses))
+	for _, a := range addresses {
+		ip := net.ParseIP(a)
+		if ip == nil {
+			return nil, nil, nil, fmt.Errorf("%q is not an IP address", a)
+		}
+		ips = append(ips, ip)
+	}
 	ca, err := newCA(name + "-ca")
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	kp, err := ca.issue(name, x509.ExtKeyUsageServerAuth, []string{"localhost"}, []net.IP{net.ParseIP("127.0.0.1")})
+	kp, err := ca.issue(name, x509.ExtKeyUsageServerAuth, []string{"localhost"}, ips)
 	if err != nil {
 		return nil, nil, nil, err
 	}

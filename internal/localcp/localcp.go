@@ -62,7 +62,14 @@ type Options struct {
 	// it is written to the state directory and passed as
 	// --authentication-config. Static tokens keep working beside it.
 	AuthenticationConfig []byte
-	Log                  io.Writer // progress lines; nil for none
+	// Address is the loopback IP kube-apiserver binds to and its serving
+	// certificate names (default 127.0.0.1). All of 127/8 is loopback on
+	// Linux, so a test can give each API server an address of its own, as a
+	// Supervisor and a guest cluster have.
+	Address string
+	// Port is kube-apiserver's port; 0 picks a free one.
+	Port int
+	Log  io.Writer // progress lines; nil for none
 }
 
 // ControlPlane is a running local control plane.
@@ -99,6 +106,10 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 			return nil, fmt.Errorf("%s binary not found at %q: build it with 'make tools'", name, path)
 		}
 	}
+	addr, err := loopback(opts.Address)
+	if err != nil {
+		return nil, err
+	}
 	dir, err := filepath.Abs(opts.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("resolving %s: %w", opts.Dir, err)
@@ -127,7 +138,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	}
 	serving, err := ca.issue("kube-apiserver", x509.ExtKeyUsageServerAuth,
 		[]string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
-		[]net.IP{net.ParseIP("127.0.0.1"), net.ParseIP("10.0.0.1")})
+		servingIPs(addr))
 	if err != nil {
 		return nil, err
 	}
@@ -170,9 +181,11 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err != nil {
 		return nil, err
 	}
-	apiPort, err := freePort()
-	if err != nil {
-		return nil, err
+	apiPort := opts.Port
+	if apiPort == 0 {
+		if apiPort, err = freePortOn(addr); err != nil {
+			return nil, err
+		}
 	}
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
@@ -190,7 +203,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		return nil, err
 	}
 
-	cp.Server = fmt.Sprintf("https://127.0.0.1:%d", apiPort)
+	cp.Server = "https://" + net.JoinHostPort(addr.String(), strconv.Itoa(apiPort))
 	var authnArgs []string
 	if len(opts.AuthenticationConfig) > 0 {
 		authn := filepath.Join(dir, "authentication-config.yaml")
@@ -202,7 +215,7 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	logf("starting kube-apiserver on %s", cp.Server)
 	if err := cp.start(opts, "kube-apiserver", opts.Binaries.APIServer, nil, append(authnArgs,
 		"--etcd-servers", etcdURL,
-		"--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1",
+		"--bind-address", addr.String(), "--advertise-address", addr.String(),
 		"--secure-port", strconv.Itoa(apiPort),
 		"--tls-cert-file", servingCert, "--tls-private-key-file", servingKey,
 		"--client-ca-file", cp.CAFile,
@@ -465,14 +478,7 @@ func alive(pid int) bool {
 	return true
 }
 
-func freePort() (int, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
-	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
-}
+func freePort() (int, error) { return freePortOn(net.IPv4(127, 0, 0, 1)) }
 
 // FreePort returns a loopback port free at the time of the call.
 func FreePort() (int, error) { return freePort() }

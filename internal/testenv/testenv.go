@@ -110,6 +110,10 @@ type Options struct {
 	KappController bool
 	// AuthenticationConfig is passed to localcp (JWT issuers the API server trusts).
 	AuthenticationConfig []byte
+	// Address and Port of kube-apiserver (see localcp.Options): a loopback
+	// address of its own and a fixed port, as a Supervisor's 6443.
+	Address string
+	Port    int
 	// Velero also installs Velero's CRDs (TKO_VELERO_CRDS, from hack/tools.sh
 	// velero-crds) and seeds its objects in recorded states, when present.
 	Velero bool
@@ -119,7 +123,7 @@ type Options struct {
 // Start runs a control plane, installs the TKO CRDs and seeds the estate.
 func Start(ctx context.Context, env Env, repoRoot string, opts Options) (*localcp.ControlPlane, error) {
 	cp, err := localcp.Start(ctx, localcp.Options{Dir: opts.Dir, Binaries: env.Binaries(), Detach: opts.Detach,
-		AuthenticationConfig: opts.AuthenticationConfig, Log: opts.Log})
+		AuthenticationConfig: opts.AuthenticationConfig, Address: opts.Address, Port: opts.Port, Log: opts.Log})
 	if err != nil {
 		return nil, err
 	}
