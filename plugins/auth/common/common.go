@@ -242,21 +242,30 @@ func Credentials(streams genericiooptions.IOStreams) func(context.Context) (stri
 			user = strings.TrimSpace(line)
 		}
 		if pass == "" {
-			fmt.Fprint(streams.ErrOut, "Password: ")
-			if f, ok := streams.In.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
-				raw, err := term.ReadPassword(int(f.Fd()))
-				fmt.Fprintln(streams.ErrOut)
-				if err != nil {
-					return "", "", fmt.Errorf("reading the password: %w", err)
-				}
-				pass = string(raw)
-			} else {
-				line, _ := reader.ReadString('\n')
-				pass = strings.TrimSpace(line)
+			p, err := PromptPassword(streams, reader, "Password: ")
+			if err != nil {
+				return "", "", err
 			}
+			pass = p
 		}
 		return user, pass, nil
 	}
+}
+
+// PromptPassword asks for a password on the terminal, without echo; a
+// stream that is a terminal only in tests gives a line.
+func PromptPassword(streams genericiooptions.IOStreams, reader *bufio.Reader, prompt string) (string, error) {
+	fmt.Fprint(streams.ErrOut, prompt)
+	if f, ok := streams.In.(interface{ Fd() uintptr }); ok && term.IsTerminal(int(f.Fd())) {
+		raw, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(streams.ErrOut)
+		if err != nil {
+			return "", fmt.Errorf("reading the password: %w", err)
+		}
+		return string(raw), nil
+	}
+	line, _ := reader.ReadString('\n')
+	return strings.TrimRight(line, "\r\n"), nil
 }
 
 // PrintNotices shows what the caches did (a mode tightened, a corrupt file
