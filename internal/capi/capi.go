@@ -120,6 +120,7 @@ type Cluster struct {
 	Created      time.Time           `json:"created"`
 	Conditions   []wait.Condition    `json:"conditions,omitempty"`
 	Pools        []MachineDeployment `json:"nodePools,omitempty"`
+	VMClasses    []string            `json:"vmClasses,omitempty"` // a TanzuKubernetesCluster's, control plane first
 }
 
 // MachineDeployment is a worker pool declared in the topology.
@@ -265,12 +266,19 @@ func FromTKC(u *unstructured.Unstructured) Cluster {
 	if r, ok := int64At(obj, "spec", "topology", "controlPlane", "replicas"); ok {
 		c.ControlPlane.Desired = r
 	}
+	addClass := func(class string) {
+		if class != "" && !slices.Contains(c.VMClasses, class) {
+			c.VMClasses = append(c.VMClasses, class)
+		}
+	}
+	addClass(str(obj, "spec", "topology", "controlPlane", "vmClass"))
 	pools, _, _ := unstructured.NestedSlice(obj, "spec", "topology", "nodePools")
 	for _, p := range pools {
 		if m, ok := p.(map[string]any); ok {
 			if r, ok := int64At(m, "replicas"); ok {
 				c.Workers.Desired += r
 			}
+			addClass(str(m, "vmClass"))
 		}
 	}
 	c.Conditions = wait.Conditions(u)

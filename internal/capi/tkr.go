@@ -49,7 +49,7 @@ func ListTKRs(ctx context.Context, dyn dynamic.Interface, api API) ([]TKR, bool,
 	}
 	var out []TKR
 	for i := range list.Items {
-		out = append(out, tkrFrom(&list.Items[i]))
+		out = append(out, TKRFrom(&list.Items[i]))
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].semver != nil && out[j].semver != nil {
@@ -60,7 +60,8 @@ func ListTKRs(ctx context.Context, dyn dynamic.Interface, api API) ([]TKR, bool,
 	return out, true, nil
 }
 
-func tkrFrom(u *unstructured.Unstructured) TKR {
+// TKRFrom reads a TanzuKubernetesRelease.
+func TKRFrom(u *unstructured.Unstructured) TKR {
 	t := TKR{Name: u.GetName()}
 	for _, path := range [][]string{{"spec", "kubernetes", "version"}, {"spec", "kubernetesVersion"}} {
 		if v, _, _ := unstructured.NestedString(u.Object, path...); v != "" {

@@ -14,6 +14,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkg"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
@@ -42,7 +43,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "create [NAME] -f FILE",
-		Short: "Create a workload cluster from a TKG cluster configuration or a Cluster manifest",
+		Short: "Create a workload cluster or a TanzuKubernetesCluster from a configuration file or a manifest",
 		Long: cmdutil.LongDesc(`
 			Create a class-based workload cluster. FILE is either a TKG flat cluster
 			configuration (UPPER_CASE variables such as CLUSTER_NAME, VSPHERE_SERVER,
@@ -56,7 +57,24 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			cluster. Every problem is reported at once, with its file line. Credentials
 			in the file (VSPHERE_USERNAME, VSPHERE_PASSWORD) never reach the Cluster.
 
-			--dry-run prints the exact Cluster that would be created. Running the same
+			On a vSphere Supervisor, FILE may instead be a TanzuKubernetesCluster
+			(run.tanzu.vmware.com v1alpha3, or v1alpha2, created as written), a Cluster
+			of class tanzukubernetescluster, or a flat file of TKG's keys that mean the
+			same for a TanzuKubernetesCluster (CLUSTER_NAME, NAMESPACE, CLUSTER_PLAN,
+			CONTROL_PLANE_MACHINE_COUNT, WORKER_MACHINE_COUNT, CLUSTER_CIDR, SERVICE_CIDR,
+			KUBERNETES_VERSION or TKR, CNI, OS_NAME) and ours, named after the TKC fields:
+			VM_CLASS (or CONTROL_PLANE_VM_CLASS and WORKER_VM_CLASS), STORAGE_CLASS (or
+			CONTROL_PLANE_STORAGE_CLASS and WORKER_STORAGE_CLASS), DEFAULT_STORAGE_CLASS
+			and NODE_POOL_NAME (default np-1); a flat file with a VM class is a
+			TanzuKubernetesCluster's, and becomes a v1alpha3 one. -n is the vSphere
+			namespace. Before anything is created, every VM class must be available in
+			the namespace (a VirtualMachineClass there, or a VirtualMachineClassBinding
+			on vSphere 7), every storage class allowed by its ResourceQuota, the TKR
+			must exist and be Compatible, node pool names unique DNS labels, the pod
+			and service CIDRs apart, and the control plane 1, 3 or 5 machines; --wait
+			waits until it is Ready.
+
+			--dry-run prints the exact object that would be created. Running the same
 			command again converges instead of failing.`),
 		Example: cmdutil.Examples(`
 			# From a TKG cluster configuration file
@@ -66,7 +84,10 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			kubectl tko cluster create -f wc-1.yaml --dry-run -o yaml
 
 			# From standard input, waiting until it is Available
-			cat wc-1.yaml | kubectl tko cluster create -f - --wait --timeout 45m`),
+			cat wc-1.yaml | kubectl tko cluster create -f - --wait --timeout 45m
+
+			# A TanzuKubernetesCluster in a vSphere namespace, checked and shown first
+			kubectl tko cluster create tkc-2 -n vsphere-team-a -f tkc.yaml --dry-run -o yaml`),
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) > 1 {
 				return cmdutil.FlagErrorf("create takes at most one NAME, got %d", len(args))
@@ -114,6 +135,9 @@ func (o *Options) Run(ctx context.Context) error {
 	c, err := o.Connect()
 	if err != nil {
 		return err
+	}
+	if tkc.Is(doc) {
+		return o.runTKC(ctx, doc, c)
 	}
 	cluster, err := tkg.PlanCluster(ctx, c.Dyn, c.API, tkg.PlanInput{
 		Doc: doc, Name: o.Name, Namespace: c.Namespace, NamespaceFromFlag: o.namespaceFlag, Class: o.Class, TKR: o.TKR,

@@ -11,12 +11,14 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
@@ -41,13 +43,18 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Long: cmdutil.LongDesc(`
 			Delete workload clusters and, through Cluster API, their machines. On a
 			terminal it asks for confirmation; from a script or a pipe it refuses unless
-			--yes is given. Management clusters are refused.`),
+			--yes is given. Management clusters are refused. A TanzuKubernetesCluster
+			(vSphere with Tanzu) is deleted as a TanzuKubernetesCluster, also where a
+			Cluster of its name stands behind it, and its Supervisor removes its machines.`),
 		Example: cmdutil.Examples(`
 			# Asks before deleting
 			kubectl tko cluster delete wc-dev-1
 
 			# From a script, waiting until it is gone
-			kubectl tko cluster delete wc-dev-1 --yes --wait --timeout 20m`),
+			kubectl tko cluster delete wc-dev-1 --yes --wait --timeout 20m
+
+			# A TanzuKubernetesCluster in a vSphere namespace
+			kubectl tko cluster delete tkc-guest-1 -n vsphere-ns-1 --yes --wait`),
 		Args:              cmdutil.MinArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
@@ -65,6 +72,12 @@ func (o *Options) Complete(f *cli.Factory, _ *cobra.Command, args []string) erro
 	return err
 }
 
+// target is a cluster to delete: a Cluster, or a TanzuKubernetesCluster.
+type target struct {
+	obj    *unstructured.Unstructured
+	client dynamic.ResourceInterface
+}
+
 // Run confirms and deletes.
 func (o *Options) Run(ctx context.Context) error {
 	c, err := o.Connect()
@@ -72,16 +85,22 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	// Check every name first: a typo must not leave half the list deleted.
-	clusters := make([]*unstructured.Unstructured, len(o.Names))
+	targets := make([]target, len(o.Names))
 	for i, name := range o.Names {
-		u, err := capi.GetCluster(ctx, c.Dyn, c.API, c.Namespace, name)
+		u, guest, err := tkc.Resolve(ctx, c.Dyn, c.API, c.Namespace, name)
 		if err != nil {
 			return err
+		}
+		if guest != nil {
+			// The TanzuKubernetesCluster, not the Cluster behind it: the
+			// Supervisor would make that again.
+			targets[i] = target{guest, c.Dyn.Resource(tkc.GVRFor(guest)).Namespace(c.Namespace)}
+			continue
 		}
 		if capi.FromUnstructured(u).Role == "management" {
 			return cmdutil.Usagef("%s is a management cluster: kubectl tko does not delete management clusters", name)
 		}
-		clusters[i] = u
+		targets[i] = target{u, c.Dyn.Resource(c.API.Clusters()).Namespace(c.Namespace)}
 	}
 	if !o.Yes && !o.DryRun.Any() {
 		if err := cmdutil.Confirm(o.Streams.In, o.Streams.ErrOut,
@@ -90,19 +109,18 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 	}
-	client := c.Dyn.Resource(c.API.Clusters()).Namespace(c.Namespace)
 	opts := metav1.DeleteOptions{DryRun: kube.DryRun(o.DryRun.Any())}
-	for i, u := range clusters {
-		if err := wait.Delete(ctx, client, u.GetName(), opts); err != nil {
-			err = fmt.Errorf("deleting cluster %s: %w", u.GetName(), err)
+	for i, t := range targets {
+		if err := wait.Delete(ctx, t.client, t.obj.GetName(), opts); err != nil {
+			err = fmt.Errorf("deleting cluster %s: %w", t.obj.GetName(), err)
 			if i == 0 {
 				return err
 			}
 			// Deletions are not undone: say which went and which did not.
 			return &errs.StepError{Where: fmt.Sprintf("stopped at cluster %s (deleted: %s; not deleted: %s)",
-				u.GetName(), strings.Join(o.Names[:i], ", "), strings.Join(o.Names[i:], ", ")), Err: err}
+				t.obj.GetName(), strings.Join(o.Names[:i], ", "), strings.Join(o.Names[i:], ", ")), Err: err}
 		}
-		if err := cli.PrintAction(o.Streams.Out, u, "deleted", o.DryRun.Any()); err != nil {
+		if err := cli.PrintAction(o.Streams.Out, t.obj, "deleted", o.DryRun.Any()); err != nil {
 			return err
 		}
 	}
@@ -111,9 +129,13 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	goesOn := fmt.Sprintf("the deletion of cluster(s) %s was requested and Cluster API goes on with it (follow it: kubectl tko cluster list -n %s)",
 		strings.Join(o.Names, ", "), c.Namespace)
-	for _, name := range o.Names {
-		spec := wait.Spec{Client: client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
-			What: fmt.Sprintf("cluster %s/%s to be deleted", c.Namespace, name), Check: wait.Deleted, Summary: capi.Progress, Progress: cmdutil.WaitProgress(o.Streams.ErrOut)}
+	for _, t := range targets {
+		name, summary := t.obj.GetName(), capi.Progress
+		if common.IsTKC(t.obj) {
+			summary = tkc.Progress
+		}
+		spec := wait.Spec{Client: t.client, Namespace: c.Namespace, Name: name, Timeout: o.Timeout,
+			What: fmt.Sprintf("cluster %s/%s to be deleted", c.Namespace, name), Check: wait.Deleted, Summary: summary, Progress: cmdutil.WaitProgress(o.Streams.ErrOut)}
 		if _, err := wait.For(ctx, spec); err != nil {
 			return wait.GoesOn(err, goesOn)
 		}

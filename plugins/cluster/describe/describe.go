@@ -42,6 +42,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			machines, and its MachineHealthChecks, each with READY, SEVERITY, REASON,
 			SINCE and MESSAGE from its conditions (Cluster API v1beta2 or v1beta1).
 
+			A TanzuKubernetesCluster (vSphere with Tanzu) shows its vSphere namespace, TKR
+			and VM classes above its tree of node pools.
+
 			-o json|yaml returns the same tree as data; -o name the cluster names.`),
 		Example: cmdutil.Examples(`
 			# The tree of one cluster
@@ -163,6 +166,11 @@ func (o *Options) printTree(t *capi.Tree) error {
 			}
 			table.Rows = append(table.Rows, []string{indent + "· " + c.Type, c.Status, "", c.Reason, "", strings.Join(strings.Fields(c.Message), " ")})
 		}
+	}
+	if t.Cluster.Class == capi.TKC {
+		// What the Supervisor runs it in and on, above its tree.
+		fmt.Fprintf(o.Streams.Out, "vSphere namespace: %s\nTKR:               %s\nVM classes:        %s\n",
+			t.Cluster.Namespace, cmdutil.OrDash(t.Cluster.TKR), cmdutil.OrDash(strings.Join(t.Cluster.VMClasses, ", ")))
 	}
 	t.Root.Walk(add)
 	if len(t.MachineHealthChecks) > 0 {

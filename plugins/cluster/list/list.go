@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -45,7 +46,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Long: cmdutil.LongDesc(`
 			List the Cluster API workload clusters of a management cluster: class,
 			Kubernetes version, control-plane and worker readiness and an overall status
-			(Available, Provisioning, Degraded, Failed, Deleting, Paused).
+			(Available, Provisioning, Degraded, Failed, Deleting, Paused). The
+			TanzuKubernetesClusters of vSphere with Tanzu are listed too, in their vSphere
+			namespaces (class TanzuKubernetesCluster); -o wide adds their TKR and VM classes.
 
 			With --all-contexts, or --context a,b,c, every management cluster in the
 			kubeconfig is listed concurrently and a CONTEXT column is added; a context
@@ -55,7 +58,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Clusters in the current namespace
 			kubectl tko cluster list
 
-			# Everywhere, with TKR, plan, endpoint and message
+			# Everywhere, with TKR, VM classes (TanzuKubernetesClusters), plan, endpoint and message
 			kubectl tko cluster list -A -o wide
 
 			# Every management cluster in the kubeconfig
@@ -221,7 +224,7 @@ func (o *Options) table(fleetView bool) *cmdutil.Table {
 	t.Columns = append(t.Columns,
 		cmdutil.Column{Header: "NAME"}, cmdutil.Column{Header: "CLASS"}, cmdutil.Column{Header: "VERSION"},
 		cmdutil.Column{Header: "CONTROLPLANE"}, cmdutil.Column{Header: "WORKERS"}, cmdutil.Column{Header: "STATUS"}, cmdutil.Column{Header: "AGE"},
-		cmdutil.Column{Header: "TKR", Wide: true}, cmdutil.Column{Header: "PLAN", Wide: true}, cmdutil.Column{Header: "ROLE", Wide: true},
+		cmdutil.Column{Header: "TKR", Wide: true}, cmdutil.Column{Header: "VM-CLASS", Wide: true}, cmdutil.Column{Header: "PLAN", Wide: true}, cmdutil.Column{Header: "ROLE", Wide: true},
 		cmdutil.Column{Header: "ENDPOINT", Wide: true}, cmdutil.Column{Header: "MESSAGE", Wide: true})
 	return t
 }
@@ -235,7 +238,7 @@ func (o *Options) row(contextName string, c capi.Cluster, fleetView bool, now ti
 		row = append(row, c.Namespace)
 	}
 	return append(row, c.Name, cmdutil.OrDash(c.Class), cmdutil.OrDash(c.Version), c.ControlPlane.String(), c.Workers.String(), c.Status,
-		duration.HumanDuration(now.Sub(c.Created)), cmdutil.OrDash(c.TKR), cmdutil.OrDash(c.Plan), c.Role, cmdutil.OrDash(c.Endpoint), cmdutil.OrDash(c.Message))
+		duration.HumanDuration(now.Sub(c.Created)), cmdutil.OrDash(c.TKR), cmdutil.OrDash(strings.Join(c.VMClasses, ",")), cmdutil.OrDash(c.Plan), c.Role, cmdutil.OrDash(c.Endpoint), cmdutil.OrDash(c.Message))
 }
 
 func (o *Options) reportEmpty(rows int) {
@@ -262,7 +265,7 @@ func (o *Options) printTable(report *cli.FleetReport[Page]) error {
 				// Without -o wide the MESSAGE column is hidden; keep the cause visible.
 				status += ": " + msg
 			}
-			rows.Write([]string{r.Target, "", "", "", "", "", "", status, "", "", "", "", "", msg})
+			rows.Write([]string{r.Target, "", "", "", "", "", "", status, "", "", "", "", "", "", msg})
 			continue
 		}
 		for _, c := range r.Value.Clusters {

@@ -6,6 +6,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/clustertest"
 )
 
 // TestList runs `cluster list` against the seeded estate: every workload
@@ -21,7 +22,9 @@ func TestList(t *testing.T) {
 		{Name: "management cluster", Args: clitest.Args("list -A --include-management-cluster -o name"),
 			Stdout: []string{"cluster.cluster.x-k8s.io/tkg-mgmt\n", "cluster.cluster.x-k8s.io/wc-prod-1\n"}},
 		{Name: "wide", Args: clitest.Args("list -n default -o wide"),
-			Stdout: []string{"\tTKR\tPLAN\tROLE\tENDPOINT\tMESSAGE", "v1.30.2---vmware.1-tkg.1\tprod\tworkload\t10.20.0.21:6443"}},
+			Stdout: []string{"\tTKR\tVM-CLASS\tPLAN\tROLE\tENDPOINT\tMESSAGE", "v1.30.2---vmware.1-tkg.1\t-\tprod\tworkload\t10.20.0.21:6443"}},
+		{Name: "TanzuKubernetesCluster, wide", Setup: clustertest.SeedTKCs, Args: clitest.Args("list -n vsphere-ns-2 -o wide"),
+			Stdout: []string{"\tTanzuKubernetesCluster\t", "\t" + clustertest.TKRCurrent + "\tbest-effort-small,best-effort-medium\t-\tworkload\t"}},
 		{Name: "selector", Args: clitest.Args("list -A -l networking.tkg.tanzu.vmware.com/avi=install-ako-for-all -o name"),
 			Stdout: []string{"/wc-prod-1\n", "/wc-team-a\n"}, Absent: []string{"wc-dev-1"}},
 		{Name: "nothing found", Args: clitest.Args("list -n kube-public"), Stderr: []string{"No"}},

@@ -13,6 +13,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -45,14 +46,17 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			kubectl tko cluster scale wc-prod-1 --worker 5 --node-pool md-1 --wait
 
 			# Show what would change
-			kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-0 --dry-run`),
+			kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-0 --dry-run
+
+			# A TanzuKubernetesCluster in a vSphere namespace (control plane: 1, 3 or 5)
+			kubectl tko cluster scale tkc-guest-1 -n vsphere-ns-1 --worker 4 --node-pool np-1`),
 		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
-	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5).")
+	cmd.Flags().Int64Var(&o.ControlPlane, "controlplane", 0, "Number of control-plane machines (odd: 1, 3, 5; a TanzuKubernetesCluster takes 1, 3 or 5).")
 	cmd.Flags().Int64Var(&o.Workers, "worker", 0, "Number of worker machines in the node pool.")
-	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool (machine deployment) to scale; needed when the cluster has several.")
+	cmd.Flags().StringVar(&o.Pool, "node-pool", "", "Node pool (machine deployment, or TanzuKubernetesCluster node pool) to scale; needed when the cluster has several.")
 	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available with the new counts")
 	return cmd
 }
@@ -86,9 +90,9 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-// Run scales the topology.
+// Run scales the topology, or the TanzuKubernetesCluster of that name.
 func (o *Options) Run(ctx context.Context) error {
-	c, updated, changed, err := common.UpdateAndReport(ctx, o.Connect, o.Streams.Out, o.Cluster, o.DryRun.Any(), func(u *unstructured.Unstructured) error {
+	c, updated, changed, err := common.UpdateEither(ctx, o.Connect, o.Streams.Out, o.Cluster, o.DryRun.Any(), func(u *unstructured.Unstructured) error {
 		if o.setCP {
 			if err := capi.SetControlPlaneReplicas(u, o.ControlPlane); err != nil {
 				return err
@@ -96,6 +100,16 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		if o.setWorkers {
 			return capi.SetPoolReplicas(u, o.Pool, o.Workers)
+		}
+		return nil
+	}, func(u *unstructured.Unstructured) error {
+		if o.setCP {
+			if err := tkc.SetControlPlaneReplicas(u, o.ControlPlane); err != nil {
+				return err
+			}
+		}
+		if o.setWorkers {
+			return tkc.SetPoolReplicas(u, o.Pool, o.Workers)
 		}
 		return nil
 	})
@@ -106,5 +120,5 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil || !o.Wait || !changed {
 		return err
 	}
-	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), "was changed", o.Timeout)
+	return common.WaitReady(ctx, o.Streams, c, updated, "", "was changed", o.Timeout)
 }

@@ -3,6 +3,7 @@ package upgrade
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -39,14 +41,23 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			Move a class-based cluster to a newer Kubernetes version. The target must be
 			a Ready TanzuKubernetesRelease of this management cluster (when it serves
 			them), must not be older than the current version and must not skip a minor
-			version. --dry-run shows the change without making it.`),
+			version. --dry-run shows the change without making it.
+
+			A TanzuKubernetesCluster (vSphere with Tanzu) moves to a TanzuKubernetesRelease
+			its Supervisor marks Compatible (refused with the release's own reason
+			otherwise), one minor at a time: its control plane's and node pools'
+			references change together and the Supervisor upgrades the control plane
+			first, then the node pools. --wait waits until it is Ready at the new version.`),
 		Example: cmdutil.Examples(`
 			# What can this cluster move to?
 			kubectl tko cluster available-upgrades wc-team-a -n team-a
 
 			# Upgrade to a TKR, showing the change first
 			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
-			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --wait`),
+			kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --wait
+
+			# A TanzuKubernetesCluster in a vSphere namespace
+			kubectl tko cluster upgrade tkc-guest-1 -n vsphere-ns-1 --tkr v1.27.10---vmware.1-fips.1-tkg.1 --dry-run`),
 		Args:              cmdutil.ExactArgs("NAME"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
@@ -71,9 +82,12 @@ func (o *Options) Validate() error {
 
 // Run checks the target and moves the topology version.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := o.Connect()
+	c, _, guest, err := common.Resolve(ctx, o.Connect, o.Cluster)
 	if err != nil {
 		return err
+	}
+	if guest != nil {
+		return o.upgradeTKC(ctx, c, guest)
 	}
 	target := o.Version + o.TKR
 	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
@@ -108,6 +122,45 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	return common.WaitAvailable(ctx, o.Streams, c, updated.GetNamespace(), updated.GetName(), "was changed", o.Timeout)
+}
+
+// upgradeTKC moves a TanzuKubernetesCluster to a TanzuKubernetesRelease
+// the Supervisor marks Compatible, one minor at a time: the control plane's
+// reference and the pools' in one change, which the Supervisor rolls out
+// control plane first.
+func (o *Options) upgradeTKC(ctx context.Context, c *common.Client, u *unstructured.Unstructured) error {
+	releases, served, err := tkc.Releases(ctx, c.Dyn, c.API)
+	if err != nil {
+		return err
+	}
+	want := o.Version + o.TKR
+	target, ok := tkc.Find(releases, want)
+	if !served || !ok {
+		names := make([]string, len(releases))
+		for i, r := range releases {
+			names[i] = r.Name
+		}
+		return &errs.NotFoundError{Kind: "TanzuKubernetesRelease", Name: want, Hint: "available here: " + errs.OrNone(names)}
+	}
+	current := tkc.FromUnstructured(u).ControlPlane.TKR
+	from, ok := tkc.Find(releases, current)
+	if !ok {
+		from.Name, from.Kubernetes = current, capi.KubernetesVersionOfTKR(current)
+	}
+	if err := tkc.CheckUpgrade(from, target); err != nil {
+		return err
+	}
+	fullVersion := target.Version
+	if fullVersion == "" {
+		fullVersion = strings.Replace(target.Name, "---", "+", 1)
+	}
+	updated, changed, err := common.UpdateTKC(ctx, c, o.Streams.Out, u, o.DryRun.Any(), func(u *unstructured.Unstructured) error {
+		return tkc.SetTKR(u, target.Name, fullVersion)
+	})
+	if err != nil || !o.Wait || !changed {
+		return err
+	}
+	return common.WaitReady(ctx, o.Streams, c, updated, target.Kubernetes, "was changed", o.Timeout)
 }
 
 // checkClass refuses versions the cluster's ClusterClass does not list.

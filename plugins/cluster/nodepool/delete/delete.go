@@ -11,6 +11,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -25,9 +26,13 @@ type Options struct {
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Edit: common.NewEdit(streams)}
 	cmd := &cobra.Command{
-		Use:               "delete CLUSTER --name POOL",
-		Short:             "Remove a node pool (not the last one)",
-		Example:           cmdutil.Examples(`kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu`),
+		Use:   "delete CLUSTER --name POOL",
+		Short: "Remove a node pool (not the last one)",
+		Example: cmdutil.Examples(`
+			kubectl tko cluster node-pool delete wc-prod-1 --name md-gpu
+
+			# A node pool of a TanzuKubernetesCluster
+			kubectl tko cluster node-pool delete tkc-guest-1 -n vsphere-ns-1 --name np-2 --dry-run`),
 		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
@@ -45,9 +50,11 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-// Run removes the pool from the topology.
+// Run removes the pool from the topology or the TanzuKubernetesCluster.
 func (o *Options) Run(ctx context.Context) error {
-	return o.Apply(ctx, func(u *unstructured.Unstructured) error {
+	return o.ApplyEither(ctx, func(u *unstructured.Unstructured) error {
 		return capi.DeletePool(u, o.Pool)
+	}, func(u *unstructured.Unstructured) error {
+		return tkc.DeletePool(u, o.Pool)
 	})
 }

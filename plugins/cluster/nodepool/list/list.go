@@ -12,6 +12,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
@@ -23,6 +24,11 @@ type PoolRow struct {
 	Ready         int64  `json:"ready"`
 	FailureDomain string `json:"failureDomain,omitempty"`
 	Status        string `json:"status"`
+
+	// A TanzuKubernetesCluster's pools.
+	VMClass      string `json:"vmClass,omitempty"`
+	StorageClass string `json:"storageClass,omitempty"`
+	TKR          string `json:"tkr,omitempty"`
 }
 
 // Options holds the flags and state of `node-pool list`.
@@ -34,9 +40,13 @@ type Options struct {
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Show: common.NewShow(streams)}
 	cmd := &cobra.Command{
-		Use:               "list CLUSTER",
-		Short:             "List the node pools of a cluster with their readiness",
-		Example:           cmdutil.Examples(`kubectl tko cluster node-pool list wc-prod-1`),
+		Use:   "list CLUSTER",
+		Short: "List the node pools of a cluster with their readiness",
+		Example: cmdutil.Examples(`
+			kubectl tko cluster node-pool list wc-prod-1
+
+			# The node pools of a TanzuKubernetesCluster, with VM class and TKR
+			kubectl tko cluster node-pool list tkc-guest-1 -n vsphere-ns-1`),
 		Args:              cmdutil.ExactArgs("CLUSTER"),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
@@ -47,7 +57,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 // Run lists the pools.
 func (o *Options) Run(ctx context.Context) error {
-	u, tree, err := common.Tree(ctx, o.Connect, o.Cluster)
+	c, _, guest, err := common.Resolve(ctx, o.Connect, o.Cluster)
+	if err != nil {
+		return err
+	}
+	if guest != nil {
+		return o.printTKC(tkc.FromUnstructured(guest))
+	}
+	u, tree, err := common.Tree(ctx, func() (*common.Client, error) { return c, nil }, o.Cluster)
 	if err != nil {
 		return err
 	}
@@ -86,4 +103,27 @@ func poolRows(c capi.Cluster, tree *capi.Tree, name string) []PoolRow {
 		rows = append(rows, r)
 	}
 	return rows
+}
+
+// printTKC lists a TanzuKubernetesCluster's pools: the Supervisor reports
+// no machine counts per pool here, so readiness is the cluster's.
+func (o *Options) printTKC(v tkc.TKC) error {
+	status := "Unknown"
+	if v.Ready != nil {
+		status = map[string]string{"True": "Ready", "False": "NotReady"}[v.Ready.Status]
+	}
+	rows := make([]PoolRow, 0, len(v.NodePools))
+	for _, p := range v.NodePools {
+		rows = append(rows, PoolRow{Name: p.Name, Replicas: fmt.Sprint(p.ReplicaCount()), FailureDomain: p.FailureDomain, Status: cmdutil.OrDash(status),
+			VMClass: p.VMClass, StorageClass: p.StorageClass, TKR: v.PoolTKR(p)})
+	}
+	if !o.Output.Human() {
+		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Cluster, "nodePools": rows})
+	}
+	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "VM-CLASS"}, {Header: "REPLICAS"}, {Header: "TKR"}, {Header: "STATUS"},
+		{Header: "STORAGE-CLASS", Wide: true}, {Header: "FAILUREDOMAIN", Wide: true}}}
+	for _, r := range rows {
+		t.Rows = append(t.Rows, []string{r.Name, cmdutil.OrDash(r.VMClass), r.Replicas, cmdutil.OrDash(r.TKR), r.Status, cmdutil.OrDash(r.StorageClass), r.FailureDomain})
+	}
+	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }

@@ -1,0 +1,193 @@
+package tkc
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+)
+
+// VMOperatorGroup serves the VM classes of vSphere namespaces.
+const VMOperatorGroup = "vmoperator.vmware.com"
+
+// LabelVSphereCluster is the label the Supervisor puts on the namespaces
+// it makes for vSphere namespaces (the vSphere cluster they run on).
+const LabelVSphereCluster = "vSphereClusterID"
+
+// quotaSuffix ends the ResourceQuota key that allows a storage class in a
+// namespace: <class>.storageclass.storage.k8s.io/requests.storage.
+const quotaSuffix = ".storageclass.storage.k8s.io/requests.storage"
+
+// StorageQuota is a storage class a namespace's ResourceQuota allows, with
+// what is requested of it and its limit (quantities as the quota has them).
+type StorageQuota struct {
+	Class string `json:"class"`
+	Used  string `json:"used"`
+	Hard  string `json:"hard"`
+}
+
+// Namespace is a vSphere namespace of a Supervisor: the VM classes and
+// storage classes its TanzuKubernetesClusters may use, and those clusters.
+type Namespace struct {
+	Name           string         `json:"name"`
+	VMClasses      []string       `json:"vmClasses"`
+	StorageClasses []StorageQuota `json:"storageClasses"`
+	TKCs           []string       `json:"tanzuKubernetesClusters"`
+}
+
+// StorageClassNames lists the storage classes the quota allows.
+func (n Namespace) StorageClassNames() []string {
+	out := make([]string, len(n.StorageClasses))
+	for i, s := range n.StorageClasses {
+		out[i] = s.Class
+	}
+	return out
+}
+
+// Namespaces reads the vSphere namespaces ("" namespace: every one; else
+// that one, which must exist). A namespace is a vSphere namespace when it
+// holds VirtualMachineClasses, VirtualMachineClassBindings or
+// TanzuKubernetesClusters, or carries the Supervisor's vSphereClusterID
+// label.
+func Namespaces(ctx context.Context, dyn dynamic.Interface, served kube.Served, namespace string) ([]Namespace, error) {
+	byName := map[string]*Namespace{}
+	get := func(ns string) *Namespace {
+		if byName[ns] == nil {
+			byName[ns] = &Namespace{Name: ns, VMClasses: []string{}, StorageClasses: []StorageQuota{}, TKCs: []string{}}
+		}
+		return byName[ns]
+	}
+	nsGVR := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
+	if namespace != "" {
+		if _, err := dyn.Resource(nsGVR).Get(ctx, namespace, metav1.GetOptions{}); apierrors.IsNotFound(err) {
+			return nil, &errs.NotFoundError{Kind: "vSphere namespace", Name: namespace, Hint: "list them with 'kubectl tko cluster vsphere-namespaces'"}
+		} else if err != nil {
+			return nil, fmt.Errorf("reading namespace %s: %w", namespace, err)
+		}
+		get(namespace)
+	} else {
+		labelled, err := dyn.Resource(nsGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelVSphereCluster})
+		if err != nil {
+			return nil, fmt.Errorf("listing namespaces: %w", err)
+		}
+		for _, ns := range labelled.Items {
+			get(ns.GetName())
+		}
+	}
+	classes, err := listServed(ctx, dyn, served, VMOperatorGroup, "virtualmachineclasses", namespace)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range classes {
+		n := get(c.GetNamespace())
+		n.VMClasses = append(n.VMClasses, c.GetName())
+	}
+	bindings, err := listServed(ctx, dyn, served, VMOperatorGroup, "virtualmachineclassbindings", namespace)
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bindings {
+		name, _, _ := unstructured.NestedString(b.Object, "classRef", "name")
+		if name == "" {
+			name = b.GetName()
+		}
+		n := get(b.GetNamespace())
+		if !slices.Contains(n.VMClasses, name) {
+			n.VMClasses = append(n.VMClasses, name)
+		}
+	}
+	tkcs, err := listServed(ctx, dyn, served, Group, Resource, namespace)
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tkcs {
+		n := get(t.GetNamespace())
+		n.TKCs = append(n.TKCs, t.GetName())
+	}
+	if err := addQuotas(ctx, dyn, byName, namespace); err != nil {
+		return nil, err
+	}
+	out := make([]Namespace, 0, len(byName))
+	for _, n := range byName {
+		sort.Strings(n.VMClasses)
+		sort.Strings(n.TKCs)
+		out = append(out, *n)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out, nil
+}
+
+// addQuotas fills the storage classes of the namespaces found from their
+// ResourceQuotas.
+func addQuotas(ctx context.Context, dyn dynamic.Interface, byName map[string]*Namespace, namespace string) error {
+	quotas, err := dyn.Resource(schema.GroupVersionResource{Version: "v1", Resource: "resourcequotas"}).Namespace(namespace).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return fmt.Errorf("listing resource quotas: %w", err)
+	}
+	for _, q := range quotas.Items {
+		n := byName[q.GetNamespace()]
+		if n == nil {
+			continue
+		}
+		hard, _, _ := unstructured.NestedStringMap(q.Object, "spec", "hard")
+		used, _, _ := unstructured.NestedStringMap(q.Object, "status", "used")
+		for key, limit := range hard {
+			class, ok := strings.CutSuffix(key, quotaSuffix)
+			if !ok {
+				continue
+			}
+			u := used[key]
+			if u == "" {
+				u = "0"
+			}
+			n.StorageClasses = append(n.StorageClasses, StorageQuota{Class: class, Used: canonical(u), Hard: canonical(limit)})
+		}
+	}
+	for _, n := range byName {
+		sort.Slice(n.StorageClasses, func(i, j int) bool { return n.StorageClasses[i].Class < n.StorageClasses[j].Class })
+	}
+	return nil
+}
+
+func canonical(q string) string {
+	if parsed, err := resource.ParseQuantity(q); err == nil {
+		return parsed.String()
+	}
+	return q
+}
+
+// listServed lists a resource in every served version of its group that
+// serves it, each object once (in the preferred version that has it).
+// A version that does not serve the resource answers 404 and is skipped.
+func listServed(ctx context.Context, dyn dynamic.Interface, served kube.Served, group, res, namespace string) ([]unstructured.Unstructured, error) {
+	var out []unstructured.Unstructured
+	seen := map[string]bool{}
+	for _, v := range served[group] {
+		list, err := dyn.Resource(schema.GroupVersionResource{Group: group, Version: v, Resource: res}).Namespace(namespace).List(ctx, metav1.ListOptions{})
+		if apierrors.IsNotFound(err) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing %s.%s: %w", res, group, err)
+		}
+		for _, item := range list.Items {
+			key := item.GetNamespace() + "/" + item.GetName()
+			if !seen[key] {
+				seen[key] = true
+				out = append(out, item)
+			}
+		}
+	}
+	return out, nil
+}
