@@ -49,7 +49,7 @@ func TestClusterListStates(t *testing.T) {
 
 	wide := e.Kubectl("tko", "cluster", "list", "-n", "team-a", "-o", "wide").Success()
 	row := rowOf(t, wide.Stdout, "wc-failed", 0)
-	if row[7] != "v1.30.2---vmware.1-tkg.1" || row[8] != "dev" || row[9] != "workload" || row[10] != "10.20.1.21:6443" || !strings.Contains(row[11], "insufficient free space") {
+	if row[7] != "v1.30.2---vmware.1-tkg.1" || row[8] != "-" || row[9] != "dev" || row[10] != "workload" || row[11] != "10.20.1.21:6443" || !strings.Contains(row[12], "insufficient free space") {
 		t.Errorf("wide row %q", row)
 	}
 	e.Kubectl("tko", "cluster", "list", "-n", "team-a", "--no-headers").Success().StdoutLacks("NAME")
@@ -194,7 +194,7 @@ func TestClusterListTanzuKubernetesClusters(t *testing.T) {
 	e := suite.New(t)
 	r := e.Kubectl("tko", "cluster", "list", "-n", "vsphere-ns-1", "-o", "wide").Success()
 	row := rowOf(t, r.Stdout, "tkc-guest-1", 0)
-	if strings.Join(row[:6], "|") != "tkc-guest-1|TanzuKubernetesCluster|v1.26.5+vmware.2-fips.1|-/3|-/3|Available" || row[7] != "v1.26.5---vmware.2-fips.1-tkg.1" {
+	if strings.Join(row[:6], "|") != "tkc-guest-1|TanzuKubernetesCluster|v1.26.5+vmware.2-fips.1|-/3|-/3|Available" || row[7] != "v1.26.5---vmware.2-fips.1-tkg.1" || row[8] != "best-effort-medium,best-effort-large" {
 		t.Errorf("TKC row %q", row)
 	}
 	e.Kubectl("tko", "cluster", "list", "-n", "vsphere-ns-1", "-o", "name").Success().StdoutContains("tanzukubernetescluster.run.tanzu.vmware.com/tkc-guest-1")
