@@ -268,7 +268,7 @@ func (c *Client) ApplyStack(ctx context.Context, plan *StackPlan, opts ApplyOpti
 				go func() {
 					defer wg.Done()
 					start := time.Now()
-					_, waitErrs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: progress})
+					_, waitErrs[k] = c.WaitInstall(ctx, s.Namespace, s.Name, WaitOptions{Timeout: opts.Timeout, Progress: progress, Updated: s.Action == Updated})
 					took[k] = time.Since(start)
 				}()
 			}

@@ -2,6 +2,7 @@ package carvel
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/client-go/util/retry"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 
@@ -98,6 +100,11 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan, dryRun bool) er
 		}
 		return cause
 	}
+	if !dryRun && !wasPaused {
+		if err := c.awaitAppPaused(ctx, ns, name); err != nil {
+			return undo(err)
+		}
+	}
 	secretName := ""
 	if p.Spec.Values != nil && !p.Spec.Values.Empty() {
 		secret, err := p.Spec.valuesSecret()
@@ -149,6 +156,33 @@ func (c *Client) ApplyUpdate(ctx context.Context, p *UpdatePlan, dryRun bool) er
 	}
 	return nil
 }
+
+// awaitAppPaused waits until kapp-controller has paused the install's App.
+// It computes an install's status from its App before it updates the App:
+// resumed before the App was seen paused, the App's spec may not change,
+// and the install would report the App's old success for values not yet
+// deployed. A controller that does not answer within appPauseTimeout is
+// not waited for longer here; the wait after the update says it is stuck.
+func (c *Client) awaitAppPaused(ctx context.Context, namespace, name string) error {
+	_, err := wait.For(ctx, wait.Spec{
+		Client: c.Dyn.Resource(Apps).Namespace(namespace), Namespace: namespace, Name: name,
+		What: fmt.Sprintf("the App of %s/%s to pause", namespace, name), Timeout: appPauseTimeout,
+		Check: func(u *unstructured.Unstructured) (bool, error) {
+			if u == nil {
+				return true, nil
+			}
+			paused, _, _ := unstructured.NestedBool(u.Object, "spec", "paused")
+			return paused, nil
+		},
+	})
+	var timeout *errs.TimeoutError
+	if errors.As(err, &timeout) {
+		return nil
+	}
+	return err
+}
+
+const appPauseTimeout = 30 * time.Second
 
 // ownedSecret is the values Secret the install's annotations say was
 // created for it, if it still uses it.

@@ -91,6 +91,10 @@ type WaitOptions struct {
 	// Progress receives stage lines (fetch, template, deploy) as the App
 	// reports them; nil prints nothing.
 	Progress io.Writer
+	// Updated says the install was just updated (ApplyUpdate): its App is
+	// followed until it has reconciled its new spec, before the install's
+	// status is believed.
+	Updated bool
 }
 
 // WaitInstall follows a PackageInstall and its App by watch until it is
@@ -115,12 +119,28 @@ func (c *Client) waitWithApp(ctx context.Context, gvr schema.GroupVersionResourc
 			c.followApp(ctx, namespace, name, opts.Progress)
 		}()
 	}
+	timeout := opts.Timeout
+	if opts.Updated && gvr == Installs {
+		start := time.Now()
+		if _, err := wait.For(ctx, wait.Spec{
+			Client: c.Dyn.Resource(Apps).Namespace(namespace), Namespace: namespace, Name: name,
+			What: fmt.Sprintf("%s %s/%s to reconcile", kind, namespace, name), Timeout: timeout,
+			Check: appCaughtUp, Summary: Summary, Progress: opts.Progress,
+		}); err != nil {
+			cancel()
+			wg.Wait()
+			return nil, err
+		}
+		if timeout > 0 {
+			timeout = max(timeout-time.Since(start), time.Second)
+		}
+	}
 	u, err := wait.For(ctx, wait.Spec{
 		Client:    c.Dyn.Resource(gvr).Namespace(namespace),
 		Namespace: namespace,
 		Name:      name,
 		What:      fmt.Sprintf("%s %s/%s to reconcile", kind, namespace, name),
-		Timeout:   opts.Timeout,
+		Timeout:   timeout,
 		Check:     Reconciled(kind),
 		Summary:   Summary,
 		Progress:  opts.Progress,
@@ -128,6 +148,23 @@ func (c *Client) waitWithApp(ctx context.Context, gvr schema.GroupVersionResourc
 	cancel()
 	wg.Wait()
 	return u, err
+}
+
+// appCaughtUp is done when an updated install's App runs again and has
+// reconciled its current spec, or is gone; whether that succeeded is the
+// install's to say.
+func appCaughtUp(u *unstructured.Unstructured) (bool, error) {
+	if u == nil {
+		return true, nil
+	}
+	var st struct {
+		Status ReconcileStatus `json:"status"`
+	}
+	if err := decode(u, &st); err != nil {
+		return false, err
+	}
+	paused, _, _ := unstructured.NestedBool(u.Object, "spec", "paused")
+	return st.Status.State(u.GetGeneration(), paused) != "Reconciling" && !paused, nil
 }
 
 // followApp prints each App stage once it finishes: the fetch, template
