@@ -21,6 +21,11 @@ import (
 // VMOperatorGroup serves the VM classes of vSphere namespaces.
 const VMOperatorGroup = "vmoperator.vmware.com"
 
+// Requirement is the API group only a Supervisor serves: what reading
+// vSphere namespaces needs.
+var Requirement = kube.Requirement{Group: VMOperatorGroup, Name: VMOperatorGroup + " (VM Operator)",
+	Hint: "it is not a vSphere with Tanzu Supervisor; point --context at the Supervisor (kubectl config get-contexts)"}
+
 // LabelVSphereCluster is the label the Supervisor puts on the namespaces
 // it makes for vSphere namespaces (the vSphere cluster they run on).
 const LabelVSphereCluster = "vSphereClusterID"
@@ -40,7 +45,10 @@ type StorageQuota struct {
 // Namespace is a vSphere namespace of a Supervisor: the VM classes and
 // storage classes its TanzuKubernetesClusters may use, and those clusters.
 type Namespace struct {
-	Name           string         `json:"name"`
+	Name string `json:"name"`
+	// VSphereCluster is the vSphere cluster the namespace runs on (the
+	// Supervisor's label), when labelled.
+	VSphereCluster string         `json:"vSphereCluster,omitempty"`
 	VMClasses      []string       `json:"vmClasses"`
 	StorageClasses []StorageQuota `json:"storageClasses"`
 	TKCs           []string       `json:"tanzuKubernetesClusters"`
@@ -70,19 +78,20 @@ func Namespaces(ctx context.Context, dyn dynamic.Interface, served kube.Served, 
 	}
 	nsGVR := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	if namespace != "" {
-		if _, err := dyn.Resource(nsGVR).Get(ctx, namespace, metav1.GetOptions{}); apierrors.IsNotFound(err) {
-			return nil, &errs.NotFoundError{Kind: "vSphere namespace", Name: namespace, Hint: "list them with 'kubectl tko cluster vsphere-namespaces'"}
+		ns, err := dyn.Resource(nsGVR).Get(ctx, namespace, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil, namespaceNotFound(namespace)
 		} else if err != nil {
 			return nil, fmt.Errorf("reading namespace %s: %w", namespace, err)
 		}
-		get(namespace)
+		get(namespace).VSphereCluster = ns.GetLabels()[LabelVSphereCluster]
 	} else {
 		labelled, err := dyn.Resource(nsGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelVSphereCluster})
 		if err != nil {
 			return nil, fmt.Errorf("listing namespaces: %w", err)
 		}
 		for _, ns := range labelled.Items {
-			get(ns.GetName())
+			get(ns.GetName()).VSphereCluster = ns.GetLabels()[LabelVSphereCluster]
 		}
 	}
 	classes, err := listServed(ctx, dyn, served, VMOperatorGroup, "virtualmachineclasses", namespace)
@@ -126,6 +135,25 @@ func Namespaces(ctx context.Context, dyn dynamic.Interface, served kube.Served, 
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
 	return out, nil
+}
+
+// Get reads one vSphere namespace: an *errs.NotFoundError when no
+// namespace has the name, or when the one that does is not a vSphere
+// namespace (no Supervisor label, VM classes or TanzuKubernetesClusters).
+func Get(ctx context.Context, dyn dynamic.Interface, served kube.Served, name string) (Namespace, error) {
+	spaces, err := Namespaces(ctx, dyn, served, name)
+	if err != nil {
+		return Namespace{}, err
+	}
+	n := spaces[0]
+	if n.VSphereCluster == "" && len(n.VMClasses) == 0 && len(n.TKCs) == 0 {
+		return Namespace{}, namespaceNotFound(name)
+	}
+	return n, nil
+}
+
+func namespaceNotFound(name string) error {
+	return &errs.NotFoundError{Kind: "vSphere namespace", Name: name, Hint: "list them with 'kubectl tko cluster vsphere-namespaces'"}
 }
 
 // addQuotas fills the storage classes of the namespaces found from their

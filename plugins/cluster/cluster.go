@@ -22,6 +22,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/restore"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/scale"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/vspherenamespaces"
 )
 
 // Plugin returns the cluster plugin's definition.
@@ -43,6 +44,7 @@ func Plugin() cli.Plugin {
 				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), availableupgrades.NewCmd(f, streams),
 				delete.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), mhc.NewCmd(f, streams), nodepool.NewCmd(f, streams),
 				audit.NewCmd(f, streams), policy.NewCmd(f, streams), backup.NewCmd(f, streams), restore.NewCmd(f, streams),
+				vspherenamespaces.NewCmd(f, streams),
 			)
 		},
 	}
