@@ -117,11 +117,12 @@ func ParseLoginArgs(args []string) (*LoginFlags, error) {
 	return &LoginFlags{*l}, nil
 }
 
-// CurrentLogin reads the login flags of the kubeconfig context in use.
-func CurrentLogin(f *cli.Factory) (*LoginFlags, string, error) {
+// CurrentUser is the kubeconfig user of the context in use (--context and
+// --user heeded), with the user's and the context's names.
+func CurrentUser(f *cli.Factory) (u *clientcmdapi.AuthInfo, user, context string, err error) {
 	raw, err := f.RawConfig()
 	if err != nil {
-		return nil, "", err
+		return nil, "", "", err
 	}
 	name := raw.CurrentContext
 	if f.Context() != "" {
@@ -129,13 +130,22 @@ func CurrentLogin(f *cli.Factory) (*LoginFlags, string, error) {
 	}
 	ctx, ok := raw.Contexts[name]
 	if !ok {
-		return nil, name, &errs.NotFoundError{Kind: "context", Name: name, Hint: "list the contexts with 'kubectl config get-contexts'"}
+		return nil, "", name, &errs.NotFoundError{Kind: "context", Name: name, Hint: "list the contexts with 'kubectl config get-contexts'"}
 	}
-	user := ctx.AuthInfo
+	user = ctx.AuthInfo
 	if f.Overrides.Context.AuthInfo != "" {
 		user = f.Overrides.Context.AuthInfo
 	}
-	args, _, ok := kc.LoginArgs(authExec(raw.AuthInfos[user]))
+	return raw.AuthInfos[user], user, name, nil
+}
+
+// CurrentLogin reads the login flags of the kubeconfig context in use.
+func CurrentLogin(f *cli.Factory) (*LoginFlags, string, error) {
+	u, user, name, err := CurrentUser(f)
+	if err != nil {
+		return nil, name, err
+	}
+	args, _, ok := kc.LoginArgs(authExec(u))
 	if !ok {
 		return nil, name, cmdutil.Usagef("the user %q of context %s does not log in through Pinniped or kubectl tko auth login: get such a kubeconfig with 'kubectl tko auth kubeconfig get'", user, name)
 	}

@@ -12,6 +12,7 @@ import (
 
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
@@ -131,4 +132,41 @@ func VSphereLine(s vsphere.Session, now time.Time) string {
 		parts = append(parts, "guest cluster "+s.Guest.String())
 	}
 	return strings.Join(parts, ", ") + ": " + s.State(now)
+}
+
+// GuestContext is the context of a guest cluster: its API server with the
+// CA the Supervisor gave, its user logging in for that guest cluster.
+func GuestContext(l kc.VSphereLogin, guest *vsphere.Session) kc.VSphereContext {
+	cluster := &clientcmdapi.Cluster{Server: vsphere.GuestAPIServer(guest.GuestServer), CertificateAuthorityData: []byte(guest.GuestCA)}
+	if guest.GuestCA == "" {
+		cluster.InsecureSkipTLSVerify = l.Insecure
+	}
+	l.GuestNamespace, l.GuestName = guest.Guest.Namespace, guest.Guest.Name
+	return kc.VSphereContext{Name: guest.Guest.Name, Namespace: guest.Guest.Namespace, Cluster: guest.GuestServer, Server: cluster, Login: l}
+}
+
+// CurrentVSphereLogin is the vSphere login of the context in use; ok is
+// false when the context logs in some other way (or is not there).
+func CurrentVSphereLogin(f *cli.Factory) (l kc.VSphereLogin, ok bool) {
+	u, _, _, err := CurrentUser(f)
+	if err != nil {
+		return kc.VSphereLogin{}, false
+	}
+	return kc.VSphereUser(u)
+}
+
+// LoginHTTP is how a kubeconfig's vSphere login reaches its Supervisor:
+// the trust it was written with, and kubectl's --request-timeout.
+func LoginHTTP(f *cli.Factory, l kc.VSphereLogin) (vsphere.HTTPOptions, error) {
+	o, _, err := VSphereHTTP(f)
+	if err != nil {
+		return o, err
+	}
+	o.Insecure = o.Insecure || l.Insecure
+	if l.CAFile != "" && len(o.CAData) == 0 && !o.Insecure {
+		if o.CAData, err = os.ReadFile(l.CAFile); err != nil {
+			return o, cmdutil.Usagef("the Supervisor's CA file %s of the kubeconfig: %v: log in again with %s", l.CAFile, err, LoginCommand(l))
+		}
+	}
+	return o, nil
 }

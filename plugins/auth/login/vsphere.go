@@ -219,19 +219,8 @@ func (o *Options) contexts(namespaces []string, guest *vsphere.Session) ([]kc.VS
 	if guest == nil {
 		return out, name
 	}
-	out = append(out, GuestContext(v.Login, guest))
+	out = append(out, common.GuestContext(v.Login, guest))
 	return out, guest.Guest.Name
-}
-
-// GuestContext is the context of a guest cluster: its API server with the
-// CA the Supervisor gave, its user logging in for that guest cluster.
-func GuestContext(l kc.VSphereLogin, guest *vsphere.Session) kc.VSphereContext {
-	cluster := &clientcmdapi.Cluster{Server: vsphere.GuestAPIServer(guest.GuestServer), CertificateAuthorityData: []byte(guest.GuestCA)}
-	if guest.GuestCA == "" {
-		cluster.InsecureSkipTLSVerify = l.Insecure
-	}
-	l.GuestNamespace, l.GuestName = guest.Guest.Namespace, guest.Guest.Name
-	return kc.VSphereContext{Name: guest.Guest.Name, Namespace: guest.Guest.Namespace, Cluster: guest.GuestServer, Server: cluster, Login: l}
 }
 
 // pinnipedLogin writes what `auth kubeconfig get` writes for a Pinniped

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -33,6 +34,9 @@ type Options struct {
 	Request     kc.LoginRequest
 	Issuer      string
 	IssuerCA    string
+
+	pinnipedFlags []string         // those set, which a vSphere login refuses
+	now           func() time.Time // the clock sessions are judged by
 }
 
 // NewCmd returns the get command.
@@ -58,13 +62,24 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			The kubeconfig goes to standard output, or to --export-file (mode 0600), or is
 			merged into the kubeconfig in use (--merge). --validate first fetches the
 			issuer's discovery document with the CA, so a wrong issuer or CA is found now
-			rather than at the first kubectl command.`),
+			rather than at the first kubectl command.
+
+			On a context written by 'kubectl tko auth login --vsphere' (a vSphere with
+			Tanzu Supervisor), CLUSTER is a TanzuKubernetesCluster of the vSphere
+			namespace in -n (or the context's): the live Supervisor session is exchanged
+			at the Supervisor's /wcp/login for the guest cluster's, which names its API
+			server and CA, and the kubeconfig's user logs in with vSphere SSO as the
+			login's own contexts do. No password is asked while the Supervisor session
+			lasts; after it, KUBECTL_VSPHERE_PASSWORD or the terminal gives it.`),
 		Example: cmdutil.Examples(`
 			# Log in to a workload cluster as yourself
 			kubectl tko auth kubeconfig get wc-prod-1 -n prod --merge
 
 			# The management cluster, checked against the issuer, into a file
 			kubectl tko auth kubeconfig get --validate --export-file ~/.kube/tkg-mgmt.yaml
+
+			# A TanzuKubernetesCluster, from a vSphere namespace's context
+			kubectl tko auth kubeconfig get tkc-1 --context vsphere-team-a --merge
 
 			# LDAP users of the Supervisor, without a browser
 			kubectl tko auth kubeconfig get wc-prod-1 --upstream-identity-provider-flow cli_password`),
@@ -93,9 +108,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 }
 
 // Complete reads the argument.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
+func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, args []string) error {
 	if len(args) == 1 {
 		o.Cluster = args[0]
+	}
+	for _, name := range pinnipedOnly {
+		if cmd.Flags().Changed(name) {
+			o.pinnipedFlags = append(o.pinnipedFlags, name)
+		}
+	}
+	if o.now == nil {
+		o.now = time.Now
 	}
 	return nil
 }
@@ -121,6 +144,9 @@ func (o *Options) Validate() error {
 
 // Run discovers, builds and delivers the kubeconfig.
 func (o *Options) Run(ctx context.Context) error {
+	if l, ok := common.CurrentVSphereLogin(o.Factory); ok {
+		return o.runVSphere(ctx, l)
+	}
 	mgmt, err := o.Factory.Connect()
 	if err != nil {
 		return err
