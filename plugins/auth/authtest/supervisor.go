@@ -120,4 +120,3 @@ func TKC(ns, name string) *unstructured.Unstructured {
 	u.SetName(name)
 	return u
 }
-
