@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 	authnv1 "k8s.io/api/authentication/v1"
@@ -22,6 +23,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/vsphere"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
@@ -139,6 +141,11 @@ func (o *Options) Run(ctx context.Context) error {
 // refused, when this context logs in with OIDC: the usual cause is an
 // authenticator that trusts another issuer or audience.
 func (o *Options) rejected() error {
+	if l, ok := common.CurrentVSphereLogin(o.Factory); ok {
+		return &common.Error{Cls: errs.ClassUnreachable, Msg: fmt.Sprintf(
+			"the API server rejected the vSphere session of %s at %s (401 Unauthorized): the session was ended on vCenter or the Supervisor no longer trusts it; log in again: %s",
+			l.User, l.Server, common.LoginCommand(l))}
+	}
 	l, _, err := common.CurrentLogin(o.Factory)
 	if err != nil {
 		return nil
@@ -200,6 +207,9 @@ func describeExec(e *clientcmdapi.ExecConfig) string {
 	if !ok {
 		return "exec plugin " + filepath.Base(e.Command)
 	}
+	if l, ok := kc.ParseVSphereLogin(args); ok {
+		return describeVSphere(cmd, l, time.Now())
+	}
 	l, err := common.ParseLoginArgs(args)
 	if err != nil || l.Issuer == "" {
 		return "exec plugin " + cmd
@@ -212,6 +222,26 @@ func describeExec(e *clientcmdapi.ExecConfig) string {
 		s += ", audience " + l.RequestAudience
 	}
 	return s + ")"
+}
+
+// describeVSphere names the vSphere SSO login and its cached session's
+// expiry (never the token).
+func describeVSphere(cmd string, l kc.VSphereLogin, now time.Time) string {
+	s := fmt.Sprintf("exec plugin %s (vSphere SSO user %s at Supervisor %s", cmd, l.User, l.Server)
+	var guest *vsphere.Guest
+	if l.GuestName != "" {
+		guest = &vsphere.Guest{Namespace: l.GuestNamespace, Name: l.GuestName}
+		s += ", guest cluster " + guest.String()
+	}
+	state := "no session cached"
+	if server, err := vsphere.ParseServer(l.Server); err == nil {
+		if store, err := vsphere.NewStore(""); err == nil {
+			if sess, err := store.Get(server.String(), l.User, guest); err == nil && sess != nil {
+				state = "session " + sess.State(now)
+			}
+		}
+	}
+	return s + "; " + state + ")"
 }
 
 // selfSubjectReviews is where a user asks the API server who it says they are.
