@@ -29,6 +29,7 @@ var Commands = []Command{
 	{"kubectl-tko-cluster", []string{"available-upgrades", "wc-team-a", "-n", "team-a"}, true, nil},
 	{"kubectl-tko-cluster", []string{"mhc", "get", "wc-prod-1"}, true, nil},
 	{"kubectl-tko-cluster", []string{"node-pool", "list", "wc-prod-1"}, true, nil},
+	{"kubectl-tko-cluster", []string{"vsphere-namespaces"}, true, nil},
 	{"kubectl-tko-cluster", []string{"scale", "wc-prod-1", "--worker", "2", "--node-pool", "md-1", "--dry-run"}, false, nil},
 	{"kubectl-tko-cluster", []string{"upgrade", "wc-team-a", "-n", "team-a", "--tkr", "v1.30.2---vmware.1-tkg.1", "--dry-run"}, false, nil},
 	{"kubectl-tko-cluster", []string{"kubeconfig", "get", "wc-prod-1"}, false, nil},
