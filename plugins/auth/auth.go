@@ -15,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/login"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/logout"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/revoke"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/status"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whoami"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/whocan"
 )
@@ -43,7 +44,7 @@ func Plugin() cli.Plugin {
 				kubectl tko auth logout`)
 			root.AddCommand(login.NewCmd(f, streams), logout.NewCmd(f, streams), claims.NewCmd(f, streams),
 				whoami.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), grant.NewCmd(f, streams), revoke.NewCmd(f, streams),
-				doctor.NewCmd(f, streams), doctor.NewStatusCmd(f, streams), accessmatrix.NewCmd(f, streams), whocan.NewCmd(f, streams))
+				doctor.NewCmd(f, streams), status.NewCmd(f, streams), accessmatrix.NewCmd(f, streams), whocan.NewCmd(f, streams))
 		},
 	}
 }

@@ -1,7 +1,6 @@
 // Package doctor implements `kubectl tko auth doctor`: the Pinniped set-up
 // of a cluster or a fleet, as findings with cause and fix, as `lb doctor`
-// reports load balancing. `auth status`, its former name, stays for a
-// release as a hidden command that says so.
+// reports load balancing.
 package doctor
 
 import (
@@ -40,23 +39,17 @@ type Row struct {
 
 // NewCmd returns the doctor command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	return newCmd(f, streams, "doctor")
-}
-
-// NewStatusCmd returns `auth status`, the former name: hidden, and a
-// warning on stderr (never stdout, which may carry -o json) before it runs.
-func NewStatusCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	cmd := newCmd(f, streams, "status")
-	cmd.Hidden = true
-	run := cmd.RunE
-	cmd.RunE = func(c *cobra.Command, args []string) error {
-		fmt.Fprintln(streams.ErrOut, "warning: 'kubectl tko auth status' is now 'kubectl tko auth doctor'; the old name goes in a later release")
-		return run(c, args)
-	}
+	cmd, _ := NewNamedCmd(f, streams, "doctor")
 	return cmd
 }
 
-func newCmd(f *cli.Factory, streams genericiooptions.IOStreams, name string) *cobra.Command {
+// NewNamedCmd returns the doctor command under another name, with its
+// options, for `auth status` (its former name) to build on.
+func NewNamedCmd(f *cli.Factory, streams genericiooptions.IOStreams, name string) (*cobra.Command, *Options) {
+	return newCmd(f, streams, name)
+}
+
+func newCmd(f *cli.Factory, streams genericiooptions.IOStreams, name string) (*cobra.Command, *Options) {
 	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Fleet: cli.NewFleetFlags()}
 	cmd := &cobra.Command{
 		Use:   name + " [--all-workload-clusters | --cluster A,B | --all-contexts] [-o json|yaml]",
@@ -91,7 +84,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams, name string) *co
 	o.Fleet.AddClusterFlags(cmd, "Workload clusters to check (comma-separated), through their kubeconfig Secrets on this management cluster.")
 	cmd.Flags().StringVar(&o.Suffix, "api-group-suffix", pinniped.DefaultAPIGroupSuffix, "API group suffix of the Pinniped installation.")
 	cmd.Flags().BoolVar(&o.All, "show-ok", false, "List healthy objects too.")
-	return cmd
+	return cmd, o
 }
 
 // Complete has nothing to read.

@@ -24,7 +24,7 @@ func TestDoctor(t *testing.T) {
 		{Name: "healthy", Server: healthy, Args: clitest.Args("doctor"),
 			Stderr: []string{"0 error(s), 0 other finding(s), 3 healthy object(s)\n"}, Absent: []string{"error\t"}, NoChanges: true},
 		{Name: "healthy as json, by the former name", Server: healthy, Args: clitest.Args("status -o json"),
-			Stderr: []string{"warning: 'kubectl tko auth status' is now 'kubectl tko auth doctor'"},
+			Stderr: []string{"warning: 'kubectl tko auth status' without --vsphere is now 'kubectl tko auth doctor'"},
 			Stdout: []string{"CredentialIssuer/pinniped-concierge-config KubeClusterSigningCertificate", "Success: TokenCredentialRequestAPI at https://127.0.0.1:", "JWTAuthenticator/tkg-jwt-authenticator"}},
 		{Name: "issuer unreachable", Server: healthy, Setup: func(s *clitest.Server) {
 			info := s.Object("configmaps", "kube-public", "pinniped-info")
