@@ -42,7 +42,9 @@ func login(e *harness.Env, args ...string) *harness.Cmd {
 	return e.Kubectl(append(base, args...)...)
 }
 
-func withPassword(c *harness.Cmd) *harness.Cmd { return c.Env(common.PasswordEnv + "=" + devopsPassword) }
+func withPassword(c *harness.Cmd) *harness.Cmd {
+	return c.Env(common.PasswordEnv + "=" + devopsPassword)
+}
 
 // loginCommand is what the product tells the user to run to log in again.
 func loginCommand(caFile string) string {
@@ -138,20 +140,21 @@ func TestLoginThenKubectlUsesOneSession(t *testing.T) {
 	}
 }
 
-// ourLine asserts that kubectl's stderr carries the exec plugin's one
-// error line, whole, once, besides kubectl's own words.
+// ourLine asserts that the error lines of the exec plugin in kubectl's
+// stderr, beside kubectl's own words, are all want, whole. kubectl may run
+// the plugin several times (each discovery retry), so the line may repeat.
 func ourLine(t *testing.T, r *harness.Result, want string) {
 	t.Helper()
 	n := 0
 	for _, l := range strings.Split(r.Stderr, "\n") {
-		if strings.HasPrefix(l, "error: ") && !strings.Contains(l, "getting credentials") {
+		if strings.HasPrefix(l, "error: ") {
 			n++
 			if l != want {
 				t.Fatalf("%s: stderr line\n%s\nwant\n%s", r.Line(), l, want)
 			}
 		}
 	}
-	if n != 1 {
-		t.Fatalf("%s: %d error lines of the plugin in stderr, want 1:\n%s", r.Line(), n, r.Stderr)
+	if n == 0 {
+		t.Fatalf("%s: no error line of the plugin in stderr:\n%s", r.Line(), r.Stderr)
 	}
 }
