@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"os"
 	"testing"
+	"time"
 
+	vs "github.com/vmware-tanzu-labs/kubectl-tko/internal/vsphere"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 )
 
@@ -34,6 +36,23 @@ func TestGuestLogin(t *testing.T) {
 	e.Kubectl("--context", "tkc-prod-1", "auth", "whoami").Success().StdoutContains(usernamePrefix + devopsUser)
 	e.Kubectl("--context", "tkc-prod-1", "get", "tanzukubernetesclusters", "tkc-prod-1").Success()
 
+	// The guest session expired, the Supervisor's still live: vCenter takes
+	// no session in place of the password, so without one the exec entry
+	// says how to log in to the guest cluster again; with it, it renews.
+	expireGuest := sessions(t, e)[1]
+	expireGuest.Expiry = time.Now().Add(-time.Minute).Truncate(time.Second)
+	if err := (&vs.Store{Path: sessionsFile(e)}).Put(&expireGuest); err != nil {
+		t.Fatal(err)
+	}
+	r := e.Kubectl("--context", "tkc-prod-1", "auth", "whoami").ExitCode(1)
+	ourLine(t, r, "error: the vSphere session of "+devopsUser+" at "+vcenter.Server+" for guest cluster "+teamA+"/tkc-prod-1 expired at "+
+		expireGuest.Expiry.UTC().Format(time.RFC3339)+"; log in again: kubectl tko auth login --vsphere --server "+vcenter.Server+
+		" --vsphere-username "+devopsUser+" --tanzu-kubernetes-cluster-namespace "+teamA+" --tanzu-kubernetes-cluster-name tkc-prod-1 --insecure-skip-tls-verify")
+	withPassword(e.Kubectl("--context", "tkc-prod-1", "auth", "whoami")).Success().StdoutContains(usernamePrefix + devopsUser)
+	if got := sessions(t, e); len(got) != 2 || !got[1].Valid(time.Now(), time.Hour) {
+		t.Fatalf("the guest session was not renewed: %+v", got)
+	}
+
 	// A TanzuKubernetesCluster that does not exist: nothing is written.
 	before, _ := os.ReadFile(e.Kubeconfig)
 	beforeCache, _ := os.ReadFile(sessionsFile(e))
@@ -45,7 +64,7 @@ func TestGuestLogin(t *testing.T) {
 }
 
 // The exec entry of a guest cluster that has gone: vCenter itself answers
-// 404 to the session exchange and to the password login.
+// 404 to the password login.
 func TestGuestGoneAtVCenter(t *testing.T) {
 	t.Parallel()
 	e, _ := newEnv(t)

@@ -4,9 +4,8 @@
 //
 // vCenter is not available here, so the test plays its /wcp endpoints on
 // the same address, exactly in the shapes of the vSphere with Tanzu notes:
-// GET /wcp/loginbanner, POST /wcp/login with Basic authentication (or a
-// session as a bearer, for a guest cluster) answering
-// {"session_id", "guest_cluster_server", "guest_cluster_ca"}, and the
+// GET /wcp/loginbanner, POST /wcp/login with Basic authentication
+// answering {"session_id", "guest_cluster_server", "guest_cluster_ca"}, and the
 // OpenID discovery document and keys of the session tokens it signs. It
 // decides only who logs in; the real kube-apiserver, through its
 // AuthenticationConfiguration, decides whether a session token
