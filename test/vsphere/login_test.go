@@ -124,11 +124,13 @@ func TestLoginThenKubectlUsesOneSession(t *testing.T) {
 		e.Kubectl("--context", teamA, "get", "tanzukubernetesclusters").Success().StdoutContains("tkc-prod-1", "tkc-dev-1")
 	}
 	e.Kubectl("--context", teamA, "auth", "whoami").Success().StdoutContains(usernamePrefix + devopsUser)
+	e.Kubectl("tko", "auth", "whoami", "--context", teamA).Success().StdoutContains(usernamePrefix+devopsUser,
+		"exec plugin kubectl tko auth login (vSphere SSO user "+devopsUser+" at Supervisor "+vcenter.Server+"; session expires at ")
 	e.Kubectl("--context", vcenter.Server, "get", "namespaces", teamA).Success()
 	e.Kubectl("--context", teamA, "get", "tanzukubernetesclusters", "-n", "vsphere-ns-1").ExitCode(1).
 		StderrContains(`User "` + usernamePrefix + devopsUser + `" cannot list resource "tanzukubernetesclusters"`)
 	if n := vcenter.Logins() - before; n != 1 {
-		t.Fatalf("/wcp/login was called %d times for one login and six kubectl calls, want once", n)
+		t.Fatalf("/wcp/login was called %d times for one login and seven kubectl calls, want once", n)
 	}
 
 	e.Kubectl("tko", "auth", "logout", "--vsphere", "--server", vcenter.Server).Success().
