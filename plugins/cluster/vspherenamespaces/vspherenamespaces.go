@@ -69,7 +69,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# One, with its vSphere cluster and TanzuKubernetesClusters
 			kubectl tko cluster vsphere-namespaces vsphere-team-a -o wide
 
-			# The storage quota of each, as JSON
+			# The storage quota of each, from the printed objects
 			kubectl tko cluster vsphere-namespaces -o jsonpath='{range .items[*]}{.metadata.name}: {.storageClasses}{"\n"}{end}'
 
 			# Every Supervisor in the kubeconfig
