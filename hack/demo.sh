@@ -41,6 +41,21 @@ step kubectl tko cluster create -f test/testdata/wc-new.yaml --dry-run -o jsonpa
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --tkr v1.99.0
 step kubectl tko cluster describe wc-nope
 echo
+echo "vSphere with Tanzu: the Supervisor's vSphere namespaces and their TanzuKubernetesClusters (statuses as its controllers write them):"
+table kubectl tko cluster vsphere-namespaces -A
+table kubectl tko cluster list -n vsphere-team-a -o wide
+table kubectl tko cluster describe tkc-dev-1 -n vsphere-team-a
+table kubectl tko cluster node-pool list tkc-dev-1 -n vsphere-team-a
+step kubectl tko cluster create -f test/testdata/tkc-new.yaml --dry-run=server -o name
+step kubectl tko cluster create -f test/testdata/tkc-bad.yaml
+step kubectl tko cluster scale tkc-dev-1 -n vsphere-team-a --worker 3 --node-pool np-1 --dry-run
+table kubectl tko cluster available-upgrades tkc-prod-1 -n vsphere-team-a
+step kubectl tko cluster upgrade tkc-prod-1 -n vsphere-team-a --tkr v1.27.11---vmware.1-fips.1-tkg.2 --dry-run
+step kubectl tko cluster upgrade tkc-dev-1 -n vsphere-team-a --tkr v1.28.8---vmware.1-fips.1-tkg.2
+echo "(the Supervisor login, 'kubectl tko auth login --vsphere', runs against a real kube-apiserver and a played vCenter login endpoint in test/vsphere; this API server is no Supervisor:)"
+step env KUBECTL_VSPHERE_PASSWORD=demo kubectl tko auth login --vsphere --server "$("$kubectl_bin" config view --minify -o jsonpath='{.clusters[0].cluster.server}' | sed 's|^https://||')" -u devops@vsphere.local --insecure-skip-tls-verify
+step kubectl tko auth status --vsphere
+echo
 echo "Policies enforced by the real kube-apiserver (Pod Security Admission, ValidatingAdmissionPolicy):"
 table kubectl tko cluster policy recipes
 step kubectl tko cluster policy apply -f test/testdata/policies.yaml --dry-run=server
