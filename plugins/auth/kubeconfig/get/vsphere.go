@@ -2,6 +2,7 @@ package get
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -78,17 +79,25 @@ func (o *Options) guestSession(ctx context.Context, server vsphere.Server, l kc.
 		return nil, err
 	}
 	var sess *vsphere.Session
-	if sup.Valid(o.now(), vsphere.Margin) {
+	live := sup.Valid(o.now(), vsphere.Margin)
+	if live {
 		if err := vsphere.CheckGuest(ctx, vsphere.RESTConfig(server, sup, httpOpts), *guest); err != nil {
 			return nil, err
 		}
-		if sess, err = vsphere.Exchange(ctx, hc, server, sup, guest); err != nil {
+		// A vCenter that takes only Basic authentication at /wcp/login
+		// refuses the session: the password is asked for instead.
+		var rejected *vsphere.RejectedError
+		if sess, err = vsphere.Exchange(ctx, hc, server, sup, guest); err != nil && !errors.As(err, &rejected) {
 			return nil, err
 		}
-	} else {
+	}
+	if sess == nil {
 		password, ok, err := common.VSpherePassword(o.Streams, l.User)
 		if err != nil {
 			return nil, err
+		}
+		if !ok && live {
+			return nil, common.NoPassword()
 		}
 		if !ok {
 			expired := &vsphere.SessionExpiredError{Server: server.String(), User: l.User}

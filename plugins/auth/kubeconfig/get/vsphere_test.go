@@ -69,6 +69,18 @@ func TestKubeconfigGetTKC(t *testing.T) {
 		}
 	}
 
+	// A vCenter that refuses the session at /wcp/login: the password is
+	// needed, and taken from the environment.
+	env.BasicOnly = true
+	if r := cmd.Run(t, "kubeconfig", "get", "tkc-1", "-n", "team-a"); r.Code != 2 || r.Stdout != "" || !strings.Contains(r.Stderr, "set KUBECTL_VSPHERE_PASSWORD") {
+		t.Fatalf("refused exchange, no password: %s", r)
+	}
+	withPassword := clitest.Cmd{Plugin: auth.Plugin(), Kubeconfig: kubeconfig, Home: home, Env: map[string]string{common.PasswordEnv: authtest.VPassword}}
+	if r := withPassword.Run(t, "kubeconfig", "get", "tkc-1", "-n", "team-a"); r.Code != 0 || !strings.Contains(r.Stdout, "server: https://10.0.0.9:6443") {
+		t.Fatalf("refused exchange, password: %s", r)
+	}
+	env.BasicOnly = false
+
 	// Logged out, with nobody to ask for the password: one line, exit 6.
 	if r := cmd.Run(t, "logout", "--vsphere"); r.Code != 0 {
 		t.Fatalf("logout: %s", r)
