@@ -12,8 +12,9 @@ import (
 // password at /wcp/login, as the notes describe it, so the password is
 // needed; the guest session it gets is cached, and real kubectl then
 // uses the new kubeconfig without another login.
+//
+// Not parallel: it counts vCenter's logins, which the others add to.
 func TestKubeconfigGetForTKC(t *testing.T) {
-	t.Parallel()
 	e, _ := newEnv(t)
 	withPassword(login(e, "--insecure-skip-tls-verify")).Success()
 
@@ -23,7 +24,7 @@ func TestKubeconfigGetForTKC(t *testing.T) {
 	if _, err := os.Stat(out); err == nil {
 		t.Fatal("a refused kubeconfig get wrote its file")
 	}
-	withPassword(e.Kubectl(append(get, "-v=10")...)).Success().StderrContains("wrote the kubeconfig of tkc-prod-1 to "+out).
+	withPassword(e.Kubectl(append(get, "-v=10")...)).Success().StderrContains("wrote the kubeconfig of tkc-prod-1 to " + out).
 		StdoutLacks(devopsPassword)
 	assertMode600(t, out)
 	raw, err := os.ReadFile(out)
