@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -169,4 +170,18 @@ func LoginHTTP(f *cli.Factory, l kc.VSphereLogin) (vsphere.HTTPOptions, error) {
 		}
 	}
 	return o, nil
+}
+
+// PrintVSphereNotices says on w what the session cache did about its file.
+func PrintVSphereNotices(w io.Writer, store *vsphere.Store) {
+	for _, n := range store.Notices {
+		fmt.Fprintf(w, "warning: %s\n", n)
+	}
+	store.Notices = nil
+}
+
+// SupervisorCluster is the kubeconfig cluster of a Supervisor's API server,
+// trusted as its login was.
+func SupervisorCluster(server vsphere.Server, o vsphere.HTTPOptions) *clientcmdapi.Cluster {
+	return &clientcmdapi.Cluster{Server: server.APIServer(), CertificateAuthorityData: o.CAData, InsecureSkipTLSVerify: o.Insecure}
 }

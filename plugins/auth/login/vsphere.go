@@ -6,8 +6,6 @@ import (
 	"net/http"
 	"time"
 
-	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
-
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	kc "github.com/vmware-tanzu-labs/kubectl-tko/internal/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/oidc"
@@ -64,11 +62,7 @@ func (o *Options) runVSphere(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, n := range store.Notices {
-			fmt.Fprintf(o.Streams.ErrOut, "warning: %s\n", n)
-		}
-	}()
+	defer common.PrintVSphereNotices(o.Streams.ErrOut, store)
 	hc, err := vsphere.NewHTTPClient(o.vsphere.HTTP)
 	if err != nil {
 		return cmdutil.Usagef("--certificate-authority: %v", err)
@@ -209,7 +203,7 @@ func (o *Options) loginByHand(ctx context.Context, hc *http.Client, store *vsphe
 func (o *Options) contexts(namespaces []string, guest *vsphere.Session) ([]kc.VSphereContext, string) {
 	v := &o.vsphere
 	name := v.Server.String()
-	sup := &clientcmdapi.Cluster{Server: v.Server.APIServer(), CertificateAuthorityData: v.HTTP.CAData, InsecureSkipTLSVerify: v.HTTP.Insecure}
+	sup := common.SupervisorCluster(v.Server, v.HTTP)
 	supLogin := v.Login
 	supLogin.GuestName, supLogin.GuestNamespace = "", ""
 	out := []kc.VSphereContext{{Name: name, Cluster: name, Server: sup, Login: supLogin}}
@@ -232,7 +226,7 @@ func (o *Options) pinnipedLogin(info vsphere.PinnipedInfo) error {
 	if err != nil {
 		return err
 	}
-	cluster := &clientcmdapi.Cluster{Server: v.Server.APIServer(), CertificateAuthorityData: v.HTTP.CAData, InsecureSkipTLSVerify: v.HTTP.Insecure}
+	cluster := common.SupervisorCluster(v.Server, v.HTTP)
 	cfg := kc.LoginConfig(name, cluster, plan.Login)
 	path := o.Factory.KubeconfigPath()
 	if err := kc.Merge(cfg, path); err != nil {

@@ -149,11 +149,7 @@ func (o *Options) forgetVSphere() error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, n := range store.Notices {
-			fmt.Fprintf(o.Streams.ErrOut, "warning: %s\n", n)
-		}
-	}()
+	defer common.PrintVSphereNotices(o.Streams.ErrOut, store)
 	gone, err := store.Forget(o.Server, o.DryRun.Any())
 	if err != nil {
 		return err

@@ -17,6 +17,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/vsphere"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/auth/doctor"
 )
 
@@ -115,11 +116,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer func() {
-		for _, n := range store.Notices {
-			fmt.Fprintf(o.Streams.ErrOut, "warning: %s\n", n)
-		}
-	}()
+	defer common.PrintVSphereNotices(o.Streams.ErrOut, store)
 	all, err := store.List()
 	if err != nil {
 		return err

@@ -3,7 +3,6 @@ package get
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
@@ -65,11 +64,7 @@ func (o *Options) guestSession(ctx context.Context, server vsphere.Server, l kc.
 	if err != nil {
 		return nil, err
 	}
-	defer func() {
-		for _, n := range store.Notices {
-			fmt.Fprintf(o.Streams.ErrOut, "warning: %s\n", n)
-		}
-	}()
+	defer common.PrintVSphereNotices(o.Streams.ErrOut, store)
 	hc, err := vsphere.NewHTTPClient(httpOpts)
 	if err != nil {
 		return nil, cmdutil.Usagef("the Supervisor's CA: %v", err)
@@ -118,7 +113,7 @@ func (o *Options) guestSession(ctx context.Context, server vsphere.Server, l kc.
 // writes it.
 func supervisorConfig(server vsphere.Server, l kc.VSphereLogin, httpOpts vsphere.HTTPOptions) *clientcmdapi.Config {
 	l.GuestNamespace, l.GuestName = "", ""
-	cluster := &clientcmdapi.Cluster{Server: server.APIServer(), InsecureSkipTLSVerify: httpOpts.Insecure, CertificateAuthorityData: httpOpts.CAData}
+	cluster := common.SupervisorCluster(server, httpOpts)
 	name := server.String()
 	return kc.VSphereConfig([]kc.VSphereContext{{Name: name, Cluster: name, Server: cluster, Login: l}}, name)
 }
