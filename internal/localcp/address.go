@@ -7,12 +7,27 @@ import (
 )
 
 func freePortOn(ip net.IP) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
+	ports, err := freePorts(ip)
 	if err != nil {
-		return 0, fmt.Errorf("finding a free port: %w", err)
+		return 0, err
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return ports[0], nil
+}
+
+// freePorts returns a free port on each address, all held open at once:
+// ports taken one after another may come out the same, as the kernel can
+// hand a port just closed out again (etcd once got kube-apiserver's).
+func freePorts(ips ...net.IP) ([]int, error) {
+	ports := make([]int, len(ips))
+	for i, ip := range ips {
+		l, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
+		if err != nil {
+			return nil, fmt.Errorf("finding a free port: %w", err)
+		}
+		defer l.Close()
+		ports[i] = l.Addr().(*net.TCPAddr).Port
+	}
+	return ports, nil
 }
 
 // loopback parses Options.Address: empty is 127.0.0.1, anything else must

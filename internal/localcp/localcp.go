@@ -173,19 +173,14 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 		return nil, fmt.Errorf("writing tokens: %w", err)
 	}
 
-	etcdPort, err := freePort()
+	lo := net.IPv4(127, 0, 0, 1)
+	ports, err := freePorts(lo, lo, addr)
 	if err != nil {
 		return nil, err
 	}
-	peerPort, err := freePort()
-	if err != nil {
-		return nil, err
-	}
-	apiPort := opts.Port
-	if apiPort == 0 {
-		if apiPort, err = freePortOn(addr); err != nil {
-			return nil, err
-		}
+	etcdPort, peerPort, apiPort := ports[0], ports[1], ports[2]
+	if opts.Port != 0 {
+		apiPort = opts.Port
 	}
 	etcdURL := fmt.Sprintf("http://127.0.0.1:%d", etcdPort)
 	peerURL := fmt.Sprintf("http://127.0.0.1:%d", peerPort)
