@@ -29,6 +29,8 @@ type PoolRow struct {
 	VMClass      string `json:"vmClass,omitempty"`
 	StorageClass string `json:"storageClass,omitempty"`
 	TKR          string `json:"tkr,omitempty"`
+	StatusReason string `json:"statusReason,omitempty"`
+	ReadyKnown   bool   `json:"-"` // Ready counts machines (a readable MachineDeployment)
 }
 
 // Options holds the flags and state of `node-pool list`.
@@ -62,7 +64,8 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	if guest != nil {
-		return o.printTKC(tkc.FromUnstructured(guest))
+		v := tkc.FromUnstructured(guest)
+		return o.printTKC(v, tkc.PoolStates(ctx, c.Dyn, c.API, v))
 	}
 	u, tree, err := common.Tree(ctx, func() (*common.Client, error) { return c, nil }, o.Cluster)
 	if err != nil {
@@ -105,25 +108,31 @@ func poolRows(c capi.Cluster, tree *capi.Tree, name string) []PoolRow {
 	return rows
 }
 
-// printTKC lists a TanzuKubernetesCluster's pools: the Supervisor reports
-// no machine counts per pool here, so readiness is the cluster's.
-func (o *Options) printTKC(v tkc.TKC) error {
-	status := "Unknown"
-	if v.Ready != nil {
-		status = map[string]string{"True": "Ready", "False": "NotReady"}[v.Ready.Status]
-	}
+// printTKC lists a TanzuKubernetesCluster's pools with what is known of
+// each one's readiness (tkc.PoolStates).
+func (o *Options) printTKC(v tkc.TKC, states map[string]tkc.PoolState) error {
 	rows := make([]PoolRow, 0, len(v.NodePools))
 	for _, p := range v.NodePools {
-		rows = append(rows, PoolRow{Name: p.Name, Replicas: fmt.Sprint(p.ReplicaCount()), FailureDomain: p.FailureDomain, Status: cmdutil.OrDash(status),
-			VMClass: p.VMClass, StorageClass: p.StorageClass, TKR: v.PoolTKR(p)})
+		s := states[p.Name]
+		r := PoolRow{Name: p.Name, Replicas: fmt.Sprint(p.ReplicaCount()), FailureDomain: p.FailureDomain, Status: cmdutil.OrDash(s.Status),
+			StatusReason: s.Reason, VMClass: p.VMClass, StorageClass: p.StorageClass, TKR: v.PoolTKR(p), ReadyKnown: s.Ready != nil}
+		if s.Ready != nil {
+			r.Ready = *s.Ready
+		}
+		rows = append(rows, r)
 	}
 	if !o.Output.Human() {
 		return o.Output.PrintData(o.Streams.Out, map[string]any{"cluster": o.Cluster, "nodePools": rows})
 	}
 	t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAME"}, {Header: "VM-CLASS"}, {Header: "REPLICAS"}, {Header: "TKR"}, {Header: "STATUS"},
-		{Header: "STORAGE-CLASS", Wide: true}, {Header: "FAILUREDOMAIN", Wide: true}}}
+		{Header: "STORAGE-CLASS", Wide: true}, {Header: "FAILUREDOMAIN", Wide: true}, {Header: "REASON", Wide: true}}}
 	for _, r := range rows {
-		t.Rows = append(t.Rows, []string{r.Name, cmdutil.OrDash(r.VMClass), r.Replicas, cmdutil.OrDash(r.TKR), r.Status, cmdutil.OrDash(r.StorageClass), r.FailureDomain})
+		replicas := r.Replicas
+		if r.ReadyKnown {
+			replicas = fmt.Sprintf("%d/%s", r.Ready, r.Replicas)
+		}
+		t.Rows = append(t.Rows, []string{r.Name, cmdutil.OrDash(r.VMClass), replicas, cmdutil.OrDash(r.TKR), r.Status,
+			cmdutil.OrDash(r.StorageClass), r.FailureDomain, cmdutil.OrDash(r.StatusReason)})
 	}
 	return t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 }
