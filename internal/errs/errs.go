@@ -219,6 +219,7 @@ const (
 	ClassNotFound                 // something named does not exist
 	ClassUnreachable              // a server cannot be reached, is not trusted or refused the credentials
 	ClassTimeout                  // something awaited did not happen in time
+	ClassForbidden                // the user may not do it; the message says what they may do instead
 )
 
 // Classed is a domain error that says its class.

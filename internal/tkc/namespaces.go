@@ -79,14 +79,23 @@ func Namespaces(ctx context.Context, dyn dynamic.Interface, served kube.Served, 
 	nsGVR := schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}
 	if namespace != "" {
 		ns, err := dyn.Resource(nsGVR).Get(ctx, namespace, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
+		switch {
+		case apierrors.IsNotFound(err):
 			return nil, namespaceNotFound(namespace)
-		} else if err != nil {
+		case apierrors.IsForbidden(err):
+			// A vSphere namespace's users are bound in it alone: they may
+			// not read the Namespace object, only what it holds.
+			get(namespace)
+		case err != nil:
 			return nil, fmt.Errorf("reading namespace %s: %w", namespace, err)
+		default:
+			get(namespace).VSphereCluster = ns.GetLabels()[LabelVSphereCluster]
 		}
-		get(namespace).VSphereCluster = ns.GetLabels()[LabelVSphereCluster]
 	} else {
 		labelled, err := dyn.Resource(nsGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelVSphereCluster})
+		if apierrors.IsForbidden(err) {
+			return nil, &ClusterWideForbiddenError{Err: err}
+		}
 		if err != nil {
 			return nil, fmt.Errorf("listing namespaces: %w", err)
 		}
@@ -151,6 +160,19 @@ func Get(ctx context.Context, dyn dynamic.Interface, served kube.Served, name st
 	}
 	return n, nil
 }
+
+// ClusterWideForbiddenError is a user who may not list every namespace of
+// the Supervisor (a DevOps user bound in some vSphere namespaces only):
+// each of theirs can still be read by name.
+type ClusterWideForbiddenError struct{ Err error }
+
+func (e *ClusterWideForbiddenError) Error() string {
+	return "you may not list the Supervisor's namespaces (" + e.Err.Error() + "): name a vSphere namespace of yours, or use the context of one that 'kubectl tko auth login --vsphere' wrote"
+}
+
+// Class is forbidden (exit 7); the error does not unwrap, so its words,
+// which say what the user may do instead, are the ones shown.
+func (e *ClusterWideForbiddenError) Class() errs.Class { return errs.ClassForbidden }
 
 func namespaceNotFound(name string) error {
 	return &errs.NotFoundError{Kind: "vSphere namespace", Name: name, Hint: "list them with 'kubectl tko cluster vsphere-namespaces'"}

@@ -4,6 +4,7 @@ package vspherenamespaces
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -57,7 +58,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 
 			Every vSphere namespace is listed unless NAME or -n names one; -A says so
 			explicitly. The namespace of the context is not used: contexts made by
-			'kubectl vsphere login' each name one.
+			'kubectl vsphere login' each name one. A user bound in some vSphere
+			namespaces only may not list the Supervisor's namespaces: for them the
+			context's namespace is shown, with a warning, and others are read by NAME.
 
 			With --all-contexts, or --context a,b,c, every Supervisor in the kubeconfig
 			is read concurrently and a CONTEXT column is added; a context that cannot be
@@ -120,7 +123,7 @@ func (o *Options) Run(ctx context.Context) error {
 	report, err := cli.RunFleet(ctx, o.Factory, o.sel, []kube.Requirement{tkc.Requirement}, o.Streams.ErrOut,
 		func(ctx context.Context, t cli.Target) ([]tkc.Namespace, error) {
 			if o.Name == "" {
-				return tkc.Namespaces(ctx, t.Clients.Dynamic, t.Clients.Served, "")
+				return o.every(ctx, t)
 			}
 			n, err := tkc.Get(ctx, t.Clients.Dynamic, t.Clients.Served, o.Name)
 			if err != nil {
@@ -155,6 +158,28 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	return report.Exit()
+}
+
+// every reads every vSphere namespace, or, for a user who may not list the
+// Supervisor's namespaces, the context's one: what such a user would see
+// with the context 'auth login --vsphere' wrote for it.
+func (o *Options) every(ctx context.Context, t cli.Target) ([]tkc.Namespace, error) {
+	spaces, err := tkc.Namespaces(ctx, t.Clients.Dynamic, t.Clients.Served, "")
+	var forbidden *tkc.ClusterWideForbiddenError
+	ns := t.Clients.Namespace
+	if !errors.As(err, &forbidden) || ns == "" || ns == "default" {
+		return spaces, err
+	}
+	n, err := tkc.Get(ctx, t.Clients.Dynamic, t.Clients.Served, ns)
+	if err != nil {
+		return nil, err
+	}
+	where := ""
+	if t.Name != "" {
+		where = "context " + t.Name + ": "
+	}
+	fmt.Fprintf(o.Streams.ErrOut, "warning: %syou may not list the Supervisor's namespaces; showing %s, the context's namespace (name others: kubectl tko cluster vsphere-namespaces NAME)\n", where, ns)
+	return []tkc.Namespace{n}, nil
 }
 
 // Object is a vSphere namespace as -o json|yaml|name print it; context,

@@ -1,8 +1,11 @@
 package vspherenamespaces_test
 
 import (
+	"errors"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
@@ -72,4 +75,37 @@ func TestVSphereNamespacesAllContexts(t *testing.T) {
 	r = clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, a, b)}.Run(t, "vsphere-namespaces", "--all-contexts", "--strict", "-o", "name")
 	r.Check(t, 1, "vspherenamespace.tko.tanzu.vmware.com/vsphere-team-a\n")
 	r.CheckErr(t, 1, "context tkg-mgmt-2")
+}
+
+// TestVSphereNamespacesNamespaceUser: a DevOps user bound in some vSphere
+// namespaces only may read what they hold but no Namespace object and
+// nothing across namespaces, as on a Supervisor.
+func TestVSphereNamespacesNamespaceUser(t *testing.T) {
+	namespaceUser := func(s *clitest.Server) {
+		s.React("*", "*", func(r clitest.Request) (bool, any, error) {
+			if r.Resource.Resource == "namespaces" || r.Verb == "list" && r.Namespace == "" {
+				return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: r.Resource.Resource}, r.Name, errors.New("RBAC: access denied"))
+			}
+			return false, nil, nil
+		})
+	}
+	inNamespace := func(ns string) func(cfg *clientcmdapi.Config) {
+		return func(cfg *clientcmdapi.Config) {
+			for _, c := range cfg.Contexts {
+				c.Namespace = ns
+			}
+		}
+	}
+	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
+		{Name: "the context's namespace", Args: clitest.Args("vsphere-namespaces"), Setup: namespaceUser, Kubeconfig: inNamespace("vsphere-team-a"),
+			Stdout: []string{"vsphere-team-a\tbest-effort-medium,best-effort-small,guaranteed-large\ttanzu-gold=120Gi/500Gi,vsan-default-storage-policy=200Gi/1Ti\t2\n"},
+			Stderr: []string{"warning: you may not list the Supervisor's namespaces; showing vsphere-team-a, the context's namespace (name others: kubectl tko cluster vsphere-namespaces NAME)\n"},
+			Absent: []string{"vsphere-ns-1"}},
+		{Name: "one by NAME", Args: clitest.Args("vsphere-namespaces vsphere-ns-1 -o wide"), Setup: namespaceUser,
+			Stdout: []string{"vsphere-ns-1\tbest-effort-large,best-effort-medium\tvsan-default-storage-policy=0/2Ti\t1\t-\ttkc-guest-1\n"}},
+		{Name: "no namespace in the context", Args: clitest.Args("vsphere-namespaces"), Setup: namespaceUser, Kubeconfig: inNamespace(""),
+			Code:   7,
+			Stderr: []string{"error: you may not list the Supervisor's namespaces (", "): name a vSphere namespace of yours, or use the context of one that 'kubectl tko auth login --vsphere' wrote\n"},
+			Absent: []string{"NAME\t"}},
+	})
 }
