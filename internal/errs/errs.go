@@ -108,6 +108,16 @@ func (e *ManagedError) Error() string {
 
 func (e *ManagedError) Unwrap() error { return e.Err }
 
+// ForbiddenError is a request RBAC denied for which the user has another
+// way: Instead is said in place of "ask a cluster administrator".
+type ForbiddenError struct {
+	Instead string // e.g. "name a vSphere namespace of yours"
+	Err     error  // the API server's Forbidden
+}
+
+func (e *ForbiddenError) Error() string { return e.Err.Error() + ": " + e.Instead }
+func (e *ForbiddenError) Unwrap() error { return e.Err }
+
 // TimeoutError is returned by waits whose timeout ran out.
 type TimeoutError struct {
 	What    string
@@ -219,7 +229,6 @@ const (
 	ClassNotFound                 // something named does not exist
 	ClassUnreachable              // a server cannot be reached, is not trusted or refused the credentials
 	ClassTimeout                  // something awaited did not happen in time
-	ClassForbidden                // the user may not do it; the message says what they may do instead
 )
 
 // Classed is a domain error that says its class.

@@ -201,6 +201,16 @@ func statusMessage(err error) string {
 func forbiddenMessage(err error) string {
 	msg := statusMessage(err)
 	m := forbiddenRE.FindStringSubmatch(msg)
+	var other *errs.ForbiddenError
+	if errors.As(err, &other) {
+		if m != nil {
+			msg = fmt.Sprintf("user %q may not %s %s", m[1], m[2], m[3])
+			if m[4] != "" {
+				msg += "." + m[4]
+			}
+		}
+		return fmt.Sprintf("forbidden: %s; %s", msg, other.Instead)
+	}
 	if m == nil {
 		return fmt.Sprintf("forbidden: %s; ask a cluster administrator for access or use --as with an allowed user", msg)
 	}

@@ -94,7 +94,7 @@ func Namespaces(ctx context.Context, dyn dynamic.Interface, served kube.Served, 
 	} else {
 		labelled, err := dyn.Resource(nsGVR).List(ctx, metav1.ListOptions{LabelSelector: LabelVSphereCluster})
 		if apierrors.IsForbidden(err) {
-			return nil, &ClusterWideForbiddenError{Err: err}
+			return nil, &errs.ForbiddenError{Instead: ClusterWideInstead, Err: err}
 		}
 		if err != nil {
 			return nil, fmt.Errorf("listing namespaces: %w", err)
@@ -161,18 +161,10 @@ func Get(ctx context.Context, dyn dynamic.Interface, served kube.Served, name st
 	return n, nil
 }
 
-// ClusterWideForbiddenError is a user who may not list every namespace of
-// the Supervisor (a DevOps user bound in some vSphere namespaces only):
-// each of theirs can still be read by name.
-type ClusterWideForbiddenError struct{ Err error }
-
-func (e *ClusterWideForbiddenError) Error() string {
-	return "you may not list the Supervisor's namespaces (" + e.Err.Error() + "): name a vSphere namespace of yours, or use the context of one that 'kubectl tko auth login --vsphere' wrote"
-}
-
-// Class is forbidden (exit 7); the error does not unwrap, so its words,
-// which say what the user may do instead, are the ones shown.
-func (e *ClusterWideForbiddenError) Class() errs.Class { return errs.ClassForbidden }
+// ClusterWideInstead is what a user who may not list the Supervisor's
+// namespaces (a DevOps user bound in some vSphere namespaces) can do: each
+// of theirs can still be read by name.
+const ClusterWideInstead = "name a vSphere namespace of yours (kubectl tko cluster vsphere-namespaces NAME), or use the context of one that 'kubectl tko auth login --vsphere' wrote"
 
 func namespaceNotFound(name string) error {
 	return &errs.NotFoundError{Kind: "vSphere namespace", Name: name, Hint: "list them with 'kubectl tko cluster vsphere-namespaces'"}

@@ -26,7 +26,7 @@ func TestMain(m *testing.M) {
 	code := harness.Main(m, &suite, testenv.Options{Seed: true, Velero: true})
 	if n := figure.cases.Load(); n > 0 {
 		fmt.Printf("reliability: %d cases over %d commands; %d failures, %d objects leaked, %d secrets leaked\n",
-			n, len(Commands), figure.failures.Load(), figure.leakedObjects.Load(), figure.leakedSecrets.Load())
+			n, len(Commands)+len(VSphereCommands), figure.failures.Load(), figure.leakedObjects.Load(), figure.leakedSecrets.Load())
 	}
 	os.Exit(code)
 }

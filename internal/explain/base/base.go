@@ -88,7 +88,7 @@ func Explain(err error, rules ...Rule) (string, int) {
 	return FirstLine(err), ExitFailure
 }
 
-var classExit = map[errs.Class]int{errs.ClassFailed: ExitFailure, errs.ClassInvalid: ExitUsage, errs.ClassNotFound: ExitNotFound, errs.ClassUnreachable: ExitUnreachable, errs.ClassTimeout: ExitTimeout, errs.ClassForbidden: ExitForbidden}
+var classExit = map[errs.Class]int{errs.ClassFailed: ExitFailure, errs.ClassInvalid: ExitUsage, errs.ClassNotFound: ExitNotFound, errs.ClassUnreachable: ExitUnreachable, errs.ClassTimeout: ExitTimeout}
 
 // FirstLine keeps messages to one line: multi-line server errors and
 // aggregated errors are joined with "; ".

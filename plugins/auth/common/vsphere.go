@@ -2,9 +2,11 @@ package common
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -118,12 +120,21 @@ func WordVSphere(err error, l kc.VSphereLogin) error {
 		return &Error{fmt.Sprintf("%s: check --tanzu-kubernetes-cluster-name and --tanzu-kubernetes-cluster-namespace (kubectl get tanzukubernetesclusters -n %s --context %s)", guest.Error(), guest.Guest.Namespace, guest.Guest.Namespace), errs.ClassNotFound}
 	case errors.As(err, &conn) && conn.TLS:
 		return &Error{fmt.Sprintf("TLS verification of the Supervisor %s failed (%s): pass its CA with --certificate-authority FILE, or --insecure-skip-tls-verify", conn.URL, tlsReason(conn.Err)), errs.ClassUnreachable}
+	case errors.As(err, &conn) && isTimeout(conn.Err):
+		return &Error{fmt.Sprintf("the Supervisor %s did not answer in time: retry, or raise --request-timeout", conn.URL), errs.ClassTimeout}
 	case errors.As(err, &conn):
 		return &Error{fmt.Sprintf("cannot reach the Supervisor %s (%s): is --server right and the Supervisor up?", conn.URL, netReason(conn.Err)), errs.ClassUnreachable}
 	case errors.As(err, &expired):
 		return &Error{fmt.Sprintf("%s; log in again: %s", expired.Error(), LoginCommand(l)), errs.ClassUnreachable}
 	}
 	return err
+}
+
+// isTimeout tells a server that accepted the connection and did not
+// answer within --request-timeout from one that cannot be reached.
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 // VSphereLine describes a vSphere session in a status line.

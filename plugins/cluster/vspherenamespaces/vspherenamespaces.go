@@ -165,7 +165,7 @@ func (o *Options) Run(ctx context.Context) error {
 // with the context 'auth login --vsphere' wrote for it.
 func (o *Options) every(ctx context.Context, t cli.Target) ([]tkc.Namespace, error) {
 	spaces, err := tkc.Namespaces(ctx, t.Clients.Dynamic, t.Clients.Served, "")
-	var forbidden *tkc.ClusterWideForbiddenError
+	var forbidden *errs.ForbiddenError
 	ns := t.Clients.Namespace
 	if !errors.As(err, &forbidden) || ns == "" || ns == "default" {
 		return spaces, err

@@ -2,6 +2,7 @@ package vspherenamespaces_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -84,7 +85,9 @@ func TestVSphereNamespacesNamespaceUser(t *testing.T) {
 	namespaceUser := func(s *clitest.Server) {
 		s.React("*", "*", func(r clitest.Request) (bool, any, error) {
 			if r.Resource.Resource == "namespaces" || r.Verb == "list" && r.Namespace == "" {
-				return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: r.Resource.Resource}, r.Name, errors.New("RBAC: access denied"))
+				// In the API server's words.
+				why := fmt.Sprintf(`User "sso:devops@vsphere.local" cannot %s resource %q in API group %q at the cluster scope`, r.Verb, r.Resource.Resource, r.Resource.Group)
+				return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: r.Resource.Resource}, r.Name, errors.New(why))
 			}
 			return false, nil, nil
 		})
@@ -105,7 +108,7 @@ func TestVSphereNamespacesNamespaceUser(t *testing.T) {
 			Stdout: []string{"vsphere-ns-1\tbest-effort-large,best-effort-medium\tvsan-default-storage-policy=0/2Ti\t1\t-\ttkc-guest-1\n"}},
 		{Name: "no namespace in the context", Args: clitest.Args("vsphere-namespaces"), Setup: namespaceUser, Kubeconfig: inNamespace(""),
 			Code:   7,
-			Stderr: []string{"error: you may not list the Supervisor's namespaces (", "): name a vSphere namespace of yours, or use the context of one that 'kubectl tko auth login --vsphere' wrote\n"},
+			Stderr: []string{"error: forbidden: user \"sso:devops@vsphere.local\" may not list namespaces; name a vSphere namespace of yours (kubectl tko cluster vsphere-namespaces NAME), or use the context of one that 'kubectl tko auth login --vsphere' wrote\n"},
 			Absent: []string{"NAME\t"}},
 	})
 }
