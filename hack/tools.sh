@@ -422,6 +422,17 @@ esac
 
 tools=("${@:-${all[@]}}")
 preflight "${tools[@]}"
+# One build at a time per cache: two runs at once (make test beside make
+# demo, two checkouts) would otherwise build the same tool into the same
+# temporary file. The second waits, then finds the tools built.
+mkdir -p "$cache"
+if command -v flock >/dev/null; then
+  exec 9>"$cache/.build.lock"
+  if ! flock -n 9; then
+    echo "waiting for another hack/tools.sh run to finish with $cache" >&2
+    flock 9
+  fi
+fi
 # The Debian packages first: they take seconds and can still fail.
 for t in "${tools[@]}"; do
   if is_debian "$t"; then tool "$t"; fi
