@@ -82,8 +82,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			data, each cluster's resourceVersion, the time it was made). Exit 1 when any
 			selected cluster is blocked, so a pipeline can gate on it.
 
-			The cluster names 'upgrade NAME --tkr TKR' upgrades one cluster; a cluster
-			named "plan" is upgraded with 'upgrade cluster/plan'.`),
+			'upgrade NAME --tkr TKR' still upgrades one cluster; a cluster named "plan"
+			is upgraded with 'upgrade cluster/plan --tkr TKR'.`),
 		Example: cmdutil.Examples(`
 			# The next minor of every workload cluster, its blockers and waves
 			kubectl tko cluster upgrade plan --all-workload-clusters
@@ -96,7 +96,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
-	o.Fleet.AddClusterFlags(cmd, "Workload clusters to plan (comma-separated), as positional CLUSTER names.")
+	o.Fleet.AddClusterFlags(cmd, "Workload clusters to plan (comma-separated), like CLUSTER arguments.")
 	o.Fleet.AddRunFlags(cmd, "")
 	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.To, "to", "", "Target TanzuKubernetesRelease or Kubernetes version; the plan goes one minor at a time up to it (default: the next minor).")

@@ -1,0 +1,157 @@
+package e2e
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/upgradeplan"
+)
+
+var (
+	crdsGVR = schema.GroupVersionResource{Group: "apiextensions.k8s.io", Version: "v1", Resource: "customresourcedefinitions"}
+	pdbsGVR = schema.GroupVersionResource{Group: "policy", Version: "v1", Resource: "poddisruptionbudgets"}
+)
+
+const widgetsGroup = "upgradeplan.e2e.tko.example.com"
+
+// deprecatedCRD serves widgets in v1beta1, marked deprecated, and v1.
+func deprecatedCRD(t *testing.T) {
+	t.Helper()
+	version := func(name string, storage, deprecated bool) map[string]any {
+		return map[string]any{"name": name, "served": true, "storage": storage, "deprecated": deprecated,
+			"schema": map[string]any{"openAPIV3Schema": map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}}}
+	}
+	crd := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "apiextensions.k8s.io/v1", "kind": "CustomResourceDefinition",
+		"metadata": map[string]any{"name": "widgets." + widgetsGroup},
+		"spec": map[string]any{"group": widgetsGroup, "scope": "Namespaced",
+			"names":    map[string]any{"plural": "widgets", "singular": "widget", "kind": "Widget", "listKind": "WidgetList"},
+			"versions": []any{version("v1beta1", false, true), version("v1", true, false)}},
+	}}
+	ctx := context.Background()
+	if _, err := suite.Dyn.Resource(crdsGVR).Create(ctx, crd, metav1.CreateOptions{}); err != nil {
+		t.Fatalf("creating the CRD: %v", err)
+	}
+	t.Cleanup(func() { _ = suite.Dyn.Resource(crdsGVR).Delete(ctx, crd.GetName(), metav1.DeleteOptions{}) })
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		u, err := suite.Dyn.Resource(crdsGVR).Get(ctx, crd.GetName(), metav1.GetOptions{})
+		if err == nil {
+			conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
+			for _, c := range conds {
+				if m, _ := c.(map[string]any); m["type"] == "Established" && m["status"] == "True" {
+					return
+				}
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	t.Fatal("the CRD was not Established within 30s")
+}
+
+// TestUpgradePlan plans a workload cluster whose API server is the real
+// kube-apiserver of the suite (the seed's kubeconfig Secrets point at it):
+// a CRD version marked deprecated that the test reads once appears in the
+// server's own apiserver_requested_deprecated_apis and in the plan as a
+// warning; a real PodDisruptionBudget with maxUnavailable 0 blocks it
+// until it allows a disruption; the seeded TanzuKubernetesRelease the
+// Supervisor does not mark Compatible blocks a chain through it.
+func TestUpgradePlan(t *testing.T) {
+	e := suite.New(t)
+	ns := e.Namespace()
+	ctx := context.Background()
+	deprecatedCRD(t)
+	e.Kubectl("get", "widgets.v1beta1."+widgetsGroup, "-n", ns).Success()
+
+	// A cluster at v1.29 whose kubeconfig Secret is wc-prod-1's: its API
+	// server is this one. The test plays Cluster API: the status goes
+	// through the status subresource.
+	cluster := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "cluster.x-k8s.io/v1beta2", "kind": "Cluster",
+		"metadata": map[string]any{"name": "wc-plan", "namespace": ns, "labels": map[string]any{"run.tanzu.vmware.com/tkr": "v1.29.9---vmware.1-tkg.1"}},
+		"spec":     map[string]any{"topology": map[string]any{"classRef": map[string]any{"name": "tkg-vsphere-default-v1.2.0"}, "version": "v1.29.9+vmware.1"}},
+	}}
+	if _, err := suite.Dyn.Resource(clustersGVR).Namespace(ns).Create(ctx, cluster, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	markAvailable(t, ns, "wc-plan", 1, 0)
+	secrets := schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+	prod, err := suite.Dyn.Resource(secrets).Namespace("default").Get(ctx, "wc-prod-1-kubeconfig", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret", "type": "cluster.x-k8s.io/secret",
+		"metadata": map[string]any{"name": "wc-plan-kubeconfig", "namespace": ns}, "data": prod.Object["data"]}}
+	if _, err := suite.Dyn.Resource(secrets).Namespace(ns).Create(ctx, secret, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	pdb := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "policy/v1", "kind": "PodDisruptionBudget",
+		"metadata": map[string]any{"name": "db", "namespace": ns},
+		"spec":     map[string]any{"maxUnavailable": int64(0), "selector": map[string]any{"matchLabels": map[string]any{"app": "db"}}}}}
+	if _, err := suite.Dyn.Resource(pdbsGVR).Namespace(ns).Create(ctx, pdb, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+
+	r := e.Kubectl("tko", "cluster", "upgrade", "plan", "wc-plan", "-n", ns, "-o", "json").ExitCode(explain.ExitFailure)
+	var plan upgradeplan.Plan
+	if err := json.Unmarshal([]byte(r.Stdout), &plan); err != nil {
+		t.Fatalf("not a plan: %v\n%s", err, r.Stdout)
+	}
+	if plan.Kind != upgradeplan.Kind || len(plan.Clusters) != 1 {
+		t.Fatalf("plan %+v", plan)
+	}
+	c := plan.Clusters[0]
+	if c.CurrentVersion != "v1.29.9+vmware.1" || c.Next() != "v1.30.2---vmware.1-tkg.1" || c.ResourceVersion == "" || c.Wave != 0 {
+		t.Errorf("cluster %+v", c)
+	}
+	var pdbBlocker bool
+	for _, b := range c.Blockers {
+		pdbBlocker = pdbBlocker || (b.Code == upgradeplan.CodePDB && b.Object == "PodDisruptionBudget/"+ns+"/db")
+	}
+	var deprecated bool
+	for _, w := range c.Warnings {
+		deprecated = deprecated || (w.Code == upgradeplan.CodeDeprecatedUnknown && w.Object == "widgets "+widgetsGroup+"/v1beta1")
+	}
+	if !pdbBlocker || !deprecated || len(c.Blockers) != 1 {
+		t.Errorf("blockers %+v, warnings %+v", c.Blockers, c.Warnings)
+	}
+	table := e.Kubectl("tko", "cluster", "upgrade", "plan", "wc-plan", "-n", ns).ExitCode(explain.ExitFailure)
+	row := rowOf(t, table.Stdout, "wc-plan", 0)
+	if row[1] != "v1.29.9+vmware.1" || row[2] != "v1.30.2---vmware.1-tkg.1" || !strings.Contains(row[3], "maxUnavailable 0") || row[4] != "-" {
+		t.Errorf("row %q", row)
+	}
+	table.StderrContains("blocker: "+ns+"/wc-plan: PodDisruptionBudgetBlocksDrain: ", "warning: "+ns+"/wc-plan: DeprecatedAPIInUse: ")
+
+	// Allowing one disruption lifts the blocker: the cluster is in the first wave.
+	patch := []byte(`{"spec":{"maxUnavailable":1}}`)
+	if _, err := suite.Dyn.Resource(pdbsGVR).Namespace(ns).Patch(ctx, "db", types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	ok := e.Kubectl("tko", "cluster", "upgrade", "plan", "wc-plan", "-n", ns).Success()
+	if row := rowOf(t, ok.Stdout, "wc-plan", 0); row[3] != "-" || row[4] != "1" {
+		t.Errorf("unblocked row %q", row)
+	}
+
+	// Through a release the Supervisor does not mark Compatible: each step
+	// planned, the blocker with its condition's message.
+	tkc := e.Kubectl("tko", "cluster", "upgrade", "plan", "tkc-prod-1", "-n", "vsphere-team-a", "--to", "v1.28.8---vmware.1-fips.1-tkg.2", "-o", "wide").ExitCode(explain.ExitFailure)
+	tkc.StdoutContains("v1.27.11+vmware.1-fips.1 → v1.28.8+vmware.1-fips.1")
+	tkc.StderrContains("TKRNotCompatible: TanzuKubernetesRelease v1.28.8---vmware.1-fips.1-tkg.2 is not Compatible: TanzuKubernetesRelease v1.28.8---vmware.1-fips.1-tkg.2 needs Supervisor v8.0.3 or later")
+
+	// Bad input, one line each, nothing read from a workload cluster.
+	e.Kubectl("tko", "cluster", "upgrade", "plan", "wc-plan", "-n", ns, "--to", "v1.99.0---vmware.1-tkg.1").ExitCode(explain.ExitNotFound).OneLineError("v1.99.0---vmware.1-tkg.1")
+	e.Kubectl("tko", "cluster", "upgrade", "plan", "wc-prod-1", "--to", "v1.29.9---vmware.1-tkg.1").ExitCode(explain.ExitUsage).OneLineError("older than default/wc-prod-1 (v1.30.2+vmware.1)")
+
+	// `upgrade NAME --tkr` is still the upgrade of one cluster.
+	e.Kubectl("tko", "cluster", "upgrade", "wc-plan", "-n", ns, "--tkr", "v1.30.2---vmware.1-tkg.1", "--dry-run").Success().
+		StdoutContains("cluster.cluster.x-k8s.io/wc-plan would change (dry run)")
+}
