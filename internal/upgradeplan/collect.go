@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -158,15 +159,14 @@ func selectClusters(ctx context.Context, src Source, o Options) ([]*unstructured
 			}
 		}
 		switch {
-		case !found && contains(management, name):
+		case !found && slices.Contains(management, name):
 			return nil, errs.Invalidf("%s is the management cluster: it is upgraded by its own procedure (tanzu management-cluster upgrade), never in a plan", name)
 		case !found:
 			missing = append(missing, name)
 		}
 	}
 	if len(missing) > 0 {
-		ns := o.Namespace
-		return nil, &errs.NotFoundError{Kind: "workload cluster", Name: strings.Join(missing, ","), Namespace: ns,
+		return nil, &errs.NotFoundError{Kind: "workload cluster", Name: strings.Join(missing, ","), Namespace: o.Namespace,
 			Hint: "list them with 'kubectl tko cluster list -A' and pass the namespace with -n"}
 	}
 	if len(out) == 0 {
@@ -177,15 +177,6 @@ func selectClusters(ctx context.Context, src Source, o Options) ([]*unstructured
 		return out[i].GetNamespace()+"/"+out[i].GetName() < out[j].GetNamespace()+"/"+out[j].GetName()
 	})
 	return out, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // planOne plans one cluster from what the management cluster knows: its
