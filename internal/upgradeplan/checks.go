@@ -16,6 +16,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 )
 
 // DeprecatedMetric is the API server's gauge of deprecated APIs requested
@@ -221,4 +222,32 @@ func ManagementFinding(mgmt *Management, final string) (Finding, bool) {
 
 func newerMinor(a, b *semver.Version) bool {
 	return a.Major() > b.Major() || (a.Major() == b.Major() && a.Minor() > b.Minor())
+}
+
+// HealthFinding blocks a cluster whose `observe health` reports errors
+// now: an upgrade drains and replaces every node, and starting it on a
+// cluster already failing hides which of the two broke what. Cluster API
+// objects the cluster may host are its workload clusters' state, not its
+// own health.
+func HealthFinding(h *observe.Health, c *Cluster) (Finding, bool) {
+	var errs []string
+	for _, f := range h.Findings {
+		if f.Severity != observe.SeverityError || f.Area == "cluster" {
+			continue
+		}
+		what := f.Area + " " + f.Name
+		if f.Namespace != "" {
+			what = f.Area + " " + f.Namespace + "/" + f.Name
+		}
+		errs = append(errs, what+": "+f.Reason)
+	}
+	if len(errs) == 0 {
+		return Finding{}, false
+	}
+	cause := fmt.Sprintf("observe health reports %d error(s): %s", len(errs), errs[0])
+	if len(errs) > 1 {
+		cause += fmt.Sprintf(" (+%d more)", len(errs)-1)
+	}
+	return Finding{Code: CodeHealthErrors, Object: c.Kind + "/" + c.Key(), Cause: cause,
+		Fix: fmt.Sprintf("fix them first (kubectl tko observe health -A --cluster %s -n %s)", c.Name, c.Namespace)}, true
 }

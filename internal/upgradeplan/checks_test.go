@@ -9,6 +9,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 )
 
 // metrics is an API server's /metrics as v1.37 writes it: the gauge for a
@@ -166,5 +167,24 @@ func TestManagementFinding(t *testing.T) {
 	}
 	if _, ok := ManagementFinding(nil, "v1.31.1+vmware.2"); ok {
 		t.Error("blocked without a management cluster (a Supervisor)")
+	}
+}
+
+func TestHealthFinding(t *testing.T) {
+	c := &Cluster{Namespace: "team-a", Name: "wc-1", Kind: KindCluster}
+	h := &observe.Health{Findings: []observe.Finding{
+		{Severity: observe.SeverityError, Area: "cluster", Namespace: "team-a", Name: "wc-9", Reason: "Failed"}, // a cluster it manages: not its own health
+		{Severity: observe.SeverityWarning, Area: "event", Name: "x", Reason: "BackOff"},
+	}}
+	if f, ok := HealthFinding(h, c); ok {
+		t.Errorf("blocked by a warning or a managed cluster: %+v", f)
+	}
+	h.Findings = append(h.Findings,
+		observe.Finding{Severity: observe.SeverityError, Area: "node", Name: "wc-1-md-0-abc", Reason: "NotReady"},
+		observe.Finding{Severity: observe.SeverityError, Area: "pod", Namespace: "shop", Name: "db-0", Reason: "CrashLoopBackOff"})
+	f, ok := HealthFinding(h, c)
+	if !ok || f.Code != CodeHealthErrors || f.Cause != "observe health reports 2 error(s): node wc-1-md-0-abc: NotReady (+1 more)" ||
+		f.Fix != "fix them first (kubectl tko observe health -A --cluster wc-1 -n team-a)" {
+		t.Errorf("%v %+v", ok, f)
 	}
 }

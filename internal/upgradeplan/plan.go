@@ -33,6 +33,7 @@ const (
 	CodeDeprecatedUnknown = "DeprecatedAPIInUse"
 	CodePDB               = "PodDisruptionBudgetBlocksDrain"
 	CodeNotHealthy        = "ClusterNotHealthy"
+	CodeHealthErrors      = "HealthErrors"
 	CodeMachinesNotReady  = "MachinesNotReady"
 	CodeNoHealthCheck     = "NodePoolWithoutHealthCheck"
 	CodeNoBackup          = "NoRecentBackup"

@@ -18,6 +18,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 )
 
 var pdbs = schema.GroupVersionResource{Group: "policy", Version: "v1", Resource: "poddisruptionbudgets"}
@@ -26,6 +27,7 @@ func isNotServed(err error) bool { return apierrors.IsNotFound(err) }
 
 // workloadInput is what a workload cluster is checked against.
 type workloadInput struct {
+	cluster         *Cluster
 	final, kapp     string
 	maxAge          time.Duration
 	veleroNamespace string
@@ -53,7 +55,7 @@ func readWorkloads(ctx context.Context, src Source, plan *Plan, o Options, kapp 
 		if err != nil {
 			return workloadFindings{}, err
 		}
-		in := workloadInput{final: c.Final(), kapp: kapp[c.Steps[len(c.Steps)-1].TKR], maxAge: o.BackupMaxAge,
+		in := workloadInput{cluster: c, final: c.Final(), kapp: kapp[c.Steps[len(c.Steps)-1].TKR], maxAge: o.BackupMaxAge,
 			veleroNamespace: o.VeleroNamespace, now: o.Now}
 		return readWorkload(ctx, wc, in)
 	})
@@ -128,6 +130,11 @@ func readWorkload(ctx context.Context, wc *kube.Clients, in workloadInput) (work
 		if err := packageFindings(ctx, wc, in, &out); err != nil {
 			notRead("installed packages", err)
 		}
+	}
+	if h, err := observe.ReadHealth(ctx, wc, metav1.NamespaceAll); err != nil {
+		notRead("its health (observe health)", err)
+	} else if f, ok := HealthFinding(h, in.cluster); ok {
+		out.blockers = append(out.blockers, f)
 	}
 	if served[backup.Group] {
 		h, err := backup.ReadHealth(ctx, wc.Dynamic, in.veleroNamespace, in.now, in.maxAge)

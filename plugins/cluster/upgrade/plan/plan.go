@@ -63,7 +63,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			  (its condition's message), or a minor version no release offers;
 			- the management cluster older than the target (it is upgraded first, by
 			  its own procedure, and is never in a wave);
-			- the cluster not Available, or machines not ready;
+			- the cluster not Available, machines not ready, or errors in what
+			  'observe health' reads from it (nodes, pods, workloads, packages);
 			- deprecated APIs still requested, from the workload API server's
 			  apiserver_requested_deprecated_apis gauge: removed at or before the
 			  target blocks, an unannounced removal is a warning;

@@ -87,11 +87,13 @@ spec: {refName: contour.tanzu.vmware.com, version: 1.26.1+vmware.1-tkg.1, kubern
 	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
 		{Name: "the seeded fleet", Args: clitest.Args("upgrade plan --all-workload-clusters"), Code: 1,
 			Stdout: []string{"CLUSTER\tCURRENT\tNEXT\tBLOCKERS\tWAVE\n",
-				"wc-prod-1\tv1.30.2+vmware.1\tv1.31.1---vmware.2-tkg.2\tthe management cluster tkg-mgmt runs v1.30.2+vmware.1, older than the target v1.31.1+vmware.2\t-\n",
+				"wc-prod-1\tv1.30.2+vmware.1\tv1.31.1---vmware.2-tkg.2\tthe management cluster tkg-mgmt runs v1.30.2+vmware.1, older than the target v1.31.1+vmware.2 (+1 more)\t-\n",
 				"wc-team-a\tv1.29.9+vmware.1\tv1.30.2---vmware.1-tkg.1\tthe cluster is Degraded: "},
 			Stderr: []string{"note: tkg-system/tkg-mgmt (v1.30.2+vmware.1): the management cluster is in no wave",
 				"blocker: team-a/wc-team-a: MachinesNotReady: 1 of 6 machines are not ready",
 				"warning: team-a/wc-team-a: NodePoolWithoutHealthCheck: node pool md-0 has no MachineHealthCheck",
+				// Its API server (the seed's) has a package failing to reconcile.
+				"blocker: default/wc-prod-1: HealthErrors: observe health reports 2 error(s): package tanzu-packages/prometheus: ReconcileFailed (+1 more)",
 				"plan: 7 cluster(s), 6 blocked, 0 in 0 wave(s)\n"},
 			Absent: []string{"tkg-mgmt\tv1", "wc-retired"}, NoChanges: true},
 		{Name: "a canary that can move", Args: clitest.Args("upgrade plan wc-prod-1 -o wide"),
