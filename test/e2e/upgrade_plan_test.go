@@ -3,6 +3,7 @@ package e2e
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -159,6 +160,15 @@ func TestUpgradePlan(t *testing.T) {
 	tkc := e.Kubectl("tko", "cluster", "upgrade", "plan", "tkc-prod-1", "-n", "vsphere-team-a", "--to", "v1.28.8---vmware.1-fips.1-tkg.2", "-o", "wide").ExitCode(explain.ExitFailure)
 	tkc.StdoutContains("v1.27.11+vmware.1-fips.1 → v1.28.8+vmware.1-fips.1")
 	tkc.StderrContains("TKRNotCompatible: TanzuKubernetesRelease v1.28.8---vmware.1-fips.1-tkg.2 is not Compatible: TanzuKubernetesRelease v1.28.8---vmware.1-fips.1-tkg.2 needs Supervisor v8.0.3 or later")
+
+	// The demo's line: the seeded fleet, blocked clusters and why.
+	fleet := e.Kubectl("tko", "cluster", "upgrade", "plan", "--all-workload-clusters").ExitCode(explain.ExitFailure)
+	if row := rowOf(t, fleet.Stdout, "wc-prod-1", 0); row[2] != "v1.31.1---vmware.2-tkg.2" ||
+		!strings.HasPrefix(row[3], "the management cluster tkg-mgmt runs v1.30.2+vmware.1, older than the target v1.31.1+vmware.2") {
+		t.Errorf("wc-prod-1 in the fleet plan: %q", row)
+	}
+	fleet.StdoutLacks("tkg-mgmt\t").StderrContains("note: tkg-system/tkg-mgmt (v1.30.2+vmware.1): the management cluster is in no wave",
+		"blocker: team-a/wc-team-a: ClusterNotHealthy: the cluster is Degraded")
 
 	// Bad input, one line each, nothing read from a workload cluster.
 	e.Kubectl("tko", "cluster", "upgrade", "plan", "wc-plan", "-n", ns, "--to", "v1.99.0---vmware.1-tkg.1").ExitCode(explain.ExitNotFound).OneLineError("v1.99.0---vmware.1-tkg.1")
