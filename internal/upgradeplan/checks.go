@@ -114,7 +114,8 @@ func majorMinor(s string) (uint64, uint64, bool) {
 
 // PDBBlocksDrain says whether a PodDisruptionBudget lets no pod be evicted,
 // so that every node drain of a rolling upgrade waits on it forever:
-// maxUnavailable 0, or minAvailable at or above the pods it expects.
+// maxUnavailable 0, or minAvailable at or above the pods it expects or
+// those healthy now.
 func PDBBlocksDrain(p *policyv1.PodDisruptionBudget) (string, bool) {
 	expected := int(p.Status.ExpectedPods)
 	if mu := p.Spec.MaxUnavailable; mu != nil {
@@ -126,7 +127,9 @@ func PDBBlocksDrain(p *policyv1.PodDisruptionBudget) (string, bool) {
 	}
 	if ma := p.Spec.MinAvailable; ma != nil && expected > 0 {
 		n, err := intstr.GetScaledValueFromIntOrPercent(ma, expected, true)
-		if err == nil && n >= expected {
+		// The pods healthy now count too: with one already down, the
+		// drain waits on the same budget.
+		if err == nil && (n >= expected || n >= int(p.Status.CurrentHealthy)) {
 			return fmt.Sprintf("minAvailable %s with %d pod(s) expected (%d healthy): no pod may be evicted", ma.String(), expected, p.Status.CurrentHealthy), true
 		}
 	}

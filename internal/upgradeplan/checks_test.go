@@ -96,6 +96,7 @@ func TestPDBBlocksDrain(t *testing.T) {
 		{"minAvailable above the pods", pdb(nil, i(4), 3, 2), true},
 		{"minAvailable 100%", pdb(nil, s("100%"), 2, 2), true},
 		{"minAvailable 2 of 3", pdb(nil, i(2), 3, 3), false},
+		{"minAvailable 2 of 3 with 2 healthy", pdb(nil, i(2), 3, 2), true},
 		{"minAvailable 50% of 3", pdb(nil, s("50%"), 3, 3), false},
 		{"minAvailable without pods", pdb(nil, i(1), 0, 0), false},
 	} {
