@@ -79,7 +79,8 @@ func TestChainTo(t *testing.T) {
 	if !errors.As(err, &below) {
 		t.Fatalf("below current: %v", err)
 	}
-	if c, ok := err.(errs.Classed); !ok || c.Class() != errs.ClassInvalid {
+	var classed errs.Classed
+	if !errors.As(err, &classed) || classed.Class() != errs.ClassInvalid {
 		t.Errorf("below current is not a usage error: %v", err)
 	}
 }
