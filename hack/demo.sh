@@ -36,6 +36,7 @@ step kubectl tko cluster list -A -o 'custom-columns=NAME:.metadata.name,TKR:.met
 table kubectl tko cluster audit wc-prod-1
 table kubectl tko cluster available-upgrades wc-team-a -n team-a
 step kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
+table kubectl tko cluster upgrade plan --all-workload-clusters
 step kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-1 --dry-run
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --dry-run -o jsonpath='{.spec.topology.variables[*].name}{"\n"}'
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --tkr v1.99.0

@@ -164,3 +164,7 @@ func orNone(s string) string {
 	}
 	return s
 }
+
+// BehindTKC reports whether a Cluster stands for a TanzuKubernetesCluster
+// of the same name, which is what a day-2 verb acts on instead.
+func BehindTKC(cluster *unstructured.Unstructured) bool { return behindTKC(cluster) }

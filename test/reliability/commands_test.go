@@ -38,6 +38,7 @@ var Commands = []Command{
 	{"kubectl-tko-cluster", []string{"create", "-f", "../testdata/tkc-new.yaml", "--dry-run=server"}, true, nil},
 	{"kubectl-tko-cluster", []string{"scale", "wc-prod-1", "--worker", "2", "--node-pool", "md-1", "--dry-run"}, false, nil},
 	{"kubectl-tko-cluster", []string{"upgrade", "wc-team-a", "-n", "team-a", "--tkr", "v1.30.2---vmware.1-tkg.1", "--dry-run"}, false, nil},
+	{"kubectl-tko-cluster", []string{"upgrade", "plan", "wc-team-a", "-n", "team-a"}, true, nil},
 	{"kubectl-tko-cluster", []string{"kubeconfig", "get", "wc-prod-1"}, false, nil},
 	{"kubectl-tko-package", []string{"repository", "list", "-A"}, true, nil},
 	{"kubectl-tko-package", []string{"installed", "list", "-A"}, true, nil},

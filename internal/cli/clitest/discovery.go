@@ -2,6 +2,7 @@ package clitest
 
 import (
 	"fmt"
+	"io"
 	"maps"
 	"net/http"
 	"strings"
@@ -24,6 +25,16 @@ func (s *Server) serveOther(w http.ResponseWriter, r *http.Request, req Request)
 	path := strings.TrimSuffix(r.URL.Path, "/")
 	segs := strings.Split(strings.TrimPrefix(path, "/"), "/")
 	switch {
+	case path == "/metrics":
+		s.mu.Lock()
+		text := s.metrics
+		s.mu.Unlock()
+		if text == "" {
+			writeError(w, apierrors.NewNotFound(schema.GroupResource{}, ""))
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		_, _ = io.WriteString(w, text)
 	case path == "/version":
 		writeJSON(w, http.StatusOK, ServerVersion())
 	case path == "/healthz" || path == "/livez" || path == "/readyz":

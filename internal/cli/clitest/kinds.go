@@ -76,6 +76,7 @@ func Kinds() []Kind {
 		kind("apps/v1", "StatefulSet", "statefulsets", ns, true, "sts"),
 		kind("apps/v1", "DaemonSet", "daemonsets", ns, true, "ds"),
 		kind("apps/v1", "ReplicaSet", "replicasets", ns, true, "rs"),
+		kind("policy/v1", "PodDisruptionBudget", "poddisruptionbudgets", ns, true, "pdb"),
 		kind("rbac.authorization.k8s.io/v1", "Role", "roles", ns, false),
 		kind("rbac.authorization.k8s.io/v1", "RoleBinding", "rolebindings", ns, false),
 		kind("rbac.authorization.k8s.io/v1", "ClusterRole", "clusterroles", cl, false),

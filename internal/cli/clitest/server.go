@@ -49,6 +49,7 @@ type Server struct {
 	reactions []reaction
 	after     []reaction
 	proxies   map[string]http.Handler
+	metrics   string
 }
 
 // Request is one request the server saw.
@@ -154,6 +155,14 @@ func (s *Server) Proxy(namespace, service string, h http.Handler) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.proxies[namespace+"/"+service] = h
+}
+
+// ServeMetrics makes /metrics answer text, in Prometheus' text format, as
+// an API server's own metrics (404 until set).
+func (s *Server) ServeMetrics(text string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.metrics = text
 }
 
 // Unserve stops serving API groups ("velero.io"): discovery leaves them

@@ -8,6 +8,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/dynamic"
@@ -148,4 +149,24 @@ func Tree(ctx context.Context, connect Connector, name string) (*unstructured.Un
 		return nil, nil, err
 	}
 	return u, tree, nil
+}
+
+// CompleteTKRs completes the TanzuKubernetesReleases of the management cluster.
+func CompleteTKRs(f *cli.Factory) cobra.CompletionFunc {
+	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
+		f.ForCompletion()
+		c, err := Connect(f)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		tkrs, _, err := capi.ListTKRs(cmd.Context(), c.Dyn, c.API)
+		if err != nil {
+			return nil, cobra.ShellCompDirectiveNoFileComp
+		}
+		names := make([]string, len(tkrs))
+		for i, t := range tkrs {
+			names[i] = t.Name
+		}
+		return names, cobra.ShellCompDirectiveNoFileComp
+	}
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/plan"
 )
 
 // Options holds the flags and state of `cluster upgrade`.
@@ -65,7 +66,8 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().StringVar(&o.Version, "version", "", "Target Kubernetes version, e.g. v1.30.2+vmware.1.")
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
 	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version")
-	_ = cmd.RegisterFlagCompletionFunc("tkr", completeTKRs(f))
+	_ = cmd.RegisterFlagCompletionFunc("tkr", common.CompleteTKRs(f))
+	cmd.AddCommand(plan.NewCmd(f, o.Streams))
 	return cmd
 }
 
@@ -175,23 +177,4 @@ func (o *Options) checkClass(ctx context.Context, c *common.Client, u *unstructu
 		return nil
 	}
 	return capi.ClassAllows(class, version)
-}
-
-func completeTKRs(f *cli.Factory) cobra.CompletionFunc {
-	return func(cmd *cobra.Command, _ []string, _ string) ([]string, cobra.ShellCompDirective) {
-		f.ForCompletion()
-		c, err := common.Connect(f)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		tkrs, _, err := capi.ListTKRs(cmd.Context(), c.Dyn, c.API)
-		if err != nil {
-			return nil, cobra.ShellCompDirectiveNoFileComp
-		}
-		names := make([]string, len(tkrs))
-		for i, t := range tkrs {
-			names[i] = t.Name
-		}
-		return names, cobra.ShellCompDirectiveNoFileComp
-	}
 }
