@@ -28,7 +28,7 @@ func main() {
 	listRuns := flag.Int("list-runs", 7, "runs per measurement of the large list benchmarks")
 	clusters := flag.Int("clusters", 5000, "Clusters for the list benchmark (spread over 50 namespaces)")
 	installRuns := flag.Int("install-runs", 9, "runs per client of the install --wait latency benchmark")
-	only := flag.String("only", "", "run one benchmark: startup, size, list, fleet, install or login")
+	only := flag.String("only", "", "run one benchmark: startup, size, list, fleet, wan, install or login")
 	carriedToo := flag.Bool("carried", true, "with size: also build the plugins from this tree with symbols and print what each carries")
 	flag.Parse()
 	if err := buildRSS(); err != nil {
@@ -49,6 +49,7 @@ func main() {
 		{"size", func() error { return sizes(*bin, kubectl, *carriedToo) }},
 		{"list", func() error { return clusterList(*bin, kubectl, *listRuns, 50, *clusters/50) }},
 		{"fleet", func() error { return fleetList(*bin, *runs) }},
+		{"wan", func() error { return fleetWAN(*bin, *runs) }},
 		{"install", func() error { return installLatency(*bin, kubectl, *installRuns) }},
 		{"login", func() error { return loginCached(*bin, kubectl, *runs) }},
 	}
@@ -88,6 +89,12 @@ type Sample struct {
 // measure runs a command n times and returns the median wall time, peak
 // resident set size and CPU time.
 func measure(n int, env []string, name string, args ...string) (Sample, error) {
+	return measureCodes(n, env, []int{0}, name, args...)
+}
+
+// measureCodes is measure for a command whose answer may be one of codes
+// (a fleet view exits 1 for a target's failure it shows).
+func measureCodes(n int, env []string, codes []int, name string, args ...string) (Sample, error) {
 	walls := make([]time.Duration, 0, n)
 	rss := make([]int64, 0, n)
 	cpus := make([]time.Duration, 0, n)
@@ -100,8 +107,12 @@ func measure(n int, env []string, name string, args ...string) (Sample, error) {
 			return Sample{}, fmt.Errorf("%s %v: %w", filepath.Base(name), args, err)
 		}
 		var wall, maxrss, cpu int64
-		if _, err := fmt.Sscanf(string(out), "%d %d %d", &wall, &maxrss, &cpu); err != nil {
+		var code int
+		if _, err := fmt.Sscanf(string(out), "%d %d %d %d", &wall, &maxrss, &cpu, &code); err != nil {
 			return Sample{}, fmt.Errorf("reading the measurement of %s: %w", filepath.Base(name), err)
+		}
+		if !slices.Contains(codes, code) {
+			return Sample{}, fmt.Errorf("%s %v: exit status %d", filepath.Base(name), args, code)
 		}
 		walls = append(walls, time.Duration(wall))
 		rss = append(rss, maxrss)
