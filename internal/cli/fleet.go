@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 	"k8s.io/client-go/rest"
 
@@ -27,11 +28,12 @@ type FleetFlags struct {
 	// FailAlways leaves out --strict: the command fails on any failed
 	// target anyway (an audit).
 	FailAlways bool
+	parallel   *pflag.Flag // --parallel, once registered
 }
 
 // NewFleetFlags returns fleet flags with the defaults of every plugin.
 func NewFleetFlags() *FleetFlags {
-	return &FleetFlags{sel: fleet.Selection{Options: fleet.Options{Parallel: fleet.DefaultParallel, Timeout: fleet.DefaultTimeout}}}
+	return &FleetFlags{sel: fleet.Selection{Options: fleet.Options{Timeout: fleet.DefaultTimeout}}}
 }
 
 // AddContextFlags registers --all-contexts (--context a,b is kubectl's own
@@ -60,7 +62,10 @@ func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, oldTimeout string) {
 	if cmd.Flags().Lookup("parallel") != nil {
 		return
 	}
-	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", ff.sel.Parallel, "Targets queried at once in a fleet run.")
+	// 0 is fleet.DefaultParallel(), which depends on the machine: not a
+	// number to print in help and reference pages.
+	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", 0, "Targets queried at once in a fleet run (default: every target, up to an eighth of the open-file limit and 1024).")
+	ff.parallel = cmd.Flags().Lookup("parallel")
 	if !ff.FailAlways {
 		cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")
 	}
@@ -96,7 +101,7 @@ func (ff *FleetFlags) Selection(f *Factory) (fleet.Selection, error) {
 		return sel, cmdutil.FlagErrorf("--cluster and --cluster-selector are exclusive")
 	case sel.ContextFleet() && sel.WorkloadFleet():
 		return sel, cmdutil.FlagErrorf("choose contexts (--all-contexts, --context a,b) or workload clusters (--cluster, --all-workload-clusters), not both")
-	case sel.Parallel < 1:
+	case sel.Parallel < 0 || sel.Parallel == 0 && ff.parallel != nil && ff.parallel.Changed:
 		return sel, cmdutil.FlagErrorf("--parallel must be at least 1")
 	case sel.Timeout < 0:
 		return sel, cmdutil.FlagErrorf("--target-timeout cannot be negative")
@@ -134,7 +139,7 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 		}
 		return fleet.Run(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
 			cf := f.ForContext(name)
-			c, err := cf.Connect(reqs...)
+			c, err := within(ctx, func() (*kube.Clients, error) { return cf.Connect(reqs...) })
 			if err != nil {
 				var zero T
 				return zero, err
@@ -168,7 +173,7 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 			ns, cluster, _ := strings.Cut(name, "/")
 			c, err := fleet.Connect(ctx, mgmt.Dynamic, ns, cluster, tune)
 			if err == nil {
-				err = requireOn(c, reqs)
+				_, err = within(ctx, func() (*kube.Clients, error) { return c, requireOn(c, reqs) })
 			}
 			if err != nil {
 				var zero T
@@ -186,6 +191,28 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 		return nil, nil, err
 	}
 	return []fleet.Result[T]{{Value: v}}, nil, nil
+}
+
+// within runs connect, which asks discovery without a context, and gives
+// up when ctx ends: a target that accepts the connection and never answers
+// is bounded by --target-timeout like every later request, not by the TLS
+// handshake's own timeout. The abandoned attempt ends by itself.
+func within(ctx context.Context, connect func() (*kube.Clients, error)) (*kube.Clients, error) {
+	type result struct {
+		c   *kube.Clients
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		c, err := connect()
+		done <- result{c, err}
+	}()
+	select {
+	case r := <-done:
+		return r.c, r.err
+	case <-ctx.Done():
+		return nil, context.Cause(ctx)
+	}
 }
 
 // requireOn checks a workload cluster's API groups.

@@ -5,6 +5,7 @@ package fleet
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -17,14 +18,18 @@ type Result[T any] struct {
 	Err    error
 }
 
-// DefaultParallel is how many targets a fleet run reaches at once: fleet
-// work waits on the network, not the CPU, and 16 covers most estates in
-// one wave while bounding connections and memory.
-const DefaultParallel = 16
+// DefaultParallel is how many targets a fleet run reaches at once. Fleet
+// work waits on the network, not on this machine: every target of an
+// estate at once, bounded by the open files a connection each takes
+// (an eighth of the limit, between 16 and 1,024), so a hundred clusters
+// at WAN distance take about the time of one.
+func DefaultParallel() int {
+	return min(max(openFileLimit()/8, 16), 1024)
+}
 
 // Options bounds the fan-out.
 type Options struct {
-	Parallel int           // at most this many targets at once (default DefaultParallel)
+	Parallel int           // at most this many targets at once (default DefaultParallel())
 	Timeout  time.Duration // per target; 0 for none
 }
 
@@ -34,7 +39,7 @@ type Options struct {
 func Run[T any](ctx context.Context, targets []string, opts Options, fn func(ctx context.Context, target string) (T, error)) []Result[T] {
 	parallel := opts.Parallel
 	if parallel <= 0 {
-		parallel = DefaultParallel
+		parallel = DefaultParallel()
 	}
 	results := make([]Result[T], len(targets))
 	slots := make(chan struct{}, parallel)
@@ -57,7 +62,7 @@ func Run[T any](ctx context.Context, targets []string, opts Options, fn func(ctx
 			}
 			defer cancel()
 			results[i].Value, results[i].Err = fn(tctx, target)
-			if results[i].Err != nil && tctx.Err() != nil && ctx.Err() == nil {
+			if err := results[i].Err; err != nil && tctx.Err() != nil && ctx.Err() == nil && !errors.Is(err, context.Cause(tctx)) {
 				results[i].Err = fmt.Errorf("%w: %w", context.Cause(tctx), results[i].Err)
 			}
 		}()
