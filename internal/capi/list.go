@@ -59,8 +59,13 @@ type Listed struct {
 func ListClusters(ctx context.Context, r *kube.REST, dyn dynamic.Interface, api API, opts ListOptions, visit func(Listed)) error {
 	tkcs := make(chan tkcResult, 1)
 	go func() {
+		if opts.Mode == ListViews {
+			views, err := listTKCViews(ctx, r, opts)
+			tkcs <- tkcResult{views: views, err: err}
+			return
+		}
 		list, err := listTKCs(ctx, dyn, opts)
-		tkcs <- tkcResult{list, err}
+		tkcs <- tkcResult{list: list, err: err}
 	}()
 	seen := map[string]bool{} // Clusters, so TKCs behind them are not listed twice
 	add := func(l Listed) {
@@ -102,8 +107,16 @@ func ListClusters(ctx context.Context, r *kube.REST, dyn dynamic.Interface, api 
 		return err
 	}
 	t := <-tkcs
-	if t.err != nil || t.list == nil {
+	if t.err != nil {
 		return t.err
+	}
+	for _, v := range t.views {
+		if !seen[v.Namespace+"/"+v.Name] {
+			add(Listed{Cluster: v})
+		}
+	}
+	if t.list == nil {
+		return nil
 	}
 	for i := range t.list.Items {
 		item := &t.list.Items[i]
@@ -125,8 +138,37 @@ func ListClusters(ctx context.Context, r *kube.REST, dyn dynamic.Interface, api 
 }
 
 type tkcResult struct {
-	list *unstructured.UnstructuredList
+	views []Cluster // ListViews
+	list  *unstructured.UnstructuredList
 	err  error
+}
+
+// listTKCViews lists the views of the TanzuKubernetesClusters, each page
+// decoded straight into TKCFields; where none is served, or the user may
+// not read them, it returns none.
+func listTKCViews(ctx context.Context, r *kube.REST, opts ListOptions) ([]Cluster, error) {
+	if opts.TKCVersion == nil {
+		return nil, nil
+	}
+	version, ok := opts.TKCVersion()
+	if !ok {
+		return nil, nil
+	}
+	gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
+	var views []Cluster
+	err := kube.Pages(ctx, r, gvr, opts.Namespace, metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}, func(items []TKCFields) error {
+		for i := range items {
+			views = append(views, items[i].View())
+		}
+		return nil
+	})
+	if apierrors.IsForbidden(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
+	}
+	return views, nil
 }
 
 // listTKCs lists the TanzuKubernetesClusters; where none is served, or
