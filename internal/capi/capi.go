@@ -248,4 +248,3 @@ func TopologyClass(u *unstructured.Unstructured) (name, namespace string) {
 
 // TKC is how TanzuKubernetesClusters (vSphere with Tanzu) are named in views.
 const TKC = "TanzuKubernetesCluster"
-

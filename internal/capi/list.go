@@ -140,7 +140,7 @@ func ListClusters(ctx context.Context, r *kube.REST, dyn dynamic.Interface, api 
 type tkcResult struct {
 	views []Cluster // ListViews
 	list  *unstructured.UnstructuredList
-	err  error
+	err   error
 }
 
 // listTKCViews lists the views of the TanzuKubernetesClusters, each page
