@@ -127,6 +127,13 @@ type Target struct {
 // target that cannot be reached is a failed result, never the end of the
 // run. notes say what was skipped (workload clusters not provisioned yet).
 func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs []kube.Requirement, fn func(ctx context.Context, t Target) (T, error)) (results []fleet.Result[T], notes []string, err error) {
+	return FleetRunEach(ctx, f, sel, reqs, fn, nil)
+}
+
+// FleetRunEach is FleetRun that hands each target's result to each as soon
+// as it is done (fleet.RunEach); each is not called when the selection
+// itself fails.
+func FleetRunEach[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs []kube.Requirement, fn func(ctx context.Context, t Target) (T, error), each func(i int, r fleet.Result[T])) (results []fleet.Result[T], notes []string, err error) {
 	switch {
 	case sel.ContextFleet():
 		raw, err := f.RawConfig()
@@ -137,7 +144,7 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 		if err != nil {
 			return nil, nil, err
 		}
-		return fleet.Run(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
+		return fleet.RunEach(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
 			cf := f.ForContext(name)
 			c, err := within(ctx, func() (*kube.Clients, error) { return cf.Connect(reqs...) })
 			if err != nil {
@@ -145,7 +152,7 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 				return zero, err
 			}
 			return fn(ctx, Target{Name: name, Clients: c, Factory: cf})
-		}), nil, nil
+		}, each), nil, nil
 	case sel.WorkloadFleet():
 		mgmt, err := f.Connect(capi.Requirement)
 		if err != nil {
@@ -169,7 +176,7 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 		tune := func(cfg *rest.Config) {
 			cfg.Timeout, cfg.QPS, cfg.Burst = mgmt.Config.Timeout, mgmt.Config.QPS, mgmt.Config.Burst
 		}
-		return fleet.Run(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
+		return fleet.RunEach(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
 			ns, cluster, _ := strings.Cut(name, "/")
 			c, err := fleet.Connect(ctx, mgmt.Dynamic, ns, cluster, tune)
 			if err == nil {
@@ -180,7 +187,7 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 				return zero, err
 			}
 			return fn(ctx, Target{Name: name, Clients: c})
-		}), notes, nil
+		}, each), notes, nil
 	}
 	c, err := f.Connect(reqs...)
 	if err != nil {
@@ -190,7 +197,11 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 	if err != nil {
 		return nil, nil, err
 	}
-	return []fleet.Result[T]{{Value: v}}, nil, nil
+	results = []fleet.Result[T]{{Value: v}}
+	if each != nil {
+		each(0, results[0])
+	}
+	return results, nil, nil
 }
 
 // within runs connect, which asks discovery without a context, and gives

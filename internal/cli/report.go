@@ -47,7 +47,14 @@ func NewFleetReport[T any](sel fleet.Selection, results []fleet.Result[T]) *Flee
 // RunFleet runs fn on every target of sel (see FleetRun), says on errOut
 // what the selection skipped, and returns the report.
 func RunFleet[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs []kube.Requirement, errOut io.Writer, fn func(ctx context.Context, t Target) (T, error)) (*FleetReport[T], error) {
-	results, notes, err := FleetRun(ctx, f, sel, reqs, fn)
+	return RunFleetEach(ctx, f, sel, reqs, errOut, fn, nil)
+}
+
+// RunFleetEach is RunFleet that hands each target's result to each as soon
+// as it is done: a terminal shows the targets that answered while the
+// slow ones are pending.
+func RunFleetEach[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs []kube.Requirement, errOut io.Writer, fn func(ctx context.Context, t Target) (T, error), each func(i int, r fleet.Result[T])) (*FleetReport[T], error) {
+	results, notes, err := FleetRunEach(ctx, f, sel, reqs, fn, each)
 	for _, n := range notes {
 		fmt.Fprintln(errOut, n)
 	}

@@ -55,10 +55,29 @@ func (t *Table) Writer(out io.Writer, wide, noHeaders bool) *RowWriter {
 	return rw
 }
 
+// StreamWriter streams rows on a terminal too, each row as it is written,
+// in columns fixed from the start: each at least its header's width or
+// the width given for it by header (widths), so rows that arrive later
+// line up with those already shown. A longer cell pushes the rest of its
+// own row only. Piped, it is Writer.
+func (t *Table) StreamWriter(out io.Writer, wide, noHeaders bool, widths map[string]int) *RowWriter {
+	rw := t.Writer(out, wide, noHeaders)
+	if rw.tw == nil {
+		return rw
+	}
+	rw.tw, rw.w = nil, out
+	rw.fixed = make([]int, len(rw.keep))
+	for k, i := range rw.keep {
+		rw.fixed[k] = max(len(rw.header[i]), widths[rw.header[i]])
+	}
+	return rw
+}
+
 // RowWriter writes the rows of a Table.
 type RowWriter struct {
 	w          io.Writer
 	tw         *tabwriter.Writer
+	fixed      []int // StreamWriter's column widths, on a terminal
 	keep       []int
 	header     []string
 	headerDone bool
@@ -74,6 +93,19 @@ func (rw *RowWriter) line(cells []string) {
 			cell = strings.ReplaceAll(cells[i], "\t", " ")
 		}
 		picked = append(picked, cell)
+	}
+	if rw.fixed != nil {
+		var b strings.Builder
+		for k, cell := range picked {
+			if k == len(picked)-1 {
+				b.WriteString(cell)
+				break
+			}
+			// tabwriter's padding of 3, as Writer aligns on a terminal.
+			fmt.Fprintf(&b, "%-*s   ", rw.fixed[k], cell)
+		}
+		fmt.Fprintln(rw.w, strings.TrimRight(b.String(), " "))
+		return
 	}
 	fmt.Fprintln(rw.w, strings.Join(picked, "\t"))
 }

@@ -37,6 +37,21 @@ type Options struct {
 // It returns when all targets are done or ctx ends; targets not started
 // when ctx ends report ctx's error.
 func Run[T any](ctx context.Context, targets []string, opts Options, fn func(ctx context.Context, target string) (T, error)) []Result[T] {
+	return RunEach(ctx, targets, opts, fn, nil)
+}
+
+// RunEach is Run that also hands each result to each as soon as its target
+// is done, one call at a time, so a terminal can show the targets that
+// answered while others are pending.
+func RunEach[T any](ctx context.Context, targets []string, opts Options, fn func(ctx context.Context, target string) (T, error), each func(i int, r Result[T])) []Result[T] {
+	var eachMu sync.Mutex
+	done := func(i int, r Result[T]) {
+		if each != nil {
+			eachMu.Lock()
+			defer eachMu.Unlock()
+			each(i, r)
+		}
+	}
 	parallel := opts.Parallel
 	if parallel <= 0 {
 		parallel = DefaultParallel()
@@ -50,6 +65,7 @@ func Run[T any](ctx context.Context, targets []string, opts Options, fn func(ctx
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 			results[i].Err = context.Cause(ctx)
+			done(i, results[i])
 			continue
 		}
 		wg.Add(1)
@@ -65,6 +81,7 @@ func Run[T any](ctx context.Context, targets []string, opts Options, fn func(ctx
 			if err := results[i].Err; err != nil && tctx.Err() != nil && ctx.Err() == nil && !errors.Is(err, context.Cause(tctx)) {
 				results[i].Err = fmt.Errorf("%w: %w", context.Cause(tctx), results[i].Err)
 			}
+			done(i, results[i])
 		}()
 	}
 	wg.Wait()

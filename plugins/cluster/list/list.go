@@ -16,6 +16,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
@@ -114,21 +115,32 @@ func (o *Options) Run(ctx context.Context) error {
 	// -o json and yaml on one context are printed from the bytes the
 	// server sent: thousands of Clusters are not held as maps.
 	o.raw = keepObjects && !fleetView && o.Output.RawList()
-	var rows *cmdutil.RowWriter
+	var rows, fleetRows *cmdutil.RowWriter
 	now := time.Now()
 	if !keepObjects && !fleetView {
 		// Rows are printed page by page as they arrive.
 		rows = o.table(false).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	}
-	report, err := cli.RunFleet(ctx, o.Factory, o.sel, []kube.Requirement{capi.Requirement}, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (Page, error) {
+	var each func(int, fleet.Result[Page])
+	if !keepObjects && fleetView && cmdutil.IsTerminal(o.Streams.Out) {
+		// A person sees each context's rows as it answers, in columns
+		// fixed from the start, while slow contexts are pending.
+		fleetRows = o.table(true).StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, o.streamWidths())
+		each = func(_ int, r fleet.Result[Page]) { o.writeFleetRows(fleetRows, r, now) }
+	}
+	report, err := cli.RunFleetEach(ctx, o.Factory, o.sel, []kube.Requirement{capi.Requirement}, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (Page, error) {
 		var emit func(capi.Cluster)
 		if rows != nil {
 			emit = func(c capi.Cluster) { rows.Write(o.row("", c, false, now)) }
 		}
 		return o.list(ctx, t, keepObjects, emit)
-	})
+	}, each)
 	if err != nil {
 		return err
+	}
+	if fleetRows != nil {
+		o.reportEmpty(fleetRows.Rows)
+		return report.Exit()
 	}
 	if !fleetView {
 		page := report.Results[0].Value
@@ -252,25 +264,47 @@ func (o *Options) reportEmpty(rows int) {
 	fmt.Fprintf(o.Streams.ErrOut, "No clusters found %s.\n", where)
 }
 
+// writeFleetRows writes a context's rows, or a failed context's row with
+// its error.
+func (o *Options) writeFleetRows(rows *cmdutil.RowWriter, r fleet.Result[Page], now time.Time) {
+	if r.Err != nil {
+		msg := explain.Message(r.Err)
+		status := "Error"
+		if !o.Output.Wide() {
+			// Without -o wide the MESSAGE column is hidden; keep the cause visible.
+			status += ": " + msg
+		}
+		rows.Write([]string{r.Target, "", "", "", "", "", "", status, "", "", "", "", "", "", msg})
+		return
+	}
+	for _, c := range r.Value.Clusters {
+		rows.Write(o.row(r.Target, c, true, now))
+	}
+}
+
+// streamWidths are the columns of a streamed fleet table: the contexts'
+// longest name, and what a TKG estate's rows usually take, so that rows
+// arriving later line up with the first.
+func (o *Options) streamWidths() map[string]int {
+	widths := map[string]int{"NAMESPACE": 16, "NAME": 24, "CLASS": 22, "VERSION": 18, "STATUS": 12, "AGE": 5,
+		"TKR": 32, "VM-CLASS": 18, "PLAN": 4, "ROLE": 10, "ENDPOINT": 20}
+	if raw, err := o.Factory.RawConfig(); err == nil {
+		if names, err := fleet.ContextNames(raw, o.sel); err == nil {
+			for _, n := range names {
+				widths["CONTEXT"] = max(widths["CONTEXT"], len(n))
+			}
+		}
+	}
+	return widths
+}
+
 // printTable prints a fleet view: contexts in the order given, a failed
 // context as a row with its error.
 func (o *Options) printTable(report *cli.FleetReport[Page]) error {
 	rows := o.table(true).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	now := time.Now()
-	for i, r := range report.Results {
-		if r.Err != nil {
-			msg := report.Message(i)
-			status := "Error"
-			if !o.Output.Wide() {
-				// Without -o wide the MESSAGE column is hidden; keep the cause visible.
-				status += ": " + msg
-			}
-			rows.Write([]string{r.Target, "", "", "", "", "", "", status, "", "", "", "", "", "", msg})
-			continue
-		}
-		for _, c := range r.Value.Clusters {
-			rows.Write(o.row(r.Target, c, true, now))
-		}
+	for _, r := range report.Results {
+		o.writeFleetRows(rows, r, now)
 	}
 	if err := rows.Flush(); err != nil {
 		return err

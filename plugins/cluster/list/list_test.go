@@ -1,6 +1,7 @@
 package list_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
@@ -48,4 +49,41 @@ spec: {topology: {classRef: {name: tkg-vsphere-default-v1.2.0}, version: v1.31.1
 `)
 	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, a, b)}.Run(t, "list", "-A", "--all-contexts")
 	r.Check(t, 0, "CONTEXT\t", "tko-mgmt\tdefault\twc-prod-1\t", "tko-mgmt-2\tdefault\twc-edge-1\t")
+}
+
+// TestListAllContextsStreams: on a terminal the rows of a context that
+// answered are shown while a slow one is pending, in columns fixed from
+// the start; the slow one's row comes when its time is up, though its
+// name sorts first.
+func TestListAllContextsStreams(t *testing.T) {
+	slow, fast := clitest.NewServer(t), clitest.NewServer(t)
+	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
+	fast.AddYAML(`
+apiVersion: cluster.x-k8s.io/v1beta2
+kind: Cluster
+metadata: {name: wc-edge-1, namespace: default}
+spec: {topology: {classRef: {name: tkg-vsphere-default-v1.2.0}, version: v1.31.1+vmware.2}}
+`)
+	release := make(chan struct{})
+	defer close(release)
+	slow.React("list", "clusters", func(clitest.Request) (bool, any, error) {
+		<-release // never, within the command's time
+		return false, nil, nil
+	})
+	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
+		Run(t, "list", "-A", "--all-contexts", "--target-timeout", "1s")
+	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
+	if r.Code != 0 || len(lines) != 3 {
+		t.Fatalf("%s", r)
+	}
+	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(lines[2], "aaa-slow ") || !strings.Contains(lines[2], "Error: ") {
+		t.Errorf("the answering context's rows are not first:\n%s", r.Stdout)
+	}
+	// Each column starts where its header does.
+	for _, col := range []string{"NAMESPACE", "NAME", "CLASS"} {
+		at := strings.Index(lines[0], " "+col+" ") + 1
+		if at <= 0 || lines[1][at-1] != ' ' || lines[1][at] == ' ' {
+			t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
+		}
+	}
 }
