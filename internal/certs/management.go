@@ -182,7 +182,7 @@ func (c Clock) clusterSecrets(ctx context.Context, dyn dynamic.Interface, ns, na
 func (c Clock) read(r *Row, found bool, err error) bool {
 	switch {
 	case err != nil:
-		r.Status, r.Note = StatusUnknown, "could not be checked: "+explain.Message(err)
+		r.Status, r.Note, r.RenewedBy = StatusUnknown, "could not be checked: "+explain.Message(err), ""
 		return false
 	case !found:
 		return false

@@ -81,6 +81,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.AddFlags(cmd, "Workload clusters to inspect (comma-separated); the same as naming them.")
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Inspect the clusters of every namespace (as --all-workload-clusters).")
 	cmd.Flags().BoolVar(&o.IncludeManagement, "include-management-cluster", false, "Also inspect the management cluster's own certificates.")
+	// --strict and --target-timeout say what they mean here.
+	cmd.Flags().Lookup("strict").Usage = "Exit 1 also when a certificate could not be checked (a Secret forbidden, an endpoint not answering TLS) or a management cluster could not be reached."
+	cmd.Flags().Lookup(cli.TargetTimeoutFlag).Usage = "Give up on one cluster after this long (its API server's TLS handshake after at most 10s)."
 	cmd.Flags().StringVar(&o.Within, "within", o.Within, "Fail on certificates expiring within this window: days (30d) or a duration (720h).")
 	return cmd
 }
