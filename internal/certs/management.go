@@ -119,7 +119,7 @@ func (c Clock) renewal(r *Row, kcp *unstructured.Unstructured, days int64, notAf
 	at := notAfter.Add(-time.Duration(days) * 24 * time.Hour).UTC().Truncate(time.Second)
 	r.RenewsAt = &at
 	r.RenewedBy = fmt.Sprintf("KubeadmControlPlane rollout %dd before", days)
-	if at.Before(c.Now) && notAfter.After(c.Now) {
+	if at.Before(c.Now) {
 		r.Note = join(r.Note, "the rollout was due on "+at.Format(time.DateOnly)+" and has not happened: check KubeadmControlPlane "+kcp.GetName())
 	}
 }
@@ -137,7 +137,7 @@ func (c Clock) clusterSecrets(ctx context.Context, dyn dynamic.Interface, ns, na
 			exists, err := secretExists(ctx, dyn, ns, name+"-sa")
 			switch {
 			case err != nil:
-				r.Status, r.Note = StatusUnknown, explain.Message(err)
+				r.Status, r.Note = StatusUnknown, "could not be checked: "+explain.Message(err)
 			case !exists:
 				continue
 			default:
