@@ -85,6 +85,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().Lookup("strict").Usage = "Exit 1 also when a certificate could not be checked (a Secret forbidden, an endpoint not answering TLS) or a management cluster could not be reached."
 	cmd.Flags().Lookup(cli.TargetTimeoutFlag).Usage = "Give up on one cluster after this long (its API server's TLS handshake after at most 10s)."
 	cmd.Flags().StringVar(&o.Within, "within", o.Within, "Fail on certificates expiring within this window: days (30d) or a duration (720h).")
+	_ = cmd.RegisterFlagCompletionFunc("within", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
+		return []string{"7d", "30d", "60d", "90d"}, cobra.ShellCompDirectiveNoFileComp
+	})
 	return cmd
 }
 

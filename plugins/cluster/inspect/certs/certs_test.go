@@ -213,6 +213,30 @@ spec:
 				s.Add(tlsSecret(t, "pinniped-concierge", "pinniped-concierge-api-tls-serving-certificate", p.Cert, p.Key))
 			},
 			Stdout: []string{"\tPinniped concierge certificate\tSecret/pinniped-concierge/pinniped-concierge-api-tls-serving-certificate\t", "\tPinniped: rotated before expiry\tOK\t"}},
+		// The cluster CA cannot be read: the handshake is checked with the
+		// kubeconfig's CA instead.
+		{Name: "the Avi controller CA that AKO trusts", Args: clitest.Args("inspect certs wc-prod-1 --within 1d"), Code: 0,
+			Setup: func(s *clitest.Server) {
+				ca := issue(t, "avi-controller", 2*day, nil)
+				s.Add(&unstructured.Unstructured{Object: map[string]any{
+					"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "avi-secret", "namespace": "avi-system"},
+					"data": map[string]any{
+						"certificateAuthorityData": base64.StdEncoding.EncodeToString(ca.Cert),
+						"username":                 base64.StdEncoding.EncodeToString([]byte("admin")),
+						"password":                 base64.StdEncoding.EncodeToString([]byte("avi-password-never-shown")),
+					},
+				}})
+				s.React("get", "secrets", func(r clitest.Request) (bool, any, error) {
+					if r.Name == "wc-prod-1-ca" {
+						return true, nil, apierrors.NewForbidden(schema.GroupResource{Resource: "secrets"}, r.Name, nil)
+					}
+					return false, nil, nil
+				})
+			},
+			Stdout: []string{"\tAvi controller CA (AKO)\tSecret/avi-system/avi-secret\t", "\t1\tnothing: follows the Avi controller's certificate\tOK\t",
+				"\tAPI server serving certificate\tendpoint 127.0.0.1:"},
+			Absent: []string{"avi-password-never-shown", base64.StdEncoding.EncodeToString([]byte("avi-password-never-shown"))}},
+		{Name: "completes --within", Args: []string{"__complete", "inspect", "certs", "--within", ""}, Stdout: []string{"30d\n"}},
 		{Name: "an endpoint that does not answer TLS", Args: clitest.Args("inspect certs wc-prod-1 --within 1d --target-timeout 1s --strict"), Code: 1,
 			Setup:  func(s *clitest.Server) { silentKubeconfig(t, s, "default", "wc-prod-1") },
 			Stdout: []string{"default/wc-prod-1\tAPI server serving certificate\tendpoint 127.0.0.1:", "\tUNCHECKED\tno TLS answer within 1s\n"}},
