@@ -29,6 +29,8 @@ type Options struct {
 	AllNamespaces     bool
 	IncludeManagement bool
 	Within            string
+	Rotate            string
+	common.Waiting
 
 	within        time.Duration
 	namespaceFlag bool
@@ -37,7 +39,7 @@ type Options struct {
 
 // NewCmd returns the certs command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{FleetOptions: cli.NewFleetOptions(f, streams), Within: "30d", now: time.Now}
+	o := &Options{FleetOptions: cli.NewFleetOptions(f, streams), Within: "30d", now: time.Now, Waiting: common.NewWaiting(rotateTimeout)}
 	o.Fleet.SetTimeout(30 * time.Second)
 	cmd := &cobra.Command{
 		Use:   "certs [CLUSTER...] [--within 30d]",
@@ -62,6 +64,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			A Secret that cannot be read, or an endpoint that does not answer TLS, is a
 			row saying what could not be checked and why.
 
+			--rotate CLUSTER renews a cluster's control-plane certificates the Cluster API
+			way: it sets rolloutAfter on the cluster's KubeadmControlPlane to now, and Cluster
+			API replaces each control-plane machine with one whose certificates are new. It
+			refuses a cluster that is not Available. Try it with --dry-run first; --wait
+			waits for the rollout.
+
 			Exit code 1 when anything expires within --within (default 30 days), has
 			expired, is not a valid certificate or chain, or is a cert-manager
 			Certificate that is not Ready; with --strict, also when something could
@@ -74,7 +82,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster inspect certs wc-prod-1 --within 90d
 
 			# Every management cluster of the kubeconfig, as JSON (dates in RFC 3339)
-			kubectl tko cluster inspect certs -A --all-contexts -o json`),
+			kubectl tko cluster inspect certs -A --all-contexts -o json
+
+			# Renew the control-plane certificates of wc-prod-1: check, then roll and wait
+			kubectl tko cluster inspect certs --rotate wc-prod-1 --dry-run
+			kubectl tko cluster inspect certs --rotate wc-prod-1 --wait`),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -85,6 +97,11 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().Lookup("strict").Usage = "Exit 1 also when a certificate could not be checked (a Secret forbidden, an endpoint not answering TLS) or a management cluster could not be reached."
 	cmd.Flags().Lookup(cli.TargetTimeoutFlag).Usage = "Give up on one cluster after this long (its API server's TLS handshake after at most 10s)."
 	cmd.Flags().StringVar(&o.Within, "within", o.Within, "Fail on certificates expiring within this window: days (30d) or a duration (720h).")
+	cmd.Flags().StringVar(&o.Rotate, "rotate", "", "Renew the control-plane certificates of this cluster: roll its KubeadmControlPlane (rolloutAfter=now).")
+	_ = cmd.RegisterFlagCompletionFunc("rotate", func(c *cobra.Command, args []string, toComplete string) ([]string, cobra.ShellCompDirective) {
+		return cli.CompleteClusterNames(f)(c, nil, toComplete)
+	})
+	o.AddWaitFlags(cmd, "Check the rollout with the API server (client and server alike) without storing it.", "Wait until the control plane has rolled out (with --rotate)")
 	_ = cmd.RegisterFlagCompletionFunc("within", func(*cobra.Command, []string, string) ([]string, cobra.ShellCompDirective) {
 		return []string{"7d", "30d", "60d", "90d"}, cobra.ShellCompDirectiveNoFileComp
 	})
@@ -107,12 +124,18 @@ func (o *Options) Validate() error {
 		return cmdutil.FlagErrorf("--within: %v", err)
 	}
 	o.within = d
-	return o.FleetOptions.Validate()
+	if err := o.FleetOptions.Validate(); err != nil {
+		return err
+	}
+	return o.validateRotate()
 }
 
 // Run inspects every selected cluster of every selected management
 // cluster and reports.
 func (o *Options) Run(ctx context.Context) error {
+	if o.Rotate != "" {
+		return o.rotate(ctx)
+	}
 	// Workload clusters are picked here, not connected to as fleet targets:
 	// their certificates live on both sides, so each management cluster is
 	// the target and reaches its clusters itself.
