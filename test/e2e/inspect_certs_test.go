@@ -243,6 +243,31 @@ func TestInspectCerts(t *testing.T) {
 	v.StdoutContains("\tSecret/"+ns+"/wc-certs-ca\t-\t-\t-\tUNCHECKED\tcould not be checked: forbidden: user \""+viewer+"\" may not get secrets",
 		"\tworkload cluster\tSecret/"+ns+"/wc-certs-kubeconfig\t")
 	e.Kubectl("tko", "cluster", "inspect", "certs", "wc-certs", "-n", ns, "--within", "bogus").ExitCode(2).StderrContains("--within")
+
+	// --rotate: the real API server checks rolloutAfter against Cluster
+	// API's schema on a dry run, then stores it.
+	e.Kubectl("tko", "cluster", "inspect", "certs", "--rotate", "wc-certs", "-n", ns, "--dry-run=server").Success().
+		StdoutContains("kubeadmcontrolplane.controlplane.cluster.x-k8s.io/wc-certs-cp patched (dry run)")
+	kcpGVR := schema.GroupVersionResource{Group: "controlplane.cluster.x-k8s.io", Version: "v1beta2", Resource: "kubeadmcontrolplanes"}
+	kcp, err := suite.Dyn.Resource(kcpGVR).Namespace(ns).Get(context.Background(), "wc-certs-cp", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _, _ := unstructured.NestedString(kcp.Object, "spec", "rollout", "after"); after != "" {
+		t.Fatalf("the dry run stored rollout.after %s", after)
+	}
+	e.Kubectl("tko", "cluster", "inspect", "certs", "--rotate", "wc-certs", "-n", ns).Success()
+	kcp, err = suite.Dyn.Resource(kcpGVR).Namespace(ns).Get(context.Background(), "wc-certs-cp", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after, _, _ := unstructured.NestedString(kcp.Object, "spec", "rollout", "after"); after == "" {
+		t.Fatal("no rollout.after stored")
+	} else if at, err := time.Parse(time.RFC3339, after); err != nil || time.Since(at) > time.Minute {
+		t.Fatalf("rollout.after %q is not now", after)
+	}
+	e.Kubectl("tko", "cluster", "inspect", "certs", "--rotate", "wc-team-a", "-n", "team-a", "--dry-run").ExitCode(1).
+		OneLineError("cluster team-a/wc-team-a is Degraded, not Available")
 }
 
 // rbac lets user read the Cluster API objects of ns and nothing else.
