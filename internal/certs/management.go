@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"slices"
+	"sort"
 	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -17,6 +19,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 )
 
 // Management is a connection to the management cluster.
@@ -218,4 +221,40 @@ func secretExists(ctx context.Context, dyn dynamic.Interface, ns, name string) (
 		return false, fmt.Errorf("reading Secret %s/%s: %w", ns, name, err)
 	}
 	return true, nil
+}
+
+// InspectAll inspects clusters in parallel within opts (each bounded by
+// opts.Timeout), their rows in the clusters' order.
+func InspectAll(ctx context.Context, m Management, clusters []*unstructured.Unstructured, clock Clock, opts fleet.Options) []Row {
+	keys := make([]string, len(clusters))
+	for i, u := range clusters {
+		keys[i] = u.GetNamespace() + "/" + u.GetName()
+	}
+	results := fleet.Run(ctx, keys, opts, func(ctx context.Context, key string) ([]Row, error) {
+		return Inspect(ctx, m, clusters[slices.Index(keys, key)], clock), nil
+	})
+	var out []Row
+	for _, r := range results {
+		out = append(out, r.Value...)
+	}
+	return out
+}
+
+// WorkloadClusters lists the clusters of namespace ("" for all) that are
+// not management clusters, sorted by namespace and name.
+func WorkloadClusters(ctx context.Context, dyn dynamic.Interface, api capi.API, namespace string) ([]*unstructured.Unstructured, error) {
+	list, err := dyn.Resource(api.Clusters()).Namespace(namespace).List(ctx, metav1.ListOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("listing clusters: %w", err)
+	}
+	var out []*unstructured.Unstructured
+	for i := range list.Items {
+		if capi.FromUnstructured(&list.Items[i]).Role != "management" {
+			out = append(out, &list.Items[i])
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		return out[i].GetNamespace()+"/"+out[i].GetName() < out[j].GetNamespace()+"/"+out[j].GetName()
+	})
+	return out, nil
 }

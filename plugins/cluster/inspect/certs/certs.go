@@ -184,21 +184,11 @@ func (o *Options) inspectContext(ctx context.Context, t cli.Target, pick picker,
 	timeout := t.Clients.Config.Timeout
 	m := tkocerts.Management{Dyn: t.Clients.Dynamic, API: api, DialTimeout: min(tkocerts.DefaultDialTimeout, max(perCluster, time.Second)),
 		Tune: func(cfg *rest.Config) { cfg.Timeout = timeout }}
-	keys := make([]string, len(clusters))
-	for i, u := range clusters {
-		keys[i] = u.GetNamespace() + "/" + u.GetName()
+	rows := tkocerts.InspectAll(ctx, m, clusters, clock, fleet.Options{Parallel: o.Selection.Parallel, Timeout: perCluster})
+	for i := range rows {
+		rows[i].Context = t.Name
 	}
-	results := fleet.Run(ctx, keys, fleet.Options{Parallel: o.Selection.Parallel, Timeout: perCluster}, func(ctx context.Context, key string) ([]tkocerts.Row, error) {
-		return tkocerts.Inspect(ctx, m, clusters[slices.Index(keys, key)], clock), nil
-	})
-	var out []tkocerts.Row
-	for _, r := range results {
-		for _, row := range r.Value {
-			row.Context = t.Name
-			out = append(out, row)
-		}
-	}
-	return out, nil
+	return rows, nil
 }
 
 func (o *Options) print(report tkocerts.Report, fleetView bool) error {
