@@ -182,7 +182,12 @@ func (o *Options) inspectContext(ctx context.Context, t cli.Target, pick picker,
 		return nil, err
 	}
 	timeout := t.Clients.Config.Timeout
-	m := tkocerts.Management{Dyn: t.Clients.Dynamic, API: api, DialTimeout: min(tkocerts.DefaultDialTimeout, max(perCluster, time.Second)),
+	dial := tkocerts.DefaultDialTimeout
+	if perCluster > 0 {
+		// Within the cluster's own bound, so a silent endpoint is its row.
+		dial = min(dial, max(perCluster, time.Second))
+	}
+	m := tkocerts.Management{Dyn: t.Clients.Dynamic, API: api, DialTimeout: dial,
 		Tune: func(cfg *rest.Config) { cfg.Timeout = timeout }}
 	rows := tkocerts.InspectAll(ctx, m, clusters, clock, fleet.Options{Parallel: o.Selection.Parallel, Timeout: perCluster})
 	for i := range rows {
