@@ -132,6 +132,10 @@ func TestInspectCerts(t *testing.T) {
 	expired := mustIssue(t, "old.tko.example.com", -3*day+time.Hour, ca)
 	putSecret(t, ns, "wc-certs-etcd", "cluster.x-k8s.io/secret", map[string][]byte{"tls.crt": []byte("garbage"), "tls.key": ca.Key})
 	putSecret(t, ns, "wc-certs-proxy", "cluster.x-k8s.io/secret", map[string][]byte{"tls.crt": append(append([]byte{}, ca.Cert...), leaf.Cert...), "tls.key": leaf.Key})
+	// The admin kubeconfig as Cluster API writes it carries a client
+	// certificate; this API server takes a token, kept beside it.
+	admin := mustIssue(t, "kubernetes-admin", 200*day+time.Hour, ca)
+	putSecret(t, ns, "wc-certs-kubeconfig", "cluster.x-k8s.io/secret", map[string][]byte{"value": adminKubeconfig(t, admin)})
 	putSecret(t, ns, "old-tls", "kubernetes.io/tls", map[string][]byte{"tls.crt": expired.Cert, "tls.key": expired.Key})
 	putSecret(t, ns, "shop-tls", "kubernetes.io/tls", map[string][]byte{"tls.crt": leaf.Cert, "tls.key": leaf.Key})
 	ing := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "networking.k8s.io/v1", "kind": "Ingress",
@@ -163,7 +167,7 @@ func TestInspectCerts(t *testing.T) {
 		"Secret/" + ns + "/wc-certs-proxy": {"", "nothing", "INVALID",
 			"chain out of order: certificate 1 (shop-ca) issues certificate 2 (shop.tko.example.com)"},
 		"Secret/" + ns + "/wc-certs-sa":         {"-", "-", "NO-EXPIRY", "a key pair"},
-		"Secret/" + ns + "/wc-certs-kubeconfig": {"", "KubeadmControlPlane", "OK", ""},
+		"Secret/" + ns + "/wc-certs-kubeconfig": {"200", "KubeadmControlPlane", "OK", ""},
 		"Certificate/" + ns + "/shop":           {"10", "cert-manager (renews ", "EXPIRING", ""},
 		"Secret/" + ns + "/old-tls":             {"-3", "nothing", "EXPIRED", "no cert-manager Certificate renews it"},
 	}
@@ -220,9 +224,11 @@ func TestInspectCerts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := [][]byte{ca.Key, leaf.Key, expired.Key}
+	keys := [][]byte{ca.Key, leaf.Key, expired.Key, admin.Key}
 	for _, a := range cfg.AuthInfos {
-		keys = append(keys, a.ClientKeyData)
+		if len(a.ClientKeyData) > 0 {
+			keys = append(keys, a.ClientKeyData)
+		}
 	}
 	for _, k := range keys {
 		lines := strings.Split(string(k), "\n")
@@ -268,6 +274,24 @@ func TestInspectCerts(t *testing.T) {
 	}
 	e.Kubectl("tko", "cluster", "inspect", "certs", "--rotate", "wc-team-a", "-n", "team-a", "--dry-run").ExitCode(1).
 		OneLineError("cluster team-a/wc-team-a is Degraded, not Available")
+}
+
+// adminKubeconfig is the suite's kubeconfig with a client certificate
+// and its key added to the user.
+func adminKubeconfig(t *testing.T, client *certgen.Pair) []byte {
+	t.Helper()
+	cfg, err := clientcmd.LoadFromFile(suite.CP.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := cfg.Contexts[cfg.CurrentContext]
+	cfg.AuthInfos[ctx.AuthInfo].ClientCertificateData = client.Cert
+	cfg.AuthInfos[ctx.AuthInfo].ClientKeyData = client.Key
+	raw, err := clientcmd.Write(*cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
 
 // rbac lets user read the Cluster API objects of ns and nothing else.
