@@ -308,3 +308,18 @@ func rbac(t *testing.T, ns, user string) {
 	e.Create(schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "roles"}, ns, role)
 	e.Create(schema.GroupVersionResource{Group: "rbac.authorization.k8s.io", Version: "v1", Resource: "rolebindings"}, ns, binding)
 }
+
+// TestInspectCertsDemoTour runs the demo tour's lines on the seeded
+// estate: Grafana's TLS Secret, due in 10 days with nothing renewing it,
+// fails the inspection; the rotation of wc-prod-1 is only checked.
+func TestInspectCertsDemoTour(t *testing.T) {
+	e := suite.New(t)
+	r := e.Kubectl("tko", "cluster", "inspect", "certs", "-A").ExitCode(1)
+	row := rowOf(t, r.Stdout, "Secret/"+seed.DueCertificateNamespace+"/"+seed.DueCertificateSecret, 2)
+	if row[0] != "default/wc-prod-1" || row[4] != "10" || row[5] != "nothing" || row[6] != "EXPIRING" {
+		t.Errorf("Grafana's row %q", row)
+	}
+	r.StdoutContains("\tAPI server serving certificate\tendpoint ").StderrContains("within 30d: ")
+	e.Kubectl("tko", "cluster", "inspect", "certs", "--rotate", "wc-prod-1", "--dry-run").Success().
+		StdoutContains("kubeadmcontrolplane.controlplane.cluster.x-k8s.io/wc-prod-1-cp patched (dry run)")
+}
