@@ -15,6 +15,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/certs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/certs/certgen"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
 )
 
@@ -22,12 +23,12 @@ const day = 24 * time.Hour
 
 // certsCluster seeds a copy of wc-prod-1 as wc-certs in namespace ns
 // (Cluster, KubeadmControlPlane, Machines, its CA and kubeconfig Secrets,
-// the kubeconfig reaching this real API server), with its control-plane
+// the kubeconfig reaching the real API server of kubeconfigFile), with its control-plane
 // certificates expired, due in 10 days and due in a year, and the
 // KubeadmControlPlane rolling them 7 days before expiry.
-func certsCluster(t *testing.T, ns string) {
+func certsCluster(t *testing.T, ns, kubeconfigFile string) {
 	t.Helper()
-	kubeconfig, err := os.ReadFile(suite.CP.Kubeconfig)
+	kubeconfig, err := os.ReadFile(kubeconfigFile)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,7 +126,7 @@ func mustIssue(t *testing.T, cn string, lifetime time.Duration, ca *certgen.Pair
 func TestInspectCerts(t *testing.T) {
 	e := suite.New(t)
 	ns := e.Namespace()
-	certsCluster(t, ns)
+	certsCluster(t, ns, suite.CP.Kubeconfig)
 
 	ca := mustIssue(t, "shop-ca", 3650*day, nil)
 	leaf := mustIssue(t, "shop.tko.example.com", 365*day, ca)
@@ -322,4 +323,32 @@ func TestInspectCertsDemoTour(t *testing.T) {
 	r.StdoutContains("\tAPI server serving certificate\tendpoint ").StderrContains("within 30d: ")
 	e.Kubectl("tko", "cluster", "inspect", "certs", "--rotate", "wc-prod-1", "--dry-run").Success().
 		StdoutContains("kubeadmcontrolplane.controlplane.cluster.x-k8s.io/wc-prod-1-cp patched (dry run)")
+}
+
+// TestInspectCertsExpiringAPIServer: the workload cluster's own real
+// kube-apiserver serves a certificate that expires in 3 days; the
+// handshake reads it and the cluster's CA verifies it.
+func TestInspectCertsExpiringAPIServer(t *testing.T) {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	wl, err := localcp.Start(ctx, localcp.Options{Dir: t.TempDir(), Binaries: suite.Env.Binaries(), NoControllerManager: true,
+		ServingLifetime: 3*day + time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer wl.Stop()
+	e := suite.New(t)
+	ns := e.Namespace()
+	certsCluster(t, ns, wl.Kubeconfig)
+	r := e.Kubectl("tko", "cluster", "inspect", "certs", "wc-certs", "-n", ns).ExitCode(1)
+	row := rowOf(t, r.Stdout, "endpoint "+strings.TrimPrefix(wl.Server, "https://"), 2)
+	if row[1] != "API server serving certificate" || row[4] != "3" || row[6] != "EXPIRING" || row[7] != "-" {
+		t.Errorf("the API server's row %q", row)
+	}
+	// With a window shorter than that, only the machine already expired fails.
+	r = e.Kubectl("tko", "cluster", "inspect", "certs", "wc-certs", "-n", ns, "--within", "2d", "-o", "json").ExitCode(1)
+	r.StdoutContains(`"status": "EXPIRED"`)
+	if strings.Contains(r.Stdout, `"status": "EXPIRING"`) {
+		t.Errorf("something expires within 2 days:\n%s", r.Stdout)
+	}
 }
