@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -126,6 +127,9 @@ func (o *Options) Validate() error {
 	o.within = d
 	if err := o.FleetOptions.Validate(); err != nil {
 		return err
+	}
+	if f := o.Output.Format(); f == "name" || strings.HasPrefix(f, "custom-columns") {
+		return cmdutil.FlagErrorf("-o %s applies to Kubernetes objects; this is a report: use -o json, yaml or jsonpath", f)
 	}
 	return o.validateRotate()
 }

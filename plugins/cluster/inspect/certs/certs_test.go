@@ -170,6 +170,8 @@ func TestInspectCerts(t *testing.T) {
 		{Name: "yaml", Args: clitest.Args("inspect certs wc-prod-1 -o yaml --within 1d"), Code: 0, Stdout: []string{"certificates:\n", "notAfter: \"20"}},
 		{Name: "wide", Args: clitest.Args("inspect certs wc-prod-1 -o wide"), Code: 1, Stdout: []string{"\tSUBJECT\tISSUER\n", "CN=grafana.tko.example.com\tCN=tko-example-ca\n"}},
 		{Name: "malformed window", Args: clitest.Args("inspect certs -A --within thirty"), Code: 2, NoRequests: true, Stderr: []string{"--within"}},
+		{Name: "-o name", Args: clitest.Args("inspect certs -A -o name"), Code: 2, NoRequests: true},
+		{Name: "jsonpath", Args: []string{"inspect", "certs", "wc-prod-1", "--within", "1d", "-o", "jsonpath={.summary.expiring}"}, Stdout: []string{"0"}},
 		{Name: "zero window", Args: clitest.Args("inspect certs -A --within 0d"), Code: 2, NoRequests: true},
 		{Name: "not found", Args: clitest.Args("inspect certs wc-nope"), Code: 3, Stderr: []string{"wc-nope"}},
 		{Name: "forbidden Secret is a row", Args: clitest.Args("inspect certs wc-prod-1 --within 1d"), Setup: forbidEtcd, Code: 0,
