@@ -135,6 +135,22 @@ func TestEndpoint(t *testing.T) {
 	if r.Status != StatusInvalid || !strings.Contains(r.Note, "not trusted with the cluster CA") || r.NotAfter == nil {
 		t.Fatalf("untrusted: %+v", r)
 	}
+	// Expired: the expiry is the status; the trust is still checked.
+	old := mustLeaf(t, "127.0.0.1", time.Now().Add(-day), ca)
+	oldPair, err := tls.X509KeyPair(old.Cert, old.Key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expiredSrv := httptest.NewUnstartedServer(http.NotFoundHandler())
+	expiredSrv.TLS = &tls.Config{Certificates: []tls.Certificate{oldPair}}
+	expiredSrv.StartTLS()
+	defer expiredSrv.Close()
+	if r = c.Endpoint(ctx, "default/wc", expiredSrv.URL, ca.Cert, time.Second); r.Status != StatusExpired || r.Note != "" {
+		t.Fatalf("expired, trusted: %+v", r)
+	}
+	if r = c.Endpoint(ctx, "default/wc", expiredSrv.URL, mustCA(t, "other", now.Add(day)).Cert, time.Second); r.Status != StatusInvalid || !strings.Contains(r.Note, "not trusted") {
+		t.Fatalf("expired, untrusted: %+v", r)
+	}
 	// A plain TCP listener that never speaks TLS: bounded by the timeout.
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"net/url"
@@ -70,14 +71,17 @@ func verify(certs []*x509.Certificate, caPEM []byte, host string, now time.Time)
 	for _, c := range certs[1:] {
 		inter.AddCert(c)
 	}
-	_, err := certs[0].Verify(x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: host, CurrentTime: now})
-	switch err.(type) {
-	case nil:
+	opts := x509.VerifyOptions{Roots: roots, Intermediates: inter, DNSName: host, CurrentTime: now}
+	_, err := certs[0].Verify(opts)
+	var invalid x509.CertificateInvalidError
+	if errors.As(err, &invalid) && invalid.Reason == x509.Expired {
+		// The expiry is the row's status already: check the trust as of
+		// the last moment it was valid.
+		opts.CurrentTime = certs[0].NotAfter.Add(-time.Second)
+		_, err = certs[0].Verify(opts)
+	}
+	if err == nil {
 		return ""
-	case x509.CertificateInvalidError:
-		if err.(x509.CertificateInvalidError).Reason == x509.Expired {
-			return "" // the expiry is the row's status already
-		}
 	}
 	return fmt.Sprintf("not trusted with the cluster CA: %v", err)
 }

@@ -42,10 +42,13 @@ func issue(cn string, notAfter time.Time, ca *Pair, isCA bool) (*Pair, error) {
 	if err != nil {
 		return nil, err
 	}
-	notBefore := notAfter.Add(-365 * 24 * time.Hour)
-	if now := time.Now(); notBefore.After(now) {
-		notBefore = now.Add(-time.Hour)
+	// Valid from a year before now (or before its expiry, if earlier), so
+	// that a CA covers the leaves it issues, expired ones included.
+	notBefore := notAfter
+	if now := time.Now(); now.Before(notBefore) {
+		notBefore = now
 	}
+	notBefore = notBefore.Add(-365 * 24 * time.Hour)
 	tmpl := &x509.Certificate{
 		SerialNumber: serial, Subject: pkix.Name{CommonName: cn},
 		NotBefore: notBefore, NotAfter: notAfter,
