@@ -20,6 +20,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 )
 
 // Management is a connection to the management cluster.
@@ -30,6 +31,9 @@ type Management struct {
 	Tune func(*rest.Config)
 	// DialTimeout bounds the TLS handshake with each API server.
 	DialTimeout time.Duration
+
+	adcs   []*lb.ADC // see LoadADCs
+	adcErr error
 }
 
 var secretsGVR = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
@@ -41,6 +45,7 @@ func Inspect(ctx context.Context, m Management, cluster *unstructured.Unstructur
 	rows := clock.controlPlane(ctx, m, cluster)
 	secrets, ca := clock.clusterSecrets(ctx, m.Dyn, cluster.GetNamespace(), cluster.GetName())
 	rows = append(rows, secrets...)
+	rows = append(rows, clock.aviCA(ctx, m, cluster)...)
 	rows = append(rows, clock.workload(ctx, m, cluster, ca)...)
 	for i := range rows {
 		rows[i].Cluster = key

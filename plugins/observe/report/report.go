@@ -204,6 +204,7 @@ func (o *Options) certificates(ctx context.Context) ([]certs.Row, string) {
 	}
 	timeout := c.Config.Timeout
 	m := certs.Management{Dyn: c.Dynamic, API: api, DialTimeout: certs.DefaultDialTimeout, Tune: func(cfg *rest.Config) { cfg.Timeout = timeout }}
+	m.LoadADCs(ctx)
 	rows := certs.InspectAll(ctx, m, clusters, certs.Clock{Now: time.Now(), Within: o.certsWithin}, fleet.Options{Timeout: fleet.DefaultTimeout})
 	observe.SortCertificates(rows)
 	return rows, ""

@@ -193,6 +193,7 @@ func (o *Options) inspectContext(ctx context.Context, t cli.Target, pick picker,
 	}
 	m := tkocerts.Management{Dyn: t.Clients.Dynamic, API: api, DialTimeout: dial,
 		Tune: func(cfg *rest.Config) { cfg.Timeout = timeout }}
+	m.LoadADCs(ctx)
 	rows := tkocerts.InspectAll(ctx, m, clusters, clock, fleet.Options{Parallel: o.Selection.Parallel, Timeout: perCluster})
 	for i := range rows {
 		rows[i].Context = t.Name

@@ -238,6 +238,18 @@ spec:
 			Stdout: []string{"\tAvi controller CA (AKO)\tSecret/avi-system/avi-secret\t", "\t1\tnothing: follows the Avi controller's certificate\tOK\t",
 				"\tAPI server serving certificate\tendpoint 127.0.0.1:"},
 			Absent: []string{"avi-password-never-shown", base64.StdEncoding.EncodeToString([]byte("avi-password-never-shown"))}},
+		// The CA the AKO operator hands the cluster's AKO, from the
+		// AKODeploymentConfig that serves it (its key is the only one read).
+		{Name: "the Avi controller CA of the cluster's AKODeploymentConfig", Args: clitest.Args("inspect certs wc-prod-1"), Code: 1,
+			Setup: func(s *clitest.Server) {
+				ca := issue(t, "avi-controller", 20*day+time.Hour, nil)
+				s.Add(clitest.Namespace("tkg-system-networking"), &unstructured.Unstructured{Object: map[string]any{
+					"apiVersion": "v1", "kind": "Secret", "metadata": map[string]any{"name": "avi-controller-ca", "namespace": "tkg-system-networking"},
+					"data": map[string]any{"certificateAuthorityData": base64.StdEncoding.EncodeToString(ca.Cert)},
+				}})
+			},
+			Stdout: []string{"default/wc-prod-1\tAvi controller CA (AKODeploymentConfig install-ako-for-all)\tSecret/tkg-system-networking/avi-controller-ca\t",
+				"\t20\tnothing: follows the Avi controller's certificate\tEXPIRING\t"}},
 		{Name: "completes --within", Args: []string{"__complete", "inspect", "certs", "--within", ""}, Stdout: []string{"30d\n"}},
 		{Name: "an endpoint that does not answer TLS", Args: clitest.Args("inspect certs wc-prod-1 --within 1d --target-timeout 1s --strict"), Code: 1,
 			Setup:  func(s *clitest.Server) { silentKubeconfig(t, s, "default", "wc-prod-1") },
