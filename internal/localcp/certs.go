@@ -37,10 +37,15 @@ func newCA(name string) (*keyPair, error) {
 }
 
 func (ca *keyPair) issue(cn string, usage x509.ExtKeyUsage, hosts []string, ips []net.IP) (*keyPair, error) {
+	return ca.issueFor(cn, usage, hosts, ips, 365*24*time.Hour)
+}
+
+// issueFor is issue with a lifetime of the caller's choosing.
+func (ca *keyPair) issueFor(cn string, usage x509.ExtKeyUsage, hosts []string, ips []net.IP, lifetime time.Duration) (*keyPair, error) {
 	tmpl := &x509.Certificate{
 		Subject:     pkix.Name{CommonName: cn},
 		NotBefore:   time.Now().Add(-time.Hour),
-		NotAfter:    time.Now().Add(365 * 24 * time.Hour),
+		NotAfter:    time.Now().Add(lifetime),
 		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
 		ExtKeyUsage: []x509.ExtKeyUsage{usage},
 		DNSNames:    hosts,

@@ -42,10 +42,10 @@ func TKOCRDs(src CRDSources) ([]*unstructured.Unstructured, error) {
 			if err != nil {
 				return nil, err
 			}
-			return WithTKCv1alpha3(append(crds, upstream...))
+			return WithTKCv1alpha3(append(append(crds, upstream...), OwnCRDs()...))
 		}
 	}
-	return WithTKCv1alpha3(append(crds, MinimalCRDs()...))
+	return WithTKCv1alpha3(append(append(crds, MinimalCRDs()...), OwnCRDs()...))
 }
 
 // FindShared returns ../shared/crds next to the repository, if present.
@@ -93,13 +93,28 @@ var minimalKinds = []minimalKind{
 	{"vmoperator.vmware.com", "VirtualMachineClassBinding", "virtualmachineclassbindings", false, []string{"v1alpha1"}, []string{"vmclassbinding"}, []string{"classRef"}},
 }
 
+// ownKinds are the project's own minimal CRDs of cert-manager's
+// Certificate and Contour's HTTPProxy, installed whether or not the
+// shared CRDs are there (they hold neither): only the group, version,
+// kind and scope are upstream's; `cluster inspect certs` reads spec and
+// status as cert-manager and Contour document them.
+var ownKinds = []minimalKind{
+	{"cert-manager.io", "Certificate", "certificates", false, []string{"v1"}, []string{"cert", "certs"}, nil},
+	{"projectcontour.io", "HTTPProxy", "httpproxies", false, []string{"v1"}, []string{"proxy", "proxies"}, nil},
+}
+
 // MinimalCRDs returns structural CRDs for the kinds above: spec and status
 // are kept whole (preserve-unknown-fields), status is a subresource as
 // upstream, so plugins and seeds read and write them exactly as upstream.
-func MinimalCRDs() []*unstructured.Unstructured {
-	out := make([]*unstructured.Unstructured, 0, len(minimalKinds))
+func MinimalCRDs() []*unstructured.Unstructured { return structural(minimalKinds) }
+
+// OwnCRDs returns the project's own CRDs (ownKinds), built as MinimalCRDs.
+func OwnCRDs() []*unstructured.Unstructured { return structural(ownKinds) }
+
+func structural(kinds []minimalKind) []*unstructured.Unstructured {
+	out := make([]*unstructured.Unstructured, 0, len(kinds))
 	open := map[string]any{"type": "object", "x-kubernetes-preserve-unknown-fields": true}
-	for _, k := range minimalKinds {
+	for _, k := range kinds {
 		scope := "Namespaced"
 		if k.cluster {
 			scope = "Cluster"

@@ -69,7 +69,10 @@ type Options struct {
 	Address string
 	// Port is kube-apiserver's port; 0 picks a free one.
 	Port int
-	Log  io.Writer // progress lines; nil for none
+	// ServingLifetime is how long kube-apiserver's serving certificate is
+	// valid (default a year): a test of certificate expiry makes it short.
+	ServingLifetime time.Duration
+	Log             io.Writer // progress lines; nil for none
 }
 
 // ControlPlane is a running local control plane.
@@ -136,9 +139,13 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 	if err != nil {
 		return nil, err
 	}
-	serving, err := ca.issue("kube-apiserver", x509.ExtKeyUsageServerAuth,
+	lifetime := opts.ServingLifetime
+	if lifetime <= 0 {
+		lifetime = 365 * 24 * time.Hour
+	}
+	serving, err := ca.issueFor("kube-apiserver", x509.ExtKeyUsageServerAuth,
 		[]string{"localhost", "kubernetes", "kubernetes.default", "kubernetes.default.svc"},
-		servingIPs(addr))
+		servingIPs(addr), lifetime)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"sort"
 	"time"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/certs"
 )
 
 // ReportCluster is one cluster's part of a report.
@@ -27,6 +29,45 @@ type Report struct {
 	// last hour, when Prometheus answered; PrometheusNote says why not.
 	Requests       []Series
 	PrometheusNote string
+	// Certificates are the workload clusters' certificates, soonest to
+	// expire first, when the current context is a management cluster;
+	// CertificatesNote says why there are none.
+	Certificates       []certs.Row
+	CertificatesWithin string
+	CertificatesNote   string
+}
+
+// SortCertificates puts problems first, then the soonest to expire.
+func SortCertificates(rows []certs.Row) {
+	rank := func(r certs.Row) int {
+		switch {
+		case r.Finding():
+			return 0
+		case r.Unchecked():
+			return 1
+		case r.NotAfter != nil:
+			return 2
+		}
+		return 3
+	}
+	sort.SliceStable(rows, func(i, j int) bool {
+		a, b := rows[i], rows[j]
+		if rank(a) != rank(b) {
+			return rank(a) < rank(b)
+		}
+		return a.NotAfter != nil && b.NotAfter != nil && a.NotAfter.Before(*b.NotAfter)
+	})
+}
+
+// certClass is the table cell class of a certificate's status.
+func certClass(r certs.Row) string {
+	switch {
+	case r.Status == certs.StatusExpiring || r.Unchecked():
+		return string(SeverityWarning)
+	case r.Finding():
+		return string(SeverityError)
+	}
+	return ""
 }
 
 //go:embed report.html.tmpl
@@ -42,7 +83,19 @@ func WriteHTML(w io.Writer, r *Report) error {
 		"lineChart": func(title string, s []Series) template.HTML {
 			return template.HTML(LineChart(title, s)) //nolint:gosec // built from escaped values by LineChart
 		},
-		"cpu": CPU, "memory": Memory, "percent": Percent,
+		"cpu": CPU, "memory": Memory, "percent": Percent, "certClass": certClass,
+		"date": func(t *time.Time) string {
+			if t == nil {
+				return "-"
+			}
+			return t.UTC().Format(time.DateOnly)
+		},
+		"days": func(d *int) string {
+			if d == nil {
+				return "-"
+			}
+			return fmt.Sprint(*d)
+		},
 		"time": func(t time.Time) string { return t.UTC().Format(time.RFC1123) },
 	}).Parse(reportTemplate)
 	if err != nil {

@@ -114,6 +114,9 @@ func Objects(kubeconfig []byte, realPackages bool) []*unstructured.Unstructured 
 	for _, o := range vsphereObjects() {
 		add(o)
 	}
+	for _, o := range certificateObjects() {
+		add(o)
+	}
 	return out
 }
 

@@ -286,6 +286,8 @@ func clusterObjects(c Cluster, kubeconfig []byte) []map[string]any {
 			"machineTemplate": map[string]any{"spec": map[string]any{
 				"infrastructureRef": map[string]any{"apiGroup": infraAPI, "kind": "VSphereMachineTemplate", "name": cpName},
 			}},
+			// What TKG's controlPlaneCertificateRotation (daysBefore 90) patches in.
+			"rollout": map[string]any{"before": map[string]any{"certificatesExpiryDays": 90}},
 			"kubeadmConfigSpec": map[string]any{"clusterConfiguration": map[string]any{
 				"apiServer": map[string]any{"extraArgs": []any{
 					map[string]any{"name": "audit-log-path", "value": "/var/log/kubernetes/audit.log"},
@@ -362,6 +364,7 @@ func clusterObjects(c Cluster, kubeconfig []byte) []map[string]any {
 		}
 	}
 	if available || c.State == "Degraded" {
+		out = append(out, clusterCASecrets(c, kubeconfig)...)
 		out = append(out, obj("v1", "Secret", c.Namespace, c.Name+"-kubeconfig", map[string]any{"cluster.x-k8s.io/cluster-name": c.Name}, map[string]any{
 			"type": "cluster.x-k8s.io/secret",
 			"data": map[string]any{"value": base64.StdEncoding.EncodeToString(kubeconfig)},
@@ -409,6 +412,11 @@ func machine(c Cluster, owner, name, fd string, ready, controlPlane bool) map[st
 		},
 	}
 	if ready {
+		if controlPlane {
+			// As Cluster API sets it from the node's kubeadm certificates,
+			// which last a year from the node's creation.
+			status["certificatesExpiryDate"] = certificatesExpiry(name)
+		}
 		status["nodeRef"] = map[string]any{"name": name}
 		status["addresses"] = []any{map[string]any{"type": "ExternalIP", "address": "10.20.0." + fmt.Sprint(100+len(name)%100)}}
 	}

@@ -80,7 +80,9 @@ func TestHTMLReport(t *testing.T) {
 	if svgs != 4 {
 		t.Errorf("%d SVG charts, want 4 (requests, findings, CPU, memory)", svgs)
 	}
-	for _, want := range []string{"Requests per second by code", "Findings by area", "CPU requests against allocatable", "worker-1", "CrashLoopBackOff", "unhealthy"} {
+	for _, want := range []string{"Requests per second by code", "Findings by area", "CPU requests against allocatable", "worker-1", "CrashLoopBackOff", "unhealthy",
+		// The management cluster's workload clusters' certificates, after the health.
+		"Certificates (workload clusters of this management cluster)", "Secret/tanzu-system-ingress/grafana-tls"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q", want)
 		}

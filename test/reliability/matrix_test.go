@@ -105,7 +105,8 @@ const marker = "tko-planted-secret-5f3a9c"
 
 // plant puts the marker into every kind of Secret the commands may read:
 // a package's values, a workload cluster's kubeconfig (as an extra user),
-// the AKO controller's credentials, a backup storage location's credentials.
+// a cluster CA's private key, the AKO controller's credentials, a backup
+// storage location's credentials.
 func plant(t *testing.T) {
 	t.Helper()
 	ctx := context.Background()
@@ -135,6 +136,16 @@ func plant(t *testing.T) {
 	}
 	_ = unstructured.SetNestedField(kc.Object, base64.StdEncoding.EncodeToString(raw), "data", "value")
 	if _, err := secrets.Namespace("default").Update(ctx, kc, metav1.UpdateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	// A cluster CA's private key, beside the certificate that is read.
+	ca, err := secrets.Namespace("default").Get(ctx, "wc-prod-1-ca", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := "-----BEGIN EC PRIVATE KEY-----\n" + base64.StdEncoding.EncodeToString([]byte(marker)) + "\n" + marker + "\n-----END EC PRIVATE KEY-----\n"
+	_ = unstructured.SetNestedField(ca.Object, base64.StdEncoding.EncodeToString([]byte(key)), "data", "tls.key")
+	if _, err := secrets.Namespace("default").Update(ctx, ca, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": "tkg-system-networking"}}}
@@ -179,6 +190,7 @@ func TestNoSecretLeaks(t *testing.T) {
 	// Fleet views read each workload cluster's kubeconfig Secret.
 	noLeak(t, e.Plugin("kubectl-tko-lb", "services", "-A", "--all-workload-clusters", "-o", "yaml", "-v=9").Run())
 	noLeak(t, e.Plugin("kubectl-tko-cluster", "audit", "-A", "-o", "json", "-v=9").Run())
+	noLeak(t, e.Plugin("kubectl-tko-cluster", "inspect", "certs", "-A", "--include-management-cluster", "-o", "json", "-v=9").Run())
 	noLeak(t, e.Plugin("kubectl-tko-cluster", "backup", "location", "get", "default", "--all-workload-clusters", "-o", "yaml", "-v=9").Run())
 	// A vSphere password in a cluster configuration never reaches the Cluster.
 	flat := filepath.Join(t.TempDir(), "wc.yaml")

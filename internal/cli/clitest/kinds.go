@@ -138,6 +138,9 @@ func Kinds() []Kind {
 		kind("ako.vmware.com/v1beta1", "HTTPRule", "httprules", ns, true, "httprule"),
 		kind("ako.vmware.com/v1alpha2", "L4Rule", "l4rules", ns, true, "l4rule"),
 
+		kind("cert-manager.io/v1", "Certificate", "certificates", ns, true, "cert", "certs"),
+		kind("projectcontour.io/v1", "HTTPProxy", "httpproxies", ns, true, "proxy", "proxies"),
+
 		kind("authentication.concierge.pinniped.dev/v1alpha1", "JWTAuthenticator", "jwtauthenticators", cl, true),
 		kind("authentication.concierge.pinniped.dev/v1alpha1", "WebhookAuthenticator", "webhookauthenticators", cl, true),
 		kind("config.concierge.pinniped.dev/v1alpha1", "CredentialIssuer", "credentialissuers", cl, true),

@@ -4,6 +4,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -11,11 +12,17 @@ import (
 
 	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/spf13/cobra"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
+	"k8s.io/client-go/rest"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/certs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
@@ -35,11 +42,14 @@ type Options struct {
 	HTML         string
 	Range        time.Duration
 	NoPrometheus bool
+	CertsWithin  string
+
+	certsWithin time.Duration
 }
 
 // NewCmd returns the report command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Prometheus: common.NewPrometheus(), Range: time.Hour}
+	o := &Options{Factory: f, Streams: streams, Prometheus: common.NewPrometheus(), Range: time.Hour, CertsWithin: "30d"}
 	cmd := &cobra.Command{
 		Use:   "report --html FILE [-n NS | -A] [--all-workload-clusters | --all-contexts]",
 		Short: "Write a self-contained HTML report of health and capacity, with charts",
@@ -48,8 +58,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			or the fleet, as one HTML file to keep or send: findings by area, CPU and
 			memory requests against each node's allocatable, and the tables behind
 			them; for the current cluster, the API server's request rate over --range
-			from Prometheus when it answers. Styles and SVG charts are inlined: the
-			file loads nothing from the network.
+			from Prometheus when it answers. On a management cluster, a section lists
+			its workload clusters' certificates as 'cluster inspect certs' does, those
+			expiring within --certificates-within (or broken) first. Styles and SVG
+			charts are inlined: the file loads nothing from the network.
 
 			Exit codes: 0 when written (whatever it reports), 2 for bad flags, and
 			the usual codes when the current cluster cannot be read.`),
@@ -65,6 +77,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&o.HTML, "html", "", "Write the report to this file (- for standard output).")
 	cmd.Flags().DurationVar(&o.Range, "range", o.Range, "How far back the Prometheus chart goes.")
 	cmd.Flags().BoolVar(&o.NoPrometheus, "no-prometheus", false, "Do not ask Prometheus for the request-rate chart.")
+	cmd.Flags().StringVar(&o.CertsWithin, "certificates-within", o.CertsWithin, "In the certificate section, mark certificates expiring within this window: days (30d) or a duration (720h).")
 	_ = cmd.MarkFlagFilename("html", "html")
 	o.Targets.AddFlags(cmd)
 	o.Prometheus.AddFlags(cmd)
@@ -85,6 +98,11 @@ func (o *Options) Validate() error {
 	if o.Range <= 0 {
 		return cmdutil.FlagErrorf("--range must be positive")
 	}
+	d, err := certs.ParseWithin(o.CertsWithin)
+	if err != nil {
+		return cmdutil.FlagErrorf("--certificates-within: %v", err)
+	}
+	o.certsWithin = d
 	if err := o.Targets.Validate(o.Factory); err != nil {
 		return err
 	}
@@ -120,6 +138,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if !run.IsFleet() && !o.NoPrometheus {
 		rep.Requests, rep.PrometheusNote = o.requests(ctx)
 	}
+	rep.Certificates, rep.CertificatesNote = o.certificates(ctx)
+	rep.CertificatesWithin = o.CertsWithin
 	var buf bytes.Buffer
 	if err := observe.WriteHTML(&buf, rep); err != nil {
 		return err
@@ -153,4 +173,39 @@ func (o *Options) requests(ctx context.Context) ([]observe.Series, string) {
 		}
 	}
 	return nil, strings.TrimSpace(explain.Message(o.Prometheus.Word(err)))
+}
+
+// certificates inspects the certificates of the current context's
+// workload clusters; a context that is no management cluster, or that
+// cannot be read, is a note in the report, not a failure.
+func (o *Options) certificates(ctx context.Context) ([]certs.Row, string) {
+	c, err := o.Factory.Connect(capi.Requirement)
+	if err != nil {
+		var notServed *errs.NotServedError
+		if errors.As(err, &notServed) {
+			return nil, "the current context is not a management cluster (it does not serve cluster.x-k8s.io)"
+		}
+		return nil, strings.TrimSpace(explain.Message(err))
+	}
+	api, err := capi.FromServed(c.Served)
+	if err != nil {
+		return nil, strings.TrimSpace(explain.Message(err))
+	}
+	ns := c.Namespace
+	if o.Targets.AllNamespaces {
+		ns = metav1.NamespaceAll
+	}
+	clusters, err := certs.WorkloadClusters(ctx, c.Dynamic, api, ns)
+	if err != nil {
+		return nil, strings.TrimSpace(explain.Message(err))
+	}
+	if len(clusters) == 0 {
+		return nil, "no workload clusters in " + map[bool]string{true: "any namespace", false: "namespace " + ns}[ns == ""]
+	}
+	timeout := c.Config.Timeout
+	m := certs.Management{Dyn: c.Dynamic, API: api, DialTimeout: certs.DefaultDialTimeout, Tune: func(cfg *rest.Config) { cfg.Timeout = timeout }}
+	m.LoadADCs(ctx)
+	rows := certs.InspectAll(ctx, m, clusters, certs.Clock{Now: time.Now(), Within: o.certsWithin}, fleet.Options{Timeout: fleet.DefaultTimeout})
+	observe.SortCertificates(rows)
+	return rows, ""
 }

@@ -26,6 +26,24 @@ func TestReport(t *testing.T) {
 				}
 			}},
 		{Name: "stdout without prometheus", Args: clitest.Args("report --html - -A --no-prometheus"), Stdout: []string{"<title>TKO cluster report</title>", "unhealthy"}},
+		// The management cluster's workload clusters' certificates: Grafana's
+		// TLS Secret, due in 10 days, first.
+		{Name: "certificates", Args: clitest.Args("report --html - -A --no-prometheus"),
+			Stdout: []string{"<h2>Certificates (workload clusters of this management cluster)</h2>", "Expiring within 30d",
+				"<td>Secret/tanzu-system-ingress/grafana-tls</td>", `<td class="warning">EXPIRING</td>`},
+			Check: func(t *testing.T, _ *clitest.Server, r clitest.Result) {
+				if strings.Index(r.Stdout, "grafana-tls") > strings.Index(r.Stdout, "control-plane certificates (kubeadm)") {
+					t.Error("the certificate due soonest is not first")
+				}
+				if strings.Contains(r.Stdout, "PRIVATE KEY") {
+					t.Error("the report holds a private key")
+				}
+			}},
+		{Name: "no management cluster", Args: clitest.Args("report --html - -A --no-prometheus"),
+			Setup:  func(s *clitest.Server) { s.Unserve("cluster.x-k8s.io") },
+			Stdout: []string{"Certificates: the current context is not a management cluster"}},
+		{Name: "bad certificate window", Args: clitest.Args("report --html - --certificates-within soon"), Code: 2,
+			Stderr: []string{"--certificates-within"}, NoRequests: true},
 		{Name: "no file", Args: clitest.Args("report -A"), Code: 2, Stderr: []string{"--html FILE is required"}, NoRequests: true},
 		{Name: "bad range", Args: clitest.Args("report --html - --range -1h"), Code: 2, Stderr: []string{"--range must be positive"}, NoRequests: true},
 	})

@@ -1,0 +1,29 @@
+// Package inspect is `kubectl tko cluster inspect`: inspections of
+// workload clusters across the fleet, one verb per subject.
+package inspect
+
+import (
+	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/inspect/certs"
+)
+
+// NewCmd returns the inspect command and its verbs.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "inspect",
+		Short: "Inspect workload clusters across the fleet: certificate expiry",
+		Long: cmdutil.LongDesc(`
+			Inspect workload clusters from the API alone, on one management cluster or
+			every one in the kubeconfig: when each certificate expires and what renews it.`),
+		Example: cmdutil.Examples(`
+			# Certificates expiring within 30 days on any workload cluster
+			kubectl tko cluster inspect certs -A`),
+		Args: cmdutil.NoArgs,
+	}
+	cmd.AddCommand(certs.NewCmd(f, streams))
+	return cmd
+}
