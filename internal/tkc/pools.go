@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"unicode"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -105,7 +106,8 @@ func statusWord(ready string) string {
 // so np-1 does not match np-10.
 func mentions(message, pool string) bool {
 	f := func(r rune) bool {
-		return !(r == '-' || r == '.' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z')
+		word := r == '-' || r == '.' || r == '_' || unicode.IsLetter(r) || unicode.IsDigit(r)
+		return !word
 	}
 	for _, w := range strings.FieldsFunc(message, f) {
 		if w == pool {

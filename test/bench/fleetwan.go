@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -163,7 +164,8 @@ func slowSites(kubeconfig func(int, ...int) (string, error), env func(string) []
 		err = cmd.Run()
 		wall := time.Since(start)
 		code := 0
-		if exit, ok := err.(*exec.ExitError); ok {
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
 			code = exit.ExitCode()
 		} else if err != nil {
 			return err
