@@ -1,0 +1,240 @@
+package groups
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/apimachinery/pkg/types"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
+	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
+)
+
+var (
+	clusters        = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "clusters"}
+	serviceAccounts = schema.GroupVersionResource{Version: "v1", Resource: "serviceaccounts"}
+)
+
+// within polls fn until it holds or the time runs out.
+func within(t *testing.T, d time.Duration, what string, fn func() error) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for {
+		err := fn()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s, not within %s: %v", what, d, err)
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+}
+
+// label sets (or, with value "", removes) a label of a seeded Cluster.
+func label(t *testing.T, e *harness.Env, ns, name, key, value string) {
+	t.Helper()
+	var v any = value
+	if value == "" {
+		v = nil
+	}
+	patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"labels": map[string]any{key: v}}})
+	if _, err := e.Dyn().Resource(clusters).Namespace(ns).Patch(context.Background(), name, types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatalf("labelling cluster %s/%s: %v", ns, name, err)
+	}
+	t.Cleanup(func() {
+		patch, _ := json.Marshal(map[string]any{"metadata": map[string]any{"labels": map[string]any{key: nil}}})
+		_, _ = e.Dyn().Resource(clusters).Namespace(ns).Patch(context.Background(), name, types.MergePatchType, patch, metav1.PatchOptions{})
+	})
+}
+
+// reconciled waits until kapp-controller reports an App ReconcileSucceeded.
+func reconciled(t *testing.T, e *harness.Env, ns, name string) {
+	t.Helper()
+	within(t, 2*time.Minute, "app "+ns+"/"+name+" ReconcileSucceeded", func() error {
+		u, err := e.Dyn().Resource(carvel.Apps).Namespace(ns).Get(context.Background(), name, metav1.GetOptions{})
+		if err != nil {
+			return err
+		}
+		a, err := carvel.AsApp(u)
+		if err != nil {
+			return err
+		}
+		if state := a.Status.State(u.GetGeneration(), false); state != "ReconcileSucceeded" {
+			return fmt.Errorf("%s: %s", state, a.Status.UsefulErrorMessage)
+		}
+		return nil
+	})
+}
+
+func exists(e *harness.Env, gvr schema.GroupVersionResource, ns, name string) error {
+	_, err := e.Dyn().Resource(gvr).Namespace(ns).Get(context.Background(), name, metav1.GetOptions{})
+	return err
+}
+
+func gone(e *harness.Env, gvr schema.GroupVersionResource, ns, name string) error {
+	err := exists(e, gvr, ns, name)
+	if apierrors.IsNotFound(err) {
+		return nil
+	}
+	if err == nil {
+		return fmt.Errorf("%s %s still there", gvr.Resource, name)
+	}
+	return err
+}
+
+// podRefusal creates (server dry run) a pod whose container does not set
+// allowPrivilegeEscalation: false, which Pod Security baseline allows and
+// a security policy with --deny-privileged refuses; it returns the API
+// server's refusal, or "" when the pod was accepted.
+func podRefusal(e *harness.Env, ns string) string {
+	manifest := "apiVersion: v1\nkind: Pod\nmetadata: {name: silent}\nspec:\n  containers:\n  - name: app\n    image: harbor.example.com/app:1.0\n"
+	r := e.Kubectl("create", "--dry-run=server", "-f", "-", "-n", ns).Stdin(manifest).Run()
+	if r.Code == 0 {
+		return ""
+	}
+	return r.Stderr
+}
+
+// TestKappControllerHoldsAGroupPolicy: a security policy attached to a
+// group becomes an App per member; kapp-controller deploys its admission
+// policy and binding into the member through the member's kubeconfig
+// Secret, and the member's API server refuses the pod the policy forbids.
+// The binding deleted by hand in the member comes back by itself (the
+// App's sync period), after which the pod is refused again. Detach removes
+// the Apps; kapp-controller removes what they deployed; the namespace stays.
+func TestKappControllerHoldsAGroupPolicy(t *testing.T) {
+	e := suite.New(t)
+	ns := e.Namespace()
+	within(t, 20*time.Second, "the default ServiceAccount of "+ns, func() error { return exists(e, serviceAccounts, ns, "default") })
+	label(t, e, "default", "wc-prod-1", "groups.test/held", "yes")
+	e.Kubectl("tko", "cluster", "group", "create", "held", "--selector", "groups.test/held=yes").Success().
+		StdoutContains("clustergroup.tko.tanzu.vmware.com/held created")
+	t.Cleanup(func() { e.Kubectl("tko", "cluster", "group", "delete", "held").Run() })
+	e.Kubectl("tko", "cluster", "group", "attach", "held", "policy", "security", "held-sec", "--level", "baseline", "--deny-privileged", "--namespaces", ns, "--sync-period", "10s").Success().
+		StdoutContains("cluster default/wc-prod-1: policy/held-sec: app.kappctrl.k14s.io/tko-held-held-sec-wc-prod-1 created")
+	app := "tko-held-held-sec-wc-prod-1"
+	reconciled(t, e, "default", app)
+	for _, gvr := range []schema.GroupVersionResource{policy.VAPs, policy.VAPBindings} {
+		if err := exists(e, gvr, "", "tko-held-sec"); err != nil {
+			t.Fatalf("kapp-controller did not deploy %s: %v", gvr.Resource, err)
+		}
+	}
+	var msg string
+	within(t, 20*time.Second, "the API server refusing a pod that may escalate", func() error {
+		if msg = podRefusal(e, ns); msg == "" {
+			return fmt.Errorf("accepted")
+		}
+		return nil
+	})
+	if !strings.Contains(msg, "policy held-sec: container app must set securityContext.allowPrivilegeEscalation: false") {
+		t.Fatalf("refused for another reason: %s", msg)
+	}
+	e.Kubectl("tko", "cluster", "group", "list").Success().StdoutContains("held\tdefault/wc-prod-1\tAvailable\tv1.30.2+vmware.1\tpolicy/held-sec\t1/1")
+
+	// Drift: the binding deleted by hand in the member.
+	e.Kubectl("delete", "validatingadmissionpolicybinding", "tko-held-sec").Success()
+	within(t, 20*time.Second, "the API server accepting the pod without the binding", func() error {
+		if m := podRefusal(e, ns); m != "" {
+			return fmt.Errorf("still refused: %s", m)
+		}
+		return nil
+	})
+	start := time.Now()
+	within(t, 90*time.Second, "kapp-controller putting the binding back", func() error { return exists(e, policy.VAPBindings, "", "tko-held-sec") })
+	t.Logf("kapp-controller put the binding back after %s", time.Since(start).Round(time.Second))
+	within(t, 20*time.Second, "the API server refusing the pod again", func() error {
+		if podRefusal(e, ns) == "" {
+			return fmt.Errorf("accepted")
+		}
+		return nil
+	})
+
+	// Detach: the Apps go, then what they deployed; the namespace stays.
+	e.Kubectl("tko", "cluster", "group", "detach", "held", "policy", "held-sec", "--wait", "--timeout", "2m").Success().
+		StdoutContains("app.kappctrl.k14s.io/"+app+" deleted", "Pod Security labels removed from namespace(s) "+ns)
+	for _, gvr := range []schema.GroupVersionResource{policy.VAPs, policy.VAPBindings} {
+		within(t, 30*time.Second, gvr.Resource+" removed by kapp-controller", func() error { return gone(e, gvr, "", "tko-held-sec") })
+	}
+	nsObj, err := e.Dyn().Resource(policy.Namespaces).Get(context.Background(), ns, metav1.GetOptions{})
+	if err != nil || nsObj.GetDeletionTimestamp() != nil {
+		t.Fatalf("detach took the namespace %s with it: %v %v", ns, err, nsObj)
+	}
+	if l := nsObj.GetLabels()[policy.LabelEnforce]; l != "" {
+		t.Fatalf("namespace %s keeps %s=%s after detach", ns, policy.LabelEnforce, l)
+	}
+	if podRefusal(e, ns) != "" {
+		t.Fatal("the pod is still refused after detach")
+	}
+}
+
+// TestSyncBringsJoinersAndDropsLeavers: a cluster labelled into a group
+// gets the group's policy from `group sync` (kapp-controller deploys it),
+// and loses it when it leaves. A member without a kubeconfig Secret is a
+// status row with the fix.
+func TestSyncBringsJoinersAndDropsLeavers(t *testing.T) {
+	e := suite.New(t)
+	ns := e.Namespace()
+	e.Kubectl("tko", "cluster", "group", "create", "joiners", "--selector", "groups.test/joiners=yes").Success().
+		StderrContains(`Warning: selector "groups.test/joiners=yes" matches no workload cluster yet`)
+	t.Cleanup(func() { e.Kubectl("tko", "cluster", "group", "delete", "joiners").Run() })
+	e.Kubectl("tko", "cluster", "group", "attach", "joiners", "policy", "image-registry", "joiners-harbor", "--allow", "harbor.example.com", "--namespaces", ns, "--sync-period", "10s").Success().
+		StderrContains("group joiners has no member yet")
+	if err := exists(e, policy.VAPs, "", "tko-joiners-harbor"); !apierrors.IsNotFound(err) {
+		t.Fatalf("a group without members deployed something: %v", err)
+	}
+
+	// wc-team-a joins; wc-dev-1 (still provisioning: no kubeconfig Secret) too.
+	label(t, e, "team-a", "wc-team-a", "groups.test/joiners", "yes")
+	label(t, e, "default", "wc-dev-1", "groups.test/joiners", "yes")
+	e.Kubectl("tko", "cluster", "group", "status", "joiners").ExitCode(explain.ExitFailure).
+		StdoutContains("joiners\tteam-a/wc-team-a\tpolicy/joiners-harbor\tMissing\t", "kubectl tko cluster group sync joiners",
+			"joiners\tdefault/wc-dev-1\t-\tNoKubeconfig\tno kubeconfig Secret default/wc-dev-1-kubeconfig")
+	e.Kubectl("tko", "cluster", "group", "sync", "joiners").Success().
+		StdoutContains("cluster team-a/wc-team-a: policy/joiners-harbor: app.kappctrl.k14s.io/tko-joiners-joiners-harbor-wc-team-a created").
+		StderrContains("Warning: cluster default/wc-dev-1 skipped: no kubeconfig Secret default/wc-dev-1-kubeconfig")
+	reconciled(t, e, "team-a", "tko-joiners-joiners-harbor-wc-team-a")
+	within(t, 20*time.Second, "the policy in the member that joined", func() error { return exists(e, policy.VAPBindings, "", "tko-joiners-harbor") })
+	e.Kubectl("tko", "cluster", "group", "sync", "joiners").Success().StdoutContains("tko-joiners-joiners-harbor-wc-team-a unchanged")
+
+	// wc-team-a leaves: sync deletes its App, kapp-controller the policy.
+	label(t, e, "team-a", "wc-team-a", "groups.test/joiners", "")
+	e.Kubectl("tko", "cluster", "group", "sync", "joiners").Success().
+		StdoutContains("cluster team-a/wc-team-a: policy/joiners-harbor: app.kappctrl.k14s.io/tko-joiners-joiners-harbor-wc-team-a deleted")
+	within(t, time.Minute, "kapp-controller removing the policy from the member that left", func() error { return gone(e, policy.VAPs, "", "tko-joiners-harbor") })
+}
+
+// TestGroupsRefuseBadInput: a selector that does not parse, an unknown
+// group, two groups attaching conflicting policies to one cluster (refused,
+// naming both, nothing written).
+func TestGroupsRefuseBadInput(t *testing.T) {
+	e := suite.New(t)
+	e.Kubectl("tko", "cluster", "group", "create", "bad", "--selector", "a in (b").ExitCode(explain.ExitUsage).OneLineError("does not parse")
+	e.Kubectl("tko", "cluster", "group", "attach", "nope", "policy", "security", "x", "--level", "baseline").ExitCode(explain.ExitNotFound).
+		OneLineError(`cluster group "nope" not found`)
+	e.Kubectl("tko", "cluster", "group", "status", "nope").ExitCode(explain.ExitNotFound)
+
+	label(t, e, "default", "wc-prod-1", "groups.test/conflict-a", "yes")
+	label(t, e, "default", "wc-prod-1", "groups.test/conflict-b", "yes")
+	for _, g := range []string{"conflict-a", "conflict-b"} {
+		e.Kubectl("tko", "cluster", "group", "create", g, "--selector", "groups.test/"+g+"=yes").Success()
+		t.Cleanup(func() { e.Kubectl("tko", "cluster", "group", "delete", g).Run() })
+	}
+	ns := e.Namespace()
+	e.Kubectl("tko", "cluster", "group", "attach", "conflict-a", "policy", "quota", "conflict-small", "--size", "small", "--namespaces", ns).Success()
+	e.Kubectl("tko", "cluster", "group", "attach", "conflict-b", "policy", "quota", "conflict-large", "--size", "large", "--namespaces", ns).ExitCode(explain.ExitUsage).
+		OneLineError("cluster default/wc-prod-1 is in groups conflict-b and conflict-a: policy/conflict-large of group conflict-b conflicts with policy/conflict-small of group conflict-a")
+	list, err := e.Dyn().Resource(carvel.Apps).Namespace("default").List(context.Background(), metav1.ListOptions{LabelSelector: "tko.tanzu.vmware.com/group=conflict-b"})
+	if err != nil || len(list.Items) != 0 {
+		t.Fatalf("a refused attach wrote Apps: %v %v", err, list)
+	}
+}

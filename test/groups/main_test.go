@@ -1,0 +1,23 @@
+// Package groups tests `kubectl tko cluster group` through real kubectl and
+// the real plugin against a real local control plane running a real
+// kapp-controller (v0.51.0): the Apps a group writes are reconciled by
+// kapp-controller through the members' kubeconfig Secrets, which reach the
+// same local API server (a seeded workload cluster's Secret holds its
+// kubeconfig), and that API server enforces what they deploy. The tests
+// prove that kapp-controller holds a group's intent, not only that the
+// Apps have the right shape.
+package groups
+
+import (
+	"os"
+	"testing"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
+	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
+)
+
+var suite harness.Suite
+
+func TestMain(m *testing.M) {
+	os.Exit(harness.Main(m, &suite, testenv.Options{Seed: true, KappController: true}))
+}
