@@ -126,3 +126,30 @@ func (e *Estate) Members(g *Group) ([]Member, error) {
 	}
 	return out, nil
 }
+
+// Governing maps each workload cluster (namespace/name) that a group
+// holding policies selects to those groups, by name.
+func Governing(ctx context.Context, c *kube.Clients) (map[string][]string, error) {
+	gs, err := List(ctx, c.Dynamic)
+	if err != nil || len(gs) == 0 {
+		return nil, err
+	}
+	e, err := ReadEstate(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string][]string{}
+	for _, g := range gs {
+		if !slices.ContainsFunc(g.Intents, func(in Intent) bool { return in.Policy != nil }) {
+			continue
+		}
+		members, err := e.Members(g)
+		if err != nil {
+			continue // a group whose selector no longer parses governs nothing
+		}
+		for _, m := range members {
+			out[m.Key()] = append(out[m.Key()], g.Name)
+		}
+	}
+	return out, nil
+}

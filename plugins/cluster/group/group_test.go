@@ -121,6 +121,12 @@ func TestGroupDetachSyncStatus(t *testing.T) {
 			Stdout: []string{"app.kappctrl.k14s.io/tko-prod-base-wc-prod-1 deleted\n", "Pod Security labels removed from namespace(s) team-a"},
 			Check: clitest.All(clitest.Gone("apps", "default/tko-prod-base-wc-prod-1"), clitest.Present("namespaces", "team-a"),
 				clitest.Stored("namespaces", "team-a", nil, "metadata", "labels", "pod-security.kubernetes.io/enforce"))},
+		{Name: "direct policy apply on a governed cluster", Setup: withApp, Args: clitest.Args("policy apply quota q --size small --namespaces team-a --cluster wc-prod-1"),
+			Code: 2, Stderr: []string{"cluster group(s) govern default/wc-prod-1 (group prod)", "or pass --force"}, Check: clitest.Gone("resourcequotas", "team-a/tko-q")},
+		{Name: "direct policy apply with --force", Setup: withApp, Args: clitest.Args("policy apply quota q --size small --namespaces team-a --cluster wc-prod-1 --force"),
+			Stdout: []string{"resourcequota/tko-q created"}},
+		{Name: "direct policy apply on a cluster no group governs", Setup: withApp, Args: clitest.Args("policy apply quota q --size small --namespaces team-a --cluster wc-team-a -n team-a"),
+			Stdout: []string{"resourcequota/tko-q created"}},
 		{Name: "detach unknown", Setup: withApp, Args: clitest.Args("group detach prod policy nope"), Code: 3, Stderr: []string{`policy "nope" not found: group prod holds policy/base`}},
 	})
 }

@@ -17,6 +17,7 @@ type Options struct {
 
 	Spec   common.Spec
 	DryRun cmdutil.DryRun
+	Force  bool
 
 	cmd      *cobra.Command
 	args     []string
@@ -65,7 +66,9 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 			the file) is rolled back and the error names the cluster. Objects are
 			written with server-side apply and carry the label
 			tko.tanzu.vmware.com/policy=NAME; a rerun converges ("unchanged") and
-			repairs drift.
+			repairs drift. Workload clusters that a cluster group holds policies in
+			are refused (exit 2), naming the group: attach the policy to the group
+			instead, or pass --force.
 
 			--dry-run=client prints the objects; --dry-run=server has every target's API
 			server check them, and reports the existing pods a security policy's level
@@ -96,6 +99,7 @@ func newCmd(f *cli.Factory, streams genericiooptions.IOStreams) (*cobra.Command,
 		RunE:              cli.RunE(f, o),
 	}
 	o.Spec.AddFlags(cmd)
+	cmd.Flags().BoolVar(&o.Force, "force", false, "Apply to workload clusters that a cluster group holds policies in (refused otherwise: see 'kubectl tko cluster group').")
 	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of applying: client (default when given: the objects) or server (every target's API server checks them).")
 	o.AddFlags(cmd)
 	return cmd, o

@@ -15,6 +15,9 @@ import (
 
 // Run checks on every target, then applies on every target.
 func (o *Options) Run(ctx context.Context) error {
+	if err := o.refuseGoverned(ctx); err != nil {
+		return err
+	}
 	if o.DryRun.Client() {
 		return o.printClient(ctx)
 	}
