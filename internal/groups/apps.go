@@ -149,10 +149,11 @@ func Sync(ctx context.Context, c *kube.Clients, e *Estate, g *Group, opts SyncOp
 	var out []Change
 	want := map[string]bool{}
 	for _, m := range members {
-		if !m.Kubeconfig || len(g.Intents) == 0 {
-			if !m.Kubeconfig {
-				out = append(out, Change{Cluster: m.Key(), Verb: "skipped", Note: fmt.Sprintf("no kubeconfig Secret %s/%s yet: the cluster is not provisioned; sync again once it is", m.Namespace, m.SecretName())})
-			}
+		if len(g.Intents) == 0 {
+			continue
+		}
+		if !m.Kubeconfig {
+			out = append(out, Change{Cluster: m.Key(), Verb: "skipped", Note: fmt.Sprintf("no kubeconfig Secret %s/%s yet: the cluster is not provisioned; sync again once it is", m.Namespace, m.SecretName())})
 			continue
 		}
 		for _, in := range g.Intents {
@@ -322,6 +323,41 @@ func WaitGone(ctx context.Context, c *kube.Clients, group, intent string, timeou
 		}
 		if timeout > 0 && time.Now().After(deadline) {
 			return &errs.TimeoutError{What: "kapp-controller to delete the Apps of group " + group, Timeout: timeout.String(), Last: "left: " + strings.Join(left, ", ")}
+		}
+		select {
+		case <-ctx.Done():
+			return context.Cause(ctx)
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// WaitReconciled waits until kapp-controller has reconciled every App of a
+// group: nil when all succeeded; the first failure, with kapp-controller's
+// own message, as soon as one failed.
+func WaitReconciled(ctx context.Context, c *kube.Clients, group string, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	for {
+		apps, err := ReadApps(ctx, c, group)
+		if err != nil {
+			return err
+		}
+		var pending []string
+		for key, a := range apps {
+			state := a.Status.State(a.Object.GetGeneration(), false)
+			switch {
+			case carvel.Failed(state):
+				return &errs.DetailedError{Summary: fmt.Sprintf("app %s: kapp-controller could not deploy it (%s)", key, state), Detail: a.Status.UsefulErrorMessage}
+			case state != StateInSync:
+				pending = append(pending, key+" "+state)
+			}
+		}
+		if len(pending) == 0 {
+			return nil
+		}
+		if timeout > 0 && time.Now().After(deadline) {
+			slices.Sort(pending)
+			return &errs.TimeoutError{What: "kapp-controller to reconcile the Apps of group " + group, Timeout: timeout.String(), Last: strings.Join(pending, ", ")}
 		}
 		select {
 		case <-ctx.Done():

@@ -75,6 +75,16 @@ func TestGroupAttach(t *testing.T) {
 			clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.WriteKubeconfig(t, clitest.Config(s))}.Run(t, attach...)
 		}, Args: attach, Stdout: []string{"tko-prod-base-wc-prod-1 unchanged\n"}},
 		{Name: "client dry run", Setup: withGroup("prod", v1302), Args: append(attach, "--dry-run", "-o", "yaml"), Stdout: []string{"kind: App\n"}, NoChanges: true},
+		{Name: "wait sees kapp-controller fail", Setup: func(s *clitest.Server) {
+			withGroup("prod", v1302)(s)
+			// Plays kapp-controller: the App's status, as its reconcile writes it.
+			s.After("patch", "apps", func(r clitest.Request) {
+				u := r.Object
+				u.Object["status"] = map[string]any{"observedGeneration": u.GetGeneration(), "usefulErrorMessage": "kapp: Error: cluster unreachable",
+					"conditions": []any{map[string]any{"type": "ReconcileFailed", "status": "True"}}}
+				s.Add(u)
+			})
+		}, Args: append(attach, "--wait", "--timeout", "20s"), Code: 1, Stderr: []string{"app default/tko-prod-base-wc-prod-1: kapp-controller could not deploy it (ReconcileFailed)", "kapp: Error: cluster unreachable"}},
 		{Name: "unknown group", Args: attach, Code: 3, Stderr: []string{`cluster group "prod" not found`}, NoChanges: true},
 		{Name: "kapp-controller absent", Setup: func(s *clitest.Server) { withGroup("prod", v1302)(s); s.Unserve("data.packaging.carvel.dev") },
 			Args: attach, Code: 3, Stderr: []string{"error: kapp-controller does not run in this management cluster"}, NoChanges: true},

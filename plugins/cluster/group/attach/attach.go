@@ -28,6 +28,7 @@ type Options struct {
 	Velero     string
 	SyncPeriod time.Duration
 	DryRun     cmdutil.DryRun
+	Wait       cmdutil.WaitFlags
 
 	cmd     *cobra.Command
 	group   string
@@ -44,7 +45,7 @@ var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-pat
 
 // NewCmd returns the attach command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Options: common.NewOptions(f, streams), SyncPeriod: groups.DefaultSyncPeriod, Velero: backup.DefaultNamespace}
+	o := &Options{Options: common.NewOptions(f, streams), SyncPeriod: groups.DefaultSyncPeriod, Velero: backup.DefaultNamespace, Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags])",
 		Short: "Attach a policy or a backup schedule to a cluster group, kept in every member by kapp-controller",
@@ -100,6 +101,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "backup-schedule: create the schedules paused.")
 	cmd.Flags().StringVar(&o.Velero, "velero-namespace", o.Velero, "backup-schedule: the namespace Velero runs in, in the members.")
 	cmd.Flags().DurationVar(&o.SyncPeriod, "sync-period", o.SyncPeriod, "How often kapp-controller re-applies the intent in each member (at least 10s).")
+	o.Wait.AddFlags(cmd, "Wait until kapp-controller has reconciled every App of the group (exit 1 with its message when one fails)")
 	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of attaching: client (the Apps) or server (the API servers check every write).")
 	o.Output.AddFlags(cmd)
 	return cmd
@@ -122,6 +124,7 @@ func (o *Options) completeArgs(cmd *cobra.Command, args []string, prefix string)
 // Complete takes the group, the kind and the kind's arguments.
 func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, args []string) error {
 	o.cmd, o.group, o.kind, o.args = cmd, args[0], args[1], args[2:]
+	o.Wait.Complete(cmd, o.Streams.ErrOut, o.DryRun)
 	return nil
 }
 
@@ -132,6 +135,9 @@ func (o *Options) Validate() error {
 	}
 	if err := groups.ValidateName(o.group); err != nil {
 		return cmdutil.Usagef("%v", err)
+	}
+	if err := o.Wait.Validate(o.DryRun); err != nil {
+		return err
 	}
 	if o.SyncPeriod < 10*time.Second {
 		return cmdutil.FlagErrorf("--sync-period %s is too short: at least 10s (each sync runs kapp against the member)", o.SyncPeriod)
@@ -217,6 +223,9 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if err := common.PrintChanges(o.Streams, o.Output, changes, o.DryRun.Any()); err != nil {
 		return err
+	}
+	if o.Wait.Wait {
+		return groups.WaitReconciled(ctx, c, g.Name, o.Wait.Timeout)
 	}
 	if o.Output.Human() && !o.DryRun.Any() {
 		fmt.Fprintf(o.Streams.ErrOut, "kapp-controller now holds %d intent(s) of group %s; follow them with 'kubectl tko cluster group status %s'\n", len(g.Intents), g.Name, g.Name)

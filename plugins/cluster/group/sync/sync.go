@@ -3,6 +3,7 @@ package sync
 
 import (
 	"context"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -17,12 +18,13 @@ import (
 type Options struct {
 	common.Options
 	DryRun cmdutil.DryRun
+	Wait   cmdutil.WaitFlags
 	Name   string
 }
 
 // NewCmd returns the sync command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Options: common.NewOptions(f, streams)}
+	o := &Options{Options: common.NewOptions(f, streams), Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
 		Use:   "sync [GROUP]",
 		Short: "Bring cluster groups' Apps in line with their members: new members get theirs, clusters that left lose theirs",
@@ -47,21 +49,28 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: common.CompleteNames(f),
 		RunE:              cli.RunE(f, o),
 	}
+	o.Wait.AddFlags(cmd, "Wait until kapp-controller has reconciled every App of the group (exit 1 with its message when one fails)")
 	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Print what would change: client, or server (the API servers check every write).")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
 
 // Complete takes the group, when named.
-func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) error {
+func (o *Options) Complete(_ *cli.Factory, cmd *cobra.Command, args []string) error {
 	if len(args) == 1 {
 		o.Name = args[0]
 	}
+	o.Wait.Complete(cmd, o.Streams.ErrOut, o.DryRun)
 	return nil
 }
 
-// Validate checks -o.
-func (o *Options) Validate() error { return o.Output.Validate() }
+// Validate checks the flags.
+func (o *Options) Validate() error {
+	if err := o.Output.Validate(); err != nil {
+		return err
+	}
+	return o.Wait.Validate(o.DryRun)
+}
 
 // Run syncs each group.
 func (o *Options) Run(ctx context.Context) error {
@@ -96,6 +105,13 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if len(gs) == 0 {
 		common.Warn(o.Streams.ErrOut, "no cluster groups: nothing to sync")
+	}
+	if o.Wait.Wait {
+		for _, g := range gs {
+			if err := groups.WaitReconciled(ctx, c, g.Name, o.Wait.Timeout); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
