@@ -106,7 +106,7 @@ if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2
   echo
   echo "Cluster groups: a policy and a backup schedule attached to a group, kept in every member by kapp-controller:"
   step kubectl tko cluster group create prod --selector tanzuKubernetesRelease=v1.30.2---vmware.1-tkg.1
-  step kubectl tko cluster group attach prod policy security prod-baseline --level baseline --deny-privileged --namespaces team-a --sync-period 10s
+  step kubectl tko cluster group attach prod policy security prod-baseline --level baseline --deny-privileged --namespaces team-a --sync-period 30s
   step kubectl tko cluster group attach prod backup-schedule prod-nightly --schedule "0 2 * * *" --ttl 168h --wait --timeout 90s
   table kubectl tko cluster group list
   step kubectl delete validatingadmissionpolicybinding tko-prod-baseline

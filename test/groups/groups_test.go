@@ -120,7 +120,7 @@ func TestKappControllerHoldsAGroupPolicy(t *testing.T) {
 	e.Kubectl("tko", "cluster", "group", "create", "held", "--selector", "groups.test/held=yes").Success().
 		StdoutContains("clustergroup.tko.tanzu.vmware.com/held created")
 	t.Cleanup(func() { e.Kubectl("tko", "cluster", "group", "delete", "held").Run() })
-	e.Kubectl("tko", "cluster", "group", "attach", "held", "policy", "security", "held-sec", "--level", "baseline", "--deny-privileged", "--namespaces", ns, "--sync-period", "10s").Success().
+	e.Kubectl("tko", "cluster", "group", "attach", "held", "policy", "security", "held-sec", "--level", "baseline", "--deny-privileged", "--namespaces", ns, "--sync-period", "30s").Success().
 		StdoutContains("cluster default/wc-prod-1: policy/held-sec: app.kappctrl.k14s.io/tko-held-held-sec-wc-prod-1 created")
 	app := "tko-held-held-sec-wc-prod-1"
 	reconciled(t, e, "default", app)
@@ -187,7 +187,7 @@ func TestSyncBringsJoinersAndDropsLeavers(t *testing.T) {
 	e.Kubectl("tko", "cluster", "group", "create", "joiners", "--selector", "groups.test/joiners=yes").Success().
 		StderrContains(`Warning: selector "groups.test/joiners=yes" matches no workload cluster yet`)
 	t.Cleanup(func() { e.Kubectl("tko", "cluster", "group", "delete", "joiners").Run() })
-	e.Kubectl("tko", "cluster", "group", "attach", "joiners", "policy", "image-registry", "joiners-harbor", "--allow", "harbor.example.com", "--namespaces", ns, "--sync-period", "10s").Success().
+	e.Kubectl("tko", "cluster", "group", "attach", "joiners", "policy", "image-registry", "joiners-harbor", "--allow", "harbor.example.com", "--namespaces", ns, "--sync-period", "30s").Success().
 		StderrContains("group joiners has no member yet")
 	if err := exists(e, policy.VAPs, "", "tko-joiners-harbor"); !apierrors.IsNotFound(err) {
 		t.Fatalf("a group without members deployed something: %v", err)

@@ -58,14 +58,14 @@ func TestGroupCreateGetDelete(t *testing.T) {
 }
 
 func TestGroupAttach(t *testing.T) {
-	attach := clitest.Args("group attach prod policy security base --level baseline --deny-privileged --namespaces team-a --sync-period 10s")
+	attach := clitest.Args("group attach prod policy security base --level baseline --deny-privileged --namespaces team-a --sync-period 30s")
 	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
 		{Name: "policy", Setup: withGroup("prod", v1302), Args: attach,
 			Stdout: []string{"cluster default/wc-prod-1: policy/base: app.kappctrl.k14s.io/tko-prod-base-wc-prod-1 created\n"},
 			Stderr: []string{"Warning: cluster team-a/wc-failed skipped: no kubeconfig Secret team-a/wc-failed-kubeconfig"},
 			Check: clitest.All(
 				clitest.Stored("apps", "default/tko-prod-base-wc-prod-1", "wc-prod-1-kubeconfig", "spec", "cluster", "kubeconfigSecretRef", "name"),
-				clitest.Stored("apps", "default/tko-prod-base-wc-prod-1", "10s", "spec", "syncPeriod"),
+				clitest.Stored("apps", "default/tko-prod-base-wc-prod-1", "30s", "spec", "syncPeriod"),
 				// Pod Security labels are set directly, the namespace is not in the App.
 				clitest.Stored("namespaces", "team-a", "baseline", "metadata", "labels", "pod-security.kubernetes.io/enforce"),
 				appHolds("default/tko-prod-base-wc-prod-1", []string{"kind: ValidatingAdmissionPolicy\n", "kind: ValidatingAdmissionPolicyBinding\n", "tko.tanzu.vmware.com/group: prod"}, []string{"kind: Namespace"}),

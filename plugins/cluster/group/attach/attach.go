@@ -100,7 +100,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "backup-schedule: when to back up, a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "backup-schedule: create the schedules paused.")
 	cmd.Flags().StringVar(&o.Velero, "velero-namespace", o.Velero, "backup-schedule: the namespace Velero runs in, in the members.")
-	cmd.Flags().DurationVar(&o.SyncPeriod, "sync-period", o.SyncPeriod, "How often kapp-controller re-applies the intent in each member (at least 10s).")
+	cmd.Flags().DurationVar(&o.SyncPeriod, "sync-period", o.SyncPeriod, "How often kapp-controller re-applies the intent in each member (at least 30s, kapp-controller's shortest).")
 	o.Wait.AddFlags(cmd, "Wait until kapp-controller has reconciled every App of the group (exit 1 with its message when one fails)")
 	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of attaching: client (the Apps) or server (the API servers check every write).")
 	o.Output.AddFlags(cmd)
@@ -139,8 +139,8 @@ func (o *Options) Validate() error {
 	if err := o.Wait.Validate(o.DryRun); err != nil {
 		return err
 	}
-	if o.SyncPeriod < 10*time.Second {
-		return cmdutil.FlagErrorf("--sync-period %s is too short: at least 10s (each sync runs kapp against the member)", o.SyncPeriod)
+	if o.SyncPeriod < 30*time.Second {
+		return cmdutil.FlagErrorf("--sync-period %s is too short: kapp-controller syncs an App at most every 30s", o.SyncPeriod)
 	}
 	var others []string
 	switch o.kind {
