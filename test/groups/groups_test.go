@@ -2,8 +2,10 @@ package groups
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
@@ -22,6 +25,7 @@ import (
 var (
 	clusters        = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "clusters"}
 	serviceAccounts = schema.GroupVersionResource{Version: "v1", Resource: "serviceaccounts"}
+	secrets         = schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
 )
 
 // within polls fn until it holds or the time runs out.
@@ -158,6 +162,13 @@ func TestKappControllerHoldsAGroupPolicy(t *testing.T) {
 		}
 		return nil
 	})
+	// The binding holds where Pod Security Admission was lowered by hand:
+	// a privileged pod is refused by the policy kapp-controller keeps.
+	e.Kubectl("label", "namespace", ns, "pod-security.kubernetes.io/enforce=privileged", "--overwrite").Success()
+	privileged := "apiVersion: v1\nkind: Pod\nmetadata: {name: privileged}\nspec:\n  containers:\n  - name: app\n    image: harbor.example.com/app:1.0\n    securityContext: {privileged: true, allowPrivilegeEscalation: true}\n"
+	if r := e.Kubectl("create", "--dry-run=server", "-f", "-", "-n", ns).Stdin(privileged).Run(); r.Code == 0 || !strings.Contains(r.Stderr, "policy held-sec: privileged containers") {
+		t.Fatalf("a privileged pod under a lowered label: exit %d: %s", r.Code, r.Stderr)
+	}
 
 	// Detach: the Apps go, then what they deployed; the namespace stays.
 	e.Kubectl("tko", "cluster", "group", "detach", "held", "policy", "held-sec", "--wait", "--timeout", "2m").Success().
@@ -237,4 +248,68 @@ func TestGroupsRefuseBadInput(t *testing.T) {
 	if err != nil || len(list.Items) != 0 {
 		t.Fatalf("a refused attach wrote Apps: %v %v", err, list)
 	}
+}
+
+// TestUnreachableMemberIsReported: a member whose kubeconfig Secret points
+// at an API server that does not answer fails attach in its own line
+// (exit 1) while the other member gets its App; status names what is
+// missing, and once the member is reachable a rerun converges.
+func TestUnreachableMemberIsReported(t *testing.T) {
+	e := suite.New(t)
+	ns := e.Namespace()
+	raw, err := os.ReadFile(suite.CP.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := clientcmd.Load(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cfg.Clusters {
+		c.Server = "https://127.0.0.1:1"
+	}
+	dead, err := clientcmd.Write(*cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	secret := e.Create(secrets, "default", harness.Secret("wc-dev-1-kubeconfig", map[string]string{"value": string(dead)}))
+	t.Cleanup(func() {
+		_ = e.Dyn().Resource(secrets).Namespace("default").Delete(context.Background(), secret.GetName(), metav1.DeleteOptions{})
+	})
+	label(t, e, "default", "wc-prod-1", "groups.test/reach", "yes")
+	label(t, e, "default", "wc-dev-1", "groups.test/reach", "yes")
+	e.Kubectl("tko", "cluster", "group", "create", "reach", "--selector", "groups.test/reach=yes").Success()
+	t.Cleanup(func() { e.Kubectl("tko", "cluster", "group", "delete", "reach").Run() })
+	e.Kubectl("tko", "cluster", "group", "attach", "reach", "policy", "quota", "reach-small", "--size", "small", "--namespaces", ns, "--request-timeout", "5s").ExitCode(explain.ExitFailure).
+		StdoutContains("cluster default/wc-prod-1: policy/reach-small: app.kappctrl.k14s.io/tko-reach-reach-small-wc-prod-1 created").
+		StderrContains("error: cluster default/wc-dev-1: policy/reach-small: cannot reach the Kubernetes API server https://127.0.0.1:1", "1 change(s) failed; the others were made: rerun to converge")
+	e.Kubectl("tko", "cluster", "group", "status", "reach", "--problems").ExitCode(explain.ExitFailure).
+		StdoutContains("reach\tdefault/wc-dev-1\tpolicy/reach-small\tMissing\t")
+	reconciled(t, e, "default", "tko-reach-reach-small-wc-prod-1")
+	within(t, 20*time.Second, "the quota in the member that was reached", func() error { return exists(e, policy.Quotas, ns, "tko-reach-small") })
+
+	// The member reachable again: a rerun converges.
+	patch, _ := json.Marshal(map[string]any{"data": map[string]any{"value": base64.StdEncoding.EncodeToString(raw)}})
+	if _, err := e.Dyn().Resource(secrets).Namespace("default").Patch(context.Background(), secret.GetName(), types.MergePatchType, patch, metav1.PatchOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	e.Kubectl("tko", "cluster", "group", "sync", "reach").Success().
+		StdoutContains("tko-reach-reach-small-wc-prod-1 unchanged", "cluster default/wc-dev-1: policy/reach-small: app.kappctrl.k14s.io/tko-reach-reach-small-wc-dev-1 created")
+
+	// Here both members are the same API server: the second App finds the
+	// quota the first one deployed, and kapp refuses to take it over.
+	// Status says so in kapp-controller's words.
+	var out string
+	within(t, time.Minute, "status showing the second App failing", func() error {
+		r := e.Kubectl("tko", "cluster", "group", "status", "reach", "--problems").Run()
+		out = r.Stdout
+		if !strings.Contains(out, "reach\tdefault/wc-dev-1\tpolicy/reach-small\tReconcileFailed\t") {
+			return fmt.Errorf("not yet:\n%s", out)
+		}
+		return nil
+	})
+	if !strings.Contains(out, "kapp: Error:") || !strings.Contains(out, "kubectl get app tko-reach-reach-small-wc-dev-1 -n default -o yaml") {
+		t.Fatalf("status without kapp-controller's message or the fix:\n%s", out)
+	}
+	t.Logf("status: %s", out)
 }
