@@ -73,8 +73,12 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(out, "   <none> (attach one: kubectl tko cluster group attach %s policy ...)\n", g.Name)
 	} else {
 		fmt.Fprintln(out)
+		width := 0
 		for _, in := range g.Intents {
-			fmt.Fprintf(out, "  %s\t%s (every %s)\n", in.ID(), in.Describe(), in.SyncPeriod)
+			width = max(width, len(in.ID()))
+		}
+		for _, in := range g.Intents {
+			fmt.Fprintf(out, "  %-*s  %s (every %s)\n", width, in.ID(), in.Describe(), in.SyncPeriod)
 		}
 	}
 	fmt.Fprintln(out, "Members:")
