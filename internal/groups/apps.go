@@ -11,6 +11,7 @@ import (
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/types"
 	"sigs.k8s.io/yaml"
 
@@ -56,7 +57,15 @@ func Render(ctx context.Context, g *Group, in Intent, member *kube.Clients) (*Re
 			r.Objects = append(r.Objects, obj)
 		}
 	case in.Schedule != nil:
-		r.Objects = append(r.Objects, &unstructured.Unstructured{Object: in.Schedule})
+		// Velero gives each Backup the Schedule's labels, kapp's app label
+		// included, unless the template names labels of its own: kapp would
+		// then count the Backups as part of the App and refuse to finish
+		// deleting it while they exist (backups outlive a detach).
+		sched := &unstructured.Unstructured{Object: runtime.DeepCopyJSON(in.Schedule)}
+		if err := unstructured.SetNestedStringMap(sched.Object, map[string]string{LabelGroup: g.Name}, "spec", "template", "metadata", "labels"); err != nil {
+			return nil, fmt.Errorf("the schedule of intent %s: %w", in.ID(), err)
+		}
+		r.Objects = append(r.Objects, sched)
 	default:
 		return nil, fmt.Errorf("intent %s of group %s holds nothing", in.ID(), g.Name)
 	}

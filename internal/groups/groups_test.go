@@ -1,6 +1,7 @@
 package groups
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -106,5 +107,25 @@ func TestAppDeploysOnlyWhatTheGroupCreates(t *testing.T) {
 	yaml := fetch[0].(map[string]any)["inline"].(map[string]any)["paths"].(map[string]any)["policy.yaml"].(string)
 	if strings.Contains(yaml, "kind: Namespace") || !strings.Contains(yaml, "kind: ValidatingAdmissionPolicyBinding") {
 		t.Fatalf("the App deploys:\n%s", yaml)
+	}
+}
+
+// Velero copies a Schedule's labels onto its Backups unless the template
+// has its own: the App's Schedule names its own, so kapp's label stays off
+// the Backups (kapp would not finish deleting the App while they exist).
+func TestScheduleBackupsDoNotInheritKappLabels(t *testing.T) {
+	sched := map[string]any{"apiVersion": "velero.io/v1", "kind": "Schedule", "metadata": map[string]any{"name": "nightly", "namespace": "velero"},
+		"spec": map[string]any{"schedule": "@daily", "template": map[string]any{"includedNamespaces": []any{"shop"}}}}
+	in := Intent{Kind: KindSchedule, Name: "nightly", Schedule: sched}
+	r, err := Render(context.Background(), &Group{Name: "prod"}, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	labels, _, _ := unstructured.NestedStringMap(r.Objects[0].Object, "spec", "template", "metadata", "labels")
+	if labels[LabelGroup] != "prod" || len(labels) != 1 {
+		t.Fatalf("backup labels %v", labels)
+	}
+	if _, found, _ := unstructured.NestedFieldNoCopy(sched, "spec", "template", "metadata"); found {
+		t.Fatal("Render changed the group's intent")
 	}
 }
