@@ -16,6 +16,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
@@ -135,4 +136,25 @@ func CompleteNames(f *cli.Factory) func(*cobra.Command, []string, string) ([]str
 // Warn writes a warning line.
 func Warn(w io.Writer, format string, args ...any) {
 	fmt.Fprintf(w, "Warning: "+format+"\n", args...)
+}
+
+// Interrupted says, for a run stopped by Ctrl-C, what was written and what
+// was not, and how to finish: the group itself was saved first, so a
+// rerun, or 'group sync', converges. nil when the run was not interrupted.
+func Interrupted(ctx context.Context, group string, changes []groups.Change) error {
+	if ctx.Err() == nil {
+		return nil
+	}
+	var done, not []string
+	for _, ch := range changes {
+		switch {
+		case ch.Err != nil:
+			not = append(not, ch.Cluster+" "+orGroup(ch.Intent))
+		case ch.App != nil:
+			done = append(done, ch.Cluster+" "+ch.Intent+" ("+ch.Verb+")")
+		}
+	}
+	where := fmt.Sprintf("group %s is saved; done: %s; not done: %s; finish with 'kubectl tko cluster group sync %s'",
+		group, errs.OrNone(done), errs.OrNone(not), group)
+	return &errs.StepError{Where: where, Err: context.Cause(ctx)}
 }

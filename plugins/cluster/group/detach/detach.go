@@ -119,6 +119,9 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if err := common.Interrupted(ctx, g.Name, changes); err != nil {
+		return err
+	}
 	if err := common.PrintChanges(o.Streams, o.Output, changes, o.DryRun.Any()); err != nil {
 		return err
 	}

@@ -99,6 +99,9 @@ func (o *Options) Run(ctx context.Context) error {
 			return err
 		}
 		all = append(all, changes...)
+		if err := common.Interrupted(ctx, g.Name, changes); err != nil {
+			return err
+		}
 	}
 	if err := common.PrintChanges(o.Streams, o.Output, all, o.DryRun.Any()); err != nil {
 		return err
