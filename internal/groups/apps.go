@@ -155,20 +155,23 @@ func Sync(ctx context.Context, c *kube.Clients, e *Estate, g *Group, opts SyncOp
 	if err != nil {
 		return nil, err
 	}
-	var out []Change
+	// What should exist, then the Apps that should not go first: a
+	// leaver's Pod Security labels are removed before a member's are set
+	// (two members may share an API server).
 	want := map[string]bool{}
+	var ready []Member
+	var out []Change
 	for _, m := range members {
-		if len(g.Intents) == 0 {
-			continue
-		}
-		if !m.Kubeconfig {
+		switch {
+		case len(g.Intents) == 0:
+		case !m.Kubeconfig:
 			out = append(out, Change{Cluster: m.Key(), Verb: "skipped", Note: fmt.Sprintf("no kubeconfig Secret %s/%s yet: the cluster is not provisioned; sync again once it is", m.Namespace, m.SecretName())})
-			continue
+		default:
+			ready = append(ready, m)
+			for _, in := range g.Intents {
+				want[m.Namespace+"/"+AppName(g.Name, in, m)] = true
+			}
 		}
-		for _, in := range g.Intents {
-			want[m.Namespace+"/"+AppName(g.Name, in, m)] = true
-		}
-		out = append(out, syncMember(ctx, c, g, m, opts)...)
 	}
 	for _, u := range existing {
 		if want[u.GetNamespace()+"/"+u.GetName()] {
@@ -177,8 +180,14 @@ func Sync(ctx context.Context, c *kube.Clients, e *Estate, g *Group, opts SyncOp
 		ch := Change{Cluster: u.GetNamespace() + "/" + u.GetLabels()[kube.LabelCluster], Intent: u.GetLabels()[LabelIntentKind] + "/" + u.GetLabels()[LabelIntent], App: u, Verb: "deleted"}
 		if !opts.ClientDryRun {
 			ch.Err = deleteApp(ctx, c, e, u, opts.DryRun)
+			if ch.Err == nil && u.GetLabels()[LabelIntentKind] == KindPolicy {
+				_, ch.Err = unlabelLeaver(ctx, e, u, opts)
+			}
 		}
 		out = append(out, ch)
+	}
+	for _, m := range ready {
+		out = append(out, syncMember(ctx, c, g, m, opts)...)
 	}
 	return out, nil
 }
@@ -374,4 +383,21 @@ func WaitReconciled(ctx context.Context, c *kube.Clients, group string, timeout 
 		case <-time.After(time.Second):
 		}
 	}
+}
+
+// unlabelLeaver removes the Pod Security labels a group's security policy
+// set in a cluster that left the group (the App kept nothing of them), when
+// the cluster can still be reached.
+func unlabelLeaver(ctx context.Context, e *Estate, u *unstructured.Unstructured, opts SyncOptions) (string, error) {
+	i := slices.IndexFunc(e.Clusters, func(m Member) bool {
+		return m.Namespace == u.GetNamespace() && m.Name == u.GetLabels()[kube.LabelCluster] && m.Kubeconfig
+	})
+	if i < 0 || opts.Member == nil {
+		return "", nil
+	}
+	member, err := opts.Member(ctx, e.Clusters[i])
+	if err != nil {
+		return "", fmt.Errorf("reaching cluster %s to remove the Pod Security labels of policy %s: %w", e.Clusters[i].Key(), u.GetLabels()[LabelIntent], err)
+	}
+	return unlabel(ctx, member, u.GetLabels()[LabelIntent], opts.DryRun)
 }

@@ -115,7 +115,15 @@ func TestGroupDetachSyncStatus(t *testing.T) {
 			s.Add((&groups.Group{Name: "prod", Selector: "tanzuKubernetesRelease=v1.29.9---vmware.1-tkg.1", Intents: []groups.Intent{securityIntent("base")}}).ConfigMap())
 		}, Args: clitest.Args("group sync prod"),
 			Stdout: []string{"cluster default/wc-prod-1: policy/base: app.kappctrl.k14s.io/tko-prod-base-wc-prod-1 deleted\n", "cluster team-a/wc-team-a: policy/base: app.kappctrl.k14s.io/tko-prod-base-wc-team-a created\n"},
-			Check:  clitest.Gone("apps", "default/tko-prod-base-wc-prod-1")},
+			// Here every member is the same API server: the leaver's labels
+			// go first, then wc-team-a's sync sets them again.
+			Check: clitest.All(clitest.Gone("apps", "default/tko-prod-base-wc-prod-1"),
+				clitest.Stored("namespaces", "team-a", "baseline", "metadata", "labels", "pod-security.kubernetes.io/enforce"))},
+		{Name: "sync takes the Pod Security labels off a cluster that left", Setup: func(s *clitest.Server) {
+			withApp(s)
+			s.Add((&groups.Group{Name: "prod", Selector: "env=nowhere", Intents: []groups.Intent{securityIntent("base")}}).ConfigMap())
+		}, Args: clitest.Args("group sync prod"), Stdout: []string{"tko-prod-base-wc-prod-1 deleted\n"},
+			Check: clitest.All(clitest.Present("namespaces", "team-a"), clitest.Stored("namespaces", "team-a", nil, "metadata", "labels", "pod-security.kubernetes.io/enforce"))},
 		{Name: "status", Setup: withApp, Args: clitest.Args("group status"), Code: 1,
 			Stdout: []string{"prod\tdefault/wc-prod-1\tpolicy/base\t", "prod\tteam-a/wc-failed\t-\tNoKubeconfig\tno kubeconfig Secret team-a/wc-failed-kubeconfig"}},
 		{Name: "status of a missing App", Setup: withGroup("prod", v1302, securityIntent("base")), Args: clitest.Args("group status prod --problems"), Code: 1,
