@@ -128,8 +128,8 @@ func (e *Estate) Members(g *Group) ([]Member, error) {
 }
 
 // Governing maps each workload cluster (namespace/name) that a group
-// holding policies selects to those groups, by name.
-func Governing(ctx context.Context, c *kube.Clients) (map[string][]string, error) {
+// holding intents of a kind selects to those groups, by name.
+func Governing(ctx context.Context, c *kube.Clients, kind string) (map[string][]string, error) {
 	gs, err := List(ctx, c.Dynamic)
 	if err != nil || len(gs) == 0 {
 		return nil, err
@@ -140,7 +140,7 @@ func Governing(ctx context.Context, c *kube.Clients) (map[string][]string, error
 	}
 	out := map[string][]string{}
 	for _, g := range gs {
-		if !slices.ContainsFunc(g.Intents, func(in Intent) bool { return in.Policy != nil }) {
+		if !slices.ContainsFunc(g.Intents, func(in Intent) bool { return in.Kind == kind }) {
 			continue
 		}
 		members, err := e.Members(g)

@@ -140,11 +140,18 @@ func TestGroupDetachSyncStatus(t *testing.T) {
 			Check: clitest.All(clitest.Gone("apps", "default/tko-prod-base-wc-prod-1"), clitest.Present("namespaces", "team-a"),
 				clitest.Stored("namespaces", "team-a", nil, "metadata", "labels", "pod-security.kubernetes.io/enforce"))},
 		{Name: "direct policy apply on a governed cluster", Setup: withApp, Args: clitest.Args("policy apply quota q --size small --namespaces team-a --cluster wc-prod-1"),
-			Code: 2, Stderr: []string{"cluster group(s) govern default/wc-prod-1 (group prod)", "or pass --force"}, Check: clitest.Gone("resourcequotas", "team-a/tko-q")},
+			Code: 2, Stderr: []string{"cluster group(s) govern default/wc-prod-1 (group prod): kapp-controller holds the group's policy intents there", "or pass --force"}, Check: clitest.Gone("resourcequotas", "team-a/tko-q")},
 		{Name: "direct policy apply with --force", Setup: withApp, Args: clitest.Args("policy apply quota q --size small --namespaces team-a --cluster wc-prod-1 --force"),
 			Stdout: []string{"resourcequota/tko-q created"}},
 		{Name: "direct policy apply on a cluster no group governs", Setup: withApp, Args: clitest.Args("policy apply quota q --size small --namespaces team-a --cluster wc-team-a -n team-a"),
 			Stdout: []string{"resourcequota/tko-q created"}},
+		{Name: "direct schedule create on a governed cluster", Setup: func(s *clitest.Server) {
+			withApp(s)
+			s.SeedVelero()
+			s.Add((&groups.Group{Name: "backups", Selector: v1302, Intents: []groups.Intent{{Kind: groups.KindSchedule, Name: "nightly", SyncPeriod: "1m0s",
+				Schedule: map[string]any{"apiVersion": "velero.io/v1", "kind": "Schedule", "metadata": map[string]any{"name": "nightly", "namespace": "velero"}}}}}).ConfigMap())
+		}, Args: []string{"backup", "schedule", "create", "hourly", "--schedule", "@hourly", "--cluster", "wc-prod-1"},
+			Code: 2, Stderr: []string{"cluster group(s) govern default/wc-prod-1 (group backups): kapp-controller holds the group's backup-schedule intents there"}},
 		{Name: "detach unknown", Setup: withApp, Args: clitest.Args("group detach prod policy nope"), Code: 3, Stderr: []string{`policy "nope" not found: group prod holds policy/base`}},
 	})
 }
