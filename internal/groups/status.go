@@ -19,6 +19,7 @@ const (
 	StateNoKubeconfig = "NoKubeconfig" // the member has no kubeconfig Secret
 	StateStale        = "Stale"        // an App whose member left, or whose intent was detached
 	StateConflict     = "Conflict"     // two groups hold conflicting intents in one cluster
+	StateDeleting     = "Deleting"     // an App kapp-controller is deleting (detached, or its cluster left)
 )
 
 // IntentState is one intent in one member.
@@ -113,7 +114,9 @@ type Row struct {
 }
 
 // Problem reports whether a row needs a hand.
-func (r Row) Problem() bool { return r.State != StateInSync && r.State != "Reconciling" }
+func (r Row) Problem() bool {
+	return r.State != StateInSync && r.State != "Reconciling" && r.State != StateDeleting
+}
 
 // Status lists, for each group, every intent in every member, the Apps
 // left behind by clusters that left, and clusters two groups hold
@@ -150,13 +153,28 @@ func Status(e *Estate, groups []*Group, apps Apps) ([]Row, error) {
 			}
 		}
 	}
+	known := map[string]bool{}
+	for _, g := range groups {
+		known[g.Name] = true
+	}
 	for key, a := range apps {
 		if wanted[key] {
 			continue
 		}
 		l := a.Object.GetLabels()
-		rows = append(rows, Row{Group: l[LabelGroup], Cluster: a.Object.GetNamespace() + "/" + l[kube.LabelCluster], Intent: l[LabelIntentKind] + "/" + l[LabelIntent], State: StateStale,
-			Message: "the App of a cluster that left the group, or of an intent detached", Fix: "kubectl tko cluster group sync " + l[LabelGroup]})
+		row := Row{Group: l[LabelGroup], Cluster: a.Object.GetNamespace() + "/" + l[kube.LabelCluster], Intent: l[LabelIntentKind] + "/" + l[LabelIntent], State: StateStale,
+			Message: "the App of a cluster that left the group, or of an intent detached", Fix: "kubectl tko cluster group sync " + l[LabelGroup]}
+		switch {
+		case a.Object.GetDeletionTimestamp() != nil && a.Status.State(a.Object.GetGeneration(), false) == "DeleteFailed":
+			row.State, row.Message = "DeleteFailed", oneLine(a.Status.UsefulErrorMessage)
+			row.Fix = fmt.Sprintf(`kubectl get app %s -n %s -o yaml; if the cluster is gone for good: kubectl patch app %[1]s -n %[2]s --type merge -p '{"spec":{"noopDelete":true}}'`, a.Object.GetName(), a.Object.GetNamespace())
+		case a.Object.GetDeletionTimestamp() != nil:
+			row.State, row.Message, row.Fix = StateDeleting, "kapp-controller is deleting what the App deployed", ""
+		case !known[l[LabelGroup]]:
+			row.Message = "the App of a group that was deleted"
+			row.Fix = fmt.Sprintf("kubectl delete app %s -n %s", a.Object.GetName(), a.Object.GetNamespace())
+		}
+		rows = append(rows, row)
 	}
 	for _, c := range Conflicts(e, groups) {
 		rows = append(rows, Row{Group: c.Groups[0] + "," + c.Groups[1], Cluster: c.Cluster, Intent: c.Intents[0] + "," + c.Intents[1], State: StateConflict,

@@ -135,6 +135,11 @@ func TestGroupDetachSyncStatus(t *testing.T) {
 				"conditions": []any{map[string]any{"type": "ReconcileFailed", "status": "True"}}}
 			s.Add(app)
 		}, Args: clitest.Args("group status prod"), Code: 1, Stdout: []string{"ReconcileFailed\tkapp: Error: Applying create validatingadmissionpolicy: forbidden\t"}},
+		{Name: "status of an App of a deleted group", Setup: func(s *clitest.Server) {
+			withApp(s)
+			s.Remove("configmaps", "tko-system", "prod")
+		}, Args: clitest.Args("group status"), Code: 1,
+			Stdout: []string{"prod\tdefault/wc-prod-1\tpolicy/base\tStale\tthe App of a group that was deleted\tkubectl delete app tko-prod-base-wc-prod-1 -n default\n"}},
 		{Name: "detach", Setup: withApp, Args: clitest.Args("group detach prod policy base"),
 			Stdout: []string{"app.kappctrl.k14s.io/tko-prod-base-wc-prod-1 deleted\n", "Pod Security labels removed from namespace(s) team-a"},
 			Check: clitest.All(clitest.Gone("apps", "default/tko-prod-base-wc-prod-1"), clitest.Present("namespaces", "team-a"),

@@ -67,8 +67,9 @@ func Members(mgmt *kube.Clients) groups.Connect {
 
 // PrintChanges prints what a sync, attach or detach did, a line per App
 // (and per member skipped or failed), and returns exit 1 when a member
-// failed: the others were done, and a rerun converges.
-func PrintChanges(streams genericiooptions.IOStreams, output *cli.OutputFlags, changes []groups.Change, dryRun bool) error {
+// failed: the others were done, and a rerun converges. With -o, the Apps
+// and the extra objects are printed as one list.
+func PrintChanges(streams genericiooptions.IOStreams, output *cli.OutputFlags, changes []groups.Change, dryRun bool, extra ...*unstructured.Unstructured) error {
 	failed := 0
 	var objs []*unstructured.Unstructured
 	for _, ch := range changes {
@@ -90,7 +91,7 @@ func PrintChanges(streams genericiooptions.IOStreams, output *cli.OutputFlags, c
 		}
 	}
 	if !output.Human() {
-		if err := output.PrintObjects(streams.Out, objs, false); err != nil {
+		if err := output.PrintObjects(streams.Out, append(objs, extra...), false); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package delete
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -84,13 +85,20 @@ func (o *Options) Run(ctx context.Context) error {
 			changes = append(changes, ch...)
 		}
 	}
-	if err := common.PrintChanges(o.Streams, o.Output, changes, o.DryRun.Any()); err != nil {
-		return err
+	// A detach that failed somewhere keeps the group, so that a rerun
+	// finds what is left.
+	if slices.ContainsFunc(changes, func(ch groups.Change) bool { return ch.Err != nil }) {
+		if err := common.PrintChanges(o.Streams, o.Output, changes, o.DryRun.Any()); err != nil {
+			return err
+		}
 	}
 	if !o.DryRun.Client() {
 		if err := groups.DeleteConfigMap(ctx, c.Dynamic, g.Name, o.DryRun.Server()); err != nil {
 			return err
 		}
+	}
+	if err := common.PrintChanges(o.Streams, o.Output, changes, o.DryRun.Any(), g.Object(nil)); err != nil {
+		return err
 	}
 	if o.Output.Human() {
 		if err := cli.PrintAction(o.Streams.Out, g.Object(nil), "deleted", o.DryRun.Any()); err != nil {

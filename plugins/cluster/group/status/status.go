@@ -106,7 +106,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 	}
 	problems := 0
-	shown := rows[:0:0]
+	shown := []groups.Row{}
 	for _, r := range rows {
 		if r.Problem() {
 			problems++
