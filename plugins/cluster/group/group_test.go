@@ -157,9 +157,29 @@ func TestGroupDetachSyncStatus(t *testing.T) {
 				Schedule: map[string]any{"apiVersion": "velero.io/v1", "kind": "Schedule", "metadata": map[string]any{"name": "nightly", "namespace": "velero"}}}}}).ConfigMap())
 		}, Args: []string{"backup", "schedule", "create", "hourly", "--schedule", "@hourly", "--cluster", "wc-prod-1"},
 			Code: 2, Stderr: []string{"cluster group(s) govern default/wc-prod-1 (group backups): kapp-controller holds the group's backup-schedule intents there"}},
+		{Name: "cluster delete drops the cluster's Apps", Setup: withApp, Args: clitest.Args("delete wc-prod-1 --yes"),
+			Stdout: []string{"app.kappctrl.k14s.io/tko-prod-base-wc-prod-1 deleted (cluster group App of cluster wc-prod-1)\n"},
+			Check:  clitest.Gone("apps", "default/tko-prod-base-wc-prod-1")},
+		{Name: "cluster create names the groups it joins", Setup: withGroup("new", "tkg.tanzu.vmware.com/cluster-name=wc-new", securityIntent("base")), Stdin: newCluster,
+			Args: clitest.Args("create -f -"), Stderr: []string{"cluster wc-new joins cluster group(s) new: once it is provisioned, 'kubectl tko cluster group sync' gives it their intents"}},
 		{Name: "detach unknown", Setup: withApp, Args: clitest.Args("group detach prod policy nope"), Code: 3, Stderr: []string{`policy "nope" not found: group prod holds policy/base`}},
 	})
 }
+
+// newCluster is a TKG cluster configuration of a cluster wc-new.
+const newCluster = `CLUSTER_NAME: wc-new
+CLUSTER_PLAN: prod
+AVI_CONTROL_PLANE_HA_PROVIDER: true
+VSPHERE_SERVER: vcsa-01
+VSPHERE_USERNAME: administrator@vsphere.local
+VSPHERE_PASSWORD: "VMware1!"
+VSPHERE_DATACENTER: /dc-01
+VSPHERE_DATASTORE: /dc-01/datastore/ds
+VSPHERE_NETWORK: /dc-01/network/seg
+VSPHERE_RESOURCE_POOL: /dc-01/host/c/Resources
+VSPHERE_FOLDER: /dc-01/vm
+KUBERNETES_VERSION: v1.30.2+vmware.1
+`
 
 // appHolds checks what an App deploys.
 func appHolds(key string, want, absent []string) clitest.CheckFunc {
