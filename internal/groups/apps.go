@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -16,7 +15,6 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
@@ -319,70 +317,6 @@ func deleteApp(ctx context.Context, c *kube.Clients, e *Estate, u *unstructured.
 		return fmt.Errorf("deleting app %s/%s: %w", u.GetNamespace(), u.GetName(), err)
 	}
 	return nil
-}
-
-// WaitGone waits until the Apps of a group (and intent, when given) are
-// gone: kapp-controller has deleted what they deployed.
-func WaitGone(ctx context.Context, c *kube.Clients, group, intent string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		apps, err := groupApps(ctx, c, group)
-		if err != nil {
-			return err
-		}
-		var left []string
-		for _, u := range apps {
-			if intent == "" || u.GetLabels()[LabelIntent] == intent {
-				left = append(left, u.GetNamespace()+"/"+u.GetName())
-			}
-		}
-		if len(left) == 0 {
-			return nil
-		}
-		if timeout > 0 && time.Now().After(deadline) {
-			return &errs.TimeoutError{What: "kapp-controller to delete the Apps of group " + group, Timeout: timeout.String(), Last: "left: " + strings.Join(left, ", ")}
-		}
-		select {
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		case <-time.After(time.Second):
-		}
-	}
-}
-
-// WaitReconciled waits until kapp-controller has reconciled every App of a
-// group: nil when all succeeded; the first failure, with kapp-controller's
-// own message, as soon as one failed.
-func WaitReconciled(ctx context.Context, c *kube.Clients, group string, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	for {
-		apps, err := ReadApps(ctx, c, group)
-		if err != nil {
-			return err
-		}
-		var pending []string
-		for key, a := range apps {
-			state := a.Status.State(a.Object.GetGeneration(), false)
-			switch {
-			case carvel.Failed(state):
-				return &errs.DetailedError{Summary: fmt.Sprintf("app %s: kapp-controller could not deploy it (%s)", key, state), Detail: a.Status.UsefulErrorMessage}
-			case state != StateInSync:
-				pending = append(pending, key+" "+state)
-			}
-		}
-		if len(pending) == 0 {
-			return nil
-		}
-		if timeout > 0 && time.Now().After(deadline) {
-			slices.Sort(pending)
-			return &errs.TimeoutError{What: "kapp-controller to reconcile the Apps of group " + group, Timeout: timeout.String(), Last: strings.Join(pending, ", ")}
-		}
-		select {
-		case <-ctx.Done():
-			return context.Cause(ctx)
-		case <-time.After(time.Second):
-		}
-	}
 }
 
 // unlabelLeaver removes the Pod Security labels a group's security policy
