@@ -3,7 +3,9 @@
 // kapp-controller (v0.51.0): the Apps a group writes are reconciled by
 // kapp-controller through the members' kubeconfig Secrets, which reach the
 // same local API server (a seeded workload cluster's Secret holds its
-// kubeconfig), and that API server enforces what they deploy. The tests
+// kubeconfig) or, for a cluster that joins, a second control plane of its
+// own; those API servers enforce what the Apps deploy, and a real Velero
+// takes the backups of a group's schedule. The tests
 // prove that kapp-controller holds a group's intent, not only that the
 // Apps have the right shape.
 package groups
