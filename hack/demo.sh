@@ -107,6 +107,16 @@ if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2
   echo
   echo "With the shared services installed, the reference-design audit's package rule passes:"
   table kubectl tko cluster audit wc-prod-1
+  echo
+  echo "Cluster groups: a policy and a backup schedule attached to a group, kept in every member by kapp-controller:"
+  step kubectl tko cluster group create prod --selector tanzuKubernetesRelease=v1.30.2---vmware.1-tkg.1
+  step kubectl tko cluster group attach prod policy security prod-baseline --level baseline --deny-privileged --namespaces team-a --sync-period 30s
+  step kubectl tko cluster group attach prod backup-schedule prod-nightly --schedule "0 2 * * *" --ttl 168h --wait --timeout 90s
+  table kubectl tko cluster group list
+  step kubectl delete validatingadmissionpolicybinding tko-prod-baseline
+  step kubectl wait validatingadmissionpolicybinding/tko-prod-baseline --for=create --timeout=60s
+  table kubectl tko cluster group status
+  step kubectl tko cluster group detach prod policy prod-baseline --wait --timeout 2m
 else
   echo "(kapp-controller is not running: it needs root; showing the installs recorded in the seed)"
   table kubectl tko package installed list -A

@@ -14,6 +14,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/create"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/delete"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/describe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/group"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/inspect"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/kubeconfig"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/list"
@@ -44,7 +45,7 @@ func Plugin() cli.Plugin {
 				list.NewCmd(f, streams), describe.NewCmd(f, streams), create.NewCmd(f, streams),
 				scale.NewCmd(f, streams), upgrade.NewCmd(f, streams), availableupgrades.NewCmd(f, streams),
 				delete.NewCmd(f, streams), kubeconfig.NewCmd(f, streams), mhc.NewCmd(f, streams), nodepool.NewCmd(f, streams),
-				audit.NewCmd(f, streams), inspect.NewCmd(f, streams), policy.NewCmd(f, streams), backup.NewCmd(f, streams), restore.NewCmd(f, streams),
+				audit.NewCmd(f, streams), inspect.NewCmd(f, streams), policy.NewCmd(f, streams), group.NewCmd(f, streams), backup.NewCmd(f, streams), restore.NewCmd(f, streams),
 				vspherenamespaces.NewCmd(f, streams),
 			)
 		},

@@ -58,6 +58,8 @@ var Commands = []Command{
 	{"kubectl-tko-observe", []string{"health", "-A"}, true, nil},
 	{"kubectl-tko-observe", []string{"capacity", "-A"}, true, nil},
 	{"kubectl-tko-cluster", []string{"policy", "list"}, true, nil},
+	{"kubectl-tko-cluster", []string{"group", "list"}, true, nil},
+	{"kubectl-tko-cluster", []string{"group", "get", "prod"}, true, nil},
 	{"kubectl-tko-cluster", []string{"policy", "status"}, true, nil},
 	{"kubectl-tko-cluster", []string{"policy", "get", "team-a-baseline", "--all-workload-clusters"}, true, nil},
 	{"kubectl-tko-cluster", []string{"policy", "apply", "security", "team-a-baseline", "--level", "baseline", "--deny-host-path", "--deny-privileged", "--namespaces", "team-a", "--dry-run=server"}, false, nil},

@@ -33,6 +33,9 @@ func Fake(objs ...runtime.Object) (*dynamicfake.FakeDynamicClient, common.Connec
 		API.Resource("clusterclasses"):     "ClusterClassList",
 		tkrs:                               "TanzuKubernetesReleaseList",
 		API.Resource("machinedeployments"): "MachineDeploymentList",
+		// Cluster groups (create names those a new cluster joins).
+		{Version: "v1", Resource: "configmaps"}:                            "ConfigMapList",
+		{Group: "kappctrl.k14s.io", Version: "v1alpha1", Resource: "apps"}: "AppList",
 	}, objs...)
 	dyn.PrependReactor("patch", "clusters", applyReactor(dyn))
 	return dyn, func() (*common.Client, error) {

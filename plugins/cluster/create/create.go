@@ -4,6 +4,7 @@ package create
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -14,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkg"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
@@ -154,6 +156,9 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	if o.DryRun.Server() {
 		return o.print(applied)
+	}
+	if gs := groups.Joining(ctx, c.Dyn, applied.GetLabels()); len(gs) > 0 {
+		fmt.Fprintf(o.Streams.ErrOut, "cluster %s joins cluster group(s) %s: once it is provisioned, 'kubectl tko cluster group sync' gives it their intents\n", applied.GetName(), strings.Join(gs, ", "))
 	}
 	if o.Output.Format() == "" {
 		err = cli.PrintAction(o.Streams.Out, applied, verb, false)

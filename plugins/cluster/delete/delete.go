@@ -17,6 +17,8 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
@@ -123,6 +125,9 @@ func (o *Options) Run(ctx context.Context) error {
 		if err := cli.PrintAction(o.Streams.Out, t.obj, "deleted", o.DryRun.Any()); err != nil {
 			return err
 		}
+		if !o.DryRun.Any() {
+			o.leaveGroups(ctx, c.Dyn, c.Namespace, t.obj.GetName())
+		}
 	}
 	if !o.Wait {
 		return nil
@@ -142,4 +147,18 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "cluster %s/%s is gone\n", c.Namespace, name)
 	}
 	return nil
+}
+
+// leaveGroups deletes the cluster group Apps of a cluster being deleted:
+// kapp-controller keeps nothing there any more. A failure is a warning:
+// the cluster is being deleted all the same, and 'group status' shows
+// what is left.
+func (o *Options) leaveGroups(ctx context.Context, dyn dynamic.Interface, ns, name string) {
+	apps, err := groups.DropCluster(ctx, dyn, ns, name)
+	for _, app := range apps {
+		fmt.Fprintf(o.Streams.Out, "app.kappctrl.k14s.io/%s deleted (cluster group App of cluster %s)\n", app, name)
+	}
+	if err != nil {
+		fmt.Fprintf(o.Streams.ErrOut, "Warning: cluster %s: its cluster group Apps: %s (see 'kubectl tko cluster group status')\n", name, explain.Message(err))
+	}
 }

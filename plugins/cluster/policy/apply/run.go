@@ -8,13 +8,20 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
+	groupcommon "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/group/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
 )
 
 // Run checks on every target, then applies on every target.
 func (o *Options) Run(ctx context.Context) error {
+	if !o.Force {
+		if err := groupcommon.RefuseGoverned(ctx, o.Factory, o.Selection, groups.KindPolicy); err != nil {
+			return err
+		}
+	}
 	if o.DryRun.Client() {
 		return o.printClient(ctx)
 	}

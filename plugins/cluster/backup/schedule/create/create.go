@@ -11,7 +11,9 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
+	groupcommon "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/group/common"
 )
 
 // Options holds the flags and state of `backup schedule create`.
@@ -20,6 +22,7 @@ type Options struct {
 	Scope  common.BackupScope
 	Cron   string
 	Paused bool
+	Force  bool
 	common.Fleetwide
 
 	obj *unstructured.Unstructured
@@ -41,7 +44,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			` + common.ExcludedNote + `
 
 			With --cluster, --all-workload-clusters or --cluster-selector, the same
-			Schedule is created on each selected workload cluster, a row per cluster.`),
+			Schedule is created on each selected workload cluster, a row per cluster.
+			Workload clusters that a cluster group holds schedules in are refused
+			(exit 2), naming the group: attach the schedule to the group instead, or
+			pass --force.`),
 		Example: cmdutil.Examples(`
 			# Every night at 02:00, kept a week
 			kubectl tko cluster backup schedule create nightly --schedule "0 2 * * *" --ttl 168h
@@ -55,6 +61,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.Scope.AddFlags(cmd, f)
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "When to back up: a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "Create the schedule paused.")
+	cmd.Flags().BoolVar(&o.Force, "force", false, "Create it on workload clusters that a cluster group holds schedules in (refused otherwise: see 'kubectl tko cluster group').")
 	o.AddFleetFlags(cmd, "Schedule backups")
 	return cmd
 }
@@ -79,6 +86,11 @@ func (o *Options) Validate() error {
 
 // Run creates the schedule on every target.
 func (o *Options) Run(ctx context.Context) error {
+	if !o.Force {
+		if err := groupcommon.RefuseGoverned(ctx, o.Factory, o.Selection(), groups.KindSchedule); err != nil {
+			return err
+		}
+	}
 	if o.DryRun.Client() && !o.IsFleet() {
 		return o.Print(o.obj, "created", true)
 	}
