@@ -170,6 +170,7 @@ spec:
 // control plane, with the AWS plugin.
 func startVelero(t *testing.T, credsFile string) {
 	t.Helper()
+	harness.HoldVeleroPort(t)
 	plugins := tool(t, "TKO_VELERO_PLUGIN_FOR_AWS")
 	home := t.TempDir()
 	background(t, "velero", []string{"HOME=" + home, "AWS_SHARED_CREDENTIALS_FILE=" + credsFile, "PATH=/usr/bin:/bin"}, tool(t, "TKO_VELERO"),
