@@ -57,30 +57,30 @@ var (
 func TestWithVelero(t *testing.T) {
 	e := suite.New(t)
 	start := time.Now()
-	s := startStore(t)
-	installVelero(t, e)
-	creds := credentials(t, accessKey, secretKey)
+	s := suite.StartStore(t)
+	suite.InstallVelero(t, e)
+	creds := harness.Credentials(t, harness.VeleroAccessKey, harness.VeleroSecretKey)
 
 	// The location through the plugin: the credentials go into a Secret and
 	// are never printed, even at -v=9 (client-go logs bodies from 8).
-	r := e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", bucket, "--s3-url", s.URL,
+	r := e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", harness.VeleroBucket, "--s3-url", s.URL,
 		"--region", "us-east-1", "--credentials-file", creds, "--default", "-v=9").Success()
 	r.StdoutContains("secret/default-credentials configured", "backupstoragelocation.velero.io/default created")
-	if strings.Contains(r.Stdout+r.Stderr, secretKey) {
+	if strings.Contains(r.Stdout+r.Stderr, harness.VeleroSecretKey) {
 		t.Fatal("the credentials were printed")
 	}
-	startVelero(t, creds)
+	suite.StartVelero(t, creds)
 	e.Kubectl("wait", "-n", "velero", "backupstoragelocation/default", "--for=jsonpath={.status.phase}=Available", "--timeout=90s").Timeout(2 * time.Minute).Success()
 	t.Logf("store, Velero and an Available location in %s", time.Since(start).Round(time.Second))
-	e.Kubectl("tko", "cluster", "backup", "location", "list").Success().StdoutContains("default\taws\t" + bucket + "\tAvailable")
+	e.Kubectl("tko", "cluster", "backup", "location", "list").Success().StdoutContains("default\taws\t" + harness.VeleroBucket + "\tAvailable")
 	e.Kubectl("tko", "cluster", "backup", "location", "list", "--all-workload-clusters").Success().
-		StdoutContains("default/wc-prod-1\tdefault\taws\t" + bucket + "\tAvailable")
+		StdoutContains("default/wc-prod-1\tdefault\taws\t" + harness.VeleroBucket + "\tAvailable")
 	// One location described: where its credentials are, never what they are.
 	r = e.Kubectl("tko", "cluster", "backup", "location", "get", "default", "-v=9").Success()
-	r.StdoutContains("Provider:            aws", "Bucket:              "+bucket, "S3 URL:              "+s.URL, "Region:              us-east-1",
+	r.StdoutContains("Provider:            aws", "Bucket:              "+harness.VeleroBucket, "S3 URL:              "+s.URL, "Region:              us-east-1",
 		"CA:                  none", "Credentials:         secret default-credentials, key cloud", "Default:             true",
 		"Phase:               Available", "Last validated:      20").StdoutLacks("Message:")
-	if strings.Contains(r.Stdout+r.Stderr, secretKey) {
+	if strings.Contains(r.Stdout+r.Stderr, harness.VeleroSecretKey) {
 		t.Fatal("location get printed the credentials")
 	}
 	e.Kubectl("tko", "cluster", "backup", "location", "get", "default", "-o", "jsonpath={.status.phase}").Success().StdoutContains("Available")
@@ -90,7 +90,7 @@ func TestWithVelero(t *testing.T) {
 	// Added again for the same store: the credentials are written again (a
 	// rotation), the location is unchanged. Another store under its name is
 	// refused before anything is written, the Secret Velero uses included.
-	e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", bucket, "--s3-url", s.URL,
+	e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", harness.VeleroBucket, "--s3-url", s.URL,
 		"--region", "us-east-1", "--credentials-file", creds, "--default").Success().
 		StdoutContains("secret/default-credentials configured", "backupstoragelocation.velero.io/default unchanged")
 	secretVersion := func() string {
@@ -102,8 +102,8 @@ func TestWithVelero(t *testing.T) {
 	}
 	before := secretVersion()
 	e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", "elsewhere", "--s3-url", s.URL,
-		"--region", "us-east-1", "--credentials-file", credentials(t, accessKey, "not-the-secret"), "--default").ExitCode(explain.ExitUsage).
-		OneLineError(`backup storage location default exists with bucket "` + bucket + `" (not "elsewhere"): nothing was changed`)
+		"--region", "us-east-1", "--credentials-file", harness.Credentials(t, harness.VeleroAccessKey, "not-the-secret"), "--default").ExitCode(explain.ExitUsage).
+		OneLineError(`backup storage location default exists with bucket "` + harness.VeleroBucket + `" (not "elsewhere"): nothing was changed`)
 	if secretVersion() != before {
 		t.Error("a refused location add rewrote the credentials")
 	}
@@ -146,8 +146,8 @@ spec:
 		e.Kubectl("tko", "cluster", "backup", "create", "nowhere", "--include-namespaces", ns, "--storage-location", "nope").
 			ExitCode(explain.ExitNotFound).OneLineError(`backup storage location "nope" not found in namespace "velero"`)
 		// A store that refuses these credentials: Velero marks it Unavailable.
-		e.Kubectl("tko", "cluster", "backup", "location", "add", "wrong-key", "--bucket", bucket, "--s3-url", s.URL,
-			"--region", "us-east-1", "--credentials-file", credentials(t, accessKey, "not-the-secret")).Success()
+		e.Kubectl("tko", "cluster", "backup", "location", "add", "wrong-key", "--bucket", harness.VeleroBucket, "--s3-url", s.URL,
+			"--region", "us-east-1", "--credentials-file", harness.Credentials(t, harness.VeleroAccessKey, "not-the-secret")).Success()
 		e.Kubectl("wait", "-n", "velero", "backupstoragelocation/wrong-key", "--for=jsonpath={.status.phase}=Unavailable", "--timeout=60s").Timeout(90 * time.Second).Success()
 		r := e.Kubectl("tko", "cluster", "backup", "create", "nowhere", "--include-namespaces", ns, "--storage-location", "wrong-key").
 			ExitCode(explain.ExitFailure).OneLineError("backup storage location wrong-key is Unavailable: ")
@@ -167,7 +167,7 @@ spec:
 	})
 
 	t.Run("a location shows the CA it trusts, from the file it was added with", func(t *testing.T) {
-		e.Kubectl("tko", "cluster", "backup", "location", "add", "with-ca", "--bucket", bucket, "--prefix", "with-ca", "--s3-url", s.URL,
+		e.Kubectl("tko", "cluster", "backup", "location", "add", "with-ca", "--bucket", harness.VeleroBucket, "--prefix", "with-ca", "--s3-url", s.URL,
 			"--region", "us-east-1", "--cacert", caFile(t, "tko-test-ca")).Success()
 		t.Cleanup(func() { e.Kubectl("tko", "cluster", "backup", "location", "delete", "with-ca", "--yes").Success() })
 		e.Kubectl("tko", "cluster", "backup", "location", "get", "with-ca").Success().
@@ -197,10 +197,10 @@ spec:
 
 	t.Run("logs from a store this machine cannot reach say so", func(t *testing.T) {
 		// Velero signs the download URL for publicUrl: here an address nothing serves.
-		closed := fmt.Sprintf("http://127.0.0.1:%d", freePort(t))
+		closed := fmt.Sprintf("http://127.0.0.1:%d", harness.FreePort(t))
 		// A bucket of its own: Velero finds a location without a prefix
 		// Unavailable when its bucket holds other top-level directories.
-		s.makeBucket(t, "tko-far", 5*time.Second)
+		s.MakeBucket(t, "tko-far", 5*time.Second)
 		e.Kubectl("tko", "cluster", "backup", "location", "add", "far", "--bucket", "tko-far", "--s3-url", s.URL, "--public-url", closed,
 			"--region", "us-east-1", "--credentials-file", creds).Success()
 		e.Kubectl("wait", "-n", "velero", "backupstoragelocation/far", "--for=jsonpath={.status.phase}=Available", "--timeout=60s").Timeout(90 * time.Second).Success()
@@ -414,7 +414,7 @@ spec:
 	t.Run("the one-minute schedule made a backup by itself", func(t *testing.T) {
 		// Velero's own timing, bounded: the first minute boundary after the
 		// schedule was created, plus up to a minute for its controller to look.
-		b := waitScheduledBackup(t, "shop-minutely", scheduled.Add(150*time.Second))
+		b := suite.WaitScheduledBackup(t, "shop-minutely", scheduled.Add(150*time.Second))
 		t.Logf("scheduled backup %s Completed %s after the schedule was created", b.GetName(), time.Since(scheduled).Round(time.Second))
 		if !strings.HasPrefix(b.GetName(), "shop-minutely-") {
 			t.Errorf("scheduled backup named %s", b.GetName())

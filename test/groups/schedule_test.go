@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
 
 // TestGroupKeepsABackupSchedule: a backup schedule attached to a group
@@ -14,12 +15,12 @@ import (
 func TestGroupKeepsABackupSchedule(t *testing.T) {
 	e := suite.New(t)
 	start := time.Now()
-	s := startStore(t)
-	installVelero(t, e)
-	creds := credentials(t, accessKey, secretKey)
-	e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", bucket, "--s3-url", s.URL,
+	s := suite.StartStore(t)
+	suite.InstallVelero(t, e)
+	creds := harness.Credentials(t, harness.VeleroAccessKey, harness.VeleroSecretKey)
+	e.Kubectl("tko", "cluster", "backup", "location", "add", "default", "--bucket", harness.VeleroBucket, "--s3-url", s.URL,
 		"--region", "us-east-1", "--credentials-file", creds, "--default").Success()
-	startVelero(t, creds)
+	suite.StartVelero(t, creds)
 	e.Kubectl("wait", "-n", "velero", "backupstoragelocation/default", "--for=jsonpath={.status.phase}=Available", "--timeout=90s").Timeout(2 * time.Minute).Success()
 	t.Logf("store, Velero and an Available location in %s", time.Since(start).Round(time.Second))
 	ns := e.Namespace()
@@ -36,7 +37,7 @@ func TestGroupKeepsABackupSchedule(t *testing.T) {
 	e.Kubectl("tko", "cluster", "group", "sync", "backups", "--wait", "--timeout", "2m").Timeout(3 * time.Minute).Success().
 		StdoutContains("cluster default/wc-prod-1: backup-schedule/group-minutely: app.kappctrl.k14s.io/tko-backups-group-minutely-wc-prod-1 created")
 	e.Kubectl("wait", "-n", "velero", "schedule/group-minutely", "--for=jsonpath={.status.phase}=Enabled", "--timeout=60s").Timeout(90 * time.Second).Success()
-	b := waitScheduledBackup(t, "group-minutely", time.Now().Add(3*time.Minute))
+	b := suite.WaitScheduledBackup(t, "group-minutely", time.Now().Add(3*time.Minute))
 	t.Logf("scheduled backup %s Completed %s after the cluster joined", b.GetName(), time.Since(joined).Round(time.Second))
 	if b.GetCreationTimestamp().Time.Before(joined.Add(-time.Second)) {
 		t.Fatalf("backup %s predates the cluster joining", b.GetName())
