@@ -17,7 +17,10 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/abort"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/apply"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/plan"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/status"
 )
 
 // Options holds the flags and state of `cluster upgrade`.
@@ -67,7 +70,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
 	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version")
 	_ = cmd.RegisterFlagCompletionFunc("tkr", common.CompleteTKRs(f))
-	cmd.AddCommand(plan.NewCmd(f, o.Streams))
+	cmd.AddCommand(plan.NewCmd(f, o.Streams), apply.NewCmd(f, o.Streams), status.NewCmd(f, o.Streams), abort.NewCmd(f, o.Streams))
 	return cmd
 }
 
