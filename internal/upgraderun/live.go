@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/labels"
@@ -165,10 +166,12 @@ func (l *Live) Backup(ctx context.Context, c *State, name string, timeout time.D
 		return err
 	}
 	created, err := backup.CreateBackup(ctx, wc.Dynamic, b, false)
+	if apierrors.IsAlreadyExists(err) {
+		// A resume waits for the backup it started.
+		created, err = backup.Get(ctx, wc.Dynamic, backup.Backups, l.VeleroNamespace, name)
+	}
 	if err != nil {
-		if created, err = backup.Get(ctx, wc.Dynamic, backup.Backups, l.VeleroNamespace, name); err != nil {
-			return err
-		}
+		return err
 	}
 	last, err := wait.For(ctx, backup.WaitSpec(wc.Dynamic, created, timeout, nil))
 	if err != nil {

@@ -3,10 +3,12 @@ package apply_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
@@ -27,8 +29,17 @@ const (
 // wc-prod-2 and wc-prod-3 copies of it with machines of their own, all
 // answering on one healthy workload API server.
 func fleet(t *testing.T) *clitest.Server {
+	s, _ := fleetWith(t, nil)
+	return s
+}
+
+// fleetWith is fleet whose workload API server is set up by setup first.
+func fleetWith(t *testing.T, setup func(s, wl *clitest.Server)) (*clitest.Server, *clitest.Server) {
 	s := clitest.Estate(t)
 	wl := clitest.NewServer(t)
+	if setup != nil {
+		setup(s, wl)
+	}
 	mgmt := s.Object("clusters", "tkg-system", "tkg-mgmt")
 	_ = unstructured.SetNestedField(mgmt.Object, to, "spec", "topology", "version")
 	s.Add(mgmt)
@@ -61,7 +72,7 @@ func fleet(t *testing.T) *clitest.Server {
 		}
 		s.AddWorkloadCluster("default", name, wl)
 	}
-	return s
+	return s, wl
 }
 
 // controller plays Cluster API's topology controller on s until the test ends.
@@ -179,4 +190,155 @@ func TestApplyStopsAtAClusterThatNeverBecomesAvailableAndResumes(t *testing.T) {
 	}
 	// A finished run frees the state: nothing to resume, a new plan may run.
 	s.Run(cluster.Plugin(), "upgrade", "apply", "--resume").CheckErr(t, 2, "the upgrade run is Finished: nothing to resume")
+}
+
+// TestApplyBacksUpEachClusterOfAWaveFirst: Velero (played: each backup
+// Completed at once) backs up every cluster of a wave before any of its
+// clusters is upgraded, and the status names each backup.
+func TestApplyBacksUpEachClusterOfAWaveFirst(t *testing.T) {
+	var atBackup []string
+	s, _ := fleetWith(t, func(s, wl *clitest.Server) {
+		wl.SeedVelero()
+		wl.After("create", "backups", func(r clitest.Request) {
+			u := r.Object
+			now := time.Now().UTC().Format(time.RFC3339)
+			u.Object["status"] = map[string]any{"phase": "Completed", "startTimestamp": now, "completionTimestamp": now}
+			wl.Add(u)
+			for _, name := range []string{"wc-prod-1", "wc-prod-2", "wc-prod-3"} {
+				atBackup = append(atBackup, fmt.Sprintf("%s@%v", name, version(s, name)))
+			}
+		})
+	})
+	controller(t, s)
+	file := writePlan(t, s)
+	r := s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", file, "--timeout", "20s")
+	r.Check(t, 0, "tko-pre-upgrade-wc-prod-3-")
+	if strings.Contains(r.Stderr, "--skip-backup") {
+		t.Errorf("a backup warning without --skip-backup:\n%s", r.Stderr)
+	}
+	// Backup n ran when the clusters of earlier waves had moved and n had not.
+	if len(atBackup) != 9 || atBackup[0] != "wc-prod-1@"+from || atBackup[4] != "wc-prod-2@"+from || atBackup[3] != "wc-prod-1@"+to ||
+		atBackup[8] != "wc-prod-3@"+from || atBackup[7] != "wc-prod-2@"+to {
+		t.Errorf("backups not taken before each wave's upgrades: %v", atBackup)
+	}
+	for _, c := range status(t, s).Clusters {
+		if !c.BackedUp || !strings.HasPrefix(c.Backup, "tko-pre-upgrade-") {
+			t.Errorf("%s: backup %q completed %v", c.Cluster, c.Backup, c.BackedUp)
+		}
+	}
+}
+
+// bad edits a copy of the plan file.
+func bad(t *testing.T, file string, edit func(string) string) string {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "edited.yaml")
+	if err := os.WriteFile(out, []byte(edit(string(raw))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func lineOf(t *testing.T, file, text string) int {
+	raw, _ := os.ReadFile(file)
+	for i, l := range strings.Split(string(raw), "\n") {
+		if strings.Contains(l, text) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%q not in %s", text, file)
+	return 0
+}
+
+func TestApplyRefuses(t *testing.T) {
+	t.Run("dry run", func(t *testing.T) {
+		s := fleet(t)
+		file := writePlan(t, s)
+		r := s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", file, "--dry-run", "--soak", "10m")
+		r.Check(t, 0, "wave 1 of 3:\n  back up default/wc-prod-1 (Velero, whole cluster)\n  upgrade cluster default/wc-prod-1: "+from+" → "+to+" (v1.31.1---vmware.2-tkg.2)\n",
+			"  health gate: observe health on each cluster of the wave\n  soak 10m0s\n", "(dry run: nothing was changed)")
+		s.NoChanges(t)
+		s.Run(cluster.Plugin(), "upgrade", "status").CheckErr(t, 3, "no upgrade run in namespace tkg-system")
+	})
+	t.Run("a stale plan", func(t *testing.T) {
+		s := fleet(t)
+		file := writePlan(t, s)
+		c := s.Object("clusters", "default", "wc-prod-2")
+		_ = unstructured.SetNestedField(c.Object, "v1.30.3+vmware.1", "spec", "topology", "version")
+		s.Add(c)
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", file).CheckErr(t, 2,
+			"the plan is older than the clusters: default/wc-prod-2 runs v1.30.3+vmware.1, the plan has "+from+": plan again")
+		s.NoChanges(t)
+	})
+	t.Run("a plan file edited into nonsense", func(t *testing.T) {
+		s := fleet(t)
+		file := writePlan(t, s)
+		edited := bad(t, file, func(p string) string { return strings.Replace(p, "  - default/wc-prod-3\n", "  - default/wc-nope\n", 1) })
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", edited).CheckErr(t, 2,
+			fmt.Sprintf("%s:%d: waves.2.clusters.0: wave 3 names default/wc-nope, which is not among the plan's clusters", edited, lineOf(t, edited, "default/wc-nope")))
+		edited = bad(t, file, func(p string) string { return strings.Replace(p, "kind: UpgradePlan", "kind: ConfigMap", 1) })
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", edited).CheckErr(t, 2, edited+":"+fmt.Sprint(lineOf(t, edited, "kind: ConfigMap"))+": kind: not an UpgradePlan")
+		edited = bad(t, file, func(p string) string { return strings.Replace(p, "waves:", "waves: [\n", 1) })
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", edited).CheckErr(t, 2, edited+":")
+		s.NoChanges(t)
+	})
+	t.Run("a blocked cluster in a wave", func(t *testing.T) {
+		s := fleet(t)
+		file := writePlan(t, s)
+		edited := bad(t, file, func(p string) string {
+			return strings.Replace(p, "- blockers: []\n  canary: true", "- blockers:\n  - {code: PodDisruptionBudgetBlocksDrain, cause: x, fix: y}\n  canary: true", 1)
+		})
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", edited).CheckErr(t, 2, "is blocked (PodDisruptionBudgetBlocksDrain) and cannot be in a wave")
+	})
+	t.Run("a missing state namespace", func(t *testing.T) {
+		s := fleet(t)
+		file := writePlan(t, s)
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", file, "--state-namespace", "nope").CheckErr(t, 2,
+			"namespace nope does not exist: create it (kubectl create namespace nope) or pass --state-namespace")
+		s.NoChanges(t)
+	})
+	t.Run("flags", func(t *testing.T) {
+		s := fleet(t)
+		s.Run(cluster.Plugin(), "upgrade", "apply").CheckErr(t, 2, "missing what to run")
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", "p.yaml", "--to", "v1.31.1").CheckErr(t, 2, "not both")
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--resume", "--dry-run").CheckErr(t, 2, "--dry-run renders a plan")
+		s.NoRequests(t)
+	})
+	t.Run("the management cluster unreachable", func(t *testing.T) {
+		r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: unreachableKubeconfig(t)}.Run(t, "upgrade", "apply", "--resume")
+		r.CheckErr(t, 6, "cannot reach the Kubernetes API server")
+	})
+}
+
+func unreachableKubeconfig(t *testing.T) string {
+	s := clitest.NewServer(t)
+	cfg := clitest.Config(s)
+	for _, c := range cfg.Clusters {
+		c.Server = "https://127.0.0.1:1"
+	}
+	return clitest.WriteKubeconfig(t, cfg)
+}
+
+// TestAbort marks a stopped run aborted from another command: status says
+// so, nothing is rolled back, and a new plan may run.
+func TestAbort(t *testing.T) {
+	s := fleet(t)
+	topo := controller(t, s)
+	topo.Break("default/wc-prod-1")
+	file := writePlan(t, s)
+	s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", file, "--skip-backup", "--timeout", "1s").CheckErr(t, 4, "stopped in wave 1 of 3")
+	s.Run(cluster.Plugin(), "upgrade", "abort").Check(t, 0,
+		"upgrade run aborted in wave 1 of 3 (done: none; failed: default/wc-prod-1; not done: default/wc-prod-2, default/wc-prod-3); nothing was rolled back")
+	r := s.Run(cluster.Plugin(), "upgrade", "status")
+	r.Check(t, 0, "1\tdefault/wc-prod-1\tFailed\t0/1\t"+from+"\t")
+	if !strings.Contains(r.Stderr, "upgrade run Aborted, wave 1 of 3") {
+		t.Errorf("status:\n%s", r)
+	}
+	if version(s, "wc-prod-1") != to {
+		t.Errorf("the abort rolled back wc-prod-1")
+	}
+	s.Run(cluster.Plugin(), "upgrade", "abort").Check(t, 0, "the upgrade run is Aborted: nothing to abort")
+	s.Run(cluster.Plugin(), "upgrade", "apply", "--resume").CheckErr(t, 2, "the upgrade run is Aborted: nothing to resume")
 }
