@@ -120,10 +120,12 @@ func (l *Live) Wait(ctx context.Context, c *State, s upgradeplan.Step, timeout t
 	}
 	machines := l.Dyn.Resource(l.API.Resource("machines")).Namespace(ns)
 	sel := labels.Set{capi.LabelClusterName: name}.String()
+	// Every event of the Cluster (Cluster API writes its status as machines
+	// roll) reads the machines, for progress; done once it is Available at
+	// the version with every machine on it.
 	check := func(u *unstructured.Unstructured) (bool, error) {
-		available, err := capi.AvailableCheck(u)
-		if err != nil || !available {
-			return false, err
+		if u == nil {
+			return capi.AvailableCheck(u)
 		}
 		if v, _, _ := unstructured.NestedString(u.Object, "spec", "topology", "version"); v != s.KubernetesVersion {
 			return false, fmt.Errorf("cluster %s moved to %s while the run waited for %s: someone else is upgrading it", c.Cluster, v, s.KubernetesVersion)
@@ -141,7 +143,8 @@ func (l *Live) Wait(ctx context.Context, c *State, s upgradeplan.Step, timeout t
 		if progress != nil {
 			progress(rolled, len(list.Items))
 		}
-		return rolled == len(list.Items), nil
+		available, err := capi.AvailableCheck(u)
+		return available && rolled == len(list.Items), err
 	}
 	_, err := wait.For(ctx, wait.Spec{Client: l.Dyn.Resource(l.API.Clusters()).Namespace(ns), Namespace: ns, Name: name,
 		What:    fmt.Sprintf("cluster %s to become Available at %s with every machine on it", c.Cluster, s.KubernetesVersion),

@@ -42,6 +42,10 @@ type Options struct {
 	Soak     time.Duration // after a wave's health gate, before the next wave
 	Report   func(Event)
 	Now      func() time.Time
+	// Resume is the command that resumes the run, said where it stops.
+	Resume string
+	// Heartbeat is how often the run says it is alive (HeartbeatEvery when 0).
+	Heartbeat time.Duration
 }
 
 // Runner runs the waves of a stored run.
@@ -127,7 +131,11 @@ func (r *Runner) waves(ctx context.Context) error {
 }
 
 func (r *Runner) heartbeat(ctx context.Context, cancel context.CancelCauseFunc) {
-	t := time.NewTicker(HeartbeatEvery)
+	every := r.Opts.Heartbeat
+	if every <= 0 {
+		every = HeartbeatEvery
+	}
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
@@ -310,10 +318,10 @@ func (r *Runner) finish(ctx context.Context, err error) error {
 	case ctx.Err() != nil:
 		// Interrupted: the run stays Running, released for a resume.
 		stateErr = r.update(sctx, func(run *Run) { run.Holder, run.Message = "", "interrupted: "+where })
-		where += "; resume: kubectl tko cluster upgrade apply --resume"
+		where += "; resume: " + r.Opts.Resume
 	default:
 		stateErr = r.update(sctx, func(run *Run) { run.Phase, run.Holder, run.Message = PhaseFailed, "", where+": "+err.Error() })
-		where += "; fix it, then resume: kubectl tko cluster upgrade apply --resume"
+		where += "; fix it, then resume: " + r.Opts.Resume
 	}
 	if stateErr != nil && !errors.Is(stateErr, ErrAborted) {
 		where += fmt.Sprintf(" (the run's state could not be stored: %v)", stateErr)

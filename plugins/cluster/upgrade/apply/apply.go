@@ -143,7 +143,7 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "warning: --skip-backup: no Velero backup is taken before the clusters are upgraded\n")
 	}
 	r := &upgraderun.Runner{Store: store, Ops: live, Run: run,
-		Opts: upgraderun.Options{Parallel: o.Selection.Parallel, Timeout: o.Timeout, Soak: o.Soak, Now: o.Now,
+		Opts: upgraderun.Options{Parallel: o.Selection.Parallel, Timeout: o.Timeout, Soak: o.Soak, Now: o.Now, Resume: o.resumeCommand(),
 			Report: reporter(o.Streams.ErrOut, cmdutil.IsTerminal(o.Streams.ErrOut))}}
 	err = r.Execute(ctx)
 	if perr := status.Print(o.Streams.Out, run); perr != nil && err == nil {
@@ -208,4 +208,13 @@ func (o *Options) takeOver(ctx context.Context, store *upgraderun.Store) (*upgra
 		return nil, fmt.Errorf("another apply resumed the run at the same time: %w", err)
 	}
 	return run, nil
+}
+
+// resumeCommand is the command line that resumes the run.
+func (o *Options) resumeCommand() string {
+	cmd := "kubectl tko cluster upgrade apply --resume"
+	if o.StateNamespace != upgraderun.DefaultNamespace {
+		cmd += " --state-namespace " + o.StateNamespace
+	}
+	return cmd
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -148,6 +149,9 @@ func TestApplyStopsAtAClusterThatNeverBecomesAvailableAndResumes(t *testing.T) {
 	r := s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", file, "--skip-backup", "--timeout", "3s")
 	r.CheckErr(t, 4, "stopped in wave 2 of 3 (done: default/wc-prod-1; failed: default/wc-prod-2; not done: default/wc-prod-3)",
 		"resume: kubectl tko cluster upgrade apply --resume", "timed out after 3s waiting for cluster default/wc-prod-2")
+	if partial.MatchString(r.Stderr) {
+		t.Errorf("progress lines when piped:\n%s", r.Stderr)
+	}
 	if !strings.Contains(r.Stderr, "warning: --skip-backup: no Velero backup is taken") {
 		t.Errorf("--skip-backup not said:\n%s", r.Stderr)
 	}
@@ -275,7 +279,9 @@ func TestApplyRefuses(t *testing.T) {
 	t.Run("a plan file edited into nonsense", func(t *testing.T) {
 		s := fleet(t)
 		file := writePlan(t, s)
-		edited := bad(t, file, func(p string) string { return strings.Replace(p, "  - default/wc-prod-3\n", "  - default/wc-nope\n", 1) })
+		edited := bad(t, file, func(p string) string {
+			return strings.Replace(p, "  - default/wc-prod-3\n", "  - default/wc-nope\n", 1)
+		})
 		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", edited).CheckErr(t, 2,
 			fmt.Sprintf("%s:%d: waves.2.clusters.0: wave 3 names default/wc-nope, which is not among the plan's clusters", edited, lineOf(t, edited, "default/wc-nope")))
 		edited = bad(t, file, func(p string) string { return strings.Replace(p, "kind: UpgradePlan", "kind: ConfigMap", 1) })
@@ -342,3 +348,19 @@ func TestAbort(t *testing.T) {
 	s.Run(cluster.Plugin(), "upgrade", "abort").Check(t, 0, "the upgrade run is Aborted: nothing to abort")
 	s.Run(cluster.Plugin(), "upgrade", "apply", "--resume").CheckErr(t, 2, "the upgrade run is Aborted: nothing to resume")
 }
+
+// On a terminal the run shows machines rolled per cluster as they go;
+// piped, one line per state change.
+func TestApplyProgress(t *testing.T) {
+	s := fleet(t)
+	controller(t, s)
+	file := writePlan(t, s)
+	r := s.RunTTY(cluster.Plugin(), "upgrade", "apply", "--plan", file, "--skip-backup", "--timeout", "20s", "--wave-size", "3")
+	r.Check(t, 0)
+	if !partial.MatchString(r.Stderr) || !strings.Contains(r.Stderr, "wave 3: default/wc-prod-3: Done at "+to+" (machines 6/6)") {
+		t.Errorf("no machines rolled as they went:\n%s", r.Stderr)
+	}
+}
+
+// partial is a progress line of a cluster with some machines rolled.
+var partial = regexp.MustCompile(`wave \d: default/wc-prod-\d: Upgrading \(machines [1-5]/6\)`)
