@@ -29,7 +29,7 @@ type Options struct {
 	Resume         bool
 	SkipBackup     bool
 	Soak           time.Duration
-	Timeout        time.Duration
+	Wait           cmdutil.WaitFlags // --timeout alone: apply always waits
 	StateNamespace string
 	DryRun         cmdutil.DryRun
 
@@ -41,7 +41,7 @@ type Options struct {
 // NewCmd returns `upgrade apply`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	host, _ := os.Hostname()
-	o := &Options{Options: plan.NewOptions(f, streams), Timeout: 60 * time.Minute, StateNamespace: upgraderun.DefaultNamespace,
+	o := &Options{Options: plan.NewOptions(f, streams), Wait: cmdutil.WaitFlags{Timeout: 60 * time.Minute}, StateNamespace: upgraderun.DefaultNamespace,
 		Now: time.Now, Holder: fmt.Sprintf("%s/%d", host, os.Getpid())}
 	cmd := &cobra.Command{
 		Use:   "apply --plan FILE | [CLUSTER...] [--all-workload-clusters | --cluster-selector S] [--to TKR|VERSION] | --resume",
@@ -91,7 +91,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().BoolVar(&o.Resume, "resume", false, "Go on with the run stored on the management cluster, where it stopped.")
 	cmd.Flags().BoolVar(&o.SkipBackup, "skip-backup", false, "Take no Velero backup before upgrading a cluster (said on stderr).")
 	cmd.Flags().DurationVar(&o.Soak, "soak", 0, "Wait this long after a wave's health gate before the next wave.")
-	cmd.Flags().DurationVar(&o.Timeout, "timeout", o.Timeout, "Give up on a cluster's step (or its backup) after this long; the run stops there.")
+	o.Wait.AddTimeoutFlag(cmd, "a cluster's step (or its backup) may take before the run stops there")
 	cmd.Flags().StringVar(&o.StateNamespace, "state-namespace", o.StateNamespace, "Namespace of the management cluster holding the run's state (ConfigMap "+upgraderun.ConfigMapName+").")
 	cmdutil.AddLocalDryRunFlag(cmd, &o.DryRun, "Print the waves and steps that would run", "nothing is written, not even the run's state")
 	_ = cmd.MarkFlagFilename("plan", "yaml", "yml", "json")
@@ -113,10 +113,10 @@ func (o *Options) Validate() error {
 		return cmdutil.FlagErrorf("missing what to run: --plan FILE, clusters to plan (names, --all-workload-clusters, --cluster-selector) or --resume")
 	case o.Resume && o.DryRun.Any():
 		return cmdutil.FlagErrorf("--dry-run renders a plan: pass --plan FILE or plan flags, not --resume")
-	case o.Soak < 0 || o.Timeout <= 0:
-		return cmdutil.FlagErrorf("--soak must not be negative and --timeout must be positive")
+	case o.Soak < 0:
+		return cmdutil.FlagErrorf("--soak cannot be negative")
 	}
-	return nil
+	return o.Wait.Validate(cmdutil.DryRunNone)
 }
 
 // Run starts (or resumes) the run and follows it to its end.
@@ -143,7 +143,7 @@ func (o *Options) Run(ctx context.Context) error {
 		fmt.Fprintf(o.Streams.ErrOut, "warning: --skip-backup: no Velero backup is taken before the clusters are upgraded\n")
 	}
 	r := &upgraderun.Runner{Store: store, Ops: live, Run: run,
-		Opts: upgraderun.Options{Parallel: o.Selection.Parallel, Timeout: o.Timeout, Soak: o.Soak, Now: o.Now, Resume: o.resumeCommand(),
+		Opts: upgraderun.Options{Parallel: o.Selection.Parallel, Timeout: o.Wait.Timeout, Soak: o.Soak, Now: o.Now, Resume: o.resumeCommand(),
 			Report: reporter(o.Streams.ErrOut, cmdutil.IsTerminal(o.Streams.ErrOut))}}
 	err = r.Execute(ctx)
 	if perr := status.Print(o.Streams.Out, run); perr != nil && err == nil {
