@@ -27,8 +27,9 @@ var (
 // status subresource, as Cluster API's controllers do. A broken cluster
 // is left not Available, its machines unrolled, until Fix.
 type Topology struct {
-	Dyn  dynamic.Interface
-	Tick time.Duration
+	Dyn       dynamic.Interface
+	Namespace string // "" for all
+	Tick      time.Duration
 
 	mu     sync.Mutex
 	broken map[string]bool // namespace/name
@@ -71,7 +72,7 @@ func (t *Topology) Run(ctx context.Context) {
 			return
 		case <-time.After(tick):
 		}
-		list, err := t.Dyn.Resource(Clusters).List(ctx, metav1.ListOptions{})
+		list, err := t.Dyn.Resource(Clusters).Namespace(t.Namespace).List(ctx, metav1.ListOptions{})
 		if err != nil {
 			continue
 		}

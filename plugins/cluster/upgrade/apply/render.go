@@ -69,6 +69,9 @@ func reporter(w io.Writer, tty bool) func(upgraderun.Event) {
 			fmt.Fprintln(w, line)
 		default:
 			line := fmt.Sprintf("%swave %d: %s: %s", prefix, e.Wave, e.Cluster, e.State)
+			if e.State == upgraderun.StateFailed {
+				line += ":"
+			}
 			if e.Message != "" {
 				line += " " + e.Message
 			}
