@@ -116,10 +116,10 @@ func TestUpgradeApply(t *testing.T) {
 		return e.Kubectl(append([]string{"tko", "cluster", "upgrade"}, append(args, "--state-namespace", ns)...)...).Run()
 	}
 	apply("apply", "--plan", file, "--dry-run").Success().StdoutContains(
-		"wave 1 of 2:\n  back up "+ns+"/wc-up-a (Velero, whole cluster)\n  upgrade cluster "+ns+"/wc-up-a: v1.29.9+vmware.1 → v1.30.2+vmware.1 (v1.30.2---vmware.1-tkg.1)\n")
+		"wave 1 of 2:\n  back up " + ns + "/wc-up-a (Velero, whole cluster)\n  upgrade cluster " + ns + "/wc-up-a: v1.29.9+vmware.1 → v1.30.2+vmware.1 (v1.30.2---vmware.1-tkg.1)\n")
 
 	apply("apply", "--plan", file, "--skip-backup", "--timeout", "5s").ExitCode(explain.ExitTimeout).StderrContains(
-		"stopped in wave 2 of 2 (done: "+ns+"/wc-up-a; failed: "+ns+"/wc-up-b; not done: none); fix it, then resume: kubectl tko cluster upgrade apply --resume --state-namespace "+ns)
+		"stopped in wave 2 of 2 (done: " + ns + "/wc-up-a; failed: " + ns + "/wc-up-b; not done: none); fix it, then resume: kubectl tko cluster upgrade apply --resume --state-namespace " + ns)
 	a, err := suite.Dyn.Resource(clustersGVR).Namespace(ns).Get(ctx, "wc-up-a", metav1.GetOptions{})
 	if err != nil {
 		t.Fatal(err)
