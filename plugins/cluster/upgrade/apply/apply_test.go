@@ -305,6 +305,21 @@ func TestApplyRefuses(t *testing.T) {
 			"namespace nope does not exist: create it (kubectl create namespace nope) or pass --state-namespace")
 		s.NoChanges(t)
 	})
+	t.Run("planned now: an unknown target, a target below current", func(t *testing.T) {
+		s := fleet(t)
+		s.Run(cluster.Plugin(), "upgrade", "apply", "wc-prod-1", "--to", "v1.99.0---vmware.1-tkg.1").CheckErr(t, 3, "v1.99.0---vmware.1-tkg.1", "not found")
+		s.Run(cluster.Plugin(), "upgrade", "apply", "wc-prod-1", "--to", "v1.29.9---vmware.1-tkg.1").CheckErr(t, 2, "older than default/wc-prod-1 (v1.30.2+vmware.1)")
+		s.NoChanges(t)
+	})
+	t.Run("planned now: blocked clusters are in no wave", func(t *testing.T) {
+		s := clitest.Estate(t)
+		r := s.Run(cluster.Plugin(), "upgrade", "apply", "--all-workload-clusters", "--skip-backup")
+		r.Check(t, 0)
+		if !strings.Contains(r.Stderr, "blocker: team-a/wc-team-a: ") || !strings.Contains(r.Stderr, "nothing to upgrade: no cluster of the plan is in a wave") {
+			t.Errorf("stderr:\n%s", r.Stderr)
+		}
+		s.NoChanges(t)
+	})
 	t.Run("flags", func(t *testing.T) {
 		s := fleet(t)
 		s.Run(cluster.Plugin(), "upgrade", "apply").CheckErr(t, 2, "missing what to run")
