@@ -147,4 +147,10 @@ func TestUpgradeApply(t *testing.T) {
 	if !strings.Contains(apply("abort").Success().Stdout, "the upgrade run is Finished: nothing to abort") {
 		t.Errorf("abort of a finished run")
 	}
+
+	// The demo's lines: the seeded cluster is blocked, so nothing would
+	// run; no run is stored in tkg-system.
+	e.Kubectl("tko", "cluster", "upgrade", "apply", "wc-team-a", "-n", "team-a", "--dry-run").Success().
+		StderrContains("blocker: team-a/wc-team-a: ClusterNotHealthy", "nothing to upgrade: no cluster of the plan is in a wave")
+	e.Kubectl("tko", "cluster", "upgrade", "status").ExitCode(explain.ExitNotFound).OneLineError("no upgrade run in namespace tkg-system")
 }
