@@ -40,7 +40,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Args: cmdutil.NoArgs,
 		RunE: cli.RunE(f, o),
 	}
-	status.AddStateNamespaceFlag(cmd, &o.StateNamespace)
+	status.AddStateNamespaceFlag(f, cmd, &o.StateNamespace)
 	return cmd
 }
 

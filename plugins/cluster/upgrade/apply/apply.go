@@ -82,7 +82,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster upgrade apply --cluster-selector env=dev --to v1.31.1---vmware.2-tkg.2 --skip-backup
 
 			# Go on after an interrupt or a fix, from any machine
-			kubectl tko cluster upgrade apply --resume`),
+			kubectl tko cluster upgrade apply --resume
+
+			# What would run, as the run's state document
+			kubectl tko cluster upgrade apply --plan plan.yaml --dry-run -o yaml`),
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
@@ -92,7 +95,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().BoolVar(&o.SkipBackup, "skip-backup", false, "Take no Velero backup before upgrading a cluster (said on stderr).")
 	cmd.Flags().DurationVar(&o.Soak, "soak", 0, "Wait this long after a wave's health gate before the next wave.")
 	o.Wait.AddTimeoutFlag(cmd, "a cluster's step (or its backup) may take before the run stops there")
-	cmd.Flags().StringVar(&o.StateNamespace, "state-namespace", o.StateNamespace, "Namespace of the management cluster holding the run's state (ConfigMap "+upgraderun.ConfigMapName+").")
+	status.AddStateNamespaceFlag(f, cmd, &o.StateNamespace)
+	o.Output.AddFlags(cmd)
 	cmdutil.AddLocalDryRunFlag(cmd, &o.DryRun, "Print the waves and steps that would run", "nothing is written, not even the run's state")
 	_ = cmd.MarkFlagFilename("plan", "yaml", "yml", "json")
 	return cmd
@@ -146,10 +150,19 @@ func (o *Options) Run(ctx context.Context) error {
 		Opts: upgraderun.Options{Parallel: o.Selection.Parallel, Timeout: o.Wait.Timeout, Soak: o.Soak, Now: o.Now, Resume: o.resumeCommand(),
 			Report: reporter(o.Streams.ErrOut, cmdutil.IsTerminal(o.Streams.ErrOut))}}
 	err = r.Execute(ctx)
-	if perr := status.Print(o.Streams.Out, run); perr != nil && err == nil {
+	if perr := o.print(run); perr != nil && err == nil {
 		err = perr
 	}
 	return err
+}
+
+// print writes the run as it ended: the table, or with -o the run's state
+// as 'upgrade status -o' prints it.
+func (o *Options) print(run *upgraderun.Run) error {
+	if o.Output.Human() {
+		return status.Print(o.Streams.Out, run)
+	}
+	return o.Output.PrintData(o.Streams.Out, run)
 }
 
 // start reads or makes the plan, checks it against the clusters and
@@ -185,6 +198,9 @@ func (o *Options) start(ctx context.Context, mgmt *kube.Clients, store *upgrader
 		return nil, err
 	}
 	if o.DryRun.Any() {
+		if !o.Output.Human() {
+			return nil, o.print(run)
+		}
 		return nil, render(o.Streams.Out, run, o.SkipBackup, o.Soak)
 	}
 	return run, store.Create(ctx, run)

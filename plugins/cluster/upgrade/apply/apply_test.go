@@ -265,6 +265,12 @@ func TestApplyRefuses(t *testing.T) {
 			"  health gate: observe health on each cluster of the wave\n  soak 10m0s\n", "(dry run: nothing was changed)")
 		s.NoChanges(t)
 		s.Run(cluster.Plugin(), "upgrade", "status").CheckErr(t, 3, "no upgrade run in namespace tkg-system")
+		var run upgraderun.Run
+		r = s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", file, "--dry-run", "-o", "json")
+		if err := json.Unmarshal([]byte(r.Stdout), &run); err != nil || run.Waves != 3 || len(run.Clusters) != 3 || run.Clusters[2].Steps[0].KubernetesVersion != to {
+			t.Errorf("dry run as data: %v %+v\n%s", err, run, r)
+		}
+		s.NoChanges(t)
 	})
 	t.Run("a stale plan", func(t *testing.T) {
 		s := fleet(t)

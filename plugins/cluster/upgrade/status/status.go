@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
@@ -43,13 +44,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		RunE: cli.RunE(f, o),
 	}
 	o.Output.AddFlags(cmd)
-	AddStateNamespaceFlag(cmd, &o.StateNamespace)
+	AddStateNamespaceFlag(f, cmd, &o.StateNamespace)
 	return cmd
 }
 
-// AddStateNamespaceFlag registers --state-namespace.
-func AddStateNamespaceFlag(cmd *cobra.Command, p *string) {
+// AddStateNamespaceFlag registers --state-namespace, completed with the
+// management cluster's namespaces.
+func AddStateNamespaceFlag(f *cli.Factory, cmd *cobra.Command, p *string) {
 	cmd.Flags().StringVar(p, "state-namespace", *p, "Namespace of the management cluster holding the run's state (ConfigMap "+upgraderun.ConfigMapName+").")
+	_ = cmd.RegisterFlagCompletionFunc("state-namespace", func(cmd *cobra.Command, _ []string, prefix string) ([]string, cobra.ShellCompDirective) {
+		return cli.CompleteNames(cmd.Context(), f, schema.GroupVersionResource{Version: "v1", Resource: "namespaces"}, false, prefix), cobra.ShellCompDirectiveNoFileComp
+	})
 }
 
 // Complete has nothing to take.
