@@ -86,11 +86,11 @@ func decode(u *unstructured.Unstructured) (*Run, error) {
 	data, _, _ := unstructured.NestedStringMap(u.Object, "data")
 	var r Run
 	if err := json.Unmarshal([]byte(data["run"]), &r); err != nil {
-		return nil, fmt.Errorf("ConfigMap %s/%s does not hold an upgrade run (%v): delete it if nothing uses it", u.GetNamespace(), u.GetName(), err)
+		return nil, fmt.Errorf("ConfigMap %s/%s does not hold an upgrade run (%w): delete it if nothing uses it", u.GetNamespace(), u.GetName(), err)
 	}
 	var p upgradeplan.Plan
 	if err := json.Unmarshal([]byte(data["plan"]), &p); err != nil {
-		return nil, fmt.Errorf("ConfigMap %s/%s does not hold an upgrade plan (%v): delete it if nothing uses it", u.GetNamespace(), u.GetName(), err)
+		return nil, fmt.Errorf("ConfigMap %s/%s does not hold an upgrade plan (%w): delete it if nothing uses it", u.GetNamespace(), u.GetName(), err)
 	}
 	r.Plan, r.resourceVersion = &p, u.GetResourceVersion()
 	return &r, nil
