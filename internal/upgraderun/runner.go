@@ -324,7 +324,8 @@ func (r *Runner) finish(ctx context.Context, err error) error {
 		where += "; fix it, then resume: " + r.Opts.Resume
 	}
 	if stateErr != nil && !errors.Is(stateErr, ErrAborted) {
-		where += fmt.Sprintf(" (the run's state could not be stored: %v)", stateErr)
+		// The cause says why (most often the same unreachable server).
+		where += " (this stop could not be stored: --resume goes on from the last step stored)"
 	}
 	return &errs.StepError{Where: where, Err: err}
 }
