@@ -194,8 +194,10 @@ func (o *Options) start(ctx context.Context, mgmt *kube.Clients, store *upgrader
 	if old, err := store.Load(ctx); err == nil && old.Open() {
 		return nil, &upgraderun.BusyError{Run: old, Namespace: o.StateNamespace}
 	}
-	if err := upgraderun.CheckFresh(ctx, live, run); err != nil {
-		return nil, err
+	if o.PlanFile != "" {
+		if err := upgraderun.CheckFresh(ctx, live, run); err != nil {
+			return nil, err
+		}
 	}
 	if o.DryRun.Any() {
 		if !o.Output.Human() {
