@@ -3,6 +3,7 @@ package upgraderun_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -159,4 +160,57 @@ func TestTakenOver(t *testing.T) {
 	if err := r.Execute(ctx); !errors.As(err, &taken) || taken.Holder != "desk/2" {
 		t.Errorf("err %v", err)
 	}
+}
+
+// A chain goes one step at a time; a health gate error stops the run
+// before the next wave.
+func TestChainAndHealthGate(t *testing.T) {
+	st := store(t)
+	ctx := context.Background()
+	p := twoWaves()
+	p.Clusters[0].Steps = []upgradeplan.Step{{KubernetesVersion: "v1.31.1+vmware.2"}, {KubernetesVersion: "v1.32.0+vmware.1"}}
+	run := upgraderun.NewRun(p, "laptop/1", true, time.Now())
+	if err := st.Create(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	ops := &gateOps{fakeOps: newOps("default/a", "default/b"), unhealthy: "default/a"}
+	r := &upgraderun.Runner{Store: st, Ops: ops, Run: run, Opts: upgraderun.Options{Timeout: time.Minute, Now: time.Now, Resume: "resume"}}
+	err := r.Execute(ctx)
+	var gate *upgraderun.HealthGateError
+	if !errors.As(err, &gate) || !strings.Contains(err.Error(), "stopped in wave 1 of 2 (done: none; failed: default/a; not done: default/b)") {
+		t.Fatalf("err %v", err)
+	}
+	if ops.writes["default/a"] != 2 || ops.versions["default/a"] != "v1.32.0+vmware.1" || ops.writes["default/b"] != 0 {
+		t.Errorf("writes %v versions %v", ops.writes, ops.versions)
+	}
+}
+
+// A cluster moved by someone else to a version the run did not plan
+// stops the run: it is never written.
+func TestMovedOutsideTheRun(t *testing.T) {
+	st := store(t)
+	ctx := context.Background()
+	run := upgraderun.NewRun(twoWaves(), "laptop/1", true, time.Now())
+	if err := st.Create(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	ops := newOps("default/a", "default/b")
+	ops.versions["default/a"] = "v1.30.3+vmware.1"
+	r := &upgraderun.Runner{Store: st, Ops: ops, Run: run, Opts: upgraderun.Options{Timeout: time.Minute, Now: time.Now}}
+	var moved *upgraderun.MovedError
+	if err := r.Execute(ctx); !errors.As(err, &moved) || ops.writes["default/a"] != 0 {
+		t.Errorf("err %v, writes %v", err, ops.writes)
+	}
+}
+
+type gateOps struct {
+	*fakeOps
+	unhealthy string
+}
+
+func (o *gateOps) Health(_ context.Context, c *upgraderun.State) (string, error) {
+	if c.Cluster == o.unhealthy {
+		return "observe health reports 1 error(s): pod x: CrashLoopBackOff", nil
+	}
+	return "", nil
 }
