@@ -37,8 +37,8 @@ func ParsePlan(file string, raw []byte) (*upgradeplan.Plan, error) {
 		return nil, &errs.InputError{File: file, Line: d.Node.Line, Err: errors.New("not an UpgradePlan: expected a mapping with kind: UpgradePlan")}
 	}
 	if m["kind"] != upgradeplan.Kind || m["apiVersion"] != upgradeplan.APIVersion {
-		problem(fmt.Sprintf("not an UpgradePlan: expected apiVersion %s and kind %s", upgradeplan.APIVersion, upgradeplan.Kind), "kind")
-		return nil, errs.Problems(file, "upgraded", ps)
+		return nil, &errs.InputError{File: file, Line: d.Line("kind"), Field: "kind",
+			Err: fmt.Errorf("not an UpgradePlan: expected apiVersion %s and kind %s, as 'kubectl tko cluster upgrade plan -o yaml' writes", upgradeplan.APIVersion, upgradeplan.Kind)}
 	}
 	body, err := json.Marshal(m)
 	if err != nil {
