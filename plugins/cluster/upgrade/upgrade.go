@@ -51,7 +51,11 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			its Supervisor marks Compatible (refused with the release's own reason
 			otherwise), one minor at a time: its control plane's and node pools'
 			references change together and the Supervisor upgrades the control plane
-			first, then the node pools. --wait waits until it is Ready at the new version.`),
+			first, then the node pools. --wait waits until it is Ready at the new version.
+
+			For many clusters: 'upgrade plan' (every blocker, the waves), 'upgrade apply'
+			(the waves, resumable), 'upgrade status' and 'upgrade abort'. A cluster named
+			like one of them is upgraded as cluster/NAME.`),
 		Example: cmdutil.Examples(`
 			# What can this cluster move to?
 			kubectl tko cluster available-upgrades wc-team-a -n team-a
