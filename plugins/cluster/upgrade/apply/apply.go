@@ -115,6 +115,8 @@ func (o *Options) Validate() error {
 		return cmdutil.FlagErrorf("pass --plan FILE or the flags of a plan (clusters, --to), not both")
 	case !o.Resume && o.PlanFile == "" && !planning:
 		return cmdutil.FlagErrorf("missing what to run: --plan FILE, clusters to plan (names, --all-workload-clusters, --cluster-selector) or --resume")
+	case o.Resume && o.SkipBackup:
+		return cmdutil.FlagErrorf("--skip-backup is chosen when a run starts: the resumed run keeps its choice (see 'upgrade status -o yaml')")
 	case o.Resume && o.DryRun.Any():
 		return cmdutil.FlagErrorf("--dry-run renders a plan: pass --plan FILE or plan flags, not --resume")
 	case o.Soak < 0:

@@ -331,6 +331,7 @@ func TestApplyRefuses(t *testing.T) {
 		s.Run(cluster.Plugin(), "upgrade", "apply").CheckErr(t, 2, "missing what to run")
 		s.Run(cluster.Plugin(), "upgrade", "apply", "--plan", "p.yaml", "--to", "v1.31.1").CheckErr(t, 2, "not both")
 		s.Run(cluster.Plugin(), "upgrade", "apply", "--resume", "--dry-run").CheckErr(t, 2, "--dry-run renders a plan")
+		s.Run(cluster.Plugin(), "upgrade", "apply", "--resume", "--skip-backup").CheckErr(t, 2, "the resumed run keeps its choice")
 		s.NoRequests(t)
 	})
 	t.Run("the management cluster unreachable", func(t *testing.T) {
