@@ -40,6 +40,9 @@ step kubectl tko cluster inspect certs --rotate wc-prod-1 --dry-run
 table kubectl tko cluster available-upgrades wc-team-a -n team-a
 step kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
 table kubectl tko cluster upgrade plan --all-workload-clusters
+echo "(every seeded cluster is blocked and nothing plays Cluster API here: apply renders what would run; test/e2e runs the waves against a played topology controller)"
+step kubectl tko cluster upgrade apply wc-team-a -n team-a --dry-run
+step kubectl tko cluster upgrade status
 step kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-1 --dry-run
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --dry-run -o jsonpath='{.spec.topology.variables[*].name}{"\n"}'
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --tkr v1.99.0

@@ -253,6 +253,12 @@ func TestBadInput(t *testing.T) {
 		{[]string{"kubectl-tko-lb", "adc", "create", "-f", wrongKind}, 2, "expected networking.tkg.tanzu.vmware.com AKODeploymentConfig"},
 		{[]string{"kubectl-tko-lb", "adc", "get", "nope"}, 3, `AKODeploymentConfig "nope" not found`},
 		{[]string{"kubectl-tko-lb", "status", "wc-nope"}, 3, `cluster "wc-nope" not found`},
+		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "--plan", truncated}, 2, "truncated.yaml:2"},
+		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "--plan", wrongKind}, 2, "kind.yaml:2: kind: not an UpgradePlan"},
+		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "--plan", filepath.Join(dir, "missing.yaml")}, 2, "missing.yaml"},
+		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "wc-prod-1", "--to", "v1.99.0---vmware.1-tkg.1"}, 3, "v1.99.0---vmware.1-tkg.1"},
+		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "wc-prod-1", "--to", "v1.29.9---vmware.1-tkg.1"}, 2, "older than default/wc-prod-1"},
+		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "--resume", "--state-namespace", "kube-public"}, 3, "no upgrade run in namespace kube-public"},
 	}
 	for _, c := range cases {
 		check(t, e.Plugin(c.args[0], c.args[1:]...).Run(), c.code, c.says)

@@ -17,7 +17,10 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/abort"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/apply"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/plan"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/upgrade/status"
 )
 
 // Options holds the flags and state of `cluster upgrade`.
@@ -48,7 +51,11 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 			its Supervisor marks Compatible (refused with the release's own reason
 			otherwise), one minor at a time: its control plane's and node pools'
 			references change together and the Supervisor upgrades the control plane
-			first, then the node pools. --wait waits until it is Ready at the new version.`),
+			first, then the node pools. --wait waits until it is Ready at the new version.
+
+			For many clusters: 'upgrade plan' (every blocker, the waves), 'upgrade apply'
+			(the waves, resumable), 'upgrade status' and 'upgrade abort'. A cluster named
+			like one of them is upgraded as cluster/NAME.`),
 		Example: cmdutil.Examples(`
 			# What can this cluster move to?
 			kubectl tko cluster available-upgrades wc-team-a -n team-a
@@ -67,7 +74,7 @@ func newCmd(f *cli.Factory, o *Options) *cobra.Command {
 	cmd.Flags().StringVar(&o.TKR, "tkr", "", "Target TanzuKubernetesRelease, e.g. v1.30.2---vmware.1-tkg.1.")
 	o.AddWaitFlags(cmd, common.DryRunHelp, "Wait until the cluster is Available at the new version")
 	_ = cmd.RegisterFlagCompletionFunc("tkr", common.CompleteTKRs(f))
-	cmd.AddCommand(plan.NewCmd(f, o.Streams))
+	cmd.AddCommand(plan.NewCmd(f, o.Streams), apply.NewCmd(f, o.Streams), status.NewCmd(f, o.Streams), abort.NewCmd(f, o.Streams))
 	return cmd
 }
 

@@ -47,9 +47,7 @@ type Options struct {
 
 // NewCmd returns `upgrade plan`.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{FleetOptions: cli.NewFleetOptions(f, streams), CanarySelector: DefaultCanarySelector,
-		WaveSize: upgradeplan.DefaultWaveSize, BackupMaxAge: 24 * time.Hour, VeleroNamespace: backup.DefaultNamespace}
-	o.Fleet.FailAlways = true
+	o := NewOptions(f, streams)
 	cmd := &cobra.Command{
 		Use:   "plan [CLUSTER...] [--all-workload-clusters | --cluster-selector S] [--to TKR|VERSION]",
 		Short: "Plan a fleet upgrade: each workload cluster's next version, every blocker, and the waves",
@@ -97,16 +95,30 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		ValidArgsFunction: cli.CompleteClusterNames(f),
 		RunE:              cli.RunE(f, o),
 	}
+	o.AddPlanFlags(f, cmd)
+	o.Output.AddFlags(cmd)
+	return cmd
+}
+
+// NewOptions returns the options of a plan, with their defaults.
+func NewOptions(f *cli.Factory, streams genericiooptions.IOStreams) *Options {
+	o := &Options{FleetOptions: cli.NewFleetOptions(f, streams), CanarySelector: DefaultCanarySelector,
+		WaveSize: upgradeplan.DefaultWaveSize, BackupMaxAge: 24 * time.Hour, VeleroNamespace: backup.DefaultNamespace}
+	o.Fleet.FailAlways = true
+	return o
+}
+
+// AddPlanFlags registers the flags that say what to plan: 'upgrade apply'
+// plans with the same flags when it is given no plan file.
+func (o *Options) AddPlanFlags(f *cli.Factory, cmd *cobra.Command) {
 	o.Fleet.AddClusterFlags(cmd, "Workload clusters to plan (comma-separated), like CLUSTER arguments.")
 	o.Fleet.AddRunFlags(cmd, "")
-	o.Output.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.To, "to", "", "Target TanzuKubernetesRelease or Kubernetes version; the plan goes one minor at a time up to it (default: the next minor).")
 	cmd.Flags().StringVar(&o.CanarySelector, "canary-selector", o.CanarySelector, "Label selector of the clusters upgraded first, in a wave of their own (\"\" for none).")
 	cmd.Flags().StringVar(&o.WaveSize, "wave-size", o.WaveSize, "Clusters per wave after the canaries: a share of the clusters that can move (25%) or a count (5).")
 	cmd.Flags().DurationVar(&o.BackupMaxAge, "backup-max-age", o.BackupMaxAge, "A cluster with a backup location needs a Completed Velero backup newer than this.")
 	backupcommon.AddNamespaceFlag(cmd, &o.VeleroNamespace)
 	_ = cmd.RegisterFlagCompletionFunc("to", common.CompleteTKRs(f))
-	return cmd
 }
 
 // Complete takes the cluster names.
@@ -148,29 +160,7 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	api, err := capi.FromServed(mgmt.Served)
-	if err != nil {
-		return err
-	}
-	tune := func(cfg *rest.Config) {
-		cfg.Timeout, cfg.QPS, cfg.Burst = mgmt.Config.Timeout, mgmt.Config.QPS, mgmt.Config.Burst
-	}
-	src := upgradeplan.Source{Dyn: mgmt.Dynamic, API: api, Server: mgmt.Config.Host,
-		Connect: func(ctx context.Context, namespace, name string) (*kube.Clients, error) {
-			return fleet.Connect(ctx, mgmt.Dynamic, namespace, name, tune)
-		}}
-	sel := o.Selection
-	namespace := mgmt.Namespace
-	if sel.AllWorkloadClusters || sel.ClusterSelector != "" {
-		namespace = metav1.NamespaceAll
-	}
-	names := append(append([]string(nil), o.Names...), sel.Clusters...)
-	plan, err := upgradeplan.Build(ctx, src, upgradeplan.Options{
-		Namespace: namespace, Names: names, Selector: sel.ClusterSelector, Target: o.To,
-		Canary: o.canary, WaveSize: o.size, BackupMaxAge: o.BackupMaxAge, VeleroNamespace: o.VeleroNamespace,
-		Fleet: sel.Options, Now: time.Now(),
-		Spec: upgradeplan.Spec{Target: o.To, CanarySelector: o.CanarySelector, WaveSize: o.WaveSize, BackupMaxAge: o.BackupMaxAge.String()},
-	})
+	plan, err := o.Build(ctx, mgmt)
 	if err != nil {
 		return err
 	}
@@ -181,11 +171,47 @@ func (o *Options) Run(ctx context.Context) error {
 	} else if err := o.Output.PrintData(o.Streams.Out, plan); err != nil {
 		return err
 	}
-	printNotes(o.Streams.ErrOut, plan)
+	PrintNotes(o.Streams.ErrOut, plan)
 	if len(plan.Blocked()) > 0 {
 		return explain.Failure()
 	}
 	return nil
+}
+
+// Source is how a plan reads the management cluster and reaches its
+// workload clusters.
+func Source(mgmt *kube.Clients) (upgradeplan.Source, error) {
+	api, err := capi.FromServed(mgmt.Served)
+	if err != nil {
+		return upgradeplan.Source{}, err
+	}
+	tune := func(cfg *rest.Config) {
+		cfg.Timeout, cfg.QPS, cfg.Burst = mgmt.Config.Timeout, mgmt.Config.QPS, mgmt.Config.Burst
+	}
+	return upgradeplan.Source{Dyn: mgmt.Dynamic, API: api, Server: mgmt.Config.Host,
+		Connect: func(ctx context.Context, namespace, name string) (*kube.Clients, error) {
+			return fleet.Connect(ctx, mgmt.Dynamic, namespace, name, tune)
+		}}, nil
+}
+
+// Build reads the selected clusters and makes the plan.
+func (o *Options) Build(ctx context.Context, mgmt *kube.Clients) (*upgradeplan.Plan, error) {
+	src, err := Source(mgmt)
+	if err != nil {
+		return nil, err
+	}
+	sel := o.Selection
+	namespace := mgmt.Namespace
+	if sel.AllWorkloadClusters || sel.ClusterSelector != "" {
+		namespace = metav1.NamespaceAll
+	}
+	names := append(append([]string(nil), o.Names...), sel.Clusters...)
+	return upgradeplan.Build(ctx, src, upgradeplan.Options{
+		Namespace: namespace, Names: names, Selector: sel.ClusterSelector, Target: o.To,
+		Canary: o.canary, WaveSize: o.size, BackupMaxAge: o.BackupMaxAge, VeleroNamespace: o.VeleroNamespace,
+		Fleet: sel.Options, Now: time.Now(),
+		Spec: upgradeplan.Spec{Target: o.To, CanarySelector: o.CanarySelector, WaveSize: o.WaveSize, BackupMaxAge: o.BackupMaxAge.String()},
+	})
 }
 
 func (o *Options) printTable(plan *upgradeplan.Plan) error {
@@ -224,9 +250,9 @@ func wave(c upgradeplan.Cluster) string {
 	return strconv.Itoa(c.Wave)
 }
 
-// printNotes says on stderr what the table cannot: the management
+// PrintNotes says on stderr what the table cannot: the management
 // cluster's place, each blocker with its fix, each warning.
-func printNotes(w io.Writer, plan *upgradeplan.Plan) {
+func PrintNotes(w io.Writer, plan *upgradeplan.Plan) {
 	if m := plan.Management; m != nil {
 		fmt.Fprintf(w, "note: %s/%s (%s): %s\n", m.Namespace, m.Name, m.Version, m.Note)
 	}

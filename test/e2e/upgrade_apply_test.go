@@ -1,0 +1,156 @@
+package e2e
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/upgraderun"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/upgraderun/upgraderuntest"
+	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
+)
+
+var machinesGVR = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "machines"}
+
+// upgradable creates a Cluster at v1.29.9 in ns with copies of two of
+// wc-prod-1's Machines at that version, and a kubeconfig Secret holding
+// kubeconfig (its workload API server). The test plays Cluster API:
+// status goes through the status subresource.
+func upgradable(t *testing.T, ns, name string, canary bool, kubeconfig []byte) {
+	t.Helper()
+	ctx := context.Background()
+	labels := map[string]any{"run.tanzu.vmware.com/tkr": "v1.29.9---vmware.1-tkg.1"}
+	if canary {
+		labels["tko.tanzu.vmware.com/canary"] = "true"
+	}
+	cluster := &unstructured.Unstructured{Object: map[string]any{
+		"apiVersion": "cluster.x-k8s.io/v1beta2", "kind": "Cluster",
+		"metadata": map[string]any{"name": name, "namespace": ns, "labels": labels},
+		"spec":     map[string]any{"topology": map[string]any{"classRef": map[string]any{"name": "tkg-vsphere-default-v1.2.0"}, "version": "v1.29.9+vmware.1"}},
+	}}
+	if _, err := suite.Dyn.Resource(clustersGVR).Namespace(ns).Create(ctx, cluster, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	markAvailable(t, ns, name, 1, 1)
+	list, err := suite.Dyn.Resource(machinesGVR).Namespace("default").List(ctx, metav1.ListOptions{LabelSelector: "cluster.x-k8s.io/cluster-name=wc-prod-1"})
+	if err != nil || len(list.Items) == 0 {
+		t.Fatalf("wc-prod-1's machines: %v", err)
+	}
+	for i, m := range list.Items[:min(2, len(list.Items))] {
+		status := m.Object["status"]
+		c := &unstructured.Unstructured{Object: map[string]any{"apiVersion": m.GetAPIVersion(), "kind": m.GetKind(), "spec": m.Object["spec"]}}
+		c.SetNamespace(ns)
+		c.SetName(name + "-m" + string(rune('0'+i)))
+		c.SetLabels(map[string]string{"cluster.x-k8s.io/cluster-name": name})
+		_ = unstructured.SetNestedField(c.Object, name, "spec", "clusterName")
+		_ = unstructured.SetNestedField(c.Object, "v1.29.9+vmware.1", "spec", "version")
+		created, err := suite.Dyn.Resource(machinesGVR).Namespace(ns).Create(ctx, c, metav1.CreateOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		created.Object["status"] = status
+		if _, err := suite.Dyn.Resource(machinesGVR).Namespace(ns).UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	secrets := schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
+	secret := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret", "type": "cluster.x-k8s.io/secret",
+		"metadata": map[string]any{"name": name + "-kubeconfig", "namespace": ns},
+		"data":     map[string]any{"value": base64.StdEncoding.EncodeToString(kubeconfig)}}}
+	if _, err := suite.Dyn.Resource(secrets).Namespace(ns).Create(ctx, secret, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUpgradeApply plans two clusters (a canary wave, then one) whose
+// workload API server is a real kube-apiserver of their own, healthy
+// (the suite's holds the seed's failing packages), runs the plan with its state in a ConfigMap of the
+// test namespace and a played topology controller: the second cluster
+// never becomes Available, so the run stops there; once it is fixed,
+// --resume finishes without writing the first cluster again.
+func TestUpgradeApply(t *testing.T) {
+	e := suite.New(t)
+	ns := e.Namespace()
+	env, err := testenv.LoadEnv(suite.Root)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	wl, err := localcp.Start(ctx, localcp.Options{Dir: t.TempDir(), Binaries: env.Binaries(), NoControllerManager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(wl.Stop)
+	kubeconfig, err := clientcmd.Write(*wl.KubeconfigFor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	upgradable(t, ns, "wc-up-a", true, kubeconfig)
+	upgradable(t, ns, "wc-up-b", false, kubeconfig)
+	topo := &upgraderuntest.Topology{Dyn: suite.Dyn, Namespace: ns}
+	topo.Break(ns + "/wc-up-b")
+	go topo.Run(ctx)
+
+	r := e.Kubectl("tko", "cluster", "upgrade", "plan", "-n", ns, "-o", "yaml").Run()
+	if r.Code != 0 {
+		t.Fatalf("plan: exit %d\n%s", r.Code, r.Stderr)
+	}
+	file := filepath.Join(t.TempDir(), "plan.yaml")
+	if err := os.WriteFile(file, []byte(r.Stdout), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	apply := func(args ...string) *harness.Result {
+		return e.Kubectl(append([]string{"tko", "cluster", "upgrade"}, append(args, "--state-namespace", ns)...)...).Run()
+	}
+	apply("apply", "--plan", file, "--dry-run").Success().StdoutContains(
+		"wave 1 of 2:\n  back up " + ns + "/wc-up-a (Velero, whole cluster)\n  upgrade cluster " + ns + "/wc-up-a: v1.29.9+vmware.1 → v1.30.2+vmware.1 (v1.30.2---vmware.1-tkg.1)\n")
+
+	apply("apply", "--plan", file, "--skip-backup", "--timeout", "5s").ExitCode(explain.ExitTimeout).StderrContains(
+		"stopped in wave 2 of 2 (done: " + ns + "/wc-up-a; failed: " + ns + "/wc-up-b; not done: none); fix it, then resume: kubectl tko cluster upgrade apply --resume --state-namespace " + ns)
+	a, err := suite.Dyn.Resource(clustersGVR).Namespace(ns).Get(ctx, "wc-up-a", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v, _, _ := unstructured.NestedString(a.Object, "spec", "topology", "version"); v != "v1.30.2+vmware.1" || topo.Rolled(ns+"/wc-up-a") != 2 {
+		t.Errorf("wc-up-a at %s, %d machines rolled", v, topo.Rolled(ns+"/wc-up-a"))
+	}
+	apply("apply", "--plan", file, "--skip-backup").ExitCode(explain.ExitUsage).OneLineError("an upgrade run is Failed in namespace " + ns)
+	apply("status").Success().StdoutContains(ns + "/wc-up-b\tFailed\t0/1\tv1.29.9+vmware.1\t0/2\t-\ttimed out after 5s")
+
+	topo.Fix(ns + "/wc-up-b")
+	apply("apply", "--resume", "--timeout", "60s").Success().StdoutContains(ns + "/wc-up-b\tDone\t1/1\tv1.30.2+vmware.1\t2/2")
+	after, err := suite.Dyn.Resource(clustersGVR).Namespace(ns).Get(ctx, "wc-up-a", metav1.GetOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.GetGeneration() != a.GetGeneration() {
+		t.Errorf("the resume wrote wc-up-a again: generation %d → %d", a.GetGeneration(), after.GetGeneration())
+	}
+	var run upgraderun.Run
+	st := apply("status", "-o", "json").Success()
+	if err := json.Unmarshal([]byte(st.Stdout), &run); err != nil || run.Phase != upgraderun.PhaseFinished || len(run.Clusters) != 2 {
+		t.Errorf("status: %v %+v", err, run)
+	}
+	if !strings.Contains(apply("abort").Success().Stdout, "the upgrade run is Finished: nothing to abort") {
+		t.Errorf("abort of a finished run")
+	}
+
+	// The demo's lines: the seeded cluster is blocked, so nothing would
+	// run; no run is stored in tkg-system.
+	e.Kubectl("tko", "cluster", "upgrade", "apply", "wc-team-a", "-n", "team-a", "--dry-run").Success().
+		StderrContains("blocker: team-a/wc-team-a: ClusterNotHealthy", "nothing to upgrade: no cluster of the plan is in a wave")
+	e.Kubectl("tko", "cluster", "upgrade", "status").ExitCode(explain.ExitNotFound).OneLineError("no upgrade run in namespace tkg-system")
+}
