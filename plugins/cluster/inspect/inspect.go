@@ -9,21 +9,26 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/inspect/certs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/inspect/security"
 )
 
 // NewCmd returns the inspect command and its verbs.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "inspect",
-		Short: "Inspect workload clusters across the fleet: certificate expiry",
+		Short: "Inspect workload clusters across the fleet: certificate expiry and security posture",
 		Long: cmdutil.LongDesc(`
 			Inspect workload clusters from the API alone, on one management cluster or
-			every one in the kubeconfig: when each certificate expires and what renews it.`),
+			every one in the kubeconfig: when each certificate expires and what renews it
+			(certs), and what is insecure, as the CIS Kubernetes Benchmark reads it (security).`),
 		Example: cmdutil.Examples(`
 			# Certificates expiring within 30 days on any workload cluster
-			kubectl tko cluster inspect certs -A`),
+			kubectl tko cluster inspect certs -A
+
+			# The security posture of every workload cluster
+			kubectl tko cluster inspect security --all-workload-clusters`),
 		Args: cmdutil.NoArgs,
 	}
-	cmd.AddCommand(certs.NewCmd(f, streams))
+	cmd.AddCommand(certs.NewCmd(f, streams), security.NewCmd(f, streams))
 	return cmd
 }
