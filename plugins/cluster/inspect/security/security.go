@@ -194,11 +194,12 @@ func (o *Options) print(report posture.Report) error {
 		if len(objects) > maxObjects && !o.Output.Wide() {
 			objects = append(slices.Clone(objects[:maxObjects]), fmt.Sprintf("+%d more", len(r.Objects)-maxObjects))
 		}
-		severity := r.Severity
+		severity, fix := r.Severity, r.Fix
 		if r.Status == posture.StatusUnchecked {
-			severity = "unchecked"
+			// What could not be read, and why, is what to fix.
+			severity, fix = "unchecked", r.Note
 		}
-		t.Rows = append(t.Rows, []string{r.Cluster, r.ID, dash(severity), r.Check, dash(strings.Join(objects, ", ")), dash(r.Fix), r.Status, dash(r.Note)})
+		t.Rows = append(t.Rows, []string{r.Cluster, r.ID, dash(severity), r.Check, dash(strings.Join(objects, ", ")), dash(fix), r.Status, dash(r.Note)})
 	}
 	if err := t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders); err != nil {
 		return err
