@@ -41,12 +41,14 @@ func Collect(ctx context.Context, cfg *rest.Config) (Snapshot, error) {
 		return Snapshot{}, err
 	}
 	s := Snapshot{Errors: map[string]string{}}
-	fail := func(src string, err error) bool {
+	var first error
+	fail := func(src string, err error) {
 		if err != nil {
 			s.Errors[src] = explain.Message(err)
-			return true
+			if first == nil {
+				first = err
+			}
 		}
-		return false
 	}
 	all := metav1.ListOptions{}
 	var e error
@@ -73,11 +75,16 @@ func Collect(ctx context.Context, cfg *rest.Config) (Snapshot, error) {
 		return err
 	}()
 	fail(SrcRBAC, rbacErr)
-	s.Anonymous, e = ProbeAnonymous(ctx, cfg)
-	fail(SrcAnonymous, e)
 	if ctx.Err() != nil {
 		return s, context.Cause(ctx)
 	}
+	if len(s.Errors) == 5 {
+		// Nothing could be read (no rights, no server): the cluster failed,
+		// with the error's own exit code, rather than a report of nothing.
+		return s, first
+	}
+	s.Anonymous, e = ProbeAnonymous(ctx, cfg)
+	fail(SrcAnonymous, e)
 	return s, nil
 }
 
