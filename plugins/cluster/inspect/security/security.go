@@ -30,10 +30,17 @@ type Options struct {
 	exceptions posture.Exceptions
 }
 
-// NewCmd returns the security command.
-func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+// NewOptions returns the options with their defaults, for the command
+// and for `cluster inspect`, which runs the inspection itself.
+func NewOptions(f *cli.Factory, streams genericiooptions.IOStreams) *Options {
 	o := &Options{FleetOptions: cli.NewFleetOptions(f, streams)}
 	o.Output = cli.NewOutputFlags("junit")
+	return o
+}
+
+// NewCmd returns the security command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := NewOptions(f, streams)
 	cmd := &cobra.Command{
 		Use:   "security [CLUSTER...] [--ignore ID,...] [--exceptions FILE]",
 		Short: "Check the security posture of clusters against the CIS Kubernetes Benchmark",
@@ -135,6 +142,21 @@ func (o *Options) Validate() error {
 
 // Run inspects every selected cluster and reports.
 func (o *Options) Run(ctx context.Context) error {
+	report, err := o.Inspect(ctx)
+	if err != nil {
+		return err
+	}
+	if err := o.print(report); err != nil {
+		return err
+	}
+	if report.Failed(o.Selection.Strict) {
+		return explain.Failure()
+	}
+	return nil
+}
+
+// Inspect checks every selected cluster.
+func (o *Options) Inspect(ctx context.Context) (posture.Report, error) {
 	run, err := cli.RunFleet(ctx, o.Factory, o.Selection, nil, o.Streams.ErrOut,
 		func(ctx context.Context, t cli.Target) ([]posture.Result, error) {
 			s, err := posture.Collect(ctx, t.Clients.Config)
@@ -144,7 +166,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return posture.Evaluate(cli.TargetName(t.Name), s, o.ignore, o.exceptions), nil
 		})
 	if err != nil {
-		return err
+		return posture.Report{}, err
 	}
 	var results []posture.Result
 	for i, r := range run.Results {
@@ -155,14 +177,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		results = append(results, r.Value...)
 	}
-	report := posture.NewReport(len(run.Results), results)
-	if err := o.print(report); err != nil {
-		return err
-	}
-	if report.Failed(o.Selection.Strict) {
-		return explain.Failure()
-	}
-	return nil
+	return posture.NewReport(len(run.Results), results), nil
 }
 
 // maxObjects is how many objects a table row names before "+N more".

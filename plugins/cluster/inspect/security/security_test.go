@@ -10,6 +10,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
 )
 
@@ -60,7 +61,7 @@ const anon = "--ignore=1.2.1,1.2.1-auth"
 func TestInspectSecurity(t *testing.T) {
 	dir := t.TempDir()
 	exc := filepath.Join(dir, "exceptions.yaml")
-	if err := os.WriteFile(exc, []byte("- id: \"5.1.1\"\n  object: ClusterRoleBinding/everyone-*\n  reason: a lab\n- id: \"5.2.2\"\n  object: Pod/shop/priv\n  reason: a lab\n"), 0o600); err != nil {
+	if err := os.WriteFile(exc, []byte("- id: \"5.1.1\"\n  object: ClusterRoleBinding/everyone-*\n  reason: a lab\n- id: \"5.1.1\"\n  object: RoleBinding/tanzu-packages/*\n  reason: the demo's\n- id: \"5.2.2\"\n  object: Pod/shop/priv\n  reason: a lab\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	bad := filepath.Join(dir, "bad.yaml")
@@ -71,7 +72,8 @@ func TestInspectSecurity(t *testing.T) {
 		{Name: "errors found", Args: clitest.Args("inspect security " + anon), Setup: posture, Code: 1,
 			Stdout: []string{
 				"CLUSTER\tID\tSEVERITY\tCHECK\tOBJECTS\tFIX\n",
-				"current cluster\t5.1.1\terror\tcluster-admin bound to a broad group\tClusterRoleBinding/everyone-admin (system:authenticated)\tdelete the binding",
+				// The seeded estate's own error besides.
+				"current cluster\t5.1.1\terror\tcluster-admin bound to a broad group\tClusterRoleBinding/everyone-admin (system:authenticated), " + seed.PostureError + " (system:serviceaccounts)\tdelete the binding",
 				"current cluster\t5.1.3\twarning\t", "RoleBinding/shop/dev-all (Role/shop/all to User/dev@example.com)",
 				"current cluster\t5.2.2\terror\tPrivileged containers outside system namespaces\tPod/shop/priv (app)\t",
 				"current cluster\t5.3.2\twarning\tNamespaces with pods and no NetworkPolicy\tNamespace/shop\t",
@@ -93,12 +95,15 @@ func TestInspectSecurity(t *testing.T) {
 			Stderr: []string{"bad.yaml:4: id: unknown check ID \"CIS-9\""}},
 		{Name: "unknown --ignore ID", Args: clitest.Args("inspect security --ignore 5.1.1,nope"), Code: 2, NoRequests: true, Stderr: []string{`--ignore: unknown check ID "nope"`}},
 		{Name: "-o name", Args: clitest.Args("inspect security -o name"), Code: 2, NoRequests: true},
-		{Name: "forbidden pods are unchecked", Args: clitest.Args("inspect security " + anon), Code: 0,
+		{Name: "the seeded estate", Args: clitest.Args("inspect security " + anon), Code: 1,
+			Stdout: []string{"current cluster\t5.1.1\terror\tcluster-admin bound to a broad group\t" + seed.PostureError + " (system:serviceaccounts)\t"},
+			Stderr: []string{"security: 1 cluster(s): 1 error(s), 1 warning(s), 9 passed, 2 ignored, 0 could not be checked"}},
+		{Name: "forbidden pods are unchecked", Args: clitest.Args("inspect security --ignore 5.1.1 " + anon), Code: 0,
 			Setup: func(s *clitest.Server) {
 				s.Fail("list", "pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", nil))
 			},
 			Stdout: []string{"\t5.2.2\tunchecked\t", "could not be checked"}, Stderr: []string{"7 could not be checked"}},
-		{Name: "forbidden fails under --strict", Args: clitest.Args("inspect security --strict " + anon), Code: 1,
+		{Name: "forbidden fails under --strict", Args: clitest.Args("inspect security --strict --ignore 5.1.1 " + anon), Code: 1,
 			Setup: func(s *clitest.Server) {
 				s.Fail("list", "pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", nil))
 			}},
