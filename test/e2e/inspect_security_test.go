@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/seed"
 )
 
 // insecureObjects are real RBAC objects and pods for the posture checks:
@@ -121,4 +122,15 @@ func TestInspectSecurityNoAnonymous(t *testing.T) {
 	r.StdoutContains("\t1.2.1\terror\tAnonymous requests can list namespaced objects\t-\t-\tPASS\t",
 		"\t1.2.1-auth\twarning\tAnonymous requests are authenticated\t-\t-\tPASS\t",
 		"\t5.1.1\terror\tcluster-admin bound to a broad group\tClusterRoleBinding/everyone-admin (system:authenticated)\t")
+}
+
+// TestInspectSecurityEstate is the demo tour's line: the seeded estate's
+// posture error, through wc-prod-1's kubeconfig Secret, and the summary
+// that counts it beside Grafana's certificate due in 10 days.
+func TestInspectSecurityEstate(t *testing.T) {
+	e := suite.New(t)
+	e.Kubectl("tko", "cluster", "inspect", "security", "wc-prod-1").ExitCode(1).
+		StdoutContains("default/wc-prod-1\t5.1.1\terror\tcluster-admin bound to a broad group\t" + seed.PostureError + " (system:serviceaccounts)\t")
+	r := e.Kubectl("tko", "cluster", "inspect", "wc-prod-1", "-o", "json").ExitCode(1)
+	r.StdoutContains(`"cluster": "default/wc-prod-1"`, `"daysLeft": 10`, `"errors": 2`)
 }
