@@ -142,11 +142,19 @@ func summarize(cr tkocerts.Report, sr posture.Report) []Line {
 			l.Unchecked++
 		}
 	}
+	skipped := map[string]bool{} // nothing in the cluster to check yet
+	for _, r := range cr.Certificates {
+		if r.Status == tkocerts.StatusSkipped {
+			skipped[r.Cluster] = true
+		}
+	}
+	checked := map[string]bool{}
 	for _, r := range sr.Results {
 		l, ok := lines[r.Cluster]
 		if !ok {
 			continue // a cluster certs did not pick (another namespace)
 		}
+		checked[r.Cluster] = true
 		switch {
 		case r.Status == posture.StatusUnchecked:
 			l.Unchecked++
@@ -155,6 +163,11 @@ func summarize(cr tkocerts.Report, sr posture.Report) []Line {
 			l.Errors++
 		default:
 			l.Warnings++
+		}
+	}
+	for c, l := range lines {
+		if !checked[c] && !skipped[c] {
+			l.Unchecked++ // its posture was not checked (the fleet skipped it): not clean
 		}
 	}
 	sort.Strings(order)
