@@ -37,6 +37,8 @@ table kubectl tko cluster audit wc-prod-1
 echo "Certificates, from the API alone: Grafana's TLS Secret expires in 10 days and nothing renews it (exit 1):"
 table kubectl tko cluster inspect certs -A
 step kubectl tko cluster inspect certs --rotate wc-prod-1 --dry-run
+echo "Security posture, named after the CIS Kubernetes Benchmark: every service account may administer tanzu-packages (exit 1):"
+table kubectl tko cluster inspect security wc-prod-1
 table kubectl tko cluster available-upgrades wc-team-a -n team-a
 step kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
 table kubectl tko cluster upgrade plan --all-workload-clusters

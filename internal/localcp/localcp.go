@@ -72,7 +72,10 @@ type Options struct {
 	// ServingLifetime is how long kube-apiserver's serving certificate is
 	// valid (default a year): a test of certificate expiry makes it short.
 	ServingLifetime time.Duration
-	Log             io.Writer // progress lines; nil for none
+	// NoAnonymous runs kube-apiserver with --anonymous-auth=false, as a
+	// hardened cluster does: requests without credentials get 401.
+	NoAnonymous bool
+	Log         io.Writer // progress lines; nil for none
 }
 
 // ControlPlane is a running local control plane.
@@ -213,6 +216,9 @@ func Start(ctx context.Context, opts Options) (cp *ControlPlane, err error) {
 			return nil, fmt.Errorf("writing the authentication configuration: %w", err)
 		}
 		authnArgs = []string{"--authentication-config", authn}
+	}
+	if opts.NoAnonymous {
+		authnArgs = append(authnArgs, "--anonymous-auth=false")
 	}
 	logf("starting kube-apiserver on %s", cp.Server)
 	if err := cp.start(opts, "kube-apiserver", opts.Binaries.APIServer, nil, append(authnArgs,

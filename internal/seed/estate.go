@@ -117,6 +117,9 @@ func Objects(kubeconfig []byte, realPackages bool) []*unstructured.Unstructured 
 	for _, o := range certificateObjects() {
 		add(o)
 	}
+	for _, o := range postureObjects() {
+		add(o)
+	}
 	return out
 }
 

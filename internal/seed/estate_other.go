@@ -128,3 +128,16 @@ func identityAndNetworkObjects() []map[string]any {
 	})
 	return []map[string]any{jwt, adc, svc, info, tkc}
 }
+
+// PostureError is the seeded security posture error (CIS 5.1.1): a
+// RoleBinding giving cluster-admin over tanzu-packages to every service
+// account of the cluster, as a package's install notes once suggested. It
+// grants people nothing, so no test's rights change.
+const PostureError = "RoleBinding/tanzu-packages/packages-admin"
+
+func postureObjects() []map[string]any {
+	return []map[string]any{obj("rbac.authorization.k8s.io/v1", "RoleBinding", "tanzu-packages", "packages-admin", nil, map[string]any{
+		"roleRef":  map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": "cluster-admin"},
+		"subjects": []any{map[string]any{"apiGroup": "rbac.authorization.k8s.io", "kind": "Group", "name": "system:serviceaccounts"}},
+	})}
+}

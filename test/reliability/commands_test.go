@@ -27,6 +27,8 @@ var Commands = []Command{
 	{"kubectl-tko-cluster", []string{"describe", "wc-prod-1"}, true, nil},
 	{"kubectl-tko-cluster", []string{"audit", "wc-prod-1"}, true, nil},
 	{"kubectl-tko-cluster", []string{"inspect", "certs", "wc-prod-1", "--within", "1d"}, true, nil},
+	{"kubectl-tko-cluster", []string{"inspect", "security", "--ignore", "1.2.1,1.2.1-auth"}, true, nil},
+	{"kubectl-tko-cluster", []string{"inspect", "wc-prod-1", "--within", "1d"}, true, nil},
 	{"kubectl-tko-cluster", []string{"available-upgrades", "wc-team-a", "-n", "team-a"}, true, nil},
 	{"kubectl-tko-cluster", []string{"mhc", "get", "wc-prod-1"}, true, nil},
 	{"kubectl-tko-cluster", []string{"node-pool", "list", "wc-prod-1"}, true, nil},

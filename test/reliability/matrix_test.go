@@ -191,6 +191,8 @@ func TestNoSecretLeaks(t *testing.T) {
 	noLeak(t, e.Plugin("kubectl-tko-lb", "services", "-A", "--all-workload-clusters", "-o", "yaml", "-v=9").Run())
 	noLeak(t, e.Plugin("kubectl-tko-cluster", "audit", "-A", "-o", "json", "-v=9").Run())
 	noLeak(t, e.Plugin("kubectl-tko-cluster", "inspect", "certs", "-A", "--include-management-cluster", "-o", "json", "-v=9").Run())
+	noLeak(t, e.Plugin("kubectl-tko-cluster", "inspect", "security", "--all-workload-clusters", "-o", "json", "-v=9").Run())
+	noLeak(t, e.Plugin("kubectl-tko-cluster", "inspect", "-A", "-o", "json", "-v=9").Run())
 	noLeak(t, e.Plugin("kubectl-tko-cluster", "backup", "location", "get", "default", "--all-workload-clusters", "-o", "yaml", "-v=9").Run())
 	// A vSphere password in a cluster configuration never reaches the Cluster.
 	flat := filepath.Join(t.TempDir(), "wc.yaml")

@@ -38,10 +38,17 @@ type Options struct {
 	now           func() time.Time
 }
 
-// NewCmd returns the certs command.
-func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+// NewOptions returns the options with their defaults, for the command
+// and for `cluster inspect`, which runs the inspection itself.
+func NewOptions(f *cli.Factory, streams genericiooptions.IOStreams) *Options {
 	o := &Options{FleetOptions: cli.NewFleetOptions(f, streams), Within: "30d", now: time.Now, Waiting: common.NewWaiting(rotateTimeout)}
 	o.Fleet.SetTimeout(30 * time.Second)
+	return o
+}
+
+// NewCmd returns the certs command.
+func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
+	o := NewOptions(f, streams)
 	cmd := &cobra.Command{
 		Use:   "certs [CLUSTER...] [--within 30d]",
 		Short: "List the certificates of workload clusters and when each expires",
@@ -140,6 +147,22 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.Rotate != "" {
 		return o.rotate(ctx)
 	}
+	report, fleetView, err := o.Inspect(ctx)
+	if err != nil {
+		return err
+	}
+	if err := o.print(report, fleetView); err != nil {
+		return err
+	}
+	if report.Failed(o.Selection.Strict) {
+		return explain.Failure()
+	}
+	return nil
+}
+
+// Inspect inspects every selected cluster of every selected management
+// cluster; fleetView says the rows come from several contexts.
+func (o *Options) Inspect(ctx context.Context) (tkocerts.Report, bool, error) {
 	// Workload clusters are picked here, not connected to as fleet targets:
 	// their certificates live on both sides, so each management cluster is
 	// the target and reaches its clusters itself.
@@ -155,7 +178,7 @@ func (o *Options) Run(ctx context.Context) error {
 			return o.inspectContext(ctx, t, pick, clock, perCluster)
 		})
 	if err != nil {
-		return err
+		return tkocerts.Report{}, false, err
 	}
 	var rows []tkocerts.Row
 	for i, r := range run.Results {
@@ -166,14 +189,7 @@ func (o *Options) Run(ctx context.Context) error {
 		}
 		rows = append(rows, r.Value...)
 	}
-	report := tkocerts.NewReport(clock, rows)
-	if err := o.print(report, run.IsFleet()); err != nil {
-		return err
-	}
-	if report.Failed(o.Selection.Strict) {
-		return explain.Failure()
-	}
-	return nil
+	return tkocerts.NewReport(clock, rows), run.IsFleet(), nil
 }
 
 func (o *Options) inspectContext(ctx context.Context, t cli.Target, pick picker, clock tkocerts.Clock, perCluster time.Duration) ([]tkocerts.Row, error) {
