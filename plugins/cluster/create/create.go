@@ -20,6 +20,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkg"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/yamldoc"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
+	grpcommon "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/group/common"
 )
 
 // Options holds the flags and state of `cluster create`.
@@ -27,6 +28,7 @@ type Options struct {
 	Streams genericiooptions.IOStreams
 	Output  *cli.OutputFlags
 	Connect common.Connector
+	factory *cli.Factory // for the cluster groups a cluster joins
 
 	File  string
 	Name  string
@@ -114,6 +116,7 @@ func (o *Options) Complete(f *cli.Factory, cmd *cobra.Command, args []string) er
 	}
 	o.namespaceFlag = cmd.Flags().Changed("namespace")
 	o.Connect = common.Connecting(f, o.Connect)
+	o.factory = f
 	return nil
 }
 
@@ -157,8 +160,12 @@ func (o *Options) Run(ctx context.Context) error {
 	if o.DryRun.Server() {
 		return o.print(applied)
 	}
-	if gs := groups.Joining(ctx, c.Dyn, applied.GetLabels()); len(gs) > 0 {
-		fmt.Fprintf(o.Streams.ErrOut, "cluster %s joins cluster group(s) %s: once it is provisioned, 'kubectl tko cluster group sync' gives it their intents\n", applied.GetName(), strings.Join(gs, ", "))
+	joins := groups.Joining(ctx, c.Dyn, applied.GetLabels())
+	switch {
+	case len(joins) > 0 && o.Wait:
+		fmt.Fprintf(o.Streams.ErrOut, "cluster %s joins cluster group(s) %s: their intents are written once it is Available\n", applied.GetName(), strings.Join(joins, ", "))
+	case len(joins) > 0:
+		fmt.Fprintf(o.Streams.ErrOut, "cluster %s joins cluster group(s) %s: once it is provisioned, 'kubectl tko cluster group sync' gives it their intents (or create it with --wait)\n", applied.GetName(), strings.Join(joins, ", "))
 	}
 	if o.Output.Format() == "" {
 		err = cli.PrintAction(o.Streams.Out, applied, verb, false)
@@ -172,7 +179,38 @@ func (o *Options) Run(ctx context.Context) error {
 	if verb == "unchanged" {
 		stored = "is unchanged"
 	}
-	return common.WaitAvailable(ctx, o.Streams, c, applied.GetNamespace(), applied.GetName(), stored, o.Timeout)
+	if err := common.WaitAvailable(ctx, o.Streams, c, applied.GetNamespace(), applied.GetName(), stored, o.Timeout); err != nil || len(joins) == 0 {
+		return err
+	}
+	return o.joinGroups(ctx, joins)
+}
+
+// joinGroups writes the Apps of the groups a cluster created with --wait
+// joined, now that its kubeconfig Secret exists: it is born with their
+// intents (group sync does the same for every member, converging).
+func (o *Options) joinGroups(ctx context.Context, names []string) error {
+	g := grpcommon.NewOptions(o.factory, o.Streams)
+	c, err := g.Connect(true)
+	if err != nil {
+		return err
+	}
+	e, err := groups.ReadEstate(ctx, c)
+	if err != nil {
+		return err
+	}
+	var all []groups.Change
+	for _, name := range names {
+		group, err := groups.Get(ctx, c.Dynamic, name)
+		if err != nil {
+			return err
+		}
+		changes, err := groups.Sync(ctx, c, e, group, groups.SyncOptions{Member: grpcommon.Members(c)})
+		if err != nil {
+			return err
+		}
+		all = append(all, changes...)
+	}
+	return grpcommon.PrintChanges(o.Streams, g.Output, all, false)
 }
 
 // read reads the one document of -f.

@@ -8,6 +8,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/clustertest"
 )
 
 // v1302 selects wc-prod-1 (with a kubeconfig Secret) and wc-failed
@@ -161,7 +162,17 @@ func TestGroupDetachSyncStatus(t *testing.T) {
 			Stdout: []string{"app.kappctrl.k14s.io/tko-prod-base-wc-prod-1 deleted (cluster group App of cluster wc-prod-1)\n"},
 			Check:  clitest.Gone("apps", "default/tko-prod-base-wc-prod-1")},
 		{Name: "cluster create names the groups it joins", Setup: withGroup("new", "tkg.tanzu.vmware.com/cluster-name=wc-new", securityIntent("base")), Stdin: newCluster,
-			Args: clitest.Args("create -f -"), Stderr: []string{"cluster wc-new joins cluster group(s) new: once it is provisioned, 'kubectl tko cluster group sync' gives it their intents"}},
+			Args: clitest.Args("create -f -"), Stderr: []string{"cluster wc-new joins cluster group(s) new: once it is provisioned, 'kubectl tko cluster group sync' gives it their intents (or create it with --wait)"}},
+		{Name: "cluster create --wait is born with its groups' intents", Setup: func(s *clitest.Server) {
+			withGroup("new", "tkg.tanzu.vmware.com/cluster-name=wc-new", securityIntent("base"))(s)
+			clustertest.Provision(s)
+			// The kubeconfig Secret Cluster API writes once the control
+			// plane is up; the member is this server.
+			s.AddWorkloadCluster("default", "wc-new", s)
+		}, Stdin: newCluster, Args: clitest.Args("create -f - --wait --timeout 30s"),
+			Stderr: []string{"cluster wc-new joins cluster group(s) new: their intents are written once it is Available\n"},
+			Stdout: []string{"cluster default/wc-new: policy/base: app.kappctrl.k14s.io/tko-new-base-wc-new created\n"},
+			Check:  clitest.Present("apps", "default/tko-new-base-wc-new")},
 		{Name: "detach unknown", Setup: withApp, Args: clitest.Args("group detach prod policy nope"), Code: 3, Stderr: []string{`policy "nope" not found: group prod holds policy/base`}},
 	})
 }
