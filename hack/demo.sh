@@ -5,7 +5,8 @@ set -euo pipefail
 bin=$1 envdir=$2
 kubectl_bin=${TKO_KUBECTL:?run through make demo}
 tour=$(mktemp -d)
-trap 'rm -rf "$tour"' EXIT
+play=
+trap 'if [ -n "$play" ]; then kill "$play"; fi; rm -rf "$tour"' EXIT
 ln -s "$kubectl_bin" "$tour/kubectl"
 export PATH="$bin:$tour:$PATH"
 export KUBECONFIG="$envdir/kubeconfig"
@@ -42,9 +43,17 @@ table kubectl tko cluster inspect security wc-prod-1
 table kubectl tko cluster available-upgrades wc-team-a -n team-a
 step kubectl tko cluster upgrade wc-team-a -n team-a --tkr v1.30.2---vmware.1-tkg.1 --dry-run
 table kubectl tko cluster upgrade plan --all-workload-clusters
-echo "(every seeded cluster is blocked and nothing plays Cluster API here: apply renders what would run; test/e2e runs the waves against a played topology controller)"
+echo "(every seeded cluster is blocked: apply names why and runs nothing)"
 step kubectl tko cluster upgrade apply wc-team-a -n team-a --dry-run
 step kubectl tko cluster upgrade status
+echo "One wave, played: tko-env gives wc-upgrade-demo a workload API server of its own and plays Cluster API's topology controller for it (machines rolled, status written through the status subresource); no Velero server runs here, hence --skip-backup:"
+"$bin/tko-env" play-upgrade --dir "$envdir" >"$tour/play" 2>&1 &
+play=$!
+for _ in $(seq 60); do grep -q ready "$tour/play" && break; sleep 1; done
+table kubectl tko cluster upgrade plan wc-upgrade-demo -n upgrade-demo
+table kubectl tko cluster upgrade apply wc-upgrade-demo -n upgrade-demo --skip-backup --state-namespace upgrade-demo --timeout 2m
+kill "$play" && wait "$play" || true
+play=
 step kubectl tko cluster scale wc-prod-1 --worker 2 --node-pool md-1 --dry-run
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --dry-run -o jsonpath='{.spec.topology.variables[*].name}{"\n"}'
 step kubectl tko cluster create -f test/testdata/wc-new.yaml --tkr v1.99.0

@@ -452,5 +452,9 @@ spec:
 		e.Kubectl("tko", "cluster", "backup", "status", "--all-workload-clusters", "--max-age", "1ms").ExitCode(explain.ExitFailure).
 			StdoutContains("default/wc-prod-1\tv1.18.3\t", "NO BACKUP WITHIN 1ms").StderrContains("cluster(s) without a Completed backup in the last 1ms")
 	})
+	// Last: its pre-upgrade backup would be the newest Completed one above.
+	t.Run("upgrade apply backs the cluster up with Velero before upgrading it", func(t *testing.T) {
+		upgradeWithVeleroBackup(t, s)
+	})
 	t.Logf("whole Velero run in %s", time.Since(start).Round(time.Second))
 }

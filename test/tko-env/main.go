@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"syscall"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
@@ -23,7 +24,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	dir := fs.String("dir", ".tko-env", "state directory (kubeconfig, logs, etcd data)")
 	kapp := fs.Bool("kapp-controller", false, "also run kapp-controller with its Package API (root only)")
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "usage: tko-env up|down|status|kubeconfig [--dir DIR]")
+		fmt.Fprintln(stderr, "usage: tko-env up|down|status|kubeconfig|play-upgrade [--dir DIR]")
 		return 2
 	}
 	verb := args[0]
@@ -35,7 +36,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "error: %v\n", err)
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch verb {
 	case "up":
@@ -43,6 +44,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		if err == nil {
 			fmt.Fprintln(stdout, filepath.Join(abs, "kubeconfig"))
 		}
+	case "play-upgrade":
+		err = playUpgrade(ctx, abs, stdout, stderr)
 	case "down":
 		err = localcp.StopDir(abs)
 		if errors.Is(err, os.ErrNotExist) {
@@ -60,7 +63,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stdout, cp.Kubeconfig)
 		}
 	default:
-		fmt.Fprintf(stderr, "error: unknown command %q: use up, down, status or kubeconfig\n", verb)
+		fmt.Fprintf(stderr, "error: unknown command %q: use up, down, status, kubeconfig or play-upgrade\n", verb)
 		return 2
 	}
 	if err != nil {
