@@ -154,6 +154,10 @@ func (o *Options) Run(ctx context.Context) error {
 // the cluster is being deleted all the same, and 'group status' shows
 // what is left.
 func (o *Options) leaveGroups(ctx context.Context, dyn dynamic.Interface, ns, name string) {
+	// The cluster's deletion was requested: its Apps go with it even when
+	// the command is interrupted now, on a context of its own, bounded.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	apps, err := groups.DropCluster(ctx, dyn, ns, name)
 	for _, app := range apps {
 		fmt.Fprintf(o.Streams.Out, "app.kappctrl.k14s.io/%s deleted (cluster group App of cluster %s)\n", app, name)
