@@ -54,3 +54,14 @@ func PackageObjects(in Intent) ([]*unstructured.Unstructured, error) {
 	}
 	return out, nil
 }
+
+// Printable is an App as -o prints it: the inline objects of a package
+// intent hold its values Secret, which is never printed.
+func Printable(app *unstructured.Unstructured) *unstructured.Unstructured {
+	if app.GetLabels()[LabelIntentKind] != KindPackage {
+		return app
+	}
+	out := app.DeepCopy()
+	_ = unstructured.SetNestedSlice(out.Object, []any{map[string]any{"inline": map[string]any{"paths": map[string]any{KindPackage + ".yaml": "(hidden: holds the package's values)"}}}}, "spec", "fetch")
+	return out
+}

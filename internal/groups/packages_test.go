@@ -105,3 +105,28 @@ func TestCheckAttachRefusesTheSamePackageTwice(t *testing.T) {
 		t.Errorf("Describe shows the values: %s", d.Describe())
 	}
 }
+
+// -o never prints a package App's inline objects: they hold the values.
+func TestPrintableHidesPackageValues(t *testing.T) {
+	g := &Group{Name: "prod"}
+	in := packageIntent("cm", "cert-manager.tanzu.vmware.com", map[string]any{"password": "marker-s3cret"})
+	r, err := Render(context.Background(), g, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := App(g, in, Member{Namespace: "default", Name: "wc-1"}, r.Objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := yaml.Marshal(app.Object)
+	if !strings.Contains(string(raw), "marker-s3cret") {
+		t.Fatal("the App does not carry the values; the test proves nothing")
+	}
+	raw, _ = yaml.Marshal(Printable(app).Object)
+	if strings.Contains(string(raw), "marker-s3cret") {
+		t.Fatalf("printed App holds the values:\n%s", raw)
+	}
+	if name, _, _ := unstructured.NestedString(Printable(app).Object, "metadata", "name"); name != app.GetName() {
+		t.Errorf("printed App named %q", name)
+	}
+}
