@@ -64,6 +64,12 @@ func Render(ctx context.Context, g *Group, in Intent, member *kube.Clients) (*Re
 			return nil, fmt.Errorf("the schedule of intent %s: %w", in.ID(), err)
 		}
 		r.Objects = append(r.Objects, sched)
+	case in.Package != nil:
+		objs, err := PackageObjects(in)
+		if err != nil {
+			return nil, err
+		}
+		r.Objects = objs
 	default:
 		return nil, fmt.Errorf("intent %s of group %s holds nothing", in.ID(), g.Name)
 	}

@@ -61,6 +61,7 @@ var (
 const (
 	KindPolicy   = "policy"
 	KindSchedule = "backup-schedule"
+	KindPackage  = "package"
 )
 
 // DefaultSyncPeriod is how often kapp-controller re-applies an intent.
@@ -83,6 +84,20 @@ type Intent struct {
 	Policy *policy.Policy `json:"policy,omitempty"`
 	// Schedule is the Velero Schedule of a backup-schedule intent.
 	Schedule map[string]any `json:"schedule,omitempty"`
+	// Package is the package install of a package intent.
+	Package *PackageIntent `json:"package,omitempty"`
+}
+
+// PackageIntent is a package installed in every member by the member's
+// own kapp-controller, from a PackageInstall the group's App keeps there.
+type PackageIntent struct {
+	RefName string `json:"refName"`
+	// Version is the version resolved (and the values checked against)
+	// at attach; Constraint is what the PackageInstall selects.
+	Version    string         `json:"version"`
+	Constraint string         `json:"constraint"`
+	Namespace  string         `json:"namespace"`
+	Values     map[string]any `json:"values,omitempty"`
 }
 
 // ID names an intent in rows and labels: kind/name.
@@ -96,6 +111,8 @@ func (i Intent) Describe() string {
 	case i.Schedule != nil:
 		cron, _, _ := unstructured.NestedString(i.Schedule, "spec", "schedule")
 		return "Velero schedule " + cron
+	case i.Package != nil:
+		return "package " + i.Package.RefName + " " + i.Package.Constraint + " in namespace " + i.Package.Namespace
 	}
 	return i.Kind
 }
@@ -276,6 +293,10 @@ func (g *Group) Object(members []MemberStatus) *unstructured.Unstructured {
 		}
 		if in.Schedule != nil {
 			m["schedule"] = in.Schedule
+		}
+		if p := in.Package; p != nil {
+			// The values stay out of what is printed: they may hold credentials.
+			m["package"] = map[string]any{"refName": p.RefName, "version": p.Version, "constraint": p.Constraint, "namespace": p.Namespace, "values": len(p.Values) > 0}
 		}
 		intents = append(intents, m)
 	}

@@ -210,6 +210,9 @@ func conflicting(a, b Intent) string {
 	if a.Kind == b.Kind && a.Name == b.Name {
 		return fmt.Sprintf("both deploy %s %s: objects of the same name", a.Kind, a.Name)
 	}
+	if a.Package != nil && b.Package != nil && a.Package.RefName == b.Package.RefName {
+		return fmt.Sprintf("packages %s and %s both install %s", a.Name, b.Name, a.Package.RefName)
+	}
 	if a.Policy != nil && b.Policy != nil && a.Policy.Spec.Type == b.Policy.Spec.Type {
 		switch a.Policy.Spec.Type {
 		case policy.TypeSecurity:

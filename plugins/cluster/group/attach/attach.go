@@ -29,6 +29,7 @@ type Options struct {
 	SyncPeriod time.Duration
 	DryRun     cmdutil.DryRun
 	Wait       cmdutil.WaitFlags
+	Package    PackageFlags
 
 	cmd     *cobra.Command
 	group   string
@@ -47,13 +48,14 @@ var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-pat
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Options: common.NewOptions(f, streams), SyncPeriod: groups.DefaultSyncPeriod, Velero: backup.DefaultNamespace, Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
-		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags])",
-		Short: "Attach a policy or a backup schedule to a cluster group, kept in every member by kapp-controller",
+		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags] | package NAME --package REFNAME [--version V] [--values-file F])",
+		Short: "Attach a policy, a backup schedule or a package to a cluster group, kept in every member by kapp-controller",
 		Long: cmdutil.LongDesc(`
 			Attach an intent to a cluster group: a cluster policy (the same specs as
 			'kubectl tko cluster policy apply', given by flags or -f) or a Velero
 			backup schedule (the flags of 'kubectl tko cluster backup schedule
-			create'). For each member with a kubeconfig Secret, the objects are
+			create'), or a package (the flags of 'kubectl tko package install'). For
+			each member with a kubeconfig Secret, the objects are
 			rendered against the member and written, in the management cluster, as
 			one kapp-controller App in the member's namespace, deploying them into
 			the member through its kubeconfig Secret and re-applying them every
@@ -61,9 +63,17 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			back by kapp-controller. Clusters that join the group later get theirs
 			with 'group sync'.
 
+			A package is installed by each member's own kapp-controller: the App
+			deploys a PackageInstall (with its ServiceAccount, RBAC and values Secret)
+			into --install-namespace of the member and keeps it there. The version is
+			resolved, and the values checked against the package's schema, in the
+			management cluster's repositories before anything is written; the members
+			must offer the same package (TKG's tanzu-standard repository). The values
+			are kept in the group and its Apps: keep credentials out of them.
+
 			The Apps deploy only objects the group creates (ValidatingAdmissionPolicies
 			and their bindings, NetworkPolicies, ResourceQuotas, LimitRanges,
-			Schedules), never an existing namespace: kapp deletes what an App deployed
+			Schedules, PackageInstalls), never an existing namespace: kapp deletes what an App deployed
 			when the App goes, and a namespace must survive a detach. The Pod Security
 			labels of a security policy are therefore set on the namespaces by attach
 			and sync themselves (server-side apply, owning those labels only), and
@@ -89,7 +99,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster group attach prod policy -f policies.yaml
 
 			# Nightly backups in every member
-			kubectl tko cluster group attach prod backup-schedule nightly --schedule "0 2 * * *" --ttl 168h`),
+			kubectl tko cluster group attach prod backup-schedule nightly --schedule "0 2 * * *" --ttl 168h
+
+			# cert-manager in every member, with values checked against its schema
+			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com --values-file cm.yaml`),
 		Args:              cobra.MinimumNArgs(2),
 		ValidArgsFunction: o.completeArgs,
 		RunE:              cli.RunE(f, o),
@@ -97,6 +110,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o.Policy.AddFlags(cmd)
 	policycommon.SpecArgsAt(cmd, 2)
 	o.Scope.AddFlags(cmd, f)
+	o.Package.AddFlags(cmd)
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "backup-schedule: when to back up, a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "backup-schedule: create the schedules paused.")
 	cmd.Flags().StringVar(&o.Velero, "velero-namespace", o.Velero, "backup-schedule: the namespace Velero runs in, in the members.")
@@ -112,7 +126,7 @@ func (o *Options) completeArgs(cmd *cobra.Command, args []string, prefix string)
 	case 0:
 		return common.CompleteNames(o.Factory)(cmd, args, prefix)
 	case 1:
-		return []string{groups.KindPolicy, groups.KindSchedule}, cobra.ShellCompDirectiveNoFileComp
+		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage}, cobra.ShellCompDirectiveNoFileComp
 	case 2:
 		if args[1] == groups.KindPolicy {
 			return policycommon.CompleteType(nil)
@@ -145,7 +159,7 @@ func (o *Options) Validate() error {
 	var others []string
 	switch o.kind {
 	case groups.KindPolicy:
-		others = scheduleFlags
+		others = append(append([]string{}, scheduleFlags...), packageFlags...)
 		policies, err := o.Policy.Policies(o.cmd, o.args, o.Streams.In, "attached")
 		if err != nil {
 			return err
@@ -154,7 +168,7 @@ func (o *Options) Validate() error {
 			o.intents = append(o.intents, groups.Intent{Kind: groups.KindPolicy, Name: p.Name(), SyncPeriod: o.SyncPeriod.String(), Policy: p})
 		}
 	case groups.KindSchedule:
-		others = policyFlags
+		others = append(append([]string{}, policyFlags...), packageFlags...)
 		if len(o.args) != 1 {
 			return cmdutil.FlagErrorf("give the schedule's NAME: attach %s backup-schedule NAME --schedule CRON", o.group)
 		}
@@ -170,8 +184,14 @@ func (o *Options) Validate() error {
 			return cmdutil.Usagef("--schedule: %v", err)
 		}
 		o.intents = []groups.Intent{{Kind: groups.KindSchedule, Name: o.args[0], SyncPeriod: o.SyncPeriod.String(), Schedule: obj.Object}}
+	case groups.KindPackage:
+		others = append(append([]string{}, policyFlags...), scheduleFlags...)
+		if err := o.Package.validate(o.group, o.args, o.Streams.In); err != nil {
+			return err
+		}
+		o.intents = []groups.Intent{{Kind: groups.KindPackage, Name: o.args[0], SyncPeriod: o.SyncPeriod.String()}}
 	default:
-		return cmdutil.FlagErrorf("unknown intent %q: attach %s policy ..., or attach %s backup-schedule ...", o.kind, o.group, o.group)
+		return cmdutil.FlagErrorf("unknown intent %q: attach %s policy ..., backup-schedule ... or package ...", o.kind, o.group)
 	}
 	for _, name := range others {
 		if o.cmd.Flags().Changed(name) {
@@ -198,6 +218,13 @@ func (o *Options) Run(ctx context.Context) error {
 	e, err := groups.ReadEstate(ctx, c)
 	if err != nil {
 		return err
+	}
+	for i := range o.intents {
+		if o.kind == groups.KindPackage {
+			if err := o.Package.resolve(ctx, c, &o.intents[i]); err != nil {
+				return err
+			}
+		}
 	}
 	for _, in := range o.intents {
 		if err := groups.CheckAttach(e, all, g, in); err != nil {

@@ -29,7 +29,7 @@ type Options struct {
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Options: common.NewOptions(f, streams), Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
-		Use:   "detach GROUP (policy|backup-schedule) NAME",
+		Use:   "detach GROUP (policy|backup-schedule|package) NAME",
 		Short: "Detach an intent from a cluster group: kapp-controller removes it from every member",
 		Long: cmdutil.LongDesc(`
 			Detach a policy or a backup schedule from a cluster group: the intent
@@ -57,7 +57,7 @@ func (o *Options) completeArgs(cmd *cobra.Command, args []string, prefix string)
 	case 0:
 		return common.CompleteNames(o.Factory)(cmd, args, prefix)
 	case 1:
-		return []string{groups.KindPolicy, groups.KindSchedule}, cobra.ShellCompDirectiveNoFileComp
+		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage}, cobra.ShellCompDirectiveNoFileComp
 	case 2:
 		o.Factory.ForCompletion()
 		dyn, err := o.Factory.Dynamic()
@@ -91,8 +91,8 @@ func (o *Options) Validate() error {
 	if err := o.Output.Validate(); err != nil {
 		return err
 	}
-	if o.kind != groups.KindPolicy && o.kind != groups.KindSchedule {
-		return cmdutil.FlagErrorf("unknown intent %q: detach %s policy NAME, or detach %s backup-schedule NAME", o.kind, o.group, o.group)
+	if o.kind != groups.KindPolicy && o.kind != groups.KindSchedule && o.kind != groups.KindPackage {
+		return cmdutil.FlagErrorf("unknown intent %q: detach %s policy NAME, backup-schedule NAME or package NAME", o.kind, o.group)
 	}
 	return o.Wait.Validate(o.DryRun)
 }

@@ -1,0 +1,132 @@
+package groups
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+	"sigs.k8s.io/yaml"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+)
+
+func packageIntent(name, ref string, values map[string]any) Intent {
+	return Intent{Kind: KindPackage, Name: name, SyncPeriod: "1m", Package: &PackageIntent{RefName: ref, Version: "1.2.3+vmware.1", Constraint: "1.2.3+vmware.1", Namespace: "tkg-system", Values: values}}
+}
+
+// The App of a package intent deploys, into the member, the PackageInstall
+// its own kapp-controller reconciles, the ServiceAccount and RBAC it
+// installs with and the values Secret; the PackageInstall comes after and
+// goes before what it needs, and nothing is a namespace.
+func TestRenderPackageIntent(t *testing.T) {
+	g := &Group{Name: "prod"}
+	in := packageIntent("cm", "cert-manager.tanzu.vmware.com", map[string]any{"namespace": "cert-manager"})
+	r, err := Render(context.Background(), g, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]*unstructured.Unstructured{}
+	for _, obj := range r.Objects {
+		if obj.GetKind() == "Namespace" {
+			t.Fatalf("a package intent deploys namespace %s", obj.GetName())
+		}
+		if obj.GetLabels()[LabelGroup] != "prod" {
+			t.Errorf("%s/%s lacks the group label", obj.GetKind(), obj.GetName())
+		}
+		kinds[obj.GetKind()] = obj
+	}
+	for _, k := range []string{"ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Secret", "PackageInstall"} {
+		if kinds[k] == nil {
+			t.Fatalf("no %s among %d objects", k, len(r.Objects))
+		}
+	}
+	pi := kinds["PackageInstall"]
+	if pi.GetName() != "cm" || pi.GetNamespace() != "tkg-system" {
+		t.Errorf("PackageInstall %s/%s", pi.GetNamespace(), pi.GetName())
+	}
+	ref, _, _ := unstructured.NestedString(pi.Object, "spec", "packageRef", "refName")
+	cons, _, _ := unstructured.NestedString(pi.Object, "spec", "packageRef", "versionSelection", "constraints")
+	sa, _, _ := unstructured.NestedString(pi.Object, "spec", "serviceAccountName")
+	if ref != "cert-manager.tanzu.vmware.com" || cons != "1.2.3+vmware.1" || sa != kinds["ServiceAccount"].GetName() {
+		t.Errorf("packageRef %s %s, serviceAccountName %s", ref, cons, sa)
+	}
+	if _, found, _ := unstructured.NestedFieldNoCopy(pi.Object, "spec", "cluster"); found {
+		t.Error("the PackageInstall targets another cluster; the member's kapp-controller installs it where it is")
+	}
+	if a := pi.GetAnnotations(); a["kapp.k14s.io/change-rule.1"] != "delete before deleting "+changeGroupNeeds || a["kapp.k14s.io/change-group"] != changeGroupInstall {
+		t.Errorf("PackageInstall change rules: %v", a)
+	}
+	if kinds["ClusterRoleBinding"].GetAnnotations()["kapp.k14s.io/change-group"] != changeGroupNeeds {
+		t.Error("the RBAC is not in the group the PackageInstall is deleted before")
+	}
+	vals, _, _ := unstructured.NestedString(kinds["Secret"].Object, "stringData", "values.yaml")
+	var got map[string]any
+	if err := yaml.Unmarshal([]byte(vals), &got); err != nil || got["namespace"] != "cert-manager" {
+		t.Errorf("values Secret holds %q (%v)", vals, err)
+	}
+
+	app, err := App(g, in, Member{Namespace: "default", Name: "wc-1"}, r.Objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if app.GetName() != "tko-prod-cm-wc-1" || app.GetLabels()[LabelIntentKind] != KindPackage {
+		t.Errorf("App %s labels %v", app.GetName(), app.GetLabels())
+	}
+
+	// No values: no Secret.
+	r, err = Render(context.Background(), g, packageIntent("cm", "cert-manager.tanzu.vmware.com", nil), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, obj := range r.Objects {
+		if obj.GetKind() == "Secret" {
+			t.Error("a values Secret without values")
+		}
+	}
+}
+
+// Two groups installing the same package in one cluster are refused,
+// naming both groups, even under different install names.
+func TestCheckAttachRefusesTheSamePackageTwice(t *testing.T) {
+	e := estate()
+	prod := &Group{Name: "prod", Selector: "env=prod"}
+	team := &Group{Name: "team", Selector: "team=x", Intents: []Intent{packageIntent("certs", "cert-manager.tanzu.vmware.com", nil)}}
+	err := CheckAttach(e, []*Group{prod, team}, prod, packageIntent("cm", "cert-manager.tanzu.vmware.com", nil))
+	var inv *errs.Invalid
+	if !errors.As(err, &inv) || !strings.Contains(err.Error(), "groups prod and team") || !strings.Contains(err.Error(), "both install cert-manager.tanzu.vmware.com") {
+		t.Fatalf("the same package from two groups: %v", err)
+	}
+	if err := CheckAttach(e, []*Group{prod, team}, prod, packageIntent("cm", "contour.tanzu.vmware.com", nil)); err != nil {
+		t.Fatalf("another package refused: %v", err)
+	}
+	if d := packageIntent("cm", "cert-manager.tanzu.vmware.com", map[string]any{"secret": "x"}); strings.Contains(d.Describe(), "secret") {
+		t.Errorf("Describe shows the values: %s", d.Describe())
+	}
+}
+
+// -o never prints a package App's inline objects: they hold the values.
+func TestPrintableHidesPackageValues(t *testing.T) {
+	g := &Group{Name: "prod"}
+	in := packageIntent("cm", "cert-manager.tanzu.vmware.com", map[string]any{"password": "marker-s3cret"})
+	r, err := Render(context.Background(), g, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := App(g, in, Member{Namespace: "default", Name: "wc-1"}, r.Objects)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, _ := yaml.Marshal(app.Object)
+	if !strings.Contains(string(raw), "marker-s3cret") {
+		t.Fatal("the App does not carry the values; the test proves nothing")
+	}
+	raw, _ = yaml.Marshal(Printable(app).Object)
+	if strings.Contains(string(raw), "marker-s3cret") {
+		t.Fatalf("printed App holds the values:\n%s", raw)
+	}
+	if name, _, _ := unstructured.NestedString(Printable(app).Object, "metadata", "name"); name != app.GetName() {
+		t.Errorf("printed App named %q", name)
+	}
+}
