@@ -48,7 +48,7 @@ var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-pat
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Options: common.NewOptions(f, streams), SyncPeriod: groups.DefaultSyncPeriod, Velero: backup.DefaultNamespace, Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
-		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags] | package NAME --package REFNAME [--version V] [--values-file F])",
+		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags] | package NAME --package REFNAME [--version V])",
 		Short: "Attach a policy, a backup schedule or a package to a cluster group, kept in every member by kapp-controller",
 		Long: cmdutil.LongDesc(`
 			Attach an intent to a cluster group: a cluster policy (the same specs as
@@ -64,12 +64,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			with 'group sync'.
 
 			A package is installed by each member's own kapp-controller: the App
-			deploys a PackageInstall (with its ServiceAccount, RBAC and values Secret)
-			into --install-namespace of the member and keeps it there. The version is
-			resolved, and the values checked against the package's schema, in the
-			management cluster's repositories before anything is written; the members
-			must offer the same package (TKG's tanzu-standard repository). The values
-			are kept in the group and its Apps: keep credentials out of them.
+			deploys a PackageInstall (with its ServiceAccount and RBAC) into
+			--install-namespace of the member and keeps it there. The version is
+			resolved in the management cluster's repositories before anything is
+			written; the members must offer the same package (TKG's tanzu-standard
+			repository). Values are not taken yet: the group and its Apps would keep
+			them readable; give values per cluster with 'package install'.
 
 			The Apps deploy only objects the group creates (ValidatingAdmissionPolicies
 			and their bindings, NetworkPolicies, ResourceQuotas, LimitRanges,
@@ -101,8 +101,8 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Nightly backups in every member
 			kubectl tko cluster group attach prod backup-schedule nightly --schedule "0 2 * * *" --ttl 168h
 
-			# cert-manager in every member, with values checked against its schema
-			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com --values-file cm.yaml`),
+			# cert-manager in every member, with its defaults
+			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com`),
 		Args:              cobra.MinimumNArgs(2),
 		ValidArgsFunction: o.completeArgs,
 		RunE:              cli.RunE(f, o),
