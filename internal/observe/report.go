@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/certs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/posture"
 )
 
 // ReportCluster is one cluster's part of a report.
@@ -17,6 +18,40 @@ type ReportCluster struct {
 	Health   *Health   // nil when it could not be read
 	Capacity *Capacity // by node
 	Error    string    // why it could not be read
+	// Security holds the failed and unchecked posture checks, errors
+	// first; SecurityNote says why the posture could not be read.
+	Security     []posture.Result
+	SecurityNote string
+}
+
+// SecurityFindings keeps the results that need attention (failed, then
+// unchecked), errors before warnings, in the checks' own order otherwise.
+func SecurityFindings(results []posture.Result) []posture.Result {
+	rank := func(r posture.Result) int {
+		switch {
+		case r.Finding() && r.Severity == posture.SeverityError:
+			return 0
+		case r.Finding():
+			return 1
+		}
+		return 2
+	}
+	var out []posture.Result
+	for _, r := range results {
+		if r.Finding() || r.Status == posture.StatusUnchecked {
+			out = append(out, r)
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return rank(out[i]) < rank(out[j]) })
+	return out
+}
+
+// securityClass is the table cell class of a posture result.
+func securityClass(r posture.Result) string {
+	if r.Status == posture.StatusUnchecked {
+		return string(SeverityWarning)
+	}
+	return r.Severity
 }
 
 // Report is the HTML report's content.
@@ -83,7 +118,7 @@ func WriteHTML(w io.Writer, r *Report) error {
 		"lineChart": func(title string, s []Series) template.HTML {
 			return template.HTML(LineChart(title, s)) //nolint:gosec // built from escaped values by LineChart
 		},
-		"cpu": CPU, "memory": Memory, "percent": Percent, "certClass": certClass,
+		"cpu": CPU, "memory": Memory, "percent": Percent, "certClass": certClass, "securityClass": securityClass,
 		"date": func(t *time.Time) string {
 			if t == nil {
 				return "-"

@@ -89,25 +89,57 @@ func suggestRegistry(r string) string {
 	return strings.TrimRight(s, "/")
 }
 
+// splitPatterns parts patterns into plain prefixes and, for those with
+// '*', one regular expression (RE2, which CEL's matches() and Go share);
+// "" when there are none.
+func splitPatterns(patterns []string) (plain []string, globs string) {
+	var res []string
+	for _, r := range patterns {
+		if strings.Contains(r, "*") {
+			res = append(res, globRegexp(r))
+		} else {
+			plain = append(plain, r)
+		}
+	}
+	if len(res) > 0 {
+		globs = "^(?:" + strings.Join(res, "|") + ")[/:@]"
+	}
+	return plain, globs
+}
+
 // allowExpr is the CEL condition that an image i comes from one of the
 // patterns: plain ones by prefix, those with '*' by a regular expression.
 func allowExpr(patterns []string) string {
-	var plain, globs []string
-	for _, r := range patterns {
-		if strings.Contains(r, "*") {
-			globs = append(globs, globRegexp(r))
-		} else {
-			plain = append(plain, strconv.Quote(r))
-		}
-	}
+	plain, globs := splitPatterns(patterns)
 	var conds []string
 	if len(plain) > 0 {
-		conds = append(conds, fmt.Sprintf(`[%s].exists(r, i.startsWith(r + "/") || i.startsWith(r + ":") || i.startsWith(r + "@"))`, strings.Join(plain, ", ")))
+		quoted := make([]string, len(plain))
+		for i, r := range plain {
+			quoted[i] = strconv.Quote(r)
+		}
+		conds = append(conds, fmt.Sprintf(`[%s].exists(r, i.startsWith(r + "/") || i.startsWith(r + ":") || i.startsWith(r + "@"))`, strings.Join(quoted, ", ")))
 	}
-	if len(globs) > 0 {
-		conds = append(conds, fmt.Sprintf(`i.matches(%s)`, strconv.Quote("^(?:"+strings.Join(globs, "|")+")[/:@]")))
+	if globs != "" {
+		conds = append(conds, fmt.Sprintf(`i.matches(%s)`, strconv.Quote(globs)))
 	}
 	return strings.Join(conds, " || ")
+}
+
+// AdmitsImage reports whether an image, as a pod spec writes it, comes
+// from one of the allow patterns: what allowExpr's CEL decides at
+// admission, from the same prefixes and regular expression.
+func AdmitsImage(patterns []string, image string) bool {
+	plain, globs := splitPatterns(patterns)
+	for _, r := range plain {
+		if strings.HasPrefix(image, r+"/") || strings.HasPrefix(image, r+":") || strings.HasPrefix(image, r+"@") {
+			return true
+		}
+	}
+	if globs == "" {
+		return false
+	}
+	re, err := regexp.Compile(globs)
+	return err == nil && re.MatchString(image)
 }
 
 // globRegexp is a pattern with '*' as a regular expression (RE2, which

@@ -85,3 +85,29 @@ func TestGlobs(t *testing.T) {
 		t.Errorf("allowExpr: %s", got)
 	}
 }
+
+// TestAdmitsImage: the images the admission policy's allow rule admits.
+func TestAdmitsImage(t *testing.T) {
+	allow := []string{"harbor.example.com", "*.corp.example", "registry.local:5000/team-*"}
+	for image, want := range map[string]bool{
+		"harbor.example.com/tkg/app:1.0":   true,
+		"harbor.example.com:1.0":           true,
+		"harbor.example.com@sha256:abc":    true,
+		"harbor.example.com.evil.io/app:1": false,
+		"eu.corp.example/app:2":            true,
+		"a.b.corp.example/app:2":           true, // '*' matches dots, not '/'
+		"corp.example/app:2":               false,
+		"registry.local:5000/team-a/app:1": true,
+		"registry.local:5000/team-a":       false, // no '/', ':' or '@' after the pattern
+		"registry.local:5000/other/app:1":  false,
+		"docker.io/library/nginx:1.27":     false,
+		"nginx":                            false,
+	} {
+		if got := AdmitsImage(allow, image); got != want {
+			t.Errorf("AdmitsImage(%q) = %v, want %v", image, got, want)
+		}
+	}
+	if AdmitsImage(nil, "harbor.example.com/app:1") {
+		t.Error("no pattern admits an image")
+	}
+}

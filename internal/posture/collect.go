@@ -12,10 +12,12 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
 
 var (
@@ -83,6 +85,8 @@ func Collect(ctx context.Context, cfg *rest.Config) (Snapshot, error) {
 		// with the error's own exit code, rather than a report of nothing.
 		return s, first
 	}
+	s.Registries, e = registries(ctx, cfg)
+	fail(SrcPolicies, e)
 	s.Anonymous, e = ProbeAnonymous(ctx, cfg)
 	fail(SrcAnonymous, e)
 	return s, nil
@@ -127,4 +131,24 @@ func ProbeAnonymous(ctx context.Context, cfg *rest.Config) (Anonymous, error) {
 	a.CanList = code == http.StatusOK
 	a.Authenticated = a.Authenticated || code != http.StatusUnauthorized
 	return a, nil
+}
+
+// registries reads the image-registry policies applied to the cluster
+// (their records) that have an allow list.
+func registries(ctx context.Context, cfg *rest.Config) ([]RegistryPolicy, error) {
+	dyn, err := dynamic.NewForConfig(cfg)
+	if err != nil {
+		return nil, err
+	}
+	records, err := policy.Records(ctx, dyn)
+	if err != nil {
+		return nil, err
+	}
+	var out []RegistryPolicy
+	for _, r := range records {
+		if r.Policy.Spec.Type == policy.TypeImageRegistry && len(r.Policy.Spec.Parameters.Allow) > 0 {
+			out = append(out, RegistryPolicy{Name: r.Policy.Name(), Allow: r.Policy.Spec.Parameters.Allow, Namespaces: r.Namespaces})
+		}
+	}
+	return out, nil
 }

@@ -25,7 +25,17 @@ type Snapshot struct {
 	Roles               []rbacv1.Role
 	RoleBindings        []rbacv1.RoleBinding
 	Anonymous           Anonymous
-	Errors              map[string]string
+	// Registries are the cluster's image-registry policies with an allow
+	// list; none makes TKO-2 not applicable.
+	Registries []RegistryPolicy
+	Errors     map[string]string
+}
+
+// RegistryPolicy is an image-registry policy as applied to a cluster.
+type RegistryPolicy struct {
+	Name       string
+	Allow      []string
+	Namespaces []string // the namespaces it governs
 }
 
 // Anonymous is what requests without credentials got.
@@ -42,6 +52,7 @@ const (
 	SrcNetpols    = "networkpolicies"
 	SrcRBAC       = "rbac"
 	SrcAnonymous  = "anonymous"
+	SrcPolicies   = "policies"
 )
 
 // needs says which sources each check reads.
@@ -49,7 +60,7 @@ var needs = map[string][]string{
 	"1.2.1": {SrcAnonymous}, "1.2.1-auth": {SrcAnonymous},
 	"5.1.1": {SrcRBAC}, "5.1.2": {SrcRBAC}, "5.1.3": {SrcRBAC},
 	"5.1.5": {SrcPods, SrcSAs}, "5.2.1": {SrcNamespaces}, "5.2.2": {SrcPods}, "5.2.5": {SrcPods}, "5.2.12": {SrcPods},
-	"5.3.2": {SrcPods, SrcNetpols}, "5.4.1": {SrcPods}, "TKO-1": {SrcPods},
+	"5.3.2": {SrcPods, SrcNetpols}, "5.4.1": {SrcPods}, "TKO-1": {SrcPods}, "TKO-2": {SrcPods, SrcPolicies},
 }
 
 // BroadGroups are the groups every caller (or every service account) is in.
@@ -75,6 +86,8 @@ func Evaluate(cluster string, s Snapshot, ignore map[string]bool, exc Exceptions
 			r.Status, r.Note = StatusIgnored, "--ignore"
 		case len(missing) > 0:
 			r.Status, r.Note = StatusUnchecked, "could not be checked: "+strings.Join(missing, "; ")
+		case c.ID == "TKO-2" && len(s.Registries) == 0:
+			r.Status, r.Note = StatusSkipped, "not applicable: the cluster has no image-registry policy with an allow list"
 		default:
 			objs := s.run(c.ID)
 			sort.Strings(objs)
@@ -119,6 +132,8 @@ func (s Snapshot) run(id string) []string {
 		return s.secretsInEnv()
 	case "TKO-1":
 		return s.latestImages()
+	case "TKO-2":
+		return s.unallowedImages()
 	}
 	return nil
 }

@@ -59,7 +59,7 @@ func (r Report) JUnit() ([]byte, error) {
 			s.Failures++
 		case res.Status == StatusFail:
 			tc.SystemOut = fmt.Sprintf("WARNING: %d object(s): %s\n%s", len(res.Objects), res.Fix, objects)
-		case res.Status == StatusIgnored || res.Status == StatusUnchecked:
+		case res.Status == StatusIgnored || res.Status == StatusUnchecked || res.Status == StatusSkipped:
 			tc.Skipped = &junitMessage{Message: res.Note}
 			s.Skipped++
 		}

@@ -2,6 +2,7 @@ package posture
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
@@ -172,6 +173,31 @@ func (s Snapshot) latestImages() []string {
 			tag, digest := ImageTag(c.Image)
 			if !digest && (tag == "" || tag == "latest") && !contains(bad, c.Image) {
 				bad = append(bad, c.Image)
+			}
+		}
+		if len(bad) > 0 {
+			out = append(out, fmt.Sprintf("%s (%s)", podRef(p), strings.Join(bad, ", ")))
+		}
+	}
+	return out
+}
+
+// unallowedImages are the images of pods, in the namespaces an
+// image-registry policy governs, that its allow list does not admit: pods
+// created before the policy, which it rejects when they are created again.
+// The matching is the policy's own.
+func (s Snapshot) unallowedImages() []string {
+	var out []string
+	for _, p := range s.Pods {
+		var bad []string
+		for _, rp := range s.Registries {
+			if !slices.Contains(rp.Namespaces, p.Namespace) {
+				continue
+			}
+			for _, c := range containers(p) {
+				if !policy.AdmitsImage(rp.Allow, c.Image) && !contains(bad, c.Image) {
+					bad = append(bad, c.Image)
+				}
 			}
 		}
 		if len(bad) > 0 {

@@ -22,6 +22,7 @@ const (
 	StatusFail      = "FAIL"
 	StatusIgnored   = "IGNORED"   // --ignore, or every object is an accepted exception
 	StatusUnchecked = "UNCHECKED" // what it reads could not be read
+	StatusSkipped   = "SKIPPED"   // not applicable to the cluster (no policy to check against)
 )
 
 // Check is one inspection, named after its CIS Kubernetes Benchmark
@@ -48,6 +49,7 @@ var Checks = []Check{
 	{"5.3.2", SeverityWarning, "Namespaces with pods and no NetworkPolicy", "add a NetworkPolicy, at least a default deny of ingress, to the namespace"},
 	{"5.4.1", SeverityWarning, "Secrets in environment variables", "mount the Secret as a volume in place of env valueFrom.secretKeyRef or envFrom.secretRef"},
 	{"TKO-1", SeverityWarning, "Images by tag latest or untagged", "pin the image to a version tag or a digest (@sha256:...)"},
+	{"TKO-2", SeverityWarning, "Images from registries outside the image-registry policy", "pull the image from an allowed registry (the policy rejects the pod when it is created again), or add the registry with 'kubectl tko cluster policy apply'"},
 }
 
 // CheckByID returns the check with that ID.
@@ -114,6 +116,7 @@ type Summary struct {
 	Passed    int `json:"passed"`
 	Ignored   int `json:"ignored"`
 	Unchecked int `json:"unchecked"`
+	Skipped   int `json:"skipped"`
 }
 
 // Report is the inspection of one or more clusters, as -o json prints it.
@@ -142,6 +145,8 @@ func NewReport(clusters int, results []Result) Report {
 			s.Ignored++
 		case StatusUnchecked:
 			s.Unchecked++
+		case StatusSkipped:
+			s.Skipped++
 		}
 	}
 	return Report{Summary: s, Results: results}

@@ -88,6 +88,8 @@ func insecure() Snapshot {
 			{ObjectMeta: meta("shop", "ctrl-all"), RoleRef: rbacv1.RoleRef{Kind: "Role", Name: "all"}, Subjects: []rbacv1.Subject{{Kind: "ServiceAccount", Namespace: "tkg-system", Name: "x"}}},
 		},
 		Anonymous: Anonymous{Authenticated: true, CanList: true},
+		// Harbor and the private registry for shop; guarded has no policy.
+		Registries: []RegistryPolicy{{Name: "registries", Allow: []string{"harbor.example.com", "registry.example.com:5000"}, Namespaces: []string{"shop", "done"}}},
 	}
 }
 
@@ -121,6 +123,9 @@ func TestEvaluateEveryCheck(t *testing.T) {
 		"5.3.2":  {"Namespace/shop"},
 		"5.4.1":  {"Pod/shop/web (Secret/api, Secret/db)"},
 		"TKO-1":  {"Pod/shop/web (busybox:latest, nginx)"},
+		// Docker Hub's images, by the policy's own matching; pods of
+		// namespaces the policy does not govern are not its business.
+		"TKO-2": {"Pod/shop/web (busybox:latest, nginx)"},
 	}
 	for id, objs := range want {
 		r := got[id]
@@ -139,7 +144,7 @@ func TestEvaluateEveryCheck(t *testing.T) {
 		}
 	}
 	rep := NewReport(1, Evaluate("wc", insecure(), nil, nil))
-	if rep.Summary.Errors != 3 || rep.Summary.Warnings != 9 || rep.Summary.Passed != 1 || !rep.Failed(false) {
+	if rep.Summary.Errors != 3 || rep.Summary.Warnings != 10 || rep.Summary.Passed != 1 || !rep.Failed(false) {
 		t.Errorf("summary %+v", rep.Summary)
 	}
 }
@@ -148,6 +153,13 @@ func TestEvaluateQuietCluster(t *testing.T) {
 	s := Snapshot{Anonymous: Anonymous{Authenticated: true}}
 	got := byID(t, Evaluate("wc", s, nil, nil))
 	for id, r := range got {
+		if id == "TKO-2" {
+			// No image-registry policy: not applicable, and says so.
+			if r.Status != StatusSkipped || !strings.Contains(r.Note, "no image-registry policy") {
+				t.Errorf("%s: %s %q", id, r.Status, r.Note)
+			}
+			continue
+		}
 		if want := StatusPass; id == "1.2.1-auth" {
 			want = StatusFail
 			if r.Status != want {
@@ -226,12 +238,12 @@ func TestJUnit(t *testing.T) {
 	}
 	out := string(x)
 	for _, want := range []string{
-		`<testsuites name="kubectl tko cluster inspect security" tests="26" failures="3" skipped="1">`,
-		`<testsuite name="wc-a" tests="13" failures="3" skipped="0">`,
+		`<testsuites name="kubectl tko cluster inspect security" tests="28" failures="3" skipped="2">`,
+		`<testsuite name="wc-a" tests="14" failures="3" skipped="0">`,
 		`<testcase name="5.1.1 cluster-admin bound to a broad group" classname="wc-a">`,
 		`<failure message="1 object(s): delete the binding`, `ClusterRoleBinding/everyone-admin (system:authenticated)</failure>`,
 		`<system-out>WARNING: 1 object(s):`,
-		`<testsuite name="wc-b" tests="13" failures="0" skipped="1">`,
+		`<testsuite name="wc-b" tests="14" failures="0" skipped="2">`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("JUnit lacks %q:\n%s", want, out)

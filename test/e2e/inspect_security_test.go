@@ -101,7 +101,15 @@ func TestInspectSecurity(t *testing.T) {
 	ns := e.Namespace()
 	certsCluster(t, ns, wl.Kubeconfig)
 	r = e.Kubectl("tko", "cluster", "inspect", "security", "wc-certs", "-n", ns, "-o", "junit").ExitCode(1)
-	r.StdoutContains(`<testsuite name="`+ns+`/wc-certs" tests="13" failures="3"`, `<testcase name="5.2.2 Privileged containers outside system namespaces"`)
+	r.StdoutContains(`<testsuite name="`+ns+`/wc-certs" tests="14" failures="3"`, `<testcase name="5.2.2 Privileged containers outside system namespaces"`)
+
+	// TKO-2: not applicable until an image-registry policy is applied;
+	// then the pod from before it, whose image it does not admit, fails.
+	e.Kubectl("tko", "cluster", "inspect", "security", "--kubeconfig", wl.Kubeconfig, "-o", "wide").ExitCode(1).
+		StdoutContains("\tTKO-2\twarning\tImages from registries outside the image-registry policy\t-\t-\tSKIPPED\tnot applicable: ")
+	e.Kubectl("tko", "cluster", "policy", "apply", "image-registry", "harbor-only", "--allow", "harbor.example.com", "--namespaces", "shop", "--kubeconfig", wl.Kubeconfig).Success()
+	e.Kubectl("tko", "cluster", "inspect", "security", "--kubeconfig", wl.Kubeconfig).ExitCode(1).
+		StdoutContains("\tTKO-2\twarning\tImages from registries outside the image-registry policy\tPod/shop/priv (busybox:latest)\t")
 
 	// Accepted and ignored, nothing fails.
 	e.Kubectl("tko", "cluster", "inspect", "security", "--kubeconfig", wl.Kubeconfig, "--ignore", "1.2.1,5.1.1", "--exceptions", "-").

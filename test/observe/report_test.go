@@ -82,7 +82,10 @@ func TestHTMLReport(t *testing.T) {
 	}
 	for _, want := range []string{"Requests per second by code", "Findings by area", "CPU requests against allocatable", "worker-1", "CrashLoopBackOff", "unhealthy",
 		// The management cluster's workload clusters' certificates, after the health.
-		"Certificates (workload clusters of this management cluster)", "Secret/tanzu-system-ingress/grafana-tls"} {
+		"Certificates (workload clusters of this management cluster)", "Secret/tanzu-system-ingress/grafana-tls",
+		// The cluster's security posture: the workloads' namespace has pods
+		// and no NetworkPolicy.
+		"Security posture", "<td>5.3.2</td>", "Namespace/" + workloadNS} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the report lacks %q", want)
 		}
@@ -93,11 +96,18 @@ func TestHTMLReport(t *testing.T) {
 		StdoutLacks("Requests per second")
 
 	screenshot(t, file)
+	// The browser renders the posture section (the DOM it built, not the file).
+	dom := chromiumRun(t, "--dump-dom", "file://"+file)
+	for _, want := range []string{"<h3>Security posture</h3>", "Namespaces with pods and no NetworkPolicy"} {
+		if !strings.Contains(dom, want) {
+			t.Errorf("the rendered report lacks %q", want)
+		}
+	}
 }
 
-// screenshot opens the report in Debian's headless Chromium and checks the
-// picture: mostly not blank, with the error red and the chart blue.
-func screenshot(t *testing.T, file string) {
+// chromiumRun runs Debian's headless Chromium with args and returns its
+// standard output.
+func chromiumRun(t *testing.T, args ...string) string {
 	t.Helper()
 	chromium := suite.Env["TKO_CHROMIUM"]
 	if _, err := os.Stat(chromium); err != nil {
@@ -106,14 +116,23 @@ func screenshot(t *testing.T, file string) {
 	root := strings.TrimSuffix(chromium, "/usr/lib/chromium/chromium")
 	libs := filepath.Join(root, "usr/lib/x86_64-linux-gnu")
 	dir := t.TempDir()
-	png := filepath.Join(dir, "report.png")
-	start := time.Now()
-	cmd := exec.Command(chromium, "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir="+filepath.Join(dir, "profile"),
-		"--window-size=1280,1600", "--screenshot="+png, "file://"+file)
+	cmd := exec.Command(chromium, append([]string{"--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--user-data-dir=" + filepath.Join(dir, "profile")}, args...)...)
 	cmd.Env = append(os.Environ(), "LD_LIBRARY_PATH="+libs+":"+filepath.Join(libs, "pulseaudio"), "HOME="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, out)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
 	}
+	return stdout.String()
+}
+
+// screenshot opens the report in Debian's headless Chromium and checks the
+// picture: mostly not blank, with the error red and the chart blue.
+func screenshot(t *testing.T, file string) {
+	t.Helper()
+	png := filepath.Join(t.TempDir(), "report.png")
+	start := time.Now()
+	chromiumRun(t, "--window-size=1280,1600", "--screenshot="+png, "file://"+file)
 	t.Logf("Chromium screenshot in %s", time.Since(start).Round(time.Millisecond))
 	if keep := os.Getenv("TKO_OBSERVE_SCREENSHOT"); keep != "" { // to look at it
 		if raw, err := os.ReadFile(png); err == nil {

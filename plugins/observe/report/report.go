@@ -25,6 +25,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/posture"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
 
@@ -60,7 +61,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			them; for the current cluster, the API server's request rate over --range
 			from Prometheus when it answers. On a management cluster, a section lists
 			its workload clusters' certificates as 'cluster inspect certs' does, those
-			expiring within --certificates-within (or broken) first. Styles and SVG
+			expiring within --certificates-within (or broken) first. Each cluster's
+			section lists its failed security-posture checks as 'cluster inspect
+			security' does, errors first, with the objects and the fix. Styles and SVG
 			charts are inlined: the file loads nothing from the network.
 
 			Exit codes: 0 when written (whatever it reports), 2 for bad flags, and
@@ -110,8 +113,10 @@ func (o *Options) Validate() error {
 }
 
 type reading struct {
-	health   *observe.Health
-	capacity *observe.Capacity
+	health       *observe.Health
+	capacity     *observe.Capacity
+	security     []posture.Result
+	securityNote string
 }
 
 // Run reads every target, asks Prometheus, and writes the file.
@@ -122,7 +127,22 @@ func (o *Options) Run(ctx context.Context) error {
 			return reading{}, err
 		}
 		capa, err := observe.ReadCapacity(ctx, c, ns, "node", 10)
-		return reading{health: h, capacity: capa}, err
+		if err != nil {
+			return reading{}, err
+		}
+		r := reading{health: h, capacity: capa}
+		// The posture is the cluster's, whatever the namespace; a posture
+		// that cannot be read is a note, not a cluster that failed.
+		s, err := posture.Collect(ctx, c.Config)
+		if err != nil {
+			r.securityNote = strings.TrimSpace(explain.Message(err))
+		} else {
+			r.security = observe.SecurityFindings(posture.Evaluate("", s, nil, nil))
+			if len(r.security) == 0 {
+				r.securityNote = "every check passed"
+			}
+		}
+		return r, nil
 	})
 	if err != nil {
 		return err
@@ -133,7 +153,8 @@ func (o *Options) Run(ctx context.Context) error {
 		rep.Scope = "all namespaces"
 	}
 	for i, r := range run.Results {
-		rep.Clusters = append(rep.Clusters, observe.ReportCluster{Name: r.Target, Health: r.Value.health, Capacity: r.Value.capacity, Error: run.Message(i)})
+		rep.Clusters = append(rep.Clusters, observe.ReportCluster{Name: r.Target, Health: r.Value.health, Capacity: r.Value.capacity, Error: run.Message(i),
+			Security: r.Value.security, SecurityNote: r.Value.securityNote})
 	}
 	if !run.IsFleet() && !o.NoPrometheus {
 		rep.Requests, rep.PrometheusNote = o.requests(ctx)

@@ -44,6 +44,29 @@ func TestReport(t *testing.T) {
 			Stdout: []string{"Certificates: the current context is not a management cluster"}},
 		{Name: "bad certificate window", Args: clitest.Args("report --html - --certificates-within soon"), Code: 2,
 			Stderr: []string{"--certificates-within"}, NoRequests: true},
+		// The cluster's security posture: the privileged pod (an error)
+		// before the warnings, with its check ID, object and fix.
+		{Name: "security posture", Args: clitest.Args("report --html - -A --no-prometheus"),
+			Setup: func(s *clitest.Server) {
+				s.AddYAML(`
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: priv, namespace: shop}
+spec:
+  serviceAccountName: shop
+  containers: [{name: app, image: "harbor.example.com/shop/app:1.0", securityContext: {privileged: true}}]
+`)
+			},
+			Stdout: []string{"<h3>Security posture</h3>", `<td class="error">error</td><td>5.2.2</td><td>Privileged containers outside system namespaces</td><td>Pod/shop/priv (app)</td><td>remove securityContext.privileged`},
+			Check: func(t *testing.T, _ *clitest.Server, r clitest.Result) {
+				if i, j := strings.Index(r.Stdout, "<td>5.2.2</td>"), strings.Index(r.Stdout, "<td>5.3.2</td>"); i < 0 || j < 0 || i > j {
+					t.Errorf("the error 5.2.2 (at %d) is not before the warning 5.3.2 (at %d)", i, j)
+				}
+			}},
 		{Name: "no file", Args: clitest.Args("report -A"), Code: 2, Stderr: []string{"--html FILE is required"}, NoRequests: true},
 		{Name: "bad range", Args: clitest.Args("report --html - --range -1h"), Code: 2, Stderr: []string{"--range must be positive"}, NoRequests: true},
 	})

@@ -202,7 +202,7 @@ func (o *Options) print(report posture.Report) error {
 	t.Columns = append(t.Columns, cmdutil.Column{Header: "STATUS", Wide: true}, cmdutil.Column{Header: "NOTE", Wide: true})
 	for _, r := range report.Results {
 		// The table lists what needs attention; -o wide lists every check.
-		if r.Status == posture.StatusPass && !o.Output.Wide() || r.Status == posture.StatusIgnored && !o.Output.Wide() {
+		if !o.Output.Wide() && (r.Status == posture.StatusPass || r.Status == posture.StatusIgnored || r.Status == posture.StatusSkipped) {
 			continue
 		}
 		objects := r.Objects
@@ -220,8 +220,8 @@ func (o *Options) print(report posture.Report) error {
 		return err
 	}
 	s := report.Summary
-	fmt.Fprintf(o.Streams.ErrOut, "security: %d cluster(s): %d error(s), %d warning(s), %d passed, %d ignored, %d could not be checked\n",
-		s.Clusters, s.Errors, s.Warnings, s.Passed, s.Ignored, s.Unchecked)
+	fmt.Fprintf(o.Streams.ErrOut, "security: %d cluster(s): %d error(s), %d warning(s), %d passed, %d ignored, %d not applicable, %d could not be checked\n",
+		s.Clusters, s.Errors, s.Warnings, s.Passed, s.Ignored, s.Skipped, s.Unchecked)
 	return nil
 }
 

@@ -90,23 +90,71 @@ func TestInspectSecurity(t *testing.T) {
 		{Name: "json", Args: clitest.Args("inspect security -o json " + anon), Setup: posture, Code: 1,
 			Stdout: []string{`"errors": 2`, `"id": "5.2.2"`, `"status": "FAIL"`, `"Pod/shop/priv (app)"`}},
 		{Name: "junit", Args: clitest.Args("inspect security -o junit " + anon), Setup: posture, Code: 1,
-			Stdout: []string{`<?xml version="1.0"`, `<testsuite name="current cluster" tests="13" failures="2" skipped="2">`, `<failure message="1 object(s): remove securityContext.privileged`}},
+			Stdout: []string{`<?xml version="1.0"`, `<testsuite name="current cluster" tests="14" failures="2" skipped="3">`, `<failure message="1 object(s): remove securityContext.privileged`}},
 		{Name: "unknown exception ID", Args: clitest.Args("inspect security --exceptions " + bad), Code: 2, NoRequests: true,
 			Stderr: []string{"bad.yaml:4: id: unknown check ID \"CIS-9\""}},
 		{Name: "unknown --ignore ID", Args: clitest.Args("inspect security --ignore 5.1.1,nope"), Code: 2, NoRequests: true, Stderr: []string{`--ignore: unknown check ID "nope"`}},
 		{Name: "-o name", Args: clitest.Args("inspect security -o name"), Code: 2, NoRequests: true},
 		{Name: "the seeded estate", Args: clitest.Args("inspect security " + anon), Code: 1,
 			Stdout: []string{"current cluster\t5.1.1\terror\tcluster-admin bound to a broad group\t" + seed.PostureError + " (system:serviceaccounts)\t"},
-			Stderr: []string{"security: 1 cluster(s): 1 error(s), 1 warning(s), 9 passed, 2 ignored, 0 could not be checked"}},
+			Stderr: []string{"security: 1 cluster(s): 1 error(s), 1 warning(s), 9 passed, 2 ignored, 1 not applicable, 0 could not be checked"}},
 		{Name: "forbidden pods are unchecked", Args: clitest.Args("inspect security --ignore 5.1.1 " + anon), Code: 0,
 			Setup: func(s *clitest.Server) {
 				s.Fail("list", "pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", nil))
 			},
-			Stdout: []string{"\t5.2.2\tunchecked\t", "could not be checked"}, Stderr: []string{"7 could not be checked"}},
+			Stdout: []string{"\t5.2.2\tunchecked\t", "could not be checked"}, Stderr: []string{"8 could not be checked"}},
 		{Name: "forbidden fails under --strict", Args: clitest.Args("inspect security --strict --ignore 5.1.1 " + anon), Code: 1,
 			Setup: func(s *clitest.Server) {
 				s.Fail("list", "pods", apierrors.NewForbidden(schema.GroupResource{Resource: "pods"}, "", nil))
 			}},
+	})
+}
+
+// registryPolicy records an image-registry policy governing shop that
+// admits Harbor only, as 'cluster policy apply' records it, and a pod of
+// shop from Docker Hub that predates it.
+func registryPolicy(s *clitest.Server) {
+	posture(s)
+	s.AddYAML(`
+apiVersion: v1
+kind: Namespace
+metadata: {name: tko-policies}
+---
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: harbor-only
+  namespace: tko-policies
+  labels: {tko.tanzu.vmware.com/policy: harbor-only, tko.tanzu.vmware.com/policy-type: image-registry}
+data:
+  policy: '{"apiVersion":"tko.tanzu.vmware.com/v1alpha1","kind":"ClusterPolicy","metadata":{"name":"harbor-only"},"spec":{"type":"image-registry","recipe":"allowed-name-tag","parameters":{"allow":["harbor.example.com"]}}}'
+  namespaces: shop
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: hub, namespace: shop}
+spec:
+  serviceAccountName: shop
+  containers: [{name: app, image: "docker.io/library/nginx:1.27"}]
+`)
+}
+
+// TestInspectSecurityRegistries: TKO-2 reads the cluster's image-registry
+// policy, and is not applicable without one.
+func TestInspectSecurityRegistries(t *testing.T) {
+	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
+		{Name: "images outside the policy", Args: clitest.Args("inspect security " + anon), Setup: registryPolicy, Code: 1,
+			Stdout: []string{"current cluster\tTKO-2\twarning\tImages from registries outside the image-registry policy\tPod/shop/hub (docker.io/library/nginx:1.27)\tpull the image from an allowed registry"},
+			// Harbor's image is admitted.
+			Absent: []string{"Pod/shop/priv (harbor"}, NoChanges: true},
+		{Name: "no policy: not applicable in -o wide", Args: clitest.Args("inspect security -o wide " + anon), Setup: posture, Code: 1,
+			Stdout: []string{"\tTKO-2\twarning\tImages from registries outside the image-registry policy\t-\t-\tSKIPPED\tnot applicable: the cluster has no image-registry policy with an allow list\n"}},
+		{Name: "no policy: not in the table", Args: clitest.Args("inspect security " + anon), Setup: posture, Code: 1,
+			Absent: []string{"TKO-2"}},
+		{Name: "forbidden policy records: unchecked", Args: clitest.Args("inspect security " + anon), Setup: func(s *clitest.Server) {
+			registryPolicy(s)
+			s.Fail("list", "configmaps", apierrors.NewForbidden(schema.GroupResource{Resource: "configmaps"}, "", nil))
+		}, Code: 1, Stdout: []string{"\tTKO-2\tunchecked\t", "policies: "}},
 	})
 }
 
