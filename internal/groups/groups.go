@@ -204,6 +204,18 @@ func Get(ctx context.Context, dyn dynamic.Interface, name string) (*Group, error
 	return fromConfigMap(u)
 }
 
+// Select reads the group of that name, or every group when name is "".
+func Select(ctx context.Context, dyn dynamic.Interface, name string) ([]*Group, error) {
+	if name == "" {
+		return List(ctx, dyn)
+	}
+	g, err := Get(ctx, dyn, name)
+	if err != nil {
+		return nil, err
+	}
+	return []*Group{g}, nil
+}
+
 // List reads every group, by name.
 func List(ctx context.Context, dyn dynamic.Interface) ([]*Group, error) {
 	list, err := dyn.Resource(ConfigMaps).Namespace(Namespace).List(ctx, metav1.ListOptions{LabelSelector: LabelGroup})

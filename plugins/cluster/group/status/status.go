@@ -70,14 +70,8 @@ func (o *Options) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	var gs []*groups.Group
-	if o.Name != "" {
-		g, err := groups.Get(ctx, c.Dynamic, o.Name)
-		if err != nil {
-			return err
-		}
-		gs = []*groups.Group{g}
-	} else if gs, err = groups.List(ctx, c.Dynamic); err != nil {
+	gs, err := groups.Select(ctx, c.Dynamic, o.Name)
+	if err != nil {
 		return err
 	}
 	e, err := groups.ReadEstate(ctx, c)
