@@ -1,9 +1,10 @@
 package audit
 
 import (
-	"encoding/xml"
 	"fmt"
 	"strings"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/junit"
 )
 
 // ClusterReport is the audit of one cluster, or why it could not be done.
@@ -56,82 +57,36 @@ func NewReport(clusters []ClusterReport) Report {
 // Failed reports whether any check failed or any cluster could not be audited.
 func (r Report) Failed() bool { return r.Summary.Fail > 0 || r.Summary.Errors > 0 }
 
-type junitSuites struct {
-	XMLName  xml.Name     `xml:"testsuites"`
-	Name     string       `xml:"name,attr"`
-	Tests    int          `xml:"tests,attr"`
-	Failures int          `xml:"failures,attr"`
-	Errors   int          `xml:"errors,attr"`
-	Skipped  int          `xml:"skipped,attr"`
-	Suites   []junitSuite `xml:"testsuite"`
-}
-
-type junitSuite struct {
-	Name     string      `xml:"name,attr"`
-	Tests    int         `xml:"tests,attr"`
-	Failures int         `xml:"failures,attr"`
-	Errors   int         `xml:"errors,attr"`
-	Skipped  int         `xml:"skipped,attr"`
-	Cases    []junitCase `xml:"testcase"`
-}
-
-type junitCase struct {
-	Name      string        `xml:"name,attr"`
-	ClassName string        `xml:"classname,attr"`
-	Failure   *junitMessage `xml:"failure,omitempty"`
-	Error     *junitMessage `xml:"error,omitempty"`
-	Skipped   *junitMessage `xml:"skipped,omitempty"`
-	SystemOut string        `xml:"system-out,omitempty"`
-}
-
-type junitMessage struct {
-	Message string `xml:"message,attr"`
-	Type    string `xml:"type,attr,omitempty"`
-	Text    string `xml:",chardata"`
-}
-
 // JUnit renders the report as JUnit XML: a suite per cluster, a case per
 // check; WARN passes with its reason on system-out.
 func (r Report) JUnit() ([]byte, error) {
-	out := junitSuites{Name: "kubectl tko cluster audit"}
+	suites := make([]junit.Suite, 0, len(r.Clusters))
 	for _, c := range r.Clusters {
 		name := c.Namespace + "/" + c.Name
 		if c.Context != "" {
 			name = c.Context + ":" + name
 		}
-		s := junitSuite{Name: name}
+		s := junit.Suite{Name: name}
 		if c.Error != "" {
-			s.Cases = append(s.Cases, junitCase{Name: "audit", ClassName: name, Error: &junitMessage{Message: c.Error, Type: "AuditError"}})
-			s.Errors++
+			s.Add(junit.Case{Name: "audit", ClassName: name, Error: &junit.Message{Message: c.Error, Type: "AuditError"}})
 		}
 		for _, res := range c.Results {
-			tc := junitCase{Name: res.ID + " " + res.Title, ClassName: name}
+			tc := junit.Case{Name: res.ID + " " + res.Title, ClassName: name}
 			switch res.Status {
 			case Fail:
-				tc.Failure = &junitMessage{Message: res.Reason, Type: res.Severity, Text: res.Reason}
-				s.Failures++
+				tc.Failure = &junit.Message{Message: res.Reason, Type: res.Severity, Text: res.Reason}
 			case Skip:
-				tc.Skipped = &junitMessage{Message: res.Reason}
-				s.Skipped++
+				tc.Skipped = &junit.Message{Message: res.Reason}
 			case Warn:
 				tc.SystemOut = "WARN: " + res.Reason
 			default:
 				tc.SystemOut = res.Reason
 			}
-			s.Cases = append(s.Cases, tc)
+			s.Add(tc)
 		}
-		s.Tests = len(s.Cases)
-		out.Tests += s.Tests
-		out.Failures += s.Failures
-		out.Errors += s.Errors
-		out.Skipped += s.Skipped
-		out.Suites = append(out.Suites, s)
+		suites = append(suites, s)
 	}
-	body, err := xml.MarshalIndent(out, "", "  ")
-	if err != nil {
-		return nil, fmt.Errorf("encoding JUnit: %w", err)
-	}
-	return append([]byte(xml.Header), append(body, '\n')...), nil
+	return junit.Marshal("kubectl tko cluster audit", suites)
 }
 
 // Markdown documents every rule; docs/audit-rules.md is this text.

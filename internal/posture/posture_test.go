@@ -238,12 +238,12 @@ func TestJUnit(t *testing.T) {
 	}
 	out := string(x)
 	for _, want := range []string{
-		`<testsuites name="kubectl tko cluster inspect security" tests="28" failures="3" skipped="2">`,
-		`<testsuite name="wc-a" tests="14" failures="3" skipped="0">`,
+		`<testsuites name="kubectl tko cluster inspect security" tests="28" failures="3" errors="0" skipped="2">`,
+		`<testsuite name="wc-a" tests="14" failures="3" errors="0" skipped="0">`,
 		`<testcase name="5.1.1 cluster-admin bound to a broad group" classname="wc-a">`,
 		`<failure message="1 object(s): delete the binding`, `ClusterRoleBinding/everyone-admin (system:authenticated)</failure>`,
 		`<system-out>WARNING: 1 object(s):`,
-		`<testsuite name="wc-b" tests="14" failures="0" skipped="2">`,
+		`<testsuite name="wc-b" tests="14" failures="0" errors="0" skipped="2">`,
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("JUnit lacks %q:\n%s", want, out)
