@@ -2,7 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
@@ -22,55 +20,19 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
 
-var machinesGVR = schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "machines"}
-
 // upgradable creates a Cluster at v1.29.9 in ns with copies of two of
 // wc-prod-1's Machines at that version, and a kubeconfig Secret holding
 // kubeconfig (its workload API server). The test plays Cluster API:
 // status goes through the status subresource.
 func upgradable(t *testing.T, ns, name string, canary bool, kubeconfig []byte) {
 	t.Helper()
-	ctx := context.Background()
-	labels := map[string]any{"run.tanzu.vmware.com/tkr": "v1.29.9---vmware.1-tkg.1"}
+	u := upgraderuntest.Upgradable{Namespace: ns, Name: name, Version: "v1.29.9+vmware.1", TKR: "v1.29.9---vmware.1-tkg.1",
+		Class: "tkg-vsphere-default-v1.2.0", MachinesOfNamespace: "default", MachinesOf: "wc-prod-1", Machines: 2, Kubeconfig: kubeconfig}
 	if canary {
-		labels["tko.tanzu.vmware.com/canary"] = "true"
+		u.Labels = map[string]string{"tko.tanzu.vmware.com/canary": "true"}
 	}
-	cluster := &unstructured.Unstructured{Object: map[string]any{
-		"apiVersion": "cluster.x-k8s.io/v1beta2", "kind": "Cluster",
-		"metadata": map[string]any{"name": name, "namespace": ns, "labels": labels},
-		"spec":     map[string]any{"topology": map[string]any{"classRef": map[string]any{"name": "tkg-vsphere-default-v1.2.0"}, "version": "v1.29.9+vmware.1"}},
-	}}
-	if _, err := suite.Dyn.Resource(clustersGVR).Namespace(ns).Create(ctx, cluster, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
-	}
-	markAvailable(t, ns, name, 1, 1)
-	list, err := suite.Dyn.Resource(machinesGVR).Namespace("default").List(ctx, metav1.ListOptions{LabelSelector: "cluster.x-k8s.io/cluster-name=wc-prod-1"})
-	if err != nil || len(list.Items) == 0 {
-		t.Fatalf("wc-prod-1's machines: %v", err)
-	}
-	for i, m := range list.Items[:min(2, len(list.Items))] {
-		status := m.Object["status"]
-		c := &unstructured.Unstructured{Object: map[string]any{"apiVersion": m.GetAPIVersion(), "kind": m.GetKind(), "spec": m.Object["spec"]}}
-		c.SetNamespace(ns)
-		c.SetName(name + "-m" + string(rune('0'+i)))
-		c.SetLabels(map[string]string{"cluster.x-k8s.io/cluster-name": name})
-		_ = unstructured.SetNestedField(c.Object, name, "spec", "clusterName")
-		_ = unstructured.SetNestedField(c.Object, "v1.29.9+vmware.1", "spec", "version")
-		created, err := suite.Dyn.Resource(machinesGVR).Namespace(ns).Create(ctx, c, metav1.CreateOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		created.Object["status"] = status
-		if _, err := suite.Dyn.Resource(machinesGVR).Namespace(ns).UpdateStatus(ctx, created, metav1.UpdateOptions{}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	secrets := schema.GroupVersionResource{Version: "v1", Resource: "secrets"}
-	secret := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret", "type": "cluster.x-k8s.io/secret",
-		"metadata": map[string]any{"name": name + "-kubeconfig", "namespace": ns},
-		"data":     map[string]any{"value": base64.StdEncoding.EncodeToString(kubeconfig)}}}
-	if _, err := suite.Dyn.Resource(secrets).Namespace(ns).Create(ctx, secret, metav1.CreateOptions{}); err != nil {
-		t.Fatal(err)
+	if err := u.Create(context.Background(), suite.Dyn); err != nil {
+		t.Fatalf("cluster %s/%s: %v", ns, name, err)
 	}
 }
 
