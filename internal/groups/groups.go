@@ -62,6 +62,7 @@ const (
 	KindPolicy   = "policy"
 	KindSchedule = "backup-schedule"
 	KindPackage  = "package"
+	KindStack    = "stack"
 )
 
 // DefaultSyncPeriod is how often kapp-controller re-applies an intent.
@@ -86,18 +87,48 @@ type Intent struct {
 	Schedule map[string]any `json:"schedule,omitempty"`
 	// Package is the package install of a package intent.
 	Package *PackageIntent `json:"package,omitempty"`
+	// Stack is the package installs of a stack intent.
+	Stack *StackIntent `json:"stack,omitempty"`
+}
+
+// StackIntent is a PackageStack kept in every member as one App: its
+// installs, each resolved at attach, in the order kapp deploys them.
+type StackIntent struct {
+	Installs []PackageIntent `json:"installs"`
+}
+
+func (s *StackIntent) dependencies() bool {
+	return slices.ContainsFunc(s.Installs, func(p PackageIntent) bool { return len(p.DependsOn) > 0 })
 }
 
 // PackageIntent is a package installed in every member by the member's
 // own kapp-controller, from a PackageInstall the group's App keeps there.
 type PackageIntent struct {
+	// Name is the PackageInstall's: a stack's install; a package intent's
+	// is the intent's name.
+	Name    string `json:"name,omitempty"`
 	RefName string `json:"refName"`
 	// Version is the version resolved (and the values checked against)
 	// at attach; Constraint is what the PackageInstall selects.
-	Version    string         `json:"version"`
-	Constraint string         `json:"constraint"`
-	Namespace  string         `json:"namespace"`
-	Values     map[string]any `json:"values,omitempty"`
+	Version    string   `json:"version"`
+	Constraint string   `json:"constraint"`
+	Namespace  string   `json:"namespace"`
+	DependsOn  []string `json:"dependsOn,omitempty"`
+	// Values are kept in the group's values Secret, never in its
+	// ConfigMap; ValuesFrom names the Secret's key.
+	Values     *carvel.Values `json:"-"`
+	ValuesFrom *SecretKey     `json:"valuesFrom,omitempty"`
+}
+
+// SecretKey names a key of a Secret in Namespace.
+type SecretKey struct {
+	Secret string `json:"secret"`
+	Key    string `json:"key"`
+}
+
+// String is how a group prints where values are kept.
+func (k *SecretKey) String() string {
+	return fmt.Sprintf("(in Secret %s/%s, key %s)", Namespace, k.Secret, k.Key)
 }
 
 // ID names an intent in rows and labels: kind/name.
@@ -113,6 +144,12 @@ func (i Intent) Describe() string {
 		return "Velero schedule " + cron
 	case i.Package != nil:
 		return "package " + i.Package.RefName + " " + i.Package.Constraint + " in namespace " + i.Package.Namespace
+	case i.Stack != nil:
+		names := make([]string, 0, len(i.Stack.Installs))
+		for _, p := range i.Stack.Installs {
+			names = append(names, p.Name+" ("+p.RefName+")")
+		}
+		return "package stack: " + strings.Join(names, ", ")
 	}
 	return i.Kind
 }
@@ -273,8 +310,12 @@ func ensureNamespace(ctx context.Context, dyn dynamic.Interface) error {
 	return nil
 }
 
-// Save writes a group's intents back (the selector does not change).
+// Save writes a group's intents back (the selector does not change): the
+// values Secret first, so that the ConfigMap never names a key not there.
 func Save(ctx context.Context, dyn dynamic.Interface, g *Group) error {
+	if err := saveValues(ctx, dyn, g); err != nil {
+		return err
+	}
 	_, err := dyn.Resource(ConfigMaps).Namespace(Namespace).Apply(ctx, g.Name, g.ConfigMap(), metav1.ApplyOptions{FieldManager: kube.FieldManager, Force: true})
 	if err != nil {
 		return fmt.Errorf("saving cluster group %s: %w", g.Name, err)
@@ -288,7 +329,31 @@ func DeleteConfigMap(ctx context.Context, dyn dynamic.Interface, name string, dr
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting cluster group %s: %w", name, err)
 	}
+	err = dyn.Resource(Secrets).Namespace(Namespace).Delete(ctx, ValuesSecretName(name), metav1.DeleteOptions{DryRun: kube.DryRun(dryRun)})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting the values of cluster group %s: %w", name, err)
+	}
 	return nil
+}
+
+// printablePackage is an install as -o prints it: the values stay in their
+// Secret (they may hold credentials); only where they are is said.
+func printablePackage(p PackageIntent) map[string]any {
+	m := map[string]any{"refName": p.RefName, "version": p.Version, "constraint": p.Constraint, "namespace": p.Namespace}
+	if p.Name != "" {
+		m["name"] = p.Name
+	}
+	if len(p.DependsOn) > 0 {
+		deps := make([]any, 0, len(p.DependsOn))
+		for _, d := range p.DependsOn {
+			deps = append(deps, d)
+		}
+		m["dependsOn"] = deps
+	}
+	if p.ValuesFrom != nil {
+		m["values"] = p.ValuesFrom.String()
+	}
+	return m
 }
 
 // Object is a group as printed by -o json|yaml: a ClusterGroup of ours
@@ -307,8 +372,14 @@ func (g *Group) Object(members []MemberStatus) *unstructured.Unstructured {
 			m["schedule"] = in.Schedule
 		}
 		if p := in.Package; p != nil {
-			// The values stay out of what is printed: they may hold credentials.
-			m["package"] = map[string]any{"refName": p.RefName, "version": p.Version, "constraint": p.Constraint, "namespace": p.Namespace, "values": len(p.Values) > 0}
+			m["package"] = printablePackage(*p)
+		}
+		if in.Stack != nil {
+			installs := make([]any, 0, len(in.Stack.Installs))
+			for _, p := range in.Stack.Installs {
+				installs = append(installs, printablePackage(p))
+			}
+			m["stack"] = map[string]any{"installs": installs}
 		}
 		intents = append(intents, m)
 	}

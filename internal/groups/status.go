@@ -210,8 +210,12 @@ func conflicting(a, b Intent) string {
 	if a.Kind == b.Kind && a.Name == b.Name {
 		return fmt.Sprintf("both deploy %s %s: objects of the same name", a.Kind, a.Name)
 	}
-	if a.Package != nil && b.Package != nil && a.Package.RefName == b.Package.RefName {
-		return fmt.Sprintf("packages %s and %s both install %s", a.Name, b.Name, a.Package.RefName)
+	for _, p := range a.Installs() {
+		for _, q := range b.Installs() {
+			if p.RefName == q.RefName {
+				return fmt.Sprintf("%s %s and %s %s both install %s", a.Kind, a.Name, b.Kind, b.Name, p.RefName)
+			}
+		}
 	}
 	if a.Policy != nil && b.Policy != nil && a.Policy.Spec.Type == b.Policy.Spec.Type {
 		switch a.Policy.Spec.Type {

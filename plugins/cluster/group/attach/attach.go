@@ -68,8 +68,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			--install-namespace of the member and keeps it there. The version is
 			resolved in the management cluster's repositories before anything is
 			written; the members must offer the same package (TKG's tanzu-standard
-			repository). Values are not taken yet: the group and its Apps would keep
-			them readable; give values per cluster with 'package install'.
+			repository). Values (--values-file, --values) are checked against the
+			package's values schema as 'package install' does, and kept only in
+			Secrets: the group's in tko-system, and one per member beside its App,
+			which the App deploys the install's values Secret from. The group's
+			ConfigMap and the Apps name those Secrets and hold no value; nothing
+			prints one.
 
 			The Apps deploy only objects the group creates (ValidatingAdmissionPolicies
 			and their bindings, NetworkPolicies, ResourceQuotas, LimitRanges,
@@ -102,7 +106,10 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster group attach prod backup-schedule nightly --schedule "0 2 * * *" --ttl 168h
 
 			# cert-manager in every member, with its defaults
-			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com`),
+			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com
+
+			# Contour in every member, with values kept in Secrets
+			kubectl tko cluster group attach prod package contour -p contour.tanzu.vmware.com --values-file contour.yaml --values contour.replicas=3`),
 		Args:              cobra.MinimumNArgs(2),
 		ValidArgsFunction: o.completeArgs,
 		RunE:              cli.RunE(f, o),
