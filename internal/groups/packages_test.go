@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -161,5 +162,57 @@ func TestAppHoldsNoValues(t *testing.T) {
 	raw, _ = yaml.Marshal((&Group{Name: "prod", Intents: []Intent{in}}).Object(nil).Object)
 	if strings.Contains(string(raw), "marker-s3cret") || !strings.Contains(string(raw), "values: (in Secret tko-system/tko-group-prod-values, key package.cm)") {
 		t.Fatalf("printed group:\n%s", raw)
+	}
+}
+
+// A stack is one App: each install's PackageInstall waits (kapp change
+// rules) for those it depends on, which a kapp wait rule holds until the
+// member's kapp-controller reconciled them, and goes before them on
+// delete; each install's values are a Secret of its own, apart.
+func TestRenderStackIntent(t *testing.T) {
+	in := Intent{Kind: KindStack, Name: "ingress", Stack: &StackIntent{Installs: []PackageIntent{
+		{Name: "certs", RefName: "cert-manager.tanzu.vmware.com", Version: "1.0.0", Constraint: "1.0.0", Namespace: "pkgs"},
+		{Name: "edge", RefName: "contour.tanzu.vmware.com", Version: "1.0.0", Constraint: "1.0.0", Namespace: "pkgs", DependsOn: []string{"certs"},
+			Values: &carvel.Values{Data: map[string]any{"replicas": 3}}},
+	}}}
+	r, err := Render(context.Background(), &Group{Name: "prod"}, in, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	installs := map[string]map[string]string{}
+	config := false
+	for _, obj := range r.Objects {
+		switch obj.GetKind() {
+		case "PackageInstall":
+			installs[obj.GetName()] = obj.GetAnnotations()
+		case "Config":
+			rules, _, _ := unstructured.NestedSlice(obj.Object, "waitRules")
+			config = len(rules) == 1 && strings.Contains(fmt.Sprint(rules), "ReconcileSucceeded")
+		case "Secret":
+			t.Errorf("Secret %s among the inline objects", obj.GetName())
+		}
+	}
+	if !config {
+		t.Error("no kapp wait rule for PackageInstalls")
+	}
+	edge, certs := installs["edge"], installs["certs"]
+	if certs["kapp.k14s.io/change-group"] != changeGroupInstall+".certs" || edge["kapp.k14s.io/change-rule.0"] != "upsert after upserting "+changeGroupNeeds+".edge" {
+		t.Errorf("change groups: certs %v, edge %v", certs, edge)
+	}
+	if edge["kapp.k14s.io/change-rule.2"] != "upsert after upserting "+changeGroupInstall+".certs" || edge["kapp.k14s.io/change-rule.3"] != "delete before deleting "+changeGroupInstall+".certs" {
+		t.Errorf("edge does not wait for certs: %v", edge)
+	}
+	if _, ok := certs["kapp.k14s.io/change-rule.2"]; ok {
+		t.Errorf("certs depends on something: %v", certs)
+	}
+	if len(r.Secrets) != 1 || r.Secrets[0].GetName() != "edge-pkgs-values" {
+		t.Fatalf("values Secrets %v", r.Secrets)
+	}
+	if d := in.Describe(); d != "package stack: certs (cert-manager.tanzu.vmware.com), edge (contour.tanzu.vmware.com)" {
+		t.Errorf("Describe: %s", d)
+	}
+	// Two groups may not install one package, whether alone or in a stack.
+	if reason := conflicting(in, packageIntent("cm", "cert-manager.tanzu.vmware.com", nil)); !strings.Contains(reason, "both install cert-manager.tanzu.vmware.com") {
+		t.Errorf("stack and package: %q", reason)
 	}
 }

@@ -4,12 +4,14 @@ package attach
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
@@ -36,6 +38,7 @@ type Options struct {
 	kind    string
 	args    []string
 	intents []groups.Intent
+	stack   *carvel.Stack
 }
 
 // scheduleFlags are the flags of a backup-schedule intent.
@@ -48,8 +51,8 @@ var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-pat
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Options: common.NewOptions(f, streams), SyncPeriod: groups.DefaultSyncPeriod, Velero: backup.DefaultNamespace, Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
-		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags] | package NAME --package REFNAME [--version V])",
-		Short: "Attach a policy, a backup schedule or a package to a cluster group, kept in every member by kapp-controller",
+		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags] | package NAME --package REFNAME [--version V] [--values-file F] | stack -f STACK.yaml)",
+		Short: "Attach a policy, a backup schedule, a package or a package stack to a cluster group, kept in every member by kapp-controller",
 		Long: cmdutil.LongDesc(`
 			Attach an intent to a cluster group: a cluster policy (the same specs as
 			'kubectl tko cluster policy apply', given by flags or -f) or a Velero
@@ -74,6 +77,14 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			which the App deploys the install's values Secret from. The group's
 			ConfigMap and the Apps name those Secrets and hold no value; nothing
 			prints one.
+
+			A stack (-f, the PackageStack format of 'kubectl tko package apply') is
+			one intent named after its metadata.name: every install is resolved and
+			its values checked before anything is written, and one App per member
+			deploys all of its PackageInstalls, each after those it dependsOn have
+			been reconciled by the member's kapp-controller (kapp change rules and a
+			wait rule), and deletes them in the reverse order on detach. Installs
+			the stack places in no namespace go to --install-namespace.
 
 			The Apps deploy only objects the group creates (ValidatingAdmissionPolicies
 			and their bindings, NetworkPolicies, ResourceQuotas, LimitRanges,
@@ -108,6 +119,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# cert-manager in every member, with its defaults
 			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com
 
+			# A package stack in every member, installs in dependency order
+			kubectl tko cluster group attach prod stack -f ingress-stack.yaml
+
 			# Contour in every member, with values kept in Secrets
 			kubectl tko cluster group attach prod package contour -p contour.tanzu.vmware.com --values-file contour.yaml --values contour.replicas=3`),
 		Args:              cobra.MinimumNArgs(2),
@@ -133,7 +147,7 @@ func (o *Options) completeArgs(cmd *cobra.Command, args []string, prefix string)
 	case 0:
 		return common.CompleteNames(o.Factory)(cmd, args, prefix)
 	case 1:
-		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage}, cobra.ShellCompDirectiveNoFileComp
+		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage, groups.KindStack}, cobra.ShellCompDirectiveNoFileComp
 	case 2:
 		if args[1] == groups.KindPolicy {
 			return policycommon.CompleteType(nil)
@@ -191,6 +205,18 @@ func (o *Options) Validate() error {
 			return cmdutil.Usagef("--schedule: %v", err)
 		}
 		o.intents = []groups.Intent{{Kind: groups.KindSchedule, Name: o.args[0], SyncPeriod: o.SyncPeriod.String(), Schedule: obj.Object}}
+	case groups.KindStack:
+		for _, f := range append(append(append([]string{}, policyFlags...), scheduleFlags...), packageFlags...) {
+			if !slices.Contains(stackFlags, f) {
+				others = append(others, f)
+			}
+		}
+		st, err := readStack(o.group, o.Policy.File, o.args, o.Streams.In)
+		if err != nil {
+			return err
+		}
+		o.stack = st
+		o.intents = []groups.Intent{{Kind: groups.KindStack, Name: st.Name, SyncPeriod: o.SyncPeriod.String()}}
 	case groups.KindPackage:
 		others = append(append([]string{}, policyFlags...), scheduleFlags...)
 		if err := o.Package.validate(o.group, o.args, o.Streams.In); err != nil {
@@ -198,7 +224,7 @@ func (o *Options) Validate() error {
 		}
 		o.intents = []groups.Intent{{Kind: groups.KindPackage, Name: o.args[0], SyncPeriod: o.SyncPeriod.String()}}
 	default:
-		return cmdutil.FlagErrorf("unknown intent %q: attach %s policy ..., backup-schedule ... or package ...", o.kind, o.group)
+		return cmdutil.FlagErrorf("unknown intent %q: attach %s policy ..., backup-schedule ..., package ... or stack -f STACK.yaml", o.kind, o.group)
 	}
 	for _, name := range others {
 		if o.cmd.Flags().Changed(name) {
@@ -227,8 +253,13 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	for i := range o.intents {
-		if o.kind == groups.KindPackage {
+		switch o.kind {
+		case groups.KindPackage:
 			if err := o.Package.resolve(ctx, c, &o.intents[i]); err != nil {
+				return err
+			}
+		case groups.KindStack:
+			if err := resolveStack(ctx, c, o.stack, o.Package.Namespace, &o.intents[i]); err != nil {
 				return err
 			}
 		}
