@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -34,8 +35,11 @@ type Rendered struct {
 	// Namespaces carry the Pod Security labels of a security policy. They
 	// are labelled by attach and sync with server-side apply, not deployed
 	// by the App: an App that deploys an existing Namespace takes ownership
-	// of it and deletes it on detach.
-	Namespaces []*unstructured.Unstructured
+	// of it and deletes it on detach. With HoldLabels, the App deploys them
+	// (orphaned on delete: HoldsNamespaces) except those another kapp app
+	// deployed, which stay here.
+	Namespaces      []*unstructured.Unstructured
+	HoldsNamespaces bool
 }
 
 // Render makes an intent concrete for one member. A policy is planned
@@ -50,12 +54,22 @@ func Render(ctx context.Context, g *Group, in Intent, member *kube.Clients) (*Re
 		if err != nil {
 			return nil, err
 		}
+		var nss []*unstructured.Unstructured
 		for _, obj := range plan.Objects {
 			if obj.GetKind() == "Namespace" {
-				r.Namespaces = append(r.Namespaces, obj)
+				nss = append(nss, obj)
 				continue
 			}
 			r.Objects = append(r.Objects, obj)
+		}
+		r.Namespaces = nss
+		if in.HoldLabels && len(nss) > 0 {
+			held, applied, err := holdNamespaces(ctx, member.Dynamic, in.Policy.Name(), nss)
+			if err != nil {
+				return nil, err
+			}
+			r.Namespaces, r.HoldsNamespaces = applied, len(held) > 0
+			r.Objects = append(r.Objects, held...)
 		}
 	case in.Schedule != nil:
 		// Velero gives each Backup the Schedule's labels, kapp's app label
@@ -78,6 +92,9 @@ func Render(ctx context.Context, g *Group, in Intent, member *kube.Clients) (*Re
 	}
 	for _, objs := range [][]*unstructured.Unstructured{r.Objects, r.Secrets} {
 		for i, obj := range objs {
+			if obj.GetKind() == "Namespace" {
+				continue // not the group's: it only holds labels on it
+			}
 			obj = obj.DeepCopy()
 			l := obj.GetLabels()
 			if l == nil {
@@ -87,6 +104,9 @@ func Render(ctx context.Context, g *Group, in Intent, member *kube.Clients) (*Re
 			obj.SetLabels(l)
 			objs[i] = obj
 		}
+	}
+	if r.HoldsNamespaces {
+		r.Objects = append(r.Objects, namespaceRebase())
 	}
 	return r, nil
 }
@@ -115,15 +135,17 @@ func App(g *Group, in Intent, m Member, r *Rendered) (*unstructured.Unstructured
 	if len(r.Secrets) > 0 {
 		inline["pathsFrom"] = []any{map[string]any{"secretRef": map[string]any{"name": MemberValuesName(AppName(g.Name, in, m))}}}
 	}
+	labels := map[string]any{LabelGroup: g.Name, LabelIntent: in.Name, LabelIntentKind: in.Kind, kube.LabelCluster: m.Name}
+	if r.HoldsNamespaces {
+		labels[LabelHoldsNamespaces] = "true"
+	}
 	period := in.SyncPeriod
 	if period == "" {
 		period = DefaultSyncPeriod.String()
 	}
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": carvel.AppGroup + "/v1alpha1", "kind": "App",
-		"metadata": map[string]any{"name": AppName(g.Name, in, m), "namespace": m.Namespace, "labels": map[string]any{
-			LabelGroup: g.Name, LabelIntent: in.Name, LabelIntentKind: in.Kind, kube.LabelCluster: m.Name,
-		}},
+		"metadata": map[string]any{"name": AppName(g.Name, in, m), "namespace": m.Namespace, "labels": labels},
 		"spec": map[string]any{
 			"syncPeriod": period,
 			"cluster":    map[string]any{"kubeconfigSecretRef": map[string]any{"name": m.SecretName(), "key": "value"}},
@@ -199,6 +221,9 @@ func Sync(ctx context.Context, c *kube.Clients, e *Estate, g *Group, opts SyncOp
 		if !opts.ClientDryRun {
 			ch.Err = deleteApp(ctx, c, e, u, opts.DryRun)
 			if ch.Err == nil && u.GetLabels()[LabelIntentKind] == KindPolicy {
+				if u.GetLabels()[LabelHoldsNamespaces] == "true" && !opts.DryRun {
+					waitGone(ctx, c, u, time.Minute)
+				}
 				_, ch.Err = unlabelLeaver(ctx, e, u, opts)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	backupcommon "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/group/common"
 	policycommon "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -29,6 +30,7 @@ type Options struct {
 	Paused     bool
 	Velero     string
 	SyncPeriod time.Duration
+	HoldLabels bool
 	DryRun     cmdutil.DryRun
 	Wait       cmdutil.WaitFlags
 	Package    PackageFlags
@@ -45,7 +47,7 @@ type Options struct {
 var scheduleFlags = []string{"schedule", "paused", "velero-namespace", "include-namespaces", "exclude-namespaces", "selector", "ttl", "storage-location"}
 
 // policyFlags are the flags of a policy intent.
-var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-path", "deny-privileged", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"}
+var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-path", "deny-privileged", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector", "hold-namespace-labels"}
 
 // NewCmd returns the attach command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
@@ -94,7 +96,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			and sync themselves (server-side apply, owning those labels only), and
 			removed by detach; with --deny-privileged or --deny-host-path, the
 			policy's ValidatingAdmissionPolicy, which kapp-controller holds, refuses
-			the same pods even when a label is lowered by hand.
+			the same pods even when a label is lowered by hand. With
+			--hold-namespace-labels, kapp-controller holds the labels too: the App
+			deploys the namespaces with kapp's orphan delete strategy (kapp adopts
+			them, puts a label removed by hand back, keeps everyone else's labels and
+			annotations, and forgets the namespace on detach instead of deleting
+			it); detach then removes the labels.
 
 			Refused before anything is written (exit 2): an intent that conflicts with
 			one the group holds, or with one of another group that selects a member
@@ -106,6 +113,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 		Example: cmdutil.Examples(`
 			# Baseline Pod Security, no privilege escalation, on every namespace of every prod cluster
 			kubectl tko cluster group attach prod policy security baseline --level baseline --deny-privileged
+
+			# Pod Security labels held by kapp-controller too, not only set at attach and sync
+			kubectl tko cluster group attach prod policy security baseline --level baseline --hold-namespace-labels
 
 			# Only images from Harbor, re-applied every 30 seconds
 			kubectl tko cluster group attach prod policy image-registry harbor-only --allow harbor.example.com --sync-period 30s
@@ -135,6 +145,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "backup-schedule: when to back up, a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "backup-schedule: create the schedules paused.")
 	cmd.Flags().StringVar(&o.Velero, "velero-namespace", o.Velero, "backup-schedule: the namespace Velero runs in, in the members.")
+	cmd.Flags().BoolVar(&o.HoldLabels, "hold-namespace-labels", false, "policy security: have kapp-controller hold the Pod Security labels too (the App deploys the namespaces, orphaned on detach; see docs/cluster-groups.md for what kapp then owns).")
 	cmd.Flags().DurationVar(&o.SyncPeriod, "sync-period", o.SyncPeriod, "How often kapp-controller re-applies the intent in each member (at least 30s, kapp-controller's shortest).")
 	o.Wait.AddFlags(cmd, "Wait until kapp-controller has reconciled every App of the group (exit 1 with its message when one fails)")
 	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of attaching: client (the Apps) or server (the API servers check every write).")
@@ -186,7 +197,10 @@ func (o *Options) Validate() error {
 			return err
 		}
 		for _, p := range policies {
-			o.intents = append(o.intents, groups.Intent{Kind: groups.KindPolicy, Name: p.Name(), SyncPeriod: o.SyncPeriod.String(), Policy: p})
+			if o.HoldLabels && p.Spec.Type != policy.TypeSecurity {
+				return cmdutil.FlagErrorf("--hold-namespace-labels goes with security policies: %s is a %s policy", p.Name(), p.Spec.Type)
+			}
+			o.intents = append(o.intents, groups.Intent{Kind: groups.KindPolicy, Name: p.Name(), SyncPeriod: o.SyncPeriod.String(), Policy: p, HoldLabels: o.HoldLabels})
 		}
 	case groups.KindSchedule:
 		others = append(append([]string{}, policyFlags...), packageFlags...)
