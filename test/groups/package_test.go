@@ -94,7 +94,7 @@ func TestGroupKeepsAPackage(t *testing.T) {
 	reconciled(t, e, "default", app)
 	within(t, 90*time.Second, "the package installed in the member with the values", func() error {
 		v, err := infoValues(e, ns, "edge")
-		if err == nil && !(strings.Contains(v, marker) && strings.Contains(v, "replicas: 3") && strings.Contains(v, "logLevel: debug")) {
+		if err == nil && (!strings.Contains(v, marker) || !strings.Contains(v, "replicas: 3") || !strings.Contains(v, "logLevel: debug")) {
 			err = fmt.Errorf("values %q", v)
 		}
 		return err

@@ -57,7 +57,7 @@ spec:
 			return err
 		}
 		v, err := infoValues(e, ns, "edge")
-		if err == nil && !(strings.Contains(v, marker) && strings.Contains(v, "replicas: 3")) {
+		if err == nil && (!strings.Contains(v, marker) || !strings.Contains(v, "replicas: 3")) {
 			err = fmt.Errorf("values %q", v)
 		}
 		return err
