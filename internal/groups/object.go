@@ -35,6 +35,9 @@ func (g *Group) Object(members []MemberStatus) *unstructured.Unstructured {
 	intents := make([]any, 0, len(g.Intents))
 	for _, in := range g.Intents {
 		m := map[string]any{"kind": in.Kind, "name": in.Name, "syncPeriod": in.SyncPeriod, "description": in.Describe()}
+		if in.HoldLabels {
+			m["holdNamespaceLabels"] = true
+		}
 		if in.Policy != nil {
 			raw, _ := json.Marshal(in.Policy)
 			var p map[string]any

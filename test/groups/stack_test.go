@@ -3,6 +3,7 @@ package groups
 import (
 	"context"
 	"fmt"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -48,7 +49,16 @@ spec:
     package: cert-manager.tanzu.vmware.com
 `)
 	app := "tko-stacks-ingress-wc-prod-1"
-	r := e.Kubectl("tko", "cluster", "group", "attach", "stacks", "stack", "-f", stack, "--sync-period", "30s", "-v=9").Success().
+	// Values are checked against each package's schema, with the stack's line, before anything is written.
+	bad := writeFile(t, "bad.yaml", strings.Replace(string(mustRead(t, stack)), "replicas: 3", "replicas: 0", 1))
+	r := e.Kubectl("tko", "cluster", "group", "attach", "stacks", "stack", "-f", bad).Run()
+	if r.Code != 2 || !strings.Contains(r.Stderr, "nothing was attached") || !strings.Contains(r.Stderr, "contour.replicas") {
+		t.Fatalf("a stack breaking a schema: exit %d: %s", r.Code, r.Stderr)
+	}
+	if err := gone(e, carvel.Apps, "default", app); err != nil {
+		t.Fatalf("a refused stack left an App: %v", err)
+	}
+	r = e.Kubectl("tko", "cluster", "group", "attach", "stacks", "stack", "-f", stack, "--sync-period", "30s", "-v=9").Success().
 		StdoutContains("cluster default/wc-prod-1: stack/ingress: app.kappctrl.k14s.io/" + app + " created")
 	noMarker(t, marker, "attach stack", r.Stdout+r.Stderr)
 	reconciled(t, e, "default", app)
@@ -126,4 +136,13 @@ spec:
 			t.Fatalf("detach left a values Secret: %v", err)
 		}
 	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return raw
 }
