@@ -70,43 +70,16 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 					plan.NewNamespaces = append(plan.NewNamespaces, ns)
 				}
 			}
-			cat := plan.catalogByNS[ns]
-			if cat == nil {
-				if cat, err = c.LoadCatalog(ctx, ns); err != nil {
-					return nil, err
-				}
-				plan.catalogByNS[ns] = cat
-			}
-			pkg, err := cat.Resolve(in.Package, in.Version, in.VersionConstraint)
+			spec, msgs, err := c.resolveInstall(ctx, in, ns, plan.catalogByNS, readFile)
 			if err != nil {
-				problem(in, in.Name+": "+explain.Message(err))
+				return nil, err
+			}
+			for _, m := range msgs {
+				problem(in, m)
+			}
+			if len(msgs) > 0 {
 				continue
 			}
-			vals := &Values{Data: in.Values, from: map[string]string{}}
-			if in.Values == nil {
-				vals.Data = map[string]any{}
-			}
-			if in.ValuesFile != "" {
-				raw, err := readFile(in.ValuesFile)
-				if err == nil {
-					vals, err = LoadValues(in.ValuesFile, raw, nil)
-				}
-				if err != nil {
-					problem(in, in.Name+": "+explain.Message(err))
-					continue
-				}
-			}
-			for _, p := range vals.Validate(pkg.Spec.ValuesSchema.OpenAPIv3) {
-				if p.File == "" {
-					p.Path = "values." + p.Path
-				}
-				problem(in, in.Name+": "+p.String())
-			}
-			constraint := pkg.Spec.Version
-			if in.VersionConstraint != "" {
-				constraint = in.VersionConstraint
-			}
-			spec := &InstallSpec{Name: in.Name, Namespace: ns, Package: pkg, Constraint: constraint, Values: vals, RBAC: RBACClusterAdmin}
 			cur, err := c.CurrentInstall(ctx, ns, in.Name)
 			if err != nil {
 				return nil, err
@@ -124,6 +97,92 @@ func (c *Client) PlanStack(ctx context.Context, st *Stack, readFile func(string)
 		return nil, errs.Problems(errs.DisplayFile(st.File), "applied", problems)
 	}
 	return plan, nil
+}
+
+// resolveInstall resolves an install of a stack in the catalog of its
+// namespace (package, version) and checks its values against the
+// package's schema; what is wrong comes back as messages, one per problem.
+func (c *Client) resolveInstall(ctx context.Context, in StackInstall, ns string, catalogs map[string]*Catalog, readFile func(string) ([]byte, error)) (*InstallSpec, []string, error) {
+	cat := catalogs[ns]
+	if cat == nil {
+		var err error
+		if cat, err = c.LoadCatalog(ctx, ns); err != nil {
+			return nil, nil, err
+		}
+		catalogs[ns] = cat
+	}
+	pkg, err := cat.Resolve(in.Package, in.Version, in.VersionConstraint)
+	if err != nil {
+		return nil, []string{in.Name + ": " + explain.Message(err)}, nil
+	}
+	vals := &Values{Data: in.Values, from: map[string]string{}}
+	if in.Values == nil {
+		vals.Data = map[string]any{}
+	}
+	if in.ValuesFile != "" {
+		raw, err := readFile(in.ValuesFile)
+		if err == nil {
+			vals, err = LoadValues(in.ValuesFile, raw, nil)
+		}
+		if err != nil {
+			return nil, []string{in.Name + ": " + explain.Message(err)}, nil
+		}
+	}
+	var msgs []string
+	for _, p := range vals.Validate(pkg.Spec.ValuesSchema.OpenAPIv3) {
+		if p.File == "" {
+			p.Path = "values." + p.Path
+		}
+		msgs = append(msgs, in.Name+": "+p.String())
+	}
+	constraint := pkg.Spec.Version
+	if in.VersionConstraint != "" {
+		constraint = in.VersionConstraint
+	}
+	return &InstallSpec{Name: in.Name, Namespace: ns, Package: pkg, Constraint: constraint, Values: vals, RBAC: RBACClusterAdmin}, msgs, nil
+}
+
+// ResolvedInstall is an install of a stack, resolved, with its wave.
+type ResolvedInstall struct {
+	Spec      *InstallSpec
+	DependsOn []string
+	Wave      int
+}
+
+// ResolveStack resolves every install of a stack (package, version, values
+// against the package's schema) in the catalogs of this cluster, without
+// looking at what is installed here: for installs made elsewhere. Every
+// problem of every install is reported at once, as PlanStack does.
+func (c *Client) ResolveStack(ctx context.Context, st *Stack, readFile func(string) ([]byte, error)) ([]ResolvedInstall, error) {
+	waves, err := st.Order()
+	if err != nil {
+		return nil, &errs.InputError{File: st.File, Err: err}
+	}
+	catalogs := map[string]*Catalog{}
+	var out []ResolvedInstall
+	var problems []errs.Problem
+	for w, wave := range waves {
+		for _, in := range wave {
+			ns := st.NamespaceOf(in)
+			if ns == "" {
+				ns = c.Namespace
+			}
+			spec, msgs, err := c.resolveInstall(ctx, in, ns, catalogs, readFile)
+			if err != nil {
+				return nil, err
+			}
+			for _, m := range msgs {
+				problems = append(problems, errs.Problem{Line: in.Line, Message: m})
+			}
+			if len(msgs) == 0 {
+				out = append(out, ResolvedInstall{Spec: spec, DependsOn: in.DependsOn, Wave: w + 1})
+			}
+		}
+	}
+	if len(problems) > 0 {
+		return nil, errs.Problems(errs.DisplayFile(st.File), "attached", problems)
+	}
+	return out, nil
 }
 
 // CurrentInstall is the PackageInstall of that name, or nil when there is none.

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -28,11 +29,17 @@ type Rendered struct {
 	// creates, so kapp, which deletes what it deployed when the App goes,
 	// never owns a namespace or anything else that was there before.
 	Objects []*unstructured.Unstructured
+	// Secrets are the values Secrets of package installs: deployed from a
+	// Secret of the management cluster, never held inline in the App.
+	Secrets []*unstructured.Unstructured
 	// Namespaces carry the Pod Security labels of a security policy. They
 	// are labelled by attach and sync with server-side apply, not deployed
 	// by the App: an App that deploys an existing Namespace takes ownership
-	// of it and deletes it on detach.
-	Namespaces []*unstructured.Unstructured
+	// of it and deletes it on detach. With HoldLabels, the App deploys them
+	// (orphaned on delete: HoldsNamespaces) except those another kapp app
+	// deployed, which stay here.
+	Namespaces      []*unstructured.Unstructured
+	HoldsNamespaces bool
 }
 
 // Render makes an intent concrete for one member. A policy is planned
@@ -47,12 +54,22 @@ func Render(ctx context.Context, g *Group, in Intent, member *kube.Clients) (*Re
 		if err != nil {
 			return nil, err
 		}
+		var nss []*unstructured.Unstructured
 		for _, obj := range plan.Objects {
 			if obj.GetKind() == "Namespace" {
-				r.Namespaces = append(r.Namespaces, obj)
+				nss = append(nss, obj)
 				continue
 			}
 			r.Objects = append(r.Objects, obj)
+		}
+		r.Namespaces = nss
+		if in.HoldLabels && len(nss) > 0 {
+			held, applied, err := holdNamespaces(ctx, member.Dynamic, in.Policy.Name(), nss)
+			if err != nil {
+				return nil, err
+			}
+			r.Namespaces, r.HoldsNamespaces = applied, len(held) > 0
+			r.Objects = append(r.Objects, held...)
 		}
 	case in.Schedule != nil:
 		// Velero gives each Backup the Schedule's labels, kapp's app label
@@ -64,24 +81,32 @@ func Render(ctx context.Context, g *Group, in Intent, member *kube.Clients) (*Re
 			return nil, fmt.Errorf("the schedule of intent %s: %w", in.ID(), err)
 		}
 		r.Objects = append(r.Objects, sched)
-	case in.Package != nil:
-		objs, err := PackageObjects(in)
+	case in.Package != nil || in.Stack != nil:
+		objs, secrets, err := PackageObjects(in)
 		if err != nil {
 			return nil, err
 		}
-		r.Objects = objs
+		r.Objects, r.Secrets = objs, secrets
 	default:
 		return nil, fmt.Errorf("intent %s of group %s holds nothing", in.ID(), g.Name)
 	}
-	for i, obj := range r.Objects {
-		obj = obj.DeepCopy()
-		l := obj.GetLabels()
-		if l == nil {
-			l = map[string]string{}
+	for _, objs := range [][]*unstructured.Unstructured{r.Objects, r.Secrets} {
+		for i, obj := range objs {
+			if obj.GetKind() == "Namespace" {
+				continue // not the group's: it only holds labels on it
+			}
+			obj = obj.DeepCopy()
+			l := obj.GetLabels()
+			if l == nil {
+				l = map[string]string{}
+			}
+			l[LabelGroup] = g.Name
+			obj.SetLabels(l)
+			objs[i] = obj
 		}
-		l[LabelGroup] = g.Name
-		obj.SetLabels(l)
-		r.Objects[i] = obj
+	}
+	if r.HoldsNamespaces {
+		r.Objects = append(r.Objects, namespaceRebase())
 	}
 	return r, nil
 }
@@ -95,14 +120,24 @@ func AppName(group string, in Intent, m Member) string {
 // App is the kapp-controller App that keeps objects in a member: fetched
 // inline, passed through ytt (plain YAML stays as it is), deployed by
 // kapp through the member's kubeconfig Secret, again every sync period.
-func App(g *Group, in Intent, m Member, objs []*unstructured.Unstructured) (*unstructured.Unstructured, error) {
-	docs := make([]string, 0, len(objs))
-	for _, obj := range objs {
+// The values Secrets of r are fetched from the App's values Secret
+// (MemberValuesName), each of its keys a file: the App holds no value.
+func App(g *Group, in Intent, m Member, r *Rendered) (*unstructured.Unstructured, error) {
+	docs := make([]string, 0, len(r.Objects))
+	for _, obj := range r.Objects {
 		raw, err := yaml.Marshal(obj.Object)
 		if err != nil {
 			return nil, fmt.Errorf("rendering %s/%s: %w", obj.GetKind(), obj.GetName(), err)
 		}
 		docs = append(docs, string(raw))
+	}
+	inline := map[string]any{"paths": map[string]any{in.Kind + ".yaml": strings.Join(docs, "---\n")}}
+	if len(r.Secrets) > 0 {
+		inline["pathsFrom"] = []any{map[string]any{"secretRef": map[string]any{"name": MemberValuesName(AppName(g.Name, in, m))}}}
+	}
+	labels := map[string]any{LabelGroup: g.Name, LabelIntent: in.Name, LabelIntentKind: in.Kind, kube.LabelCluster: m.Name}
+	if r.HoldsNamespaces {
+		labels[LabelHoldsNamespaces] = "true"
 	}
 	period := in.SyncPeriod
 	if period == "" {
@@ -110,13 +145,11 @@ func App(g *Group, in Intent, m Member, objs []*unstructured.Unstructured) (*uns
 	}
 	return &unstructured.Unstructured{Object: map[string]any{
 		"apiVersion": carvel.AppGroup + "/v1alpha1", "kind": "App",
-		"metadata": map[string]any{"name": AppName(g.Name, in, m), "namespace": m.Namespace, "labels": map[string]any{
-			LabelGroup: g.Name, LabelIntent: in.Name, LabelIntentKind: in.Kind, kube.LabelCluster: m.Name,
-		}},
+		"metadata": map[string]any{"name": AppName(g.Name, in, m), "namespace": m.Namespace, "labels": labels},
 		"spec": map[string]any{
 			"syncPeriod": period,
 			"cluster":    map[string]any{"kubeconfigSecretRef": map[string]any{"name": m.SecretName(), "key": "value"}},
-			"fetch":      []any{map[string]any{"inline": map[string]any{"paths": map[string]any{in.Kind + ".yaml": strings.Join(docs, "---\n")}}}},
+			"fetch":      []any{map[string]any{"inline": inline}},
 			"template":   []any{map[string]any{"ytt": map[string]any{}}},
 			// A policy whose only effect is Pod Security labels deploys
 			// nothing; kapp refuses an empty set unless told it is meant.
@@ -155,6 +188,9 @@ func Sync(ctx context.Context, c *kube.Clients, e *Estate, g *Group, opts SyncOp
 	if err != nil {
 		return nil, err
 	}
+	if err := LoadValues(ctx, c.Dynamic, g); err != nil {
+		return nil, err
+	}
 	existing, err := groupApps(ctx, c, g.Name)
 	if err != nil {
 		return nil, err
@@ -185,6 +221,9 @@ func Sync(ctx context.Context, c *kube.Clients, e *Estate, g *Group, opts SyncOp
 		if !opts.ClientDryRun {
 			ch.Err = deleteApp(ctx, c, e, u, opts.DryRun)
 			if ch.Err == nil && u.GetLabels()[LabelIntentKind] == KindPolicy {
+				if u.GetLabels()[LabelHoldsNamespaces] == "true" && !opts.DryRun {
+					waitGone(ctx, c, u, time.Minute)
+				}
 				_, ch.Err = unlabelLeaver(ctx, e, u, opts)
 			}
 		}
@@ -229,9 +268,14 @@ func syncIntent(ctx context.Context, c *kube.Clients, g *Group, in Intent, m Mem
 			return nil, "", err
 		}
 	}
-	app, err := App(g, in, m, r.Objects)
+	app, err := App(g, in, m, r)
 	if err != nil {
 		return nil, "", err
+	}
+	if !opts.ClientDryRun {
+		if err := writeMemberValues(ctx, c, g, in, m, r.Secrets, dryRun); err != nil {
+			return nil, "", err
+		}
 	}
 	client := c.Dynamic.Resource(carvel.Apps).Namespace(m.Namespace)
 	before, err := client.Get(ctx, app.GetName(), metav1.GetOptions{})
@@ -322,7 +366,8 @@ func deleteApp(ctx context.Context, c *kube.Clients, e *Estate, u *unstructured.
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting app %s/%s: %w", u.GetNamespace(), u.GetName(), err)
 	}
-	return nil
+	// kapp-controller deletes without fetching: the values can go now.
+	return deleteMemberValues(ctx, c, u.GetNamespace(), u.GetName(), dryRun)
 }
 
 // unlabelLeaver removes the Pod Security labels a group's security policy

@@ -62,6 +62,7 @@ const (
 	KindPolicy   = "policy"
 	KindSchedule = "backup-schedule"
 	KindPackage  = "package"
+	KindStack    = "stack"
 )
 
 // DefaultSyncPeriod is how often kapp-controller re-applies an intent.
@@ -82,22 +83,55 @@ type Intent struct {
 	SyncPeriod string `json:"syncPeriod"`
 	// Policy is the ClusterPolicy of a policy intent.
 	Policy *policy.Policy `json:"policy,omitempty"`
+	// HoldLabels has kapp hold a security policy's Pod Security labels
+	// too, deploying the namespaces with kapp's orphan delete strategy.
+	HoldLabels bool `json:"holdNamespaceLabels,omitempty"`
 	// Schedule is the Velero Schedule of a backup-schedule intent.
 	Schedule map[string]any `json:"schedule,omitempty"`
 	// Package is the package install of a package intent.
 	Package *PackageIntent `json:"package,omitempty"`
+	// Stack is the package installs of a stack intent.
+	Stack *StackIntent `json:"stack,omitempty"`
+}
+
+// StackIntent is a PackageStack kept in every member as one App: its
+// installs, each resolved at attach, in the order kapp deploys them.
+type StackIntent struct {
+	Installs []PackageIntent `json:"installs"`
+}
+
+func (s *StackIntent) dependencies() bool {
+	return slices.ContainsFunc(s.Installs, func(p PackageIntent) bool { return len(p.DependsOn) > 0 })
 }
 
 // PackageIntent is a package installed in every member by the member's
 // own kapp-controller, from a PackageInstall the group's App keeps there.
 type PackageIntent struct {
+	// Name is the PackageInstall's: a stack's install; a package intent's
+	// is the intent's name.
+	Name    string `json:"name,omitempty"`
 	RefName string `json:"refName"`
 	// Version is the version resolved (and the values checked against)
 	// at attach; Constraint is what the PackageInstall selects.
-	Version    string         `json:"version"`
-	Constraint string         `json:"constraint"`
-	Namespace  string         `json:"namespace"`
-	Values     map[string]any `json:"values,omitempty"`
+	Version    string   `json:"version"`
+	Constraint string   `json:"constraint"`
+	Namespace  string   `json:"namespace"`
+	DependsOn  []string `json:"dependsOn,omitempty"`
+	// Values are kept in the group's values Secret, never in its
+	// ConfigMap; ValuesFrom names the Secret's key.
+	Values     *carvel.Values `json:"-"`
+	ValuesFrom *SecretKey     `json:"valuesFrom,omitempty"`
+}
+
+// SecretKey names a key of a Secret in Namespace.
+type SecretKey struct {
+	Secret string `json:"secret"`
+	Key    string `json:"key"`
+}
+
+// String is how a group prints where values are kept.
+func (k *SecretKey) String() string {
+	return fmt.Sprintf("(in Secret %s/%s, key %s)", Namespace, k.Secret, k.Key)
 }
 
 // ID names an intent in rows and labels: kind/name.
@@ -113,6 +147,12 @@ func (i Intent) Describe() string {
 		return "Velero schedule " + cron
 	case i.Package != nil:
 		return "package " + i.Package.RefName + " " + i.Package.Constraint + " in namespace " + i.Package.Namespace
+	case i.Stack != nil:
+		names := make([]string, 0, len(i.Stack.Installs))
+		for _, p := range i.Stack.Installs {
+			names = append(names, p.Name+" ("+p.RefName+")")
+		}
+		return "package stack: " + strings.Join(names, ", ")
 	}
 	return i.Kind
 }
@@ -273,8 +313,12 @@ func ensureNamespace(ctx context.Context, dyn dynamic.Interface) error {
 	return nil
 }
 
-// Save writes a group's intents back (the selector does not change).
+// Save writes a group's intents back (the selector does not change): the
+// values Secret first, so that the ConfigMap never names a key not there.
 func Save(ctx context.Context, dyn dynamic.Interface, g *Group) error {
+	if err := saveValues(ctx, dyn, g); err != nil {
+		return err
+	}
 	_, err := dyn.Resource(ConfigMaps).Namespace(Namespace).Apply(ctx, g.Name, g.ConfigMap(), metav1.ApplyOptions{FieldManager: kube.FieldManager, Force: true})
 	if err != nil {
 		return fmt.Errorf("saving cluster group %s: %w", g.Name, err)
@@ -288,47 +332,9 @@ func DeleteConfigMap(ctx context.Context, dyn dynamic.Interface, name string, dr
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("deleting cluster group %s: %w", name, err)
 	}
+	err = dyn.Resource(Secrets).Namespace(Namespace).Delete(ctx, ValuesSecretName(name), metav1.DeleteOptions{DryRun: kube.DryRun(dryRun)})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("deleting the values of cluster group %s: %w", name, err)
+	}
 	return nil
-}
-
-// Object is a group as printed by -o json|yaml: a ClusterGroup of ours
-// (stored as a ConfigMap), with its members and their Apps in status.
-func (g *Group) Object(members []MemberStatus) *unstructured.Unstructured {
-	intents := make([]any, 0, len(g.Intents))
-	for _, in := range g.Intents {
-		m := map[string]any{"kind": in.Kind, "name": in.Name, "syncPeriod": in.SyncPeriod, "description": in.Describe()}
-		if in.Policy != nil {
-			raw, _ := json.Marshal(in.Policy)
-			var p map[string]any
-			_ = json.Unmarshal(raw, &p)
-			m["policy"] = p
-		}
-		if in.Schedule != nil {
-			m["schedule"] = in.Schedule
-		}
-		if p := in.Package; p != nil {
-			// The values stay out of what is printed: they may hold credentials.
-			m["package"] = map[string]any{"refName": p.RefName, "version": p.Version, "constraint": p.Constraint, "namespace": p.Namespace, "values": len(p.Values) > 0}
-		}
-		intents = append(intents, m)
-	}
-	obj := map[string]any{
-		"apiVersion": kube.Domain + "/v1alpha1", "kind": "ClusterGroup",
-		"metadata": map[string]any{"name": g.Name},
-		"spec":     map[string]any{"selector": g.Selector, "intents": intents},
-	}
-	if !g.Created.IsZero() {
-		obj["metadata"].(map[string]any)["creationTimestamp"] = g.Created.UTC().Format(time.RFC3339)
-	}
-	if members != nil {
-		ms := make([]any, 0, len(members))
-		for _, m := range members {
-			raw, _ := json.Marshal(m)
-			var v map[string]any
-			_ = json.Unmarshal(raw, &v)
-			ms = append(ms, v)
-		}
-		obj["status"] = map[string]any{"members": ms}
-	}
-	return &unstructured.Unstructured{Object: obj}
 }

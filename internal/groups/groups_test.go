@@ -91,7 +91,7 @@ func TestAppDeploysOnlyWhatTheGroupCreates(t *testing.T) {
 			kept = append(kept, o)
 		}
 	}
-	app, err := App(g, in, m, kept)
+	app, err := App(g, in, m, &Rendered{Objects: kept})
 	if err != nil {
 		t.Fatal(err)
 	}

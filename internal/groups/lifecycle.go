@@ -54,6 +54,10 @@ func DropCluster(ctx context.Context, dyn dynamic.Interface, namespace, name str
 		if err := client.Delete(ctx, u.GetName(), metav1.DeleteOptions{}); err != nil && !apierrors.IsNotFound(err) {
 			return out, fmt.Errorf("deleting app %s/%s: %w", namespace, u.GetName(), err)
 		}
+		err := dyn.Resource(Secrets).Namespace(namespace).Delete(ctx, MemberValuesName(u.GetName()), metav1.DeleteOptions{})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return out, fmt.Errorf("deleting the values Secret of app %s/%s: %w", namespace, u.GetName(), err)
+		}
 		out = append(out, u.GetName())
 	}
 	return out, nil

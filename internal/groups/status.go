@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
+
+	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -210,8 +213,12 @@ func conflicting(a, b Intent) string {
 	if a.Kind == b.Kind && a.Name == b.Name {
 		return fmt.Sprintf("both deploy %s %s: objects of the same name", a.Kind, a.Name)
 	}
-	if a.Package != nil && b.Package != nil && a.Package.RefName == b.Package.RefName {
-		return fmt.Sprintf("packages %s and %s both install %s", a.Name, b.Name, a.Package.RefName)
+	for _, p := range a.Installs() {
+		for _, q := range b.Installs() {
+			if p.RefName == q.RefName {
+				return fmt.Sprintf("%s %s and %s %s both install %s", a.Kind, a.Name, b.Kind, b.Name, p.RefName)
+			}
+		}
 	}
 	if a.Policy != nil && b.Policy != nil && a.Policy.Spec.Type == b.Policy.Spec.Type {
 		switch a.Policy.Spec.Type {
@@ -313,6 +320,7 @@ func Detach(ctx context.Context, c *kube.Clients, e *Estate, g *Group, in Intent
 		return nil, err
 	}
 	var out []Change
+	var holding []*unstructured.Unstructured
 	for _, u := range apps {
 		if u.GetLabels()[LabelIntent] != in.Name || u.GetLabels()[LabelIntentKind] != in.Kind {
 			continue
@@ -321,7 +329,16 @@ func Detach(ctx context.Context, c *kube.Clients, e *Estate, g *Group, in Intent
 		if !opts.ClientDryRun {
 			ch.Err = deleteApp(ctx, c, e, u, opts.DryRun)
 		}
+		if ch.Err == nil && u.GetLabels()[LabelHoldsNamespaces] == "true" {
+			holding = append(holding, u)
+		}
 		out = append(out, ch)
+	}
+	// kapp orphans the namespaces as it deletes the App: the labels go after.
+	for _, u := range holding {
+		if !opts.DryRun && !opts.ClientDryRun {
+			waitGone(ctx, c, u, time.Minute)
+		}
 	}
 	if in.Policy != nil && in.Policy.Spec.Type == policy.TypeSecurity && !opts.ClientDryRun {
 		members, _ := e.Members(&Group{Name: g.Name, Selector: g.Selector})
@@ -346,6 +363,9 @@ func Detach(ctx context.Context, c *kube.Clients, e *Estate, g *Group, in Intent
 func unlabel(ctx context.Context, member *kube.Clients, name string, dryRun bool) (string, error) {
 	nss, err := policy.UnlabelNamespaces(ctx, member.Dynamic, name, dryRun)
 	if err != nil {
+		return "", err
+	}
+	if err := forgetKapp(ctx, member.Dynamic, nss, dryRun); err != nil {
 		return "", err
 	}
 	if len(nss) == 0 {

@@ -4,15 +4,18 @@ package attach
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	backupcommon "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/common"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/group/common"
 	policycommon "github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -27,6 +30,7 @@ type Options struct {
 	Paused     bool
 	Velero     string
 	SyncPeriod time.Duration
+	HoldLabels bool
 	DryRun     cmdutil.DryRun
 	Wait       cmdutil.WaitFlags
 	Package    PackageFlags
@@ -36,20 +40,21 @@ type Options struct {
 	kind    string
 	args    []string
 	intents []groups.Intent
+	stack   *carvel.Stack
 }
 
 // scheduleFlags are the flags of a backup-schedule intent.
 var scheduleFlags = []string{"schedule", "paused", "velero-namespace", "include-namespaces", "exclude-namespaces", "selector", "ttl", "storage-location"}
 
 // policyFlags are the flags of a policy intent.
-var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-path", "deny-privileged", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector"}
+var policyFlags = []string{"filename", "recipe", "level", "size", "deny-host-path", "deny-privileged", "allow", "block-latest-tag", "require-digest", "pod-selector", "cpu", "memory", "pods", "namespaces", "namespace-selector", "hold-namespace-labels"}
 
 // NewCmd returns the attach command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Options: common.NewOptions(f, streams), SyncPeriod: groups.DefaultSyncPeriod, Velero: backup.DefaultNamespace, Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
-		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags] | package NAME --package REFNAME [--version V])",
-		Short: "Attach a policy, a backup schedule or a package to a cluster group, kept in every member by kapp-controller",
+		Use:   "attach GROUP (policy " + policycommon.SpecUsage + " | backup-schedule NAME --schedule CRON [scope flags] | package NAME --package REFNAME [--version V] [--values-file F] | stack -f STACK.yaml)",
+		Short: "Attach a policy, a backup schedule, a package or a package stack to a cluster group, kept in every member by kapp-controller",
 		Long: cmdutil.LongDesc(`
 			Attach an intent to a cluster group: a cluster policy (the same specs as
 			'kubectl tko cluster policy apply', given by flags or -f) or a Velero
@@ -68,8 +73,20 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			--install-namespace of the member and keeps it there. The version is
 			resolved in the management cluster's repositories before anything is
 			written; the members must offer the same package (TKG's tanzu-standard
-			repository). Values are not taken yet: the group and its Apps would keep
-			them readable; give values per cluster with 'package install'.
+			repository). Values (--values-file, --values) are checked against the
+			package's values schema as 'package install' does, and kept only in
+			Secrets: the group's in tko-system, and one per member beside its App,
+			which the App deploys the install's values Secret from. The group's
+			ConfigMap and the Apps name those Secrets and hold no value; nothing
+			prints one.
+
+			A stack (-f, the PackageStack format of 'kubectl tko package apply') is
+			one intent named after its metadata.name: every install is resolved and
+			its values checked before anything is written, and one App per member
+			deploys all of its PackageInstalls, each after those it dependsOn have
+			been reconciled by the member's kapp-controller (kapp change rules and a
+			wait rule), and deletes them in the reverse order on detach. Installs
+			the stack places in no namespace go to --install-namespace.
 
 			The Apps deploy only objects the group creates (ValidatingAdmissionPolicies
 			and their bindings, NetworkPolicies, ResourceQuotas, LimitRanges,
@@ -79,7 +96,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			and sync themselves (server-side apply, owning those labels only), and
 			removed by detach; with --deny-privileged or --deny-host-path, the
 			policy's ValidatingAdmissionPolicy, which kapp-controller holds, refuses
-			the same pods even when a label is lowered by hand.
+			the same pods even when a label is lowered by hand. With
+			--hold-namespace-labels, kapp-controller holds the labels too: the App
+			deploys the namespaces with kapp's orphan delete strategy (kapp adopts
+			them, puts a label removed by hand back, keeps everyone else's labels and
+			annotations, and forgets the namespace on detach instead of deleting
+			it); detach then removes the labels.
 
 			Refused before anything is written (exit 2): an intent that conflicts with
 			one the group holds, or with one of another group that selects a member
@@ -92,6 +114,9 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			# Baseline Pod Security, no privilege escalation, on every namespace of every prod cluster
 			kubectl tko cluster group attach prod policy security baseline --level baseline --deny-privileged
 
+			# Pod Security labels held by kapp-controller too, not only set at attach and sync
+			kubectl tko cluster group attach prod policy security baseline --level baseline --hold-namespace-labels
+
 			# Only images from Harbor, re-applied every 30 seconds
 			kubectl tko cluster group attach prod policy image-registry harbor-only --allow harbor.example.com --sync-period 30s
 
@@ -102,7 +127,13 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			kubectl tko cluster group attach prod backup-schedule nightly --schedule "0 2 * * *" --ttl 168h
 
 			# cert-manager in every member, with its defaults
-			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com`),
+			kubectl tko cluster group attach prod package cert-manager -p cert-manager.tanzu.vmware.com
+
+			# A package stack in every member, installs in dependency order
+			kubectl tko cluster group attach prod stack -f ingress-stack.yaml
+
+			# Contour in every member, with values kept in Secrets
+			kubectl tko cluster group attach prod package contour -p contour.tanzu.vmware.com --values-file contour.yaml --values contour.replicas=3`),
 		Args:              cobra.MinimumNArgs(2),
 		ValidArgsFunction: o.completeArgs,
 		RunE:              cli.RunE(f, o),
@@ -114,6 +145,7 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	cmd.Flags().StringVar(&o.Cron, "schedule", "", "backup-schedule: when to back up, a cron expression (\"0 2 * * *\") or @daily, @every 6h.")
 	cmd.Flags().BoolVar(&o.Paused, "paused", false, "backup-schedule: create the schedules paused.")
 	cmd.Flags().StringVar(&o.Velero, "velero-namespace", o.Velero, "backup-schedule: the namespace Velero runs in, in the members.")
+	cmd.Flags().BoolVar(&o.HoldLabels, "hold-namespace-labels", false, "policy security: have kapp-controller hold the Pod Security labels too (the App deploys the namespaces, orphaned on detach; see docs/cluster-groups.md for what kapp then owns).")
 	cmd.Flags().DurationVar(&o.SyncPeriod, "sync-period", o.SyncPeriod, "How often kapp-controller re-applies the intent in each member (at least 30s, kapp-controller's shortest).")
 	o.Wait.AddFlags(cmd, "Wait until kapp-controller has reconciled every App of the group (exit 1 with its message when one fails)")
 	cmdutil.AddDryRunFlag(cmd, &o.DryRun, "Check and print instead of attaching: client (the Apps) or server (the API servers check every write).")
@@ -126,7 +158,7 @@ func (o *Options) completeArgs(cmd *cobra.Command, args []string, prefix string)
 	case 0:
 		return common.CompleteNames(o.Factory)(cmd, args, prefix)
 	case 1:
-		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage}, cobra.ShellCompDirectiveNoFileComp
+		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage, groups.KindStack}, cobra.ShellCompDirectiveNoFileComp
 	case 2:
 		if args[1] == groups.KindPolicy {
 			return policycommon.CompleteType(nil)
@@ -165,7 +197,10 @@ func (o *Options) Validate() error {
 			return err
 		}
 		for _, p := range policies {
-			o.intents = append(o.intents, groups.Intent{Kind: groups.KindPolicy, Name: p.Name(), SyncPeriod: o.SyncPeriod.String(), Policy: p})
+			if o.HoldLabels && p.Spec.Type != policy.TypeSecurity {
+				return cmdutil.FlagErrorf("--hold-namespace-labels goes with security policies: %s is a %s policy", p.Name(), p.Spec.Type)
+			}
+			o.intents = append(o.intents, groups.Intent{Kind: groups.KindPolicy, Name: p.Name(), SyncPeriod: o.SyncPeriod.String(), Policy: p, HoldLabels: o.HoldLabels})
 		}
 	case groups.KindSchedule:
 		others = append(append([]string{}, policyFlags...), packageFlags...)
@@ -184,6 +219,18 @@ func (o *Options) Validate() error {
 			return cmdutil.Usagef("--schedule: %v", err)
 		}
 		o.intents = []groups.Intent{{Kind: groups.KindSchedule, Name: o.args[0], SyncPeriod: o.SyncPeriod.String(), Schedule: obj.Object}}
+	case groups.KindStack:
+		for _, f := range append(append(append([]string{}, policyFlags...), scheduleFlags...), packageFlags...) {
+			if !slices.Contains(stackFlags, f) {
+				others = append(others, f)
+			}
+		}
+		st, err := readStack(o.group, o.Policy.File, o.args, o.Streams.In)
+		if err != nil {
+			return err
+		}
+		o.stack = st
+		o.intents = []groups.Intent{{Kind: groups.KindStack, Name: st.Name, SyncPeriod: o.SyncPeriod.String()}}
 	case groups.KindPackage:
 		others = append(append([]string{}, policyFlags...), scheduleFlags...)
 		if err := o.Package.validate(o.group, o.args, o.Streams.In); err != nil {
@@ -191,7 +238,7 @@ func (o *Options) Validate() error {
 		}
 		o.intents = []groups.Intent{{Kind: groups.KindPackage, Name: o.args[0], SyncPeriod: o.SyncPeriod.String()}}
 	default:
-		return cmdutil.FlagErrorf("unknown intent %q: attach %s policy ..., backup-schedule ... or package ...", o.kind, o.group)
+		return cmdutil.FlagErrorf("unknown intent %q: attach %s policy ..., backup-schedule ..., package ... or stack -f STACK.yaml", o.kind, o.group)
 	}
 	for _, name := range others {
 		if o.cmd.Flags().Changed(name) {
@@ -220,8 +267,13 @@ func (o *Options) Run(ctx context.Context) error {
 		return err
 	}
 	for i := range o.intents {
-		if o.kind == groups.KindPackage {
+		switch o.kind {
+		case groups.KindPackage:
 			if err := o.Package.resolve(ctx, c, &o.intents[i]); err != nil {
+				return err
+			}
+		case groups.KindStack:
+			if err := resolveStack(ctx, c, o.stack, o.Package.Namespace, &o.intents[i]); err != nil {
 				return err
 			}
 		}

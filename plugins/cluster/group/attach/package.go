@@ -5,11 +5,13 @@ import (
 	"io"
 
 	"github.com/spf13/cobra"
+	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/package/install"
 )
 
 // packageFlags are the flags of a package intent.
@@ -23,6 +25,8 @@ type PackageFlags struct {
 	ValuesFile        string
 	Values            []string
 	Namespace         string
+
+	values *carvel.Values
 }
 
 // AddFlags registers the package flags.
@@ -30,13 +34,13 @@ func (p *PackageFlags) AddFlags(cmd *cobra.Command) {
 	cmd.Flags().StringVarP(&p.Package, "package", "p", "", "package: the package to install, e.g. cert-manager.tanzu.vmware.com.")
 	cmd.Flags().StringVar(&p.Version, "version", "", "package: exact version (default: the newest the management cluster's repositories offer).")
 	cmd.Flags().StringVar(&p.VersionConstraint, "version-constraint", "", "package: newest version within a semver constraint, kept by each member's kapp-controller.")
-	cmd.Flags().StringVar(&p.ValuesFile, "values-file", "", "package: not taken yet (values would be readable in the group's objects); refused.")
-	cmd.Flags().StringArrayVar(&p.Values, "values", nil, "package: not taken yet, as --values-file.")
+	cmd.Flags().StringVar(&p.ValuesFile, "values-file", "", "package: YAML file of values ('-' reads standard input), checked against the package's values schema and kept only in Secrets.")
+	cmd.Flags().StringArrayVar(&p.Values, "values", nil, "package: a value as KEY=VALUE (dotted keys for nested values); repeatable, applied over --values-file.")
 	cmd.Flags().StringVar(&p.Namespace, "install-namespace", "tkg-system", "package: the namespace of the PackageInstall in each member (it must exist there).")
 }
 
 // validate checks the flags; the package is resolved in Run.
-func (p *PackageFlags) validate(group string, args []string, _ io.Reader) error {
+func (p *PackageFlags) validate(group string, args []string, in io.Reader) error {
 	if len(args) != 1 {
 		return cmdutil.FlagErrorf("give the install's NAME: attach %s package NAME --package REFNAME", group)
 	}
@@ -46,12 +50,17 @@ func (p *PackageFlags) validate(group string, args []string, _ io.Reader) error 
 	if p.Version != "" && p.VersionConstraint != "" {
 		return cmdutil.FlagErrorf("--version and --version-constraint are exclusive")
 	}
-	if p.ValuesFile == "" && len(p.Values) == 0 {
-		return nil
+	values, err := p.request(in).LoadValues()
+	if err != nil {
+		return err
 	}
-	// Values may hold credentials, and a group keeps its intents in a
-	// ConfigMap and its Apps inline: refused until they live in Secrets.
-	return cmdutil.Usagef("a group's package takes no values yet: they would be kept readable in the group's ConfigMap and Apps; attach it with its defaults, or give values per cluster with 'kubectl tko package install --cluster NAME ... --values-file FILE'")
+	p.values = values
+	return nil
+}
+
+// request is the part of 'package install' that reads and checks values.
+func (p *PackageFlags) request(in io.Reader) *install.Request {
+	return &install.Request{Streams: genericiooptions.IOStreams{In: in}, Package: p.Package, ValuesFile: p.ValuesFile, Values: p.Values}
 }
 
 // resolve picks the version in the management cluster's catalog before
@@ -61,14 +70,10 @@ func (p *PackageFlags) resolve(ctx context.Context, c *kube.Clients, in *groups.
 	if err != nil {
 		return err
 	}
-	pkg, err := cat.Resolve(p.Package, p.Version, p.VersionConstraint)
+	pkg, constraint, err := p.request(nil).Resolve(cat, p.Version, p.VersionConstraint, p.values)
 	if err != nil {
 		return err
 	}
-	constraint := p.VersionConstraint
-	if constraint == "" {
-		constraint = pkg.Spec.Version
-	}
-	in.Package = &groups.PackageIntent{RefName: pkg.Spec.RefName, Version: pkg.Spec.Version, Constraint: constraint, Namespace: p.Namespace}
+	in.Package = &groups.PackageIntent{RefName: pkg.Spec.RefName, Version: pkg.Spec.Version, Constraint: constraint, Namespace: p.Namespace, Values: p.values}
 	return nil
 }

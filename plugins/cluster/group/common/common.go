@@ -85,7 +85,7 @@ func PrintChanges(streams genericiooptions.IOStreams, output *cli.OutputFlags, c
 				return err
 			}
 		case ch.App != nil:
-			objs = append(objs, groups.Printable(ch.App))
+			objs = append(objs, ch.App)
 		case ch.Note != "" && output.Human():
 			fmt.Fprintf(streams.Out, "cluster %s: %s: %s\n", ch.Cluster, ch.Intent, ch.Note)
 		}

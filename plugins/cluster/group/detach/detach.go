@@ -4,6 +4,7 @@ package detach
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -29,19 +30,24 @@ type Options struct {
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 	o := &Options{Options: common.NewOptions(f, streams), Wait: cmdutil.WaitFlags{Timeout: 5 * time.Minute}}
 	cmd := &cobra.Command{
-		Use:   "detach GROUP (policy|backup-schedule|package) NAME",
+		Use:   "detach GROUP (policy|backup-schedule|package|stack) NAME",
 		Short: "Detach an intent from a cluster group: kapp-controller removes it from every member",
 		Long: cmdutil.LongDesc(`
-			Detach a policy or a backup schedule from a cluster group: the intent
-			leaves the group and its Apps are deleted, upon which kapp-controller
-			deletes what each deployed in its member (the policy's admission policy,
-			bindings, quotas, the Schedule). Namespaces and workloads stay where they
+			Detach a policy, a backup schedule, a package or a stack from a cluster
+			group: the intent leaves the group and its Apps are deleted, upon which
+			kapp-controller deletes what each deployed in its member (the policy's
+			admission policy, bindings, quotas, the Schedule, the PackageInstalls,
+			whose packages the member's kapp-controller then removes), and the values
+			Secrets of a package or stack go too. Namespaces and workloads stay where they
 			are: the Apps never owned them. A security policy's Pod Security labels
 			are removed from the namespaces of the members that can be reached.
 			--wait waits until kapp-controller has deleted every App.`),
 		Example: cmdutil.Examples(`
 			# Stop enforcing the baseline policy in the prod clusters, and wait for it
-			kubectl tko cluster group detach prod policy baseline --wait`),
+			kubectl tko cluster group detach prod policy baseline --wait
+
+			# Remove a package stack from every member
+			kubectl tko cluster group detach prod stack ingress`),
 		Args:              cmdutil.ExactArgs("GROUP", "KIND", "NAME"),
 		ValidArgsFunction: o.completeArgs,
 		RunE:              cli.RunE(f, o),
@@ -57,7 +63,7 @@ func (o *Options) completeArgs(cmd *cobra.Command, args []string, prefix string)
 	case 0:
 		return common.CompleteNames(o.Factory)(cmd, args, prefix)
 	case 1:
-		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage}, cobra.ShellCompDirectiveNoFileComp
+		return []string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage, groups.KindStack}, cobra.ShellCompDirectiveNoFileComp
 	case 2:
 		o.Factory.ForCompletion()
 		dyn, err := o.Factory.Dynamic()
@@ -91,8 +97,8 @@ func (o *Options) Validate() error {
 	if err := o.Output.Validate(); err != nil {
 		return err
 	}
-	if o.kind != groups.KindPolicy && o.kind != groups.KindSchedule && o.kind != groups.KindPackage {
-		return cmdutil.FlagErrorf("unknown intent %q: detach %s policy NAME, backup-schedule NAME or package NAME", o.kind, o.group)
+	if !slices.Contains([]string{groups.KindPolicy, groups.KindSchedule, groups.KindPackage, groups.KindStack}, o.kind) {
+		return cmdutil.FlagErrorf("unknown intent %q: detach %s policy NAME, backup-schedule NAME, package NAME or stack NAME", o.kind, o.group)
 	}
 	return o.Wait.Validate(o.DryRun)
 }
