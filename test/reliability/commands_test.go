@@ -20,6 +20,10 @@ type Expect struct {
 	Skip bool
 }
 
+// noKapp is the answer of a group verb that needs kapp-controller where
+// none runs, whatever the user may read.
+var noKapp = map[string]Expect{"no rights": {Code: 3, Says: "kapp-controller does not run in this management cluster"}}
+
 // Commands are every command that talks to a cluster, by plugin. New
 // plugins add their rows here.
 var Commands = []Command{
@@ -65,6 +69,10 @@ var Commands = []Command{
 	{"kubectl-tko-cluster", []string{"policy", "list"}, true, nil},
 	{"kubectl-tko-cluster", []string{"group", "list"}, true, nil},
 	{"kubectl-tko-cluster", []string{"group", "get", "prod"}, true, nil},
+	// This control plane runs no kapp-controller: with rights to read, the
+	// answer is that (exit 3), checked before anything is read.
+	{"kubectl-tko-cluster", []string{"group", "status", "prod"}, true, noKapp},
+	{"kubectl-tko-cluster", []string{"group", "sync", "prod", "--dry-run"}, true, noKapp},
 	{"kubectl-tko-cluster", []string{"policy", "status"}, true, nil},
 	{"kubectl-tko-cluster", []string{"policy", "get", "team-a-baseline", "--all-workload-clusters"}, true, nil},
 	{"kubectl-tko-cluster", []string{"policy", "apply", "security", "team-a-baseline", "--level", "baseline", "--deny-host-path", "--deny-privileged", "--namespaces", "team-a", "--dry-run=server"}, false, nil},

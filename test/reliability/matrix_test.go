@@ -17,6 +17,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/groups"
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
 
@@ -156,11 +157,36 @@ func plant(t *testing.T) {
 	if _, err := secrets.Namespace("tkg-system-networking").Create(ctx, ako, metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
+	// A cluster group whose package intent keeps its values in the group's
+	// values Secret, as 'group attach ... package --values' stores them.
+	plantGroup(ctx, t)
 	// The credentials of the seeded backup storage location.
 	velero := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret",
 		"metadata":   map[string]any{"name": "default-credentials", "namespace": "velero"},
 		"stringData": map[string]any{"cloud": "[default]\naws_access_key_id=tko\naws_secret_access_key=" + marker + "\n"}}}
 	if _, err := secrets.Namespace("velero").Create(ctx, velero, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// plantGroup stores group "prod" (the clusters of plan prod) with a
+// package intent whose values hold the marker.
+func plantGroup(ctx context.Context, t *testing.T) {
+	t.Helper()
+	key := &groups.SecretKey{Secret: groups.ValuesSecretName("prod"), Key: "package.contour"}
+	g := &groups.Group{Name: "prod", Selector: "tkg.tanzu.vmware.com/cluster-name=wc-prod-1", Intents: []groups.Intent{{
+		Kind: groups.KindPackage, Name: "contour", SyncPeriod: "1m",
+		Package: &groups.PackageIntent{RefName: "contour.tanzu.vmware.com", Version: "1.26.1+vmware.1-tkg.1", Constraint: "1.26.1+vmware.1-tkg.1", Namespace: "tanzu-packages", ValuesFrom: key},
+	}}}
+	ns := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Namespace", "metadata": map[string]any{"name": groups.Namespace}}}
+	_, _ = suite.Dyn.Resource(groups.Namespaces).Create(ctx, ns, metav1.CreateOptions{})
+	values := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "v1", "kind": "Secret",
+		"metadata":   map[string]any{"name": key.Secret, "namespace": groups.Namespace},
+		"stringData": map[string]any{key.Key: "password: " + marker + "\n"}}}
+	if _, err := suite.Dyn.Resource(groups.Secrets).Namespace(groups.Namespace).Create(ctx, values, metav1.CreateOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := suite.Dyn.Resource(groups.ConfigMaps).Namespace(groups.Namespace).Create(ctx, g.ConfigMap(), metav1.CreateOptions{}); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -261,6 +287,10 @@ func TestBadInput(t *testing.T) {
 		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "wc-prod-1", "--to", "v1.99.0---vmware.1-tkg.1"}, 3, "v1.99.0---vmware.1-tkg.1"},
 		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "wc-prod-1", "--to", "v1.29.9---vmware.1-tkg.1"}, 2, "older than default/wc-prod-1"},
 		{[]string{"kubectl-tko-cluster", "upgrade", "apply", "--resume", "--state-namespace", "kube-public"}, 3, "no upgrade run in namespace kube-public"},
+		{[]string{"kubectl-tko-cluster", "group", "create", "edge", "--selector", "site in (a"}, 2, `--selector "site in (a" does not parse`},
+		{[]string{"kubectl-tko-cluster", "group", "get", "nope"}, 3, `cluster group "nope" not found`},
+		{[]string{"kubectl-tko-cluster", "group", "attach", "nope", "stack", "-f", truncated}, 2, "truncated.yaml:2"},
+		{[]string{"kubectl-tko-cluster", "group", "attach", "nope", "package", "contour", "-p", "contour.tanzu.vmware.com", "--values-file", filepath.Join(dir, "missing.yaml")}, 2, "missing.yaml"},
 	}
 	for _, c := range cases {
 		check(t, e.Plugin(c.args[0], c.args[1:]...).Run(), c.code, c.says)
