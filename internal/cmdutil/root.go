@@ -31,8 +31,8 @@ type Plugin struct {
 	Long  string
 	// Build adds the plugin's flags, nouns and verbs to its root command.
 	Build func(root *cobra.Command, streams genericiooptions.IOStreams)
-	// Version replaces the default version command (the umbrella reports
-	// every plugin it finds).
+	// Version replaces the default version command (the umbrella's can
+	// report every plugin it finds).
 	Version func(streams genericiooptions.IOStreams) *cobra.Command
 	// Explain turns an error into its line and exit code (base.Explain
 	// when nil).
