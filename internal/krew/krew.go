@@ -10,9 +10,10 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 	"sigs.k8s.io/yaml"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/semver"
 )
 
 // ReleaseURL is where release archives are published.

@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
 	carvelsemver "github.com/carvel-dev/semver/v4"
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
@@ -17,6 +16,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/semver"
 )
 
 // DeprecatedMetric is the API server's gauge of deprecated APIs requested
