@@ -172,7 +172,8 @@ func allDigits(s string) bool {
 func allowedOnly(s string) bool {
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '-') {
+		digit, lower, upper := c >= '0' && c <= '9', c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z'
+		if !digit && !lower && !upper && c != '-' {
 			return false
 		}
 	}

@@ -30,7 +30,7 @@ func TestVersionLeavesPATHAlone(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	var got map[string]json.RawMessage
-	if err := json.Unmarshal([]byte(out.String()), &got); err != nil {
+	if err := json.Unmarshal(out.Bytes(), &got); err != nil {
 		t.Fatalf("%v\n%s", err, out)
 	}
 	if _, ok := got["umbrella"]; !ok || len(got) != 1 {
