@@ -69,7 +69,7 @@ reliability: tools build ## The fault and secrets matrix, and its figure
 
 # Every fuzz target, each for FUZZTIME; the seed corpora also run as unit tests.
 FUZZTIME ?= 20s
-FUZZ_TARGETS := internal/tkg:FuzzFlatConfig internal/carvel:FuzzValues internal/carvel:FuzzStack internal/kubeconfig:FuzzMerge internal/krew:FuzzManifest
+FUZZ_TARGETS := internal/tkg:FuzzFlatConfig internal/carvel:FuzzValues internal/carvel:FuzzStack internal/kubeconfig:FuzzMerge internal/krew:FuzzManifest internal/semver:FuzzAgreesWithMasterminds
 
 .PHONY: fuzz
 fuzz: ## Fuzz the parsers and generators, each for FUZZTIME (default 20s)

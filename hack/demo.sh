@@ -29,7 +29,7 @@ table() {
 
 echo "kubectl tko tour: a local TKO management cluster (real kube-apiserver $("$kubectl_bin" version -o json 2>/dev/null | sed -n 's/.*"gitVersion": "\(v[^"]*\)".*/\1/p' | tail -1), etcd, Cluster API and kapp-controller CRDs)"
 table kubectl tko
-table kubectl tko version
+table kubectl tko version --plugins
 table kubectl tko cluster list -A
 table kubectl tko cluster list -A -o wide --include-management-cluster
 table kubectl tko cluster describe wc-team-a -n team-a

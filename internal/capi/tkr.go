@@ -6,11 +6,11 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/client-go/dynamic"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/semver"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 

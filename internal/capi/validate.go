@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/semver"
 )
 
 // ClassVariable is a variable a ClusterClass declares.

@@ -32,7 +32,7 @@ func (p Plugin) Command(f *Factory) cmdutil.Plugin {
 		Short:   p.Short,
 		Long:    p.Long,
 		Explain: explain.Explain,
-		Build: func(root *cobra.Command, streams genericiooptions.IOStreams) {
+		Flags: func(root *cobra.Command, streams genericiooptions.IOStreams) {
 			verbosity := 0
 			root.PersistentFlags().IntVarP(&verbosity, "v", "v", 0, "Log level for client-go request logging (0 is quiet; 6 shows each request).")
 			root.PersistentPreRunE = func(*cobra.Command, []string) error {
@@ -41,6 +41,8 @@ func (p Plugin) Command(f *Factory) cmdutil.Plugin {
 			}
 			f.AddFlags(root.PersistentFlags())
 			RegisterKubeFlagCompletion(root, f)
+		},
+		Build: func(root *cobra.Command, streams genericiooptions.IOStreams) {
 			if p.Build != nil {
 				p.Build(root, f, streams)
 			}

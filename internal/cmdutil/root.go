@@ -29,10 +29,14 @@ type Plugin struct {
 	Name  string // "cluster"; "" for the umbrella
 	Short string
 	Long  string
-	// Build adds the plugin's flags, nouns and verbs to its root command.
+	// Flags adds what every command of the plugin takes, version included:
+	// persistent flags and their completion.
+	Flags func(root *cobra.Command, streams genericiooptions.IOStreams)
+	// Build adds the plugin's nouns and verbs to its root command. Run
+	// leaves it out for 'version', which needs none of them.
 	Build func(root *cobra.Command, streams genericiooptions.IOStreams)
-	// Version replaces the default version command (the umbrella reports
-	// every plugin it finds).
+	// Version replaces the default version command (the umbrella's can
+	// report every plugin it finds).
 	Version func(streams genericiooptions.IOStreams) *cobra.Command
 	// Explain turns an error into its line and exit code (base.Explain
 	// when nil).
@@ -58,6 +62,12 @@ func (p Plugin) BinaryName() string {
 // NewRootCommand builds the root command of a plugin with a version
 // command and shell completion.
 func NewRootCommand(p Plugin, streams genericiooptions.IOStreams) *cobra.Command {
+	return newRootCommand(p, streams, true)
+}
+
+// newRootCommand builds the root command, with the nouns and verbs or
+// without them.
+func newRootCommand(p Plugin, streams genericiooptions.IOStreams, verbs bool) *cobra.Command {
 	root := &cobra.Command{
 		Use:           p.BinaryName(),
 		Short:         p.Short,
@@ -83,10 +93,21 @@ func NewRootCommand(p Plugin, streams genericiooptions.IOStreams) *cobra.Command
 	} else {
 		root.AddCommand(NewCmdVersion(p, streams))
 	}
-	if p.Build != nil {
+	if p.Flags != nil {
+		p.Flags(root, streams)
+	}
+	if p.Build != nil && verbs {
 		p.Build(root, streams)
 	}
 	return root
+}
+
+// versionOnly says whether the arguments run the version command, which
+// needs no other command built. Building every verb (flags, help texts,
+// completion) was a fifth of a plugin's start-up; 'kubectl tko' starts
+// each plugin's version to list them.
+func versionOnly(args []string) bool {
+	return len(args) > 0 && args[0] == "version"
 }
 
 // Main runs a plugin on the process's arguments and streams and returns
@@ -112,7 +133,7 @@ func Run(p Plugin, streams genericiooptions.IOStreams, args []string) int {
 		}
 	}()
 
-	root := NewRootCommand(p, streams)
+	root := newRootCommand(p, streams, !versionOnly(args))
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {

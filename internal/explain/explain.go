@@ -20,6 +20,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
@@ -188,7 +189,9 @@ func conflictCauses(err error) []metav1.StatusCause {
 	return causes
 }
 
-var forbiddenRE = regexp.MustCompile(`User "([^"]*)" cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?`)
+var forbiddenRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`User "([^"]*)" cannot (\S+) resource "([^"]*)" in API group "([^"]*)"(?: in the namespace "([^"]*)")?`)
+})
 
 func statusMessage(err error) string {
 	var status apierrors.APIStatus
@@ -200,7 +203,7 @@ func statusMessage(err error) string {
 
 func forbiddenMessage(err error) string {
 	msg := statusMessage(err)
-	m := forbiddenRE.FindStringSubmatch(msg)
+	m := forbiddenRE().FindStringSubmatch(msg)
 	var other *errs.ForbiddenError
 	if errors.As(err, &other) {
 		if m != nil {

@@ -9,10 +9,12 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 
-	"github.com/Masterminds/semver/v3"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 	"sigs.k8s.io/yaml"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/semver"
 )
 
 // ReleaseURL is where release archives are published.
@@ -122,8 +124,8 @@ func Manifest(p PluginInfo, version string, assets []Asset) ([]byte, error) {
 }
 
 var (
-	sha256RE = regexp.MustCompile(`^[a-f0-9]{64}$`)
-	nameRE   = regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$`)
+	sha256RE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-f0-9]{64}$`) })
+	nameRE   = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9][a-z0-9-]*[a-z0-9]$`) })
 )
 
 // Validate applies krew's index rules to a manifest read from file
@@ -141,7 +143,7 @@ func Validate(fileName string, raw []byte) []string {
 	if m.APIVersion != "krew.googlecontainertools.github.com/v1alpha2" || m.Kind != "Plugin" {
 		bad("apiVersion/kind %s/%s, want krew.googlecontainertools.github.com/v1alpha2 Plugin", m.APIVersion, m.Kind)
 	}
-	if m.Metadata.Name != name || !nameRE.MatchString(name) {
+	if m.Metadata.Name != name || !nameRE().MatchString(name) {
 		bad("metadata.name %q must be a valid plugin name equal to the file name %q", m.Metadata.Name, name)
 	}
 	if !strings.HasPrefix(m.Spec.Version, "v") {
@@ -163,7 +165,7 @@ func Validate(fileName string, raw []byte) []string {
 		if p.URI == "" || p.Bin == "" {
 			bad("platform %d: uri and bin must be set", i)
 		}
-		if !sha256RE.MatchString(p.SHA256) {
+		if !sha256RE().MatchString(p.SHA256) {
 			bad("platform %d: sha256 %q is not 64 lower-case hex digits", i, p.SHA256)
 		}
 		license := false

@@ -13,7 +13,6 @@ import (
 
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
-	"k8s.io/client-go/metadata"
 	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -53,7 +52,7 @@ type Clients struct {
 	Dynamic dynamic.Interface
 	// Metadata reads objects without their content (Secrets); built from
 	// Config on first use when nil.
-	Metadata  metadata.Interface
+	Metadata  MetadataReader
 	Served    Served
 	Namespace string // the namespace the user chose (-n or the context's)
 }
@@ -121,13 +120,13 @@ func (s Served) Require(reqs ...Requirement) error {
 // is, for the caller to report what it could not check.
 func SecretExists(ctx context.Context, c *Clients, namespace, name string) (bool, error) {
 	if c.Metadata == nil {
-		client, err := metadata.NewForConfig(c.Config)
+		client, err := NewREST(c.Config)
 		if err != nil {
 			return false, err
 		}
 		c.Metadata = client
 	}
-	_, err := c.Metadata.Resource(schema.GroupVersionResource{Version: "v1", Resource: "secrets"}).Namespace(namespace).Get(ctx, name, metav1.GetOptions{})
+	_, err := c.Metadata.GetMetadata(ctx, schema.GroupVersionResource{Version: "v1", Resource: "secrets"}, namespace, name)
 	switch {
 	case err == nil:
 		return true, nil

@@ -87,6 +87,34 @@ func Create[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource
 	return &out, nil
 }
 
+// MetadataReader reads an object's metadata without its content.
+type MetadataReader interface {
+	GetMetadata(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*metav1.PartialObjectMetadata, error)
+}
+
+// partialMetadata asks the API server for the metadata alone, as
+// client-go's metadata client does; without its JSON fallback, so that a
+// server that cannot answer so refuses rather than sends a Secret's data.
+// (The metadata client registers a scheme at every start of a plugin.)
+const partialMetadata = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1"
+
+// GetMetadata reads one object's metadata; a missing object is the API
+// server's NotFound (apierrors.IsNotFound).
+func (r *REST) GetMetadata(ctx context.Context, gvr schema.GroupVersionResource, namespace, name string) (*metav1.PartialObjectMetadata, error) {
+	raw, err := do(ctx, r.client.Get().AbsPath(Path(gvr, namespace), name).SetHeader("Accept", partialMetadata))
+	if err != nil {
+		return nil, err
+	}
+	var out metav1.PartialObjectMetadata
+	if err := json.Unmarshal(raw, &out); err != nil {
+		return nil, fmt.Errorf("reading the metadata of %s %s: %w", gvr.Resource, name, err)
+	}
+	if out.Kind != "PartialObjectMetadata" {
+		return nil, fmt.Errorf("the API server answered %s %s with a %q, not its metadata", gvr.Resource, name, out.Kind)
+	}
+	return &out, nil
+}
+
 // do sends a request and returns the body, or the API server's Status as a
 // typed error (apierrors.IsForbidden and friends work on it; DoRaw's error
 // would only carry the HTTP status).

@@ -6,11 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	dynamicfake "k8s.io/client-go/dynamic/fake"
-	metadatafake "k8s.io/client-go/metadata/fake"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
@@ -205,8 +206,7 @@ colour: blue
 	dyn := dynamicfake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), gvrs,
 		clusterObj("team-a", "wc-1", map[string]any{"plan": "prod", "tier": "gold"}, "True"),
 		adc(t, "gold", map[string]any{"tier": "gold"}).Object)
-	meta := metadatafake.NewSimpleMetadataClient(metadatafake.NewTestScheme())
-	clients := &kube.Clients{Dynamic: dyn, Metadata: meta}
+	clients := &kube.Clients{Dynamic: dyn, Metadata: noSecrets{}}
 	_, err = PlanADC(context.Background(), clients, &capi.API{Version: "v1beta1"}, docs[0])
 	var problems *errs.ProblemsError
 	if !errors.As(err, &problems) {
@@ -225,4 +225,11 @@ colour: blue
 	if !strings.Contains(problems.Summary, "problem(s), nothing was created") {
 		t.Errorf("summary %q", problems.Summary)
 	}
+}
+
+// noSecrets is an API server without Secrets, read through the metadata API.
+type noSecrets struct{}
+
+func (noSecrets) GetMetadata(_ context.Context, gvr schema.GroupVersionResource, _, name string) (*metav1.PartialObjectMetadata, error) {
+	return nil, apierrors.NewNotFound(gvr.GroupResource(), name)
 }

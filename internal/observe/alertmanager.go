@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -116,11 +117,13 @@ type Matcher struct {
 	IsEqual bool   `json:"isEqual"`
 }
 
-var matcherRE = regexp.MustCompile(`^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?$`)
+var matcherRE = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`^([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"?(.*?)"?$`)
+})
 
 // ParseMatcher reads NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX.
 func ParseMatcher(s string) (Matcher, error) {
-	m := matcherRE.FindStringSubmatch(strings.TrimSpace(s))
+	m := matcherRE().FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
 		return Matcher{}, fmt.Errorf("%q is not a matcher: use NAME=VALUE, NAME!=VALUE, NAME=~REGEX or NAME!~REGEX", s)
 	}

@@ -77,6 +77,10 @@ type Endpoint struct {
 	status    *statusTransport
 }
 
+// HTTPClient sends the endpoint's requests (with the API server's
+// credentials when through its proxy).
+func (e *Endpoint) HTTPClient() *http.Client { return e.client }
+
 // ThroughProxy reaches a Service through the API server's service proxy
 // with the user's credentials: RBAC services/proxy in the Service's
 // namespace decides who may.
@@ -143,10 +147,10 @@ func (t *statusTransport) lastStatus() *apierrors.StatusError {
 	return err
 }
 
-// explain turns a failed call into a typed error: the API server's own
+// Explain turns a failed call into a typed error: the API server's own
 // refusal first (absent Service, no endpoints, Forbidden), then an
 // unreachable URL, else the error as it came.
-func (e *Endpoint) explain(err error) error {
+func (e *Endpoint) Explain(err error) error {
 	if err == nil {
 		return nil
 	}
@@ -177,12 +181,12 @@ func (e *Endpoint) do(req *http.Request, out any) error {
 	req.Header.Set("Accept", "application/json")
 	resp, err := e.client.Do(req)
 	if err != nil {
-		return e.explain(err)
+		return e.Explain(err)
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return e.explain(err)
+		return e.Explain(err)
 	}
 	if resp.StatusCode >= 300 {
 		if st := e.status.lastStatus(); st != nil {

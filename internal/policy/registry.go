@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Registry patterns (image-registry's allow) are matched against images as
@@ -17,12 +18,12 @@ import (
 // as it appears in an image reference (the distribution reference
 // grammar), once each '*' is read as a letter: a host with its port, or a
 // Docker Hub path component, then path components.
-var registryRE = func() *regexp.Regexp {
+var registryRE = sync.OnceValue(func() *regexp.Regexp {
 	label := `[a-z0-9]([a-z0-9-]*[a-z0-9])?`
 	host := label + `(\.` + label + `)*(:[0-9]+)?`
 	component := `[a-z0-9]+((\.|_|__|-+)[a-z0-9]+)*`
 	return regexp.MustCompile(`^(` + host + `|` + component + `)(/` + component + `)*$`)
-}()
+})
 
 // registryProblem says why a registry pattern cannot match any image, and
 // what to write instead; "" when it can.
@@ -53,7 +54,7 @@ func registryProblem(r string) string {
 		return fmt.Sprintf("%q admits every image: leave the allow rule out instead", r)
 	case r != strings.ToLower(r):
 		return never + "image names are lowercase" + fix
-	case !registryRE.MatchString(strings.ReplaceAll(r, "*", "x")):
+	case !registryRE().MatchString(strings.ReplaceAll(r, "*", "x")):
 		return never + "write a registry host or repository as images name it (harbor.example.com, harbor.example.com/tkg, *.example.com)"
 	}
 	return ""

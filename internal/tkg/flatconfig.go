@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
@@ -65,7 +66,7 @@ type Config struct {
 	lines  map[string]int
 }
 
-var upperKey = regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`)
+var upperKey = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Z][A-Z0-9_]*$`) })
 
 // IsFlatConfig reports whether a decoded YAML document is a flat cluster
 // configuration rather than a Kubernetes manifest.
@@ -77,7 +78,7 @@ func IsFlatConfig(doc map[string]any) bool {
 		return false
 	}
 	for k := range doc {
-		if !upperKey.MatchString(k) {
+		if !upperKey().MatchString(k) {
 			return false
 		}
 	}
@@ -186,7 +187,7 @@ var integerVariables = []string{
 	"CLUSTER_API_SERVER_PORT", "CONTROLPLANE_CERTIFICATE_ROTATION_DAYS_BEFORE",
 }
 
-var dns1123Label = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+var dns1123Label = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`) })
 
 // Validate checks what TKG checks before it creates anything. Every
 // problem is returned, not just the first.
@@ -196,7 +197,7 @@ func (c *Config) Validate() []errs.Problem {
 	switch {
 	case name == "":
 		out = append(out, c.problem("CLUSTER_NAME", "required: the workload cluster's name"))
-	case len(name) > 42 || !dns1123Label.MatchString(name):
+	case len(name) > 42 || !dns1123Label().MatchString(name):
 		out = append(out, c.problem("CLUSTER_NAME", "%q must be a DNS-1123 label of at most 42 characters (lower case letters, digits and '-')", name))
 	}
 	if !c.boolean("AVI_CONTROL_PLANE_HA_PROVIDER") && !c.set("VSPHERE_CONTROL_PLANE_ENDPOINT") {

@@ -1,22 +1,21 @@
 package upgradeplan
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/Masterminds/semver/v3"
 	carvelsemver "github.com/carvel-dev/semver/v4"
-	"github.com/prometheus/common/expfmt"
-	"github.com/prometheus/common/model"
 	policyv1 "k8s.io/api/policy/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/carvel"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/semver"
 )
 
 // DeprecatedMetric is the API server's gauge of deprecated APIs requested
@@ -42,41 +41,105 @@ func (d DeprecatedAPI) name() string {
 }
 
 // ParseDeprecatedAPIs reads the gauge from an API server's /metrics text:
-// the series at 1 (requested since the server started).
+// the series at 1 (requested since the server started). Only the gauge's
+// lines are parsed (Prometheus's text format); a parser of the whole
+// exposition (prometheus/common's expfmt) links the protobuf runtime into
+// the cluster plugin, paid at every start.
 func ParseDeprecatedAPIs(r io.Reader) ([]DeprecatedAPI, error) {
-	p := expfmt.NewTextParser(model.UTF8Validation)
-	families, err := p.TextToMetricFamilies(r)
-	if err != nil {
-		return nil, fmt.Errorf("reading the API server's metrics: %w", err)
-	}
-	fam, ok := families[DeprecatedMetric]
-	if !ok {
-		return nil, nil
-	}
 	var out []DeprecatedAPI
-	for _, m := range fam.GetMetric() {
-		if m.GetGauge().GetValue() <= 0 {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 64*1024), 1<<20)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(strings.TrimSpace(sc.Text()), DeprecatedMetric)
+		if !ok || rest == "" || (rest[0] != '{' && rest[0] != ' ' && rest[0] != '\t') {
 			continue
 		}
-		var d DeprecatedAPI
-		for _, l := range m.GetLabel() {
-			switch l.GetName() {
-			case "group":
-				d.Group = l.GetValue()
-			case "version":
-				d.Version = l.GetValue()
-			case "resource":
-				d.Resource = l.GetValue()
-			case "subresource":
-				d.Subresource = l.GetValue()
-			case "removed_release":
-				d.RemovedRelease = l.GetValue()
-			}
+		labels, value, err := parseSample(rest)
+		if err != nil {
+			return nil, fmt.Errorf("reading the API server's metrics: %s: %w", DeprecatedMetric, err)
 		}
-		out = append(out, d)
+		if value <= 0 {
+			continue
+		}
+		out = append(out, DeprecatedAPI{Group: labels["group"], Version: labels["version"], Resource: labels["resource"],
+			Subresource: labels["subresource"], RemovedRelease: labels["removed_release"]})
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("reading the API server's metrics: %w", err)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].name() < out[j].name() })
 	return out, nil
+}
+
+// parseSample reads `{name="value",...} VALUE [TIMESTAMP]`, the part of a
+// sample line after the metric name.
+func parseSample(s string) (map[string]string, float64, error) {
+	labels := map[string]string{}
+	s = strings.TrimLeft(s, " \t")
+	if strings.HasPrefix(s, "{") {
+		s = s[1:]
+		for {
+			s = strings.TrimLeft(s, " \t")
+			if strings.HasPrefix(s, "}") {
+				s = s[1:]
+				break
+			}
+			name, rest, ok := strings.Cut(s, "=")
+			name = strings.TrimSpace(name)
+			rest = strings.TrimLeft(rest, " \t")
+			if !ok || name == "" || !strings.HasPrefix(rest, `"`) {
+				return nil, 0, fmt.Errorf("malformed label in %q", s)
+			}
+			value, rest, err := unquoteLabel(rest[1:])
+			if err != nil {
+				return nil, 0, err
+			}
+			labels[name] = value
+			s = strings.TrimLeft(rest, " \t")
+			if strings.HasPrefix(s, ",") {
+				s = s[1:]
+			} else if !strings.HasPrefix(s, "}") {
+				return nil, 0, fmt.Errorf("expected ',' or '}' after label %s", name)
+			}
+		}
+	}
+	fields := strings.Fields(s)
+	if len(fields) == 0 || len(fields) > 2 {
+		return nil, 0, fmt.Errorf("expected a value and an optional timestamp, got %q", s)
+	}
+	v, err := strconv.ParseFloat(fields[0], 64)
+	if err != nil {
+		return nil, 0, fmt.Errorf("value %q: %w", fields[0], err)
+	}
+	return labels, v, nil
+}
+
+// unquoteLabel reads a label value up to its closing quote, with the text
+// format's escapes (\\, \", \n), and returns it and what follows.
+func unquoteLabel(s string) (string, string, error) {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '"':
+			return b.String(), s[i+1:], nil
+		case '\\':
+			if i+1 == len(s) {
+				return "", "", fmt.Errorf("unterminated label value")
+			}
+			i++
+			switch s[i] {
+			case 'n':
+				b.WriteByte('\n')
+			case '\\', '"':
+				b.WriteByte(s[i])
+			default:
+				return "", "", fmt.Errorf("invalid escape \\%c in a label value", s[i])
+			}
+		default:
+			b.WriteByte(c)
+		}
+	}
+	return "", "", fmt.Errorf("unterminated label value")
 }
 
 // DeprecatedFindings judges deprecated APIs in use against the version the

@@ -11,7 +11,6 @@ import (
 	"strings"
 
 	authzv1 "k8s.io/api/authorization/v1"
-	corev1 "k8s.io/api/core/v1"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -54,7 +53,7 @@ func Namespaces(ctx context.Context, cfg *rest.Config) (names []string, ok bool,
 	if err != nil {
 		return nil, false, err
 	}
-	all, err := kube.List[corev1.Namespace](ctx, r, namespaces, "", metav1.ListOptions{})
+	all, err := kube.List[namespace](ctx, r, namespaces, "", metav1.ListOptions{})
 	if apierrors.IsForbidden(err) {
 		return nil, false, nil
 	}
@@ -132,7 +131,7 @@ func Pinniped(ctx context.Context, hc *http.Client, server Server) (PinnipedInfo
 	if resp.StatusCode != http.StatusOK {
 		return PinnipedInfo{}, false, nil
 	}
-	var cm corev1.ConfigMap
+	var cm configMap
 	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
 	if err != nil || json.Unmarshal(raw, &cm) != nil || cm.Data["issuer"] == "" {
 		return PinnipedInfo{}, false, nil //nolint:nilerr // an unreadable ConfigMap is no Pinniped set-up
@@ -142,4 +141,15 @@ func Pinniped(ctx context.Context, hc *http.Client, server Server) (PinnipedInfo
 		ca = base64.StdEncoding.EncodeToString([]byte(ca))
 	}
 	return PinnipedInfo{Issuer: cm.Data["issuer"], CABundle: ca}, true, nil
+}
+
+// namespace and configMap are the fields read of those objects: decoding
+// into k8s.io/api/core/v1's types would link (and initialise at every
+// start of the auth plugin) every core type for two of them.
+type namespace struct {
+	metav1.ObjectMeta `json:"metadata"`
+}
+
+type configMap struct {
+	Data map[string]string `json:"data"`
 }

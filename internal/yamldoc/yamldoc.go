@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 
 	yaml "go.yaml.in/yaml/v3"
 
@@ -41,7 +42,7 @@ func ReadFile(path string, stdin io.Reader) ([]byte, error) {
 	return b, nil
 }
 
-var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^yaml: line (\d+): (.*)$`) })
 
 // Parse parses every document of a YAML stream, keeping positions.
 // Syntax errors become an InputError with the line.
@@ -55,7 +56,7 @@ func Parse(file string, raw []byte) ([]Document, error) {
 			return docs, nil
 		}
 		if err != nil {
-			if m := yamlLineRE.FindStringSubmatch(err.Error()); m != nil {
+			if m := yamlLineRE().FindStringSubmatch(err.Error()); m != nil {
 				line, _ := strconv.Atoi(m[1])
 				if strings.HasPrefix(m[2], "did not find expected") {
 					// yaml.v3 numbers the lines of its parser's errors (these)

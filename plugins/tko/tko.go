@@ -16,9 +16,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"time"
-
 	"sync"
+	"time"
 
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -73,7 +72,7 @@ func build(root *cobra.Command, streams genericiooptions.IOStreams) {
 		kubectl tko
 
 		# Versions of every plugin, for a bug report
-		kubectl tko version -o json
+		kubectl tko version --plugins -o json
 
 		# Run a plugin
 		kubectl tko cluster list -A`)
@@ -216,26 +215,34 @@ func listPlugins(ctx context.Context, streams genericiooptions.IOStreams) error 
 
 func newCmdVersion(streams genericiooptions.IOStreams) *cobra.Command {
 	out := cmdutil.NewOutputFlags()
+	var withPlugins bool
 	cmd := &cobra.Command{
 		Use:   "version",
-		Short: "Print the version of kubectl tko and of every tko plugin on PATH",
+		Short: "Print the version of kubectl tko (with --plugins, of every tko plugin on PATH)",
+		Long: cmdutil.LongDesc(`
+			Print the version of kubectl tko. With --plugins, also find every tko
+			plugin on PATH and print its version: that searches every PATH directory
+			and starts each plugin, which 'kubectl tko' alone does too.`),
 		Example: cmdutil.Examples(`
-			# All versions
+			# The umbrella's version
 			kubectl tko version
 
-			# As JSON, for a bug report
-			kubectl tko version -o json`),
+			# Every plugin's version as JSON, for a bug report
+			kubectl tko version --plugins -o json`),
 		Args: cmdutil.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := out.Validate(); err != nil {
 				return err
 			}
 			self := buildinfo.Get("kubectl-tko")
-			rows := collect(cmd.Context())
+			var rows []Row
+			if withPlugins {
+				rows = collect(cmd.Context())
+			}
 			if !out.Human() {
 				return out.PrintData(streams.Out, struct {
 					Umbrella buildinfo.Info `json:"umbrella"`
-					Plugins  []Row          `json:"plugins"`
+					Plugins  []Row          `json:"plugins,omitempty"`
 				}{self, rows})
 			}
 			t := cmdutil.Table{Columns: []cmdutil.Column{{Header: "PLUGIN"}, {Header: "VERSION"}, {Header: "COMMIT"}, {Header: "BUILT"}, {Header: "PATH", Wide: true}}}
@@ -250,6 +257,9 @@ func newCmdVersion(streams genericiooptions.IOStreams) *cobra.Command {
 			return t.Print(streams.Out, out.Wide(), out.NoHeaders)
 		},
 	}
+	// Listing plugins is opt-in: a version check (scripts, prompts, the
+	// plugin list of 'kubectl tko') should not search PATH.
+	cmd.Flags().BoolVar(&withPlugins, "plugins", false, "Also print the version of every tko plugin on PATH (runs each).")
 	out.AddFlags(cmd)
 	return cmd
 }

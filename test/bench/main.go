@@ -11,14 +11,12 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"text/tabwriter"
 	"time"
 
 	"k8s.io/client-go/dynamic"
 	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/pluginlist"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 )
 
@@ -84,6 +82,7 @@ type Sample struct {
 	Wall   time.Duration
 	MaxRSS int64         // KiB
 	CPU    time.Duration // user and system
+	MinFlt int64         // minor page faults
 }
 
 // measure runs a command n times and returns the median wall time, peak
@@ -95,56 +94,56 @@ func measure(n int, env []string, name string, args ...string) (Sample, error) {
 // measureCodes is measure for a command whose answer may be one of codes
 // (a fleet view exits 1 for a target's failure it shows).
 func measureCodes(n int, env []string, codes []int, name string, args ...string) (Sample, error) {
-	walls := make([]time.Duration, 0, n)
-	rss := make([]int64, 0, n)
-	cpus := make([]time.Duration, 0, n)
+	samples := make([]Sample, 0, n)
 	for range n {
-		cmd := exec.Command(rssBinary, append([]string{name}, args...)...)
-		cmd.Env = env
-		cmd.Stderr = os.Stderr
-		out, err := cmd.Output()
+		s, err := measureOnce(env, codes, name, args...)
 		if err != nil {
-			return Sample{}, fmt.Errorf("%s %v: %w", filepath.Base(name), args, err)
+			return Sample{}, err
 		}
-		var wall, maxrss, cpu int64
-		var code int
-		if _, err := fmt.Sscanf(string(out), "%d %d %d %d", &wall, &maxrss, &cpu, &code); err != nil {
-			return Sample{}, fmt.Errorf("reading the measurement of %s: %w", filepath.Base(name), err)
-		}
-		if !slices.Contains(codes, code) {
-			return Sample{}, fmt.Errorf("%s %v: exit status %d", filepath.Base(name), args, code)
-		}
-		walls = append(walls, time.Duration(wall))
-		rss = append(rss, maxrss)
-		cpus = append(cpus, time.Duration(cpu))
+		samples = append(samples, s)
 	}
-	slices.Sort(walls)
-	slices.Sort(rss)
-	slices.Sort(cpus)
-	return Sample{Wall: walls[len(walls)/2], MaxRSS: rss[len(rss)/2], CPU: cpus[len(cpus)/2]}, nil
+	return median(samples), nil
+}
+
+// measureOnce runs a command once through the measuring helper.
+func measureOnce(env []string, codes []int, name string, args ...string) (Sample, error) {
+	cmd := exec.Command(rssBinary, append([]string{name}, args...)...)
+	cmd.Env = env
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return Sample{}, fmt.Errorf("%s %v: %w", filepath.Base(name), args, err)
+	}
+	var wall, maxrss, cpu, minflt int64
+	var code int
+	if _, err := fmt.Sscanf(string(out), "%d %d %d %d %d", &wall, &maxrss, &cpu, &code, &minflt); err != nil {
+		return Sample{}, fmt.Errorf("reading the measurement of %s: %w", filepath.Base(name), err)
+	}
+	if !slices.Contains(codes, code) {
+		return Sample{}, fmt.Errorf("%s %v: exit status %d", filepath.Base(name), args, code)
+	}
+	return Sample{Wall: time.Duration(wall), MaxRSS: maxrss, CPU: time.Duration(cpu), MinFlt: minflt}, nil
+}
+
+// median takes the median of each field on its own.
+func median(samples []Sample) Sample {
+	pick := func(get func(Sample) int64) int64 {
+		v := make([]int64, len(samples))
+		for i, s := range samples {
+			v[i] = get(s)
+		}
+		slices.Sort(v)
+		return v[len(v)/2]
+	}
+	return Sample{
+		Wall:   time.Duration(pick(func(s Sample) int64 { return int64(s.Wall) })),
+		MaxRSS: pick(func(s Sample) int64 { return s.MaxRSS }),
+		CPU:    time.Duration(pick(func(s Sample) int64 { return int64(s.CPU) })),
+		MinFlt: pick(func(s Sample) int64 { return s.MinFlt }),
+	}
 }
 
 func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000) }
-
-func startup(bin, kubectl string, runs int) error {
-	env := append(os.Environ(), "KUBECONFIG=/nonexistent")
-	ref, err := measure(runs, env, kubectl, "version", "--client")
-	if err != nil {
-		return err
-	}
-	fmt.Printf("Start-up: '<plugin> version' against 'kubectl version --client' (median of %d runs)\n", runs)
-	tw := tabwriter.NewWriter(os.Stdout, 0, 8, 2, ' ', 0)
-	fmt.Fprintln(tw, "COMMAND\tWALL\tKUBECTL\tRATIO\tPEAK RSS\tKUBECTL RSS\tRATIO")
-	for _, p := range pluginlist.Binaries() {
-		s, err := measure(runs, env, filepath.Join(bin, p), "version")
-		if err != nil {
-			return err
-		}
-		fmt.Fprintf(tw, "%s version\t%s\t%s\t%.2fx\t%d MiB\t%d MiB\t%.2fx\n", p, ms(s.Wall), ms(ref.Wall),
-			float64(s.Wall)/float64(ref.Wall), s.MaxRSS/1024, ref.MaxRSS/1024, float64(s.MaxRSS)/float64(ref.MaxRSS))
-	}
-	return tw.Flush()
-}
 
 // benchEnv is a local control plane in a temporary directory, with an
 // admin dynamic client, for one benchmark.

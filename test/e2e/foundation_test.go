@@ -79,7 +79,12 @@ func TestUmbrellaDispatchesToKrewNames(t *testing.T) {
 	for _, p := range plugins {
 		r.StdoutContains(p)
 	}
+	// `version` is the umbrella's own; --plugins adds every plugin on PATH.
 	r = e.Kubectl("tko", "version", "-o", "json").Success()
+	if strings.Contains(r.Stdout, `"plugins"`) || !strings.Contains(r.Stdout, `"umbrella"`) {
+		t.Errorf("version without --plugins: want the umbrella alone, got %s", r.Stdout)
+	}
+	r = e.Kubectl("tko", "version", "--plugins", "-o", "json").Success()
 	var all struct {
 		Umbrella struct{ Version string }
 		Plugins  []struct {

@@ -18,6 +18,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe/promapi"
 )
 
 // API is how a verb reaches Prometheus or Alertmanager: through the API
@@ -84,12 +85,12 @@ func (a *API) Endpoint(f *cli.Factory) (*observe.Endpoint, error) {
 }
 
 // Prometheus returns a Prometheus client.
-func (a *API) Prometheus(f *cli.Factory) (*observe.PromClient, error) {
+func (a *API) Prometheus(f *cli.Factory) (*promapi.PromClient, error) {
 	ep, err := a.Endpoint(f)
 	if err != nil {
 		return nil, err
 	}
-	return observe.NewPromClient(ep)
+	return promapi.NewPromClient(ep)
 }
 
 // Alertmanager returns an Alertmanager client.

@@ -1,5 +1,6 @@
 // Command rss runs one command and prints its wall time (ns), peak
-// resident set size (KiB), CPU time, user and system (ns), and exit code. The benchmark starts every measured command
+// resident set size (KiB), CPU time, user and system (ns), exit code and
+// minor page faults. The benchmark starts every measured command
 // through it because this program is tiny: a command forked straight from
 // the benchmark would inherit the benchmark's resident set in ru_maxrss.
 package main
@@ -36,10 +37,10 @@ func main() {
 		fmt.Fprintf(os.Stderr, "%s: %v\n%s", os.Args[1], err, out)
 		os.Exit(1)
 	}
-	var rss int64
+	var rss, minflt int64
 	if ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage); ok {
-		rss = ru.Maxrss
+		rss, minflt = ru.Maxrss, ru.Minflt
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	fmt.Printf("%d %d %d %d\n", wall.Nanoseconds(), rss, cpu.Nanoseconds(), code)
+	fmt.Printf("%d %d %d %d %d\n", wall.Nanoseconds(), rss, cpu.Nanoseconds(), code, minflt)
 }
