@@ -90,7 +90,7 @@ func TestInspectSecurity(t *testing.T) {
 		{Name: "json", Args: clitest.Args("inspect security -o json " + anon), Setup: posture, Code: 1,
 			Stdout: []string{`"errors": 2`, `"id": "5.2.2"`, `"status": "FAIL"`, `"Pod/shop/priv (app)"`}},
 		{Name: "junit", Args: clitest.Args("inspect security -o junit " + anon), Setup: posture, Code: 1,
-			Stdout: []string{`<?xml version="1.0"`, `<testsuite name="current cluster" tests="14" failures="2" skipped="3">`, `<failure message="1 object(s): remove securityContext.privileged`}},
+			Stdout: []string{`<?xml version="1.0"`, `<testsuite name="current cluster" tests="14" failures="2" errors="0" skipped="3">`, `<failure message="1 object(s): remove securityContext.privileged`}},
 		{Name: "unknown exception ID", Args: clitest.Args("inspect security --exceptions " + bad), Code: 2, NoRequests: true,
 			Stderr: []string{"bad.yaml:4: id: unknown check ID \"CIS-9\""}},
 		{Name: "unknown --ignore ID", Args: clitest.Args("inspect security --ignore 5.1.1,nope"), Code: 2, NoRequests: true, Stderr: []string{`--ignore: unknown check ID "nope"`}},
