@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -112,7 +113,7 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 	root := NodeFor(cluster)
 	root.Ready, root.Message = readyFromView(view, root)
 	sel := labels.Set{LabelClusterName: name}.String()
-	list := func(resource string) ([]unstructured.Unstructured, error) {
+	list := func(ctx context.Context, resource string) ([]unstructured.Unstructured, error) {
 		l, err := dyn.Resource(api.Resource(resource)).Namespace(ns).List(ctx, metav1.ListOptions{LabelSelector: sel})
 		if err != nil {
 			return nil, fmt.Errorf("listing %s of cluster %s: %w", resource, name, err)
@@ -120,20 +121,44 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 		sort.Slice(l.Items, func(i, j int) bool { return l.Items[i].GetName() < l.Items[j].GetName() })
 		return l.Items, nil
 	}
-	machines, err := list("machines")
-	if err != nil {
+	// The reads are independent: one round trip for the tree, not four.
+	var (
+		machines, mds []unstructured.Unstructured
+		mhcs          *unstructured.UnstructuredList
+		cp            *unstructured.Unstructured
+	)
+	cpRef, hasCP, _ := unstructured.NestedMap(cluster.Object, "spec", "controlPlaneRef")
+	cpName, _ := cpRef["name"].(string)
+	cpKind, _ := cpRef["kind"].(string)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { machines, err = list(gctx, "machines"); return err })
+	g.Go(func() (err error) { mds, err = list(gctx, "machinedeployments"); return err })
+	g.Go(func() error {
+		l, err := dyn.Resource(api.Resource("machinehealthchecks")).Namespace(ns).List(gctx, metav1.ListOptions{})
+		if err != nil {
+			return fmt.Errorf("listing machine health checks: %w", err)
+		}
+		mhcs = l
+		return nil
+	})
+	if gvr, ok := api.GroupResource("controlplane.cluster.x-k8s.io", "kubeadmcontrolplanes"); ok && hasCP && cpKind == "KubeadmControlPlane" {
+		g.Go(func() error {
+			// Best effort: the tree shows the reference without it.
+			if u, err := dyn.Resource(gvr).Namespace(ns).Get(gctx, cpName, metav1.GetOptions{}); err == nil {
+				cp = u
+			}
+			return nil
+		})
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	// Control plane.
-	if cpRef, ok, _ := unstructured.NestedMap(cluster.Object, "spec", "controlPlaneRef"); ok {
-		cpName, _ := cpRef["name"].(string)
-		cpKind, _ := cpRef["kind"].(string)
+	if hasCP {
 		cpNode := &Node{Kind: cpKind, Name: cpName, Replicas: view.ControlPlane.String()}
-		if gvr, ok := api.GroupResource("controlplane.cluster.x-k8s.io", "kubeadmcontrolplanes"); ok && cpKind == "KubeadmControlPlane" {
-			if cp, err := dyn.Resource(gvr).Namespace(ns).Get(ctx, cpName, metav1.GetOptions{}); err == nil {
-				cpNode = NodeFor(cp)
-				cpNode.Replicas = view.ControlPlane.String()
-			}
+		if cp != nil {
+			cpNode = NodeFor(cp)
+			cpNode.Replicas = view.ControlPlane.String()
 		}
 		for i := range machines {
 			if _, isCP := machines[i].GetLabels()[LabelControlPlane]; isCP {
@@ -143,10 +168,6 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 		root.Children = append(root.Children, cpNode)
 	}
 	// Workers.
-	mds, err := list("machinedeployments")
-	if err != nil {
-		return nil, err
-	}
 	if len(mds) > 0 {
 		workers := &Node{Kind: "Workers", Name: "", Replicas: view.Workers.String()}
 		for i := range mds {
@@ -170,10 +191,6 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 		root.Children = append(root.Children, workers)
 	}
 	tree := &Tree{Cluster: view, Root: root, MachineHealthChecks: []*Node{}}
-	mhcs, err := dyn.Resource(api.Resource("machinehealthchecks")).Namespace(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("listing machine health checks: %w", err)
-	}
 	for i := range mhcs.Items {
 		if cn, _, _ := unstructured.NestedString(mhcs.Items[i].Object, "spec", "clusterName"); cn == name {
 			n := NodeFor(&mhcs.Items[i])

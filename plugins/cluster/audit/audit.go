@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -133,12 +134,16 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 		return nil, err
 	}
 	c := &common.Client{API: api, Dyn: t.Clients.Dynamic, Namespace: t.Clients.Namespace}
-	clusters, err := o.clusters(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
-	if err != nil {
+	// The clusters and the releases are independent reads: one round trip.
+	var (
+		clusters []*unstructured.Unstructured
+		tkrs     []capi.TKR
+		served   bool
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { clusters, err = o.clusters(gctx, c); return err })
+	g.Go(func() (err error) { tkrs, served, err = capi.ListTKRs(gctx, c.Dyn, c.API); return err })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Tune: func(cfg *rest.Config) {
