@@ -108,7 +108,7 @@ func (o *Options) Run(ctx context.Context) error {
 		stream *cmdutil.RowWriter
 		each   func(int, fleet.Result[[]Row])
 	)
-	if o.Output.Human() && sel.ContextFleet() && cmdutil.IsTerminal(o.Streams.Out) {
+	if cli.Streamed(o.Streams.Out, o.Output, sel) {
 		// A person sees each context's rows as it answers, in columns
 		// fixed from the start, while slow contexts are pending.
 		stream = table(true).StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, o.streamWidths())
@@ -238,16 +238,8 @@ func table(fleetView bool) *cmdutil.Table {
 // streamWidths are the columns of a streamed fleet table: the contexts'
 // longest name, and what a TKG estate's rows usually take.
 func (o *Options) streamWidths() map[string]int {
-	widths := map[string]int{"NAMESPACE": 16, "NAME": 24, "ADC": len("install-ako-for-management-cluster"), "AKO": len("not provisioned"), "ENDPOINT": len("kube-vip"),
-		"AKO PACKAGE": 44, "LABEL": 34, "REASON": 40}
-	if raw, err := o.Factory.RawConfig(); err == nil {
-		if names, err := fleet.ContextNames(raw, o.Selection); err == nil {
-			for _, n := range names {
-				widths["CONTEXT"] = max(widths["CONTEXT"], len(n))
-			}
-		}
-	}
-	return widths
+	return map[string]int{"CONTEXT": cli.TargetWidth(o.Factory, o.Selection), "NAMESPACE": 16, "NAME": 24, "ADC": len("install-ako-for-management-cluster"),
+		"AKO": len("not provisioned"), "ENDPOINT": len("kube-vip"), "AKO PACKAGE": 44, "LABEL": 34, "REASON": 40}
 }
 
 func (o *Options) reportEmpty(w *cmdutil.RowWriter) {
