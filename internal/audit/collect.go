@@ -26,6 +26,9 @@ type Management struct {
 	TKRsServed bool
 	// Tune adjusts the REST config of each workload cluster (timeouts).
 	Tune func(*rest.Config)
+	// Trees, when set, holds the tree objects of every audited cluster,
+	// read at once (capi.ReadTreeObjects); else each cluster's are read.
+	Trees *capi.TreeObjects
 }
 
 // Collect reads everything the rules need about one cluster: the tree from
@@ -39,7 +42,13 @@ func Collect(ctx context.Context, m Management, cluster *unstructured.Unstructur
 		defer close(done)
 		in.Workload, in.WorkloadErr = readWorkload(ctx, m, cluster)
 	}()
-	tree, err := capi.BuildTree(ctx, m.Dyn, m.API, cluster)
+	var tree *capi.Tree
+	var err error
+	if m.Trees != nil {
+		tree = capi.TreeFrom(cluster, m.Trees)
+	} else {
+		tree, err = capi.BuildTree(ctx, m.Dyn, m.API, cluster)
+	}
 	<-done
 	if err != nil {
 		return Input{}, err

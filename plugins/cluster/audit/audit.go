@@ -163,19 +163,29 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 		return nil, err
 	}
 	c := &common.Client{API: api, Dyn: t.Clients.Dynamic, Namespace: t.Clients.Namespace}
-	// The clusters and the releases are independent reads: one round trip.
+	// The clusters, the releases and, for a namespace or all, the objects
+	// of every cluster's tree are independent reads: one round trip, not
+	// four more per cluster.
 	var (
 		clusters []*unstructured.Unstructured
 		tkrs     []capi.TKR
 		served   bool
+		trees    *capi.TreeObjects
 	)
 	g, gctx := errgroup.WithContext(ctx)
 	g.Go(func() (err error) { clusters, err = o.clusters(gctx, c); return err })
 	g.Go(func() (err error) { tkrs, served, err = capi.ListTKRs(gctx, c.Dyn, c.API); return err })
+	if len(o.Names) == 0 {
+		ns := c.Namespace
+		if o.AllNamespaces {
+			ns = metav1.NamespaceAll
+		}
+		g.Go(func() (err error) { trees, err = capi.ReadTreeObjects(gctx, c.Dyn, c.API, ns, ""); return err })
+	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Tune: func(cfg *rest.Config) {
+	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Trees: trees, Tune: func(cfg *rest.Config) {
 		cfg.Timeout = o.sel.Timeout
 	}}
 	keys := make([]string, len(clusters))
