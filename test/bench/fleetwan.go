@@ -238,4 +238,3 @@ func orDash(s string) string {
 	}
 	return s
 }
-
