@@ -131,7 +131,6 @@ func (o *Options) Run(ctx context.Context) error {
 	case stream != nil:
 		o.reportEmpty(stream)
 	case !o.Output.Human():
-		report.Warn(o.Streams.ErrOut)
 		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
 			return err
 		}
