@@ -18,6 +18,7 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
 
@@ -105,6 +106,10 @@ func TestStatusAcrossContexts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The demo's kubeconfig as it is: the admin's context and the viewer's,
+	// which may not read the management cluster (a row of its own, exit 0).
+	e.Kubectl("tko", "lb", "status", "-A", "--all-contexts").Success().
+		StdoutContains(cfg.CurrentContext+"\tdefault\twc-prod-1\tinstall-ako-for-all\trunning 1/1\t", localcp.ViewerContext+"\t-\t-\t-\tError: ")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
