@@ -140,6 +140,7 @@ echo
 echo "kubectl tko lb: NSX ALB (AKO) and kube-vip; a pending Service's cause from the Events on it, and an address no pool accounts for (team-a/legacy-ftp):"
 table kubectl tko lb services -A -o wide
 table kubectl tko lb status -A
+table kubectl tko lb status -A --all-contexts
 table kubectl tko lb pools
 table kubectl tko lb doctor -A
 step kubectl tko lb adc create -f test/testdata/adc-overlap.yaml

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"time"
 
+	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -13,7 +15,6 @@ import (
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // Management is a connection to the management cluster.
@@ -25,18 +26,34 @@ type Management struct {
 	TKRsServed bool
 	// Tune adjusts the REST config of each workload cluster (timeouts).
 	Tune func(*rest.Config)
+	// Trees, when set, holds the tree objects of every audited cluster,
+	// read at once (capi.ReadTreeObjects); else each cluster's are read.
+	Trees *capi.TreeObjects
 }
 
 // Collect reads everything the rules need about one cluster: the tree from
 // the management cluster, and identity and packages from the workload
-// cluster itself through its admin kubeconfig Secret.
+// cluster itself through its admin kubeconfig Secret. The two sides are
+// read at once: at WAN distance each round trip counts.
 func Collect(ctx context.Context, m Management, cluster *unstructured.Unstructured) (Input, error) {
-	tree, err := capi.BuildTree(ctx, m.Dyn, m.API, cluster)
+	in := Input{Cluster: cluster, View: capi.FromUnstructured(cluster), TKRs: m.TKRs, TKRsServed: m.TKRsServed, Now: time.Now()}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		in.Workload, in.WorkloadErr = readWorkload(ctx, m, cluster)
+	}()
+	var tree *capi.Tree
+	var err error
+	if m.Trees != nil {
+		tree = capi.TreeFrom(cluster, m.Trees)
+	} else {
+		tree, err = capi.BuildTree(ctx, m.Dyn, m.API, cluster)
+	}
+	<-done
 	if err != nil {
 		return Input{}, err
 	}
-	in := Input{Cluster: cluster, View: capi.FromUnstructured(cluster), Tree: tree, TKRs: m.TKRs, TKRsServed: m.TKRsServed, Now: time.Now()}
-	in.Workload, in.WorkloadErr = readWorkload(ctx, m, cluster)
+	in.Tree = tree
 	return in, nil
 }
 
@@ -52,44 +69,34 @@ func readWorkload(ctx context.Context, m Management, cluster *unstructured.Unstr
 	if err != nil {
 		return nil, err
 	}
-	disc, err := kube.NewDiscovery(wc.Config)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := disc.ServerGroups()
-	if err != nil {
-		return nil, fmt.Errorf("discovering its APIs: %w", err)
-	}
-	served := map[string]bool{}
-	for _, g := range groups.Groups {
-		served[g.Name] = true
-	}
+	// The resources are known: a list that is not found means the group
+	// is not served, without a discovery round trip first.
 	dyn := wc.Dynamic
-	w := &Workload{PinnipedServed: served[jwtAuthenticators.Group], PackagesServed: served[packageInstalls.Group]}
-	list := func(gvr schema.GroupVersionResource) ([]*unstructured.Unstructured, error) {
+	list := func(ctx context.Context, gvr schema.GroupVersionResource) ([]*unstructured.Unstructured, bool, error) {
 		l, err := dyn.Resource(gvr).List(ctx, metav1.ListOptions{})
+		if apierrors.IsNotFound(err) {
+			return nil, false, nil
+		}
 		if err != nil {
-			return nil, fmt.Errorf("listing %s: %w", gvr.Resource, err)
+			return nil, false, fmt.Errorf("listing %s: %w", gvr.Resource, err)
 		}
 		out := make([]*unstructured.Unstructured, len(l.Items))
 		for i := range l.Items {
 			out[i] = &l.Items[i]
 		}
-		return out, nil
+		return out, true, nil
 	}
-	if w.PinnipedServed {
-		for _, gvr := range []schema.GroupVersionResource{jwtAuthenticators, webhookAuthenticators} {
-			items, err := list(gvr)
-			if err != nil {
-				return nil, err
-			}
-			w.Authenticators = append(w.Authenticators, items...)
-		}
+	var (
+		jwt, webhook, installs  []*unstructured.Unstructured
+		jwtOK, webhookOK, pkgOK bool
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { jwt, jwtOK, err = list(gctx, jwtAuthenticators); return err })
+	g.Go(func() (err error) { webhook, webhookOK, err = list(gctx, webhookAuthenticators); return err })
+	g.Go(func() (err error) { installs, pkgOK, err = list(gctx, packageInstalls); return err })
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
-	if w.PackagesServed {
-		if w.PackageInstalls, err = list(packageInstalls); err != nil {
-			return nil, err
-		}
-	}
-	return w, nil
+	return &Workload{PinnipedServed: jwtOK || webhookOK, PackagesServed: pkgOK,
+		Authenticators: append(jwt, webhook...), PackageInstalls: installs}, nil
 }

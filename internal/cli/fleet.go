@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 
@@ -275,4 +276,33 @@ func (o *FleetOptions) Validate() error {
 // FleetView reports whether the verb runs on more than the current cluster.
 func (o *FleetOptions) FleetView() bool {
 	return o.Selection.Fleet()
+}
+
+// Streamed reports whether a fleet verb prints its rows or sections as each
+// target answers: a person at a terminal reading a human table of a fleet.
+// Piped, or as JSON or YAML, output keeps the targets' order.
+func Streamed(out io.Writer, output *OutputFlags, sel fleet.Selection) bool {
+	return output.Human() && sel.Fleet() && cmdutil.IsTerminal(out)
+}
+
+// TargetWidth is the longest name of the contexts sel selects (0 for a
+// fleet of workload clusters, known only once listed): the width of a
+// streamed table's CONTEXT or CLUSTER column, fixed before any answer.
+func TargetWidth(f *Factory, sel fleet.Selection) int {
+	if !sel.ContextFleet() {
+		return 0
+	}
+	raw, err := f.RawConfig()
+	if err != nil {
+		return 0
+	}
+	names, err := fleet.ContextNames(raw, sel)
+	if err != nil {
+		return 0
+	}
+	width := 0
+	for _, n := range names {
+		width = max(width, len(n))
+	}
+	return width
 }

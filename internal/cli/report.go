@@ -199,19 +199,51 @@ func (r *FleetReport[T]) Sections(out io.Writer, output *OutputFlags, print func
 		return output.PrintData(out, data)
 	}
 	for i, s := range sections {
-		if i > 0 {
-			fmt.Fprintln(out)
-		}
-		if s.Cluster != "" {
-			fmt.Fprintf(out, "== %s\n", s.Cluster)
-		}
-		if s.Error != "" {
-			fmt.Fprintf(out, "unreachable: %s\n", s.Error)
-			continue
-		}
-		if err := print(out, s.Report); err != nil {
+		if err := writeSection(out, i > 0, s, print); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+func writeSection[T any](out io.Writer, after bool, s Section[T], print func(io.Writer, T) error) error {
+	if after {
+		fmt.Fprintln(out)
+	}
+	if s.Cluster != "" {
+		fmt.Fprintf(out, "== %s\n", s.Cluster)
+	}
+	if s.Error != "" {
+		fmt.Fprintf(out, "unreachable: %s\n", s.Error)
+		return nil
+	}
+	return print(out, s.Report)
+}
+
+// SectionStream prints each target's section as soon as it answers, for a
+// fleet on a terminal: the first sections show while slow targets are
+// pending. Err is the first error of print.
+type SectionStream[T any] struct {
+	out     io.Writer
+	print   func(io.Writer, T) error
+	written bool
+	Err     error
+}
+
+// NewSectionStream returns a stream of sections printed by print to out.
+func NewSectionStream[T any](out io.Writer, print func(io.Writer, T) error) *SectionStream[T] {
+	return &SectionStream[T]{out: out, print: print}
+}
+
+// Each prints target i's section; it is the each of RunFleetEach, called
+// one at a time.
+func (s *SectionStream[T]) Each(_ int, r fleet.Result[T]) {
+	sec := Section[T]{Cluster: r.Target, Report: r.Value}
+	if r.Err != nil {
+		sec.Error = explain.Message(r.Err)
+	}
+	if err := writeSection(s.out, s.written, sec, s.print); err != nil && s.Err == nil {
+		s.Err = err
+	}
+	s.written = true
 }

@@ -7,8 +7,8 @@ import (
 	"sort"
 	"strings"
 
+	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
@@ -58,24 +58,43 @@ func ReadHealth(ctx context.Context, c *kube.Clients, namespace string) (*Health
 	if err != nil {
 		return nil, err
 	}
-	h := &Health{}
-	steps := []func(context.Context, *kube.REST, string, *Health) error{nodeHealth, podHealth, workloadHealth, pvcHealth, eventHealth}
-	for _, step := range steps {
-		if err := step(ctx, cs, namespace, h); err != nil {
-			return nil, err
-		}
+	// Every read is independent: run at once, each into its own part, and
+	// merged in a fixed order, so a cluster's health costs one round trip.
+	steps := []func(context.Context, *Health) error{
+		func(ctx context.Context, h *Health) error { return nodeHealth(ctx, cs, namespace, h) },
+		func(ctx context.Context, h *Health) error { return podHealth(ctx, cs, namespace, h) },
 	}
-	readyz(ctx, disc, h)
+	for _, k := range workloadKinds {
+		steps = append(steps, func(ctx context.Context, h *Health) error { return workloadHealth(ctx, cs, k, namespace, h) })
+	}
+	steps = append(steps,
+		func(ctx context.Context, h *Health) error { return pvcHealth(ctx, cs, namespace, h) },
+		func(ctx context.Context, h *Health) error { return eventHealth(ctx, cs, namespace, h) },
+		func(ctx context.Context, h *Health) error { readyz(ctx, disc, h); return nil })
 	if served.Has(capi.Group) {
-		h.Management = true
-		if err := clusterHealth(ctx, c, served, namespace, h); err != nil {
-			return nil, err
-		}
+		steps = append(steps, func(ctx context.Context, h *Health) error {
+			h.Management = true
+			return clusterHealth(ctx, c, served, namespace, h)
+		})
 	}
 	if served.Has(carvel.PackagingGroup) {
-		if err := packageHealth(ctx, c, namespace, h); err != nil {
-			return nil, err
-		}
+		steps = append(steps, func(ctx context.Context, h *Health) error { return packageHealth(ctx, c, namespace, h) })
+	}
+	parts := make([]Health, len(steps))
+	g, gctx := errgroup.WithContext(ctx)
+	for i, step := range steps {
+		g.Go(func() error { return step(gctx, &parts[i]) })
+	}
+	if err := g.Wait(); err != nil {
+		return nil, err
+	}
+	h := &Health{}
+	for _, p := range parts {
+		h.Nodes, h.NodesReady = h.Nodes+p.Nodes, h.NodesReady+p.NodesReady
+		h.Pods, h.PodsRunning = h.Pods+p.Pods, h.PodsRunning+p.PodsRunning
+		h.Checks += p.Checks
+		h.Management = h.Management || p.Management
+		h.Findings = append(h.Findings, p.Findings...)
 	}
 	sort.SliceStable(h.Findings, func(i, j int) bool {
 		a, b := h.Findings[i], h.Findings[j]
@@ -229,35 +248,35 @@ func podFinding(p *pod) (Finding, bool) {
 	return f, false
 }
 
-func workloadHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
-	short := func(kind, namespace, name string, want, have int32) {
+// workloadKind is a kind of workload and how its replicas are counted.
+type workloadKind struct {
+	resource string
+	// counts says how many replicas are wanted and how many are ready.
+	counts func(w workload) (want, have int32)
+}
+
+var workloadKinds = []workloadKind{
+	{"deployments", func(w workload) (int32, int32) { return replicas(w), w.Status.AvailableReplicas }},
+	{"statefulsets", func(w workload) (int32, int32) { return replicas(w), w.Status.ReadyReplicas }},
+	{"daemonsets", func(w workload) (int32, int32) { return w.Status.DesiredNumberScheduled, w.Status.NumberReady }},
+}
+
+func workloadHealth(ctx context.Context, cs *kube.REST, k workloadKind, ns string, h *Health) error {
+	list, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: k.resource}, ns, metav1.ListOptions{})
+	if err != nil {
+		return err
+	}
+	for _, w := range list {
+		want, have := k.counts(w)
 		if have >= want {
-			return
+			continue
 		}
 		sev := SeverityWarning
 		if have == 0 {
 			sev = SeverityError
 		}
-		h.add(Finding{Severity: sev, Area: "workload", Namespace: namespace, Name: kind + "/" + name, Reason: "ShortOfReplicas", Message: fmt.Sprintf("%d/%d ready", have, want)})
-	}
-	kinds := []struct {
-		resource string
-		// counts says how many replicas are wanted and how many are ready.
-		counts func(w workload) (want, have int32)
-	}{
-		{"deployments", func(w workload) (int32, int32) { return replicas(w), w.Status.AvailableReplicas }},
-		{"statefulsets", func(w workload) (int32, int32) { return replicas(w), w.Status.ReadyReplicas }},
-		{"daemonsets", func(w workload) (int32, int32) { return w.Status.DesiredNumberScheduled, w.Status.NumberReady }},
-	}
-	for _, k := range kinds {
-		list, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: k.resource}, ns, metav1.ListOptions{})
-		if err != nil {
-			return err
-		}
-		for _, w := range list {
-			want, have := k.counts(w)
-			short(strings.TrimSuffix(k.resource, "s"), w.Namespace, w.Name, want, have)
-		}
+		h.add(Finding{Severity: sev, Area: "workload", Namespace: w.Namespace, Name: strings.TrimSuffix(k.resource, "s") + "/" + w.Name,
+			Reason: "ShortOfReplicas", Message: fmt.Sprintf("%d/%d ready", have, want)})
 	}
 	return nil
 }
@@ -358,77 +377,6 @@ func readyz(ctx context.Context, d *kube.Discovery, h *Health) {
 	if err != nil && h.Checks == 0 {
 		h.add(Finding{Severity: SeverityError, Area: "apiserver", Name: "readyz", Reason: "Unanswered", Message: firstLine(err.Error())})
 	}
-}
-
-// clusterHealth: Cluster API clusters that are not Ready.
-func clusterHealth(ctx context.Context, c *kube.Clients, served kube.Served, ns string, h *Health) error {
-	api, err := capi.FromServed(served)
-	if err != nil {
-		return err
-	}
-	list, err := c.Dynamic.Resource(api.Clusters()).Namespace(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("listing clusters: %w", err)
-	}
-	for i := range list.Items {
-		if f, bad := clusterFinding(&list.Items[i]); bad {
-			h.add(f)
-		}
-	}
-	return nil
-}
-
-// clusterFinding says why a cluster is not Ready: its Ready (v1beta1) or
-// Available (v1beta2) condition is not True, or it has neither, so no
-// controller has said it is.
-func clusterFinding(u *unstructured.Unstructured) (Finding, bool) {
-	phase, _, _ := unstructured.NestedString(u.Object, "status", "phase")
-	f := Finding{Severity: SeverityError, Area: "cluster", Namespace: u.GetNamespace(), Name: u.GetName()}
-	if phase == "" || phase == "Provisioning" || phase == "Pending" {
-		f.Severity = SeverityWarning
-	}
-	conds, _, _ := unstructured.NestedSlice(u.Object, "status", "conditions")
-	for _, raw := range conds {
-		cond, _ := raw.(map[string]any)
-		t, _ := cond["type"].(string)
-		if t != "Ready" && t != "Available" {
-			continue
-		}
-		status, _ := cond["status"].(string)
-		reason, _ := cond["reason"].(string)
-		msg, _ := cond["message"].(string)
-		f.Reason, f.Message = t+"="+status+" "+reason, firstLine(msg)
-		return f, status != "True"
-	}
-	f.Reason, f.Message = "NoReadyCondition", "no Ready or Available condition: Cluster API has not reported on it (is capi-controller-manager running?)"
-	if phase != "" {
-		f.Reason = "NoReadyCondition " + phase
-	}
-	if fm, _, _ := unstructured.NestedString(u.Object, "status", "failureMessage"); fm != "" {
-		f.Message = firstLine(fm)
-	}
-	return f, true
-}
-
-func packageHealth(ctx context.Context, c *kube.Clients, ns string, h *Health) error {
-	list, err := c.Dynamic.Resource(carvel.Installs).Namespace(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("listing packageinstalls: %w", err)
-	}
-	for i := range list.Items {
-		in, err := carvel.AsInstall(&list.Items[i])
-		if err != nil {
-			return err
-		}
-		if state := in.State(); carvel.Failed(state) {
-			msg := in.Status.UsefulErrorMessage
-			if msg == "" {
-				msg = in.Status.FriendlyDescription
-			}
-			h.add(Finding{Severity: SeverityError, Area: "package", Namespace: in.Namespace, Name: in.Name, Reason: state, Message: firstLine(msg)})
-		}
-	}
-	return nil
 }
 
 // OrNone fills an empty value with "<none>".

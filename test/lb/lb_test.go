@@ -3,6 +3,7 @@ package lb
 import (
 	"context"
 	"encoding/json"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,9 +13,12 @@ import (
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
+	"k8s.io/client-go/tools/clientcmd"
+	clientcmdapi "k8s.io/client-go/tools/clientcmd/api"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
 )
 
@@ -91,6 +95,45 @@ func TestStatusFollowsTheOperatorsRules(t *testing.T) {
 		t.Fatalf("-o json: %v\n%s", err, r.Stdout)
 	}
 	e.Kubectl("tko", "lb", "status", "wc-nope").ExitCode(explain.ExitNotFound).OneLineError(`cluster "wc-nope" not found`)
+}
+
+// TestStatusAcrossContexts: every management cluster of the kubeconfig at
+// once, each row under its context; a context on a closed port is a row
+// with its error, exit 1 only with --strict.
+func TestStatusAcrossContexts(t *testing.T) {
+	e := suite.New(t)
+	cfg, err := clientcmd.LoadFromFile(e.Kubeconfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The demo's kubeconfig as it is: the admin's context and the viewer's,
+	// which may not read the management cluster (a row of its own, exit 0).
+	e.Kubectl("tko", "lb", "status", "-A", "--all-contexts").Success().
+		StdoutContains(cfg.CurrentContext+"\tdefault\twc-prod-1\tinstall-ako-for-all\trunning 1/1\t", localcp.ViewerContext+"\t-\t-\t-\tError: ")
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closed := l.Addr().String()
+	l.Close()
+	base := cfg.Contexts[cfg.CurrentContext]
+	cfg.Contexts["mgmt-b"] = base.DeepCopy()
+	cfg.Clusters["down"] = &clientcmdapi.Cluster{Server: "https://" + closed, InsecureSkipTLSVerify: true}
+	cfg.Contexts["mgmt-down"] = &clientcmdapi.Context{Cluster: "down", AuthInfo: base.AuthInfo}
+	if err := clientcmd.WriteToFile(*cfg, e.Kubeconfig); err != nil {
+		t.Fatal(err)
+	}
+	targets := cfg.CurrentContext + ",mgmt-b,mgmt-down"
+	r := e.Kubectl("tko", "lb", "status", "-A", "--context", targets).Success()
+	r.StdoutContains("CONTEXT\tNAMESPACE\tNAME\tADC\tAKO\tENDPOINT\n", cfg.CurrentContext+"\tdefault\twc-prod-1\tinstall-ako-for-all\trunning 1/1\tNSX ALB\n",
+		"mgmt-b\tdefault\twc-prod-1\tinstall-ako-for-all\trunning 1/1\tNSX ALB\n", "mgmt-down\t-\t-\t-\tError: cannot reach the Kubernetes API server")
+	e.Kubectl("tko", "lb", "status", "-A", "--context", targets, "--strict").ExitCode(explain.ExitFailure).StdoutContains("mgmt-b\tdefault\twc-prod-1\t")
+	r = e.Kubectl("tko", "lb", "status", "wc-prod-1", "--context", cfg.CurrentContext+",mgmt-b", "-o", "json").Success()
+	var rows []struct{ Context, Name string }
+	if err := json.Unmarshal([]byte(r.Stdout), &rows); err != nil || len(rows) != 2 || rows[1].Context != "mgmt-b" || rows[1].Name != "wc-prod-1" {
+		t.Errorf("-o json across contexts: %v\n%s", err, r.Stdout)
+	}
+	e.Kubectl("tko", "lb", "status", "wc-nope", "--context", cfg.CurrentContext+",mgmt-b").ExitCode(explain.ExitNotFound)
 }
 
 // TestPoolsCountAndWarn: kube-vip's cidr-global holds grafana's address and

@@ -56,6 +56,7 @@ var Commands = []Command{
 	{"kubectl-tko-package", []string{"installed", "status", "contour", "-n", "tanzu-packages"}, false, nil},
 	{"kubectl-tko-lb", []string{"services", "-A"}, true, nil},
 	{"kubectl-tko-lb", []string{"status", "-A"}, true, nil},
+	{"kubectl-tko-lb", []string{"status", "wc-prod-1", "--target-timeout", "5s"}, true, nil},
 	{"kubectl-tko-lb", []string{"pools"}, true, nil},
 	{"kubectl-tko-lb", []string{"doctor", "-A"}, true, nil},
 	{"kubectl-tko-lb", []string{"adc", "list"}, true, nil},

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -61,6 +62,12 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			Identity and packages are read from the workload cluster itself through its
 			admin kubeconfig Secret; an unreachable cluster SKIPs those checks.
 
+			With --all-contexts, or --context a,b,c, every management cluster is audited
+			concurrently under a CONTEXT column; on a terminal each context's checks
+			show as it answers. --target-timeout bounds each request to a workload
+			cluster; a context that does not answer within three times that is a row
+			of its own.
+
 			Exit code 1 when any check FAILs, so it can gate a pipeline (-o junit).`),
 		Example: cmdutil.Examples(`
 			# One cluster
@@ -99,26 +106,40 @@ func (o *Options) Validate() error { return o.Output.Validate() }
 // Run audits and reports.
 func (o *Options) Run(ctx context.Context) error {
 	// A context audits its clusters in parallel itself: fewer contexts at
-	// once, and --target-timeout bounds each workload cluster, not a
-	// whole management cluster.
+	// once, and --target-timeout bounds each request to a workload
+	// cluster. A context gets its own reads, a cluster's kubeconfig Secret
+	// and that cluster's reads, each that long, so a silent one does not
+	// hold the fleet.
 	sel := o.sel
-	sel.Parallel, sel.Timeout = min(sel.Parallel, 4), 0
-	run, err := cli.RunFleet(ctx, o.Factory, sel, []kube.Requirement{capi.Requirement}, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) ([]tkoaudit.ClusterReport, error) {
+	sel.Parallel, sel.Timeout = min(sel.Parallel, 4), 3*sel.Timeout
+	var (
+		stream *cmdutil.RowWriter
+		each   func(int, fleet.Result[[]tkoaudit.ClusterReport])
+	)
+	if cli.Streamed(o.Streams.Out, o.Output, o.sel) {
+		// Each context's checks as it answers, in columns fixed from the start.
+		stream = table(true).StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, map[string]int{"CONTEXT": cli.TargetWidth(o.Factory, o.sel),
+			"NAMESPACE": 16, "CLUSTER": 24, "CHECK": len("TKO-STATE-001"), "SEVERITY": len("medium"), "STATUS": len("ERROR")})
+		each = func(_ int, r fleet.Result[[]tkoaudit.ClusterReport]) {
+			for _, c := range contextReports(r) {
+				writeCluster(stream, c, true)
+			}
+		}
+	}
+	run, err := cli.RunFleetEach(ctx, o.Factory, sel, []kube.Requirement{capi.Requirement}, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) ([]tkoaudit.ClusterReport, error) {
 		return o.auditContext(ctx, t)
-	})
+	}, each)
 	if err != nil {
 		return err
 	}
 	var reports []tkoaudit.ClusterReport
-	for i, r := range run.Results {
-		if r.Err != nil {
-			reports = append(reports, tkoaudit.ClusterReport{Context: r.Target, Error: run.Message(i)})
-			continue
-		}
-		reports = append(reports, r.Value...)
+	for _, r := range run.Results {
+		reports = append(reports, contextReports(r)...)
 	}
 	report := tkoaudit.NewReport(reports)
-	if err := o.print(report, run.IsFleet()); err != nil {
+	if stream != nil {
+		o.summary(report)
+	} else if err := o.print(report, run.IsFleet()); err != nil {
 		return err
 	}
 	if report.Failed() {
@@ -127,21 +148,44 @@ func (o *Options) Run(ctx context.Context) error {
 	return nil
 }
 
+// contextReports are a context's cluster reports, or one saying why the
+// context could not be audited.
+func contextReports(r fleet.Result[[]tkoaudit.ClusterReport]) []tkoaudit.ClusterReport {
+	if r.Err != nil {
+		return []tkoaudit.ClusterReport{{Context: r.Target, Error: explain.Message(r.Err)}}
+	}
+	return r.Value
+}
+
 func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.ClusterReport, error) {
 	api, err := capi.FromServed(t.Clients.Served)
 	if err != nil {
 		return nil, err
 	}
 	c := &common.Client{API: api, Dyn: t.Clients.Dynamic, Namespace: t.Clients.Namespace}
-	clusters, err := o.clusters(ctx, c)
-	if err != nil {
+	// The clusters, the releases and, for a namespace or all, the objects
+	// of every cluster's tree are independent reads: one round trip, not
+	// four more per cluster.
+	var (
+		clusters []*unstructured.Unstructured
+		tkrs     []capi.TKR
+		served   bool
+		trees    *capi.TreeObjects
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { clusters, err = o.clusters(gctx, c); return err })
+	g.Go(func() (err error) { tkrs, served, err = capi.ListTKRs(gctx, c.Dyn, c.API); return err })
+	if len(o.Names) == 0 {
+		ns := c.Namespace
+		if o.AllNamespaces {
+			ns = metav1.NamespaceAll
+		}
+		g.Go(func() (err error) { trees, err = capi.ReadTreeObjects(gctx, c.Dyn, c.API, ns, ""); return err })
+	}
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
-	tkrs, served, err := capi.ListTKRs(ctx, c.Dyn, c.API)
-	if err != nil {
-		return nil, err
-	}
-	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Tune: func(cfg *rest.Config) {
+	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Trees: trees, Tune: func(cfg *rest.Config) {
 		cfg.Timeout = o.sel.Timeout
 	}}
 	keys := make([]string, len(clusters))
@@ -257,33 +301,48 @@ func (o *Options) print(report tkoaudit.Report, fleetView bool) error {
 	case !o.Output.Human():
 		return o.Output.PrintData(o.Streams.Out, report)
 	}
-	t := cmdutil.Table{}
+	w := table(fleetView).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	for _, c := range report.Clusters {
+		writeCluster(w, c, fleetView)
+	}
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	o.summary(report)
+	return nil
+}
+
+func table(fleetView bool) *cmdutil.Table {
+	t := &cmdutil.Table{}
 	if fleetView {
 		t.Columns = append(t.Columns, cmdutil.Column{Header: "CONTEXT"})
 	}
 	t.Columns = append(t.Columns, cmdutil.Column{Header: "NAMESPACE"}, cmdutil.Column{Header: "CLUSTER"}, cmdutil.Column{Header: "CHECK"},
 		cmdutil.Column{Header: "SEVERITY"}, cmdutil.Column{Header: "STATUS"}, cmdutil.Column{Header: "REASON"}, cmdutil.Column{Header: "TITLE", Wide: true})
-	for _, c := range report.Clusters {
-		prefix := []string{}
-		if fleetView {
-			prefix = append(prefix, c.Context)
-		}
-		if c.Error != "" {
-			t.Rows = append(t.Rows, append(prefix, c.Namespace, c.Name, "-", "-", "ERROR", c.Error, ""))
-			continue
-		}
-		for _, r := range c.Results {
-			t.Rows = append(t.Rows, append(append([]string{}, prefix...), c.Namespace, c.Name, r.ID, r.Severity, r.Status, r.Reason, r.Title))
-		}
+	return t
+}
+
+// writeCluster writes a cluster's checks, or its row saying why it could
+// not be audited.
+func writeCluster(w *cmdutil.RowWriter, c tkoaudit.ClusterReport, fleetView bool) {
+	prefix := []string{}
+	if fleetView {
+		prefix = append(prefix, c.Context)
 	}
-	if err := t.Print(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders); err != nil {
-		return err
+	if c.Error != "" {
+		w.Write(append(prefix, c.Namespace, c.Name, "-", "-", "ERROR", c.Error, ""))
+		return
 	}
+	for _, r := range c.Results {
+		w.Write(append(append([]string{}, prefix...), c.Namespace, c.Name, r.ID, r.Severity, r.Status, r.Reason, r.Title))
+	}
+}
+
+func (o *Options) summary(report tkoaudit.Report) {
 	s := report.Summary
 	fmt.Fprintf(o.Streams.ErrOut, "audit: %d PASS, %d WARN, %d FAIL, %d SKIP across %d cluster(s)", s.Pass, s.Warn, s.Fail, s.Skip, len(report.Clusters))
 	if s.Errors > 0 {
 		fmt.Fprintf(o.Streams.ErrOut, ", %d could not be audited", s.Errors)
 	}
 	fmt.Fprintln(o.Streams.ErrOut)
-	return nil
 }

@@ -1,6 +1,7 @@
 package audit_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
@@ -26,4 +27,41 @@ func TestAudit(t *testing.T) {
 		{Name: "not found", Args: clitest.Args("audit wc-nope"), Code: 3, Stderr: []string{"wc-nope"}},
 		{Name: "bad output", Args: clitest.Args("audit -o table"), Code: 2, NoRequests: true},
 	})
+}
+
+// TestAuditAllContextsStreams: on a terminal the checks of a context that
+// answered are written while a slow one is pending, in columns fixed from
+// the start; the slow one's row comes when its time is up, though its
+// name sorts first.
+func TestAuditAllContextsStreams(t *testing.T) {
+	slow, fast := clitest.Estate(t), clitest.Estate(t)
+	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
+	release := make(chan struct{})
+	defer close(release)
+	slow.React("list", "clusters", func(clitest.Request) (bool, any, error) {
+		<-release // never, within the command's time
+		return false, nil, nil
+	})
+	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
+		Run(t, "audit", "-A", "--all-contexts", "--target-timeout", "200ms")
+	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
+	if r.Code != 1 || len(lines) < 3 {
+		t.Fatalf("%s", r)
+	}
+	last := lines[len(lines)-1]
+	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(last, "aaa-slow ") || !strings.Contains(last, " ERROR ") {
+		t.Errorf("the answering context's checks are not first:\n%s", r.Stdout)
+	}
+	for _, col := range []string{"NAMESPACE", "CLUSTER", "CHECK", "SEVERITY", "STATUS"} {
+		at := strings.Index(lines[0], " "+col+" ") + 1
+		for _, l := range lines[1 : len(lines)-1] {
+			if at <= 0 || l[at-1] != ' ' || l[at] == ' ' {
+				t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
+				break
+			}
+		}
+	}
+	if !strings.Contains(r.Stderr, "1 could not be audited") {
+		t.Errorf("summary: %s", r.Stderr)
+	}
 }

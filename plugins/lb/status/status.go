@@ -6,8 +6,10 @@ import (
 	"errors"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/sync/errgroup"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -19,25 +21,23 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb/common"
 )
 
 // Options holds the flags and state of `lb status`.
 type Options struct {
-	Factory       *cli.Factory
-	Streams       genericiooptions.IOStreams
-	Output        *cli.OutputFlags
+	cli.FleetOptions
 	AllNamespaces bool
 	Names         []string
-	Timeout       fleet.Options
 }
 
 // NewCmd returns the status command.
 func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
-	o := &Options{Factory: f, Streams: streams, Output: cli.NewOutputFlags(), Timeout: fleet.Options{Parallel: 8, Timeout: fleet.DefaultTimeout}}
+	o := &Options{FleetOptions: cli.NewFleetOptions(f, streams)}
 	cmd := &cobra.Command{
-		Use:   "status [CLUSTER...] [-A]",
+		Use:   "status [CLUSTER...] [-A] [--all-contexts]",
 		Short: "Which AKODeploymentConfig serves each workload cluster and why, AKO's state, the control-plane endpoint provider",
 		Long: cmdutil.LongDesc(`
 			For each workload cluster of a management cluster: the AKODeploymentConfig
@@ -48,18 +48,28 @@ func NewCmd(f *cli.Factory, streams genericiooptions.IOStreams) *cobra.Command {
 			agrees), AKO's PackageInstall (load-balancer-and-ingress-service) and its
 			StatefulSet in the cluster's avi-system namespace (read through the
 			cluster's kubeconfig Secret), and what serves the control-plane
-			endpoint (NSX ALB or kube-vip, from the cluster's topology variables).`),
+			endpoint (NSX ALB or kube-vip, from the cluster's topology variables).
+
+			With --all-contexts, or --context a,b,c, every management cluster in the
+			kubeconfig is read concurrently and a CONTEXT column is added; on a
+			terminal each context's rows show as it answers. A context that cannot
+			be reached is a row with its error (exit code 1 only with --strict).
+			--target-timeout bounds each workload cluster; a context gets twice
+			that, for its own reads and then its clusters'.`),
 		Example: cmdutil.Examples(`
 			# Every workload cluster
 			kubectl tko lb status -A
 
 			# One cluster, as YAML
-			kubectl tko lb status wc-prod-1 -o yaml`),
-		RunE: cli.RunE(f, o),
+			kubectl tko lb status wc-prod-1 -o yaml
+
+			# Every management cluster in the kubeconfig
+			kubectl tko lb status -A --all-contexts`),
+		ValidArgsFunction: cli.CompleteClusterNames(f),
+		RunE:              cli.RunE(f, o),
 	}
 	cmd.Flags().BoolVarP(&o.AllNamespaces, "all-namespaces", "A", false, "Clusters of every namespace.")
-	cmd.Flags().IntVar(&o.Timeout.Parallel, "parallel", o.Timeout.Parallel, "Workload clusters read at once.")
-	cmd.Flags().DurationVar(&o.Timeout.Timeout, cli.TargetTimeoutFlag, o.Timeout.Timeout, "Give up on one workload cluster after this long.")
+	o.Fleet.AddContextFlags(cmd, "")
 	o.Output.AddFlags(cmd)
 	return cmd
 }
@@ -70,48 +80,109 @@ func (o *Options) Complete(_ *cli.Factory, _ *cobra.Command, args []string) erro
 	return nil
 }
 
-// Validate checks the flags before any connection.
-func (o *Options) Validate() error {
-	if o.Timeout.Parallel < 1 {
-		return cmdutil.FlagErrorf("--parallel must be at least 1")
-	}
-	return o.Output.Validate()
-}
-
-// Row is one cluster's load-balancing status.
+// Row is one cluster's load-balancing status; in a fleet view a context
+// that could not be read is a row with its Error.
 type Row struct {
-	Namespace string    `json:"namespace"`
-	Name      string    `json:"name"`
+	Context   string    `json:"context,omitempty"`
+	Namespace string    `json:"namespace,omitempty"`
+	Name      string    `json:"name,omitempty"`
 	ADC       lb.Choice `json:"adc"`
 	Label     string    `json:"label,omitempty"` // networking.tkg.tanzu.vmware.com/avi as the operator wrote it
 	Endpoint  string    `json:"endpointProvider,omitempty"`
 	AKO       *lb.AKO   `json:"ako,omitempty"`
 	AKOError  string    `json:"akoError,omitempty"` // why AKO could not be read
+	Error     string    `json:"error,omitempty"`    // why the context could not be read
 
 	notProvisioned bool // no kubeconfig Secret yet
 }
 
-// Run reads and prints.
+// Run reads every target and prints.
 func (o *Options) Run(ctx context.Context) error {
-	c, err := o.Factory.Connect(lb.Requirement, capi.Requirement)
+	sel := o.Selection
+	clusterOpts := sel.Options
+	if sel.ContextFleet() && sel.Timeout > 0 {
+		// The context's own reads, then its clusters' each within the timeout.
+		sel.Timeout *= 2
+	}
+	var (
+		stream *cmdutil.RowWriter
+		each   func(int, fleet.Result[[]Row])
+	)
+	if cli.Streamed(o.Streams.Out, o.Output, sel) {
+		// A person sees each context's rows as it answers, in columns
+		// fixed from the start, while slow contexts are pending.
+		stream = table(true).StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, o.streamWidths())
+		each = func(_ int, r fleet.Result[[]Row]) { writeRows(stream, contextRows(r)) }
+	}
+	report, err := cli.RunFleetEach(ctx, o.Factory, sel, []kube.Requirement{lb.Requirement, capi.Requirement}, o.Streams.ErrOut,
+		func(ctx context.Context, t cli.Target) ([]Row, error) { return o.read(ctx, t, clusterOpts) }, each)
 	if err != nil {
 		return err
 	}
+	if len(o.Names) > 0 && report.IsFleet() {
+		// A context without the named clusters is no failure; none having them is not found.
+		report.Object = &errs.NotFoundError{Kind: "cluster", Name: strings.Join(o.Names, ","), Hint: "list them with 'kubectl tko cluster list -A --all-contexts'"}
+	}
+	var rows []Row
+	for _, r := range report.Results {
+		rows = append(rows, contextRows(r)...)
+	}
+	switch {
+	case stream != nil:
+		o.reportEmpty(stream)
+	case !o.Output.Human():
+		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
+			return err
+		}
+	default:
+		w := table(report.IsFleet()).Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+		writeRows(w, rows)
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		o.reportEmpty(w)
+	}
+	return report.Exit()
+}
+
+// contextRows are a context's rows, each under its name, or one row with
+// its error.
+func contextRows(r fleet.Result[[]Row]) []Row {
+	if r.Err != nil {
+		return []Row{{Context: r.Target, Error: explain.Message(r.Err)}}
+	}
+	for i := range r.Value {
+		r.Value[i].Context = r.Target
+	}
+	return r.Value
+}
+
+// read reads one management cluster: its ADCs and clusters at once, then
+// AKO in each selected workload cluster, bounded by opts.
+func (o *Options) read(ctx context.Context, t cli.Target, opts fleet.Options) ([]Row, error) {
+	c := t.Clients
 	api, err := capi.FromServed(c.Served)
 	if err != nil {
-		return err
-	}
-	adcs, err := common.ADCs(ctx, c.Dynamic, c)
-	if err != nil {
-		return err
+		return nil, err
 	}
 	ns := c.Namespace
 	if o.AllNamespaces {
 		ns = metav1.NamespaceAll
 	}
-	list, err := c.Dynamic.Resource(api.Clusters()).Namespace(ns).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return fmt.Errorf("listing clusters: %w", err)
+	var (
+		adcs []*lb.ADC
+		list *unstructured.UnstructuredList
+	)
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() (err error) { adcs, err = common.ADCs(gctx, c.Dynamic, c); return err })
+	g.Go(func() (err error) {
+		if list, err = c.Dynamic.Resource(api.Clusters()).Namespace(ns).List(gctx, metav1.ListOptions{}); err != nil {
+			return fmt.Errorf("listing clusters: %w", err)
+		}
+		return nil
+	})
+	if err := g.Wait(); err != nil {
+		return nil, err
 	}
 	var clusters []*unstructured.Unstructured
 	for i := range list.Items {
@@ -122,7 +193,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	for _, name := range o.Names {
 		if !slices.ContainsFunc(clusters, func(u *unstructured.Unstructured) bool { return u.GetName() == name }) {
-			return &errs.NotFoundError{Kind: "cluster", Name: name, Namespace: ns, Hint: "list them with 'kubectl tko cluster list -A'"}
+			return nil, &errs.NotFoundError{Kind: "cluster", Name: name, Namespace: ns, Hint: "list them with 'kubectl tko cluster list -A'"}
 		}
 	}
 	keys := make([]string, len(clusters))
@@ -130,7 +201,7 @@ func (o *Options) Run(ctx context.Context) error {
 		keys[i] = u.GetNamespace() + "/" + u.GetName()
 	}
 	tune := func(cfg *rest.Config) { cfg.Timeout = c.Config.Timeout }
-	akos := fleet.Run(ctx, keys, o.Timeout, func(ctx context.Context, key string) (*lb.AKO, error) {
+	akos := fleet.Run(ctx, keys, opts, func(ctx context.Context, key string) (*lb.AKO, error) {
 		u := clusters[slices.Index(keys, key)]
 		wc, err := fleet.Connect(ctx, c.Dynamic, u.GetNamespace(), u.GetName(), tune)
 		if err != nil {
@@ -150,17 +221,44 @@ func (o *Options) Run(ctx context.Context) error {
 			rows[i].AKOError, rows[i].notProvisioned = explain.Message(err), errors.As(err, &nf)
 		}
 	}
-	if !o.Output.Human() {
-		return o.Output.PrintData(o.Streams.Out, rows)
-	}
-	return o.print(rows)
+	return rows, nil
 }
 
-func (o *Options) print(rows []Row) error {
-	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "NAMESPACE"}, {Header: "NAME"}, {Header: "ADC"}, {Header: "AKO"}, {Header: "ENDPOINT"},
-		{Header: "AKO PACKAGE", Wide: true}, {Header: "LABEL", Wide: true}, {Header: "REASON", Wide: true}, {Header: "AKO DETAIL", Wide: true}}}
-	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+func table(fleetView bool) *cmdutil.Table {
+	t := &cmdutil.Table{}
+	if fleetView {
+		t.Columns = append(t.Columns, cmdutil.Column{Header: "CONTEXT"})
+	}
+	t.Columns = append(t.Columns, cmdutil.Column{Header: "NAMESPACE"}, cmdutil.Column{Header: "NAME"}, cmdutil.Column{Header: "ADC"}, cmdutil.Column{Header: "AKO"}, cmdutil.Column{Header: "ENDPOINT"},
+		cmdutil.Column{Header: "AKO PACKAGE", Wide: true}, cmdutil.Column{Header: "LABEL", Wide: true}, cmdutil.Column{Header: "REASON", Wide: true}, cmdutil.Column{Header: "AKO DETAIL", Wide: true})
+	return t
+}
+
+// streamWidths are the columns of a streamed fleet table: the contexts'
+// longest name, and what a TKG estate's rows usually take.
+func (o *Options) streamWidths() map[string]int {
+	return map[string]int{"CONTEXT": cli.TargetWidth(o.Factory, o.Selection), "NAMESPACE": 16, "NAME": 24, "ADC": len("install-ako-for-management-cluster"),
+		"AKO": len("not provisioned"), "ENDPOINT": len("kube-vip"), "AKO PACKAGE": 44, "LABEL": 34, "REASON": 40}
+}
+
+func (o *Options) reportEmpty(w *cmdutil.RowWriter) {
+	if w.Rows == 0 && !o.Output.NoHeaders {
+		fmt.Fprintln(o.Streams.ErrOut, "No clusters found.")
+	}
+}
+
+// writeRows writes rows; in a fleet view each starts with its context, and
+// a context that failed is a row saying why.
+func writeRows(w *cmdutil.RowWriter, rows []Row) {
 	for _, r := range rows {
+		var cells []string
+		if r.Context != "" {
+			cells = append(cells, r.Context)
+		}
+		if r.Error != "" {
+			w.Write(append(cells, "-", "-", "-", "Error: "+r.Error, "-", "-", "-", "-", r.Error))
+			continue
+		}
 		adc := r.ADC.ADC
 		if adc == "" {
 			adc = "<none>"
@@ -169,15 +267,8 @@ func (o *Options) print(rows []Row) error {
 		if label != "" && r.ADC.ADC != "" && label != r.ADC.ADC {
 			label += " (operator disagrees: " + r.ADC.ADC + " expected)"
 		}
-		w.Write([]string{r.Namespace, r.Name, adc, akoCell(r), cmdutil.OrDash(r.Endpoint), akoPackage(r), cmdutil.OrDash(label), r.ADC.Reason, cmdutil.OrDash(r.AKOError)})
+		w.Write(append(cells, r.Namespace, r.Name, adc, akoCell(r), cmdutil.OrDash(r.Endpoint), akoPackage(r), cmdutil.OrDash(label), r.ADC.Reason, cmdutil.OrDash(r.AKOError)))
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
-	if w.Rows == 0 && !o.Output.NoHeaders {
-		fmt.Fprintln(o.Streams.ErrOut, "No clusters found.")
-	}
-	return nil
 }
 
 func akoPackage(r Row) string {

@@ -16,6 +16,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe/promapi"
@@ -189,14 +190,30 @@ func (s *Sections) Validate() error {
 	return s.Output.Validate()
 }
 
-// Report reads every target and prints a section per target;
-// a target that could not be read is exit 1 with --strict.
+// Report reads every target and prints a section per target, on a
+// terminal each as its target answers; a target that could not be read is
+// exit 1 with --strict.
 func Report[T any](ctx context.Context, s *Sections, read func(ctx context.Context, c *kube.Clients, ns string) (T, error), print func(io.Writer, T) error) (*cli.FleetReport[T], error) {
-	report, err := Run(ctx, s.Factory, s.Targets, s.Streams.ErrOut, read)
+	sel, err := s.Targets.Fleet.Selection(s.Factory)
 	if err != nil {
 		return nil, err
 	}
-	if err := report.Sections(s.Streams.Out, s.Output, print); err != nil {
+	var stream *cli.SectionStream[T]
+	var each func(int, fleet.Result[T])
+	if cli.Streamed(s.Streams.Out, s.Output, sel) {
+		stream = cli.NewSectionStream(s.Streams.Out, print)
+		each = stream.Each
+	}
+	report, err := RunEach(ctx, s.Factory, s.Targets, s.Streams.ErrOut, read, each)
+	if err != nil {
+		return nil, err
+	}
+	if stream != nil {
+		err = stream.Err
+	} else {
+		err = report.Sections(s.Streams.Out, s.Output, print)
+	}
+	if err != nil {
 		return report, err
 	}
 	return report, report.Exit()
@@ -205,17 +222,22 @@ func Report[T any](ctx context.Context, s *Sections, read func(ctx context.Conte
 // Run calls read on every target with the namespace to read
 // ("" for all), and returns the report of the run.
 func Run[T any](ctx context.Context, f *cli.Factory, s Targets, errOut io.Writer, read func(ctx context.Context, c *kube.Clients, ns string) (T, error)) (*cli.FleetReport[T], error) {
+	return RunEach(ctx, f, s, errOut, read, nil)
+}
+
+// RunEach is Run that hands each target's result to each as it answers.
+func RunEach[T any](ctx context.Context, f *cli.Factory, s Targets, errOut io.Writer, read func(ctx context.Context, c *kube.Clients, ns string) (T, error), each func(int, fleet.Result[T])) (*cli.FleetReport[T], error) {
 	sel, err := s.Fleet.Selection(f)
 	if err != nil {
 		return nil, err
 	}
-	return cli.RunFleet(ctx, f, sel, nil, errOut, func(ctx context.Context, t cli.Target) (T, error) {
+	return cli.RunFleetEach(ctx, f, sel, nil, errOut, func(ctx context.Context, t cli.Target) (T, error) {
 		ns := t.Clients.Namespace
 		if s.AllNamespaces {
 			ns = metav1.NamespaceAll
 		}
 		return read(ctx, t.Clients, ns)
-	})
+	}, each)
 }
 
 // APIOptions is what the verbs that talk to Prometheus or Alertmanager share:

@@ -1,6 +1,7 @@
 package health_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
@@ -22,4 +23,30 @@ func TestHealth(t *testing.T) {
 		{Name: "as json", Args: clitest.Args("health -A -o json"), Code: 1, Stdout: []string{`"readyzChecks": 5`}},
 		{Name: "bad output", Args: clitest.Args("health -o table"), Code: 2, NoRequests: true},
 	})
+}
+
+// TestHealthAllContextsStreams: on a terminal the section of a context
+// that answered is written while a slow one is pending; the slow one's
+// comes when its time is up, though its name sorts first.
+func TestHealthAllContextsStreams(t *testing.T) {
+	slow, fast := clitest.NewServer(t), clitest.NewServer(t)
+	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
+	release := make(chan struct{})
+	defer close(release)
+	slow.React("list", "nodes", func(clitest.Request) (bool, any, error) {
+		<-release // never, within the command's time
+		return false, nil, nil
+	})
+	r := clitest.Cmd{Plugin: observe.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
+		Run(t, "health", "-A", "--all-contexts", "--target-timeout", "500ms")
+	fastAt, slowAt := strings.Index(r.Stdout, "== zzz-fast\n"), strings.Index(r.Stdout, "== aaa-slow\nunreachable: ")
+	if r.Code != 0 || fastAt < 0 || slowAt < fastAt {
+		t.Errorf("the answering context's section is not first:\n%s", r)
+	}
+	// Piped, sections keep the contexts' order.
+	r = clitest.Cmd{Plugin: observe.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast)}.
+		Run(t, "health", "-A", "--all-contexts", "--target-timeout", "500ms")
+	if fastAt, slowAt = strings.Index(r.Stdout, "== zzz-fast\n"), strings.Index(r.Stdout, "== aaa-slow\n"); slowAt < 0 || fastAt < slowAt {
+		t.Errorf("piped sections are not in the contexts' order:\n%s", r)
+	}
 }

@@ -81,9 +81,19 @@ type Row struct {
 // Run reads every target and reports.
 func (o *Options) Run(ctx context.Context) error {
 	now := time.Now()
-	report, err := cli.RunFleet(ctx, o.Factory, o.sel, common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (backup.Health, error) {
+	var (
+		stream *cmdutil.RowWriter
+		each   func(int, fleet.Result[backup.Health])
+	)
+	if cli.Streamed(o.Streams.Out, o.Output, o.sel) {
+		// Each cluster's row as it answers, in columns fixed from the start.
+		stream = o.table().StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, map[string]int{"CLUSTER": max(cli.TargetWidth(o.Factory, o.sel), 24),
+			"VELERO": len("v1.18.3"), "LOCATIONS": len("1/2 available (unavailable: dr-site)"), "LAST SUCCESS": 30, "AGE": 5, "SCHEDULES": 24, "FAILED 24H": 24})
+		each = func(_ int, r fleet.Result[backup.Health]) { stream.Write(o.row(rowOf(r), now)) }
+	}
+	report, err := cli.RunFleetEach(ctx, o.Factory, o.sel, common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (backup.Health, error) {
 		return backup.ReadHealth(ctx, t.Clients.Dynamic, o.VeleroNamespace, now, o.MaxAge)
-	})
+	}, each)
 	if err != nil {
 		return err
 	}
@@ -91,14 +101,16 @@ func (o *Options) Run(ctx context.Context) error {
 	rows := make([]Row, len(results))
 	stale := 0
 	for i, r := range results {
-		rows[i] = Row{Cluster: r.Target, Health: r.Value, Error: report.Message(i)}
+		rows[i] = rowOf(r)
 		if r.Err == nil && !r.Value.WithinMaxAge {
 			stale++
 		}
 	}
-	if !o.Output.Human() {
+	switch {
+	case stream != nil:
+	case !o.Output.Human():
 		err = o.Output.PrintData(o.Streams.Out, rows)
-	} else {
+	default:
 		err = o.print(rows, now)
 	}
 	if err != nil {
@@ -111,29 +123,43 @@ func (o *Options) Run(ctx context.Context) error {
 	return report.Exit()
 }
 
-func (o *Options) print(rows []Row, now time.Time) error {
-	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !o.sel.Fleet()}, {Header: "VELERO"}, {Header: "LOCATIONS"}, {Header: "LAST SUCCESS"},
+func rowOf(r fleet.Result[backup.Health]) Row {
+	row := Row{Cluster: r.Target, Health: r.Value}
+	if r.Err != nil {
+		row.Error = explain.Message(r.Err)
+	}
+	return row
+}
+
+func (o *Options) table() *cmdutil.Table {
+	return &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !o.sel.Fleet()}, {Header: "VELERO"}, {Header: "LOCATIONS"}, {Header: "LAST SUCCESS"},
 		{Header: "AGE"}, {Header: "SCHEDULES"}, {Header: "FAILED 24H"}, {Header: "STATUS"}}}
-	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+}
+
+func (o *Options) print(rows []Row, now time.Time) error {
+	w := o.table().Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
 	for _, r := range rows {
-		if r.Error != "" {
-			w.Write([]string{r.Cluster, "Error: " + r.Error})
-			continue
-		}
-		locations := fmt.Sprintf("%d/%d available", r.Available, r.Locations)
-		if len(r.Unavailable) > 0 {
-			locations += " (unavailable: " + strings.Join(r.Unavailable, ",") + ")"
-		}
-		schedules := fmt.Sprint(r.Schedules)
-		if len(r.Paused) > 0 {
-			schedules += " (paused: " + strings.Join(r.Paused, ",") + ")"
-		}
-		status := "OK"
-		if !r.WithinMaxAge {
-			status = "NO BACKUP WITHIN " + o.MaxAge.String()
-		}
-		w.Write([]string{r.Cluster, cmdutil.OrDash(r.Velero), locations, cmdutil.OrDash(r.LastSuccess), common.Age(r.LastSuccessAt, now),
-			schedules, cmdutil.OrDash(strings.Join(r.FailedLastDay, ",")), status})
+		w.Write(o.row(r, now))
 	}
 	return w.Flush()
+}
+
+func (o *Options) row(r Row, now time.Time) []string {
+	if r.Error != "" {
+		return []string{r.Cluster, "Error: " + r.Error}
+	}
+	locations := fmt.Sprintf("%d/%d available", r.Available, r.Locations)
+	if len(r.Unavailable) > 0 {
+		locations += " (unavailable: " + strings.Join(r.Unavailable, ",") + ")"
+	}
+	schedules := fmt.Sprint(r.Schedules)
+	if len(r.Paused) > 0 {
+		schedules += " (paused: " + strings.Join(r.Paused, ",") + ")"
+	}
+	status := "OK"
+	if !r.WithinMaxAge {
+		status = "NO BACKUP WITHIN " + o.MaxAge.String()
+	}
+	return []string{r.Cluster, cmdutil.OrDash(r.Velero), locations, cmdutil.OrDash(r.LastSuccess), common.Age(r.LastSuccessAt, now),
+		schedules, cmdutil.OrDash(strings.Join(r.FailedLastDay, ",")), status}
 }

@@ -1,6 +1,7 @@
 package status_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
@@ -18,4 +19,34 @@ func TestBackupStatus(t *testing.T) {
 		{Name: "no Velero objects", Args: clitest.Args("backup status"), Code: 1},
 		{Name: "bad max age", Args: clitest.Args("backup status --max-age 0s"), Code: 2, Stderr: []string{"--max-age must be positive"}, NoRequests: true},
 	})
+}
+
+// TestBackupStatusStreams: on a terminal the row of a context that
+// answered is written while a slow one is pending, in columns fixed from
+// the start; the slow one's row comes when its time is up, though its name
+// sorts first.
+func TestBackupStatusStreams(t *testing.T) {
+	slow, fast := backuptest.Velero(t), backuptest.Velero(t)
+	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
+	release := make(chan struct{})
+	defer close(release)
+	slow.React("list", "backups", func(clitest.Request) (bool, any, error) {
+		<-release // never, within the command's time
+		return false, nil, nil
+	})
+	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
+		Run(t, "backup", "status", "--all-contexts", "--target-timeout", "500ms")
+	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
+	if r.Code != 0 || len(lines) != 3 {
+		t.Fatalf("%s", r)
+	}
+	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(lines[2], "aaa-slow ") || !strings.Contains(lines[2], "Error: ") {
+		t.Errorf("the answering context's row is not first:\n%s", r.Stdout)
+	}
+	for _, col := range []string{"VELERO", "LOCATIONS", "LAST SUCCESS", "AGE"} {
+		at := strings.Index(lines[0], " "+col+" ") + 1
+		if at <= 0 || lines[1][at-1] != ' ' || lines[1][at] == ' ' {
+			t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
+		}
+	}
 }

@@ -43,9 +43,14 @@ type Outcome[T any] = fleet.Result[T]
 // and returns the run's report. On the current cluster alone, its error is
 // returned as is, so it keeps its own exit code.
 func Run[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error)) (*cli.FleetReport[T], error) {
-	report, err := cli.RunFleet(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
+	return RunEach(ctx, b, fn, nil)
+}
+
+// RunEach is Run that hands each target's result to each as it answers.
+func RunEach[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error), each func(int, fleet.Result[T])) (*cli.FleetReport[T], error) {
+	report, err := cli.RunFleetEach(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
 		return fn(ctx, tg.Clients)
-	})
+	}, each)
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/policy/common"
@@ -78,54 +79,43 @@ type Row struct {
 
 // Run checks every policy on every target.
 func (o *Options) Run(ctx context.Context) error {
-	outcomes, err := common.Run(ctx, &o.PolicyOptions, func(ctx context.Context, c *kube.Clients) ([]*policy.Status, error) {
-		var recs []*policy.Record
-		if o.Name != "" {
-			rec, err := policy.GetRecord(ctx, c.Dynamic, o.Name)
-			if err != nil {
-				return nil, err
-			}
-			recs = append(recs, rec)
-		} else {
-			all, err := policy.Records(ctx, c.Dynamic)
-			if err != nil {
-				return nil, err
-			}
-			recs = all
-		}
-		var out []*policy.Status
-		for _, r := range recs {
-			st, err := policy.StatusOf(ctx, c.Dynamic, r, !o.NoPods)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, st)
-		}
-		return out, nil
-	})
+	var (
+		stream  *cmdutil.RowWriter
+		details []string
+		each    func(int, fleet.Result[[]*policy.Status])
+	)
+	if cli.Streamed(o.Streams.Out, o.Output, o.Selection) {
+		// Each cluster's rows as it answers, in columns fixed from the
+		// start; the drift and violations below, once every cluster has.
+		stream = o.table().StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, map[string]int{"CLUSTER": max(cli.TargetWidth(o.Factory, o.Selection), 24),
+			"POLICY": 24, "TYPE": len(policy.TypeQuota), "STATE": len("Violated")})
+		each = func(_ int, r fleet.Result[[]*policy.Status]) { details = o.write(stream, rowsOf(r), details) }
+	}
+	outcomes, err := common.RunEach(ctx, &o.PolicyOptions, o.read, each)
 	if err != nil {
 		return err
 	}
 	var rows []Row
 	drifted := 0
-	for i, oc := range outcomes.Results {
-		if oc.Err != nil {
-			rows = append(rows, Row{Cluster: oc.Target, Error: outcomes.Message(i)})
-			continue
-		}
-		for _, st := range oc.Value {
-			if len(st.Drift) > 0 {
+	for _, oc := range outcomes.Results {
+		for _, r := range rowsOf(oc) {
+			if r.Status != nil && len(r.Drift) > 0 {
 				drifted++
 			}
-			rows = append(rows, Row{Cluster: oc.Target, Status: st})
+			rows = append(rows, r)
 		}
 	}
-	if !o.Output.Human() {
+	switch {
+	case stream != nil:
+		o.finish(stream, details)
+	case !o.Output.Human():
 		if err := o.Output.PrintData(o.Streams.Out, rows); err != nil {
 			return err
 		}
-	} else if err := o.print(rows); err != nil {
-		return err
+	default:
+		if err := o.print(rows); err != nil {
+			return err
+		}
 	}
 	if drifted > 0 {
 		return explain.Failure()
@@ -135,12 +125,63 @@ func (o *Options) Run(ctx context.Context) error {
 	return outcomes.Exit()
 }
 
-func (o *Options) print(rows []Row) error {
-	fleetView := o.FleetView()
-	t := &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !fleetView}, {Header: "POLICY"}, {Header: "TYPE"}, {Header: "STATE"},
+// read checks the policies of one target.
+func (o *Options) read(ctx context.Context, c *kube.Clients) ([]*policy.Status, error) {
+	var recs []*policy.Record
+	if o.Name != "" {
+		rec, err := policy.GetRecord(ctx, c.Dynamic, o.Name)
+		if err != nil {
+			return nil, err
+		}
+		recs = append(recs, rec)
+	} else {
+		all, err := policy.Records(ctx, c.Dynamic)
+		if err != nil {
+			return nil, err
+		}
+		recs = all
+	}
+	var out []*policy.Status
+	for _, r := range recs {
+		st, err := policy.StatusOf(ctx, c.Dynamic, r, !o.NoPods)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, st)
+	}
+	return out, nil
+}
+
+// rowsOf are a target's rows, or one row with its error.
+func rowsOf(r fleet.Result[[]*policy.Status]) []Row {
+	if r.Err != nil {
+		return []Row{{Cluster: r.Target, Error: explain.Message(r.Err)}}
+	}
+	rows := make([]Row, 0, len(r.Value))
+	for _, st := range r.Value {
+		rows = append(rows, Row{Cluster: r.Target, Status: st})
+	}
+	return rows
+}
+
+func (o *Options) table() *cmdutil.Table {
+	return &cmdutil.Table{Columns: []cmdutil.Column{{Header: "CLUSTER", Hidden: !o.FleetView()}, {Header: "POLICY"}, {Header: "TYPE"}, {Header: "STATE"},
 		{Header: "NAMESPACES"}, {Header: "DRIFT"}, {Header: "VIOLATIONS"}}}
-	w := t.Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
-	var details []string
+}
+
+func (o *Options) print(rows []Row) error {
+	w := o.table().Writer(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders)
+	details := o.write(w, rows, nil)
+	if err := w.Flush(); err != nil {
+		return err
+	}
+	o.finish(w, details)
+	return nil
+}
+
+// write writes rows and returns details with their drift and violations
+// added, for after the table.
+func (o *Options) write(w *cmdutil.RowWriter, rows []Row, details []string) []string {
 	for _, r := range rows {
 		if r.Error != "" {
 			w.Write([]string{r.Cluster, "", "", "Error: " + r.Error})
@@ -149,7 +190,7 @@ func (o *Options) print(rows []Row) error {
 		st := r.Status
 		w.Write([]string{r.Cluster, st.Policy, st.Type, st.State(), strconv.Itoa(len(st.Namespaces)), strconv.Itoa(len(st.Drift)), strconv.Itoa(len(st.Violations))})
 		where := st.Policy
-		if fleetView {
+		if o.FleetView() {
 			where = common.Name(r.Cluster) + " " + where
 		}
 		for _, d := range st.Drift {
@@ -163,9 +204,10 @@ func (o *Options) print(rows []Row) error {
 			details = append(details, fmt.Sprintf("%s: pod %s -n %s would be refused: %s", where, v.Pod, v.Namespace, v.Message))
 		}
 	}
-	if err := w.Flush(); err != nil {
-		return err
-	}
+	return details
+}
+
+func (o *Options) finish(w *cmdutil.RowWriter, details []string) {
 	if w.Rows == 0 && !o.Output.NoHeaders {
 		fmt.Fprintln(o.Streams.ErrOut, "No policies found.")
 	}
@@ -173,5 +215,4 @@ func (o *Options) print(rows []Row) error {
 		fmt.Fprintln(o.Streams.Out)
 		fmt.Fprintln(o.Streams.Out, strings.Join(details, "\n"))
 	}
-	return nil
 }

@@ -1,6 +1,7 @@
 package status_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
@@ -20,4 +21,36 @@ func TestPolicyStatus(t *testing.T) {
 		{Name: "not found", Server: policytest.Applied, Args: clitest.Args("policy status nope"), Code: 3},
 		{Name: "none", Args: clitest.Args("policy status"), Stderr: []string{"No policies found."}},
 	})
+}
+
+// TestPolicyStatusStreams: on a terminal the rows of a context that
+// answered are written while a slow one is pending, in columns fixed from
+// the start; the slow one's row comes when its time is up, though its name
+// sorts first, and fails the check.
+func TestPolicyStatusStreams(t *testing.T) {
+	slow, fast := policytest.Applied(t), policytest.Applied(t)
+	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
+	release := make(chan struct{})
+	defer close(release)
+	slow.React("list", "configmaps", func(clitest.Request) (bool, any, error) {
+		<-release // never, within the command's time
+		return false, nil, nil
+	})
+	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
+		Run(t, "policy", "status", "--all-contexts", "--target-timeout", "500ms")
+	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
+	if r.Code != 1 || len(lines) != 4 {
+		t.Fatalf("%s", r)
+	}
+	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(lines[2], "zzz-fast ") || !strings.HasPrefix(lines[3], "aaa-slow ") || !strings.Contains(lines[3], "Error: ") {
+		t.Errorf("the answering context's rows are not first:\n%s", r.Stdout)
+	}
+	for _, col := range []string{"POLICY", "TYPE", "STATE", "NAMESPACES"} {
+		at := strings.Index(lines[0], " "+col+" ") + 1
+		for _, l := range lines[1:3] {
+			if at <= 0 || l[at-1] != ' ' || l[at] == ' ' {
+				t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
+			}
+		}
+	}
 }
