@@ -41,6 +41,9 @@ type ListOptions struct {
 	// that serves TanzuKubernetesClusters (false: none is); it is asked
 	// while the Clusters page in.
 	TKCVersion func() (string, bool)
+	// TKCTry is a version to list TanzuKubernetesClusters in without asking
+	// discovery first; TKCVersion is asked only when it is not served.
+	TKCTry string
 }
 
 // Listed is one cluster of a listing: its view, and the object as the
@@ -147,20 +150,15 @@ type tkcResult struct {
 // decoded straight into TKCFields; where none is served, or the user may
 // not read them, it returns none.
 func listTKCViews(ctx context.Context, r *kube.REST, opts ListOptions) ([]Cluster, error) {
-	if opts.TKCVersion == nil {
-		return nil, nil
-	}
-	version, ok := opts.TKCVersion()
-	if !ok {
-		return nil, nil
-	}
-	gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
 	var views []Cluster
-	err := kube.Pages(ctx, r, gvr, opts.Namespace, metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}, func(items []TKCFields) error {
-		for i := range items {
-			views = append(views, items[i].View())
-		}
-		return nil
+	err := withTKCVersion(opts, func(version string) error {
+		gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
+		return kube.Pages(ctx, r, gvr, opts.Namespace, metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}, func(items []TKCFields) error {
+			for i := range items {
+				views = append(views, items[i].View())
+			}
+			return nil
+		})
 	})
 	if apierrors.IsForbidden(err) {
 		return nil, nil
@@ -174,15 +172,13 @@ func listTKCViews(ctx context.Context, r *kube.REST, opts ListOptions) ([]Cluste
 // listTKCs lists the TanzuKubernetesClusters; where none is served, or
 // the user may not read them, it returns none.
 func listTKCs(ctx context.Context, dyn dynamic.Interface, opts ListOptions) (*unstructured.UnstructuredList, error) {
-	if opts.TKCVersion == nil {
-		return nil, nil
-	}
-	version, ok := opts.TKCVersion()
-	if !ok {
-		return nil, nil
-	}
-	gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
-	l, err := dyn.Resource(gvr).Namespace(opts.Namespace).List(ctx, metav1.ListOptions{LabelSelector: opts.Selector})
+	var l *unstructured.UnstructuredList
+	err := withTKCVersion(opts, func(version string) error {
+		gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
+		var err error
+		l, err = dyn.Resource(gvr).Namespace(opts.Namespace).List(ctx, metav1.ListOptions{LabelSelector: opts.Selector})
+		return err
+	})
 	if apierrors.IsForbidden(err) {
 		return nil, nil
 	}
@@ -190,4 +186,23 @@ func listTKCs(ctx context.Context, dyn dynamic.Interface, opts ListOptions) (*un
 		return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
 	}
 	return l, nil
+}
+
+// withTKCVersion calls list with opts.TKCTry and, when that version is not
+// served (404), with the one opts.TKCVersion finds; with neither, or where
+// none is served, list is not called.
+func withTKCVersion(opts ListOptions, list func(version string) error) error {
+	if opts.TKCTry != "" {
+		if err := list(opts.TKCTry); !apierrors.IsNotFound(err) {
+			return err
+		}
+	}
+	if opts.TKCVersion == nil {
+		return nil
+	}
+	version, ok := opts.TKCVersion()
+	if !ok || version == opts.TKCTry {
+		return nil
+	}
+	return list(version)
 }

@@ -26,7 +26,7 @@ const wanDelayEachWay = 25 * time.Millisecond
 // at WAN distance (wan.go): one context, 10, 100 and 1,000; 100 with one
 // context that never answers and with five that refuse TLS; and each fleet
 // verb at 100 contexts against its one-context time.
-func fleetWAN(bin string, runs int) error {
+func fleetWAN(bin string, runs int, profile string) error {
 	ctx := context.Background()
 	e, err := startEnv(ctx, "for the fleet benchmark at WAN distance", testenv.Options{Seed: true, Velero: true})
 	if err != nil {
@@ -76,6 +76,10 @@ func fleetWAN(bin string, runs int) error {
 	}
 	env := func(kc string) []string { return append(os.Environ(), "KUBECONFIG="+kc, "HOME="+e.Dir) }
 	plugin := filepath.Join(bin, "kubectl-tko-cluster")
+	if profile != "" {
+		os.Setenv("HOME", e.Dir)
+		return profileFleet(profile, runs, 100, kubeconfig)
+	}
 
 	fmt.Printf("\nFleet at WAN distance: every context its own address behind a loopback proxy holding each direction %s (measured round trip %s); median of %d runs (5 for 1,000 contexts)\n",
 		wanDelayEachWay, ms(rtt), runs)
