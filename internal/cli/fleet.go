@@ -64,7 +64,7 @@ func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, oldTimeout string) {
 	}
 	// 0 is fleet.DefaultParallel(), which depends on the machine: not a
 	// number to print in help and reference pages.
-	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", 0, "Targets queried at once in a fleet run (default: every target, up to an eighth of the open-file limit and 1024).")
+	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", 0, "Targets queried at once in a fleet run (default: every target, up to 128 per CPU, an eighth of the open-file limit and 1024).")
 	ff.parallel = cmd.Flags().Lookup("parallel")
 	if !ff.FailAlways {
 		cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")

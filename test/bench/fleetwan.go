@@ -75,7 +75,7 @@ func fleetWAN(bin string, runs int, profile string) error {
 		return p, clientcmd.WriteToFile(*cfg, p)
 	}
 	env := func(kc string) []string { return append(os.Environ(), "KUBECONFIG="+kc, "HOME="+e.Dir) }
-	plugin := filepath.Join(bin, "kubectl-tko-cluster")
+	pluginBin := filepath.Join(bin, "kubectl-tko-cluster")
 	if profile != "" {
 		os.Setenv("HOME", e.Dir)
 		return profileFleet(profile, runs, 100, kubeconfig)
@@ -87,8 +87,8 @@ func fleetWAN(bin string, runs int, profile string) error {
 	if err != nil {
 		return err
 	}
-	_, _ = measure(1, env(one), plugin, "list", "-A")
-	single, err := measure(runs, env(one), plugin, "list", "-A")
+	_, _ = measure(1, env(one), pluginBin, "list", "-A")
+	single, err := measure(runs, env(one), pluginBin, "list", "-A")
 	if err != nil {
 		return err
 	}
@@ -103,11 +103,12 @@ func fleetWAN(bin string, runs int, profile string) error {
 	}
 	row(1, "-", single, "")
 	var at100 Sample
+	plugin := map[int]Sample{1: single} // by contexts, default flags
 	for _, c := range []struct {
 		n     int
 		flags []string
 		goal  string
-	}{{10, nil, "≤ 1.3x"}, {100, nil, "≤ 2.0x"}, {100, []string{"--parallel", "16"}, ""}, {1000, nil, "(floor below)"}} {
+	}{{10, nil, "≤ 1.3x"}, {100, nil, "≤ 2.0x"}, {100, []string{"--parallel", "16"}, ""}, {1000, nil, "(floor below)"}, {1000, []string{"--parallel", "1000"}, ""}} {
 		kc, err := kubeconfig(c.n)
 		if err != nil {
 			return err
@@ -116,12 +117,15 @@ func fleetWAN(bin string, runs int, profile string) error {
 		if c.n >= 1000 {
 			n = min(runs, 5)
 		}
-		s, err := measure(n, env(kc), plugin, append([]string{"list", "-A", "--all-contexts"}, c.flags...)...)
+		s, err := measure(n, env(kc), pluginBin, append([]string{"list", "-A", "--all-contexts"}, c.flags...)...)
 		if err != nil {
 			return err
 		}
 		if c.n == 100 && c.flags == nil {
 			at100 = s
+		}
+		if c.flags == nil {
+			plugin[c.n] = s
 		}
 		row(c.n, orDash(strings.Join(c.flags, " ")), s, c.goal)
 	}
@@ -133,8 +137,11 @@ func fleetWAN(bin string, runs int, profile string) error {
 	cores := time.Duration(runtime.NumCPU())
 	fmt.Printf("floor at 100 contexts: the client's CPU over %d cores, %s (%.2fx); the server's share on this machine is not in it\n",
 		runtime.NumCPU(), ms(at100.CPU/cores), float64(at100.CPU/cores)/float64(single.Wall))
+	if err := fleetFloor(e, raw, kubeconfig, runs, plugin); err != nil {
+		return err
+	}
 
-	if err := slowSites(kubeconfig, env, plugin, single); err != nil {
+	if err := slowSites(kubeconfig, env, pluginBin, single); err != nil {
 		return err
 	}
 	return fleetVerbs(kubeconfig, env, bin, runs)
