@@ -31,7 +31,7 @@ func TestWithTKCVersion(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			var listed []string
 			asked := false
-			opts := ListOptions{TKCTry: "v1alpha3", TKCVersion: func() (string, bool) { asked = true; return c.found, c.found != "" }}
+			opts := ListOptions{TKCVersions: []string{"v1alpha3"}, TKCVersion: func() (string, bool) { asked = true; return c.found, c.found != "" }}
 			err := withTKCVersion(opts, func(v string) error {
 				listed = append(listed, v)
 				return c.served[v]

@@ -193,8 +193,10 @@ func (o *Options) list(ctx context.Context, t cli.Target, keepObjects bool, emit
 	if err != nil {
 		return Page{}, err
 	}
-	opts := capi.ListOptions{Selector: o.Selector, IncludeManagement: o.IncludeManagement, TKCTry: tkc.Versions[0],
-		TKCVersion: func() (string, bool) { return t.Factory.ServedVersion(capi.TKRGroup, "tanzukubernetesclusters") }}
+	// The versions kubectl tko reads are tried in turn, newest first: a
+	// 404 costs a round trip where discovery before each list would cost
+	// one on every cluster.
+	opts := capi.ListOptions{Selector: o.Selector, IncludeManagement: o.IncludeManagement, TKCVersions: tkc.Versions, ClusterVersions: capi.Versions}
 	if !o.AllNamespaces {
 		opts.Namespace = c.Namespace // each context's own in a fleet view
 	}
@@ -218,19 +220,17 @@ func (o *Options) list(ctx context.Context, t cli.Target, keepObjects bool, emit
 			page.Objects = append(page.Objects, l.Object)
 		}
 	}
-	// Cluster API 1.11 and later serve v1beta2; a 404 means an older one
-	// (TKG 2.x serves v1beta1) or none: discovery then says which.
-	err = capi.ListClusters(ctx, rest, c.Dynamic, capi.API{Version: "v1beta2"}, opts, visit)
+	err = capi.ListClusters(ctx, rest, c.Dynamic, capi.API{}, opts, visit)
 	if apierrors.IsNotFound(err) {
+		// Neither version is served: discovery says why (no Cluster API,
+		// or one too old), as every command words it.
 		served, derr := t.Discover(ctx, capi.Requirement)
+		if derr == nil {
+			_, derr = capi.FromServed(served)
+		}
 		if derr != nil {
 			return Page{}, derr
 		}
-		api, derr := capi.FromServed(served)
-		if derr != nil {
-			return Page{}, derr
-		}
-		err = capi.ListClusters(ctx, rest, c.Dynamic, api, opts, visit)
 	}
 	if err != nil {
 		return Page{}, err
