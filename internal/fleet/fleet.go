@@ -26,8 +26,8 @@ type Result[T any] struct {
 // eighth of the limit, between 16 and 1,024) and by the client's CPU. A
 // target costs about 2 ms of CPU over several round trips, so 128 targets
 // per core keep the cores busy even at long distances; more at once only
-// queue their TLS handshakes behind each other (1,000 contexts on two
-// cores took 6 s at 256 at a time, 7 to 9 s all at once).
+// queue their TLS handshakes behind each other and hold more connections
+// (docs/performance.md).
 func DefaultParallel() int {
 	return min(max(openFileLimit()/8, 16), 1024, max(16, 128*runtime.GOMAXPROCS(0)))
 }
