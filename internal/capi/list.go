@@ -145,7 +145,7 @@ func listTKCViews(ctx context.Context, r *kube.REST, opts ListOptions) ([]Cluste
 	var views []Cluster
 	err := withTKCVersion(opts, func(version string) error {
 		gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
-		return kube.Pages(ctx, r, gvr, opts.Namespace, metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}, func(items []TKCFields) error {
+		return kube.PagesOnePass(ctx, r, gvr, opts.Namespace, metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}, func(items []TKCFields) error {
 			for i := range items {
 				views = append(views, items[i].View())
 			}
@@ -224,7 +224,7 @@ func listClusterPages(ctx context.Context, r *kube.REST, api API, opts ListOptio
 			return nil
 		})
 	default:
-		err = kube.Pages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []ClusterFields) error {
+		err = kube.PagesOnePass(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []ClusterFields) error {
 			for i := range items {
 				add(Listed{Cluster: items[i].View()})
 			}
