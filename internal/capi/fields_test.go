@@ -9,6 +9,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
 
@@ -69,6 +70,14 @@ status: {phase: Unknown}`,
 			}
 			if got := normal(page.Items[0].View()); got != want {
 				t.Errorf("%s (%s numbers): list decoding\n%s\nmap reader\n%s", name, form, got, want)
+			}
+			// Fleet views decode in one pass: the same view.
+			page.Items = nil
+			if err := kube.DecodeOnePass(raw, &page); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			if got := normal(page.Items[0].View()); got != want {
+				t.Errorf("%s (%s numbers): one-pass list decoding\n%s\nmap reader\n%s", name, form, got, want)
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
@@ -41,7 +42,19 @@ type ListOptions struct {
 	// that serves TanzuKubernetesClusters (false: none is); it is asked
 	// while the Clusters page in.
 	TKCVersion func() (string, bool)
+	// TKCVersions are versions to list TanzuKubernetesClusters in, in
+	// order, without asking discovery: a 404 moves to the next, and
+	// TKCVersion is asked only when none is served.
+	TKCVersions []string
+	// ClusterVersions, when set, are the versions of Cluster to list in, in
+	// order, without asking discovery: a 404 moves to the next (the API's
+	// Version is not read). When none is served, the last 404 is returned.
+	ClusterVersions []string
 }
+
+// Versions are the versions of cluster.x-k8s.io kubectl tko reads, the
+// newest first.
+var Versions = []string{"v1beta2", "v1beta1"}
 
 // Listed is one cluster of a listing: its view, and the object as the
 // mode keeps it.
@@ -74,34 +87,16 @@ func ListClusters(ctx context.Context, r *kube.REST, dyn dynamic.Interface, api 
 			visit(l)
 		}
 	}
-	lo := metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}
+	versions := opts.ClusterVersions
+	if len(versions) == 0 {
+		versions = []string{api.Version}
+	}
 	var err error
-	switch opts.Mode {
-	case ListRaw:
-		err = kube.Pages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []json.RawMessage) error {
-			for _, raw := range items {
-				var fields ClusterFields
-				if err := json.Unmarshal(raw, &fields); err != nil {
-					return fmt.Errorf("reading a Cluster: %w", err)
-				}
-				add(Listed{Cluster: fields.View(), Raw: raw})
-			}
-			return nil
-		})
-	case ListObjects:
-		err = kube.ListPages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []unstructured.Unstructured) error {
-			for i := range items {
-				add(Listed{Cluster: FromUnstructured(&items[i]), Object: &items[i]})
-			}
-			return nil
-		})
-	default:
-		err = kube.Pages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []ClusterFields) error {
-			for i := range items {
-				add(Listed{Cluster: items[i].View()})
-			}
-			return nil
-		})
+	for _, v := range versions {
+		api.Version = v
+		if err = listClusterPages(ctx, r, api, opts, add); !apierrors.IsNotFound(err) {
+			break
+		}
 	}
 	if err != nil {
 		return err
@@ -147,20 +142,15 @@ type tkcResult struct {
 // decoded straight into TKCFields; where none is served, or the user may
 // not read them, it returns none.
 func listTKCViews(ctx context.Context, r *kube.REST, opts ListOptions) ([]Cluster, error) {
-	if opts.TKCVersion == nil {
-		return nil, nil
-	}
-	version, ok := opts.TKCVersion()
-	if !ok {
-		return nil, nil
-	}
-	gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
 	var views []Cluster
-	err := kube.Pages(ctx, r, gvr, opts.Namespace, metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}, func(items []TKCFields) error {
-		for i := range items {
-			views = append(views, items[i].View())
-		}
-		return nil
+	err := withTKCVersion(opts, func(version string) error {
+		gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
+		return kube.PagesOnePass(ctx, r, gvr, opts.Namespace, metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}, func(items []TKCFields) error {
+			for i := range items {
+				views = append(views, items[i].View())
+			}
+			return nil
+		})
 	})
 	if apierrors.IsForbidden(err) {
 		return nil, nil
@@ -174,15 +164,13 @@ func listTKCViews(ctx context.Context, r *kube.REST, opts ListOptions) ([]Cluste
 // listTKCs lists the TanzuKubernetesClusters; where none is served, or
 // the user may not read them, it returns none.
 func listTKCs(ctx context.Context, dyn dynamic.Interface, opts ListOptions) (*unstructured.UnstructuredList, error) {
-	if opts.TKCVersion == nil {
-		return nil, nil
-	}
-	version, ok := opts.TKCVersion()
-	if !ok {
-		return nil, nil
-	}
-	gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
-	l, err := dyn.Resource(gvr).Namespace(opts.Namespace).List(ctx, metav1.ListOptions{LabelSelector: opts.Selector})
+	var l *unstructured.UnstructuredList
+	err := withTKCVersion(opts, func(version string) error {
+		gvr := schema.GroupVersionResource{Group: TKRGroup, Version: version, Resource: "tanzukubernetesclusters"}
+		var err error
+		l, err = dyn.Resource(gvr).Namespace(opts.Namespace).List(ctx, metav1.ListOptions{LabelSelector: opts.Selector})
+		return err
+	})
 	if apierrors.IsForbidden(err) {
 		return nil, nil
 	}
@@ -190,4 +178,58 @@ func listTKCs(ctx context.Context, dyn dynamic.Interface, opts ListOptions) (*un
 		return nil, fmt.Errorf("listing TanzuKubernetesClusters: %w", err)
 	}
 	return l, nil
+}
+
+// withTKCVersion calls list with each of opts.TKCVersions until one is
+// served (no 404) and, when none is, with the one opts.TKCVersion finds;
+// with neither, or where none is served, list is not called.
+func withTKCVersion(opts ListOptions, list func(version string) error) error {
+	for _, v := range opts.TKCVersions {
+		if err := list(v); !apierrors.IsNotFound(err) {
+			return err
+		}
+	}
+	if opts.TKCVersion == nil {
+		return nil
+	}
+	version, ok := opts.TKCVersion()
+	if !ok || slices.Contains(opts.TKCVersions, version) {
+		return nil
+	}
+	return list(version)
+}
+
+// listClusterPages pages through the Clusters of api's version, handing
+// each to add as its page arrives.
+func listClusterPages(ctx context.Context, r *kube.REST, api API, opts ListOptions, add func(Listed)) error {
+	lo := metav1.ListOptions{LabelSelector: opts.Selector, Limit: listPageSize}
+	var err error
+	switch opts.Mode {
+	case ListRaw:
+		err = kube.Pages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []json.RawMessage) error {
+			for _, raw := range items {
+				var fields ClusterFields
+				if err := json.Unmarshal(raw, &fields); err != nil {
+					return fmt.Errorf("reading a Cluster: %w", err)
+				}
+				add(Listed{Cluster: fields.View(), Raw: raw})
+			}
+			return nil
+		})
+	case ListObjects:
+		err = kube.ListPages(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []unstructured.Unstructured) error {
+			for i := range items {
+				add(Listed{Cluster: FromUnstructured(&items[i]), Object: &items[i]})
+			}
+			return nil
+		})
+	default:
+		err = kube.PagesOnePass(ctx, r, api.Clusters(), opts.Namespace, lo, func(items []ClusterFields) error {
+			for i := range items {
+				add(Listed{Cluster: items[i].View()})
+			}
+			return nil
+		})
+	}
+	return err
 }

@@ -7,6 +7,8 @@ import (
 
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"sigs.k8s.io/yaml"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 )
 
 // TestTKCFields: a TanzuKubernetesCluster read from a list page (JSON into
@@ -49,6 +51,14 @@ status: {phase: failed, conditions: [{type: Ready, status: "False", reason: Fail
 		fromObject, fromPage := FromTKC(u), f.View()
 		if !reflect.DeepEqual(fromObject, fromPage) {
 			t.Errorf("%s: object %+v, page %+v", u.GetName(), fromObject, fromPage)
+		}
+		// Fleet views decode in one pass: the same view.
+		var onePass TKCFields
+		if err := kube.DecodeOnePass(raw, &onePass); err != nil {
+			t.Fatal(err)
+		}
+		if got := onePass.View(); !reflect.DeepEqual(got, fromPage) {
+			t.Errorf("%s: one pass %+v, page %+v", u.GetName(), got, fromPage)
 		}
 		switch u.GetName() {
 		case "tkc-1":

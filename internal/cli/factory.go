@@ -62,6 +62,8 @@ type servedCache struct {
 }
 
 type servedEntry struct {
+	gate kube.DialGate // one connection for the first requests of every client
+
 	discOnce sync.Once
 	disc     *kube.Discovery // keeps what it read of each group version
 	discErr  error
@@ -188,6 +190,9 @@ func (f *Factory) RESTConfig() (*rest.Config, error) {
 		// clusters: kubectl's default 5/10 QPS would throttle a fleet
 		// command for seconds.
 		f.config.QPS, f.config.Burst = 50, 100
+		if f.served != nil {
+			f.config.Wrap(f.served.entry(f.config).gate.Wrap)
+		}
 	})
 	return f.config, f.configErr
 }
@@ -280,6 +285,25 @@ func (f *Factory) Connect(reqs ...kube.Requirement) (*kube.Clients, error) {
 		return nil, err
 	}
 	return &kube.Clients{Config: cfg, Dynamic: dyn, Served: served, Namespace: ns}, nil
+}
+
+// Clients builds the chosen cluster's clients without asking it anything:
+// for a verb that knows what it reads (Served is left nil). A fleet run's
+// contexts share one transport, so each server gets one TLS handshake.
+func (f *Factory) Clients() (*kube.Clients, error) {
+	cfg, err := f.RESTConfig()
+	if err != nil {
+		return nil, err
+	}
+	dyn, err := f.Dynamic()
+	if err != nil {
+		return nil, err
+	}
+	ns, err := f.Namespace()
+	if err != nil {
+		return nil, err
+	}
+	return &kube.Clients{Config: cfg, Dynamic: dyn, Namespace: ns}, nil
 }
 
 // ForCompletion bounds every request of a completion call: a slow server

@@ -65,7 +65,7 @@ func (ff *FleetFlags) AddRunFlags(cmd *cobra.Command, oldTimeout string) {
 	}
 	// 0 is fleet.DefaultParallel(), which depends on the machine: not a
 	// number to print in help and reference pages.
-	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", 0, "Targets queried at once in a fleet run (default: every target, up to an eighth of the open-file limit and 1024).")
+	cmd.Flags().IntVar(&ff.sel.Parallel, "parallel", 0, "Targets queried at once in a fleet run (default: every target, up to 128 per CPU, an eighth of the open-file limit and 1024).")
 	ff.parallel = cmd.Flags().Lookup("parallel")
 	if !ff.FailAlways {
 		cmd.Flags().BoolVar(&ff.sel.Strict, "strict", false, "Exit 1 when any target of a fleet run failed.")
@@ -135,6 +135,25 @@ func FleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 // as it is done (fleet.RunEach); each is not called when the selection
 // itself fails.
 func FleetRunEach[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs []kube.Requirement, fn func(ctx context.Context, t Target) (T, error), each func(i int, r fleet.Result[T])) (results []fleet.Result[T], notes []string, err error) {
+	return fleetRun(ctx, f, sel, reqs, false, fn, each)
+}
+
+// FleetRunDirect is FleetRunEach for a verb that knows the resources it
+// reads and their versions: targets are not asked what they serve, which
+// on a WAN is a round trip and a discovery document per target. Their
+// Clients carry no Served; the verb calls Target.Discover when a resource
+// is not where it expected (a 404).
+func FleetRunDirect[T any](ctx context.Context, f *Factory, sel fleet.Selection, fn func(ctx context.Context, t Target) (T, error), each func(i int, r fleet.Result[T])) (results []fleet.Result[T], notes []string, err error) {
+	return fleetRun(ctx, f, sel, nil, true, fn, each)
+}
+
+func fleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs []kube.Requirement, direct bool, fn func(ctx context.Context, t Target) (T, error), each func(i int, r fleet.Result[T])) (results []fleet.Result[T], notes []string, err error) {
+	connect := func(ctx context.Context, f *Factory) (*kube.Clients, error) {
+		if direct {
+			return f.Clients()
+		}
+		return within(ctx, func() (*kube.Clients, error) { return f.Connect(reqs...) })
+	}
 	switch {
 	case sel.ContextFleet():
 		raw, err := f.RawConfig()
@@ -147,7 +166,7 @@ func FleetRunEach[T any](ctx context.Context, f *Factory, sel fleet.Selection, r
 		}
 		return fleet.RunEach(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
 			cf := f.ForContext(name)
-			c, err := within(ctx, func() (*kube.Clients, error) { return cf.Connect(reqs...) })
+			c, err := connect(ctx, cf)
 			if err != nil {
 				var zero T
 				return zero, err
@@ -190,7 +209,7 @@ func FleetRunEach[T any](ctx context.Context, f *Factory, sel fleet.Selection, r
 			return fn(ctx, Target{Name: name, Clients: c})
 		}, each), notes, nil
 	}
-	c, err := f.Connect(reqs...)
+	c, err := connect(ctx, f)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -203,6 +222,33 @@ func FleetRunEach[T any](ctx context.Context, f *Factory, sel fleet.Selection, r
 		each(0, results[0])
 	}
 	return results, nil, nil
+}
+
+// Discover asks the target what it serves and checks reqs, within ctx:
+// for a verb run by FleetRunDirect, when a resource it reads is not served
+// where it expected. The answer is kept in the target's Clients.
+func (t Target) Discover(ctx context.Context, reqs ...kube.Requirement) (kube.Served, error) {
+	if t.Factory == nil {
+		c, err := within(ctx, func() (*kube.Clients, error) {
+			d, err := kube.NewDiscovery(t.Clients.Config)
+			if err != nil {
+				return nil, err
+			}
+			served, err := kube.Discover(d, reqs...)
+			return &kube.Clients{Served: served}, err
+		})
+		if err != nil {
+			return nil, err
+		}
+		t.Clients.Served = c.Served
+		return c.Served, nil
+	}
+	c, err := within(ctx, func() (*kube.Clients, error) { return t.Factory.Connect(reqs...) })
+	if err != nil {
+		return nil, err
+	}
+	t.Clients.Served = c.Served
+	return c.Served, nil
 }
 
 // within runs connect, which asks discovery without a context, and gives

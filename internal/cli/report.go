@@ -64,6 +64,18 @@ func RunFleetEach[T any](ctx context.Context, f *Factory, sel fleet.Selection, r
 	return NewFleetReport(sel, results), nil
 }
 
+// RunFleetDirect is RunFleetEach without discovery (FleetRunDirect).
+func RunFleetDirect[T any](ctx context.Context, f *Factory, sel fleet.Selection, errOut io.Writer, fn func(ctx context.Context, t Target) (T, error), each func(i int, r fleet.Result[T])) (*FleetReport[T], error) {
+	results, notes, err := FleetRunDirect(ctx, f, sel, fn, each)
+	for _, n := range notes {
+		fmt.Fprintln(errOut, n)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return NewFleetReport(sel, results), nil
+}
+
 // IsFleet reports whether the run covered more than the current context:
 // rows then need a CLUSTER or CONTEXT column.
 func (r *FleetReport[T]) IsFleet() bool { return r.sel.Fleet() }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"time"
 )
@@ -20,11 +21,15 @@ type Result[T any] struct {
 
 // DefaultParallel is how many targets a fleet run reaches at once. Fleet
 // work waits on the network, not on this machine: every target of an
-// estate at once, bounded by the open files a connection each takes
-// (an eighth of the limit, between 16 and 1,024), so a hundred clusters
-// at WAN distance take about the time of one.
+// estate at once, so a hundred clusters at WAN distance take about the
+// time of one; bounded by the open files a connection each takes (an
+// eighth of the limit, between 16 and 1,024) and by the client's CPU. A
+// target costs about 2 ms of CPU over several round trips, so 128 targets
+// per core keep the cores busy even at long distances; more at once only
+// queue their TLS handshakes behind each other and hold more connections
+// (docs/performance.md).
 func DefaultParallel() int {
-	return min(max(openFileLimit()/8, 16), 1024)
+	return min(max(openFileLimit()/8, 16), 1024, max(16, 128*runtime.GOMAXPROCS(0)))
 }
 
 // Options bounds the fan-out.
@@ -55,6 +60,9 @@ func RunEach[T any](ctx context.Context, targets []string, opts Options, fn func
 	parallel := opts.Parallel
 	if parallel <= 0 {
 		parallel = DefaultParallel()
+	}
+	if len(targets) > 1 {
+		defer burstGC()()
 	}
 	results := make([]Result[T], len(targets))
 	slots := make(chan struct{}, parallel)

@@ -3,6 +3,9 @@ package fleet
 import (
 	"context"
 	"errors"
+	"os"
+	"runtime"
+	"runtime/debug"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -60,5 +63,50 @@ func TestRunCancelled(t *testing.T) {
 		if !errors.Is(r.Err, context.Canceled) {
 			t.Errorf("%s: %v, want cancelled", r.Target, r.Err)
 		}
+	}
+}
+
+// TestDefaultParallel: a hundred targets go at once on any machine, and
+// the bound follows the cores, within 16 and 1,024.
+func TestDefaultParallel(t *testing.T) {
+	p := DefaultParallel()
+	if p < 16 || p > 1024 {
+		t.Errorf("DefaultParallel() = %d, want within 16 and 1024", p)
+	}
+	if openFileLimit() >= 1024 && p < 100 {
+		t.Errorf("DefaultParallel() = %d: a hundred contexts would go in waves", p)
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(1))
+	if p := DefaultParallel(); p != min(max(openFileLimit()/8, 16), 128) {
+		t.Errorf("on one core DefaultParallel() = %d, want at most 128", p)
+	}
+}
+
+// TestRunCollectsLess: while a fleet run lasts the collector lets the heap
+// grow further, and the setting is back afterwards; a GOGC the user set
+// is left alone.
+func TestRunCollectsLess(t *testing.T) {
+	during := func() int {
+		var got int
+		Run(context.Background(), []string{"a", "b"}, Options{Parallel: 1}, func(context.Context, string) (int, error) {
+			got = debug.SetGCPercent(-1)
+			debug.SetGCPercent(got)
+			return 0, nil
+		})
+		return got
+	}
+	before := debug.SetGCPercent(100)
+	defer debug.SetGCPercent(before)
+	if os.Getenv("GOGC") == "" {
+		if got := during(); got != 400 {
+			t.Errorf("GC percent during a run %d, want 400", got)
+		}
+	}
+	if after := debug.SetGCPercent(100); after != 100 {
+		t.Errorf("GC percent after a run %d, want 100 back", after)
+	}
+	t.Setenv("GOGC", "100")
+	if got := during(); got != 100 {
+		t.Errorf("GC percent during a run with GOGC set %d, want 100", got)
 	}
 }

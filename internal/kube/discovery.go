@@ -2,7 +2,6 @@ package kube
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -56,7 +55,7 @@ func (d *Discovery) getJSON(path, accept string, into any) (contentType string, 
 	}
 	body, _ := result.Raw()
 	result.ContentType(&contentType)
-	if err := json.Unmarshal(body, into); err != nil {
+	if err := DecodeOnePass(body, into); err != nil {
 		return "", fmt.Errorf("reading %s: %w", path, err)
 	}
 	return contentType, nil

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 
+	jsoniter "github.com/json-iterator/go"
+
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
@@ -58,15 +60,36 @@ func List[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, 
 // Pages calls fn with each page of a list, decoded into T; the next page
 // is already being fetched while fn works on this one.
 func Pages[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions, fn func(items []T) error) error {
+	return pages(ctx, r, gvr, namespace, opts, json.Unmarshal, fn)
+}
+
+// PagesOnePass is Pages decoding each page in one pass (DecodeOnePass), for
+// the lists a fleet view reads from every target. T must not embed an
+// unexported struct under a JSON name: json-iterator leaves those empty
+// where encoding/json fills them.
+func PagesOnePass[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions, fn func(items []T) error) error {
+	return pages(ctx, r, gvr, namespace, opts, DecodeOnePass, fn)
+}
+
+func pages[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions, decode func([]byte, any) error, fn func(items []T) error) error {
 	return rawPages(ctx, r, gvr, namespace, opts, func(raw []byte) error {
 		var list struct {
 			Items []T `json:"items"`
 		}
-		if err := json.Unmarshal(raw, &list); err != nil {
+		if err := decode(raw, &list); err != nil {
 			return fmt.Errorf("reading the list of %s: %w", gvr.GroupResource(), err)
 		}
 		return fn(list.Items)
 	})
+}
+
+// DecodeOnePass decodes as encoding/json does, in one pass instead of a
+// validating scan and then a decoding one: lists from every context of a
+// fleet are most of what a fleet view costs the client. json-iterator is
+// linked already (client-go's dependencies). It leaves an embedded
+// unexported struct with a JSON name empty, where encoding/json fills it.
+func DecodeOnePass(raw []byte, into any) error {
+	return jsoniter.ConfigCompatibleWithStandardLibrary.Unmarshal(raw, into)
 }
 
 // Create posts obj to a resource's collection and decodes what the server

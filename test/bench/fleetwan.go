@@ -26,7 +26,7 @@ const wanDelayEachWay = 25 * time.Millisecond
 // at WAN distance (wan.go): one context, 10, 100 and 1,000; 100 with one
 // context that never answers and with five that refuse TLS; and each fleet
 // verb at 100 contexts against its one-context time.
-func fleetWAN(bin string, runs int) error {
+func fleetWAN(bin string, runs int, profile string) error {
 	ctx := context.Background()
 	e, err := startEnv(ctx, "for the fleet benchmark at WAN distance", testenv.Options{Seed: true, Velero: true})
 	if err != nil {
@@ -75,7 +75,11 @@ func fleetWAN(bin string, runs int) error {
 		return p, clientcmd.WriteToFile(*cfg, p)
 	}
 	env := func(kc string) []string { return append(os.Environ(), "KUBECONFIG="+kc, "HOME="+e.Dir) }
-	plugin := filepath.Join(bin, "kubectl-tko-cluster")
+	pluginBin := filepath.Join(bin, "kubectl-tko-cluster")
+	if profile != "" {
+		os.Setenv("HOME", e.Dir)
+		return profileFleet(profile, runs, 100, kubeconfig)
+	}
 
 	fmt.Printf("\nFleet at WAN distance: every context its own address behind a loopback proxy holding each direction %s (measured round trip %s); median of %d runs (5 for 1,000 contexts)\n",
 		wanDelayEachWay, ms(rtt), runs)
@@ -83,8 +87,8 @@ func fleetWAN(bin string, runs int) error {
 	if err != nil {
 		return err
 	}
-	_, _ = measure(1, env(one), plugin, "list", "-A")
-	single, err := measure(runs, env(one), plugin, "list", "-A")
+	_, _ = measure(1, env(one), pluginBin, "list", "-A")
+	single, err := measure(runs, env(one), pluginBin, "list", "-A")
 	if err != nil {
 		return err
 	}
@@ -99,11 +103,12 @@ func fleetWAN(bin string, runs int) error {
 	}
 	row(1, "-", single, "")
 	var at100 Sample
+	plugin := map[int]Sample{1: single} // by contexts, default flags
 	for _, c := range []struct {
 		n     int
 		flags []string
 		goal  string
-	}{{10, nil, "≤ 1.3x"}, {100, nil, "≤ 2.0x"}, {100, []string{"--parallel", "16"}, ""}, {1000, nil, "(floor below)"}} {
+	}{{10, nil, "≤ 1.3x"}, {100, nil, "≤ 2.0x"}, {100, []string{"--parallel", "16"}, ""}, {1000, nil, "(floor below)"}, {1000, []string{"--parallel", "1000"}, ""}} {
 		kc, err := kubeconfig(c.n)
 		if err != nil {
 			return err
@@ -112,12 +117,15 @@ func fleetWAN(bin string, runs int) error {
 		if c.n >= 1000 {
 			n = min(runs, 5)
 		}
-		s, err := measure(n, env(kc), plugin, append([]string{"list", "-A", "--all-contexts"}, c.flags...)...)
+		s, err := measure(n, env(kc), pluginBin, append([]string{"list", "-A", "--all-contexts"}, c.flags...)...)
 		if err != nil {
 			return err
 		}
 		if c.n == 100 && c.flags == nil {
 			at100 = s
+		}
+		if c.flags == nil {
+			plugin[c.n] = s
 		}
 		row(c.n, orDash(strings.Join(c.flags, " ")), s, c.goal)
 	}
@@ -129,8 +137,11 @@ func fleetWAN(bin string, runs int) error {
 	cores := time.Duration(runtime.NumCPU())
 	fmt.Printf("floor at 100 contexts: the client's CPU over %d cores, %s (%.2fx); the server's share on this machine is not in it\n",
 		runtime.NumCPU(), ms(at100.CPU/cores), float64(at100.CPU/cores)/float64(single.Wall))
+	if err := fleetFloor(e, raw, kubeconfig, runs, plugin); err != nil {
+		return err
+	}
 
-	if err := slowSites(kubeconfig, env, plugin, single); err != nil {
+	if err := slowSites(kubeconfig, env, pluginBin, single); err != nil {
 		return err
 	}
 	return fleetVerbs(kubeconfig, env, bin, runs, e.CP.PIDs)

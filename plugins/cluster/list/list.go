@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/util/duration"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -19,6 +20,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/tkc"
 )
 
 // Options holds the flags and state of `cluster list`.
@@ -128,7 +130,8 @@ func (o *Options) Run(ctx context.Context) error {
 		fleetRows = o.table(true).StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, o.streamWidths())
 		each = func(_ int, r fleet.Result[Page]) { o.writeFleetRows(fleetRows, r, now) }
 	}
-	report, err := cli.RunFleetEach(ctx, o.Factory, o.sel, []kube.Requirement{capi.Requirement}, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (Page, error) {
+	// The resources are known: no discovery unless one is not served.
+	report, err := cli.RunFleetDirect(ctx, o.Factory, o.sel, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (Page, error) {
 		var emit func(capi.Cluster)
 		if rows != nil {
 			emit = func(c capi.Cluster) { rows.Write(o.row("", c, false, now)) }
@@ -186,16 +189,14 @@ func (o *Options) Run(ctx context.Context) error {
 // handed over as its page arrives instead of being kept.
 func (o *Options) list(ctx context.Context, t cli.Target, keepObjects bool, emit func(capi.Cluster)) (Page, error) {
 	c := t.Clients
-	api, err := capi.FromServed(c.Served)
-	if err != nil {
-		return Page{}, err
-	}
 	rest, err := kube.NewREST(c.Config)
 	if err != nil {
 		return Page{}, err
 	}
-	opts := capi.ListOptions{Selector: o.Selector, IncludeManagement: o.IncludeManagement,
-		TKCVersion: func() (string, bool) { return t.Factory.ServedVersion(capi.TKRGroup, "tanzukubernetesclusters") }}
+	// The versions kubectl tko reads are tried in turn, newest first: a
+	// 404 costs a round trip where discovery before each list would cost
+	// one on every cluster.
+	opts := capi.ListOptions{Selector: o.Selector, IncludeManagement: o.IncludeManagement, TKCVersions: tkc.Versions, ClusterVersions: capi.Versions}
 	if !o.AllNamespaces {
 		opts.Namespace = c.Namespace // each context's own in a fleet view
 	}
@@ -206,7 +207,7 @@ func (o *Options) list(ctx context.Context, t cli.Target, keepObjects bool, emit
 		opts.Mode = capi.ListObjects
 	}
 	var page Page
-	err = capi.ListClusters(ctx, rest, c.Dynamic, api, opts, func(l capi.Listed) {
+	visit := func(l capi.Listed) {
 		if emit != nil {
 			emit(l.Cluster)
 			return
@@ -218,7 +219,19 @@ func (o *Options) list(ctx context.Context, t cli.Target, keepObjects bool, emit
 		case l.Object != nil:
 			page.Objects = append(page.Objects, l.Object)
 		}
-	})
+	}
+	err = capi.ListClusters(ctx, rest, c.Dynamic, capi.API{}, opts, visit)
+	if apierrors.IsNotFound(err) {
+		// Neither version is served: discovery says why (no Cluster API,
+		// or one too old), as every command words it.
+		served, derr := t.Discover(ctx, capi.Requirement)
+		if derr == nil {
+			_, derr = capi.FromServed(served)
+		}
+		if derr != nil {
+			return Page{}, derr
+		}
+	}
 	if err != nil {
 		return Page{}, err
 	}

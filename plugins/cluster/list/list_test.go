@@ -1,6 +1,7 @@
 package list_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -86,4 +87,22 @@ spec: {topology: {classRef: {name: tkg-vsphere-default-v1.2.0}, version: v1.31.1
 			t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
 		}
 	}
+}
+
+// TestListAsksNoDiscovery: the list knows its resources, so each context
+// costs two lists and nothing else, a round trip less on a WAN.
+func TestListAsksNoDiscovery(t *testing.T) {
+	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{{Name: "known resources", Args: clitest.Args("list -A"),
+		Stdout: []string{"wc-prod-1"},
+		Check: func(t *testing.T, s *clitest.Server, _ clitest.Result) {
+			var got []string
+			for _, r := range s.Requests() {
+				got = append(got, r.Method+" "+r.Path)
+			}
+			want := []string{"GET /apis/cluster.x-k8s.io/v1beta2/clusters", "GET /apis/run.tanzu.vmware.com/v1alpha3/tanzukubernetesclusters"}
+			slices.Sort(got)
+			if !slices.Equal(got, want) {
+				t.Errorf("requests %q, want %q", got, want)
+			}
+		}}})
 }

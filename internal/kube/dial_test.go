@@ -1,0 +1,56 @@
+package kube
+
+import (
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"k8s.io/client-go/rest"
+)
+
+// TestDialGateOneHandshake: requests sent at once to a new HTTP/2 server
+// share one TLS connection instead of each dialing its own.
+func TestDialGateOneHandshake(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		gated bool
+	}{{"gated", true}, {"ungated", false}} {
+		t.Run(c.name, func(t *testing.T) {
+			var conns atomic.Int64
+			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("{}")) }))
+			srv.EnableHTTP2 = true
+			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+				if s == http.StateNew {
+					conns.Add(1)
+				}
+			}
+			srv.StartTLS()
+			defer srv.Close()
+			cfg := &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}
+			// Not shared with other tests through client-go's transport cache.
+			cfg.Proxy = http.ProxyFromEnvironment
+			if c.gated {
+				cfg.Wrap((&DialGate{}).Wrap)
+			}
+			r, err := NewREST(cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var wg sync.WaitGroup
+			for range 8 {
+				wg.Go(func() {
+					if _, err := r.client.Get().AbsPath("/x").DoRaw(t.Context()); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			if got := conns.Load(); c.gated && got != 1 || !c.gated && got < 2 {
+				t.Errorf("%d connections", got)
+			}
+		})
+	}
+}
