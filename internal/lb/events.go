@@ -93,19 +93,14 @@ func (c *Cluster) listEvents(ctx context.Context, dyn dynamic.Interface, namespa
 	return list, nil
 }
 
-// readAKOWarnings reads the Warning Events on AKO's pod, newest first.
-func (c *Cluster) readAKOWarnings(ctx context.Context, dyn dynamic.Interface) error {
-	evs, err := c.listEvents(ctx, dyn, AKONamespace, "involvedObject.name="+AKOPod, "AKO's Events in avi-system")
-	if err != nil {
-		return err
-	}
+// akoWarnings keeps the Warning Events on AKO's pod, newest first.
+func (c *Cluster) akoWarnings(evs *unstructured.UnstructuredList) {
 	for i := range evs.Items {
 		if e := eventFrom(&evs.Items[i]); e.Type == "Warning" {
 			c.AKO.Warnings = append(c.AKO.Warnings, e)
 		}
 	}
 	newestFirst(c.AKO.Warnings)
-	return nil
 }
 
 // readServiceEvents gives each pending Service the Events whose involved

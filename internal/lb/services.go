@@ -5,11 +5,9 @@ import (
 	"fmt"
 	"net/netip"
 	"slices"
-	"sort"
 	"strings"
 	"time"
 
-	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -157,62 +155,6 @@ type Cluster struct {
 	KubeVIP  map[string]string `json:"kubeVIP,omitempty"` // kube-system/kubevip data; nil when absent
 	// Unchecked says what could not be read (RBAC) and so was not checked.
 	Unchecked []string `json:"unchecked,omitempty"`
-}
-
-// Read collects Services of type LoadBalancer (in namespace, "" for all),
-// AKO's state and kube-vip's pools. What RBAC hides is noted, not fatal,
-// except the Services themselves.
-func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluster, error) {
-	c := &Cluster{AKO: &AKO{}}
-	list, err := dyn.Resource(services).Namespace(namespace).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return nil, fmt.Errorf("listing Services: %w", err)
-	}
-	for i := range list.Items {
-		if s, ok := ServiceFrom(&list.Items[i]); ok {
-			c.Services = append(c.Services, s)
-		}
-	}
-	sort.Slice(c.Services, func(i, j int) bool {
-		a, b := c.Services[i], c.Services[j]
-		return a.Namespace < b.Namespace || a.Namespace == b.Namespace && a.Name < b.Name
-	})
-	sts, err := dyn.Resource(statefulSets).Namespace(AKONamespace).Get(ctx, AKOStatefulSet, metav1.GetOptions{})
-	switch {
-	case err == nil:
-		c.AKO.Installed = true
-		c.AKO.Replicas, _, _ = unstructured.NestedInt64(sts.Object, "spec", "replicas")
-		c.AKO.ReadyReplicas, _, _ = unstructured.NestedInt64(sts.Object, "status", "readyReplicas")
-	case apierrors.IsForbidden(err):
-		c.Unchecked = append(c.Unchecked, "AKO's StatefulSet avi-system/ako (forbidden)")
-	case !apierrors.IsNotFound(err):
-		return nil, fmt.Errorf("reading AKO's StatefulSet: %w", err)
-	}
-	if c.AKO.Installed {
-		if err := c.readAKOWarnings(ctx, dyn); err != nil {
-			return nil, err
-		}
-	}
-	c.AKO.readAKOPackage(ctx, dyn)
-	cm, err := dyn.Resource(configMaps).Namespace(KubeVIPNamespace).Get(ctx, KubeVIPConfigMap, metav1.GetOptions{})
-	switch {
-	case err == nil:
-		c.KubeVIP, _, _ = unstructured.NestedStringMap(cm.Object, "data")
-		if c.KubeVIP == nil {
-			c.KubeVIP = map[string]string{}
-		}
-	case apierrors.IsForbidden(err):
-		c.Unchecked = append(c.Unchecked, "kube-vip's ConfigMap kube-system/kubevip (forbidden)")
-	case !apierrors.IsNotFound(err):
-		return nil, fmt.Errorf("reading kube-vip's ConfigMap: %w", err)
-	}
-	if err := c.readServiceEvents(ctx, dyn, namespace); err != nil {
-		return nil, err
-	}
-	for i := range c.Services {
-		c.Services[i].Implementation = c.implementation(c.Services[i])
-	}
-	return c, nil
 }
 
 // implementation names what serves a Service: its class or the
