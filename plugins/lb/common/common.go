@@ -107,11 +107,18 @@ func ADCs(ctx context.Context, dyn dynamic.Interface, c *kube.Clients) ([]*lb.AD
 	if c.Served != nil && !c.Served.Has(lb.OperatorGroup) {
 		return nil, nil
 	}
+	adcs, err := ListADCs(ctx, dyn)
+	if err != nil && c.Served == nil {
+		return nil, nil // a workload cluster: discovery was not asked for
+	}
+	return adcs, err
+}
+
+// ListADCs lists the AKODeploymentConfigs; a 404 (the operator's group
+// not served) is returned as is, for the caller to word.
+func ListADCs(ctx context.Context, dyn dynamic.Interface) ([]*lb.ADC, error) {
 	list, err := dyn.Resource(lb.ADCs).List(ctx, metav1.ListOptions{})
 	if err != nil {
-		if c.Served == nil {
-			return nil, nil // a workload cluster: discovery was not asked for
-		}
 		return nil, fmt.Errorf("listing AKODeploymentConfigs: %w", err)
 	}
 	out := make([]*lb.ADC, 0, len(list.Items))

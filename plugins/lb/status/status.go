@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 	"golang.org/x/sync/errgroup"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -114,7 +115,8 @@ func (o *Options) Run(ctx context.Context) error {
 		stream = table(true).StreamWriter(o.Streams.Out, o.Output.Wide(), o.Output.NoHeaders, o.streamWidths())
 		each = func(_ int, r fleet.Result[[]Row]) { writeRows(stream, contextRows(r)) }
 	}
-	report, err := cli.RunFleetEach(ctx, o.Factory, sel, []kube.Requirement{lb.Requirement, capi.Requirement}, o.Streams.ErrOut,
+	// The resources are known: no discovery unless one is not served.
+	report, err := cli.RunFleetDirect(ctx, o.Factory, sel, o.Streams.ErrOut,
 		func(ctx context.Context, t cli.Target) ([]Row, error) { return o.read(ctx, t, clusterOpts) }, each)
 	if err != nil {
 		return err
@@ -161,10 +163,6 @@ func contextRows(r fleet.Result[[]Row]) []Row {
 // AKO in each selected workload cluster, bounded by opts.
 func (o *Options) read(ctx context.Context, t cli.Target, opts fleet.Options) ([]Row, error) {
 	c := t.Clients
-	api, err := capi.FromServed(c.Served)
-	if err != nil {
-		return nil, err
-	}
 	ns := c.Namespace
 	if o.AllNamespaces {
 		ns = metav1.NamespaceAll
@@ -174,14 +172,21 @@ func (o *Options) read(ctx context.Context, t cli.Target, opts fleet.Options) ([
 		list *unstructured.UnstructuredList
 	)
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { adcs, err = common.ADCs(gctx, c.Dynamic, c); return err })
-	g.Go(func() (err error) {
-		if list, err = c.Dynamic.Resource(api.Clusters()).Namespace(ns).List(gctx, metav1.ListOptions{}); err != nil {
-			return fmt.Errorf("listing clusters: %w", err)
-		}
-		return nil
-	})
+	g.Go(func() (err error) { adcs, err = common.ListADCs(gctx, c.Dynamic); return err })
+	g.Go(func() (err error) { list, err = listClusters(gctx, c, ns); return err })
 	if err := g.Wait(); err != nil {
+		if !apierrors.IsNotFound(err) {
+			return nil, err
+		}
+		// An API is not served: discovery says which, as every command
+		// words it.
+		served, derr := t.Discover(ctx, lb.Requirement, capi.Requirement)
+		if derr == nil {
+			_, derr = capi.FromServed(served)
+		}
+		if derr != nil {
+			return nil, derr
+		}
 		return nil, err
 	}
 	var clusters []*unstructured.Unstructured
@@ -222,6 +227,23 @@ func (o *Options) read(ctx context.Context, t cli.Target, opts fleet.Options) ([
 		}
 	}
 	return rows, nil
+}
+
+// listClusters lists the Clusters in the versions kubectl tko reads,
+// newest first: a 404 costs a round trip where discovery before the list
+// would cost one on every context.
+func listClusters(ctx context.Context, c *kube.Clients, ns string) (list *unstructured.UnstructuredList, err error) {
+	for _, v := range capi.Versions {
+		api := capi.API{Version: v}
+		list, err = c.Dynamic.Resource(api.Clusters()).Namespace(ns).List(ctx, metav1.ListOptions{})
+		if !apierrors.IsNotFound(err) {
+			break
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("listing clusters: %w", err)
+	}
+	return list, nil
 }
 
 func table(fleetView bool) *cmdutil.Table {

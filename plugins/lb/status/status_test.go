@@ -7,7 +7,9 @@ import (
 
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
+	lbpkg "github.com/vmware-tanzu-labs/kubectl-tko/internal/lb"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/lb"
 )
 
@@ -84,4 +86,24 @@ func TestStatusAllContextsStreams(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestStatusAsksNoDiscovery: status knows the resources it reads, so a
+// context costs its lists and no discovery round trip; an API that is not
+// served is still worded as every command words it (exit 3).
+func TestStatusAsksNoDiscovery(t *testing.T) {
+	clitest.RunCases(t, lb.Plugin(), []clitest.Case{
+		{Name: "known resources", Args: clitest.Args("status -A"), Stdout: []string{"wc-prod-1\tinstall-ako-for-all\trunning 1/1"},
+			Check: func(t *testing.T, s *clitest.Server, _ clitest.Result) {
+				for _, r := range s.Requests() {
+					if r.Verb == "" {
+						t.Errorf("a discovery request: %s %s", r.Method, r.Path)
+					}
+				}
+			}},
+		{Name: "no AKO operator", Setup: func(s *clitest.Server) { s.Unserve(lbpkg.OperatorGroup) }, Args: clitest.Args("status -A"),
+			Code: 3, Stderr: []string{"networking.tkg.tanzu.vmware.com", "no AKO operator"}},
+		{Name: "no Cluster API", Setup: func(s *clitest.Server) { s.Unserve(capi.Group) }, Args: clitest.Args("status -A"),
+			Code: 3, Stderr: []string{"cluster.x-k8s.io"}},
+	})
 }
