@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
@@ -58,6 +59,43 @@ func RunEach[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.C
 		return nil, err
 	}
 	return report, nil
+}
+
+// RunEachDirect is RunEach for a verb that only reads: targets are not
+// asked what they serve (a round trip and a discovery document each on a
+// WAN). Whether they serve admission policies is asked alongside fn's own
+// reads, and only a 404 there costs discovery, to word what is missing as
+// RunEach does.
+func RunEachDirect[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error), each func(int, fleet.Result[T])) (*cli.FleetReport[T], error) {
+	report, err := cli.RunFleetDirect(ctx, b.Factory, b.Selection, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
+		served := make(chan error, 1)
+		go func() { served <- requireServed(ctx, tg) }()
+		v, err := fn(ctx, tg.Clients)
+		if serr := <-served; serr != nil {
+			var zero T
+			return zero, serr
+		}
+		return v, err
+	}, each)
+	if err != nil {
+		return nil, err
+	}
+	if err := report.Alone(); err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
+// requireServed fails as policy.Requirement does where tg does not serve
+// ValidatingAdmissionPolicies. Errors other than a 404 are left to the
+// verb's own reads, which meet them too.
+func requireServed(ctx context.Context, tg cli.Target) error {
+	_, err := tg.Clients.Dynamic.Resource(policy.VAPs).List(ctx, metav1.ListOptions{Limit: 1})
+	if !apierrors.IsNotFound(err) {
+		return nil
+	}
+	_, err = tg.Discover(ctx, policy.Requirement)
+	return err
 }
 
 // Name is how a target is named in output: "current cluster" alone.

@@ -91,7 +91,7 @@ func (o *Options) Run(ctx context.Context) error {
 			"POLICY": 24, "TYPE": len(policy.TypeQuota), "STATE": len("Violated")})
 		each = func(_ int, r fleet.Result[[]*policy.Status]) { details = o.write(stream, rowsOf(r), details) }
 	}
-	outcomes, err := common.RunEach(ctx, &o.PolicyOptions, o.read, each)
+	outcomes, err := common.RunEachDirect(ctx, &o.PolicyOptions, o.read, each)
 	if err != nil {
 		return err
 	}
