@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/sync/errgroup"
 	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
@@ -34,15 +35,40 @@ var deployments = schema.GroupVersionResource{Group: "apps", Version: "v1", Reso
 // Unavailable, which schedules are paused, which backups failed in the
 // last day.
 func ReadHealth(ctx context.Context, dyn dynamic.Interface, namespace string, now time.Time, maxAge time.Duration) (Health, error) {
-	var h Health
-	if d, err := dyn.Resource(deployments).Namespace(namespace).Get(ctx, "velero", metav1.GetOptions{}); err == nil {
-		h.Velero = imageTag(d)
-	} else if !apierrors.IsNotFound(err) && !apierrors.IsForbidden(err) {
-		return h, fmt.Errorf("reading Velero's Deployment: %w", err)
+	var (
+		h                  Health
+		deploy             *unstructured.Unstructured
+		deployErr          error
+		locs               []*unstructured.Unstructured
+		backups, schedules *unstructured.UnstructuredList
+	)
+	// The four reads go at once: a far cluster costs one round trip.
+	g, gctx := errgroup.WithContext(ctx)
+	g.Go(func() error {
+		deploy, deployErr = dyn.Resource(deployments).Namespace(namespace).Get(gctx, "velero", metav1.GetOptions{})
+		return nil
+	})
+	g.Go(func() (err error) { locs, err = ListLocations(gctx, dyn, namespace); return err })
+	g.Go(func() (err error) {
+		if backups, err = dyn.Resource(Backups).Namespace(namespace).List(gctx, metav1.ListOptions{}); err != nil {
+			return fmt.Errorf("listing backups: %w", err)
+		}
+		return nil
+	})
+	g.Go(func() (err error) {
+		if schedules, err = dyn.Resource(Schedules).Namespace(namespace).List(gctx, metav1.ListOptions{}); err != nil {
+			return fmt.Errorf("listing schedules: %w", err)
+		}
+		return nil
+	})
+	werr := g.Wait()
+	if deployErr == nil {
+		h.Velero = imageTag(deploy)
+	} else if !apierrors.IsNotFound(deployErr) && !apierrors.IsForbidden(deployErr) && werr == nil {
+		return h, fmt.Errorf("reading Velero's Deployment: %w", deployErr)
 	}
-	locs, err := ListLocations(ctx, dyn, namespace)
-	if err != nil {
-		return h, err
+	if werr != nil {
+		return h, werr
 	}
 	for _, u := range locs {
 		l, err := Parse[Location](u)
@@ -56,10 +82,6 @@ func ReadHealth(ctx context.Context, dyn dynamic.Interface, namespace string, no
 		case PhaseUnavailable:
 			h.Unavailable = append(h.Unavailable, l.Name)
 		}
-	}
-	backups, err := dyn.Resource(Backups).Namespace(namespace).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return h, fmt.Errorf("listing backups: %w", err)
 	}
 	for i := range backups.Items {
 		b, err := Parse[Backup](&backups.Items[i])
@@ -81,10 +103,6 @@ func ReadHealth(ctx context.Context, dyn dynamic.Interface, namespace string, no
 				h.FailedLastDay = append(h.FailedLastDay, b.Name)
 			}
 		}
-	}
-	schedules, err := dyn.Resource(Schedules).Namespace(namespace).List(ctx, metav1.ListOptions{})
-	if err != nil {
-		return h, fmt.Errorf("listing schedules: %w", err)
 	}
 	for _, s := range schedules.Items {
 		h.Schedules++

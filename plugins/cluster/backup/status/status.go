@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
@@ -91,8 +92,17 @@ func (o *Options) Run(ctx context.Context) error {
 			"VELERO": len("v1.18.3"), "LOCATIONS": len("1/2 available (unavailable: dr-site)"), "LAST SUCCESS": 30, "AGE": 5, "SCHEDULES": 24, "FAILED 24H": 24})
 		each = func(_ int, r fleet.Result[backup.Health]) { stream.Write(o.row(rowOf(r), now)) }
 	}
-	report, err := cli.RunFleetEach(ctx, o.Factory, o.sel, common.Requirements, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (backup.Health, error) {
-		return backup.ReadHealth(ctx, t.Clients.Dynamic, o.VeleroNamespace, now, o.MaxAge)
+	// The resources are known: no discovery unless one is not served.
+	report, err := cli.RunFleetDirect(ctx, o.Factory, o.sel, o.Streams.ErrOut, func(ctx context.Context, t cli.Target) (backup.Health, error) {
+		h, err := backup.ReadHealth(ctx, t.Clients.Dynamic, o.VeleroNamespace, now, o.MaxAge)
+		if apierrors.IsNotFound(err) {
+			// Velero's API is not served: discovery words it as every
+			// backup verb does.
+			if _, derr := t.Discover(ctx, common.Requirements...); derr != nil {
+				return h, derr
+			}
+		}
+		return h, err
 	}, each)
 	if err != nil {
 		return err

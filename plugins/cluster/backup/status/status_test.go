@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/backup"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli/clitest"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/backup/backuptest"
@@ -49,4 +50,22 @@ func TestBackupStatusStreams(t *testing.T) {
 			t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
 		}
 	}
+}
+
+// TestBackupStatusAsksNoDiscovery: status knows what it reads, so a
+// cluster costs its reads and no discovery round trip; a cluster without
+// Velero is still worded as every backup verb words it (exit 3).
+func TestBackupStatusAsksNoDiscovery(t *testing.T) {
+	clitest.RunCases(t, cluster.Plugin(), []clitest.Case{
+		{Name: "known resources", Server: backuptest.Velero, Args: clitest.Args("backup status"), Stdout: []string{"v1.18.3\t1/2 available"},
+			Check: func(t *testing.T, s *clitest.Server, _ clitest.Result) {
+				for _, r := range s.Requests() {
+					if r.Verb == "" {
+						t.Errorf("a discovery request: %s %s", r.Method, r.Path)
+					}
+				}
+			}},
+		{Name: "no Velero", Server: backuptest.Velero, Setup: func(s *clitest.Server) { s.Unserve(backup.Group) }, Args: clitest.Args("backup status"),
+			Code: 3, Stderr: []string{"does not serve velero.io: is Velero installed?"}},
+	})
 }
