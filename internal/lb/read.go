@@ -13,24 +13,20 @@ import (
 )
 
 // readsAtOnce bounds the requests Read has in flight on one cluster.
-const readsAtOnce = 5
+const readsAtOnce = 4
 
 // Read collects Services of type LoadBalancer (in namespace, "" for all),
 // AKO's state and kube-vip's pools. What RBAC hides is noted, not fatal,
 // except the Services themselves.
 //
 // The reads that do not depend on each other go at once: a workload
-// cluster far away costs one round trip for them, not one each. AKO's pod
-// Events are asked for alongside, before it is known whether AKO runs, and
-// dropped when it does not.
+// cluster far away costs one round trip for them, not one each, and a
+// second only where AKO runs or a Service is pending (their Events).
 func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluster, error) {
 	var (
 		svcs          *unstructured.UnstructuredList
 		sts, cm       *unstructured.Unstructured
 		stsErr, cmErr error
-		akoEvs        *unstructured.UnstructuredList
-		akoErr        error
-		akoNotes      = &Cluster{} // what RBAC hid of AKO's Events
 		pkg           AKO
 	)
 	g, gctx := errgroup.WithContext(ctx)
@@ -45,10 +41,6 @@ func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluste
 	})
 	g.Go(func() error {
 		sts, stsErr = dyn.Resource(statefulSets).Namespace(AKONamespace).Get(gctx, AKOStatefulSet, metav1.GetOptions{})
-		return nil
-	})
-	g.Go(func() error {
-		akoEvs, akoErr = akoNotes.listEvents(gctx, dyn, AKONamespace, "involvedObject.name="+AKOPod, "AKO's Events in avi-system")
 		return nil
 	})
 	g.Go(func() error {
@@ -85,14 +77,7 @@ func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluste
 	case !apierrors.IsNotFound(stsErr):
 		return nil, fmt.Errorf("reading AKO's StatefulSet: %w", stsErr)
 	}
-	if c.AKO.Installed {
-		if akoErr != nil {
-			return nil, akoErr
-		}
-		c.Unchecked = append(c.Unchecked, akoNotes.Unchecked...)
-		c.akoWarnings(akoEvs)
-	}
-	c.AKO.Package, c.AKO.PackageState = pkg.Package, pkg.PackageState
+	var kubeVIPNote []string
 	switch {
 	case cmErr == nil:
 		c.KubeVIP, _, _ = unstructured.NestedStringMap(cm.Object, "data")
@@ -100,14 +85,34 @@ func Read(ctx context.Context, dyn dynamic.Interface, namespace string) (*Cluste
 			c.KubeVIP = map[string]string{}
 		}
 	case apierrors.IsForbidden(cmErr):
-		c.Unchecked = append(c.Unchecked, "kube-vip's ConfigMap kube-system/kubevip (forbidden)")
+		kubeVIPNote = append(kubeVIPNote, "kube-vip's ConfigMap kube-system/kubevip (forbidden)")
 	case !apierrors.IsNotFound(cmErr):
 		return nil, fmt.Errorf("reading kube-vip's ConfigMap: %w", cmErr)
 	}
-	// Only pending Services need their Events, known once they are listed.
-	if err := c.readServiceEvents(ctx, dyn, namespace); err != nil {
+	c.AKO.Package, c.AKO.PackageState = pkg.Package, pkg.PackageState
+
+	// AKO's pod Events where AKO runs, and the pending Services' Events
+	// (known once the Services are listed), at once.
+	var (
+		akoEvs   *unstructured.UnstructuredList
+		akoNotes = &Cluster{} // what RBAC hid of AKO's Events
+		svcNotes = &Cluster{Services: c.Services}
+	)
+	g, gctx = errgroup.WithContext(ctx)
+	if c.AKO.Installed {
+		g.Go(func() (err error) {
+			akoEvs, err = akoNotes.listEvents(gctx, dyn, AKONamespace, "involvedObject.name="+AKOPod, "AKO's Events in avi-system")
+			return err
+		})
+	}
+	g.Go(func() error { return svcNotes.readServiceEvents(gctx, dyn, namespace) })
+	if err := g.Wait(); err != nil {
 		return nil, err
 	}
+	if akoEvs != nil {
+		c.akoWarnings(akoEvs)
+	}
+	c.Unchecked = append(append(append(c.Unchecked, akoNotes.Unchecked...), kubeVIPNote...), svcNotes.Unchecked...)
 	for i := range c.Services {
 		c.Services[i].Implementation = c.implementation(c.Services[i])
 	}
