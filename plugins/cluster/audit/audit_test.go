@@ -35,13 +35,7 @@ func TestAudit(t *testing.T) {
 // name sorts first.
 func TestAuditAllContextsStreams(t *testing.T) {
 	slow, fast := clitest.Estate(t), clitest.Estate(t)
-	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
-	release := make(chan struct{})
-	defer close(release)
-	slow.React("list", "clusters", func(clitest.Request) (bool, any, error) {
-		<-release // never, within the command's time
-		return false, nil, nil
-	})
+	clitest.SlowAndFast(t, slow, fast, "clusters")
 	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
 		Run(t, "audit", "-A", "--all-contexts", "--target-timeout", "200ms")
 	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
@@ -52,15 +46,7 @@ func TestAuditAllContextsStreams(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(last, "aaa-slow ") || !strings.Contains(last, " ERROR ") {
 		t.Errorf("the answering context's checks are not first:\n%s", r.Stdout)
 	}
-	for _, col := range []string{"NAMESPACE", "CLUSTER", "CHECK", "SEVERITY", "STATUS"} {
-		at := strings.Index(lines[0], " "+col+" ") + 1
-		for _, l := range lines[1 : len(lines)-1] {
-			if at <= 0 || l[at-1] != ' ' || l[at] == ' ' {
-				t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
-				break
-			}
-		}
-	}
+	clitest.ColumnsLineUp(t, r.Stdout, lines[0], lines[1:len(lines)-1], "NAMESPACE", "CLUSTER", "CHECK", "SEVERITY", "STATUS")
 	if !strings.Contains(r.Stderr, "1 could not be audited") {
 		t.Errorf("summary: %s", r.Stderr)
 	}

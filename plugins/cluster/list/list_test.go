@@ -58,19 +58,13 @@ spec: {topology: {classRef: {name: tkg-vsphere-default-v1.2.0}, version: v1.31.1
 // name sorts first.
 func TestListAllContextsStreams(t *testing.T) {
 	slow, fast := clitest.NewServer(t), clitest.NewServer(t)
-	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
+	clitest.SlowAndFast(t, slow, fast, "clusters")
 	fast.AddYAML(`
 apiVersion: cluster.x-k8s.io/v1beta2
 kind: Cluster
 metadata: {name: wc-edge-1, namespace: default}
 spec: {topology: {classRef: {name: tkg-vsphere-default-v1.2.0}, version: v1.31.1+vmware.2}}
 `)
-	release := make(chan struct{})
-	defer close(release)
-	slow.React("list", "clusters", func(clitest.Request) (bool, any, error) {
-		<-release // never, within the command's time
-		return false, nil, nil
-	})
 	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
 		Run(t, "list", "-A", "--all-contexts", "--target-timeout", "1s")
 	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
@@ -80,13 +74,7 @@ spec: {topology: {classRef: {name: tkg-vsphere-default-v1.2.0}, version: v1.31.1
 	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(lines[2], "aaa-slow ") || !strings.Contains(lines[2], "Error: ") {
 		t.Errorf("the answering context's rows are not first:\n%s", r.Stdout)
 	}
-	// Each column starts where its header does.
-	for _, col := range []string{"NAMESPACE", "NAME", "CLASS"} {
-		at := strings.Index(lines[0], " "+col+" ") + 1
-		if at <= 0 || lines[1][at-1] != ' ' || lines[1][at] == ' ' {
-			t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
-		}
-	}
+	clitest.ColumnsLineUp(t, r.Stdout, lines[0], lines[1:2], "NAMESPACE", "NAME", "CLASS")
 }
 
 // TestListAsksNoDiscovery: the list knows its resources, so each context

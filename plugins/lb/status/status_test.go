@@ -60,13 +60,7 @@ func TestStatusAllContexts(t *testing.T) {
 // name sorts first.
 func TestStatusAllContextsStreams(t *testing.T) {
 	slow, fast := clitest.Estate(t), clitest.Estate(t)
-	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
-	release := make(chan struct{})
-	defer close(release)
-	slow.React("list", "clusters", func(clitest.Request) (bool, any, error) {
-		<-release // never, within the command's time
-		return false, nil, nil
-	})
+	clitest.SlowAndFast(t, slow, fast, "clusters")
 	r := clitest.Cmd{Plugin: lb.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
 		Run(t, "status", "-A", "--all-contexts", "--target-timeout", "500ms")
 	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
@@ -77,15 +71,7 @@ func TestStatusAllContextsStreams(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(last, "aaa-slow ") || !strings.Contains(last, "Error: ") {
 		t.Errorf("the answering context's rows are not first:\n%s", r.Stdout)
 	}
-	for _, col := range []string{"NAMESPACE", "NAME", "ADC", "AKO"} {
-		at := strings.Index(lines[0], " "+col+" ") + 1
-		for _, l := range lines[1 : len(lines)-1] {
-			if at <= 0 || l[at-1] != ' ' || l[at] == ' ' {
-				t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
-				break
-			}
-		}
-	}
+	clitest.ColumnsLineUp(t, r.Stdout, lines[0], lines[1:len(lines)-1], "NAMESPACE", "NAME", "ADC", "AKO")
 }
 
 // TestStatusAsksNoDiscovery: status knows the resources it reads, so a

@@ -30,13 +30,7 @@ func TestHealth(t *testing.T) {
 // comes when its time is up, though its name sorts first.
 func TestHealthAllContextsStreams(t *testing.T) {
 	slow, fast := clitest.NewServer(t), clitest.NewServer(t)
-	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
-	release := make(chan struct{})
-	defer close(release)
-	slow.React("list", "nodes", func(clitest.Request) (bool, any, error) {
-		<-release // never, within the command's time
-		return false, nil, nil
-	})
+	clitest.SlowAndFast(t, slow, fast, "nodes")
 	r := clitest.Cmd{Plugin: observe.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
 		Run(t, "health", "-A", "--all-contexts", "--target-timeout", "500ms")
 	fastAt, slowAt := strings.Index(r.Stdout, "== zzz-fast\n"), strings.Index(r.Stdout, "== aaa-slow\nunreachable: ")

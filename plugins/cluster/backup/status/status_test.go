@@ -28,13 +28,7 @@ func TestBackupStatus(t *testing.T) {
 // sorts first.
 func TestBackupStatusStreams(t *testing.T) {
 	slow, fast := backuptest.Velero(t), backuptest.Velero(t)
-	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
-	release := make(chan struct{})
-	defer close(release)
-	slow.React("list", "backups", func(clitest.Request) (bool, any, error) {
-		<-release // never, within the command's time
-		return false, nil, nil
-	})
+	clitest.SlowAndFast(t, slow, fast, "backups")
 	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
 		Run(t, "backup", "status", "--all-contexts", "--target-timeout", "500ms")
 	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
@@ -44,12 +38,7 @@ func TestBackupStatusStreams(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(lines[2], "aaa-slow ") || !strings.Contains(lines[2], "Error: ") {
 		t.Errorf("the answering context's row is not first:\n%s", r.Stdout)
 	}
-	for _, col := range []string{"VELERO", "LOCATIONS", "LAST SUCCESS", "AGE"} {
-		at := strings.Index(lines[0], " "+col+" ") + 1
-		if at <= 0 || lines[1][at-1] != ' ' || lines[1][at] == ' ' {
-			t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
-		}
-	}
+	clitest.ColumnsLineUp(t, r.Stdout, lines[0], lines[1:2], "VELERO", "LOCATIONS", "LAST SUCCESS", "AGE")
 }
 
 // TestBackupStatusAsksNoDiscovery: status knows what it reads, so a

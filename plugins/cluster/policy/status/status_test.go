@@ -29,13 +29,7 @@ func TestPolicyStatus(t *testing.T) {
 // sorts first, and fails the check.
 func TestPolicyStatusStreams(t *testing.T) {
 	slow, fast := policytest.Applied(t), policytest.Applied(t)
-	slow.Context, fast.Context = "aaa-slow", "zzz-fast"
-	release := make(chan struct{})
-	defer close(release)
-	slow.React("list", "configmaps", func(clitest.Request) (bool, any, error) {
-		<-release // never, within the command's time
-		return false, nil, nil
-	})
+	clitest.SlowAndFast(t, slow, fast, "configmaps")
 	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, slow, fast), TTY: true}.
 		Run(t, "policy", "status", "--all-contexts", "--target-timeout", "500ms")
 	lines := strings.Split(strings.TrimRight(r.Stdout, "\n"), "\n")
@@ -45,14 +39,7 @@ func TestPolicyStatusStreams(t *testing.T) {
 	if !strings.HasPrefix(lines[1], "zzz-fast ") || !strings.HasPrefix(lines[2], "zzz-fast ") || !strings.HasPrefix(lines[3], "aaa-slow ") || !strings.Contains(lines[3], "Error: ") {
 		t.Errorf("the answering context's rows are not first:\n%s", r.Stdout)
 	}
-	for _, col := range []string{"POLICY", "TYPE", "STATE", "NAMESPACES"} {
-		at := strings.Index(lines[0], " "+col+" ") + 1
-		for _, l := range lines[1:3] {
-			if at <= 0 || l[at-1] != ' ' || l[at] == ' ' {
-				t.Errorf("column %s at %d does not line up:\n%s", col, at, r.Stdout)
-			}
-		}
-	}
+	clitest.ColumnsLineUp(t, r.Stdout, lines[0], lines[1:3], "POLICY", "TYPE", "STATE", "NAMESPACES")
 }
 
 // TestPolicyStatusAsksNoDiscovery: status only reads, so a cluster costs
