@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -211,24 +210,6 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 	return out, nil
 }
 
-func findAnywhere(ctx context.Context, c *common.Client, name string) (*unstructured.Unstructured, error) {
-	list, err := c.Dyn.Resource(c.API.Clusters()).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
-	if err != nil {
-		return nil, fmt.Errorf("looking for cluster %s: %w", name, err)
-	}
-	switch len(list.Items) {
-	case 0:
-		return nil, &errs.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
-	case 1:
-		return &list.Items[0], nil
-	}
-	var namespaces []string
-	for _, item := range list.Items {
-		namespaces = append(namespaces, item.GetNamespace())
-	}
-	return nil, cmdutil.Usagef("cluster %s exists in several namespaces (%s): pass -n", name, strings.Join(namespaces, ", "))
-}
-
 // clusters resolves what to audit: the named clusters (in the namespace,
 // or anywhere with -A), or every cluster of the namespace or of all.
 func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructured.Unstructured, error) {
@@ -243,7 +224,7 @@ func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructur
 			var notFound *errs.NotFoundError
 			if errors.As(err, &notFound) && !o.namespaceFlag {
 				// `list -A -o name` drops namespaces; find a unique match anywhere.
-				u, err = findAnywhere(ctx, c, name)
+				u, err = common.FindAnywhere(ctx, c.Dyn, c.API, name)
 			}
 			if err != nil {
 				return nil, err

@@ -12,8 +12,8 @@ import (
 	"k8s.io/client-go/dynamic"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/capi"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
+	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/cluster/common"
 )
 
 // picker resolves which clusters of a management cluster to inspect: the
@@ -36,7 +36,7 @@ func (p picker) clusters(ctx context.Context, dyn dynamic.Interface, api capi.AP
 			u, err := capi.GetCluster(ctx, dyn, api, namespace, name)
 			var notFound *errs.NotFoundError
 			if errors.As(err, &notFound) && !p.namespaceFlag {
-				u, err = findAnywhere(ctx, dyn, api, name)
+				u, err = common.FindAnywhere(ctx, dyn, api, name)
 			}
 			if err != nil {
 				return nil, err
@@ -80,22 +80,4 @@ func (p picker) clusters(ctx context.Context, dyn dynamic.Interface, api capi.AP
 		return out[i].GetNamespace()+"/"+out[i].GetName() < out[j].GetNamespace()+"/"+out[j].GetName()
 	})
 	return out, nil
-}
-
-func findAnywhere(ctx context.Context, dyn dynamic.Interface, api capi.API, name string) (*unstructured.Unstructured, error) {
-	list, err := dyn.Resource(api.Clusters()).Namespace(metav1.NamespaceAll).List(ctx, metav1.ListOptions{FieldSelector: "metadata.name=" + name})
-	if err != nil {
-		return nil, fmt.Errorf("looking for cluster %s: %w", name, err)
-	}
-	switch len(list.Items) {
-	case 0:
-		return nil, &errs.NotFoundError{Kind: "cluster", Name: name, Hint: "no namespace has it; list them with 'kubectl tko cluster list -A'"}
-	case 1:
-		return &list.Items[0], nil
-	}
-	var namespaces []string
-	for _, item := range list.Items {
-		namespaces = append(namespaces, item.GetNamespace())
-	}
-	return nil, cmdutil.Usagef("cluster %s exists in several namespaces (%s): pass -n", name, strings.Join(namespaces, ", "))
 }
