@@ -10,11 +10,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/upgraderun"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/upgraderun/upgraderuntest"
 	"github.com/vmware-tanzu-labs/kubectl-tko/test/harness"
@@ -45,21 +42,9 @@ func upgradable(t *testing.T, ns, name string, canary bool, kubeconfig []byte) {
 func TestUpgradeApply(t *testing.T) {
 	e := suite.New(t)
 	ns := e.Namespace()
-	env, err := testenv.LoadEnv(suite.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubeconfig := suite.WorkloadAPIServer(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	wl, err := localcp.Start(ctx, localcp.Options{Dir: t.TempDir(), Binaries: env.Binaries(), NoControllerManager: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(wl.Stop)
-	kubeconfig, err := clientcmd.Write(*wl.KubeconfigFor())
-	if err != nil {
-		t.Fatal(err)
-	}
 	upgradable(t, ns, "wc-up-a", true, kubeconfig)
 	upgradable(t, ns, "wc-up-b", false, kubeconfig)
 	topo := &upgraderuntest.Topology{Dyn: suite.Dyn, Namespace: ns}

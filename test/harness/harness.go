@@ -21,6 +21,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	"k8s.io/client-go/dynamic"
+	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
@@ -365,3 +366,23 @@ func (c *Cmd) Success() *Result { c.t.Helper(); return c.Run().Success() }
 
 // ExitCode runs the command and asserts its exit code.
 func (c *Cmd) ExitCode(want int) *Result { c.t.Helper(); return c.Run().ExitCode(want) }
+
+// WorkloadAPIServer starts a bare kube-apiserver and etcd of their own, for
+// a workload cluster whose health must not be the suite's (which holds the
+// seed's failing packages), and returns its admin kubeconfig. It stops
+// with the test.
+func (s *Suite) WorkloadAPIServer(t *testing.T) []byte {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	wl, err := localcp.Start(ctx, localcp.Options{Dir: t.TempDir(), Binaries: s.Env.Binaries(), NoControllerManager: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(wl.Stop)
+	kubeconfig, err := clientcmd.Write(*wl.KubeconfigFor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return kubeconfig
+}

@@ -14,11 +14,8 @@ import (
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
-	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/explain"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/localcp"
-	"github.com/vmware-tanzu-labs/kubectl-tko/internal/testenv"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/upgraderun"
 )
 
@@ -30,21 +27,7 @@ import (
 // The workload API server is a bare kube-apiserver of its own (the
 // suite's holds the seed's failing packages, which the health gate reads).
 func TestUpgradeApplyInterrupts(t *testing.T) {
-	env, err := testenv.LoadEnv(suite.Root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	wl, err := localcp.Start(ctx, localcp.Options{Dir: t.TempDir(), Binaries: env.Binaries(), NoControllerManager: true})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(wl.Stop)
-	kubeconfig, err := clientcmd.Write(*wl.KubeconfigFor())
-	if err != nil {
-		t.Fatal(err)
-	}
+	kubeconfig := suite.WorkloadAPIServer(t)
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		name := map[syscall.Signal]string{syscall.SIGINT: "int", syscall.SIGTERM: "term"}[sig]
 		t.Run(name, func(t *testing.T) {
