@@ -72,8 +72,17 @@ kappctrl_modfile() {
 }
 
 # module_dir MODULE@VERSION: where the Go module cache unpacked it.
+# A module that cannot be downloaded says why, in one line: go mod
+# download puts its error in the JSON, not on stderr.
 module_dir() {
-  (cd "$(mktemp -d)" && go mod download -json "$1" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
+  local json dir
+  json=$(cd "$(mktemp -d)" && go mod download -json "$1") || true
+  dir=$(sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' <<<"$json")
+  if [[ -z $dir ]]; then
+    echo "hack/tools.sh: cannot download Go module $1: $(sed -n 's/^[[:space:]]*"Error": "\(.*\)",*$/\1/p' <<<"$json" | head -1); check GOPROXY ($(go env GOPROXY)) and the Go environment (go env GOMODCACHE)" >&2
+    return 1
+  fi
+  echo "$dir"
 }
 
 # crds copies the upstream CRDs out of the module zips into the cache.
