@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 
 	jsoniter "github.com/json-iterator/go"
 
@@ -88,9 +89,19 @@ func pages[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource,
 // fleet are most of what a fleet view costs the client. json-iterator is
 // linked already (client-go's dependencies). It leaves an embedded
 // unexported struct with a JSON name empty, where encoding/json fills it.
+// Field names match exactly, as the API server's own decoder
+// (sigs.k8s.io/json) matches them: matching them regardless of case, as
+// encoding/json does, lower-cased a copy of every name the target struct
+// does not hold, two fifths of the time of a page of Clusters with their
+// managedFields (90 against 54 µs for eight).
 func DecodeOnePass(raw []byte, into any) error {
-	return jsoniter.ConfigCompatibleWithStandardLibrary.Unmarshal(raw, into)
+	return onePass().Unmarshal(raw, into)
 }
+
+// onePass is built at first use: freezing a configuration costs start-up.
+var onePass = sync.OnceValue(func() jsoniter.API {
+	return jsoniter.Config{EscapeHTML: true, SortMapKeys: true, ValidateJsonRawMessage: true, CaseSensitive: true}.Froze()
+})
 
 // Create posts obj to a resource's collection and decodes what the server
 // returns (a review's status, for example) into out.
