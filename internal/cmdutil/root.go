@@ -122,18 +122,15 @@ func Main(p Plugin) int {
 func Run(p Plugin, streams genericiooptions.IOStreams, args []string) int {
 	ctx, cancel := context.WithCancelCause(context.Background())
 	defer cancel(nil)
-	signals := make(chan os.Signal, 1)
-	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(signals)
-	go func() {
-		select {
-		case <-signals:
-			cancel(errs.ErrInterrupted)
-		case <-ctx.Done():
-		}
-	}()
+	version := versionOnly(args)
+	if !version {
+		// version neither waits nor leaves anything to undo: the default
+		// SIGINT ends it at once. Handling signals starts a thread of its
+		// own, a sixth of the umbrella's start-up over a bare Go program.
+		cancelOnSignal(ctx, cancel)
+	}
 
-	root := newRootCommand(p, streams, !versionOnly(args))
+	root := newRootCommand(p, streams, !version)
 	root.SetArgs(args)
 	cmd, err := root.ExecuteContextC(ctx)
 	if err == nil {
@@ -158,6 +155,21 @@ func Run(p Plugin, streams genericiooptions.IOStreams, args []string) int {
 		fmt.Fprintf(streams.ErrOut, "See '%s --help' for usage.\n", cmd.CommandPath())
 	}
 	return code
+}
+
+// cancelOnSignal cancels ctx with errs.ErrInterrupted on SIGINT or SIGTERM,
+// until ctx is done.
+func cancelOnSignal(ctx context.Context, cancel context.CancelCauseFunc) {
+	signals := make(chan os.Signal, 1)
+	signal.Notify(signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		defer signal.Stop(signals)
+		select {
+		case <-signals:
+			cancel(errs.ErrInterrupted)
+		case <-ctx.Done():
+		}
+	}()
 }
 
 func isCobraUsageError(err error) bool {
