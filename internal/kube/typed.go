@@ -50,8 +50,18 @@ const pageSize = 500
 // List reads every object of a resource (in one namespace, or all when
 // namespace is ""), page by page, decoding each page straight into T.
 func List[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions) ([]T, error) {
+	return collect(func(fn func([]T) error) error { return Pages(ctx, r, gvr, namespace, opts, fn) })
+}
+
+// ListOnePass is List decoding each page in one pass, for the lists a
+// fleet view reads from every target; T as PagesOnePass says.
+func ListOnePass[T any](ctx context.Context, r *REST, gvr schema.GroupVersionResource, namespace string, opts metav1.ListOptions) ([]T, error) {
+	return collect(func(fn func([]T) error) error { return PagesOnePass(ctx, r, gvr, namespace, opts, fn) })
+}
+
+func collect[T any](pages func(fn func(items []T) error) error) ([]T, error) {
 	var out []T
-	err := Pages(ctx, r, gvr, namespace, opts, func(items []T) error {
+	err := pages(func(items []T) error {
 		out = append(out, items...)
 		return nil
 	})

@@ -70,7 +70,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 	capa := &Capacity{By: by, MetricsServed: served.Has(MetricsGroup), Total: CapacityRow{Name: "total"}}
 	rows := map[string]*CapacityRow{}
 	if by == "node" {
-		nodes, err := kube.List[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
+		nodes, err := kube.ListOnePass[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 		if err != nil {
 			return nil, err
 		}
@@ -81,7 +81,7 @@ func ReadCapacity(ctx context.Context, c *kube.Clients, namespace, by string, to
 			capa.Total.Allocatable.add(alloc)
 		}
 	}
-	pods, err := kube.List[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, namespace, metav1.ListOptions{})
+	pods, err := kube.ListOnePass[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, namespace, metav1.ListOptions{})
 	if err != nil {
 		return nil, err
 	}

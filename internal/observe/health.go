@@ -137,7 +137,7 @@ func clientsFor(c *kube.Clients) (*kube.REST, *kube.Discovery, kube.Served, erro
 func (h *Health) add(f Finding) { h.Findings = append(h.Findings, f) }
 
 func nodeHealth(ctx context.Context, cs *kube.REST, _ string, h *Health) error {
-	nodes, err := kube.List[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
+	nodes, err := kube.ListOnePass[node](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "nodes"}, "", metav1.ListOptions{})
 	if err != nil {
 		return err
 	}
@@ -182,7 +182,7 @@ func hasCondition(conds []condition) bool {
 var badWaiting = map[string]bool{"CrashLoopBackOff": true, "ImagePullBackOff": true, "ErrImagePull": true, "CreateContainerConfigError": true, "InvalidImageName": true, "CreateContainerError": true, "RunContainerError": true}
 
 func podHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
-	pods, err := kube.List[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, ns, metav1.ListOptions{})
+	pods, err := kube.ListOnePass[pod](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "pods"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return err
 	}
@@ -262,7 +262,7 @@ var workloadKinds = []workloadKind{
 }
 
 func workloadHealth(ctx context.Context, cs *kube.REST, k workloadKind, ns string, h *Health) error {
-	list, err := kube.List[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: k.resource}, ns, metav1.ListOptions{})
+	list, err := kube.ListOnePass[workload](ctx, cs, schema.GroupVersionResource{Group: "apps", Version: "v1", Resource: k.resource}, ns, metav1.ListOptions{})
 	if err != nil {
 		return err
 	}
@@ -290,7 +290,7 @@ func replicas(w workload) int32 {
 }
 
 func pvcHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
-	pvcs, err := kube.List[claim](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, ns, metav1.ListOptions{})
+	pvcs, err := kube.ListOnePass[claim](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "persistentvolumeclaims"}, ns, metav1.ListOptions{})
 	if err != nil {
 		return err
 	}
@@ -309,7 +309,7 @@ func pvcHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
 // eventHealth groups Warning events by reason: one finding per reason with
 // the total count, the objects (up to three) and the latest message.
 func eventHealth(ctx context.Context, cs *kube.REST, ns string, h *Health) error {
-	events, err := kube.List[event](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "events"}, ns, metav1.ListOptions{FieldSelector: "type=Warning"})
+	events, err := kube.ListOnePass[event](ctx, cs, schema.GroupVersionResource{Version: "v1", Resource: "events"}, ns, metav1.ListOptions{FieldSelector: "type=Warning"})
 	if err != nil {
 		return err
 	}

@@ -10,7 +10,9 @@ import (
 // k8s.io/api types would cost megabytes of generated code and decode time
 // for fields nobody reads. Names follow k8s.io/api, so the code reads the same.
 
-type meta struct {
+// Meta is exported so that one-pass decoding (kube.ListOnePass) fills it:
+// json-iterator leaves an embedded unexported struct with a JSON name empty.
+type Meta struct {
 	Name      string `json:"name"`
 	Namespace string `json:"namespace"`
 }
@@ -29,7 +31,7 @@ func (l resourceList) Cpu() *resource.Quantity    { q := l["cpu"]; return &q }
 func (l resourceList) Memory() *resource.Quantity { q := l["memory"]; return &q }
 
 type node struct {
-	meta `json:"metadata"`
+	Meta `json:"metadata"`
 	Spec struct {
 		Unschedulable bool `json:"unschedulable"`
 	} `json:"spec"`
@@ -65,7 +67,7 @@ type containerStatus struct {
 }
 
 type pod struct {
-	meta `json:"metadata"`
+	Meta `json:"metadata"`
 	Spec struct {
 		NodeName       string       `json:"nodeName"`
 		Containers     []container  `json:"containers"`
@@ -84,7 +86,7 @@ type pod struct {
 
 // workload is a Deployment, StatefulSet or DaemonSet.
 type workload struct {
-	meta `json:"metadata"`
+	Meta `json:"metadata"`
 	Spec struct {
 		Replicas *int32 `json:"replicas"`
 	} `json:"spec"`
@@ -97,7 +99,7 @@ type workload struct {
 }
 
 type claim struct {
-	meta `json:"metadata"`
+	Meta `json:"metadata"`
 	Spec struct {
 		StorageClassName *string `json:"storageClassName"`
 	} `json:"spec"`
