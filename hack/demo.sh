@@ -122,11 +122,12 @@ if "$kubectl_bin" get apiservice v1alpha1.data.packaging.carvel.dev >/dev/null 2
   echo "With the shared services installed, the reference-design audit's package rule passes:"
   table kubectl tko cluster audit wc-prod-1
   echo
-  echo "Cluster groups: a policy, a backup schedule and a package (its values kept in Secrets) attached to a group, kept in every member by kapp-controller:"
+  echo "Cluster groups: a policy, a backup schedule, a package (its values kept in Secrets) and a stack (Grafana after Prometheus) attached to a group, kept in every member by kapp-controller:"
   step kubectl tko cluster group create prod --selector tanzuKubernetesRelease=v1.30.2---vmware.1-tkg.1
   step kubectl tko cluster group attach prod policy security prod-baseline --level baseline --deny-privileged --namespaces team-a --sync-period 30s
   step kubectl tko cluster group attach prod backup-schedule prod-nightly --schedule "0 2 * * *" --ttl 168h --wait --timeout 90s
   step kubectl tko cluster group attach prod package prod-edge -p contour.tanzu.vmware.com --install-namespace team-a --values contour.replicas=3 --wait --timeout 90s
+  step kubectl tko cluster group attach prod stack -f test/testdata/monitoring-stack.yaml --wait --timeout 2m
   table kubectl tko cluster group list
   step kubectl delete validatingadmissionpolicybinding tko-prod-baseline
   step kubectl wait validatingadmissionpolicybinding/tko-prod-baseline --for=create --timeout=60s
