@@ -65,6 +65,17 @@ func TestCheckAttachRefusesConflictsNamingBothGroups(t *testing.T) {
 	if err := CheckAttach(e, all, team, policyIntent("harbor", policy.TypeImageRegistry)); err != nil {
 		t.Fatalf("the same intent again: %v", err)
 	}
+	// Who holds the namespaces' labels changes only through a detach.
+	held := policyIntent("strict", policy.TypeSecurity)
+	held.HoldLabels = true
+	if err := CheckAttach(e, all, team, held); !errors.As(err, &inv) || err.Error() != "group team holds policy/strict without --hold-namespace-labels: detach it, then attach it again with --hold-namespace-labels; nothing was attached" {
+		t.Fatalf("held labels switched on: %v", err)
+	}
+	team.Intents[0].HoldLabels = true
+	if err := CheckAttach(e, all, team, policyIntent("strict", policy.TypeSecurity)); err == nil || !strings.Contains(err.Error(), "holds policy/strict with --hold-namespace-labels: detach it, then attach it again without") {
+		t.Fatalf("held labels switched off: %v", err)
+	}
+	team.Intents[0].HoldLabels = false
 	// Objects of the same name from two groups.
 	if err := CheckAttach(e, all, prod, policyIntent("harbor", policy.TypeImageRegistry)); err == nil || !strings.Contains(err.Error(), "objects of the same name") {
 		t.Fatalf("same name: %v", err)

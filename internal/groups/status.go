@@ -275,6 +275,14 @@ func conflictsBetween(e *Estate, g, h *Group, intents []Intent) []Conflict {
 func CheckAttach(e *Estate, groups []*Group, g *Group, in Intent) error {
 	for _, held := range g.Intents {
 		if held.Kind == in.Kind && held.Name == in.Name {
+			// Who owns the namespaces cannot change under kapp: dropped from
+			// an App, a held namespace is orphaned with kapp's marks on it;
+			// added, an existing one is adopted mid-way. Detach does either
+			// cleanly.
+			if held.HoldLabels != in.HoldLabels {
+				return errs.Invalidf("group %s holds %s %s: detach it, then attach it again %s; nothing was attached",
+					g.Name, held.ID(), holding(held.HoldLabels), holding(in.HoldLabels))
+			}
 			continue
 		}
 		if held.Name == in.Name {
@@ -295,6 +303,13 @@ func CheckAttach(e *Estate, groups []*Group, g *Group, in Intent) error {
 		}
 	}
 	return nil
+}
+
+func holding(hold bool) string {
+	if hold {
+		return "with --hold-namespace-labels"
+	}
+	return "without --hold-namespace-labels"
 }
 
 // Detach removes an intent from a group and deletes its Apps; kapp-
