@@ -26,11 +26,20 @@ for goos in linux darwin windows; do
       bad=1
     fi
   done
+  # Initialised at every start of a plugin that links them, needed by
+  # none: the protobuf runtime (promapi and the metrics parser read text),
+  # client-go's informers (internal/wait lists and watches), the typed core
+  # API (posture decodes the fields it reads).
+  unused=$(go list -deps ./plugins/kubectl-tko-* | grep -E '^(google.golang.org/protobuf/|k8s.io/client-go/tools/cache$|k8s.io/api/core/v1$)' | head -1 || true)
+  if [[ -n $unused ]]; then
+    echo "a plugin links $unused on $goos, initialised at every start: see 'go list -deps' for which one and why" >&2
+    bad=1
+  fi
   heavy=$(go list -deps ./plugins/kubectl-tko | grep -E "^(k8s.io/client-go/rest|k8s.io/apimachinery/pkg/apis/meta/v1|k8s.io/cli-runtime/pkg/printers|crypto/tls|$mod/internal/explain)$" || true)
   if [[ -n $heavy ]]; then
     echo "the umbrella kubectl-tko links $(echo $heavy) on $goos: it must stay on internal/cmdutil and explain/base" >&2
     bad=1
   fi
 done
-[[ $bad == 0 ]] && echo "domain packages: no cobra or internal/cli below them, no direct x/term; the umbrella links no Kubernetes client (linux, darwin, windows)"
+[[ $bad == 0 ]] && echo "domain packages: no cobra or internal/cli below them, no direct x/term; the umbrella links no Kubernetes client; no plugin links the protobuf runtime, informers or the typed core API (linux, darwin, windows)"
 exit $bad

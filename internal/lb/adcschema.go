@@ -1,10 +1,14 @@
 package lb
 
+import "sync"
+
 // adcSchema is the AKODeploymentConfig's schema as far as kubectl tko
 // checks it, for clusters whose CRD carries none (a CRD that keeps unknown
 // fields): the spec's fields and which are required, from the AKO
-// operator's CRD (networking.tkg.tanzu.vmware.com v1alpha1).
-var adcSchema = func() map[string]any {
+// operator's CRD (networking.tkg.tanzu.vmware.com v1alpha1). Built at
+// first use: every start of the lb, cluster and observe plugins would
+// build it otherwise.
+var adcSchema = sync.OnceValue(func() map[string]any {
 	str := map[string]any{"type": "string"}
 	ref := map[string]any{"type": "object", "required": []any{"name", "namespace"},
 		"properties": map[string]any{"name": str, "namespace": str}}
@@ -34,4 +38,4 @@ var adcSchema = func() map[string]any {
 			},
 		},
 	}}
-}()
+})

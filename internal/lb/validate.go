@@ -212,7 +212,7 @@ func (p *Plan) schemaProblems(ctx context.Context, dyn dynamic.Interface) []errs
 	openAPI := servedSchema(ctx, dyn)
 	spec, _, _ := unstructured.NestedMap(openAPI, "properties", "spec")
 	if len(spec) == 0 || spec["x-kubernetes-preserve-unknown-fields"] == true {
-		openAPI = adcSchema
+		openAPI = adcSchema()
 	}
 	body := map[string]any{}
 	for k, val := range p.ADC.Object {

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"time"
 
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -54,13 +52,13 @@ func Collect(ctx context.Context, cfg *rest.Config) (Snapshot, error) {
 	}
 	all := metav1.ListOptions{}
 	var e error
-	s.Namespaces, e = kube.List[corev1.Namespace](ctx, r, namespacesGVR, "", all)
+	s.Namespaces, e = kube.List[Namespace](ctx, r, namespacesGVR, "", all)
 	fail(SrcNamespaces, e)
-	s.Pods, e = kube.List[corev1.Pod](ctx, r, podsGVR, "", all)
+	s.Pods, e = kube.List[Pod](ctx, r, podsGVR, "", all)
 	fail(SrcPods, e)
-	s.ServiceAccounts, e = kube.List[corev1.ServiceAccount](ctx, r, serviceAccountsGVR, "", all)
+	s.ServiceAccounts, e = kube.List[ServiceAccount](ctx, r, serviceAccountsGVR, "", all)
 	fail(SrcSAs, e)
-	s.NetworkPolicies, e = kube.List[networkingv1.NetworkPolicy](ctx, r, networkPoliciesGVR, "", all)
+	s.NetworkPolicies, e = kube.List[NetworkPolicy](ctx, r, networkPoliciesGVR, "", all)
 	fail(SrcNetpols, e)
 	rbacErr := func() error {
 		var err error

@@ -5,8 +5,6 @@ import (
 	"sort"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-	networkingv1 "k8s.io/api/networking/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/access"
@@ -16,10 +14,10 @@ import (
 // not be read has its error in Errors (by source name) and the checks that
 // need it are UNCHECKED.
 type Snapshot struct {
-	Namespaces          []corev1.Namespace
-	Pods                []corev1.Pod
-	ServiceAccounts     []corev1.ServiceAccount
-	NetworkPolicies     []networkingv1.NetworkPolicy
+	Namespaces          []Namespace
+	Pods                []Pod
+	ServiceAccounts     []ServiceAccount
+	NetworkPolicies     []NetworkPolicy
 	ClusterRoles        []rbacv1.ClusterRole
 	ClusterRoleBindings []rbacv1.ClusterRoleBinding
 	Roles               []rbacv1.Role

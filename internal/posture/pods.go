@@ -5,18 +5,16 @@ import (
 	"slices"
 	"strings"
 
-	corev1 "k8s.io/api/core/v1"
-
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/policy"
 )
 
-func podRef(p corev1.Pod) string { return "Pod/" + p.Namespace + "/" + p.Name }
+func podRef(p Pod) string { return "Pod/" + p.Namespace + "/" + p.Name }
 
 // userPods are the pods outside system namespaces that are not done.
-func (s Snapshot) userPods() []corev1.Pod {
-	var out []corev1.Pod
+func (s Snapshot) userPods() []Pod {
+	var out []Pod
 	for _, p := range s.Pods {
-		if IsSystemNamespace(p.Namespace) || p.Status.Phase == corev1.PodSucceeded || p.Status.Phase == corev1.PodFailed {
+		if IsSystemNamespace(p.Namespace) || p.Status.Phase == podSucceeded || p.Status.Phase == podFailed {
 			continue
 		}
 		out = append(out, p)
@@ -24,8 +22,8 @@ func (s Snapshot) userPods() []corev1.Pod {
 	return out
 }
 
-func containers(p corev1.Pod) []corev1.Container {
-	out := append([]corev1.Container{}, p.Spec.InitContainers...)
+func containers(p Pod) []Container {
+	out := append([]Container{}, p.Spec.InitContainers...)
 	return append(out, p.Spec.Containers...)
 }
 

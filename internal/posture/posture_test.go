@@ -2,6 +2,7 @@ package posture
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +29,20 @@ func pod(ns, name string, edit func(*corev1.Pod)) corev1.Pod {
 	return p
 }
 
+// decoded is v as Collect reads it: the API object's JSON decoded into
+// the fields the checks read.
+func decoded[T any](v any) T {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	var out T
+	if err := json.Unmarshal(raw, &out); err != nil {
+		panic(err)
+	}
+	return out
+}
+
 func yes() *bool { b := true; return &b }
 func no() *bool  { b := false; return &b }
 
@@ -39,13 +54,13 @@ func insecure() Snapshot {
 	group := func(n string) rbacv1.Subject { return rbacv1.Subject{Kind: "Group", Name: n} }
 	user := func(n string) rbacv1.Subject { return rbacv1.Subject{Kind: "User", Name: n} }
 	return Snapshot{
-		Namespaces: []corev1.Namespace{
+		Namespaces: decoded[[]Namespace]([]corev1.Namespace{
 			{ObjectMeta: metav1.ObjectMeta{Name: "shop"}},
 			{ObjectMeta: metav1.ObjectMeta{Name: "kube-system"}},
 			{ObjectMeta: metav1.ObjectMeta{Name: "labelled", Labels: map[string]string{"pod-security.kubernetes.io/enforce": "baseline"}}},
 			{ObjectMeta: metav1.ObjectMeta{Name: "by-policy", Labels: map[string]string{"tko.tanzu.vmware.com/policy": "baseline"}}},
-		},
-		Pods: []corev1.Pod{
+		}),
+		Pods: decoded[[]Pod]([]corev1.Pod{
 			pod("shop", "priv", func(p *corev1.Pod) {
 				p.Spec.Containers[0].SecurityContext = &corev1.SecurityContext{Privileged: yes()}
 				p.Spec.HostNetwork = true
@@ -70,8 +85,8 @@ func insecure() Snapshot {
 				p.Spec.Containers[0].Image = "kube-proxy:latest"
 			}),
 			pod("done", "job", func(p *corev1.Pod) { p.Spec.ServiceAccountName = ""; p.Status.Phase = corev1.PodSucceeded }),
-		},
-		NetworkPolicies: []networkingv1.NetworkPolicy{{ObjectMeta: meta("guarded", "deny")}},
+		}),
+		NetworkPolicies: decoded[[]NetworkPolicy]([]networkingv1.NetworkPolicy{{ObjectMeta: meta("guarded", "deny")}}),
 		ClusterRoles: []rbacv1.ClusterRole{
 			{ObjectMeta: metav1.ObjectMeta{Name: "cluster-admin"}, Rules: wild},
 			{ObjectMeta: metav1.ObjectMeta{Name: "secret-reader"}, Rules: secrets},
@@ -291,5 +306,24 @@ func TestSystemNamespacesAndTags(t *testing.T) {
 		if tag, _ := ImageTag(image); tag != want {
 			t.Errorf("ImageTag(%s) = %q, want %q", image, tag, want)
 		}
+	}
+}
+
+// A default ServiceAccount that says not to mount its token exempts the
+// pods that use it, read from the API's JSON as Collect reads it.
+func TestDefaultServiceAccountThatDoesNotMount(t *testing.T) {
+	s := Snapshot{
+		ServiceAccounts: decoded[[]ServiceAccount]([]corev1.ServiceAccount{
+			{ObjectMeta: meta("quiet", "default"), AutomountServiceAccountToken: no()},
+			{ObjectMeta: meta("shop", "default")},
+		}),
+		Pods: decoded[[]Pod]([]corev1.Pod{
+			pod("quiet", "a", func(p *corev1.Pod) { p.Spec.ServiceAccountName = "" }),
+			pod("shop", "b", func(p *corev1.Pod) { p.Spec.ServiceAccountName = "default" }),
+			pod("shop", "c", nil),
+		}),
+	}
+	if got := s.defaultServiceAccounts(); len(got) != 1 || got[0] != "Pod/shop/b" {
+		t.Errorf("got %v, want [Pod/shop/b]", got)
 	}
 }

@@ -3,11 +3,11 @@ package wait_test
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
 
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -22,13 +22,6 @@ import (
 // These tests need no control plane: a fake dynamic client whose watch is
 // driven by the test, as kubectl's wait_test.go does. The control-plane
 // tests beside them cover the same checks against a real API server.
-
-// TestMain turns off client-go's streaming list for the reflector: the fake
-// client sends no bookmark events, which a real API server does.
-func TestMain(m *testing.M) {
-	os.Setenv("KUBE_FEATURE_WatchListClient", "false")
-	os.Exit(m.Run())
-}
 
 func fakeCluster(generation, observed int64, available string) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: map[string]any{
@@ -97,5 +90,63 @@ func TestFakeWatchStopsOnInterrupt(t *testing.T) {
 	time.AfterFunc(100*time.Millisecond, func() { cancel(errs.ErrInterrupted) })
 	if _, err := wait.For(ctx, fakeSpec(client, 0)); !errors.Is(err, errs.ErrInterrupted) {
 		t.Fatalf("want interrupted, got %v", err)
+	}
+}
+
+// A watch that ends (here with the 410 a server sends for an expired
+// version) is followed by a new list, which sees what changed meanwhile,
+// and a new watch from the list's version.
+func TestFakeWatchThatExpiresListsAgain(t *testing.T) {
+	client, _ := fakeClient(fakeCluster(1, 1, "False"))
+	gvr := schema.GroupVersionResource{Group: "cluster.x-k8s.io", Version: "v1beta2", Resource: "clusters"}
+	lists, watches := 0, 0
+	client.PrependReactor("list", "clusters", func(clienttesting.Action) (bool, runtime.Object, error) {
+		lists++
+		return false, nil, nil
+	})
+	client.PrependWatchReactor("clusters", func(clienttesting.Action) (bool, watch.Interface, error) {
+		watches++
+		w := watch.NewFakeWithChanSize(2, false)
+		if watches == 1 {
+			// Meanwhile the cluster became Available, and the version the
+			// watch started from expired.
+			if err := client.Tracker().Update(gvr, fakeCluster(1, 1, "True"), "default"); err != nil {
+				t.Error(err)
+			}
+			w.Error(&metav1.Status{Status: metav1.StatusFailure, Code: 410, Reason: metav1.StatusReasonExpired})
+		}
+		return true, w, nil
+	})
+	got, err := wait.For(context.Background(), fakeSpec(client, 10*time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cond(got) != "True" || lists != 2 || watches != 1 {
+		t.Fatalf("Available=%s after %d lists and %d watches, want True after 2 and 1", cond(got), lists, watches)
+	}
+}
+
+// A check that fails on a change the watch saw ends the wait with the
+// check's own error; on the first look it is said what was waited for.
+func TestFakeWatchCheckFailure(t *testing.T) {
+	failed := errors.New("ReconcileFailed: boom")
+	check := func(u *unstructured.Unstructured) (bool, error) {
+		if cond(u) == "Unknown" {
+			return false, failed
+		}
+		return false, nil
+	}
+	client, w := fakeClient(fakeCluster(1, 1, "False"))
+	spec := fakeSpec(client, 10*time.Second)
+	spec.Check = check
+	go w.Modify(fakeCluster(1, 1, "Unknown"))
+	if _, err := wait.For(context.Background(), spec); !errors.Is(err, failed) || err.Error() != failed.Error() {
+		t.Errorf("on a change: got %v, want the check's error as it is", err)
+	}
+	client, _ = fakeClient(fakeCluster(1, 1, "Unknown"))
+	spec = fakeSpec(client, 10*time.Second)
+	spec.Check = check
+	if _, err := wait.For(context.Background(), spec); !errors.Is(err, failed) || !strings.HasPrefix(err.Error(), "waiting for cluster default/wc-1 to become Available: ") {
+		t.Errorf("on the first look: got %v", err)
 	}
 }

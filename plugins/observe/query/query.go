@@ -9,13 +9,13 @@ import (
 	"time"
 
 	"github.com/guptarohit/asciigraph"
-	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/spf13/cobra"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cli"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/cmdutil"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe/promapi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
 
@@ -139,7 +139,7 @@ func (o *Options) Run(ctx context.Context) error {
 	}
 	var res *observe.Result
 	if o.Range > 0 {
-		res, err = p.QueryRange(ctx, o.Query, promv1.Range{Start: o.at.Add(-o.Range), End: o.at, Step: o.Step}, o.MaxSeries)
+		res, err = p.QueryRange(ctx, o.Query, promapi.Range{Start: o.at.Add(-o.Range), End: o.at, Step: o.Step}, o.MaxSeries)
 	} else {
 		res, err = p.Query(ctx, o.Query, o.at, o.MaxSeries)
 	}

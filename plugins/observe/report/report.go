@@ -10,7 +10,6 @@ import (
 	"strings"
 	"time"
 
-	promv1 "github.com/prometheus/client_golang/api/prometheus/v1"
 	"github.com/spf13/cobra"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/cli-runtime/pkg/genericiooptions"
@@ -25,6 +24,7 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/fleet"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/observe/promapi"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/posture"
 	"github.com/vmware-tanzu-labs/kubectl-tko/plugins/observe/common"
 )
@@ -186,7 +186,7 @@ func (o *Options) requests(ctx context.Context) ([]observe.Series, string) {
 		now := time.Now()
 		step := max(observe.StepFor(o.Range, 61), time.Second)
 		var res *observe.Result
-		if res, err = p.QueryRange(ctx, requestsQuery, promv1.Range{Start: now.Add(-o.Range), End: now, Step: step}, 6); err == nil {
+		if res, err = p.QueryRange(ctx, requestsQuery, promapi.Range{Start: now.Add(-o.Range), End: now, Step: step}, 6); err == nil {
 			if len(res.Series) == 0 {
 				return nil, "no API server request metrics yet"
 			}
