@@ -217,7 +217,7 @@ func (f *Factory) Dynamic() (dynamic.Interface, error) {
 			f.dynErr = err
 			return
 		}
-		f.dyn, f.dynErr = dynamic.NewForConfig(cfg)
+		f.dyn, f.dynErr = kube.NewDynamic(cfg)
 	})
 	return f.dyn, f.dynErr
 }
