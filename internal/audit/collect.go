@@ -27,7 +27,8 @@ type Management struct {
 	// Tune adjusts the REST config of each workload cluster (timeouts).
 	Tune func(*rest.Config)
 	// Trees, when set, holds the tree objects of every audited cluster,
-	// read at once (capi.ReadTreeObjects); else each cluster's are read.
+	// read at once (capi.ReadPoolObjects: the rules read no machines);
+	// else each cluster's are read.
 	Trees *capi.TreeObjects
 }
 

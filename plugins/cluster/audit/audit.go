@@ -162,9 +162,9 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 		return nil, err
 	}
 	c := &common.Client{API: api, Dyn: t.Clients.Dynamic, Namespace: t.Clients.Namespace}
-	// The clusters, the releases and, for a namespace or all, the objects
-	// of every cluster's tree are independent reads: one round trip, not
-	// four more per cluster.
+	// The clusters, the releases and, for a namespace or all, the node
+	// pools and health checks of every cluster are independent reads: one
+	// round trip, not more per cluster. The rules read no machines.
 	var (
 		clusters []*unstructured.Unstructured
 		tkrs     []capi.TKR
@@ -179,7 +179,7 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 		if o.AllNamespaces {
 			ns = metav1.NamespaceAll
 		}
-		g.Go(func() (err error) { trees, err = capi.ReadTreeObjects(gctx, c.Dyn, c.API, ns, ""); return err })
+		g.Go(func() (err error) { trees, err = capi.ReadPoolObjects(gctx, c.Dyn, c.API, ns); return err })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
