@@ -186,6 +186,7 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 	}
 	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Trees: trees, Tune: func(cfg *rest.Config) {
 		cfg.Timeout = o.sel.Timeout
+		t.Factory.ShareDial(cfg)
 	}}
 	keys := make([]string, len(clusters))
 	for i, u := range clusters {
