@@ -46,7 +46,7 @@ func Collect(ctx context.Context, m Management, cluster *unstructured.Unstructur
 	var tree *capi.Tree
 	var err error
 	if m.Trees != nil {
-		tree = capi.TreeFrom(cluster, m.Trees)
+		tree = capi.TreeFromView(cluster, in.View, m.Trees)
 	} else {
 		tree, err = capi.BuildTree(ctx, m.Dyn, m.API, cluster)
 	}

@@ -178,8 +178,13 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 // TreeFrom builds a cluster's tree from objects read for it, or for many
 // clusters (ReadTreeObjects): it takes those of the cluster's own.
 func TreeFrom(cluster *unstructured.Unstructured, objs *TreeObjects) *Tree {
+	return TreeFromView(cluster, FromUnstructured(cluster), objs)
+}
+
+// TreeFromView is TreeFrom for a caller that has the cluster's view
+// already: building it again is most of a small tree's cost.
+func TreeFromView(cluster *unstructured.Unstructured, view Cluster, objs *TreeObjects) *Tree {
 	ns, name := cluster.GetNamespace(), cluster.GetName()
-	view := FromUnstructured(cluster)
 	root := NodeFor(cluster)
 	root.Ready, root.Message = readyFromView(view, root)
 	owned := func(items []unstructured.Unstructured) []unstructured.Unstructured {

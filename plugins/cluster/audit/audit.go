@@ -248,7 +248,7 @@ func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructur
 		if len(wanted) > 0 && !wanted[u.GetName()] {
 			continue
 		}
-		if capi.FromUnstructured(u).Role == "management" && !o.IncludeManagement && len(wanted) == 0 {
+		if capi.IsManagement(u) && !o.IncludeManagement && len(wanted) == 0 {
 			continue
 		}
 		out = append(out, u)
