@@ -27,7 +27,8 @@ type Management struct {
 	// Tune adjusts the REST config of each workload cluster (timeouts).
 	Tune func(*rest.Config)
 	// Trees, when set, holds the tree objects of every audited cluster,
-	// read at once (capi.ReadTreeObjects); else each cluster's are read.
+	// read at once (capi.ReadPoolObjects: the rules read no machines);
+	// else each cluster's are read.
 	Trees *capi.TreeObjects
 }
 
@@ -45,7 +46,7 @@ func Collect(ctx context.Context, m Management, cluster *unstructured.Unstructur
 	var tree *capi.Tree
 	var err error
 	if m.Trees != nil {
-		tree = capi.TreeFrom(cluster, m.Trees)
+		tree = capi.TreeFromView(cluster, in.View, m.Trees)
 	} else {
 		tree, err = capi.BuildTree(ctx, m.Dyn, m.API, cluster)
 	}

@@ -75,6 +75,13 @@ type replicaCounts struct {
 	UpToDateReplicas  int64  `json:"upToDateReplicas"`
 }
 
+// IsManagement reports whether a Cluster is a management cluster, as its
+// view's Role says, without building the view.
+func IsManagement(u *unstructured.Unstructured) bool {
+	_, ok := u.GetLabels()[LabelRole]
+	return ok
+}
+
 // FromUnstructured maps a Cluster of either version onto the view. The
 // fields are read from the maps directly (managedFields are never walked).
 func FromUnstructured(u *unstructured.Unstructured) Cluster {

@@ -229,3 +229,17 @@ func refStatus(u *unstructured.Unstructured, c Cluster, v1beta1 bool) (string, s
 	}
 	return StatusUnknown, "no " + availableType + " condition reported yet"
 }
+
+// TestIsManagementAsTheView: the label test agrees with the view's role.
+func TestIsManagementAsTheView(t *testing.T) {
+	for _, labels := range []map[string]any{nil, {"a": "b"}, {LabelRole: ""}, {LabelRole: "true", "a": "b"}} {
+		meta := map[string]any{"name": "c"}
+		if labels != nil {
+			meta["labels"] = labels
+		}
+		u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "cluster.x-k8s.io/v1beta2", "kind": "Cluster", "metadata": meta}}
+		if got, want := IsManagement(u), FromUnstructured(u).Role == "management"; got != want {
+			t.Errorf("labels %v: IsManagement %v, the view says %v", labels, got, want)
+		}
+	}
+}

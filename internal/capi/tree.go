@@ -117,6 +117,18 @@ type TreeObjects struct {
 // once, of the clusters selector matches (everything if empty): one round
 // trip for every cluster there, instead of four per cluster.
 func ReadTreeObjects(ctx context.Context, dyn dynamic.Interface, api API, namespace, selector string) (*TreeObjects, error) {
+	return readTreeObjects(ctx, dyn, api, namespace, selector, true)
+}
+
+// ReadPoolObjects is ReadTreeObjects without the machines and control
+// planes: what a tree's node pools and health checks are built from, for
+// the views that read only those (audit). Machines are the longest of the
+// lists, one per node.
+func ReadPoolObjects(ctx context.Context, dyn dynamic.Interface, api API, namespace string) (*TreeObjects, error) {
+	return readTreeObjects(ctx, dyn, api, namespace, "", false)
+}
+
+func readTreeObjects(ctx context.Context, dyn dynamic.Interface, api API, namespace, selector string, machines bool) (*TreeObjects, error) {
 	list := func(ctx context.Context, gvr schema.GroupVersionResource, selector string) ([]unstructured.Unstructured, error) {
 		l, err := dyn.Resource(gvr).Namespace(namespace).List(ctx, metav1.ListOptions{LabelSelector: selector})
 		if err != nil {
@@ -127,7 +139,6 @@ func ReadTreeObjects(ctx context.Context, dyn dynamic.Interface, api API, namesp
 	}
 	objs := &TreeObjects{}
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() (err error) { objs.Machines, err = list(gctx, api.Resource("machines"), selector); return err })
 	g.Go(func() (err error) {
 		objs.MachineDeployments, err = list(gctx, api.Resource("machinedeployments"), selector)
 		return err
@@ -137,7 +148,10 @@ func ReadTreeObjects(ctx context.Context, dyn dynamic.Interface, api API, namesp
 		objs.MachineHealthChecks, err = list(gctx, api.Resource("machinehealthchecks"), "")
 		return err
 	})
-	if gvr, ok := api.GroupResource("controlplane.cluster.x-k8s.io", "kubeadmcontrolplanes"); ok {
+	if machines {
+		g.Go(func() (err error) { objs.Machines, err = list(gctx, api.Resource("machines"), selector); return err })
+	}
+	if gvr, ok := api.GroupResource("controlplane.cluster.x-k8s.io", "kubeadmcontrolplanes"); ok && machines {
 		g.Go(func() error {
 			// Best effort: a tree shows the reference without it. Not
 			// every control plane carries the cluster's label.
@@ -164,8 +178,13 @@ func BuildTree(ctx context.Context, dyn dynamic.Interface, api API, cluster *uns
 // TreeFrom builds a cluster's tree from objects read for it, or for many
 // clusters (ReadTreeObjects): it takes those of the cluster's own.
 func TreeFrom(cluster *unstructured.Unstructured, objs *TreeObjects) *Tree {
+	return TreeFromView(cluster, FromUnstructured(cluster), objs)
+}
+
+// TreeFromView is TreeFrom for a caller that has the cluster's view
+// already: building it again is most of a small tree's cost.
+func TreeFromView(cluster *unstructured.Unstructured, view Cluster, objs *TreeObjects) *Tree {
 	ns, name := cluster.GetNamespace(), cluster.GetName()
-	view := FromUnstructured(cluster)
 	root := NodeFor(cluster)
 	root.Ready, root.Message = readyFromView(view, root)
 	owned := func(items []unstructured.Unstructured) []unstructured.Unstructured {

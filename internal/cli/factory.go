@@ -105,6 +105,17 @@ func (e *servedEntry) discover(cfg *rest.Config) (kube.Served, error) {
 	return e.served, e.servedErr
 }
 
+// ShareDial makes cfg's first requests share one connection with every
+// other client of the run that reaches the same server (kube.DialGate).
+// For workload clusters: a fleet run reads many at once, often behind one
+// address, and each client's first requests would otherwise dial and
+// handshake a connection each, of which HTTP/2 keeps one.
+func (f *Factory) ShareDial(cfg *rest.Config) {
+	if f != nil && f.served != nil {
+		cfg.Wrap(f.served.entry(cfg).gate.Wrap)
+	}
+}
+
 // ServedVersion returns the first of a group's served versions, preferred
 // first, that serves a resource: a group's preferred version may not serve
 // every resource (run.tanzu.vmware.com). Asked once per API server and
@@ -217,7 +228,7 @@ func (f *Factory) Dynamic() (dynamic.Interface, error) {
 			f.dynErr = err
 			return
 		}
-		f.dyn, f.dynErr = dynamic.NewForConfig(cfg)
+		f.dyn, f.dynErr = kube.NewDynamic(cfg)
 	})
 	return f.dyn, f.dynErr
 }

@@ -195,6 +195,7 @@ func fleetRun[T any](ctx context.Context, f *Factory, sel fleet.Selection, reqs 
 		}
 		tune := func(cfg *rest.Config) {
 			cfg.Timeout, cfg.QPS, cfg.Burst = mgmt.Config.Timeout, mgmt.Config.QPS, mgmt.Config.Burst
+			f.ShareDial(cfg)
 		}
 		return fleet.RunEach(ctx, names, sel.Options, func(ctx context.Context, name string) (T, error) {
 			ns, cluster, _ := strings.Cut(name, "/")

@@ -146,7 +146,7 @@ func Connect(ctx context.Context, dyn dynamic.Interface, namespace, name string,
 	if tune != nil {
 		tune(cfg)
 	}
-	d, err := dynamic.NewForConfig(cfg)
+	d, err := kube.NewDynamic(cfg)
 	if err != nil {
 		return nil, fmt.Errorf("the kubeconfig of cluster %s/%s: %w", namespace, name, err)
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -26,7 +27,7 @@ const wanDelayEachWay = 25 * time.Millisecond
 // at WAN distance (wan.go): one context, 10, 100 and 1,000; 100 with one
 // context that never answers and with five that refuse TLS; and each fleet
 // verb at 100 contexts against its one-context time.
-func fleetWAN(bin string, runs int, profile string) error {
+func fleetWAN(bin string, runs int, profile, profileVerb, verbs string) error {
 	ctx := context.Background()
 	e, err := startEnv(ctx, "for the fleet benchmark at WAN distance", testenv.Options{Seed: true, Velero: true})
 	if err != nil {
@@ -78,7 +79,10 @@ func fleetWAN(bin string, runs int, profile string) error {
 	pluginBin := filepath.Join(bin, "kubectl-tko-cluster")
 	if profile != "" {
 		os.Setenv("HOME", e.Dir)
-		return profileFleet(profile, runs, 100, kubeconfig)
+		return profileFleet(profile, profileVerb, runs, 100, kubeconfig)
+	}
+	if verbs != "" {
+		return fleetVerbs(kubeconfig, env, bin, runs, e.CP.PIDs, verbs)
 	}
 
 	fmt.Printf("\nFleet at WAN distance: every context its own address behind a loopback proxy holding each direction %s (measured round trip %s); median of %d runs (5 for 1,000 contexts)\n",
@@ -144,7 +148,7 @@ func fleetWAN(bin string, runs int, profile string) error {
 	if err := slowSites(kubeconfig, env, pluginBin, single); err != nil {
 		return err
 	}
-	return fleetVerbs(kubeconfig, env, bin, runs, e.CP.PIDs)
+	return fleetVerbs(kubeconfig, env, bin, runs, e.CP.PIDs, "")
 }
 
 // slowSites: one context of 100 that never answers, five that refuse TLS.
@@ -194,10 +198,10 @@ func slowSites(kubeconfig func(int, ...int) (string, error), env func(string) []
 }
 
 // fleetVerbs measures each fleet verb over 100 contexts against its time
-// on one.
+// on one; when only is set, the verbs containing one of its comma-separated words.
 // The control plane runs on the same cores as the client: its CPU per
 // run (etcd, kube-apiserver, ...) is a floor too, shown beside the client's.
-func fleetVerbs(kubeconfig func(int, ...int) (string, error), env func(string) []string, bin string, runs int, serverPIDs []int) error {
+func fleetVerbs(kubeconfig func(int, ...int) (string, error), env func(string) []string, bin string, runs int, serverPIDs []int, only string) error {
 	one, err := kubeconfig(1)
 	if err != nil {
 		return err
@@ -219,6 +223,11 @@ func fleetVerbs(kubeconfig func(int, ...int) (string, error), env func(string) [
 		{"kubectl-tko-cluster", "backup", "status"},
 		{"kubectl-tko-lb", "status", "-A"},
 	} {
+		if only != "" && !slices.ContainsFunc(strings.Split(only, ","), func(o string) bool {
+			return strings.Contains(strings.TrimPrefix(v[0], "kubectl-tko-")+" "+strings.Join(v[1:], " "), o)
+		}) {
+			continue
+		}
 		bin := filepath.Join(bin, v[0])
 		_, _ = measureCodes(1, env(one), answers, bin, v[1:]...)
 		server0 := processCPU(serverPIDs)

@@ -27,7 +27,9 @@ func main() {
 	clusters := flag.Int("clusters", 5000, "Clusters for the list benchmark (spread over 50 namespaces)")
 	installRuns := flag.Int("install-runs", 9, "runs per client of the install --wait latency benchmark")
 	only := flag.String("only", "", "run one benchmark: startup, size, list, fleet, wan, install or login")
-	profile := flag.String("cpuprofile", "", "with wan: run the 100-context list in this process --runs times under a CPU profile written here, and nothing else")
+	profile := flag.String("cpuprofile", "", "with wan: run -profile-verb over 100 contexts in this process --runs times under a CPU profile written here, and nothing else")
+	profileVerb := flag.String("profile-verb", "cluster list -A", "with -cpuprofile: the fleet verb to profile, plugin first (cluster audit -A, lb status -A, observe health -A)")
+	verbs := flag.String("verbs", "", "with wan: measure only the fleet verbs whose command contains one of these, comma-separated (audit,lb status), without the list figures")
 	carriedToo := flag.Bool("carried", true, "with size: also build the plugins from this tree with symbols and print what each carries")
 	flag.Parse()
 	if err := buildRSS(); err != nil {
@@ -48,7 +50,7 @@ func main() {
 		{"size", func() error { return sizes(*bin, kubectl, *carriedToo) }},
 		{"list", func() error { return clusterList(*bin, kubectl, *listRuns, 50, *clusters/50) }},
 		{"fleet", func() error { return fleetList(*bin, *runs) }},
-		{"wan", func() error { return fleetWAN(*bin, *runs, *profile) }},
+		{"wan", func() error { return fleetWAN(*bin, *runs, *profile, *profileVerb, *verbs) }},
 		{"install", func() error { return installLatency(*bin, kubectl, *installRuns) }},
 		{"login", func() error { return loginCached(*bin, kubectl, *runs) }},
 	}

@@ -162,9 +162,9 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 		return nil, err
 	}
 	c := &common.Client{API: api, Dyn: t.Clients.Dynamic, Namespace: t.Clients.Namespace}
-	// The clusters, the releases and, for a namespace or all, the objects
-	// of every cluster's tree are independent reads: one round trip, not
-	// four more per cluster.
+	// The clusters, the releases and, for a namespace or all, the node
+	// pools and health checks of every cluster are independent reads: one
+	// round trip, not more per cluster. The rules read no machines.
 	var (
 		clusters []*unstructured.Unstructured
 		tkrs     []capi.TKR
@@ -179,13 +179,14 @@ func (o *Options) auditContext(ctx context.Context, t cli.Target) ([]tkoaudit.Cl
 		if o.AllNamespaces {
 			ns = metav1.NamespaceAll
 		}
-		g.Go(func() (err error) { trees, err = capi.ReadTreeObjects(gctx, c.Dyn, c.API, ns, ""); return err })
+		g.Go(func() (err error) { trees, err = capi.ReadPoolObjects(gctx, c.Dyn, c.API, ns); return err })
 	}
 	if err := g.Wait(); err != nil {
 		return nil, err
 	}
 	m := tkoaudit.Management{Dyn: c.Dyn, API: c.API, TKRs: tkrs, TKRsServed: served, Trees: trees, Tune: func(cfg *rest.Config) {
 		cfg.Timeout = o.sel.Timeout
+		t.Factory.ShareDial(cfg)
 	}}
 	keys := make([]string, len(clusters))
 	for i, u := range clusters {
@@ -247,7 +248,7 @@ func (o *Options) clusters(ctx context.Context, c *common.Client) ([]*unstructur
 		if len(wanted) > 0 && !wanted[u.GetName()] {
 			continue
 		}
-		if capi.FromUnstructured(u).Role == "management" && !o.IncludeManagement && len(wanted) == 0 {
+		if capi.IsManagement(u) && !o.IncludeManagement && len(wanted) == 0 {
 			continue
 		}
 		out = append(out, u)

@@ -51,3 +51,23 @@ func TestAuditAllContextsStreams(t *testing.T) {
 		t.Errorf("summary: %s", r.Stderr)
 	}
 }
+
+// TestAuditReadsPoolsOnce: every cluster's node pools and health checks
+// come from one list each for the namespace, and no machines are read (no
+// rule looks at them: they are the longest lists of a management cluster).
+func TestAuditReadsPoolsOnce(t *testing.T) {
+	s := clitest.Estate(t)
+	r := clitest.Cmd{Plugin: cluster.Plugin(), Kubeconfig: clitest.Kubeconfig(t, s)}.Run(t, "audit", "-A")
+	if r.Code != 1 || !strings.Contains(r.Stdout, "wc-prod-1\tTKO-MHC-001\tmedium\tPASS") {
+		t.Fatalf("%s", r)
+	}
+	lists := map[string]int{}
+	for _, req := range s.Requests() {
+		if req.Verb == "list" || req.Verb == "get" {
+			lists[req.Verb+" "+req.Resource.Resource]++
+		}
+	}
+	if lists["list machinedeployments"] != 1 || lists["list machinehealthchecks"] != 1 || lists["list machines"]+lists["get machines"] != 0 {
+		t.Errorf("reads: %v", lists)
+	}
+}

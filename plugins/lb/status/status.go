@@ -205,7 +205,10 @@ func (o *Options) read(ctx context.Context, t cli.Target, opts fleet.Options) ([
 	for i, u := range clusters {
 		keys[i] = u.GetNamespace() + "/" + u.GetName()
 	}
-	tune := func(cfg *rest.Config) { cfg.Timeout = c.Config.Timeout }
+	tune := func(cfg *rest.Config) {
+		cfg.Timeout = c.Config.Timeout
+		t.Factory.ShareDial(cfg)
+	}
 	akos := fleet.Run(ctx, keys, opts, func(ctx context.Context, key string) (*lb.AKO, error) {
 		u := clusters[slices.Index(keys, key)]
 		wc, err := fleet.Connect(ctx, c.Dynamic, u.GetNamespace(), u.GetName(), tune)
