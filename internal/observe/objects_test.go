@@ -21,7 +21,7 @@ func TestOnePassReadsAsEncodingJSON(t *testing.T) {
 	at := metav1.NewTime(time.Date(2026, 12, 7, 3, 4, 5, 0, time.UTC))
 	om := metav1.ObjectMeta{Name: "x", Namespace: "team-a", Labels: map[string]string{"app": "shop"}, CreationTimestamp: at,
 		ManagedFields: []metav1.ManagedFieldsEntry{{Manager: "kubelet", Operation: "Update", APIVersion: "v1", Time: &at, FieldsType: "FieldsV1",
-			FieldsV1: &metav1.FieldsV1{Raw: []byte(`{"f:status":{"f:conditions":{"k:{\"type\":\"Ready\"}":{".":{}}}}}`)}}}}
+			FieldsV1: metav1.NewFieldsV1(`{"f:status":{"f:conditions":{"k:{\"type\":\"Ready\"}":{".":{}}}}}`)}}}
 	rl := corev1.ResourceList{corev1.ResourceCPU: resource.MustParse("250m"), corev1.ResourceMemory: resource.MustParse("512Mi")}
 	replicas, class := int32(3), "vsan"
 	cases := []struct {
