@@ -14,6 +14,7 @@ import (
 	"k8s.io/client-go/rest"
 
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube"
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube/kubetest"
 )
 
 // TestShareDialOneConnection: the workload clients of two contexts that
@@ -34,7 +35,7 @@ func TestShareDialOneConnection(t *testing.T) {
 	}
 	// A slow handshake, so that every request is sent before the first
 	// connection exists, whatever the machine's load.
-	srv.Listener = slowHandshakes{srv.Listener}
+	srv.Listener = kubetest.SlowHandshakes(srv.Listener, 300*time.Millisecond)
 	srv.StartTLS()
 	defer srv.Close()
 	f := NewFactory()
@@ -62,25 +63,4 @@ func TestShareDialOneConnection(t *testing.T) {
 	if got := conns.Load(); got != 1 {
 		t.Errorf("%d connections, want 1", got)
 	}
-}
-
-// slowHandshakes delays each accepted connection's first read.
-type slowHandshakes struct{ net.Listener }
-
-func (l slowHandshakes) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &slowFirstRead{Conn: c}, nil
-}
-
-type slowFirstRead struct {
-	net.Conn
-	once sync.Once
-}
-
-func (c *slowFirstRead) Read(b []byte) (int, error) {
-	c.once.Do(func() { time.Sleep(300 * time.Millisecond) })
-	return c.Conn.Read(b)
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"k8s.io/client-go/rest"
+
+	"github.com/vmware-tanzu-labs/kubectl-tko/internal/kube/kubetest"
 )
 
 // TestDialGateOneHandshake: requests sent at once to a new HTTP/2 server
@@ -31,7 +33,7 @@ func TestDialGateOneHandshake(t *testing.T) {
 			// A slow handshake, so that every request is sent before the
 			// first connection exists: without it, on a loaded machine the
 			// requests may run one after another and never race.
-			srv.Listener = slowHandshakes{srv.Listener}
+			srv.Listener = kubetest.SlowHandshakes(srv.Listener, 300*time.Millisecond)
 			srv.StartTLS()
 			defer srv.Close()
 			cfg := &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}
@@ -61,25 +63,4 @@ func TestDialGateOneHandshake(t *testing.T) {
 			}
 		})
 	}
-}
-
-// slowHandshakes delays each accepted connection's first read.
-type slowHandshakes struct{ net.Listener }
-
-func (l slowHandshakes) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &slowFirstRead{Conn: c}, nil
-}
-
-type slowFirstRead struct {
-	net.Conn
-	once sync.Once
-}
-
-func (c *slowFirstRead) Read(b []byte) (int, error) {
-	c.once.Do(func() { time.Sleep(300 * time.Millisecond) })
-	return c.Conn.Read(b)
 }
