@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
@@ -148,5 +149,22 @@ func TestFakeWatchCheckFailure(t *testing.T) {
 	spec.Check = check
 	if _, err := wait.For(context.Background(), spec); !errors.Is(err, failed) || !strings.HasPrefix(err.Error(), "waiting for cluster default/wc-1 to become Available: ") {
 		t.Errorf("on the first look: got %v", err)
+	}
+}
+
+// A list the API server refuses for good (no right to read) ends the wait
+// at once with its answer, where a retry would only run out the timeout.
+func TestFakeWatchForbiddenEndsAtOnce(t *testing.T) {
+	client, _ := fakeClient(fakeCluster(1, 1, "False"))
+	lists := 0
+	client.PrependReactor("list", "clusters", func(clienttesting.Action) (bool, runtime.Object, error) {
+		lists++
+		return true, nil, apierrors.NewForbidden(schema.GroupResource{Group: "cluster.x-k8s.io", Resource: "clusters"}, "", errors.New("user cannot list"))
+	})
+	start := time.Now()
+	_, err := wait.For(context.Background(), fakeSpec(client, time.Minute))
+	var te *errs.TimeoutError
+	if !apierrors.IsForbidden(err) || errors.As(err, &te) || lists != 1 || !strings.HasPrefix(err.Error(), "waiting for cluster default/wc-1 to become Available: ") {
+		t.Fatalf("after %d lists and %s: %v", lists, time.Since(start).Round(time.Millisecond), err)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"io"
 	"time"
 
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/fields"
@@ -135,11 +136,17 @@ func (w *waiter) run(ctx context.Context) (bool, error) {
 		if done || errors.As(err, &ce) {
 			return done, err
 		}
+		if lasting(err) {
+			return false, &checkError{err: err}
+		}
 		if err == nil {
 			first = false
 			start := time.Now()
 			if done, err = w.watch(ctx, rv); done || errors.As(err, &ce) {
 				return done, err
+			}
+			if lasting(err) {
+				return false, &checkError{err: err}
 			}
 			if err == nil && time.Since(start) > time.Second {
 				pause = retryFirst
@@ -158,6 +165,14 @@ func (w *waiter) run(ctx context.Context) (bool, error) {
 // list looks at the object as it is now and returns the version to watch
 // from. The first look's verdict is wrapped (as the watch's precondition
 // was); a later one, after a watch ended, is a change like any other.
+// lasting says a failed list or watch would fail the same way again (no
+// right to read, the API not served, a request refused): the wait ends with
+// the API server's answer instead of retrying it until the timeout.
+func lasting(err error) bool {
+	return apierrors.IsForbidden(err) || apierrors.IsUnauthorized(err) || apierrors.IsNotFound(err) ||
+		apierrors.IsBadRequest(err) || apierrors.IsInvalid(err) || apierrors.IsMethodNotSupported(err)
+}
+
 func (w *waiter) list(ctx context.Context, first bool) (string, bool, error) {
 	l, err := w.spec.Client.List(ctx, metav1.ListOptions{FieldSelector: w.selector})
 	if err != nil {

@@ -220,4 +220,13 @@ func TestClusterCommandsWithLimitedRBAC(t *testing.T) {
 	e.Kubectl(append([]string{"tko", "cluster", "delete", "wc-rbac", "--yes"}, as...)...).ExitCode(explain.ExitForbidden).OneLineError("may not delete clusters.cluster.x-k8s.io")
 	e.Kubectl(append([]string{"tko", "cluster", "create", "wc-rbac2", "-f", testdata(t, "wc-new.yaml"), "--tkr", "v1.29.9---vmware.1-tkg.1"}, as...)...).ExitCode(explain.ExitForbidden).OneLineError("may not patch clusters.cluster.x-k8s.io")
 	e.Kubectl(append([]string{"tko", "cluster", "kubeconfig", "get", "wc-rbac", "--admin"}, as...)...).ExitCode(explain.ExitForbidden).OneLineError("may not get secrets")
+
+	// A user who may change a cluster but not list or watch it: --wait
+	// ends with the refusal (exit 7) instead of retrying it until the
+	// timeout (exit 4).
+	e.Kubectl("create", "role", "cluster-scaler", "-n", ns, "--verb=get,patch,update", "--resource=clusters.cluster.x-k8s.io").Success()
+	e.Kubectl("create", "rolebinding", "scaler", "-n", ns, "--role=cluster-scaler", "--user=tko-scaler").Success()
+	e.Kubectl("create", "clusterrolebinding", "tkr-reader-scaler-"+ns, "--clusterrole=tkr-reader-"+ns, "--user=tko-scaler").Success()
+	e.Kubectl("tko", "cluster", "scale", "wc-rbac", "-n", ns, "--as", "tko-scaler", "--controlplane", "5", "--wait", "--timeout", "20s").ExitCode(explain.ExitForbidden).
+		StdoutContains("spec.topology.controlPlane.replicas: 3 → 5").OneLineError(`user "tko-scaler" may not list clusters.cluster.x-k8s.io`, "kubectl auth can-i list")
 }
