@@ -3,7 +3,6 @@ package backup_test
 import (
 	"context"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 	"time"
@@ -19,13 +18,6 @@ import (
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/errs"
 	"github.com/vmware-tanzu-labs/kubectl-tko/internal/wait"
 )
-
-// TestMain turns off client-go's watch-list streaming, which the fake
-// client does not serve.
-func TestMain(m *testing.M) {
-	os.Setenv("KUBE_FEATURE_WatchListClient", "false")
-	os.Exit(m.Run())
-}
 
 func veleroObject(kind, name string, status map[string]any, spec map[string]any) *unstructured.Unstructured {
 	u := &unstructured.Unstructured{Object: map[string]any{"apiVersion": "velero.io/v1", "kind": kind,

@@ -33,8 +33,6 @@ func TestApplyStackWaitsByWatch(t *testing.T) {
 		{"ReconcileSucceeded", ""},
 		{"ReconcileFailed", "stopped at contour (applied: none; not applied: none): package install tanzu-packages/contour failed to reconcile:\n  no_such_value"},
 	}
-	// The fake client lists, then watches: no streaming list.
-	t.Setenv("KUBE_FEATURE_WatchListClient", "false")
 	for _, tc := range cases {
 		t.Run(tc.condition, func(t *testing.T) {
 			dyn := fake.NewSimpleDynamicClientWithCustomListKinds(runtime.NewScheme(), map[schema.GroupVersionResource]string{
