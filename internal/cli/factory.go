@@ -287,15 +287,12 @@ func (f *Factory) Connect(reqs ...kube.Requirement) (*kube.Clients, error) {
 	if err := served.Require(reqs...); err != nil {
 		return nil, err
 	}
-	dyn, err := f.Dynamic()
+	c, err := f.Clients()
 	if err != nil {
 		return nil, err
 	}
-	ns, err := f.Namespace()
-	if err != nil {
-		return nil, err
-	}
-	return &kube.Clients{Config: cfg, Dynamic: dyn, Served: served, Namespace: ns}, nil
+	c.Served = served
+	return c, nil
 }
 
 // Clients builds the chosen cluster's clients without asking it anything:
