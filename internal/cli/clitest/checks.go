@@ -105,3 +105,14 @@ func Changes(verb string, n int) CheckFunc {
 		}
 	}
 }
+
+// NoDiscovery checks that the command asked the server no discovery
+// request: a verb that knows what it reads costs its reads alone.
+func NoDiscovery(t *testing.T, s *Server, _ Result) {
+	t.Helper()
+	for _, r := range s.Requests() {
+		if r.Verb == "" {
+			t.Errorf("a discovery request: %s %s", r.Method, r.Path)
+		}
+	}
+}
