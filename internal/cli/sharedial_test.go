@@ -1,13 +1,9 @@
 package cli
 
 import (
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
@@ -22,22 +18,10 @@ import (
 // connection is up, dial and handshake one connection between them.
 func TestShareDialOneConnection(t *testing.T) {
 	t.Setenv("KUBECONFIG", t.TempDir()+"/none")
-	var conns atomic.Int64
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+	srv, conns := kubetest.SlowServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"x"}}`))
 	}))
-	srv.EnableHTTP2 = true
-	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-		if s == http.StateNew {
-			conns.Add(1)
-		}
-	}
-	// A slow handshake, so that every request is sent before the first
-	// connection exists, whatever the machine's load.
-	srv.Listener = kubetest.SlowHandshakes(srv.Listener, 300*time.Millisecond)
-	srv.StartTLS()
-	defer srv.Close()
 	f := NewFactory()
 	var wg sync.WaitGroup
 	start := make(chan struct{})

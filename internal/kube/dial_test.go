@@ -1,13 +1,9 @@
 package kube
 
 import (
-	"net"
 	"net/http"
-	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"k8s.io/client-go/rest"
 
@@ -22,20 +18,7 @@ func TestDialGateOneHandshake(t *testing.T) {
 		gated bool
 	}{{"gated", true}, {"ungated", false}} {
 		t.Run(c.name, func(t *testing.T) {
-			var conns atomic.Int64
-			srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("{}")) }))
-			srv.EnableHTTP2 = true
-			srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
-				if s == http.StateNew {
-					conns.Add(1)
-				}
-			}
-			// A slow handshake, so that every request is sent before the
-			// first connection exists: without it, on a loaded machine the
-			// requests may run one after another and never race.
-			srv.Listener = kubetest.SlowHandshakes(srv.Listener, 300*time.Millisecond)
-			srv.StartTLS()
-			defer srv.Close()
+			srv, conns := kubetest.SlowServer(t, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = w.Write([]byte("{}")) }))
 			cfg := &rest.Config{Host: srv.URL, TLSClientConfig: rest.TLSClientConfig{Insecure: true}}
 			// Not shared with other tests through client-go's transport cache.
 			cfg.Proxy = http.ProxyFromEnvironment
