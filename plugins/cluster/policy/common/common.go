@@ -49,9 +49,14 @@ func Run[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Conte
 
 // RunEach is Run that hands each target's result to each as it answers.
 func RunEach[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error), each func(int, fleet.Result[T])) (*cli.FleetReport[T], error) {
-	report, err := cli.RunFleetEach(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
+	return alone(cli.RunFleetEach(ctx, b.Factory, b.Selection, []kube.Requirement{policy.Requirement}, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
 		return fn(ctx, tg.Clients)
-	}, each)
+	}, each))
+}
+
+// alone returns the current context's error whole when the run was that
+// context alone, so that it keeps its own exit code.
+func alone[T any](report *cli.FleetReport[T], err error) (*cli.FleetReport[T], error) {
 	if err != nil {
 		return nil, err
 	}
@@ -67,7 +72,7 @@ func RunEach[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.C
 // reads, and only a 404 there costs discovery, to word what is missing as
 // RunEach does.
 func RunEachDirect[T any](ctx context.Context, b *PolicyOptions, fn func(ctx context.Context, c *kube.Clients) (T, error), each func(int, fleet.Result[T])) (*cli.FleetReport[T], error) {
-	report, err := cli.RunFleetDirect(ctx, b.Factory, b.Selection, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
+	return alone(cli.RunFleetDirect(ctx, b.Factory, b.Selection, b.Streams.ErrOut, func(ctx context.Context, tg cli.Target) (T, error) {
 		served := make(chan error, 1)
 		go func() { served <- requireServed(ctx, tg) }()
 		v, err := fn(ctx, tg.Clients)
@@ -76,14 +81,7 @@ func RunEachDirect[T any](ctx context.Context, b *PolicyOptions, fn func(ctx con
 			return zero, serr
 		}
 		return v, err
-	}, each)
-	if err != nil {
-		return nil, err
-	}
-	if err := report.Alone(); err != nil {
-		return nil, err
-	}
-	return report, nil
+	}, each))
 }
 
 // requireServed fails as policy.Requirement does where tg does not serve
