@@ -96,18 +96,25 @@ type pair struct {
 	v float64
 }
 
-func (p *pair) UnmarshalJSON(b []byte) error {
+// timed splits a sample, [timestamp, x] (shape says which), reading the
+// time into t and returning x.
+func timed(b []byte, shape string, t *msTime) (json.RawMessage, error) {
 	var parts []json.RawMessage
 	if err := json.Unmarshal(b, &parts); err != nil {
-		return err
+		return nil, err
 	}
 	if len(parts) != 2 {
-		return fmt.Errorf("a sample is [time, value], not %d elements", len(parts))
+		return nil, fmt.Errorf("%s, not %d elements", shape, len(parts))
 	}
-	if err := p.t.UnmarshalJSON(parts[0]); err != nil {
+	return parts[1], t.UnmarshalJSON(parts[0])
+}
+
+func (p *pair) UnmarshalJSON(b []byte) error {
+	v, err := timed(b, "a sample is [time, value]", &p.t)
+	if err != nil {
 		return err
 	}
-	s, ok := trimQuotes(parts[1])
+	s, ok := trimQuotes(v)
 	if !ok {
 		return errors.New("sample value must be a quoted string")
 	}
@@ -128,15 +135,9 @@ type histogramPair struct {
 }
 
 func (h *histogramPair) UnmarshalJSON(b []byte) error {
-	var parts []json.RawMessage
-	if err := json.Unmarshal(b, &parts); err != nil {
-		return err
-	}
-	if len(parts) != 2 {
-		return fmt.Errorf("a histogram sample is [time, histogram], not %d elements", len(parts))
-	}
-	h.set = string(parts[1]) != "null"
-	return h.t.UnmarshalJSON(parts[0])
+	v, err := timed(b, "a histogram sample is [time, histogram]", &h.t)
+	h.set = err == nil && string(v) != "null"
+	return err
 }
 
 // msTime is a sample's time, seconds with up to three decimals, kept to
